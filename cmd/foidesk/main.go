@@ -46,8 +46,14 @@ func usageErrorf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
 }
 
+// registry holds the top-level commands; each command's file registers it
+// from an init function.
+var registry []*command
+
+func register(c *command) { registry = append(registry, c) }
+
 func commands() []*command {
-	cmds := []*command{}
+	cmds := append([]*command(nil), registry...)
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
 }

@@ -1,0 +1,103 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Options bounds and steers an extraction. A nil *Options means defaults.
+type Options struct {
+	// Document names the document in each table's Source (sha256 or file name).
+	Document string
+	// MaxBytes refuses inputs larger than this (default 64 MiB).
+	MaxBytes int64
+	// MaxPages stops PDF extraction after this many pages (default 2000).
+	MaxPages int
+	// MaxRows stops spreadsheet extraction after this many rows per sheet
+	// (default 1,000,000).
+	MaxRows int
+	// Timeout bounds the whole extraction (default 2 minutes).
+	Timeout time.Duration
+}
+
+func (o *Options) withDefaults() Options {
+	var v Options
+	if o != nil {
+		v = *o
+	}
+	if v.MaxBytes <= 0 {
+		v.MaxBytes = 64 << 20
+	}
+	if v.MaxPages <= 0 {
+		v.MaxPages = 2000
+	}
+	if v.MaxRows <= 0 {
+		v.MaxRows = 1_000_000
+	}
+	if v.Timeout <= 0 {
+		v.Timeout = 2 * time.Minute
+	}
+	return v
+}
+
+// ErrUnsupported is returned for formats foidesk cannot read.
+var ErrUnsupported = errors.New("unsupported format")
+
+// ErrTooLarge is returned when an input exceeds a size, count or depth bound.
+var ErrTooLarge = errors.New("input exceeds limits")
+
+// ErrNeedsOCR is returned for PDF pages that carry no text layer.
+var ErrNeedsOCR = errors.New("no text layer (needs OCR)")
+
+// Error describes why a document could not be read.
+type Error struct {
+	Format string // "pdf", "xlsx", ...
+	Page   int    // 1-based page or 0
+	Sheet  string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	loc := ""
+	switch {
+	case e.Page > 0:
+		loc = fmt.Sprintf(" page %d", e.Page)
+	case e.Sheet != "":
+		loc = fmt.Sprintf(" sheet %q", e.Sheet)
+	}
+	return fmt.Sprintf("extract %s%s: %v", e.Format, loc, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// File extracts every table from one document. The format is sniffed from
+// the content, with the file name's extension as a hint.
+func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Table, error) {
+	o := opts.withDefaults()
+	if o.Document == "" {
+		o.Document = name
+	}
+	if int64(len(data)) > o.MaxBytes {
+		return nil, &Error{Format: "file", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), o.MaxBytes)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	switch format := Sniff(name, data); format {
+	case "pdf":
+		return extractPDF(ctx, data, &o)
+	default:
+		return nil, &Error{Format: format, Err: ErrUnsupported}
+	}
+}
+
+// Sniff names a document's format from its first bytes and, failing that,
+// its file name: "pdf", "xlsx", "docx", "xls", "ods", "csv", "html", "text",
+// or "unknown".
+func Sniff(name string, data []byte) string {
+	if len(data) >= 5 && string(data[:5]) == "%PDF-" {
+		return "pdf"
+	}
+	return "unknown"
+}
