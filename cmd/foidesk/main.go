@@ -9,11 +9,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/foidesk/foidesk/internal/config"
 )
 
 // command is one foidesk subcommand. Each lives in its own file and is listed
@@ -37,6 +41,39 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+
+	// flags is the running command's parsed flag set; read it with
+	// flagString, flagBool and flagInt.
+	flags *flag.FlagSet
+	cfg   *config.Config
+	log   *slog.Logger
+}
+
+// flagString returns the value of the running command's flag name.
+func (a *app) flagString(name string) string {
+	if f := a.flags.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	panic("foidesk: undeclared flag " + name)
+}
+
+// flagBool returns the value of a boolean flag.
+func (a *app) flagBool(name string) bool {
+	v, _ := strconv.ParseBool(a.flagString(name))
+	return v
+}
+
+// flagInt returns the value of an integer flag.
+func (a *app) flagInt(name string) int {
+	v, _ := strconv.Atoi(a.flagString(name))
+	return v
+}
+
+// flagSet reports whether flag name was given on the command line.
+func (a *app) flagSet(name string) bool {
+	set := false
+	a.flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // errUsage marks an error in the command line; main prints the usage after it.
@@ -120,6 +157,7 @@ func run(ctx context.Context, args []string, a *app) int {
 		printHelp(a.stderr, c)
 		return 2
 	}
+	a.flags = fs
 	if err := c.run(ctx, a, pos); err != nil {
 		fmt.Fprintf(a.stderr, "foidesk %s: %v\n", c.name, err)
 		if errors.Is(err, errUsage) {

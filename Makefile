@@ -1,0 +1,42 @@
+# foidesk — see README.md. The two commands a fresh machine needs:
+#   make demo   run a whole simulated 44-force campaign on embedded defaults
+#   make test   run the test suite against real PostgreSQL, Temporal and IMAP
+
+GO ?= go
+BIN := bin/foidesk
+
+.PHONY: all build demo dev test lint vet fmt bench-extract clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/foidesk
+
+# Until the demo lands, demo runs the dev stack.
+demo: build
+	scripts/deps.sh demo
+	$(BIN) dev
+
+dev: build
+	scripts/deps.sh demo
+	$(BIN) dev
+
+test:
+	scripts/deps.sh test
+	scripts/test.sh
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Static checks beyond vet: workflow determinism and staticcheck.
+lint: vet
+	cd tools && $(GO) build -o ../bin/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck
+	cd tools && $(GO) build -o ../bin/staticcheck honnef.co/go/tools/cmd/staticcheck
+	bin/workflowcheck ./workflows/...
+	bin/staticcheck ./...
+
+clean:
+	rm -rf bin

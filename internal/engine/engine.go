@@ -1,0 +1,83 @@
+// Package engine connects foidesk to Temporal: client options from the
+// configuration, and the namespace set-up foidesk needs (its custom search
+// attributes).
+package engine
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// Options says how to reach Temporal.
+type Options struct {
+	Address   string // host:port
+	Namespace string
+	APIKey    string
+	TLS       bool
+	Logger    *slog.Logger
+}
+
+// Dial connects a Temporal client.
+func Dial(ctx context.Context, o Options) (client.Client, error) {
+	co := client.Options{HostPort: o.Address, Namespace: o.Namespace}
+	if o.Logger != nil {
+		co.Logger = tlog.NewStructuredLogger(o.Logger)
+	}
+	if o.TLS {
+		co.ConnectionOptions.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if o.APIKey != "" {
+		co.Credentials = client.NewAPIKeyStaticCredentials(o.APIKey)
+	}
+	c, err := client.DialContext(ctx, co)
+	if err != nil {
+		return nil, fmt.Errorf("engine: connect to Temporal at %s (namespace %s): %w", o.Address, o.Namespace, err)
+	}
+	return c, nil
+}
+
+// EnsureSearchAttributes registers foidesk's custom search attributes on the
+// namespace unless present, and returns the names it added. An attribute
+// that exists with another type is an error.
+func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) ([]string, error) {
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return nil, fmt.Errorf("engine: list search attributes: %w", err)
+	}
+	missing := map[string]enums.IndexedValueType{}
+	for name, typ := range workflows.SearchAttributes {
+		got, ok := have.GetCustomAttributes()[name]
+		switch {
+		case !ok:
+			missing[name] = typ
+		case got != typ:
+			return nil, fmt.Errorf("engine: search attribute %s has type %s on namespace %s, foidesk needs %s",
+				name, got, namespace, typ)
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("engine: add search attributes: %w", err)
+	}
+	names := make([]string, 0, len(missing))
+	for n := range missing {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}

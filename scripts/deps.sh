@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what foidesk needs from Debian/Ubuntu packages, when run as root;
+# otherwise says exactly what to install. Usage: scripts/deps.sh [test|demo|bench]
+#
+#   test   PostgreSQL server (tests start throwaway clusters), Dovecot IMAP
+#   demo   PostgreSQL server
+#   bench  poppler-utils (pdftotext, the extraction speed baseline)
+set -euo pipefail
+
+need=()
+have_pg() {
+  command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1 && return 0
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+have_pg || need+=(postgresql)
+
+case "${1:-demo}" in
+  test)
+    command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+    ;;
+  bench)
+    command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+    ;;
+esac
+
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "foidesk needs these Debian packages: ${need[*]}" >&2
+  echo "install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
+  exit 1
+fi
+
+echo "installing ${need[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts packaged services on install; foidesk runs its own instances.
+for svc in postgresql dovecot; do
+  if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
+done
