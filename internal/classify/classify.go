@@ -1,0 +1,512 @@
+// Package classify reads one reply from a police force to a Freedom of
+// Information request and says what it is: its kind (acknowledgement,
+// refusal, response, ...), the force's own reference number, the sections of
+// FOIA 2000 / FOISA 2002 it cites, and the receipt and due dates it states.
+//
+// Classification is rule based and explainable. Each rule in the table in
+// rules.go is a linear-time (RE2) pattern with a kind and a weight; the
+// strongest counted evidence wins, ties and known conflicts are settled by the
+// documented precedence in decide. Every decision is reported as Evidence
+// naming the rule and quoting the phrase that triggered it.
+//
+// Boilerplate (disclaimers, complaint-rights blocks, review-rights paragraphs,
+// protective markings, WhatDoTheyKnow trailers) and quoted earlier messages
+// are removed before the rules run; matches found in removed text are still
+// reported, with Source SourceBoilerplate or SourceQuoted, but never count.
+//
+// Input is bounded: only the first Options.MaxScan bytes of the body (256 KiB
+// by default) are read, so the time taken is linear in at most that much text.
+package classify
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is what a reply is.
+type Kind string
+
+// The kinds of reply. Their string values are stable: they are stored and
+// printed by the CLI.
+const (
+	// KindAcknowledgement acknowledges one request, usually with the force's
+	// reference and the date the request was received.
+	KindAcknowledgement Kind = "acknowledgement"
+	// KindAutoAcknowledgement is a generic automatic acknowledgement from an
+	// FOI mailbox; it carries no reference of its own.
+	KindAutoAcknowledgement Kind = "auto_acknowledgement"
+	// KindClarification asks the requester to clarify the request; the
+	// statutory clock waits for the answer.
+	KindClarification Kind = "clarification"
+	// KindExtension extends the time for a response (FOIA s.10(3) public
+	// interest extension) or announces a new date.
+	KindExtension Kind = "extension"
+	// KindRefusal refuses the request, under the cost limit (s.12), as
+	// vexatious (s.14) or under exemptions, or neither confirms nor denies.
+	KindRefusal Kind = "refusal"
+	// KindNotHeld states that the information is not held.
+	KindNotHeld Kind = "not_held"
+	// KindResponse discloses the information requested.
+	KindResponse Kind = "response"
+	// KindPartialResponse discloses part of the information and refuses or
+	// does not hold the rest.
+	KindPartialResponse Kind = "partial_response"
+	// KindInternalReview reports on (or acknowledges) an internal review.
+	KindInternalReview Kind = "internal_review"
+	// KindAutoReply is an automatic reply from a person's mailbox, such as an
+	// out-of-office notice.
+	KindAutoReply Kind = "auto_reply"
+	// KindOther is anything else, including replies that point to information
+	// published elsewhere (a refusal resting on s.21 alone).
+	KindOther Kind = "other"
+)
+
+// Kinds lists every kind, in precedence order: when two kinds score the
+// same, the one listed first wins.
+func Kinds() []Kind {
+	return append([]Kind(nil), precedence...)
+}
+
+var precedence = []Kind{
+	KindAutoReply,
+	KindInternalReview,
+	KindExtension,
+	KindClarification,
+	KindRefusal,
+	KindNotHeld,
+	KindPartialResponse,
+	KindResponse,
+	KindAcknowledgement,
+	KindAutoAcknowledgement,
+	KindOther,
+}
+
+// Valid reports whether k is one of the kinds above.
+func (k Kind) Valid() bool {
+	for _, p := range precedence {
+		if k == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Source says where the text quoted by an Evidence came from.
+type Source string
+
+// Sources of evidence. Evidence from SourceBoilerplate and SourceQuoted is
+// reported for the record but never counts towards a decision.
+const (
+	SourceSubject     Source = "subject"
+	SourceBody        Source = "body"
+	SourceFrom        Source = "from"
+	SourceHeader      Source = "header"      // Input.AutoReply
+	SourceBoilerplate Source = "boilerplate" // disclaimers, rights blocks, markings, trailers
+	SourceQuoted      Source = "quoted"      // an earlier message quoted in the reply
+	SourceDecision    Source = "decision"    // a precedence rule applied to other evidence
+)
+
+// Counts reports whether evidence from s takes part in decisions.
+func (s Source) Counts() bool { return s != SourceBoilerplate && s != SourceQuoted }
+
+// Evidence is one observation behind a Result: the rule that matched and the
+// phrase it matched. Phrase is the matched text with runs of white space
+// shown as one space, cut to at most maxPhrase runes.
+type Evidence struct {
+	Rule   string `json:"rule"`
+	Kind   Kind   `json:"kind,omitempty"`
+	Weight int    `json:"weight,omitempty"`
+	Source Source `json:"source"`
+	Phrase string `json:"phrase"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Input is one reply to classify.
+type Input struct {
+	Subject string
+	// From is the sender, address or display form ("Name <a@b>").
+	From string
+	// Body is the message text, already decoded to UTF-8 plain text.
+	Body string
+	// Force is the slug of the force the reply is believed to come from, such
+	// as "metropolitan" or "psni"; it selects the force's reference formats.
+	// It may be empty.
+	Force string
+	// AutoReply is set when the MIME layer saw an Auto-Submitted (other than
+	// "no"), X-Autoreply or similar header.
+	AutoReply bool
+}
+
+// DefaultMaxScan is how many bytes of a body are scanned when
+// Options.MaxScan is zero. Police letters are a few kilobytes; 256 KiB keeps
+// the cost of hostile or pathological input bounded.
+const DefaultMaxScan = 256 << 10
+
+// Options tunes Classify. A nil *Options means the defaults.
+type Options struct {
+	// MaxScan bounds how many bytes of the body are read; the rest is
+	// ignored and Result.Truncated is set. Zero means DefaultMaxScan.
+	MaxScan int
+}
+
+func (o *Options) maxScan() int {
+	if o == nil || o.MaxScan <= 0 {
+		return DefaultMaxScan
+	}
+	return o.MaxScan
+}
+
+// Result is the classification of one reply.
+type Result struct {
+	Kind Kind `json:"kind"`
+	// Reference is the force's own reference for the request, as written in
+	// the reply ("01.FOI.23.029569", "HQ/PA/002769/19"); empty when the reply
+	// carries none. Compare references with NormaliseReference.
+	Reference string `json:"reference"`
+	// References lists every force reference found with the same standing
+	// as Reference, Reference first: a force that splits one request into
+	// several (Essex) acknowledges it under several references.
+	References []string `json:"references,omitempty"`
+	// Sections are the sections of FOIA 2000 (or FOISA 2002) relied on, in
+	// numeric order, written "s12", "s21" or, when the subsection is stated,
+	// "s12(1)", "s40(2)". Paragraphs ("(a)", "(i)") are dropped. Only the
+	// sections that ground a refusal are listed: s12, s14 and the exemptions
+	// (FOIA ss.21-44, FOISA ss.25-41, plus FOISA s17, information not held);
+	// procedural sections (1, 10, 11, 16, 17 FOIA, ...) are not. A bare "s12"
+	// is dropped when "s12(n)" is also cited. When the cost limit is relied
+	// on in words only ("would exceed the 18 hours"), "s12" is listed with
+	// evidence saying so. Sections are listed for every kind except
+	// acknowledgements, clarifications and automatic replies, whose section
+	// talk is hypothetical.
+	Sections []string `json:"sections"`
+	// Received is the date the force says it received the request, as
+	// "YYYY-MM-DD" (a calendar date, no time zone); empty if not stated.
+	Received string `json:"received"`
+	// Due is a response date the reply states ("we aim to respond by ...",
+	// "extended to ..."), as "YYYY-MM-DD"; empty if none.
+	Due string `json:"due"`
+	// Confidence is a heuristic in [0,1]: the winning score scaled by its
+	// margin over the runner-up.
+	Confidence float64 `json:"confidence"`
+	// Truncated is set when the body was longer than Options.MaxScan.
+	Truncated bool `json:"truncated,omitempty"`
+	// Evidence explains the result: rule matches, the reference, dates,
+	// sections and any precedence rule applied.
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Bounds on what one Result carries.
+const (
+	maxSubject   = 4 << 10
+	maxFrom      = 1 << 10
+	maxPhrase    = 160 // runes
+	maxEvidence  = 64
+	maxIgnored   = 8 // evidence items from removed text
+	matchesPerRe = 4
+)
+
+// Classify classifies one reply. It never fails: input it cannot make sense
+// of is KindOther with low confidence.
+func Classify(in *Input, opts *Options) Result {
+	if in == nil {
+		in = &Input{}
+	}
+	body, truncated := clip(in.Body, opts.maxScan())
+	subject, _ := clip(in.Subject, maxSubject)
+	from, _ := clip(in.From, maxFrom)
+
+	doc := prepare(body)
+	subject = normaliseText(subject)
+
+	c := &collector{}
+	for _, s := range doc.stripped {
+		c.add(Evidence{Rule: "strip:" + s.rule, Source: s.source, Phrase: phrase(s.trigger),
+			Note: "text removed before classifying"})
+	}
+
+	// Rules over the counted text, then over removed text for the record.
+	matchRules(c, bodyRules, doc.kept, SourceBody)
+	ignored := 0
+	for _, s := range doc.stripped {
+		if ignored >= maxIgnored {
+			break
+		}
+		ignored += matchIgnored(c, s.text, s.source, maxIgnored-ignored)
+	}
+	matchRules(c, subjectRules, subject, SourceSubject)
+	matchRules(c, fromRules, normaliseText(from), SourceFrom)
+	if in.AutoReply {
+		c.add(Evidence{Rule: "header:auto-submitted", Kind: KindAutoReply, Weight: autoHeaderWeight,
+			Source: SourceHeader, Phrase: "Auto-Submitted", Note: "the message was marked as sent automatically"})
+	}
+
+	refs := findReferences(in.Force, subject, doc)
+	res := Result{Truncated: truncated}
+	if len(refs) > 0 {
+		res.Reference = refs[0].value
+		for _, r := range refs {
+			res.References = append(res.References, r.value)
+			c.add(r.evidence())
+		}
+		if len(res.References) == 1 {
+			res.References = nil
+		}
+	}
+
+	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
+
+	if d, ev, ok := receivedDate(doc.kept); ok {
+		res.Received = d
+		c.add(ev)
+	}
+	if d, ev, ok := dueDate(doc.kept); ok {
+		res.Due = d
+		c.add(ev)
+	}
+	res.Sections = []string{}
+	if sectionsApply(res.Kind) {
+		secs, evs := citedSections(doc.kept, in.Force, c)
+		res.Sections = secs
+		for _, ev := range evs {
+			c.add(ev)
+		}
+		// A refusal resting on s.21 alone points to information published
+		// elsewhere: nothing to contest, someone must follow the link.
+		if res.Kind == KindRefusal && onlyS21(secs) {
+			res.Kind = KindOther
+			c.add(Evidence{Rule: "precedence:s21-only", Kind: KindOther, Source: SourceDecision,
+				Phrase: strings.Join(secs, ", "),
+				Note:   "refusal relies on s.21 alone (information accessible by other means): reported as other"})
+		}
+	}
+	res.Evidence = c.list
+	if res.Evidence == nil {
+		res.Evidence = []Evidence{}
+	}
+	return res
+}
+
+// clip cuts s to at most n bytes on a rune boundary and makes it valid UTF-8.
+func clip(s string, n int) (string, bool) {
+	cut := false
+	if len(s) > n {
+		i := n
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s, cut = s[:i], true
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s, cut
+}
+
+// collector gathers evidence up to maxEvidence items and keeps per-kind
+// scores from the counted items.
+type collector struct {
+	list []Evidence
+	// counted holds, per kind, the weights of counted evidence by rule.
+	counted map[Kind]map[string]int
+	// markers holds rules without a kind that matched in counted text.
+	markers map[string]Evidence
+}
+
+func (c *collector) add(e Evidence) {
+	if e.Source.Counts() && e.Weight > 0 && e.Kind != "" {
+		if c.counted == nil {
+			c.counted = map[Kind]map[string]int{}
+		}
+		m := c.counted[e.Kind]
+		if m == nil {
+			m = map[string]int{}
+			c.counted[e.Kind] = m
+		}
+		if e.Weight > m[e.Rule] {
+			m[e.Rule] = e.Weight
+		}
+	}
+	if len(c.list) < maxEvidence {
+		c.list = append(c.list, e)
+	}
+}
+
+func (c *collector) mark(e Evidence) {
+	if c.markers == nil {
+		c.markers = map[string]Evidence{}
+	}
+	if _, ok := c.markers[e.Rule]; !ok {
+		c.markers[e.Rule] = e
+		c.add(e)
+	}
+}
+
+// score is the strongest counted weight for k, plus a small bonus for each
+// further distinct rule that agrees (at most +9), so that several medium
+// signals can edge out one of the same strength.
+func (c *collector) score(k Kind) int {
+	best, n := 0, 0
+	for _, w := range c.counted[k] {
+		if w > best {
+			best = w
+		}
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return best + 3*min(n-1, 3)
+}
+
+// Weights used by decide.
+const (
+	autoHeaderWeight = 60
+	// partialFloor: a response with refusal or not-held evidence at least
+	// this strong is a partial response.
+	partialFloor = 50
+	// partialDisclosure: a refusal with disclosure evidence at least this
+	// strong is a partial response.
+	partialDisclosure = 80
+)
+
+// decide picks the kind. Precedence, in order:
+//
+//  1. A clarification already answered ("Clarification Received", "You then
+//     clarified") is history recorded in a later letter, not a request for
+//     clarification: clarification evidence is discounted.
+//  2. The highest score wins (see collector.score); ties go to the kind
+//     listed first in Kinds. Hedged wording ("may be extended", "if the cost
+//     would exceed") never counts, so an acknowledgement that explains the
+//     rules is not an extension or a refusal.
+//  3. A response with refusal or not-held evidence of weight >= 50 is a
+//     partial response; so is a refusal with disclosure evidence >= 80.
+//  4. An acknowledgement from an automatic sender (Input.AutoReply or an
+//     "Automatic reply" subject) without a reference of its own is an
+//     automatic acknowledgement; an automatic acknowledgement that does carry
+//     a force reference is an acknowledgement of that request.
+//  5. With no counted evidence the kind is other.
+//
+// A refusal resting on s.21 alone becomes other in Classify, once the cited
+// sections are known.
+func decide(c *collector, auto, hasRef bool) (Kind, float64) {
+	scores := map[Kind]int{}
+	for _, k := range precedence {
+		scores[k] = c.score(k)
+	}
+	if scores[KindClarification] > 0 {
+		if m, ok := c.markers["clarification:received"]; ok {
+			scores[KindClarification] = 0
+			c.add(Evidence{Rule: "precedence:clarification-answered", Source: SourceDecision, Phrase: m.Phrase,
+				Note: "the clarification was already received: the letter records it, it does not ask for it"})
+		}
+	}
+	best, second := KindOther, 0
+	top := 0
+	for _, k := range precedence {
+		s := scores[k]
+		if s > top {
+			second = top
+			best, top = k, s
+		} else if s > second {
+			second = s
+		}
+	}
+	if top == 0 {
+		return KindOther, 0.1
+	}
+	kind := best
+	switch {
+	case best == KindResponse && max(scores[KindRefusal], scores[KindNotHeld]) >= partialFloor:
+		kind = KindPartialResponse
+		c.add(Evidence{Rule: "precedence:partial", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindRefusal, KindNotHeld),
+			Note:   "information disclosed, but part of the request is refused or not held"})
+	case best == KindRefusal && scores[KindResponse] >= partialDisclosure:
+		kind = KindPartialResponse
+		c.add(Evidence{Rule: "precedence:partial", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindResponse),
+			Note:   "refusal that also discloses information"})
+	case best == KindAcknowledgement && auto && !hasRef:
+		kind = KindAutoAcknowledgement
+		c.add(Evidence{Rule: "precedence:automatic-without-reference", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindAcknowledgement),
+			Note:   "acknowledgement sent automatically and carrying no reference"})
+	case best == KindAutoAcknowledgement && hasRef:
+		kind = KindAcknowledgement
+		c.add(Evidence{Rule: "precedence:automatic-with-reference", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindAutoAcknowledgement),
+			Note:   "automatic acknowledgement that carries the force's reference"})
+	}
+	if kind == KindPartialResponse {
+		// Refusal and disclosure evidence agree on a partial response; the
+		// margin is over the kinds that do not take part.
+		second = 0
+		for _, k := range precedence {
+			if k != KindResponse && k != KindRefusal && k != KindNotHeld && k != KindPartialResponse {
+				second = max(second, scores[k])
+			}
+		}
+	}
+	margin := float64(min(top-second, 40)) / 40
+	conf := math.Min(1, float64(top)/100) * (0.6 + 0.4*margin)
+	return kind, math.Round(conf*100) / 100
+}
+
+// strongestPhrase returns the phrase of the heaviest counted evidence of any
+// of kinds.
+func strongestPhrase(c *collector, kinds ...Kind) string {
+	best, p := 0, ""
+	for _, e := range c.list {
+		if !e.Source.Counts() {
+			continue
+		}
+		for _, k := range kinds {
+			if e.Kind == k && e.Weight > best {
+				best, p = e.Weight, e.Phrase
+			}
+		}
+	}
+	return p
+}
+
+// subjectAuto reports whether the subject said the reply was automatic.
+func subjectAuto(c *collector) bool {
+	for _, e := range c.list {
+		if e.Rule == "subject:automatic-reply" {
+			return true
+		}
+	}
+	return false
+}
+
+func sectionsApply(k Kind) bool {
+	switch k {
+	case KindAcknowledgement, KindAutoAcknowledgement, KindClarification, KindAutoReply:
+		return false
+	}
+	return true
+}
+
+func onlyS21(secs []string) bool {
+	if len(secs) == 0 {
+		return false
+	}
+	for _, s := range secs {
+		if s != "s21" && !strings.HasPrefix(s, "s21(") {
+			return false
+		}
+	}
+	return true
+}
+
+// phrase renders matched text for Evidence: white space runs become one
+// space, and the text is cut to maxPhrase runes.
+func phrase(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxPhrase {
+		r := []rune(s)
+		s = string(r[:maxPhrase-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,204 @@
+package classify
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fixtureWant is what a person reading the fixture expects. Kinds follow the
+// fixture's "kind:" header, refined where the classifier has a finer kind
+// and the fixture's own note says so; references are copied from the body
+// (or subject) of the reply, not from the "reference-format:" header, which
+// sometimes names a disclosure-log slug that the text does not contain.
+type fixtureWant struct {
+	force    string // slug
+	kind     Kind
+	ref      string
+	refs     []string // all references, when more than one
+	sections []string // nil: not checked
+	received string
+	// headerDiffers explains a deliberate difference from the "kind:" header.
+	headerDiffers string
+}
+
+var fixtureWants = map[string]fixtureWant{
+	"01-acknowledgement-metropolitan.txt": {force: "metropolitan", kind: KindAcknowledgement,
+		ref: "2014060002719", received: "2014-06-25"},
+	// Note: "generic AUTO-REPLY ... carries NO reference number".
+	"03-acknowledgement-merseyside.txt": {force: "merseyside", kind: KindAutoAcknowledgement},
+	"04-acknowledgement-west-midlands.txt": {force: "west-midlands", kind: KindAcknowledgement,
+		received: "2011-05-13"},
+	// Refusal under s.21 alone: information published elsewhere.
+	"05-other-west-yorkshire.txt": {force: "west-yorkshire", kind: KindOther,
+		ref: "FOI 1730525/23", sections: []string{"s21(1)"}},
+	"06-response-west-midlands.txt": {force: "west-midlands", kind: KindResponse, ref: "709_15"},
+	"08-response-norfolk.txt": {force: "norfolk", kind: KindResponse,
+		ref: "FOI 002559/17", received: "2017-02-03"},
+	"10-refusal-s12-psni.txt": {force: "psni", kind: KindRefusal,
+		ref: "FOI/15521", sections: []string{"s12(1)"}},
+	"11-refusal-s40-nottinghamshire.txt": {force: "nottinghamshire", kind: KindRefusal,
+		ref: "002183/13", sections: []string{"s40(2)"}, received: "2013-03-14"},
+	// The cost limit is relied on in words ("exceed the 18 hours", "£450").
+	"12-refusal-s12-south-wales.txt": {force: "south-wales", kind: KindRefusal, sections: []string{"s12"}},
+	"13-acknowledgement-west-mercia.txt": {force: "west-mercia", kind: KindAcknowledgement,
+		ref: "72029", received: "2021-04-12"},
+	"14-extension-greater-manchester.txt": {force: "greater-manchester", kind: KindExtension},
+	"16-internal-review-greater-manchester.txt": {force: "greater-manchester", kind: KindInternalReview,
+		ref: "GSA/4762/12", sections: []string{"s40(2)"}, received: "2012-10-17"},
+	"20-refusal-s12-kent.txt": {force: "kent", kind: KindRefusal,
+		ref: "16/06/669", sections: []string{"s12(2)"}, received: "2016-06-09"},
+	"21-acknowledgement-british-transport-police.txt": {force: "british-transport-police",
+		kind: KindAcknowledgement, ref: "1009-11"},
+	"25-refusal-s12-thames-valley.txt": {force: "thames-valley", kind: KindRefusal,
+		ref: "HQ/PA/002769/19", sections: []string{"s12(1)"}},
+	"26-acknowledgement-essex.txt": {force: "essex", kind: KindAcknowledgement,
+		ref: "5607", refs: []string{"5607", "5608", "5609", "5610"}},
+	// Note: "partial: recent years given, earlier years refused as not
+	// readily retrievable / cost".
+	"28-response-warwickshire.txt": {force: "warwickshire", kind: KindPartialResponse,
+		ref: "1112-2023", sections: []string{"s12"}, received: "2023-12-08"},
+	"30-response-northumbria.txt": {force: "northumbria", kind: KindResponse},
+	"32-clarification-psni.txt": {force: "psni", kind: KindRefusal, ref: "FOI/00013725",
+		sections: []string{"s12(1)"},
+		headerDiffers: "the fixture's note says the letter is the final s.12 refusal, recording a clarification " +
+			"exchange already answered (\"Clarification Received\"); treating it as a request for clarification " +
+			"would stop the clock on a request that has been answered"},
+	// Note: figures attached "plus a neither-confirm-nor-deny ... under
+	// s.24(2) and s.30(3)".
+	"34-response-avon-and-somerset.txt": {force: "avon-and-somerset", kind: KindPartialResponse,
+		sections: []string{"s24(2)", "s30(3)"}},
+	"38-response-metropolitan.txt": {force: "metropolitan", kind: KindResponse, ref: "01.FOI.23.029569"},
+}
+
+// kindFamily maps a fixture header kind to the classifier kinds it covers.
+var kindFamily = map[Kind][]Kind{
+	KindAcknowledgement: {KindAcknowledgement, KindAutoAcknowledgement},
+	KindResponse:        {KindResponse, KindPartialResponse},
+	KindRefusal:         {KindRefusal, KindPartialResponse},
+}
+
+func loadFixture(t testing.TB, name string) *Fixture {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "replies", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fx, err := ParseFixture(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return fx
+}
+
+func fixtureNames(t testing.TB) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join("testdata", "replies", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range names {
+		names[i] = filepath.Base(names[i])
+	}
+	if len(names) < 20 {
+		t.Fatalf("found %d fixtures, want the 21 copied from the shared set", len(names))
+	}
+	return names
+}
+
+func TestFixtures(t *testing.T) {
+	for _, name := range fixtureNames(t) {
+		t.Run(strings.TrimSuffix(name, ".txt"), func(t *testing.T) {
+			want, ok := fixtureWants[name]
+			if !ok {
+				t.Fatalf("no expectation for fixture %s: read it and add one to fixtureWants", name)
+			}
+			fx := loadFixture(t, name)
+
+			// The table must agree with the fixture's own header.
+			hk, err := fx.Kind()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fam := kindFamily[hk]
+			if fam == nil {
+				fam = []Kind{hk}
+			}
+			if !slices.Contains(fam, want.kind) && want.headerDiffers == "" {
+				t.Fatalf("table kind %s does not fit header kind %q", want.kind, fx.Header("kind"))
+			}
+
+			in := fx.Input()
+			in.Force = want.force
+			got := Classify(in, nil)
+			if got.Kind != want.kind {
+				t.Errorf("kind = %s, want %s", got.Kind, want.kind)
+			}
+			if got.Reference != want.ref {
+				t.Errorf("reference = %q, want %q", got.Reference, want.ref)
+			}
+			if want.refs != nil && !slices.Equal(got.References, want.refs) {
+				t.Errorf("references = %q, want %q", got.References, want.refs)
+			}
+			if want.sections != nil && !slices.Equal(got.Sections, want.sections) {
+				t.Errorf("sections = %q, want %q", got.Sections, want.sections)
+			}
+			if got.Received != want.received {
+				t.Errorf("received = %q, want %q", got.Received, want.received)
+			}
+			if got.Due != "" {
+				t.Errorf("due = %q, but no fixture states a due date", got.Due)
+			}
+			if got.Confidence <= 0 || got.Confidence > 1 {
+				t.Errorf("confidence = %v, want in (0,1]", got.Confidence)
+			}
+			checkEvidence(t, got)
+			if t.Failed() {
+				for _, e := range got.Evidence {
+					t.Logf("evidence: %+v", e)
+				}
+			}
+		})
+	}
+}
+
+// checkEvidence asserts that the winning kind is backed by counted evidence
+// quoting text that is in fact in the input.
+func checkEvidence(t *testing.T, r Result) {
+	t.Helper()
+	backed := false
+	for _, e := range r.Evidence {
+		if e.Rule == "" || e.Source == "" {
+			t.Errorf("evidence without rule or source: %+v", e)
+		}
+		if e.Source.Counts() && e.Weight > 0 && (e.Kind == r.Kind ||
+			(r.Kind == KindPartialResponse && (e.Kind == KindResponse || e.Kind == KindRefusal || e.Kind == KindNotHeld)) ||
+			(r.Kind == KindOther && e.Kind == KindRefusal) ||
+			(r.Kind == KindAutoAcknowledgement && e.Kind == KindAcknowledgement) ||
+			(r.Kind == KindAcknowledgement && e.Kind == KindAutoAcknowledgement)) {
+			backed = true
+		}
+	}
+	if r.Kind != KindOther && !backed {
+		t.Errorf("kind %s has no counted evidence", r.Kind)
+	}
+}
+
+// TestFixtureReferenceFunc checks the exported Reference on the same
+// fixtures, as the inbox matcher calls it.
+func TestFixtureReferenceFunc(t *testing.T) {
+	for _, name := range fixtureNames(t) {
+		want := fixtureWants[name]
+		fx := loadFixture(t, name)
+		ref, ev, ok := Reference(want.force, fx.Header("subject"), fx.Body)
+		if ref != want.ref || ok != (want.ref != "") {
+			t.Errorf("%s: Reference = %q, %v; want %q", name, ref, ok, want.ref)
+		}
+		if ok && !strings.Contains(ev.Phrase, ref) {
+			t.Errorf("%s: evidence phrase %q does not quote %q", name, ev.Phrase, ref)
+		}
+	}
+}

@@ -1,0 +1,440 @@
+package classify
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// A refPattern is one reference format.
+type refPattern struct {
+	name string
+	re   *regexp.Regexp
+	// guard rejects unlabelled matches that are more likely something else.
+	guard refGuard
+	// subjectOnly patterns are too loose for a body (Essex bare serials).
+	subjectOnly bool
+}
+
+type refGuard int
+
+const (
+	guardNone  refGuard = iota
+	guardDate           // dd/mm/yyyy with a plausible year is a date (Kent's YY/MM/NNNN)
+	guardYears          // 2010-11, 2016/17, 2014-2016 are periods (BTP, WMP, Northumbria)
+)
+
+func rp(name, pattern string, g refGuard) refPattern {
+	return refPattern{name: name, re: regexp.MustCompile(`(?i)` + pattern), guard: g}
+}
+
+// Reference formats per force slug, from the forces' letters, subjects and
+// disclosure logs (testdata/replies/PATTERNS.md, section 1).
+var forcePatterns = map[string][]refPattern{
+	"metropolitan": {
+		rp("metropolitan", `\b01[/.]FOI[/.]\d{2}[/.]\d{5,6}\b`, guardNone),
+		rp("metropolitan-legacy", `\b20\d{4}0\d{6}\b`, guardNone),
+	},
+	"psni": {
+		rp("psni", `\bF(?:OI)?-\d{4}-\d{4,5}\b`, guardNone),
+		rp("psni", `\bFOI[/-]\d{4,8}\b`, guardNone),
+		rp("psni", `\bF-\d{6}\b`, guardNone),
+	},
+	"police-scotland": {rp("police-scotland", `\bIM-FOI-\d{4}-\d{3,5}\b`, guardNone)},
+	"greater-manchester": {
+		rp("greater-manchester", `\bGSA ?/?\d{3,5}/\d{2}\b`, guardNone),
+	},
+	"kent": {rp("kent", `\b\d{2}/\d{2}/\d{3,4}\b`, guardDate)},
+	"essex": {
+		rp("essex", `\bFOI ?\d{4,6}\b`, guardNone),
+		{name: "essex-subject", re: regexp.MustCompile(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:foi\s*)?(\d{4,6})\b`), subjectOnly: true},
+	},
+	"hampshire": {
+		rp("jimu", `\b(?:HQ|CM)/PA/\d{6}/\d{2}\b`, guardNone),
+		rp("jimu-legacy", `\bHC/\d{6}/\d{2}\b`, guardNone),
+	},
+	"thames-valley": {
+		rp("jimu", `\b(?:HQ|CM)/PA/\d{6}/\d{2}\b`, guardNone),
+		rp("jimu-legacy", `\bHC/\d{6}/\d{2}\b`, guardNone),
+	},
+	"west-yorkshire": {rp("west-yorkshire", `\bFOI ?\d{6,7}/\d{2}\b`, guardNone)},
+	"west-midlands": {
+		rp("west-midlands-legacy", `\b\d{3,4}_\d{2}\b`, guardNone),
+		rp("west-midlands", `\b\d{3,4}[A-Z]?/\d{2}\b`, guardYears),
+	},
+	"warwickshire": {
+		rp("warwickshire", `\bFOI-\d{1,4}-20\d{2}\b`, guardNone),
+		rp("warwickshire", `\b\d{3,4}-20\d{2}\b`, guardYears),
+	},
+	"norfolk":                    {rp("norfolk-suffolk", `\bFOI ?\d{6}/\d{2}\b`, guardNone)},
+	"suffolk":                    {rp("norfolk-suffolk", `\bFOI ?\d{6}/\d{2}\b`, guardNone)},
+	"nottinghamshire":            {rp("nottinghamshire", `\b\d{6}/\d{2}\b`, guardNone)},
+	"durham":                     {rp("durham", `\bDC/FOI ?\d{1,5}/\d{2}\b`, guardNone)},
+	"south-wales":                {rp("south-wales", `\bFOI ?\d{3,4}/\d{2}\b`, guardNone)},
+	"northumbria":                {rp("northumbria", `\b\d{3,4}/\d{2}\b`, guardYears)},
+	"british-transport-police":   {rp("british-transport-police", `\b\d{3,4}-\d{2}\b`, guardYears)},
+	"civil-nuclear-constabulary": {rp("civil-nuclear-constabulary", `\bFOI ?\d{4}-\d{3}\b`, guardNone)},
+}
+
+// distinctive formats identify a force reference whoever sent it.
+var distinctive = []refPattern{
+	rp("metropolitan", `\b01[/.]FOI[/.]\d{2}[/.]\d{5,6}\b`, guardNone),
+	rp("psni", `\bF(?:OI)?-\d{4}-\d{4,5}\b`, guardNone),
+	rp("psni", `\bFOI/\d{4,8}\b`, guardNone),
+	rp("police-scotland", `\bIM-FOI-\d{4}-\d{3,5}\b`, guardNone),
+	rp("greater-manchester", `\bGSA ?/?\d{3,5}/\d{2}\b`, guardNone),
+	rp("jimu", `\b(?:HQ|CM)/PA/\d{6}/\d{2}\b`, guardNone),
+	rp("jimu-legacy", `\bHC/\d{6}/\d{2}\b`, guardNone),
+	rp("durham", `\bDC/FOI ?\d{1,5}/\d{2}\b`, guardNone),
+	rp("foi-serial-year", `\bFOI ?\d{6,7}/\d{2}\b`, guardNone),
+	rp("warwickshire", `\bFOI-\d{1,4}-20\d{2}\b`, guardNone),
+}
+
+// ForceSlugs lists the force slugs with reference formats of their own; any
+// other slug gets the generic labels and the distinctive formats only.
+func ForceSlugs() []string {
+	out := make([]string, 0, len(forcePatterns))
+	for k := range forcePatterns {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// refLabelRe finds the labels forces put before their reference. Group 1
+// catches the requester's own reference ("Your ref:"), which is skipped.
+// A bare "Ref" or "Reference" counts only with a colon.
+var refLabelRe = regexp.MustCompile(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
+	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?` +
+	`|(?:freedom\s+of\s+information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
+	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
+	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
+	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:\n[ \t]*){0,2}`)
+
+// refTokenRe reads the reference that follows a label.
+var refTokenRe = regexp.MustCompile(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,3}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+){0,4}`)
+
+// essexLoggedRe introduces the list of references a split request was
+// logged under; the references follow one a line.
+var (
+	essexLoggedRe = regexp.MustCompile(`(?i)\blogged\s+under\s+the\s+(?:following\s+|below\s+)?references?(?:\s+shown\s+below)?\s*:`)
+	serialLineRe  = regexp.MustCompile(`(?i)^\s*(?:FOI\s*)?(\d{4,6})\b\s*\S`)
+)
+
+// Scores of reference candidates.
+const (
+	refLogged      = 95 // "logged under the references shown below:"
+	refLabelForce  = 100
+	refLabel       = 80
+	refSubjectLab  = 70
+	refSubjectPat  = 75
+	refBodyPat     = 60
+	refDistinctSub = 55
+	refDistinct    = 50
+	refOtherForce  = 40 // distinctive format of another force than the hint
+	refQuotedCut   = 40 // subtracted for text in a quoted earlier message
+)
+
+type refCandidate struct {
+	value  string
+	score  int
+	pos    int
+	rule   string
+	source Source
+	phrase string
+}
+
+func (c refCandidate) evidence() Evidence {
+	return Evidence{Rule: "ref:" + c.rule, Source: c.source, Phrase: phrase(c.phrase),
+		Note: "force reference " + c.value}
+}
+
+// Reference finds the force's own reference for a request in a reply's
+// subject and body. forceSlug selects the force's formats and may be empty.
+// Labelled references ("Our ref:", "Reference No:", "Request Number:", "FOI
+// Ref:") come first, then the force's formats in the subject and body, then
+// formats distinctive of any force; the requester's "Your ref" and dates
+// that look like Kent's YY/MM/NNNN are skipped. The body is scanned up to
+// DefaultMaxScan bytes.
+func Reference(forceSlug, subject, body string) (ref string, evidence Evidence, ok bool) {
+	body, _ = clip(body, DefaultMaxScan)
+	subject, _ = clip(subject, maxSubject)
+	refs := findReferences(forceSlug, normaliseText(subject), prepare(body))
+	if len(refs) == 0 {
+		return "", Evidence{}, false
+	}
+	return refs[0].value, refs[0].evidence(), true
+}
+
+// findReferences returns the best-scoring distinct references, best first.
+func findReferences(force, subject string, doc document) []refCandidate {
+	force = strings.ToLower(strings.TrimSpace(force))
+	var all []refCandidate
+	all = append(all, labelled(force, doc.kept, SourceBody, 0)...)
+	all = append(all, labelled(force, subject, SourceSubject, 0)...)
+	all = append(all, logged(doc.kept, SourceBody, 0)...)
+	all = append(all, patterned(force, subject, SourceSubject, 0)...)
+	all = append(all, patterned(force, doc.kept, SourceBody, 0)...)
+	if q := doc.quoted(); q != "" {
+		all = append(all, labelled(force, q, SourceQuoted, refQuotedCut)...)
+		all = append(all, logged(q, SourceQuoted, refQuotedCut)...)
+		all = append(all, patterned(force, q, SourceQuoted, refQuotedCut)...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
+	top := all[0].score
+	var out []refCandidate
+	seen := map[string]bool{}
+	for _, c := range all {
+		if c.score < top {
+			break
+		}
+		k := NormaliseReference(c.value)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	// Among equals, keep the letter's order; the subject's comes first.
+	sort.SliceStable(out, func(i, j int) bool {
+		if (out[i].source == SourceSubject) != (out[j].source == SourceSubject) {
+			return out[i].source == SourceSubject
+		}
+		return out[i].pos < out[j].pos
+	})
+	return out
+}
+
+// labelled finds references after a label in text.
+func labelled(force, text string, src Source, cut int) []refCandidate {
+	var out []refCandidate
+	for _, m := range refLabelRe.FindAllStringSubmatchIndex(text, 16) {
+		if m[2] >= 0 { // "Your ref"
+			continue
+		}
+		tok := refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)])
+		tok = strings.TrimRight(tok, "./-_")
+		if !plausibleRef(tok) {
+			continue
+		}
+		if force != "kent" && isDate(tok) {
+			continue
+		}
+		score, rule := refLabel, "label"
+		if src == SourceSubject {
+			score = refSubjectLab
+		}
+		if matchesForce(force, tok) {
+			score, rule = refLabelForce, "label:"+force
+		}
+		out = append(out, refCandidate{value: tok, score: score - cut, pos: m[0], rule: rule, source: src,
+			phrase: text[m[0] : m[1]+len(tok)]})
+	}
+	return out
+}
+
+// logged reads a list of references under "logged under the references
+// shown below:".
+func logged(text string, src Source, cut int) []refCandidate {
+	loc := essexLoggedRe.FindStringIndex(text)
+	if loc == nil {
+		return nil
+	}
+	var out []refCandidate
+	pos := loc[1]
+	lines := strings.SplitAfter(text[pos:min(len(text), pos+2000)], "\n")
+	for _, line := range lines[min(1, len(lines)):] {
+		if strings.TrimSpace(line) == "" {
+			pos += len(line)
+			continue
+		}
+		m := serialLineRe.FindStringSubmatchIndex(line)
+		if m == nil {
+			break
+		}
+		out = append(out, refCandidate{value: line[m[2]:m[3]], score: refLogged - cut, pos: pos + m[2],
+			rule: "logged-list", source: src, phrase: strings.TrimSpace(line)})
+		pos += len(line)
+	}
+	return out
+}
+
+// patterned finds unlabelled references in the force's formats, and in
+// formats distinctive of any force.
+func patterned(force, text string, src Source, cut int) []refCandidate {
+	var out []refCandidate
+	try := func(p refPattern, score int) {
+		if p.subjectOnly {
+			if src != SourceSubject {
+				return
+			}
+			if m := p.re.FindStringSubmatchIndex(text); m != nil {
+				v := text[m[2]:m[3]]
+				if !isYear(v) {
+					out = append(out, refCandidate{value: v, score: score - cut, pos: m[2], rule: p.name,
+						source: src, phrase: text[m[0]:m[1]]})
+				}
+			}
+			return
+		}
+		for _, m := range p.re.FindAllStringIndex(text, 8) {
+			v := text[m[0]:m[1]]
+			if rejectUnlabelled(p.guard, v) || yourRefBefore(text, m[0]) {
+				continue
+			}
+			out = append(out, refCandidate{value: v, score: score - cut, pos: m[0], rule: p.name, source: src,
+				phrase: v})
+			return
+		}
+	}
+	own, dist := refBodyPat, refDistinct
+	if src == SourceSubject {
+		own, dist = refSubjectPat, refDistinctSub
+	}
+	for _, p := range forcePatterns[force] {
+		try(p, own)
+	}
+	for _, p := range distinctive {
+		if force != "" && !slices.ContainsFunc(forcePatterns[force], func(q refPattern) bool { return q.name == p.name }) {
+			try(p, refOtherForce)
+			continue
+		}
+		try(p, dist)
+	}
+	return out
+}
+
+func matchesForce(force, tok string) bool {
+	for _, p := range forcePatterns[force] {
+		if p.subjectOnly {
+			continue
+		}
+		if loc := p.re.FindStringIndex(tok); loc != nil && loc[0] == 0 && loc[1] == len(tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// plausibleRef: at least three digits, at most 40 bytes.
+func plausibleRef(tok string) bool {
+	if tok == "" || len(tok) > 40 {
+		return false
+	}
+	n := 0
+	for _, r := range tok {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+var (
+	dateShapeRe = regexp.MustCompile(`^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$`)
+	yearsRe     = regexp.MustCompile(`^((?:19|20)\d{2})[/\-_](\d{2}|(?:19|20)\d{2})$`)
+)
+
+// isDate reports whether tok is a dd/mm/yyyy date with a plausible year.
+func isDate(tok string) bool {
+	m := dateShapeRe.FindStringSubmatch(tok)
+	if m == nil {
+		return false
+	}
+	d, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	y, _ := strconv.Atoi(m[3])
+	return d >= 1 && d <= 31 && mo >= 1 && mo <= 12 && y >= 1990 && y <= 2099
+}
+
+// isYears reports whether tok is a period such as 2010-11, 2016/17 or
+// 2014-2016.
+func isYears(tok string) bool {
+	m := yearsRe.FindStringSubmatch(tok)
+	if m == nil {
+		return false
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	if len(m[2]) == 2 {
+		return b == (a+1)%100 || b == a%100
+	}
+	return b >= a && b-a <= 30
+}
+
+func isYear(tok string) bool {
+	y, err := strconv.Atoi(tok)
+	return err == nil && len(tok) == 4 && y >= 1990 && y <= 2099
+}
+
+func rejectUnlabelled(g refGuard, v string) bool {
+	switch g {
+	case guardDate:
+		return isDate(v)
+	case guardYears:
+		return isYears(v)
+	}
+	return false
+}
+
+// yourRefBefore reports whether the requester's "Your ref" label precedes
+// position i on the same line.
+func yourRefBefore(text string, i int) bool {
+	start := strings.LastIndexByte(text[:i], '\n') + 1
+	if i-start > 80 {
+		start = i - 80
+	}
+	l := strings.ToLower(text[start:i])
+	return strings.Contains(l, "your ref")
+}
+
+// NormaliseReference returns a comparison key for a force reference: the
+// runs of letters and of digits, in order, upper-cased, leading zeros
+// dropped from numbers, joined by "/". So the Met's "01.FOI.23.029569" and
+// "01/FOI/23/029569", "GSA4850/11" and "GSA/4850/11", "HQ/PA/002769/19" and
+// the attachment name's "HQ PA 2769 19" compare equal. It is a key, not a
+// display form.
+func NormaliseReference(s string) string {
+	var parts []string
+	var cur []rune
+	kind := 0 // 1 letters, 2 digits
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		p := string(cur)
+		if kind == 2 {
+			p = strings.TrimLeft(p, "0")
+			if p == "" {
+				p = "0"
+			}
+		}
+		parts = append(parts, p)
+		cur = cur[:0]
+	}
+	for _, r := range s {
+		k := 0
+		switch {
+		case unicode.IsDigit(r):
+			k = 2
+		case unicode.IsLetter(r):
+			k = 1
+			r = unicode.ToUpper(r)
+		}
+		if k != kind {
+			flush()
+			kind = k
+		}
+		if k != 0 {
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return strings.Join(parts, "/")
+}

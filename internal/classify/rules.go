@@ -1,0 +1,327 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A rule is one pattern of evidence for a kind.
+//
+// Patterns are written with single spaces between words; each space matches
+// any run of white space (so phrases survive line wrapping), " ?" matches
+// optional white space, and every pattern is case-insensitive. Spaces are
+// therefore never written inside character classes. Go's regexp is RE2: matching is linear in the
+// input, whatever the pattern.
+type rule struct {
+	name   string
+	kind   Kind // empty for marker rules consulted by decide
+	weight int
+	re     *regexp.Regexp
+	// hedgeable rules do not count when the sentence around the match is
+	// conditional ("may be extended", "if the cost would exceed"): such
+	// wording explains the law, it does not apply it.
+	hedgeable bool
+	// veto, when set, discards a match if it matches the text just after it
+	// ("is not held" followed by "in a retrievable format" is a cost refusal,
+	// not a statement that nothing is held).
+	veto *regexp.Regexp
+	// implies names the section a counted match relies on even when the
+	// letter does not cite it by number.
+	implies string
+}
+
+// rx compiles a rule pattern: case-insensitive, spaces match white space.
+func rx(pattern string) *regexp.Regexp {
+	pattern = strings.ReplaceAll(pattern, " ?", `\s*`)
+	return regexp.MustCompile(`(?i)` + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// bodyRules, grouped by kind. Weights: 90-95 decisive wording, 80-85 strong,
+// 60-75 good, 40-55 supporting, 25-35 weak hints. Within a group the order is
+// only for reading; every rule is tried.
+var bodyRules = []rule{
+	// --- Automatic replies from a person's mailbox (out of office). ---
+	{name: "ooo:out-of-office", kind: KindAutoReply, weight: 95,
+		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
+	{name: "ooo:return", kind: KindAutoReply, weight: 90,
+		re: rx(`\b(?:on|upon) my return\b|\bwhen i return\b|\buntil my return\b`)},
+	{name: "ooo:email-access", kind: KindAutoReply, weight: 85,
+		re: rx(`\b(?:limited|no|intermittent|restricted) access to (?:my )?e-?mails?\b`)},
+	{name: "ooo:no-longer-here", kind: KindAutoReply, weight: 80,
+		re: rx(`\bno longer (?:works? |working )?(?:for|at|in|with) (?:the |this )?(?:force|constabulary|police|department|unit|team|organisation)\b`)},
+
+	// --- Automatic acknowledgements from an FOI mailbox (no reference). ---
+	{name: "auto-ack:automated-message", kind: KindAutoAcknowledgement, weight: 90,
+		re: rx(`\bthis is an (?:automated|automatic|auto-generated) (?:message|response|reply|e-?mail|acknowledge?ment|notification)\b`)},
+	{name: "auto-ack:no-individual-ack", kind: KindAutoAcknowledgement, weight: 90,
+		re: rx(`\bindividual acknowledge?ments?(?: e-?mails?| letters?)? will not be (?:sent|issued)\b`)},
+	{name: "auto-ack:accept-as-ack", kind: KindAutoAcknowledgement, weight: 85,
+		re: rx(`\bplease accept this (?:e-?mail|reply|message|response) as (?:an |your |our )?acknowledge?ment\b`)},
+	{name: "auto-ack:inbox-acknowledged", kind: KindAutoAcknowledgement, weight: 85,
+		re: rx(`\b(?:in ?box|mailbox) (?:is|has been) (?:acknowledged|received)\b`)},
+	{name: "auto-ack:acknowledge-email", kind: KindAutoAcknowledgement, weight: 60,
+		re: rx(`\backnowledge (?:the )?receipt of your e-?mail\b`)},
+	{name: "auto-ack:unmonitored", kind: KindAutoAcknowledgement, weight: 40,
+		re: rx(`\b(?:do not|please don't) reply to this (?:e-?mail|message)\b|\bthis (?:mailbox|inbox|e-?mail address) is not monitored\b`)},
+
+	// --- Acknowledgements of one request. ---
+	{name: "ack:will-be-considered", kind: KindAcknowledgement, weight: 85,
+		re: rx(`\b(?:will|shall) (?:now )?be (?:considered|processed|dealt with|handled) in accordance with the (?:freedom of information|foi)`)},
+	{name: "ack:logged", kind: KindAcknowledgement, weight: 85,
+		re: rx(`\blogged under the (?:above |following |below )?ref|\b(?:has|have) been (?:logged|registered)\b`)},
+	{name: "ack:being-considered", kind: KindAcknowledgement, weight: 80,
+		re: rx(`\byour (?:request|application|e-?mail|questions?) (?:is being|are being|will (?:now )?be) (?:considered|allocated|processed|passed|forwarded|assigned)\b`)},
+	{name: "ack:will-receive-response", kind: KindAcknowledgement, weight: 80,
+		re: rx(`\b(?:will|should|are entitled to) receive (?:a|your|our|the) (?:response|reply|answer)\b[^.]{0,120}?\b(?:within|no later than)\b`)},
+	{name: "ack:aim-to-respond", kind: KindAcknowledgement, weight: 75,
+		re: rx(`\b(?:we|i) (?:will|shall) (?:aim|endeavour|try|seek) to (?:provide (?:you with )?a response|respond|reply)[^.]{0,60}?\bwithin\b`)},
+	{name: "ack:response-within", kind: KindAcknowledgement, weight: 75,
+		re: rx(`\ba response (?:should|will) be (?:sent|provided|issued) (?:to you )?within\b`)},
+	{name: "ack:required-to-reply", kind: KindAcknowledgement, weight: 60,
+		re: rx(`\b(?:we are|is) required to (?:reply|respond)(?: to you)? within (?:20|twenty) working days\b`)},
+	{name: "ack:acknowledge-request", kind: KindAcknowledgement, weight: 70,
+		re: rx(`\b(?:i|we) (?:would like to |write to |wish to )?acknowledge (?:receipt of )?your (?:request|application|freedom of information)\b`)},
+	{name: "ack:thank-you", kind: KindAcknowledgement, weight: 30,
+		re: rx(`\bthank you for your (?:request|enquiry|application|e-?mail)\b`)},
+
+	// --- Clarification. ---
+	{name: "clarification:please-clarify", kind: KindClarification, weight: 85,
+		re: rx(`\b(?:could|can|would) you (?:please )?(?:clarify|confirm exactly|be more specific|specify (?:exactly )?(?:what|which))\b|\bplease (?:could you )?(?:clarify|confirm (?:exactly )?(?:what|which)|specify (?:exactly )?(?:what|which))\b`)},
+	{name: "clarification:need-clarification", kind: KindClarification, weight: 85, hedgeable: true,
+		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for) (?:some )?(?:further )?clarification\b`)},
+	{name: "clarification:until-clarified", kind: KindClarification, weight: 80, hedgeable: true,
+		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
+	{name: "clarification:sought", kind: KindClarification, weight: 70,
+		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
+	// Marker: the clarification has already been answered (see decide).
+	{name: "clarification:received", kind: "",
+		re: rx(`\bclarification (?:was |has been )?received\b|\byou (?:then |subsequently )?clarified\b|\bfollowing (?:your|receipt of your) clarification\b|\bwe (?:also )?sought clarity\b`)},
+
+	// --- Extensions. ---
+	{name: "extension:letter", kind: KindExtension, weight: 90, hedgeable: true,
+		re: rx(`\bextension (?:letter|notice|notification)\b`)},
+	{name: "extension:public-interest-time", kind: KindExtension, weight: 90, hedgeable: true,
+		re: rx(`\b(?:need|needs|require|requires|requiring|take|taking|allow|allows) (?:additional|further|more|extra) time to (?:consider|assess|conduct|complete|carry out)[^.]{0,40}?public interest\b`)},
+	{name: "extension:extend-deadline", kind: KindExtension, weight: 85, hedgeable: true,
+		re: rx(`\bextend(?:ed|ing)? (?:the )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date) (?:has been|is being|will be|may be|is|can be) extended\b`)},
+	{name: "extension:s10-3", kind: KindExtension, weight: 75, hedgeable: true,
+		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
+	{name: "extension:unable-within", kind: KindExtension, weight: 75, hedgeable: true,
+		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)`)},
+	{name: "extension:new-date", kind: KindExtension, weight: 70, hedgeable: true,
+		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
+
+	// --- Internal review. ---
+	{name: "review:review-of-request", kind: KindInternalReview, weight: 90,
+		re: rx(`\b(?:internal )?review of (?:your )?(?:freedom of information|foi|foia)(?: act)? request\b`)},
+	{name: "review:findings", kind: KindInternalReview, weight: 90,
+		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:the|my|this|your) (?:internal )?review\b`)},
+	{name: "review:decision", kind: KindInternalReview, weight: 90,
+		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\binternal review \(?(?:ir\)? )?decision\b`)},
+	{name: "review:conducted", kind: KindInternalReview, weight: 85,
+		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b`)},
+	{name: "review:requested", kind: KindInternalReview, weight: 70,
+		re: rx(`\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
+
+	// --- Refusals. ---
+	{name: "refusal:refusal-notice", kind: KindRefusal, weight: 90,
+		re: rx(`\b(?:letter|e-?mail|response|this) (?:represents|serves as|constitutes|acts as|is) (?:a|the|your) (?:formal )?refusal notice\b|\bnotice of refusal\b`)},
+	{name: "refusal:refused-under", kind: KindRefusal, weight: 90,
+		re: rx(`\b(?:is|are|being|been|was|were) (?:therefore )?refused (?:under|by virtue of|in accordance with|on the basis of|in reliance on)\b`)},
+	{name: "refusal:not-obliged", kind: KindRefusal, weight: 90,
+		re: rx(`\b(?:i am|we are|is|are) not obliged to (?:supply|provide|disclose|comply)\b`)},
+	{name: "refusal:cost-exceeds", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s12",
+		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?(?:"|')?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
+	{name: "refusal:engaged", kind: KindRefusal, weight: 85, hedgeable: true,
+		re: rx(`\b(?:has|have) engaged (?:an |the )?exemptions?\b|\bexemptions? (?:has|have) been engaged\b|\bis engaged\b`)},
+	{name: "refusal:vexatious", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s14",
+		re: rx(`\bvexatious\b|\brepeated request\b`)},
+	{name: "refusal:exempt", kind: KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\bexempt(?: from disclosure)? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`)},
+	{name: "refusal:ncnd", kind: KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\bneither confirm nor deny\b|\bncnd\b`)},
+	{name: "refusal:s21-accessible", kind: KindRefusal, weight: 80, hedgeable: true, implies: "s21",
+		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b`)},
+	{name: "refusal:exemption-applies", kind: KindRefusal, weight: 75, hedgeable: true,
+		re: rx(`\bfollowing exemptions? (?:applies|apply|has been applied|have been applied)\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
+	{name: "refusal:cannot-comply", kind: KindRefusal, weight: 75, hedgeable: true,
+		re: rx(`\b(?:cannot|can not|is unable to|are unable to|am unable to) comply with (?:your|this|the) request\b|\bregret to inform you that [^.]{0,60}?\b(?:cannot|unable)\b`)},
+	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
+		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your)\b`)},
+	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+		re: rx(`\bnot (?:held|recorded|stored|kept|available) (?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
+	{name: "refusal:section-12", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+		re: rx(`\b(?:section|s\.?) ?12 ?\(\d\)`)},
+	{name: "refusal:cost-figures", kind: KindRefusal, weight: 45, hedgeable: true, implies: "s12",
+		re: rx(`£ ?450\b|\b18 hours\b|\b(?:appropriate|cost) limit\b`)},
+	{name: "refusal:identification", kind: KindRefusal, weight: 45,
+		re: rx(`\b(?:could|would|might|may) (?:potentially )?lead to the identification\b|\blow numbers\b`)},
+	{name: "refusal:advice-assistance", kind: KindRefusal, weight: 40,
+		re: rx(`\bsection 16\b[^.\n]{0,15}(?:advice|assistance)|\badvice (?:and|&) assistance\b`)},
+
+	// --- Not held. ---
+	{name: "not-held:not-held", kind: KindNotHeld, weight: 85, hedgeable: true,
+		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds no (?:recorded )?information\b`),
+		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+
+	// --- Responses. ---
+	{name: "response:please-find-information", kind: KindResponse, weight: 85,
+		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:requested |relevant )?(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
+	{name: "response:able-to-disclose", kind: KindResponse, weight: 85, hedgeable: true,
+		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
+	{name: "response:see-attached", kind: KindResponse, weight: 75,
+		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
+	{name: "response:response-below", kind: KindResponse, weight: 75,
+		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
+	{name: "response:located", kind: KindResponse, weight: 70,
+		re: rx(`\b(?:has|have) (?:located|identified|found|retrieved) the following information\b|\bthe following information (?:is|has been) (?:provided|disclosed)\b`)},
+	{name: "response:response-heading", kind: KindResponse, weight: 60,
+		re: rx(`(?m)^\s*(?:response to your request|in response:)`)},
+	{name: "response:answers", kind: KindResponse, weight: 60,
+		re: rx(`\bplease find (?:below|attached) (?:the )?answers? to your (?:questions?|request)\b|\b(?:answers|responses) to your questions? (?:are|is) (?:below|as follows|attached)\b`)},
+	{name: "response:figures-caveat", kind: KindResponse, weight: 55,
+		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
+	{name: "response:information-held", kind: KindResponse, weight: 50,
+		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`)},
+	{name: "response:table-rows", kind: KindResponse, weight: 35,
+		re: regexp.MustCompile(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
+	{name: "response:heading", kind: KindResponse, weight: 30,
+		re: regexp.MustCompile(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
+	{name: "response:legal-preamble", kind: KindResponse, weight: 30,
+		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
+	{name: "partial:explicit", kind: KindPartialResponse, weight: 85, hedgeable: true,
+		re: rx(`\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+}
+
+// subjectRules are tried on the subject only. WhatDoTheyKnow subjects carry
+// the requester's own title, so only prefixes added by mail systems and
+// forces are trusted.
+var subjectRules = []rule{
+	{name: "subject:automatic-reply", kind: KindAutoReply, weight: 60,
+		re: rx(`^(?:(?:re|fw|fwd): )*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|out of (?:the )?office|ooo)\b`)},
+	{name: "subject:internal-review", kind: KindInternalReview, weight: 70,
+		re: rx(`^(?:(?:re|fw|fwd): )*(?:internal review|review of (?:freedom of information|foi))\b`)},
+	{name: "subject:acknowledgement", kind: KindAcknowledgement, weight: 50,
+		re: rx(`^(?:(?:re|fw|fwd): )*(?:\S+ ){0,6}acknowledge?ment\b`)},
+}
+
+// fromRules are tried on the sender.
+var fromRules = []rule{
+	{name: "from:mailer-daemon", kind: KindOther, weight: 90,
+		re: rx(`\b(?:mailer-daemon|postmaster)@`)},
+	{name: "from:no-reply", kind: KindAutoAcknowledgement, weight: 30,
+		re: rx(`\b(?:no-?reply|do-?not-?reply)\b`)},
+}
+
+// hedgeRe finds conditional wording in the sentence around a match.
+var hedgeRe = rx(`\b(?:if|where|whether|unless|may|might|could|should|in such cases|in some circumstances|can apply|likely|possible|possibly)\b`)
+
+// matchRules runs rules over text and adds their evidence to c.
+func matchRules(c *collector, rules []rule, text string, src Source) {
+	if text == "" {
+		return
+	}
+	for i := range rules {
+		r := &rules[i]
+		hedged := ""
+		counted := false
+		for _, loc := range r.re.FindAllStringIndex(text, matchesPerRe) {
+			if r.veto != nil && r.veto.MatchString(text[loc[1]:min(len(text), loc[1]+120)]) {
+				continue
+			}
+			if r.hedgeable {
+				if h := hedgeIn(text, loc[0], loc[1]); h != "" {
+					if hedged == "" {
+						hedged = text[loc[0]:loc[1]] + "|" + h
+					}
+					continue
+				}
+			}
+			e := Evidence{Rule: r.name, Kind: r.kind, Weight: r.weight, Source: src, Phrase: phrase(text[loc[0]:loc[1]])}
+			if r.kind == "" {
+				c.mark(e)
+			} else {
+				c.add(e)
+			}
+			counted = true
+			break
+		}
+		if !counted && hedged != "" {
+			p, h, _ := strings.Cut(hedged, "|")
+			c.add(Evidence{Rule: r.name, Kind: r.kind, Source: src, Phrase: phrase(p),
+				Note: "conditional wording (" + phrase(h) + "): not counted"})
+		}
+	}
+}
+
+// matchIgnored runs the body rules over removed text and records up to limit
+// matches, which do not count. It returns how many it recorded.
+func matchIgnored(c *collector, text string, src Source, limit int) int {
+	n := 0
+	for i := range bodyRules {
+		if n >= limit {
+			break
+		}
+		r := &bodyRules[i]
+		if r.kind == "" || r.weight < 60 {
+			continue
+		}
+		loc := r.re.FindStringIndex(text)
+		if loc == nil {
+			continue
+		}
+		c.add(Evidence{Rule: r.name, Kind: r.kind, Weight: r.weight, Source: src,
+			Phrase: phrase(text[loc[0]:loc[1]]), Note: "in " + string(src) + " text: not counted"})
+		n++
+	}
+	return n
+}
+
+// hedgeIn returns the conditional word in the sentence holding text[start:end],
+// or "".
+func hedgeIn(text string, start, end int) string {
+	from := sentenceStart(text, start)
+	to := sentenceEnd(text, end)
+	if m := hedgeRe.FindString(text[from:to]); m != "" {
+		return m
+	}
+	return ""
+}
+
+// sentenceStart finds the start of the sentence holding text[i], looking
+// back at most 300 bytes.
+func sentenceStart(text string, i int) int {
+	lo := max(0, i-300)
+	for j := i - 1; j > lo; j-- {
+		switch text[j] {
+		case '.', '?', '!', ';':
+			if j+1 < len(text) && (text[j+1] == ' ' || text[j+1] == '\n') {
+				return j + 1
+			}
+		case '\n':
+			if j > 0 && text[j-1] == '\n' {
+				return j + 1
+			}
+		}
+	}
+	return lo
+}
+
+// sentenceEnd finds the end of the sentence holding text[i-1], looking ahead
+// at most 200 bytes.
+func sentenceEnd(text string, i int) int {
+	hi := min(len(text), i+200)
+	for j := i; j < hi; j++ {
+		switch text[j] {
+		case '.', '?', '!', ';':
+			if j+1 == len(text) || text[j+1] == ' ' || text[j+1] == '\n' {
+				return j
+			}
+		case '\n':
+			if j+1 < len(text) && text[j+1] == '\n' {
+				return j
+			}
+		}
+	}
+	return hi
+}
