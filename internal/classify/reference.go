@@ -50,7 +50,7 @@ var forcePatterns = map[string][]refPattern{
 	"kent": {rp("kent", `\b\d{2}/\d{2}/\d{3,4}\b`, guardDate)},
 	"essex": {
 		rp("essex", `\bFOI ?\d{4,6}\b`, guardNone),
-		{name: "essex-subject", re: regexp.MustCompile(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:foi\s*)?(\d{4,6})\b`), subjectOnly: true},
+		{name: "essex-subject", re: regexp.MustCompile(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(\d{4,6})\b`), subjectOnly: true},
 	},
 	"hampshire": {
 		rp("jimu", `\b(?:HQ|CM)/PA/\d{6}/\d{2}\b`, guardNone),

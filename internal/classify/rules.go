@@ -28,6 +28,16 @@ type rule struct {
 	// implies names the section a counted match relies on even when the
 	// letter does not cite it by number.
 	implies string
+	// pre skips the pattern when none of its words is in the text.
+	pre prefilter
+}
+
+func init() {
+	for _, rules := range [][]rule{bodyRules, subjectRules, fromRules} {
+		for i := range rules {
+			rules[i].pre = newPrefilter(rules[i].re)
+		}
+	}
 }
 
 // rx compiles a rule pattern: case-insensitive, spaces match white space.
@@ -221,8 +231,12 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 	if text == "" {
 		return
 	}
+	folded := fold(text)
 	for i := range rules {
 		r := &rules[i]
+		if !r.pre.pass(folded) {
+			continue
+		}
 		hedged := ""
 		counted := false
 		for _, loc := range r.re.FindAllStringIndex(text, matchesPerRe) {
@@ -258,12 +272,13 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 // matches, which do not count. It returns how many it recorded.
 func matchIgnored(c *collector, text string, src Source, limit int) int {
 	n := 0
+	folded := fold(text)
 	for i := range bodyRules {
 		if n >= limit {
 			break
 		}
 		r := &bodyRules[i]
-		if r.kind == "" || r.weight < 60 {
+		if r.kind == "" || r.weight < 60 || !r.pre.pass(folded) {
 			continue
 		}
 		loc := r.re.FindStringIndex(text)

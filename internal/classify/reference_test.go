@@ -1,0 +1,185 @@
+package classify
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReference(t *testing.T) {
+	tests := []struct {
+		name, force, subject, body string
+		want                       string
+	}{
+		{"met subject only", "metropolitan",
+			"RE: Freedom of Information Request Reference No: 01/FOI/23/029569", "Please see attached.", "01/FOI/23/029569"},
+		{"met web dots, no force hint", "",
+			"", "Freedom of information request reference no: 01.FOI.23.029569\nI note you seek access", "01.FOI.23.029569"},
+		{"requester's ref skipped", "kent",
+			"", "Your ref: JS/2016/014\nOur ref: 16/06/669\nDear Mr Stuart", "16/06/669"},
+		{"requester's ref in force format skipped", "nottinghamshire",
+			"", "Your Ref: 123456/16\nThank you for your letter.", ""},
+		{"kent date is not a reference", "kent",
+			"", "Date: 25/06/2014\nThank you for your request received on 25/06/2014.", ""},
+		{"kent reference after a date", "kent",
+			"", "Date: 25/09/2020\nFREEDOM OF INFORMATION REQUEST 20/09/1088\nDear Sir", "20/09/1088"},
+		{"financial year is not a BTP reference", "british-transport-police",
+			"", "Thefts in 2010-11 compared with 2011-12.", ""},
+		{"BTP legacy", "british-transport-police",
+			"", "Freedom of Information: Right to know request 1009-11", "1009-11"},
+		{"essex subject serial", "essex",
+			"RE: 13925 Police vehicles", "Your request has been logged under the above reference.", "13925"},
+		{"essex FOI prefix", "essex",
+			"FOI 23526 - Stop and search", "Your request has been logged under the above reference.", "FOI 23526"},
+		{"psni generations", "psni", "", "Our Reference: F-2023-00875", "F-2023-00875"},
+		{"psni request number", "psni", "", "Request Number: FOI/15521\nCategory: Crime", "FOI/15521"},
+		{"scotland", "police-scotland", "", "OFFICIAL\nOur Ref: IM-FOI-2021-0942\nYour Ref:", "IM-FOI-2021-0942"},
+		{"hampshire JIMU", "hampshire", "", "Our ref: CM/PA/000829/21", "CM/PA/000829/21"},
+		{"durham", "durham", "", "Our Ref: DC/FOI 782/17", "DC/FOI 782/17"},
+		{"gmp heading", "greater-manchester", "", "FREEDOM OF INFORMATION REQUEST REFERENCE NO: 4850/11", "4850/11"},
+		{"gmp legacy unlabelled", "greater-manchester", "Re: request GSA4850/11", "Dear Sir", "GSA4850/11"},
+		{"cnc", "civil-nuclear-constabulary", "", "Ref: FOI 2009-038", "FOI 2009-038"},
+		{"label beats an unlabelled match", "west-midlands",
+			"", "Figures for 2012/13.\nOur ref: 1506A/21", "1506A/21"},
+		{"distinctive format of another force", "surrey", "", "Further to HQ/PA/004666/19, see attached.", "HQ/PA/004666/19"},
+		{"no reference", "merseyside", "Freedom of Information request - Tasers",
+			"Your email to the Merseyside Police Freedom of Information (FOI) in box is acknowledged.", ""},
+		{"reference number wording without a number", "", "",
+			"please contact us quoting the reference number above", ""},
+		{"learned from a quoted acknowledgement", "west-yorkshire", "",
+			"Please see the attached response.\n\n-----Original Message-----\nFrom: FOI\nSent: 1 May 2023\n\nFOI reference FOI 1730525/23", "FOI 1730525/23"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ev, ok := Reference(tt.force, tt.subject, tt.body)
+			if got != tt.want || ok != (tt.want != "") {
+				t.Fatalf("Reference = %q, %v; want %q (evidence %+v)", got, ok, tt.want, ev)
+			}
+			if ok && (!strings.HasPrefix(ev.Rule, "ref:") || !strings.Contains(ev.Phrase, got)) {
+				t.Errorf("evidence %+v does not name the rule and quote the reference", ev)
+			}
+		})
+	}
+}
+
+func TestNormaliseReference(t *testing.T) {
+	same := [][2]string{
+		{"01.FOI.23.029569", "01/FOI/23/029569"},
+		{"01/foi/23/029569", " 01 / FOI / 23 / 029569 "},
+		{"GSA4850/11", "GSA/4850/11"},
+		{"HQ/PA/002769/19", "HQ PA 2769 19"},
+		{"16/06/669", "16 06 669"},
+		{"FOI 002559/17", "FOI002559/17"},
+		{"709_15", "709/15"},
+		{"FOI/00013725", "FOI/13725"},
+	}
+	for _, p := range same {
+		if a, b := NormaliseReference(p[0]), NormaliseReference(p[1]); a != b {
+			t.Errorf("%q -> %q, %q -> %q: want equal", p[0], a, p[1], b)
+		}
+	}
+	differ := [][2]string{
+		{"FOI/15521", "FOI/15522"},
+		{"F-013412", "FOI-13412"},
+		{"HQ/PA/002769/19", "CM/PA/002769/19"},
+		{"5607", "5608"},
+	}
+	for _, p := range differ {
+		if NormaliseReference(p[0]) == NormaliseReference(p[1]) {
+			t.Errorf("%q and %q normalise alike", p[0], p[1])
+		}
+	}
+	if got := NormaliseReference("01.FOI.23.029569"); got != "1/FOI/23/29569" {
+		t.Errorf("key = %q", got)
+	}
+	if got := NormaliseReference(""); got != "" {
+		t.Errorf("empty -> %q", got)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"25/06/2014", "2014-06-25"},
+		{"25.06.2014", "2014-06-25"},
+		{"1/2/15", "2015-02-01"}, // day first
+		{"2014-06-25", "2014-06-25"},
+		{"13 May 2011", "2011-05-13"},
+		{"13th May 2011", "2011-05-13"},
+		{"12^th April 2021", "2021-04-12"},
+		{"on the 3rd February 2017", "2017-02-03"},
+		{"3rd of February 2017", "2017-02-03"},
+		{"Monday 3 March 2025", "2025-03-03"},
+		{"Wednesday, 12 December 2012", "2012-12-12"},
+		{"your email dated 15th November 2012within which", "2012-11-15"},
+		{"dated17th October 2012", "2012-10-17"},
+		{"January 28, 2025 | Organisational Information", "2025-01-28"},
+		{"6 Sept 2016", "2016-09-06"},
+		{"29/02/2024", "2024-02-29"},
+		{"received on 25/06/2014.  I note", "2014-06-25"},
+	}
+	for _, tt := range tests {
+		got, err := ParseDate(tt.in)
+		if err != nil {
+			t.Errorf("ParseDate(%q): %v", tt.in, err)
+			continue
+		}
+		if s := got.Format(DateLayout); s != tt.want {
+			t.Errorf("ParseDate(%q) = %s, want %s", tt.in, s, tt.want)
+		}
+		if got.Location() != time.UTC || got.Hour() != 0 {
+			t.Errorf("ParseDate(%q) = %v, want midnight UTC", tt.in, got)
+		}
+	}
+	for _, in := range []string{"31/02/2014", "29/02/2023", "16/06/669", "2014060002719",
+		"13 Mayfair 2011", "March 2017", "2012/13", "1009-11", "FOI 1730525/23", ""} {
+		if got, err := ParseDate(in); !errors.Is(err, ErrNoDate) {
+			t.Errorf("ParseDate(%q) = %v, %v; want ErrNoDate", in, got, err)
+		}
+	}
+}
+
+func TestReceivedDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Date received: 3 March 2025", "2025-03-03"},
+		{"We received your request on 4 April 2024 and will respond.", "2024-04-04"},
+		{"Thank you for your request dated 1 May 2020, which we received on 3 May 2020.", "2020-05-03"},
+		{"If you have received this email in error on 1 May 2020 please delete it.", ""},
+		{"Your request was received. On 1 May 2020 we wrote to you.", ""},
+	}
+	for _, tt := range tests {
+		got, _, _ := receivedDate(normaliseText(tt.in))
+		if got != tt.want {
+			t.Errorf("receivedDate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSections(t *testing.T) {
+	tests := []struct {
+		in, force string
+		want      []string
+	}{
+		{"exempt under Section 40(2) of the Freedom of Information Act 2000", "", []string{"s40(2)"}},
+		{"by virtue of Sections 24(2) and 30(3) of the Act", "", []string{"s24(2)", "s30(3)"}},
+		{"Sections 23, 24 and 31 apply", "", []string{"s23", "s24", "s31"}},
+		{"a dispersal order under section 34 of the Anti-Social Behaviour, Crime and Policing Act 2014", "", []string{}},
+		{"section 38 of the Data Protection Act 2018", "", []string{}},
+		{"s.31(1)(a) law enforcement", "", []string{"s31(1)"}},
+		{"S40(2) personal information", "", []string{"s40(2)"}},
+		{"Section 17(5) requires ... Section 12 ... under Section 12(1)", "", []string{"s12(1)"}},
+		{"Section 12(1) and Section 12(2)", "", []string{"s12(1)", "s12(2)"}},
+		{"section 10 of the Act; Section 16 advice; Section 1(1)(a)", "", []string{}},
+		{"section 17 of the Freedom of Information (Scotland) Act 2002", "", []string{"s17"}},
+		{"section 17 refusal notice", "", []string{}},
+		{"section 38(1)(a) health and safety", "police-scotland", []string{"s38(1)"}},
+		{"section 43 commercial interests", "police-scotland", []string{}}, // not a FOISA exemption
+	}
+	for _, tt := range tests {
+		got, _ := citedSections(normaliseText(tt.in), tt.force, &collector{})
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("citedSections(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,254 @@
+package classify
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Messages that are not in the fixture set, written in the words forces and
+// WhatDoTheyKnow use (chaser and internal-review texts follow the
+// WhatDoTheyKnow templates; the others are assembled from phrases quoted in
+// testdata/replies/PATTERNS.md).
+func TestClassifyCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       Input
+		kind     Kind
+		notKind  Kind // when set, kind is not checked, only that it is not this
+		ref      string
+		sections []string
+		due      string
+		// evidence lists rule names that must appear; a "!" prefix asks
+		// that the rule matched but was not counted.
+		evidence []string
+	}{
+		{
+			name: "chaser from the requester",
+			in: Input{Subject: "Freedom of Information request - Fraud reports", Body: `Dear Kent Police,
+
+By law, under all circumstances, Kent Police should normally have responded promptly and by 8 July 2016.
+
+Please could you let me know when I can expect a response to my request.
+
+Yours faithfully,
+
+J Stuart`},
+			kind: KindOther,
+		},
+		{
+			name: "out of office",
+			in: Input{Subject: "Automatic reply: Freedom of Information request - Stop and search",
+				AutoReply: true, Body: `Thank you for your email. I am currently out of the office until Monday 3 March 2025 with limited access to email.
+
+If your email relates to a Freedom of Information request please forward it to the Information Rights team.`},
+			kind:     KindAutoReply,
+			evidence: []string{"ooo:out-of-office", "header:auto-submitted"},
+		},
+		{
+			name: "quoted refusal below a holding reply",
+			in: Input{Force: "kent", Body: `Dear Mr Stuart,
+
+Thank you for your email. I have passed your comments to the Information Manager, who will contact you shortly.
+
+Kind regards
+
+FOI Team
+
+-----Original Message-----
+From: J Stuart
+Sent: 10 July 2016 09:12
+To: FOI
+Subject: RE: Freedom of Information Request 16/06/669
+
+I do not accept that my request was refused under Section 12(2). The question about fraud reports
+has engaged an exemption only because you chose to search by hand. This letter represents a
+Refusal Notice in name only.`},
+			notKind:  KindRefusal,
+			ref:      "16/06/669",
+			sections: []string{},
+			evidence: []string{"!refusal:refused-under", "strip:quoted:original-message"},
+		},
+		{
+			name: "acknowledgement explaining that time may be extended",
+			in: Input{Body: `Thank you for your request for information, received 3 March 2025.
+
+Where consideration is being given to the application of any exemptions the 20 working day timescale may be extended under the terms of the Act to a period considered reasonable. In such cases you will be notified and a revised time-scale will be indicated.
+
+Your request is being considered and you will receive a response within the statutory timescale of 20 working days.`},
+			kind:     KindAcknowledgement,
+			evidence: []string{"!extension:extend-deadline", "!extension:new-date"},
+		},
+		{
+			name: "not held in a retrievable format is a cost refusal",
+			in: Input{Force: "durham", Body: `Our Ref: DC/FOI 782/17
+
+Durham Constabulary does not hold this information in a retrievable format. To answer your request we would need to read each of 6,000 records, at 3 minutes each, which would take 300 hours.`},
+			kind:     KindRefusal,
+			ref:      "DC/FOI 782/17",
+			sections: []string{"s12"},
+			evidence: []string{"refusal:not-retrievable", "section:implied"},
+		},
+		{
+			name:     "information not held",
+			in:       Input{Body: "Following searches I can confirm that the information you have requested is not held by Durham Constabulary."},
+			kind:     KindNotHeld,
+			sections: []string{},
+		},
+		{
+			name: "FOISA notice that information is not held",
+			in: Input{Force: "police-scotland", Body: `OFFICIAL
+
+Our Ref: IM-FOI-2021-0942
+
+In terms of section 17 of the Freedom of Information (Scotland) Act 2002, this letter represents a notice that information is not held.`},
+			kind:     KindNotHeld,
+			ref:      "IM-FOI-2021-0942",
+			sections: []string{"s17"},
+			evidence: []string{"strip:protective-marking"},
+		},
+		{
+			name: "clarification request",
+			in: Input{Body: `Dear Ms Evans,
+
+Before we can process your request we need clarification. Could you please clarify which period you would like figures for?
+
+The 20 working day period will not start until we receive your clarification.`},
+			kind: KindClarification,
+		},
+		{
+			name: "public interest extension with a new date",
+			in: Input{Body: `Freedom of Information Request Reference No: 01/FOI/24/001234
+
+We need further time to consider the public interest test in relation to section 31 (Law Enforcement).
+We now aim to respond by 14 March 2025.`},
+			kind:     KindExtension,
+			ref:      "01/FOI/24/001234",
+			sections: []string{"s31"},
+			due:      "2025-03-14",
+		},
+		{
+			name: "deadline extended under s.10(3)",
+			in: Input{Body: `Under section 10(3) of the Act we are extending the deadline for our response to Monday 3 March 2025, to consider the public interest.`},
+			kind: KindExtension,
+			due:  "2025-03-03",
+		},
+		{
+			name: "automatic acknowledgement by header",
+			in: Input{AutoReply: true, Body: `Thank you for your email. Your request will now be considered in accordance with the Freedom of Information Act 2000.`},
+			kind:     KindAutoAcknowledgement,
+			evidence: []string{"precedence:automatic-without-reference"},
+		},
+		{
+			name: "automatic acknowledgement carrying a reference",
+			in: Input{Force: "psni", Body: `This is an automated message. Your request has been logged with reference F-2023-00875.`},
+			kind:     KindAcknowledgement,
+			ref:      "F-2023-00875",
+			evidence: []string{"precedence:automatic-with-reference"},
+		},
+		{
+			name: "internal review outcome over refusal wording",
+			in: Input{Subject: "RE: Internal review of Freedom of Information request - DSI referrals", Body: `I have now completed the internal review. The information remains exempt under Section 40(2) and the original decision is upheld.`},
+			kind:     KindInternalReview,
+			sections: []string{"s40(2)"},
+		},
+		{
+			name: "complaint rights block does not make a review",
+			in: Input{Body: `Please find the information attached.
+
+COMPLAINT RIGHTS
+
+Are you unhappy with how your request has been handled or do you think the decision is incorrect? You have the right to require the MPS to review their decision.
+
+I have now conducted a review of our handling, and the original decision is upheld.`},
+			kind:     KindResponse,
+			evidence: []string{"strip:complaint-rights", "!review:decision", "!review:conducted"},
+		},
+		{
+			name: "bounce",
+			in:   Input{From: "MAILER-DAEMON@mx.police.uk", Body: "Delivery to the following recipient failed permanently: foi@example.police.uk"},
+			kind: KindOther,
+		},
+		{
+			name: "empty",
+			in:   Input{},
+			kind: KindOther,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Classify(&tt.in, nil)
+			if tt.notKind != "" {
+				if got.Kind == tt.notKind {
+					t.Errorf("kind = %s", got.Kind)
+				}
+			} else if got.Kind != tt.kind {
+				t.Errorf("kind = %s, want %s", got.Kind, tt.kind)
+			}
+			if got.Reference != tt.ref {
+				t.Errorf("reference = %q, want %q", got.Reference, tt.ref)
+			}
+			if tt.sections != nil && !slices.Equal(got.Sections, tt.sections) {
+				t.Errorf("sections = %q, want %q", got.Sections, tt.sections)
+			}
+			if got.Due != tt.due {
+				t.Errorf("due = %q, want %q", got.Due, tt.due)
+			}
+			for _, want := range tt.evidence {
+				rule, ignored := strings.CutPrefix(want, "!")
+				found := false
+				for _, e := range got.Evidence {
+					if e.Rule != rule {
+						continue
+					}
+					// A "!" rule matched but did not count: it was in removed
+					// text, or in a conditional sentence.
+					discounted := !e.Source.Counts() || (e.Kind != "" && e.Weight == 0)
+					if !ignored || discounted {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no evidence %s (discounted %v)", rule, ignored)
+				}
+			}
+			if t.Failed() {
+				for _, e := range got.Evidence {
+					t.Logf("evidence: %+v", e)
+				}
+			}
+		})
+	}
+}
+
+func TestTruncatedInput(t *testing.T) {
+	head := "Your request will now be considered in accordance with the Freedom of Information Act 2000.\n"
+	pad := strings.Repeat("Lorem ipsum dolor sit amet.\n", (DefaultMaxScan/28)+10)
+	tail := "This letter represents a Refusal Notice under Section 12(1).\n"
+	got := Classify(&Input{Body: head + pad + tail}, nil)
+	if !got.Truncated {
+		t.Error("Truncated not set")
+	}
+	if got.Kind != KindAcknowledgement {
+		t.Errorf("kind = %s: text past MaxScan was read", got.Kind)
+	}
+	got = Classify(&Input{Body: head + pad + tail}, &Options{MaxScan: 1 << 20})
+	if got.Truncated || got.Kind != KindRefusal {
+		t.Errorf("MaxScan 1 MiB: kind %s, truncated %v; want refusal, not truncated", got.Kind, got.Truncated)
+	}
+}
+
+func TestKinds(t *testing.T) {
+	ks := Kinds()
+	if len(ks) != 11 {
+		t.Fatalf("%d kinds", len(ks))
+	}
+	for _, k := range ks {
+		if !k.Valid() {
+			t.Errorf("%s not valid", k)
+		}
+	}
+	if Kind("refusal-s12").Valid() {
+		t.Error("fixture spelling accepted as a kind")
+	}
+}
