@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/foidesk/foidesk/internal/classify"
+)
+
+var classifyCmd = &command{
+	name:    "classify",
+	summary: "classify a police reply: kind, reference, sections, dates",
+	usage:   "[--force SLUG] [--auto-reply] FILE",
+	help: `Classify one reply from a police force to an FOI request and print the
+result as one JSON object: its kind, the force's reference, the FOIA/FOISA
+sections it relies on, the received and due dates it states, and the
+evidence for each decision.
+
+FILE is plain text, either bare or in the fixture format (header lines
+"key: value", a line "---", then the body). The fixture's "subject:" and
+"from:" headers are used, and its "force:" header chooses the force's
+reference formats unless --force is given. A .eml file needs the MIME
+parser of internal/mail.`,
+	flags: func(fs *flag.FlagSet) {
+		fs.String("force", "", "slug of the force that sent the reply, e.g. metropolitan, psni\n(default: from the file's force: header)")
+		fs.Bool("auto-reply", false, "the reply was marked as sent automatically (Auto-Submitted)")
+	},
+	run: runClassify,
+}
+
+func init() { register(classifyCmd) }
+
+// maxClassifyFile bounds the file read; the classifier itself reads at most
+// classify.DefaultMaxScan bytes of the body.
+const maxClassifyFile = 32 << 20
+
+// errNoMIME is returned for .eml files until internal/mail offers a MIME
+// parser.
+var errNoMIME = errors.New("eml support needs internal/mail, which has no MIME parser (mail.Parse) yet")
+
+// classifyOutput is what the command prints: the force used, then the
+// result's fields.
+type classifyOutput struct {
+	Force string `json:"force,omitempty"`
+	classify.Result
+}
+
+func runClassify(ctx context.Context, a *app, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("want one FILE, got %d arguments", len(args))
+	}
+	name := args[0]
+	if strings.EqualFold(filepath.Ext(name), ".eml") {
+		return fmt.Errorf("%s: %w", name, errNoMIME)
+	}
+	data, err := readLimited(name, maxClassifyFile)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	in := &classify.Input{Body: string(data)}
+	force := ""
+	fx, err := classify.ParseFixture(bytes.NewReader(data))
+	switch {
+	case err == nil:
+		in = fx.Input()
+		force = forceSlug(fx.Header("force"))
+	case !errors.Is(err, classify.ErrNotFixture):
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if a.flagSet("force") {
+		force = strings.ToLower(strings.TrimSpace(a.flagString("force")))
+	}
+	in.Force = force
+	in.AutoReply = a.flagBool("auto-reply")
+
+	out := classifyOutput{Force: force, Result: classify.Classify(in, nil)}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, limit>>20)
+	}
+	return data, nil
+}
+
+// forceAliases maps acronyms and name remnants to slugs.
+var forceAliases = map[string]string{
+	"mps": "metropolitan", "met": "metropolitan", "gmp": "greater-manchester",
+	"btp": "british-transport-police", "wmp": "west-midlands", "tvp": "thames-valley",
+	"wyp": "west-yorkshire", "cnc": "civil-nuclear-constabulary",
+	"northern-ireland": "psni", "scotland": "police-scotland",
+	"hampshire-and-isle-of-wight": "hampshire",
+}
+
+// forceSlug matches a force's display name ("Metropolitan Police Service
+// (MPS)", "Police Service of Northern Ireland (PSNI)", "Kent Police") to
+// one of the slugs with reference formats of their own; "" when none fits.
+func forceSlug(name string) string {
+	known := classify.ForceSlugs()
+	lookup := func(s string) string {
+		if a, ok := forceAliases[s]; ok {
+			return a
+		}
+		if slices.Contains(known, s) {
+			return s
+		}
+		return ""
+	}
+	if i := strings.IndexByte(name, '('); i >= 0 {
+		if j := strings.IndexByte(name[i:], ')'); j > 0 {
+			if s := lookup(strings.ToLower(strings.TrimSpace(name[i+1 : i+j]))); s != "" {
+				return s
+			}
+		}
+		name = name[:i]
+	}
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if s := lookup(strings.Join(words, "-")); s != "" {
+		return s
+	}
+	for _, drop := range [][]string{{"police", "constabulary", "service"}, {"of", "the"}} {
+		words = slices.DeleteFunc(words, func(w string) bool { return slices.Contains(drop, w) })
+		if s := lookup(strings.Join(words, "-")); s != "" {
+			return s
+		}
+	}
+	return ""
+}

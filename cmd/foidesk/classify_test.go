@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// replies holds the public police replies kept as the classifier's fixtures.
+var replies = filepath.Join("..", "..", "internal", "classify", "testdata", "replies")
+
+type classifyJSON struct {
+	Force      string   `json:"force"`
+	Kind       string   `json:"kind"`
+	Reference  string   `json:"reference"`
+	References []string `json:"references"`
+	Sections   []string `json:"sections"`
+	Received   string   `json:"received"`
+	Due        string   `json:"due"`
+	Evidence   []struct {
+		Rule   string `json:"rule"`
+		Source string `json:"source"`
+		Phrase string `json:"phrase"`
+	} `json:"evidence"`
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &app{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }})
+	return code, out.String(), errb.String()
+}
+
+func TestClassifyCommand(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		force string
+		kind  string
+		ref   string
+		secs  []string
+		recv  string
+	}{
+		{"force from the fixture header", []string{"classify", filepath.Join(replies, "10-refusal-s12-psni.txt")},
+			"psni", "refusal", "FOI/15521", []string{"s12(1)"}, ""},
+		{"met acknowledgement", []string{"classify", filepath.Join(replies, "01-acknowledgement-metropolitan.txt")},
+			"metropolitan", "acknowledgement", "2014060002719", []string{}, "2014-06-25"},
+		{"flag after the file", []string{"classify", filepath.Join(replies, "20-refusal-s12-kent.txt"), "--force", "kent"},
+			"kent", "refusal", "16/06/669", []string{"s12(2)"}, "2016-06-09"},
+		// With another force's formats, the West Midlands serial is not read.
+		{"flag overrides the header", []string{"classify", "--force", "kent", filepath.Join(replies, "06-response-west-midlands.txt")},
+			"kent", "response", "", []string{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got classifyJSON
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, stdout)
+			}
+			if got.Force != tt.force || got.Kind != tt.kind || got.Reference != tt.ref || got.Received != tt.recv {
+				t.Errorf("got force %q kind %q ref %q received %q; want %q %q %q %q",
+					got.Force, got.Kind, got.Reference, got.Received, tt.force, tt.kind, tt.ref, tt.recv)
+			}
+			if !slices.Equal(got.Sections, tt.secs) {
+				t.Errorf("sections = %q, want %q", got.Sections, tt.secs)
+			}
+			if len(got.Evidence) == 0 {
+				t.Error("no evidence")
+			}
+			for _, key := range []string{`"kind"`, `"reference"`, `"sections"`, `"received"`, `"due"`, `"evidence"`} {
+				if !strings.Contains(stdout, key) {
+					t.Errorf("output lacks %s", key)
+				}
+			}
+		})
+	}
+}
+
+func TestClassifyCommandPlainText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reply.txt")
+	body := "Dear Sir,\n\nI am currently out of the office until Monday 3 March 2025 with no access to email.\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "classify", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got classifyJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Kind != "auto_reply" || got.Force != "" {
+		t.Errorf("kind %q force %q, want auto_reply and no force", got.Kind, got.Force)
+	}
+}
+
+func TestClassifyCommandErrors(t *testing.T) {
+	eml := filepath.Join(t.TempDir(), "reply.eml")
+	if err := os.WriteFile(eml, []byte("From: a@b\r\nSubject: x\r\n\r\nbody\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no file", []string{"classify"}, 2, "want one FILE"},
+		{"two files", []string{"classify", "a.txt", "b.txt"}, 2, "want one FILE"},
+		{"missing file", []string{"classify", filepath.Join(t.TempDir(), "nope.txt")}, 1, "nope.txt"},
+		{"eml without a MIME parser", []string{"classify", eml}, 1, "internal/mail"},
+		{"unknown flag", []string{"classify", "--nope", "x.txt"}, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestForceSlug(t *testing.T) {
+	tests := map[string]string{
+		"Metropolitan Police Service (MPS)":          "metropolitan",
+		"Police Service of Northern Ireland (PSNI)":  "psni",
+		"Police Service of Northern Ireland":         "psni",
+		"Kent Police":                                "kent",
+		"Greater Manchester Police":                  "greater-manchester",
+		"British Transport Police":                   "british-transport-police",
+		"Thames Valley Police":                       "thames-valley",
+		"Hampshire and Isle of Wight Constabulary":   "hampshire",
+		"Police Scotland":                            "police-scotland",
+		"Police Service of Scotland":                 "police-scotland",
+		"Norfolk Constabulary":                       "norfolk",
+		"Avon and Somerset Constabulary":             "", // no reference formats of its own
+		"":                                           "",
+		"Information Compliance, West Mercia Police": "",
+	}
+	for name, want := range tests {
+		if got := forceSlug(name); got != want {
+			t.Errorf("forceSlug(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
