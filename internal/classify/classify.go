@@ -368,6 +368,9 @@ const (
 	// partialDisclosure: a refusal with disclosure evidence at least this
 	// strong is a partial response.
 	partialDisclosure = 80
+	// extensionHistory: disclosure or not-held evidence at least this strong
+	// makes extension wording a report of an earlier extension.
+	extensionHistory = 85
 )
 
 // decide picks the kind. Precedence, in order:
@@ -375,17 +378,22 @@ const (
 //  1. A clarification already answered ("Clarification Received", "You then
 //     clarified") is history recorded in a later letter, not a request for
 //     clarification: clarification evidence is discounted.
-//  2. The highest score wins (see collector.score); ties go to the kind
+//  2. A letter that discloses the information or says it is not held
+//     (evidence >= 85) answers the request: extension wording in it reports
+//     an earlier extension and is discounted. Refusal wording does not
+//     discount an extension, since public-interest extension letters name
+//     the exemption they are weighing.
+//  3. The highest score wins (see collector.score); ties go to the kind
 //     listed first in Kinds. Hedged wording ("may be extended", "if the cost
 //     would exceed") never counts, so an acknowledgement that explains the
 //     rules is not an extension or a refusal.
-//  3. A response with refusal or not-held evidence of weight >= 50 is a
+//  4. A response with refusal or not-held evidence of weight >= 50 is a
 //     partial response; so is a refusal with disclosure evidence >= 80.
-//  4. An acknowledgement from an automatic sender (Input.AutoReply or an
+//  5. An acknowledgement from an automatic sender (Input.AutoReply or an
 //     "Automatic reply" subject) without a reference of its own is an
 //     automatic acknowledgement; an automatic acknowledgement that does carry
 //     a force reference is an acknowledgement of that request.
-//  5. With no counted evidence the kind is other.
+//  6. With no counted evidence the kind is other.
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.
@@ -399,6 +407,14 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 			scores[KindClarification] = 0
 			c.add(Evidence{Rule: "precedence:clarification-answered", Source: SourceDecision, Phrase: m.Phrase,
 				Note: "the clarification was already received: the letter records it, it does not ask for it"})
+		}
+	}
+	if scores[KindExtension] > 0 {
+		if k, s := strongerThan(scores, extensionHistory, KindResponse, KindNotHeld); s > 0 {
+			scores[KindExtension] = 0
+			c.add(Evidence{Rule: "precedence:extension-reported", Source: SourceDecision,
+				Phrase: strongestPhrase(c, k),
+				Note:   "the letter answers the request; the extension it mentions is an earlier one"})
 		}
 	}
 	best, second := KindOther, 0
@@ -451,6 +467,17 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 	margin := float64(min(top-second, 40)) / 40
 	conf := math.Min(1, float64(top)/100) * (0.6 + 0.4*margin)
 	return kind, math.Round(conf*100) / 100
+}
+
+// strongerThan returns the first of kinds scoring at least floor, and its
+// score; 0 if none does.
+func strongerThan(scores map[Kind]int, floor int, kinds ...Kind) (Kind, int) {
+	for _, k := range kinds {
+		if scores[k] >= floor {
+			return k, scores[k]
+		}
+	}
+	return "", 0
 }
 
 // strongestPhrase returns the phrase of the heaviest counted evidence of any

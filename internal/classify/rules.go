@@ -224,7 +224,13 @@ var fromRules = []rule{
 }
 
 // hedgeRe finds conditional wording in the sentence around a match.
-var hedgeRe = rx(`\b(?:if|where|whether|unless|may|might|could|should|in such cases|in some circumstances|can apply|likely|possible|possibly)\b`)
+// "should" counts only as an inverted condition ("should the cost exceed"),
+// not in "it should be noted"; "if" not after a verb of finding out, where
+// it means "whether" ("to determine if ... would exceed the limit").
+var (
+	hedgeRe     = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply)\b`)
+	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
+)
 
 // matchRules runs rules over text and adds their evidence to c.
 func matchRules(c *collector, rules []rule, text string, src Source) {
@@ -297,8 +303,13 @@ func matchIgnored(c *collector, text string, src Source, limit int) int {
 func hedgeIn(text string, start, end int) string {
 	from := sentenceStart(text, start)
 	to := sentenceEnd(text, end)
-	if m := hedgeRe.FindString(text[from:to]); m != "" {
-		return m
+	s := text[from:to]
+	for _, m := range hedgeRe.FindAllStringIndex(s, 8) {
+		w := s[m[0]:m[1]]
+		if strings.EqualFold(w, "if") && ifWhetherRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		return w
 	}
 	return ""
 }

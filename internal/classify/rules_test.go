@@ -165,6 +165,32 @@ I have now conducted a review of our handling, and the original decision is uphe
 			evidence: []string{"strip:complaint-rights", "!review:decision", "!review:conducted"},
 		},
 		{
+			name:     "'should be noted' and 'determine if' do not hedge a refusal",
+			in:       Input{Body: `It should be noted that the data is held on paper files. In order to determine if the information is held we would need to review 6,000 records, which would exceed the appropriate limit.`},
+			kind:     KindRefusal,
+			sections: []string{"s12"},
+			evidence: []string{"refusal:cost-exceeds", "section:implied"},
+		},
+		{
+			name: "'if' as a condition hedges",
+			in: Input{Body: `Thank you for your request. If the cost of complying would exceed the appropriate limit we will write to you.
+Your request will now be considered in accordance with the Freedom of Information Act 2000.`},
+			kind:     KindAcknowledgement,
+			evidence: []string{"!refusal:cost-exceeds"},
+		},
+		{
+			name:     "extension promising a reply as soon as possible",
+			in:       Input{Body: `We are unable to respond within 20 working days as we need further time to consider the public interest. We will respond as soon as possible.`},
+			kind:     KindExtension,
+			evidence: []string{"extension:unable-within", "extension:public-interest-time"},
+		},
+		{
+			name:     "response after an extension",
+			in:       Input{Body: `Further to our extension letter of 3 March 2025, please find the information attached.`},
+			kind:     KindResponse,
+			evidence: []string{"precedence:extension-reported"},
+		},
+		{
 			name: "bounce",
 			in:   Input{From: "MAILER-DAEMON@mx.police.uk", Body: "Delivery to the following recipient failed permanently: foi@example.police.uk"},
 			kind: KindOther,
