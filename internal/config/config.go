@@ -338,7 +338,7 @@ func Mask(s string) string {
 // Vars order, secrets masked (a database URL keeps all but its password).
 func (c *Config) Display() [][2]string {
 	vals := map[string]string{
-		"DATABASE_URL":                  maskURL(c.DatabaseURL),
+		"DATABASE_URL":                  MaskURL(c.DatabaseURL),
 		"TEMPORAL_ADDRESS":              c.TemporalAddress,
 		"TEMPORAL_NAMESPACE":            c.TemporalNamespace,
 		"TEMPORAL_TASK_QUEUE":           c.TemporalTaskQueue,
@@ -379,7 +379,8 @@ func (c *Config) Display() [][2]string {
 	return out
 }
 
-func maskURL(s string) string {
+// MaskURL hides the password of a URL for display.
+func MaskURL(s string) string {
 	if s == "" {
 		return ""
 	}

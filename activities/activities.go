@@ -1,0 +1,58 @@
+// Package activities holds foidesk's Temporal activities: one Activities
+// struct carrying its dependencies, with thin methods that call internal/*
+// and map errors to Temporal application errors. Every activity is
+// idempotent: a retry after a crash changes nothing already done.
+package activities
+
+import (
+	"errors"
+	"log/slog"
+	"net/mail"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// Activities is registered with the worker as a struct, so each exported
+// method is an activity named after it.
+type Activities struct {
+	Store    *store.Store
+	Calendar *calendar.Calendar
+	// SMTP is the submission server; nil keeps every message as a draft in
+	// the ledger (dev without mail configured).
+	SMTP *fmail.SMTPOptions
+	// From signs outbound mail; MessageIDDomain ends minted Message-IDs.
+	From            mail.Address
+	MessageIDDomain string
+	Logger          *slog.Logger
+}
+
+func (a *Activities) log() *slog.Logger {
+	if a.Logger == nil {
+		return slog.Default()
+	}
+	return a.Logger
+}
+
+// Error types the workflows tell apart.
+const (
+	ErrTypeInvalid  = "Invalid"        // bad input: retrying cannot help
+	ErrTypeRejected = "MailRejected"   // the mail server refused the message for good
+	ErrTypeCoverage = "CalendarRange"  // a date outside the bank-holiday data
+	ErrTypeNotFound = "NotFound"       // a row the activity needs is missing
+)
+
+func nonRetryable(typ string, err error) error {
+	return temporal.NewNonRetryableApplicationError(err.Error(), typ, err)
+}
+
+func mapCalendarErr(err error) error {
+	var ce *calendar.CoverageError
+	if errors.As(err, &ce) {
+		return nonRetryable(ErrTypeCoverage, err)
+	}
+	return err
+}

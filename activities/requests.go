@@ -1,0 +1,339 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/force"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// ForceInfo is what a request workflow knows of its force.
+type ForceInfo struct {
+	Slug      string `json:"slug"`
+	Name      string `json:"name"`
+	ShortName string `json:"short_name"`
+	Email     string `json:"email"`
+	Regime    string `json:"regime"` // foia | foisa
+}
+
+// Target is one force's request in a campaign run.
+type Target struct {
+	RequestID  int64     `json:"request_id"`
+	WorkflowID string    `json:"workflow_id"`
+	Token      string    `json:"token"`
+	Force      ForceInfo `json:"force"`
+}
+
+// CreateCampaignInput starts a campaign run.
+type CreateCampaignInput struct {
+	Spec       campaign.Spec `json:"spec"`
+	Year       int           `json:"year"`
+	WorkflowID string        `json:"workflow_id"`
+}
+
+// CreateCampaignResult lists the run's requests.
+type CreateCampaignResult struct {
+	CampaignID int64    `json:"campaign_id"`
+	Targets    []Target `json:"targets"`
+}
+
+// RequestWorkflowID names a request's workflow.
+func RequestWorkflowID(slug string, year int, forceSlug string) string {
+	return fmt.Sprintf("request/%s/%d/%s", slug, year, forceSlug)
+}
+
+// Token is the subject token of a request: "cro-2025/durham".
+func Token(slug string, year int, forceSlug string) string {
+	return fmt.Sprintf("%s-%d/%s", slug, year, forceSlug)
+}
+
+// CreateCampaign records the run and one request per target force.
+func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput) (*CreateCampaignResult, error) {
+	forces, err := force.Resolve(in.Spec.Targets)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	rows := make([]store.Force, 0, len(forces))
+	reqs := make([]store.NewRequest, 0, len(forces))
+	for _, f := range forces {
+		if f.Regime == force.RegimeNone {
+			return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("%s is not subject to FOI law; remove it from the targets", f.Slug))
+		}
+		rows = append(rows, storeForce(f))
+		reqs = append(reqs, store.NewRequest{
+			ForceSlug:  f.Slug,
+			WorkflowID: RequestWorkflowID(in.Spec.Slug, in.Year, f.Slug),
+			Token:      Token(in.Spec.Slug, in.Year, f.Slug),
+		})
+	}
+	if err := a.Store.UpsertForces(ctx, rows); err != nil {
+		return nil, err
+	}
+	spec, err := json.Marshal(in.Spec)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	id, ids, err := a.Store.CreateCampaign(ctx, store.Campaign{
+		Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title, Spec: spec, WorkflowID: in.WorkflowID,
+	}, reqs)
+	if err != nil {
+		return nil, err
+	}
+	res := &CreateCampaignResult{CampaignID: id}
+	for i, f := range forces {
+		res.Targets = append(res.Targets, Target{
+			RequestID:  ids[f.Slug],
+			WorkflowID: reqs[i].WorkflowID,
+			Token:      reqs[i].Token,
+			Force: ForceInfo{Slug: f.Slug, Name: f.Name, ShortName: f.ShortName, Email: f.FOIEmail,
+				Regime: f.Regime.String()},
+		})
+	}
+	return res, nil
+}
+
+func storeForce(f force.Force) store.Force {
+	return store.Force{Slug: f.Slug, Name: f.Name, ShortName: f.ShortName, Category: f.Category,
+		Regime: f.Regime.String(), FOIEmail: f.FOIEmail, Domains: f.Domains}
+}
+
+// CompleteCampaign stores the run's summary.
+func (a *Activities) CompleteCampaign(ctx context.Context, campaignID int64, summary json.RawMessage) error {
+	return a.Store.CompleteCampaign(ctx, campaignID, summary)
+}
+
+// PlanInput asks for a request's deadlines.
+type PlanInput struct {
+	Regime string `json:"regime"`
+	// Received is the day the force received the request (or its
+	// clarification); the due date is Days working days after it.
+	Received calendar.Date `json:"received"`
+	Days     int           `json:"days"` // default 20
+	// Due, when set, overrides the computed due date (an extension's stated date).
+	Due *calendar.Date `json:"due,omitempty"`
+	// Extend adds this many working days to the due date (an extension that
+	// states no new date).
+	Extend int `json:"extend,omitempty"`
+	// Ladder rungs to date; those counted from the internal review are dated
+	// only when ReviewRequested is set.
+	Ladder          []campaign.Rung `json:"ladder"`
+	ReviewRequested *calendar.Date  `json:"review_requested,omitempty"`
+	// Horizon is how many working days after the due date to list (default 120).
+	Horizon int `json:"horizon"`
+}
+
+// PlannedRung is a chase step with its date.
+type PlannedRung struct {
+	Step campaign.Step `json:"step"`
+	Date calendar.Date `json:"date"`
+}
+
+// Plan is a request's calendar: its due date, the working days after it
+// (for counting how late it is without calling the calendar again), and
+// the dates of the chase rungs.
+type Plan struct {
+	Due            calendar.Date   `json:"due"`
+	WorkingDays    []calendar.Date `json:"working_days"`
+	Rungs          []PlannedRung   `json:"rungs"`
+	Estimated      bool            `json:"estimated,omitempty"`
+}
+
+// PlanDeadlines computes a request's due date and chase dates with the
+// statutory calendar of its regime.
+func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, error) {
+	regime, err := calendar.ParseRegime(in.Regime)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	if in.Days == 0 {
+		in.Days = 20
+	}
+	if in.Horizon == 0 {
+		in.Horizon = 120
+	}
+	cal := a.Calendar
+	var p Plan
+	if in.Due != nil {
+		p.Due = *in.Due
+	} else if p.Due, err = cal.DueDate(regime, in.Received, in.Days); err != nil {
+		return nil, mapCalendarErr(err)
+	}
+	if in.Extend > 0 {
+		if p.Due, err = cal.AddWorkingDays(regime, p.Due, in.Extend); err != nil {
+			return nil, mapCalendarErr(err)
+		}
+	}
+	d := p.Due
+	for range in.Horizon {
+		if d, err = cal.AddWorkingDays(regime, d, 1); err != nil {
+			// Past the calendar data: stop listing rather than guess.
+			break
+		}
+		p.WorkingDays = append(p.WorkingDays, d)
+	}
+	for _, r := range in.Ladder {
+		from := p.Due
+		if r.From == "internal_review" {
+			if in.ReviewRequested == nil {
+				continue
+			}
+			from = *in.ReviewRequested
+		}
+		date, err := cal.AddWorkingDays(regime, from, r.After)
+		if err != nil {
+			return nil, mapCalendarErr(err)
+		}
+		p.Rungs = append(p.Rungs, PlannedRung{Step: r.Step, Date: date})
+	}
+	return &p, nil
+}
+
+// Purpose of an outbound message.
+type Purpose string
+
+const (
+	PurposeRequest             Purpose = "request"
+	PurposeReminder            Purpose = "reminder"
+	PurposeSecondReminder      Purpose = "second_reminder"
+	PurposeInternalReview      Purpose = "internal_review"
+	PurposeRegulator           Purpose = "regulator"
+	PurposeClarificationAnswer Purpose = "clarification_answer"
+)
+
+// SendInput is one email of a request's thread.
+type SendInput struct {
+	RequestID int64   `json:"request_id"`
+	Purpose   Purpose `json:"purpose"`
+	// Key identifies this email among all foidesk sends (workflow id,
+	// purpose and sequence); the Message-ID is minted from it.
+	Key string `json:"key"`
+	// To defaults to the force's FOI address.
+	To      string `json:"to"`
+	Token   string `json:"token"`
+	Subject string `json:"subject"` // template
+	Body    string `json:"body"`    // template
+	Data    campaign.TemplateData `json:"data"`
+	// Thread: the first message's id and every id since.
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+	// Draft keeps the message in the ledger without sending it.
+	Draft bool `json:"draft,omitempty"`
+}
+
+// SendResult says what became of an email.
+type SendResult struct {
+	MessageID string    `json:"message_id"`
+	Status    string    `json:"status"` // sent | drafted
+	SentAt    time.Time `json:"sent_at"`
+	// Attempts above one mean an earlier attempt may have reached the
+	// server: the same Message-ID was reused so the copies can be told apart.
+	Attempts int `json:"attempts"`
+}
+
+// SendEmail renders, records and sends one email. The ledger entry is
+// written before sending, with a Message-ID minted from the input's key; a
+// retry finds the entry, returns at once if it was sent, and otherwise sends
+// again under the same Message-ID and counts the attempt, so a crash never
+// causes an unnoticed double send.
+func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, error) {
+	if in.Key == "" || in.RequestID == 0 {
+		return nil, nonRetryable(ErrTypeInvalid, errors.New("send: key and request id are required"))
+	}
+	to, err := mail.ParseAddress(in.To)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("send: recipient %q: %w", in.To, err))
+	}
+	subject, err := campaign.Render("subject", in.Subject, in.Data)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	subject = campaign.SubjectWithToken(subject, in.Token)
+	body, err := campaign.Render("body", in.Body, in.Data)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	msgID := fmail.MessageID(in.Key, a.MessageIDDomain)
+	raw, err := fmail.Compose(fmail.Outgoing{
+		From: a.From, To: []mail.Address{*to}, Subject: subject, Body: body,
+		MessageID: msgID, InReplyTo: in.InReplyTo, References: in.References,
+		Date: activity.GetInfo(ctx).StartedTime,
+		Headers: map[string]string{"X-Foidesk-Token": in.Token},
+	})
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	entry, err := a.Store.LedgerEntry(ctx, store.Outbound{
+		RequestID: in.RequestID, MessageID: msgID, Purpose: string(in.Purpose),
+		From: a.From.Address, To: to.Address, Subject: subject, InReplyTo: in.InReplyTo,
+		Refs: nonNil(in.References), Raw: raw,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if entry.RequestID != in.RequestID {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("send: Message-ID %s already belongs to request %d", msgID, entry.RequestID))
+	}
+	switch entry.Status {
+	case "sent", "drafted":
+		return &SendResult{MessageID: msgID, Status: entry.Status, SentAt: *entry.SentAt, Attempts: entry.Attempts}, nil
+	}
+	now := time.Now()
+	if in.Draft || a.SMTP == nil {
+		if err := a.Store.MarkSent(ctx, msgID, "drafted", now); err != nil {
+			return nil, err
+		}
+		return &SendResult{MessageID: msgID, Status: "drafted", SentAt: now}, nil
+	}
+	attempts, err := a.Store.MarkAttempt(ctx, msgID)
+	if err != nil {
+		return nil, err
+	}
+	if attempts > 1 {
+		a.log().Warn("resending a message an earlier attempt may have delivered",
+			"message_id", msgID, "request_id", in.RequestID, "attempt", attempts)
+	}
+	if err := fmail.Send(ctx, *a.SMTP, a.From.Address, []string{to.Address}, entry.Raw); err != nil {
+		_ = a.Store.MarkFailed(context.WithoutCancel(ctx), msgID, err)
+		var rejected *fmail.SMTPError
+		if errors.As(err, &rejected) {
+			return nil, nonRetryable(ErrTypeRejected, err)
+		}
+		return nil, err
+	}
+	now = time.Now()
+	if err := a.Store.MarkSent(ctx, msgID, "sent", now); err != nil {
+		return nil, err
+	}
+	return &SendResult{MessageID: msgID, Status: "sent", SentAt: now, Attempts: attempts}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// RecordEvent writes a request's event and new condition.
+func (a *Activities) RecordEvent(ctx context.Context, e store.RequestEvent) error {
+	return a.Store.RecordEvent(ctx, e)
+}
+
+// Regulator names the body a regime's complaints go to.
+func Regulator(regime string) (name, email string) {
+	if strings.EqualFold(regime, "foisa") {
+		return "the Scottish Information Commissioner", "enquiries@foi.scot"
+	}
+	return "the Information Commissioner's Office", "icocasework@ico.org.uk"
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+func init() {
+	yearFlag := func(fs *flag.FlagSet) {
+		fs.Int("year", 0, "the campaign run's year (default: this year)")
+	}
+	register(&command{
+		name:    "campaign",
+		summary: "validate, start, watch, steer and schedule campaigns",
+		subs: []*command{
+			{
+				name: "validate", summary: "check a campaign spec", usage: "FILE",
+				help: "Parse and validate a campaign YAML file; every problem is reported with its line and field.",
+				run: func(ctx context.Context, a *app, args []string) error {
+					spec, err := loadSpec(args)
+					if err != nil {
+						return err
+					}
+					n, _ := targetCount(spec)
+					fmt.Fprintf(a.stdout, "%s: valid — %q, %d forces, period %s, time scale %g\n",
+						args[0], spec.Title, n, spec.Period.Label(), spec.TimeScale)
+					return nil
+				},
+			},
+			{
+				name: "start", summary: "start a campaign run (idempotent)", usage: "FILE [--year Y]",
+				help: `Start the campaign's run for a year: one request to each target force,
+tracked and chased by its own workflow. Starting a run that is already
+running (or has finished) says so and changes nothing.`,
+				flags: yearFlag,
+				run: func(ctx context.Context, a *app, args []string) error {
+					spec, err := loadSpec(args)
+					if err != nil {
+						return err
+					}
+					year := a.year()
+					tc, err := a.temporal(ctx)
+					if err != nil {
+						return err
+					}
+					defer tc.Close()
+					return startCampaign(ctx, a, tc, spec, year)
+				},
+			},
+			{
+				name: "status", summary: "show a campaign run's board", usage: "SLUG [--year Y] [--json]",
+				flags: func(fs *flag.FlagSet) {
+					yearFlag(fs)
+					fs.Bool("json", false, "print JSON")
+				},
+				run: func(ctx context.Context, a *app, args []string) error {
+					if len(args) != 1 {
+						return usageErrorf("campaign status takes one SLUG")
+					}
+					tc, err := a.temporal(ctx)
+					if err != nil {
+						return err
+					}
+					defer tc.Close()
+					st, err := campaignStatus(ctx, tc, args[0], a.year())
+					if err != nil {
+						return err
+					}
+					if a.flagBool("json") {
+						enc := json.NewEncoder(a.stdout)
+						enc.SetIndent("", "  ")
+						return enc.Encode(st)
+					}
+					printBoard(a, st)
+					return nil
+				},
+			},
+			{
+				name: "update", summary: "act on one force's request", usage: "SLUG FORCE ACTION [--text T] [--year Y]",
+				help: `Operator actions on one request:
+  withdraw              withdraw the request (--text gives the reason)
+  pause | resume        pause or resume chasing
+  clarify               answer the force's request for clarification (--text)
+  answered              mark answered by hand (--text notes how)
+  note                  add a note to the timeline (--text)`,
+				flags: func(fs *flag.FlagSet) {
+					yearFlag(fs)
+					fs.String("text", "", "the reason, clarification or note")
+					fs.String("by", os.Getenv("USER"), "who is acting, for the audit trail")
+				},
+				run: func(ctx context.Context, a *app, args []string) error {
+					if len(args) != 3 {
+						return usageErrorf("campaign update takes SLUG FORCE ACTION")
+					}
+					name, arg, err := updateFor(args[2], a.flagString("text"), a.flagString("by"))
+					if err != nil {
+						return err
+					}
+					tc, err := a.temporal(ctx)
+					if err != nil {
+						return err
+					}
+					defer tc.Close()
+					id := fmt.Sprintf("request/%s/%d/%s", args[0], a.year(), args[1])
+					h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+						WorkflowID: id, UpdateName: name, Args: []any{arg},
+						WaitForStage: client.WorkflowUpdateStageCompleted,
+					})
+					if err != nil {
+						return fmt.Errorf("%s on %s: %w", args[2], id, err)
+					}
+					var st workflows.RequestStatus
+					if err := h.Get(ctx, &st); err != nil {
+						return fmt.Errorf("%s on %s: %w", args[2], id, err)
+					}
+					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, strings.ReplaceAll(string(st.State), "_", " "))
+					return nil
+				},
+			},
+			{
+				name: "schedule", summary: "create or update the yearly re-run", usage: "FILE [--year Y]",
+				help: `Create (or update) a Temporal Schedule that starts the campaign again every
+year on the spec's schedule date (default: today's date) at 09:00 UK time,
+asking about the period shifted by the years since --year (default this year).`,
+				flags: yearFlag,
+				run: func(ctx context.Context, a *app, args []string) error {
+					spec, err := loadSpec(args)
+					if err != nil {
+						return err
+					}
+					tc, err := a.temporal(ctx)
+					if err != nil {
+						return err
+					}
+					defer tc.Close()
+					return scheduleCampaign(ctx, a, tc, spec, a.year())
+				},
+			},
+		},
+	})
+}
+
+func loadSpec(args []string) (*campaign.Spec, error) {
+	if len(args) != 1 {
+		return nil, usageErrorf("expected one campaign FILE")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	spec, err := campaign.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s:\n  %s", args[0], strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	return spec, nil
+}
+
+func targetCount(spec *campaign.Spec) (int, error) {
+	fs, err := spec.Forces()
+	return len(fs), err
+}
+
+// year is the --year flag, or this year in the UK.
+func (a *app) year() int {
+	if y := a.flagInt("year"); y != 0 {
+		return y
+	}
+	return calendar.DateOf(time.Now()).Year()
+}
+
+// temporal dials Temporal: TEMPORAL_ADDRESS, or where foidesk dev listens.
+func (a *app) temporal(ctx context.Context) (client.Client, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	addr := cfg.TemporalAddress
+	if addr == "" {
+		addr = "127.0.0.1:7233"
+	}
+	return engine.Dial(ctx, engine.Options{Address: addr, Namespace: cfg.TemporalNamespace,
+		APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS})
+}
+
+func startCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign.Spec, year int) error {
+	cfg, _ := a.config()
+	id := workflows.CampaignWorkflowID(spec.Slug, year)
+	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                cfg.TemporalTaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		StaticSummary:            fmt.Sprintf("%s %d", spec.Title, year),
+		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.AttrCampaign.ValueSet(spec.Slug)),
+	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year})
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &already) {
+		fmt.Fprintf(a.stdout, "%s is already started; nothing changed ('foidesk campaign status %s --year %d')\n", id, spec.Slug, year)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("start %s: %w", id, err)
+	}
+	fmt.Fprintf(a.stdout, "started %s (run %s)\n", id, run.GetRunID())
+	return nil
+}
+
+func campaignStatus(ctx context.Context, tc client.Client, slug string, year int) (*workflows.CampaignStatus, error) {
+	id := workflows.CampaignWorkflowID(slug, year)
+	v, err := tc.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", id, err)
+	}
+	var st workflows.CampaignStatus
+	if err := v.Get(&st); err != nil {
+		return nil, fmt.Errorf("status of %s: %w", id, err)
+	}
+	return &st, nil
+}
+
+func printBoard(a *app, st *workflows.CampaignStatus) {
+	fmt.Fprintf(a.stdout, "%s %d — %s (campaign date %s): %d of %d finished\n\n",
+		st.Slug, st.Year, st.Title, st.Today, st.Finished, st.Total)
+	overdue := map[string]int{}
+	for _, o := range st.Overdue {
+		overdue[o.Force] = o.WorkingDaysOverdue
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "FORCE\tSTATE\tDUE\tWD OVERDUE\tCHASERS\tLAST EVENT")
+	for _, r := range st.Requests {
+		due := "-"
+		if r.Due != nil {
+			due = r.Due.String()
+		}
+		od := ""
+		if n := overdue[r.Force]; n > 0 {
+			od = fmt.Sprint(n)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.ForceName, r.State, due, od, r.ChasersSent, r.LastEvent)
+	}
+	w.Flush()
+}
+
+func updateFor(action, text, by string) (string, any, error) {
+	switch action {
+	case "withdraw":
+		return workflows.UpdateWithdraw, workflows.WithdrawInput{Reason: text, By: by}, nil
+	case "pause":
+		return workflows.UpdatePauseChasing, workflows.ChasingInput{Reason: text, By: by}, nil
+	case "resume":
+		return workflows.UpdateResumeChasing, workflows.ChasingInput{Reason: text, By: by}, nil
+	case "clarify":
+		return workflows.UpdateAnswerClarification, workflows.ClarificationInput{Text: text, By: by}, nil
+	case "answered":
+		return workflows.UpdateMarkAnswered, workflows.MarkAnsweredInput{Note: text, By: by}, nil
+	case "note":
+		return workflows.UpdateAddNote, workflows.NoteInput{Text: text, By: by}, nil
+	}
+	return "", nil, usageErrorf("unknown action %q (withdraw, pause, resume, clarify, answered, note)", action)
+}
+
+func scheduleCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign.Spec, baseYear int) error {
+	cfg, _ := a.config()
+	month, day := spec.Schedule.Month, spec.Schedule.Day
+	if month == 0 {
+		today := calendar.DateOf(time.Now())
+		month, day = int(today.Month()), today.Day()
+	}
+	id := "schedule/" + spec.Slug
+	sched := client.ScheduleSpec{
+		Calendars: []client.ScheduleCalendarSpec{{
+			Month:      []client.ScheduleRange{{Start: month}},
+			DayOfMonth: []client.ScheduleRange{{Start: day}},
+			Hour:       []client.ScheduleRange{{Start: 9}},
+		}},
+		TimeZoneName: "Europe/London",
+	}
+	action := &client.ScheduleWorkflowAction{
+		ID:        "yearly/" + spec.Slug,
+		Workflow:  workflows.YearlyCampaignWorkflow,
+		Args:      []any{workflows.YearlyInput{Spec: *spec, BaseYear: baseYear}},
+		TaskQueue: cfg.TemporalTaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrCampaign.ValueSet(spec.Slug)),
+	}
+	_, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: id, Spec: sched, Action: action,
+		Overlap: enums.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		h := tc.ScheduleClient().GetHandle(ctx, id)
+		err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			in.Description.Schedule.Spec = &sched
+			in.Description.Schedule.Action = action
+			return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
+		}})
+		if err != nil {
+			return fmt.Errorf("update schedule %s: %w", id, err)
+		}
+		fmt.Fprintf(a.stdout, "updated %s: every %d/%d at 09:00 UK time\n", id, day, month)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create schedule %s: %w", id, err)
+	}
+	fmt.Fprintf(a.stdout, "created %s: every %d/%d at 09:00 UK time, from %d on\n", id, day, month, baseYear+1)
+	return nil
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+func init() {
+	register(&command{
+		name:    "dev",
+		summary: "run PostgreSQL, Temporal (with its Web UI) and the worker in one process",
+		usage:   "",
+		help: `Start everything foidesk needs on this machine, in one process:
+  - PostgreSQL from the system's binaries, data in $FOIDESK_DATA_DIR/pg
+    (or the server at DATABASE_URL), migrated to the current schema;
+  - an embedded Temporal server persisting to $FOIDESK_DATA_DIR/temporal.db,
+    its Web UI on FOIDESK_TEMPORAL_UI_ADDR (or the server at TEMPORAL_ADDRESS),
+    with foidesk's search attributes registered;
+  - the worker.
+Ctrl-C stops everything; the next start reuses the data.`,
+		flags: func(fs *flag.FlagSet) {},
+		run: func(ctx context.Context, a *app, args []string) error {
+			stack, err := startDev(ctx, a)
+			if err != nil {
+				return err
+			}
+			defer stack.stop()
+			fmt.Fprintln(a.stdout, "foidesk dev is running (Ctrl-C to stop):")
+			stack.print(a)
+			<-ctx.Done()
+			fmt.Fprintln(a.stdout, "stopping…")
+			return nil
+		},
+	})
+}
+
+// devRun is a running dev stack with its worker.
+type devRun struct {
+	stack *devstack.Stack
+	store *store.Store
+	stop  func()
+}
+
+func startDev(ctx context.Context, a *app) (*devRun, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	log := a.logger()
+	stack, err := devstack.Start(ctx, devstack.Options{
+		DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, TemporalAddress: cfg.TemporalAddress,
+		UIAddr: cfg.TemporalUIAddr, Namespace: cfg.TemporalNamespace, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	cleanup := []func(){func() { _ = stack.Stop() }}
+	stop := func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}
+	fail := func(err error) (*devRun, error) { stop(); return nil, err }
+
+	st, err := store.Open(ctx, stack.DatabaseURL, nil)
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, st.Close)
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	for _, m := range applied {
+		log.Info("applied migration", slog.String("name", m))
+	}
+	tc, err := engine.Dial(ctx, engine.Options{Address: stack.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: log})
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, tc.Close)
+	if stack.Temporal == nil {
+		if added, err := engine.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
+			return fail(err)
+		} else if len(added) > 0 {
+			log.Info("registered search attributes", slog.Any("names", added))
+		}
+	}
+	w, err := startWorker(ctx, cfg, st, tc, log)
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, w.Stop)
+	cfg.DatabaseURL, cfg.TemporalAddress = stack.DatabaseURL, stack.TemporalAddress
+	return &devRun{stack: stack, store: st, stop: stop}, nil
+}
+
+func (d *devRun) print(a *app) {
+	cfg, _ := a.config()
+	fmt.Fprintf(a.stdout, "  PostgreSQL   %s\n", config.MaskURL(d.stack.DatabaseURL))
+	fmt.Fprintf(a.stdout, "  Temporal     %s (namespace %s)\n", d.stack.TemporalAddress, cfg.TemporalNamespace)
+	if d.stack.TemporalUIURL != "" {
+		fmt.Fprintf(a.stdout, "  Temporal UI  %s\n", d.stack.TemporalUIURL)
+	}
+	fmt.Fprintf(a.stdout, "  Worker       task queue %s\n", cfg.TemporalTaskQueue)
+}

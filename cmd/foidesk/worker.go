@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/mail"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/engine"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+func init() {
+	register(&command{
+		name:    "worker",
+		summary: "run the Temporal worker against an existing Temporal and PostgreSQL",
+		usage:   "",
+		help: `Run foidesk's workflows and activities. Needs DATABASE_URL and
+TEMPORAL_ADDRESS; refuses to start against an out-of-date schema (run
+'foidesk migrate' first). Workers are stateless: run as many as you like.`,
+		flags: func(fs *flag.FlagSet) {},
+		run: func(ctx context.Context, a *app, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
+				return errors.New("DATABASE_URL and TEMPORAL_ADDRESS must be set (or use 'foidesk dev')")
+			}
+			st, err := store.Open(ctx, cfg.DatabaseURL, nil)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			tc, err := engine.Dial(ctx, engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+				APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: a.logger()})
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			w, err := startWorker(ctx, cfg, st, tc, a.logger())
+			if err != nil {
+				return err
+			}
+			a.logger().Info("worker running", slog.String("task_queue", cfg.TemporalTaskQueue))
+			<-ctx.Done()
+			w.Stop()
+			return nil
+		},
+	})
+}
+
+// startWorker checks the schema, builds the activities from the
+// configuration and starts a worker polling the task queue.
+func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc client.Client, log *slog.Logger) (worker.Worker, error) {
+	if err := st.CheckSchema(ctx); err != nil {
+		return nil, err
+	}
+	acts, err := newActivities(cfg, st, log)
+	if err != nil {
+		return nil, err
+	}
+	w := worker.New(tc, cfg.TemporalTaskQueue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(acts)
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	return w, nil
+}
+
+func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*activities.Activities, error) {
+	cal, err := calendar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	a := &activities.Activities{
+		Store:           st,
+		Calendar:        cal,
+		From:            mail.Address{Name: cfg.FromName, Address: cfg.FromAddress},
+		MessageIDDomain: cfg.MessageIDDomain,
+		Logger:          log,
+	}
+	if cfg.SMTP.Addr != "" {
+		a.SMTP = &fmail.SMTPOptions{Addr: cfg.SMTP.Addr, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			TLS: string(cfg.SMTP.TLS)}
+	}
+	return a, nil
+}

@@ -1,0 +1,172 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+)
+
+// Signal, query and update names. They are part of foidesk's contract with
+// running workflows: renaming one strands the workflows already running.
+const (
+	// SignalReply carries a classified inbound email to a RequestWorkflow.
+	SignalReply = "reply"
+	// SignalDocumentDone tells a RequestWorkflow one of its documents is processed.
+	SignalDocumentDone = "document-done"
+	// SignalRequestState tells a CampaignWorkflow a request's new condition.
+	SignalRequestState = "request-state"
+
+	// QueryStatus returns a workflow's status (RequestStatus or CampaignStatus).
+	QueryStatus = "status"
+
+	// Operator updates on a RequestWorkflow.
+	UpdateWithdraw            = "withdraw"
+	UpdatePauseChasing        = "pause-chasing"
+	UpdateResumeChasing       = "resume-chasing"
+	UpdateAnswerClarification = "answer-clarification"
+	UpdateMarkAnswered        = "mark-answered"
+	UpdateAddNote             = "add-note"
+)
+
+// State is a request's place in its lifecycle.
+type State string
+
+const (
+	StateDraft                 State = "draft"
+	StateSent                  State = "sent"
+	StateAcknowledged          State = "acknowledged"
+	StateAwaitingClarification State = "awaiting_clarification"
+	StateExtended              State = "extended"
+	StateOverdue               State = "overdue"
+	StateChased                State = "chased"
+	StateInternalReview        State = "internal_review"
+	StateRegulator             State = "regulator"
+	StateAnswered              State = "answered"
+	StatePartiallyAnswered     State = "partially_answered"
+	StateRefused               State = "refused"
+	StateNotHeld               State = "not_held"
+	StateWithdrawn             State = "withdrawn"
+	StateDataLoaded            State = "data_loaded"
+)
+
+// Final reports whether a request in state s has an outcome.
+func (s State) Final() bool {
+	switch s {
+	case StateAnswered, StatePartiallyAnswered, StateRefused, StateNotHeld, StateWithdrawn, StateDataLoaded:
+		return true
+	}
+	return false
+}
+
+// ReplyKind is the classification of an inbound email.
+type ReplyKind string
+
+const (
+	ReplyAcknowledgement     ReplyKind = "acknowledgement"
+	ReplyAutoAcknowledgement ReplyKind = "auto_acknowledgement"
+	ReplyClarification       ReplyKind = "clarification"
+	ReplyExtension           ReplyKind = "extension"
+	ReplyRefusal             ReplyKind = "refusal"
+	ReplyNotHeld             ReplyKind = "not_held"
+	ReplyResponse            ReplyKind = "response"
+	ReplyPartialResponse     ReplyKind = "partial_response"
+	ReplyInternalReview      ReplyKind = "internal_review"
+	ReplyBounce              ReplyKind = "bounce"
+	ReplyAutoReply           ReplyKind = "auto_reply"
+	ReplyOther               ReplyKind = "other"
+)
+
+// Reply is the payload of SignalReply.
+type Reply struct {
+	InboundID int64     `json:"inbound_id"`
+	MessageID string    `json:"message_id"`
+	Kind      ReplyKind `json:"kind"`
+	Reference string    `json:"reference,omitempty"`
+	// Received is the receipt date the force states; Due a new due date.
+	Received *calendar.Date `json:"received,omitempty"`
+	Due      *calendar.Date `json:"due,omitempty"`
+	Sections []string       `json:"sections,omitempty"`
+	// DocumentIDs are the attachments to process for data.
+	DocumentIDs []int64   `json:"document_ids,omitempty"`
+	Subject     string    `json:"subject,omitempty"`
+	At          time.Time `json:"at"`
+}
+
+// DocumentDone is the payload of SignalDocumentDone.
+type DocumentDone struct {
+	DocumentID int64  `json:"document_id"`
+	Status     string `json:"status"` // loaded | rejected | no_tables | failed
+}
+
+// RequestState is the payload of SignalRequestState, and a row of the
+// campaign's status.
+type RequestState struct {
+	Force       string          `json:"force"`
+	ForceName   string          `json:"force_name"`
+	State       State           `json:"state"`
+	Due         *calendar.Date  `json:"due,omitempty"`
+	ChasersSent int             `json:"chasers_sent"`
+	LastEvent   string          `json:"last_event"`
+	LastEventAt time.Time       `json:"last_event_at"`
+	WorkingDays []calendar.Date `json:"working_days,omitempty"` // after Due, for counting lateness
+}
+
+// TimelineEntry is one line of a request's history.
+type TimelineEntry struct {
+	At   time.Time `json:"at"`   // campaign time
+	Kind string    `json:"kind"` // event kind
+	From State     `json:"from,omitempty"`
+	To   State     `json:"to,omitempty"`
+	Note string    `json:"note,omitempty"`
+}
+
+// RequestStatus answers QueryStatus on a RequestWorkflow.
+type RequestStatus struct {
+	Force              string          `json:"force"`
+	ForceName          string          `json:"force_name"`
+	State              State           `json:"state"`
+	Reference          string          `json:"reference,omitempty"`
+	Received           *calendar.Date  `json:"received,omitempty"`
+	Due                *calendar.Date  `json:"due,omitempty"`
+	Today              calendar.Date   `json:"today"`
+	WorkingDaysOverdue int             `json:"working_days_overdue"`
+	ChasersSent        int             `json:"chasers_sent"`
+	ChasingPaused      bool            `json:"chasing_paused"`
+	NextStep           string          `json:"next_step,omitempty"`
+	NextAt             *calendar.Date  `json:"next_at,omitempty"`
+	DocumentsPending   int             `json:"documents_pending"`
+	Timeline           []TimelineEntry `json:"timeline"`
+}
+
+// Operator update payloads.
+type (
+	// WithdrawInput withdraws a request.
+	WithdrawInput struct {
+		Reason string `json:"reason"`
+		By     string `json:"by"`
+	}
+	// NoteInput adds a note to the timeline.
+	NoteInput struct {
+		Text string `json:"text"`
+		By   string `json:"by"`
+	}
+	// ClarificationInput answers a force's request for clarification; the
+	// answer is sent in the request's thread and restarts the clock.
+	ClarificationInput struct {
+		Text string `json:"text"`
+		By   string `json:"by"`
+	}
+	// MarkAnsweredInput records an answer that came by another route.
+	MarkAnsweredInput struct {
+		Note string `json:"note"`
+		By   string `json:"by"`
+	}
+	// ChasingInput pauses or resumes chasing.
+	ChasingInput struct {
+		Reason string `json:"reason"`
+		By     string `json:"by"`
+	}
+)
+
+// londonDate is the date at t in the UK.
+func londonDate(t time.Time) calendar.Date { return calendar.DateOf(t) }

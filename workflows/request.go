@@ -1,0 +1,763 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// CampaignRef names the campaign run a request belongs to.
+type CampaignRef struct {
+	ID    int64  `json:"id"`
+	Slug  string `json:"slug"`
+	Year  int    `json:"year"`
+	Title string `json:"title"`
+}
+
+// RequestInput starts a RequestWorkflow.
+type RequestInput struct {
+	Campaign      CampaignRef        `json:"campaign"`
+	Target        activities.Target  `json:"target"`
+	Subject       string             `json:"subject"` // template
+	Body          string             `json:"body"`    // template
+	Period        string             `json:"period"`  // "2022 to 2024"
+	Requester     campaign.Requester `json:"requester"`
+	Ladder        []campaign.Rung    `json:"ladder"`
+	SendRegulator bool               `json:"send_regulator"`
+	ChasingPaused bool               `json:"chasing_paused"`
+	// CloseAfter is how many working days after the last rung a request that
+	// never got an answer is closed (default 60).
+	CloseAfter int   `json:"close_after"`
+	Clock      Clock `json:"clock"`
+}
+
+// RequestResult is how a request ended.
+type RequestResult struct {
+	Force       string         `json:"force"`
+	State       State          `json:"state"`
+	Reference   string         `json:"reference,omitempty"`
+	Due         *calendar.Date `json:"due,omitempty"`
+	ChasersSent int            `json:"chasers_sent"`
+	Unanswered  bool           `json:"unanswered,omitempty"`
+}
+
+// chaseHour is when chasers go out on their day.
+const chaseHour = 9 * time.Hour
+
+// maxTimeline bounds the timeline kept in workflow state (the full trail is
+// in request_events).
+const maxTimeline = 200
+
+// request is a RequestWorkflow's state. All changes happen on the main
+// loop; signal and update handlers only hand work to it.
+type request struct {
+	in    RequestInput
+	clock Clock
+
+	state       State
+	seq         int
+	reference   string
+	sentAt      time.Time
+	received    *calendar.Date
+	plan        *activities.Plan
+	rungsFired  int
+	dueOverride *calendar.Date // an extension's due date
+	reviewOn    *calendar.Date
+	chasersSent int
+	paused      bool
+	overdue     bool // the overdue mark for the current due date has been made
+	closeOn     *calendar.Date
+	closed      bool
+	docsPending map[int64]bool
+
+	threadRoot string   // Message-ID of the request email
+	thread     []string // every Message-ID of the thread so far
+	timeline   []TimelineEntry
+
+	replies chan Reply // not a workflow channel: see handlers
+	ops     workflow.Channel
+}
+
+// operation is an operator update handed from its handler to the main loop.
+type operation struct {
+	name   string
+	arg    any
+	result workflow.Settable
+}
+
+// RequestWorkflow sends one FOI request to one force and follows it to its
+// end: deadlines on the statutory calendar, replies signalled by the inbox,
+// the chase ladder when the force is late, and operator actions.
+func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, error) {
+	if in.CloseAfter == 0 {
+		in.CloseAfter = 60
+	}
+	r := &request{
+		in: in, clock: in.Clock, state: StateDraft, paused: in.ChasingPaused,
+		docsPending: map[int64]bool{},
+		ops:         workflow.NewChannel(ctx),
+	}
+	if err := r.registerHandlers(ctx); err != nil {
+		return nil, err
+	}
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	replyCh := workflow.GetSignalChannel(ctx, SignalReply)
+	docCh := workflow.GetSignalChannel(ctx, SignalDocumentDone)
+
+	if err := r.sendRequest(ctx); err != nil {
+		return nil, err
+	}
+	for !r.done() {
+		if err := r.step(ctx, replyCh, docCh); err != nil {
+			return nil, err
+		}
+	}
+	// Let any update still being answered finish before completing.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return nil, err
+	}
+	return &RequestResult{Force: in.Target.Force.Slug, State: r.state, Reference: r.reference,
+		Due: r.due(), ChasersSent: r.chasersSent, Unanswered: r.closed}, nil
+}
+
+var activityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 2 * time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
+// sendOptions bound retries of a send: after them the failure is recorded
+// and the operator told, rather than retrying forever.
+var sendOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 2 * time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        2 * time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        5 * time.Minute,
+		MaximumAttempts:        12,
+		NonRetryableErrorTypes: []string{activities.ErrTypeInvalid, activities.ErrTypeRejected},
+	},
+}
+
+func (r *request) done() bool {
+	if r.closed {
+		return true
+	}
+	return r.state.Final() && len(r.docsPending) == 0
+}
+
+func (r *request) due() *calendar.Date {
+	if r.plan == nil {
+		return nil
+	}
+	d := r.plan.Due
+	return &d
+}
+
+func (r *request) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (RequestStatus, error) {
+		return r.status(ctx), nil
+	}); err != nil {
+		return err
+	}
+	updates := []struct {
+		name     string
+		validate func(ctx workflow.Context, arg any) error
+		newArg   func() any
+	}{
+		{UpdateWithdraw, func(_ workflow.Context, _ any) error { return r.notFinal() }, func() any { return &WithdrawInput{} }},
+		{UpdatePauseChasing, func(_ workflow.Context, _ any) error {
+			if r.paused {
+				return errors.New("chasing is already paused")
+			}
+			return r.notFinal()
+		}, func() any { return &ChasingInput{} }},
+		{UpdateResumeChasing, func(_ workflow.Context, _ any) error {
+			if !r.paused {
+				return errors.New("chasing is not paused")
+			}
+			return r.notFinal()
+		}, func() any { return &ChasingInput{} }},
+		{UpdateAnswerClarification, func(_ workflow.Context, arg any) error {
+			if r.state != StateAwaitingClarification {
+				return fmt.Errorf("the force has not asked for clarification (state %s)", r.state)
+			}
+			if strings.TrimSpace(arg.(*ClarificationInput).Text) == "" {
+				return errors.New("the clarification text is empty")
+			}
+			return nil
+		}, func() any { return &ClarificationInput{} }},
+		{UpdateMarkAnswered, func(_ workflow.Context, _ any) error { return r.notFinal() }, func() any { return &MarkAnsweredInput{} }},
+		{UpdateAddNote, func(_ workflow.Context, arg any) error {
+			if strings.TrimSpace(arg.(*NoteInput).Text) == "" {
+				return errors.New("the note is empty")
+			}
+			return nil
+		}, func() any { return &NoteInput{} }},
+	}
+	for _, u := range updates {
+		u := u
+		handler := func(ctx workflow.Context, arg any) (RequestStatus, error) {
+			op := operation{name: u.name, arg: arg}
+			var fut workflow.Future
+			fut, op.result = workflow.NewFuture(ctx)
+			r.ops.Send(ctx, op)
+			var st RequestStatus
+			err := fut.Get(ctx, &st)
+			return st, err
+		}
+		if err := setTypedUpdate(ctx, u.name, u.newArg, handler, u.validate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *request) notFinal() error {
+	if r.state.Final() {
+		return fmt.Errorf("the request is already %s", r.state)
+	}
+	return nil
+}
+
+// setTypedUpdate registers an update whose argument decodes into the value
+// newArg returns.
+func setTypedUpdate(ctx workflow.Context, name string, newArg func() any,
+	handler func(workflow.Context, any) (RequestStatus, error), validate func(workflow.Context, any) error) error {
+	switch newArg().(type) {
+	case *WithdrawInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in WithdrawInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in WithdrawInput) error { return validate(ctx, &in) }})
+	case *ChasingInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in ChasingInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in ChasingInput) error { return validate(ctx, &in) }})
+	case *ClarificationInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in ClarificationInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in ClarificationInput) error { return validate(ctx, &in) }})
+	case *MarkAnsweredInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in MarkAnsweredInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in MarkAnsweredInput) error { return validate(ctx, &in) }})
+	case *NoteInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in NoteInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in NoteInput) error { return validate(ctx, &in) }})
+	}
+	return fmt.Errorf("update %s: unknown argument type", name)
+}
+
+// deadline is the next thing the clock will bring.
+type deadline struct {
+	kind string // "overdue", "rung", "close"
+	at   time.Time
+}
+
+func (r *request) nextDeadline() *deadline {
+	if r.plan == nil || r.state == StateAwaitingClarification || r.state.Final() {
+		return nil
+	}
+	var next *deadline
+	consider := func(d deadline) {
+		if next == nil || d.at.Before(next.at) {
+			next = &d
+		}
+	}
+	if !r.overdue {
+		consider(deadline{kind: "overdue", at: StartOf(r.plan.Due.AddDays(1), 0)})
+	}
+	if !r.paused && r.rungsFired < len(r.plan.Rungs) {
+		consider(deadline{kind: "rung", at: StartOf(r.plan.Rungs[r.rungsFired].Date, chaseHour)})
+	}
+	if r.closeOn != nil {
+		consider(deadline{kind: "close", at: StartOf(*r.closeOn, chaseHour)})
+	}
+	return next
+}
+
+// step waits for the next deadline, reply, document or operator action and
+// handles it.
+func (r *request) step(ctx workflow.Context, replyCh, docCh workflow.ReceiveChannel) error {
+	var (
+		fired *deadline
+		reply *Reply
+		doc   *DocumentDone
+		op    *operation
+	)
+	sel := workflow.NewSelector(ctx)
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	if next := r.nextDeadline(); next != nil {
+		t := workflow.NewTimerWithOptions(timerCtx, r.clock.Until(ctx, next.at),
+			workflow.TimerOptions{Summary: next.kind})
+		sel.AddFuture(t, func(f workflow.Future) {
+			if f.Get(ctx, nil) == nil {
+				fired = next
+			}
+		})
+	}
+	sel.AddReceive(replyCh, func(c workflow.ReceiveChannel, _ bool) {
+		var v Reply
+		c.Receive(ctx, &v)
+		reply = &v
+	})
+	sel.AddReceive(docCh, func(c workflow.ReceiveChannel, _ bool) {
+		var v DocumentDone
+		c.Receive(ctx, &v)
+		doc = &v
+	})
+	sel.AddReceive(r.ops, func(c workflow.ReceiveChannel, _ bool) {
+		var v operation
+		c.Receive(ctx, &v)
+		op = &v
+	})
+	sel.Select(ctx)
+	cancelTimer()
+	switch {
+	case fired != nil:
+		return r.onDeadline(ctx, fired)
+	case reply != nil:
+		return r.onReply(ctx, *reply)
+	case doc != nil:
+		return r.onDocument(ctx, *doc)
+	case op != nil:
+		err := r.onOperation(ctx, op)
+		if err != nil {
+			op.result.Set(nil, err)
+			return nil // the operator is told; the request goes on
+		}
+		op.result.Set(r.status(ctx), nil)
+	}
+	return nil
+}
+
+func (r *request) sendRequest(ctx workflow.Context) error {
+	res, err := r.send(ctx, activities.PurposeRequest, r.in.Subject, r.in.Body, r.in.Target.Force.Email, false)
+	if err != nil {
+		return err
+	}
+	r.threadRoot = res.MessageID
+	r.sentAt = r.clock.Now(ctx)
+	today := r.clock.Today(ctx)
+	r.received = &today
+	if err := r.replan(ctx, activities.PlanInput{Received: today}); err != nil {
+		return err
+	}
+	detail := map[string]any{"message_id": res.MessageID, "status": res.Status, "to": r.in.Target.Force.Email}
+	return r.transition(ctx, StateSent, "sent", "request sent", detail)
+}
+
+// send renders and sends one email of the thread.
+func (r *request) send(ctx workflow.Context, purpose activities.Purpose, subject, body, to string, draft bool) (*activities.SendResult, error) {
+	in := activities.SendInput{
+		RequestID: r.in.Target.RequestID,
+		Purpose:   purpose,
+		Key:       fmt.Sprintf("%s/%s/%d", r.in.Target.WorkflowID, purpose, r.seq),
+		To:        to,
+		Token:     r.in.Target.Token,
+		Subject:   subject,
+		Body:      body,
+		Data:      r.templateData(ctx),
+		Draft:     draft,
+	}
+	if r.threadRoot != "" {
+		in.InReplyTo = r.thread[len(r.thread)-1]
+		in.References = append([]string(nil), r.thread...)
+	}
+	var res activities.SendResult
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), (*activities.Activities).SendEmail, in).Get(ctx, &res)
+	if err != nil {
+		return nil, fmt.Errorf("send %s: %w", purpose, err)
+	}
+	r.thread = append(r.thread, res.MessageID)
+	return &res, nil
+}
+
+func (r *request) templateData(ctx workflow.Context) campaign.TemplateData {
+	regulator, _ := activities.Regulator(r.in.Target.Force.Regime)
+	d := campaign.TemplateData{
+		Campaign:  campaign.CampaignData{Slug: r.in.Campaign.Slug, Title: r.in.Campaign.Title, Year: r.in.Campaign.Year},
+		Force:     campaign.ForceData{Slug: r.in.Target.Force.Slug, Name: r.in.Target.Force.Name, ShortName: r.in.Target.Force.ShortName},
+		Token:     r.in.Target.Token,
+		Period:    r.in.Period,
+		Requester: r.in.Requester,
+		Reference: r.reference,
+		Regulator: regulator,
+	}
+	if !r.sentAt.IsZero() {
+		d.SentOn = londonDate(r.sentAt).Long()
+	}
+	if r.plan != nil {
+		d.DueOn = r.plan.Due.Long()
+		d.WorkingDaysOverdue = r.workingDaysOverdue(r.clock.Today(ctx))
+	}
+	return d
+}
+
+// replan asks the calendar for the due date and chase dates; in.Received
+// defaults to the current receipt date.
+func (r *request) replan(ctx workflow.Context, in activities.PlanInput) error {
+	in.Regime = r.in.Target.Force.Regime
+	if in.Received.IsZero() && r.received != nil {
+		in.Received = *r.received
+	}
+	if in.Due == nil && in.Extend == 0 {
+		in.Due = r.dueOverride
+	}
+	in.Ladder = r.in.Ladder
+	in.ReviewRequested = r.reviewOn
+	var p activities.Plan
+	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p); err != nil {
+		return fmt.Errorf("plan deadlines: %w", err)
+	}
+	r.plan = &p
+	// The overdue mark belongs to a due date: a later one clears it.
+	today := r.clock.Today(ctx)
+	if r.overdue && !today.After(p.Due) {
+		r.overdue = false
+	}
+	return nil
+}
+
+func (r *request) workingDaysOverdue(today calendar.Date) int {
+	if r.plan == nil || !today.After(r.plan.Due) {
+		return 0
+	}
+	n := 0
+	for _, d := range r.plan.WorkingDays {
+		if d.After(today) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func (r *request) onDeadline(ctx workflow.Context, d *deadline) error {
+	switch d.kind {
+	case "overdue":
+		r.overdue = true
+		if r.state == StateSent || r.state == StateAcknowledged || r.state == StateExtended {
+			return r.transition(ctx, StateOverdue, "overdue", fmt.Sprintf("no response by %s", r.plan.Due), nil)
+		}
+		return nil
+	case "close":
+		r.closed = true
+		return r.record(ctx, "closed_unanswered", r.state, "closed without an answer", nil)
+	}
+	rung := r.plan.Rungs[r.rungsFired]
+	r.rungsFired++
+	return r.fireRung(ctx, rung)
+}
+
+func (r *request) fireRung(ctx workflow.Context, rung activities.PlannedRung) error {
+	var spec campaign.Rung
+	for _, s := range r.in.Ladder {
+		if s.Step == rung.Step {
+			spec = s
+		}
+	}
+	subject, body := spec.Text()
+	to, draft := r.in.Target.Force.Email, false
+	next := StateChased
+	switch rung.Step {
+	case campaign.StepInternalReview:
+		next = StateInternalReview
+	case campaign.StepRegulator:
+		next = StateRegulator
+		_, to = activities.Regulator(r.in.Target.Force.Regime)
+		draft = !r.in.SendRegulator
+	}
+	res, err := r.send(ctx, activities.Purpose(rung.Step), subject, body, to, draft)
+	if err != nil {
+		return r.sendFailed(ctx, string(rung.Step), err)
+	}
+	r.chasersSent++
+	detail := map[string]any{"message_id": res.MessageID, "status": res.Status, "to": to,
+		"working_days_overdue": r.workingDaysOverdue(r.clock.Today(ctx))}
+	switch rung.Step {
+	case campaign.StepInternalReview:
+		today := r.clock.Today(ctx)
+		r.reviewOn = &today
+		if err := r.replan(ctx, activities.PlanInput{}); err != nil {
+			return err
+		}
+	}
+	if r.rungsFired >= len(r.plan.Rungs) && r.closeOn == nil {
+		if err := r.scheduleClose(ctx); err != nil {
+			return err
+		}
+	}
+	note := fmt.Sprintf("%s %s", strings.ReplaceAll(string(rung.Step), "_", " "), res.Status)
+	return r.transition(ctx, next, string(rung.Step), note, detail)
+}
+
+func (r *request) scheduleClose(ctx workflow.Context) error {
+	today := r.clock.Today(ctx)
+	var p activities.Plan
+	in := activities.PlanInput{Regime: r.in.Target.Force.Regime, Due: &today, Horizon: r.in.CloseAfter}
+	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p); err != nil {
+		return fmt.Errorf("plan close: %w", err)
+	}
+	closeOn := today.AddDays(r.in.CloseAfter * 7 / 5)
+	if len(p.WorkingDays) > 0 {
+		closeOn = p.WorkingDays[len(p.WorkingDays)-1]
+	}
+	r.closeOn = &closeOn
+	return nil
+}
+
+// sendFailed records a send that failed for good; the request stays as it
+// is and the operator sees the event.
+func (r *request) sendFailed(ctx workflow.Context, what string, err error) error {
+	return r.record(ctx, "send_failed", r.state, fmt.Sprintf("%s not sent: %v", what, err), nil)
+}
+
+func (r *request) onReply(ctx workflow.Context, rep Reply) error {
+	if rep.MessageID != "" {
+		r.thread = append(r.thread, rep.MessageID)
+	}
+	if rep.Reference != "" && r.reference == "" {
+		r.reference = rep.Reference
+	}
+	detail := map[string]any{"inbound_id": rep.InboundID, "kind": rep.Kind, "subject": rep.Subject}
+	if len(rep.Sections) > 0 {
+		detail["sections"] = rep.Sections
+	}
+	if r.state == StateWithdrawn || (r.state.Final() && rep.Kind != ReplyResponse && rep.Kind != ReplyPartialResponse) {
+		return r.record(ctx, "late_reply", r.state, fmt.Sprintf("%s after the request was %s", rep.Kind, r.state), detail)
+	}
+	switch rep.Kind {
+	case ReplyAcknowledgement, ReplyAutoAcknowledgement:
+		note := "acknowledged"
+		if rep.Reference != "" {
+			note += ", reference " + rep.Reference
+		}
+		if rep.Received != nil && r.state != StateAwaitingClarification {
+			r.received = rep.Received
+			if err := r.replan(ctx, activities.PlanInput{}); err != nil {
+				return err
+			}
+			note += fmt.Sprintf("; received %s, due %s", rep.Received, r.plan.Due)
+		}
+		next := r.state
+		if r.state == StateSent || (r.state == StateOverdue && !r.overdue) {
+			next = StateAcknowledged
+		}
+		return r.transition(ctx, next, string(rep.Kind), note, detail)
+	case ReplyClarification:
+		return r.transition(ctx, StateAwaitingClarification, "clarification_requested",
+			"the force asks for clarification; the clock stops", detail)
+	case ReplyExtension:
+		if strings.EqualFold(r.in.Target.Force.Regime, "foisa") {
+			return r.record(ctx, "extension_claimed", r.state,
+				"extension claimed, but FOISA allows no public-interest extension: the due date stands", detail)
+		}
+		in := activities.PlanInput{Due: rep.Due}
+		if rep.Due == nil {
+			// No date stated: the ICO's guidance allows up to 20 more working days.
+			in = activities.PlanInput{Due: r.due(), Extend: 20}
+		}
+		if err := r.replan(ctx, in); err != nil {
+			return err
+		}
+		due := r.plan.Due
+		r.dueOverride = &due
+		return r.transition(ctx, StateExtended, "extension", fmt.Sprintf("extended to %s", r.plan.Due), detail)
+	case ReplyRefusal:
+		return r.transition(ctx, StateRefused, "refusal", "refused "+strings.Join(rep.Sections, ", "), detail)
+	case ReplyNotHeld:
+		return r.transition(ctx, StateNotHeld, "not_held", "information not held", detail)
+	case ReplyResponse, ReplyPartialResponse:
+		next := StateAnswered
+		if rep.Kind == ReplyPartialResponse {
+			next = StatePartiallyAnswered
+		}
+		for _, id := range rep.DocumentIDs {
+			r.docsPending[id] = true
+		}
+		detail["documents"] = rep.DocumentIDs
+		return r.transition(ctx, next, string(rep.Kind), fmt.Sprintf("answered with %d document(s)", len(rep.DocumentIDs)), detail)
+	case ReplyInternalReview:
+		if len(rep.DocumentIDs) > 0 {
+			for _, id := range rep.DocumentIDs {
+				r.docsPending[id] = true
+			}
+			return r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail)
+		}
+		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
+	case ReplyBounce:
+		return r.record(ctx, "bounced", r.state, "an email to the force bounced", detail)
+	default:
+		return r.record(ctx, "reply", r.state, string(rep.Kind), detail)
+	}
+}
+
+func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
+	if !r.docsPending[d.DocumentID] {
+		return nil
+	}
+	delete(r.docsPending, d.DocumentID)
+	detail := map[string]any{"document_id": d.DocumentID, "status": d.Status}
+	if len(r.docsPending) == 0 && r.state == StateAnswered {
+		return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", detail)
+	}
+	return r.record(ctx, "document_processed", r.state, fmt.Sprintf("document %d %s", d.DocumentID, d.Status), detail)
+}
+
+func (r *request) onOperation(ctx workflow.Context, op *operation) error {
+	switch a := op.arg.(type) {
+	case *WithdrawInput:
+		return r.transition(ctx, StateWithdrawn, "withdrawn", "withdrawn: "+a.Reason, map[string]any{"by": a.By})
+	case *ChasingInput:
+		r.paused = op.name == UpdatePauseChasing
+		kind := "chasing_resumed"
+		if r.paused {
+			kind = "chasing_paused"
+		}
+		return r.record(ctx, kind, r.state, a.Reason, map[string]any{"by": a.By})
+	case *ClarificationInput:
+		res, err := r.send(ctx, activities.PurposeClarificationAnswer, "Re: {{.Campaign.Title}} - clarification",
+			a.Text+"\n\n{{.Requester.Name}}\n{{.Requester.Organisation}}\n", r.in.Target.Force.Email, false)
+		if err != nil {
+			return err
+		}
+		today := r.clock.Today(ctx)
+		r.received = &today
+		r.rungsFired = 0
+		r.overdue = false
+		r.dueOverride = nil
+		if err := r.replan(ctx, activities.PlanInput{Received: today}); err != nil {
+			return err
+		}
+		return r.transition(ctx, StateSent, "clarification_answered",
+			fmt.Sprintf("clarified; the clock restarts, due %s", r.plan.Due),
+			map[string]any{"by": a.By, "message_id": res.MessageID})
+	case *MarkAnsweredInput:
+		return r.transition(ctx, StateAnswered, "marked_answered", a.Note, map[string]any{"by": a.By})
+	case *NoteInput:
+		return r.record(ctx, "note", r.state, a.Text, map[string]any{"by": a.By})
+	}
+	return fmt.Errorf("unknown operation %s", op.name)
+}
+
+// transition moves the request to state next and records it.
+func (r *request) transition(ctx workflow.Context, next State, kind, note string, detail map[string]any) error {
+	return r.record(ctx, kind, next, note, detail)
+}
+
+// record writes an event (and the request's condition after it) to the
+// database, updates the search attributes and the UI's summary, and tells
+// the campaign.
+func (r *request) record(ctx workflow.Context, kind string, next State, note string, detail map[string]any) error {
+	prev := r.state
+	r.state = next
+	now := r.clock.Now(ctx)
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	if note != "" {
+		detail["note"] = note
+	}
+	ev := store.RequestEvent{
+		RequestID: r.in.Target.RequestID, Seq: r.seq, Kind: kind, OccurredAt: now, Detail: detail,
+		State: string(next), ForceReference: r.reference, ChasersSent: r.chasersSent, ChasingPaused: r.paused,
+	}
+	if prev != next {
+		ev.FromState, ev.ToState = string(prev), string(next)
+	}
+	if !r.sentAt.IsZero() {
+		t := r.sentAt
+		ev.SentAt = &t
+	}
+	if r.received != nil {
+		t := r.received.Time(calendar.London)
+		ev.ReceivedOn = &t
+	}
+	if r.plan != nil {
+		t := r.plan.Due.Time(calendar.London)
+		ev.DueOn = &t
+	}
+	r.seq++
+	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).RecordEvent, ev).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record %s: %w", kind, err)
+	}
+	r.timeline = append(r.timeline, TimelineEntry{At: now, Kind: kind, From: prev, To: next, Note: note})
+	if len(r.timeline) > maxTimeline {
+		r.timeline = r.timeline[len(r.timeline)-maxTimeline:]
+	}
+	attrs := []temporal.SearchAttributeUpdate{AttrState.ValueSet(string(next))}
+	if r.plan != nil {
+		attrs = append(attrs, AttrDueDate.ValueSet(r.plan.Due.Time(calendar.London)))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
+		return fmt.Errorf("search attributes: %w", err)
+	}
+	workflow.SetCurrentDetails(ctx, r.summary(ctx))
+	return r.tellCampaign(ctx, kind, now)
+}
+
+// summary is the one line an operator sees in the Temporal UI.
+func (r *request) summary(ctx workflow.Context) string {
+	s := fmt.Sprintf("%s — %s", r.in.Target.Force.Name, strings.ReplaceAll(string(r.state), "_", " "))
+	if n := r.workingDaysOverdue(r.clock.Today(ctx)); n > 0 && !r.state.Final() {
+		s += fmt.Sprintf(" %d WD", n)
+	} else if r.plan != nil && !r.state.Final() {
+		s += ", due " + r.plan.Due.String()
+	}
+	return s
+}
+
+func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) error {
+	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
+	if parent == nil {
+		return nil
+	}
+	st := RequestState{
+		Force: r.in.Target.Force.Slug, ForceName: r.in.Target.Force.Name, State: r.state, Due: r.due(),
+		ChasersSent: r.chasersSent, LastEvent: kind, LastEventAt: at,
+	}
+	if r.plan != nil {
+		st.WorkingDays = r.plan.WorkingDays
+	}
+	// A campaign that has gone cannot be told; the request carries on.
+	_ = workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalRequestState, st).Get(ctx, nil)
+	return nil
+}
+
+func (r *request) status(ctx workflow.Context) RequestStatus {
+	today := r.clock.Today(ctx)
+	st := RequestStatus{
+		Force: r.in.Target.Force.Slug, ForceName: r.in.Target.Force.Name, State: r.state,
+		Reference: r.reference, Received: r.received, Due: r.due(), Today: today,
+		WorkingDaysOverdue: r.workingDaysOverdue(today), ChasersSent: r.chasersSent,
+		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending),
+		Timeline: append([]TimelineEntry(nil), r.timeline...),
+	}
+	if st.State.Final() {
+		st.WorkingDaysOverdue = 0
+	}
+	if next := r.nextDeadline(); next != nil {
+		st.NextStep = next.kind
+		if next.kind == "rung" {
+			st.NextStep = string(r.plan.Rungs[r.rungsFired].Step)
+		}
+		d := londonDate(next.at)
+		st.NextAt = &d
+	}
+	return st
+}

@@ -1,0 +1,458 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// harness runs a RequestWorkflow in Temporal's test environment with time
+// skipping: the calendar activity is real, sending and recording are
+// captured in memory.
+type harness struct {
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+
+	mu     sync.Mutex
+	sent   []sentMail
+	events []store.RequestEvent
+	// failSends makes the first n sends of a purpose fail (retryable).
+	failSends map[activities.Purpose]int
+}
+
+type sentMail struct {
+	Purpose activities.Purpose
+	To      string
+	On      calendar.Date // campaign date it went out
+	Draft   bool
+	In      activities.SendInput
+}
+
+var london = calendar.London
+
+func date(t testing.TB, s string) calendar.Date {
+	t.Helper()
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func newHarness(t *testing.T, start string) *harness {
+	t.Helper()
+	var ts testsuite.WorkflowTestSuite
+	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[activities.Purpose]int{}}
+	cal, err := calendar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := &activities.Activities{Calendar: cal}
+	h.env.RegisterWorkflow(RequestWorkflow)
+	h.env.RegisterActivity(acts)
+	h.env.SetStartTime(date(t, start).Time(london).Add(10 * time.Hour))
+	h.env.OnActivity(acts.SendEmail, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.SendInput) (*activities.SendResult, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.failSends[in.Purpose] > 0 {
+				h.failSends[in.Purpose]--
+				return nil, errors.New("smtp: connection reset")
+			}
+			h.sent = append(h.sent, sentMail{Purpose: in.Purpose, To: in.To, On: calendar.DateOf(h.env.Now()),
+				Draft: in.Draft, In: in})
+			return &activities.SendResult{MessageID: fmt.Sprintf("m%d@test", len(h.sent)), Status: "sent", SentAt: h.env.Now()}, nil
+		})
+	h.env.OnActivity(acts.RecordEvent, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, e store.RequestEvent) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.events = append(h.events, e)
+			return nil
+		})
+	return h
+}
+
+func englishForce() activities.Target {
+	return activities.Target{RequestID: 7, WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham",
+		Force: activities.ForceInfo{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
+			Email: "foi@durham.police.uk", Regime: "foia"}}
+}
+
+func scottishForce() activities.Target {
+	return activities.Target{RequestID: 8, WorkflowID: "request/cro/2025/police-scotland", Token: "cro-2025/police-scotland",
+		Force: activities.ForceInfo{Slug: "police-scotland", Name: "Police Scotland", ShortName: "Police Scotland",
+			Email: "foi@scotland.police.uk", Regime: "foisa"}}
+}
+
+func requestInput(target activities.Target) RequestInput {
+	return RequestInput{
+		Campaign:  CampaignRef{ID: 1, Slug: "cro", Year: 2025, Title: "Community resolutions"},
+		Target:    target,
+		Subject:   "Freedom of Information request - {{.Campaign.Title}}",
+		Body:      "Dear {{.Force.Name}}, please send the figures for {{.Period}}.",
+		Period:    "2022 to 2024",
+		Requester: campaign.Requester{Name: "A Journalist"},
+		Ladder:    campaign.DefaultLadder(),
+		Clock:     Clock{Scale: 1},
+	}
+}
+
+// at schedules fn at campaign date d (09:30 by default: after the day's chasers).
+func (h *harness) at(d string, fn func()) {
+	h.t.Helper()
+	when := date(h.t, d).Time(london).Add(9*time.Hour + 30*time.Minute)
+	h.env.RegisterDelayedCallback(fn, when.Sub(h.env.Now()))
+}
+
+func (h *harness) reply(d string, r Reply) {
+	h.at(d, func() { h.env.SignalWorkflow(SignalReply, r) })
+}
+
+func (h *harness) update(d, name string, arg any, wantErr bool) {
+	h.at(d, func() {
+		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) {
+				if !wantErr {
+					h.t.Errorf("update %s rejected: %v", name, err)
+				}
+			},
+			OnAccept: func() {
+				if wantErr {
+					h.t.Errorf("update %s accepted, want rejection", name)
+				}
+			},
+			OnComplete: func(any, error) {},
+		}, arg)
+	})
+}
+
+func (h *harness) run(in RequestInput) RequestResult {
+	h.t.Helper()
+	h.env.ExecuteWorkflow(RequestWorkflow, in)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+	if err := h.env.GetWorkflowError(); err != nil {
+		h.t.Fatalf("workflow failed: %v", err)
+	}
+	var res RequestResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		h.t.Fatal(err)
+	}
+	return res
+}
+
+func (h *harness) sends() []string {
+	var out []string
+	for _, s := range h.sent {
+		out = append(out, fmt.Sprintf("%s %s", s.Purpose, s.On))
+	}
+	return out
+}
+
+func (h *harness) states() []string {
+	var out []string
+	for _, e := range h.events {
+		if e.ToState != "" {
+			out = append(out, e.ToState)
+		}
+	}
+	return out
+}
+
+func equal(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+
+func TestAnsweredOnTime(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.reply("2025-03-10", Reply{Kind: ReplyAcknowledgement, Reference: "DC/FOI 782/25"})
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+
+	if res.State != StateAnswered || res.ChasersSent != 0 || res.Reference != "DC/FOI 782/25" {
+		t.Errorf("result = %+v, want answered with no chasers and the force's reference", res)
+	}
+	// Sent Monday 3 March 2025. Twenty working days under FOIA skip weekends
+	// and St Patrick's Day (17 March, a Northern Irish bank holiday counts UK-wide):
+	// 4–7 Mar (4), 10–14 (9), 18–21 (13), 24–28 (18), 31 Mar (19), 1 Apr (20).
+	if res.Due == nil || res.Due.String() != "2025-04-01" {
+		t.Errorf("due = %v, want 2025-04-01", res.Due)
+	}
+	if want := []string{"request 2025-03-03"}; !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v", h.sends(), want)
+	}
+	if want := []string{"sent", "acknowledged", "answered"}; !equal(h.states(), want) {
+		t.Errorf("states = %v, want %v", h.states(), want)
+	}
+	for i, e := range h.events {
+		if e.Seq != i {
+			t.Errorf("event %d has seq %d: sequence numbers must be dense for idempotent writes", i, e.Seq)
+		}
+	}
+}
+
+func TestAcknowledgedReceiptDateMovesDueDate(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	received := date(t, "2025-03-05")
+	h.reply("2025-03-06", Reply{Kind: ReplyAcknowledgement, Reference: "FOI 003055/25", Received: &received})
+	res := h.run(requestInput(englishForce()))
+
+	// Received Wednesday 5 March: 6–7 Mar (2), 10–14 (7), 18–21 (11, St
+	// Patrick's Day skipped), 24–28 (16), 31 Mar–3 Apr (20): due Thursday 3 April.
+	// The reminder goes the next working day, Friday 4 April; the second
+	// reminder ten working days after the due date: 4, 7–11, 14–17 April,
+	// so 17 April; the internal review twenty: Good Friday (18) and Easter
+	// Monday (21) skipped, 22–25 (14), 28 Apr–2 May (19), 5 May bank holiday
+	// skipped, 6 May (20); the regulator complaint twenty working days after
+	// the review request: 7–9 May (3), 12–16 (8), 19–23 (13), 26 May bank
+	// holiday skipped, 27–30 (17), 2–4 June (20): 4 June.
+	want := []string{"request 2025-03-03", "reminder 2025-04-04", "second_reminder 2025-04-17",
+		"internal_review 2025-05-06", "regulator 2025-06-04"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v\nwant    %v", h.sends(), want)
+	}
+	if res.Due.String() != "2025-04-03" || !res.Unanswered || res.ChasersSent != 4 {
+		t.Errorf("result = %+v", res)
+	}
+	last := h.sent[len(h.sent)-1]
+	if !last.Draft || last.To != "icocasework@ico.org.uk" {
+		t.Errorf("regulator complaint = %+v, want a draft to the ICO", last)
+	}
+	if want := []string{"sent", "acknowledged", "overdue", "chased", "chased", "internal_review", "regulator"}; !equal(h.states(), want) {
+		t.Errorf("states = %v, want %v", h.states(), want)
+	}
+}
+
+func TestClarificationRestartsTheClock(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.reply("2025-03-07", Reply{Kind: ReplyClarification})
+	// Answering before the force asks is refused by the validator.
+	h.update("2025-03-05", UpdateAnswerClarification, ClarificationInput{Text: "all offences"}, true)
+	h.update("2025-04-14", UpdateAnswerClarification, ClarificationInput{Text: "All offence groups, please."}, false)
+	h.reply("2025-05-01", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+
+	// The clock stops on 7 March: no reminder when the original due date
+	// (1 April) passes. Clarified on Monday 14 April, the count restarts:
+	// 15–17 Apr (3), Good Friday and Easter Monday skipped, 22–25 (7),
+	// 28 Apr–2 May (12), 5 May skipped, 6–9 (16), 12–15 (20): due 15 May.
+	if res.State != StateAnswered || res.ChasersSent != 0 {
+		t.Errorf("result = %+v, want answered with no chaser", res)
+	}
+	if res.Due.String() != "2025-05-15" {
+		t.Errorf("due = %v, want 2025-05-15", res.Due)
+	}
+	want := []string{"request 2025-03-03", "clarification_answer 2025-04-14"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v", h.sends(), want)
+	}
+	if got := h.sent[1].In; got.InReplyTo != "m1@test" || len(got.References) != 1 {
+		t.Errorf("clarification not sent in the thread: in-reply-to %q refs %v", got.InReplyTo, got.References)
+	}
+	if want := []string{"sent", "awaiting_clarification", "sent", "answered"}; !equal(h.states(), want) {
+		t.Errorf("states = %v, want %v", h.states(), want)
+	}
+}
+
+func TestExtension(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	newDue := date(t, "2025-04-29")
+	h.reply("2025-03-28", Reply{Kind: ReplyExtension, Due: &newDue})
+	res := h.run(requestInput(englishForce()))
+	// With no answer the reminder comes the working day after the extended
+	// date: Wednesday 30 April.
+	if res.Due.String() != "2025-04-29" {
+		t.Errorf("due = %v, want the extension's 2025-04-29", res.Due)
+	}
+	if h.sent[1].Purpose != activities.PurposeReminder || h.sent[1].On.String() != "2025-04-30" {
+		t.Errorf("first chaser = %s on %s, want reminder on 2025-04-30", h.sent[1].Purpose, h.sent[1].On)
+	}
+	if states := h.states(); len(states) < 3 || states[1] != "extended" || states[2] != "overdue" {
+		t.Errorf("states = %v, want sent, extended, overdue, ...", states)
+	}
+}
+
+func TestExtensionWithoutDateAddsTwentyWorkingDays(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.reply("2025-03-28", Reply{Kind: ReplyExtension})
+	h.reply("2025-04-10", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+	// Due 1 April plus 20 working days: 2–4 Apr (3), 7–11 (8), 14–17 (12),
+	// Easter skipped, 22–25 (16), 28 Apr–1 May (20): 1 May.
+	if res.Due.String() != "2025-05-01" {
+		t.Errorf("due = %v, want 2025-05-01", res.Due)
+	}
+}
+
+func TestScottishExtensionClaimIgnored(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	later := date(t, "2025-05-30")
+	h.reply("2025-03-20", Reply{Kind: ReplyExtension, Due: &later})
+	h.reply("2025-04-03", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(scottishForce()))
+	// FOISA: Scottish holidays only, so St Patrick's Day is a working day:
+	// 4–7 Mar (4), 10–14 (9), 17–21 (14), 24–28 (19), 31 Mar (20).
+	if res.Due.String() != "2025-03-31" {
+		t.Errorf("due = %v, want 2025-03-31: FOISA has no public-interest extension", res.Due)
+	}
+	if len(h.sent) != 2 || h.sent[1].Purpose != activities.PurposeReminder || h.sent[1].On.String() != "2025-04-01" {
+		t.Errorf("sends = %v, want the request and a reminder on 2025-04-01", h.sends())
+	}
+}
+
+// TestLadderAcrossChristmas: sent Thursday 27 November 2025 to an English
+// force, never answered. Under FOIA every UK bank holiday is skipped,
+// including Scotland's St Andrew's Day substitute (1 December) and 2 January:
+// 28 Nov (1), 2–5 Dec (5), 8–12 (10), 15–19 (15), 22–24 (18), 29–30 (20):
+// due Tuesday 30 December. Reminder: 31 December. Second reminder, due+10:
+// 31 Dec (1), 5–9 Jan (6), 12–15 (10): 15 January. Internal review, due+20:
+// 16 (11), 19–23 (16), 26–29 (20): 29 January. Regulator, review+20: 30 Jan
+// (1), 2–6 Feb (6), 9–13 (11), 16–20 (16), 23–26 (20): 26 February.
+func TestLadderAcrossChristmas(t *testing.T) {
+	h := newHarness(t, "2025-11-27")
+	res := h.run(requestInput(englishForce()))
+	want := []string{"request 2025-11-27", "reminder 2025-12-31", "second_reminder 2026-01-15",
+		"internal_review 2026-01-29", "regulator 2026-02-26"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v\nwant    %v", h.sends(), want)
+	}
+	if res.Due.String() != "2025-12-30" || res.State != StateRegulator || !res.Unanswered {
+		t.Errorf("result = %+v", res)
+	}
+}
+
+// TestScottishHolidayScotlandAgainstEngland: sent Friday 31 July 2026.
+// Scotland's summer bank holiday (Monday 3 August) is skipped by both
+// regimes (FOIA counts holidays anywhere in the UK); England's (Monday
+// 31 August) only by FOIA. Police Scotland: 4–7 Aug (4), 10–14 (9),
+// 17–21 (14), 24–28 (19), 31 Aug (20): due 31 August, reminder 1 September.
+// An English force: 31 August skipped, due 1 September, reminder 2 September.
+func TestScottishHolidayScotlandAgainstEngland(t *testing.T) {
+	for _, tc := range []struct {
+		target            activities.Target
+		due, firstReminder string
+	}{
+		{scottishForce(), "2026-08-31", "2026-09-01"},
+		{englishForce(), "2026-09-01", "2026-09-02"},
+	} {
+		t.Run(tc.target.Force.Slug, func(t *testing.T) {
+			h := newHarness(t, "2026-07-31")
+			h.reply("2026-09-10", Reply{Kind: ReplyRefusal, Sections: []string{"s12"}})
+			res := h.run(requestInput(tc.target))
+			if res.Due.String() != tc.due || res.State != StateRefused {
+				t.Errorf("result = %+v, want refused, due %s", res, tc.due)
+			}
+			if len(h.sent) < 2 || h.sent[1].On.String() != tc.firstReminder {
+				t.Errorf("sends = %v, want the reminder on %s", h.sends(), tc.firstReminder)
+			}
+		})
+	}
+}
+
+func TestWithdraw(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.update("2025-03-12", UpdateWithdraw, WithdrawInput{Reason: "duplicate request", By: "desk"}, false)
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse}) // arrives after the workflow ended: not delivered
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateWithdrawn || len(h.sent) != 1 {
+		t.Errorf("result = %+v, sends %v; want withdrawn, nothing sent after the request", res, h.sends())
+	}
+}
+
+func TestPauseAndResumeChasing(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	// Due 1 April; reminder would go 2 April, second reminder 15 April.
+	h.update("2025-03-25", UpdatePauseChasing, ChasingInput{Reason: "force phoned", By: "desk"}, false)
+	h.update("2025-03-26", UpdatePauseChasing, ChasingInput{}, true) // already paused
+	h.update("2025-04-22", UpdateResumeChasing, ChasingInput{Reason: "no answer after all", By: "desk"}, false)
+	h.reply("2025-04-24", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+	// Paused through both reminder dates: on resuming (09:30, 22 April)
+	// the next rung, the first reminder, goes at once — one chaser, not two.
+	want := []string{"request 2025-03-03", "reminder 2025-04-22"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v", h.sends(), want)
+	}
+	if res.State != StateAnswered || res.ChasersSent != 1 {
+		t.Errorf("result = %+v", res)
+	}
+	// Overdue is still marked while paused.
+	if states := h.states(); len(states) < 2 || states[1] != "overdue" {
+		t.Errorf("states = %v, want overdue marked while paused", states)
+	}
+}
+
+func TestReplyWhileSendIsRetrying(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	// The reminder (2 April) fails a few times; the response arrives while
+	// the activity is being retried, and is handled once the send settles.
+	h.failSends[activities.PurposeReminder] = 3
+	h.reply("2025-04-02", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateAnswered {
+		t.Errorf("state = %s, want answered", res.State)
+	}
+	if len(h.sent) != 2 || h.sent[1].Purpose != activities.PurposeReminder {
+		t.Errorf("sends = %v, want the request and one reminder", h.sends())
+	}
+}
+
+func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse, DocumentIDs: []int64{11, 12}})
+	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "loaded"}) })
+	h.at("2025-03-24", func() {
+		var st RequestStatus
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		if err != nil || v.Get(&st) != nil {
+			t.Errorf("query: %v", err)
+			return
+		}
+		if st.State != StateAnswered || st.DocumentsPending != 1 {
+			t.Errorf("status = %s with %d pending, want answered with 1 pending", st.State, st.DocumentsPending)
+		}
+		h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 12, Status: "loaded"})
+	})
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateDataLoaded {
+		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+}
+
+func TestStatusQueryCountsWorkingDaysOverdue(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	// Due 1 April. On Monday 7 April: 2, 3, 4, 7 April = 4 working days overdue.
+	h.at("2025-04-07", func() {
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st RequestStatus
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if st.WorkingDaysOverdue != 4 || st.State != StateChased || st.ChasersSent != 1 {
+			t.Errorf("status = %+v, want chased, 4 WD overdue, 1 chaser", st)
+		}
+		if st.NextStep != "second_reminder" || st.NextAt == nil || st.NextAt.String() != "2025-04-15" {
+			t.Errorf("next = %s on %v, want second_reminder on 2025-04-15", st.NextStep, st.NextAt)
+		}
+		h.env.SignalWorkflow(SignalReply, Reply{Kind: ReplyNotHeld})
+	})
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateNotHeld {
+		t.Errorf("state = %s", res.State)
+	}
+}
+
