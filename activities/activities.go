@@ -39,10 +39,10 @@ func (a *Activities) log() *slog.Logger {
 
 // Error types the workflows tell apart.
 const (
-	ErrTypeInvalid  = "Invalid"        // bad input: retrying cannot help
-	ErrTypeRejected = "MailRejected"   // the mail server refused the message for good
-	ErrTypeCoverage = "CalendarRange"  // a date outside the bank-holiday data
-	ErrTypeNotFound = "NotFound"       // a row the activity needs is missing
+	ErrTypeInvalid  = "Invalid"       // bad input: retrying cannot help
+	ErrTypeRejected = "MailRejected"  // the mail server refused the message for good
+	ErrTypeCoverage = "CalendarRange" // a date outside the bank-holiday data
+	ErrTypeNotFound = "NotFound"      // a row the activity needs is missing
 )
 
 func nonRetryable(typ string, err error) error {

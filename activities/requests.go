@@ -143,10 +143,10 @@ type PlannedRung struct {
 // (for counting how late it is without calling the calendar again), and
 // the dates of the chase rungs.
 type Plan struct {
-	Due            calendar.Date   `json:"due"`
-	WorkingDays    []calendar.Date `json:"working_days"`
-	Rungs          []PlannedRung   `json:"rungs"`
-	Estimated      bool            `json:"estimated,omitempty"`
+	Due         calendar.Date   `json:"due"`
+	WorkingDays []calendar.Date `json:"working_days"`
+	Rungs       []PlannedRung   `json:"rungs"`
+	Estimated   bool            `json:"estimated,omitempty"`
 }
 
 // PlanDeadlines computes a request's due date and chase dates with the
@@ -219,10 +219,10 @@ type SendInput struct {
 	// purpose and sequence); the Message-ID is minted from it.
 	Key string `json:"key"`
 	// To defaults to the force's FOI address.
-	To      string `json:"to"`
-	Token   string `json:"token"`
-	Subject string `json:"subject"` // template
-	Body    string `json:"body"`    // template
+	To      string                `json:"to"`
+	Token   string                `json:"token"`
+	Subject string                `json:"subject"` // template
+	Body    string                `json:"body"`    // template
 	Data    campaign.TemplateData `json:"data"`
 	// Thread: the first message's id and every id since.
 	InReplyTo  string   `json:"in_reply_to,omitempty"`
@@ -267,7 +267,7 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 	raw, err := fmail.Compose(fmail.Outgoing{
 		From: a.From, To: []mail.Address{*to}, Subject: subject, Body: body,
 		MessageID: msgID, InReplyTo: in.InReplyTo, References: in.References,
-		Date: activity.GetInfo(ctx).StartedTime,
+		Date:    activity.GetInfo(ctx).StartedTime,
 		Headers: map[string]string{"X-Foidesk-Token": in.Token},
 	})
 	if err != nil {

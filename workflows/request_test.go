@@ -340,7 +340,7 @@ func TestLadderAcrossChristmas(t *testing.T) {
 // An English force: 31 August skipped, due 1 September, reminder 2 September.
 func TestScottishHolidayScotlandAgainstEngland(t *testing.T) {
 	for _, tc := range []struct {
-		target            activities.Target
+		target             activities.Target
 		due, firstReminder string
 	}{
 		{scottishForce(), "2026-08-31", "2026-09-01"},
@@ -455,4 +455,3 @@ func TestStatusQueryCountsWorkingDaysOverdue(t *testing.T) {
 		t.Errorf("state = %s", res.State)
 	}
 }
-

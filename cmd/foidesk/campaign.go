@@ -294,10 +294,10 @@ func scheduleCampaign(ctx context.Context, a *app, tc client.Client, spec *campa
 		TimeZoneName: "Europe/London",
 	}
 	action := &client.ScheduleWorkflowAction{
-		ID:        "yearly/" + spec.Slug,
-		Workflow:  workflows.YearlyCampaignWorkflow,
-		Args:      []any{workflows.YearlyInput{Spec: *spec, BaseYear: baseYear}},
-		TaskQueue: cfg.TemporalTaskQueue,
+		ID:                    "yearly/" + spec.Slug,
+		Workflow:              workflows.YearlyCampaignWorkflow,
+		Args:                  []any{workflows.YearlyInput{Spec: *spec, BaseYear: baseYear}},
+		TaskQueue:             cfg.TemporalTaskQueue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrCampaign.ValueSet(spec.Slug)),
 	}
 	_, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: id, Spec: sched, Action: action,

@@ -105,8 +105,8 @@ func TestOverdue(t *testing.T) {
 		want  int
 	}{
 		{"2022-09-30", 0}, {"2022-10-04", 0}, {"2022-10-05", 1},
-		{"2022-10-08", 3},  // Sat: Wed, Thu, Fri
-		{"2022-10-10", 4},  // Mon
+		{"2022-10-08", 3}, // Sat: Wed, Thu, Fri
+		{"2022-10-10", 4}, // Mon
 		// Oct 5–31: 19; Nov: 22 weekdays less St Andrew's Day (Wed 30 Nov,
 		// Scotland) = 21; Dec 1–23: 17, 26 and 27 out (Christmas falls on
 		// a Sunday), 28: 1. 19+21+18 = 58.
