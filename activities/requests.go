@@ -131,6 +131,13 @@ type PlanInput struct {
 	ReviewRequested *calendar.Date  `json:"review_requested,omitempty"`
 	// Horizon is how many working days after the due date to list (default 120).
 	Horizon int `json:"horizon"`
+	// Resumed is the day chasing resumed after a pause, and ResumeRung the
+	// first rung not yet sent then. If that rung's date had passed, it is
+	// re-dated to Resumed and the later due-based rungs keep their
+	// working-day gaps after it, so a long pause never releases several
+	// chasers on one day.
+	Resumed    *calendar.Date `json:"resumed,omitempty"`
+	ResumeRung int            `json:"resume_rung,omitempty"`
 }
 
 // PlannedRung is a chase step with its date.
@@ -182,7 +189,8 @@ func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, er
 		}
 		p.WorkingDays = append(p.WorkingDays, d)
 	}
-	for _, r := range in.Ladder {
+	var shift *calendar.Date // the date ResumeRung moves to, if it moves
+	for i, r := range in.Ladder {
 		from := p.Due
 		if r.From == "internal_review" {
 			if in.ReviewRequested == nil {
@@ -193,6 +201,17 @@ func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, er
 		date, err := cal.AddWorkingDays(regime, from, r.After)
 		if err != nil {
 			return nil, mapCalendarErr(err)
+		}
+		if in.Resumed != nil && i >= in.ResumeRung && r.From != "internal_review" {
+			if i == in.ResumeRung && date.Before(*in.Resumed) {
+				shift = in.Resumed
+			}
+			if shift != nil {
+				gap := r.After - in.Ladder[in.ResumeRung].After
+				if date, err = cal.AddWorkingDays(regime, *shift, max(gap, 0)); err != nil {
+					return nil, mapCalendarErr(err)
+				}
+			}
 		}
 		p.Rungs = append(p.Rungs, PlannedRung{Step: r.Step, Date: date})
 	}

@@ -31,6 +31,9 @@ func (c Clock) Now(ctx workflow.Context) time.Time {
 }
 
 func (c Clock) at(real time.Time) time.Time {
+	if c.Origin.IsZero() || c.scale() == 1 {
+		return real
+	}
 	return c.Origin.Add(time.Duration(float64(real.Sub(c.Origin)) * c.scale()))
 }
 
@@ -41,7 +44,11 @@ func (c Clock) Today(ctx workflow.Context) calendar.Date {
 
 // Until is the real duration until campaign time t (at least a millisecond).
 func (c Clock) Until(ctx workflow.Context, t time.Time) time.Duration {
-	d := time.Duration(float64(t.Sub(c.Now(ctx))) / c.scale())
+	scale := c.scale()
+	if c.Origin.IsZero() {
+		scale = 1
+	}
+	d := time.Duration(float64(t.Sub(c.Now(ctx))) / scale)
 	return max(d, time.Millisecond)
 }
 

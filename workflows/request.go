@@ -74,6 +74,8 @@ type request struct {
 	reviewOn    *calendar.Date
 	chasersSent int
 	paused      bool
+	resumedOn   *calendar.Date // chasing resumed on this day with rung resumeRung next
+	resumeRung  int
 	overdue     bool // the overdue mark for the current due date has been made
 	closeOn     *calendar.Date
 	closed      bool
@@ -420,6 +422,7 @@ func (r *request) replan(ctx workflow.Context, in activities.PlanInput) error {
 	}
 	in.Ladder = r.in.Ladder
 	in.ReviewRequested = r.reviewOn
+	in.Resumed, in.ResumeRung = r.resumedOn, r.resumeRung
 	var p activities.Plan
 	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p); err != nil {
 		return fmt.Errorf("plan deadlines: %w", err)
@@ -628,6 +631,12 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		kind := "chasing_resumed"
 		if r.paused {
 			kind = "chasing_paused"
+		} else if r.plan != nil {
+			today := r.clock.Today(ctx)
+			r.resumedOn, r.resumeRung = &today, r.rungsFired
+			if err := r.replan(ctx, activities.PlanInput{}); err != nil {
+				return err
+			}
 		}
 		return r.record(ctx, kind, r.state, a.Reason, map[string]any{"by": a.By})
 	case *ClarificationInput:

@@ -229,8 +229,15 @@ func TestAcknowledgedReceiptDateMovesDueDate(t *testing.T) {
 	if !last.Draft || last.To != "icocasework@ico.org.uk" {
 		t.Errorf("regulator complaint = %+v, want a draft to the ICO", last)
 	}
-	if want := []string{"sent", "acknowledged", "overdue", "chased", "chased", "internal_review", "regulator"}; !equal(h.states(), want) {
+	if want := []string{"sent", "acknowledged", "overdue", "chased", "internal_review", "regulator"}; !equal(h.states(), want) {
 		t.Errorf("states = %v, want %v", h.states(), want)
+	}
+	var kinds []string
+	for _, e := range h.events {
+		kinds = append(kinds, e.Kind)
+	}
+	if want := "[sent acknowledgement overdue reminder second_reminder internal_review regulator closed_unanswered]"; fmt.Sprint(kinds) != want {
+		t.Errorf("event kinds = %v\nwant %s", kinds, want)
 	}
 }
 
@@ -367,6 +374,23 @@ func TestWithdraw(t *testing.T) {
 	res := h.run(requestInput(englishForce()))
 	if res.State != StateWithdrawn || len(h.sent) != 1 {
 		t.Errorf("result = %+v, sends %v; want withdrawn, nothing sent after the request", res, h.sends())
+	}
+}
+
+func TestResumedLadderKeepsItsGaps(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.update("2025-03-25", UpdatePauseChasing, ChasingInput{Reason: "force phoned", By: "desk"}, false)
+	h.update("2025-04-22", UpdateResumeChasing, ChasingInput{By: "desk"}, false)
+	h.reply("2025-05-20", Reply{Kind: ReplyResponse})
+	h.run(requestInput(englishForce()))
+	// The reminder goes on resuming, 22 April. The later rungs keep their
+	// working-day gaps after it. Second reminder (due+10, a gap of 9):
+	// 23–25 Apr (3), 28 Apr–2 May (8), 5 May bank holiday, 6 May (9).
+	// Internal review (due+20, a gap of 19): 6–9 May (12), 12–16 (17),
+	// 19, 20 May (19) — sent at 09:00, before the 10:00 answer that day.
+	want := []string{"request 2025-03-03", "reminder 2025-04-22", "second_reminder 2025-05-06", "internal_review 2025-05-20"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v", h.sends(), want)
 	}
 }
 
