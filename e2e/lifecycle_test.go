@@ -6,13 +6,17 @@ import (
 	"log/slog"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -210,6 +214,46 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 	if states != 2 {
 		t.Errorf("requests table has %d of the two final states", states)
 	}
+
+	// The histories this run made replay against today's workflow code;
+	// with UPDATE_HISTORIES=1 they are kept for workflows/replay_test.go,
+	// which replays them against every later change.
+	ids := []string{workflows.CampaignWorkflowID(spec.Slug, year)}
+	for _, f := range forces[:3] { // one of each behaviour
+		ids = append(ids, activities.RequestWorkflowID(spec.Slug, year, f.Slug))
+	}
+	replayer := worker.NewWorkflowReplayer()
+	workflows.Register(replayer)
+	for _, id := range ids {
+		h := history(ctx, t, s.client, id)
+		if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
+			t.Errorf("replay %s: %v", id, err)
+		}
+		if os.Getenv("UPDATE_HISTORIES") != "" {
+			b, err := protojson.MarshalOptions{Indent: " "}.Marshal(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join("..", "workflows", "testdata", "histories", strings.ReplaceAll(id, "/", "_")+".json")
+			if err := os.WriteFile(name, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func history(ctx context.Context, t testing.TB, c client.Client, id string) *historypb.History {
+	t.Helper()
+	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatalf("history of %s: %v", id, err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h
 }
 
 func tokenOf(subject string) string {

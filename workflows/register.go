@@ -1,9 +1,13 @@
 package workflows
 
-import "go.temporal.io/sdk/worker"
+// Registry is what workflows are registered with: a worker.Worker or a
+// worker.WorkflowReplayer.
+type Registry interface {
+	RegisterWorkflow(w any)
+}
 
-// Register registers every foidesk workflow with a worker.
-func Register(r worker.WorkflowRegistry) {
+// Register registers every foidesk workflow.
+func Register(r Registry) {
 	r.RegisterWorkflow(CampaignWorkflow)
 	r.RegisterWorkflow(RequestWorkflow)
 	r.RegisterWorkflow(YearlyCampaignWorkflow)
