@@ -87,7 +87,7 @@ type CoverageError struct {
 }
 
 func (e *CoverageError) Error() string {
-	return fmt.Sprintf("date %s is outside the bank-holiday data (%s to %s); update internal/calendar/data/bank-holidays.json from https://www.gov.uk/bank-holidays.json, or accept a rule-based estimate",
+	return fmt.Sprintf("date %s is outside the bank-holiday data (%s to %s); update internal/calendar/data/bank-holidays.json from https://www.gov.uk/bank-holidays.json, or accept a rule-based estimate (--estimate)",
 		e.Date, e.From, e.To)
 }
 
