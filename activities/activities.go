@@ -8,7 +8,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/mail"
+	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -47,6 +49,17 @@ const (
 
 func nonRetryable(typ string, err error) error {
 	return temporal.NewNonRetryableApplicationError(err.Error(), typ, err)
+}
+
+// storeErr makes database errors that no retry can fix (bad data, a
+// violated constraint) non-retryable, so the workflow sees them at once
+// instead of retrying for ever. Connection trouble stays retryable.
+func storeErr(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23")) {
+		return nonRetryable(ErrTypeInvalid, err)
+	}
+	return err
 }
 
 func mapCalendarErr(err error) error {

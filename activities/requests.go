@@ -78,7 +78,7 @@ func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput)
 		})
 	}
 	if err := a.Store.UpsertForces(ctx, rows); err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	spec, err := json.Marshal(in.Spec)
 	if err != nil {
@@ -88,7 +88,7 @@ func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput)
 		Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title, Spec: spec, WorkflowID: in.WorkflowID,
 	}, reqs)
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	res := &CreateCampaignResult{CampaignID: id}
 	for i, f := range forces {
@@ -110,7 +110,7 @@ func storeForce(f force.Force) store.Force {
 
 // CompleteCampaign stores the run's summary.
 func (a *Activities) CompleteCampaign(ctx context.Context, campaignID int64, summary json.RawMessage) error {
-	return a.Store.CompleteCampaign(ctx, campaignID, summary)
+	return storeErr(a.Store.CompleteCampaign(ctx, campaignID, summary))
 }
 
 // PlanInput asks for a request's deadlines.
@@ -346,7 +346,7 @@ func nonNil(s []string) []string {
 
 // RecordEvent writes a request's event and new condition.
 func (a *Activities) RecordEvent(ctx context.Context, e store.RequestEvent) error {
-	return a.Store.RecordEvent(ctx, e)
+	return storeErr(a.Store.RecordEvent(ctx, e))
 }
 
 // Regulator names the body a regime's complaints go to.

@@ -158,7 +158,7 @@ func BenchmarkCampaigns100x44(b *testing.B) {
 		for c := range n {
 			sp := *spec
 			sp.Slug = fmt.Sprintf("bench%03d", c)
-			year := 2200 + i
+			year := 2026 + i
 			r, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 				ID: workflows.CampaignWorkflowID(sp.Slug, year), TaskQueue: "foidesk",
 			}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: sp, Year: year, CloseAfter: 3})
