@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/match"
+)
+
+// The store is the match.Lookup of the inbox.
+var _ match.Lookup = (*Store)(nil)
+
+const candidateCols = `r.id, r.workflow_id, r.force_slug, r.token, coalesce(r.force_reference, ''), r.state`
+
+func scanCandidates(rows pgx.Rows, err error) ([]match.Candidate, error) {
+	if err != nil {
+		return nil, fmt.Errorf("store: match candidates: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (match.Candidate, error) {
+		var c match.Candidate
+		err := row.Scan(&c.RequestID, &c.WorkflowID, &c.ForceSlug, &c.Token, &c.Reference, &c.State)
+		return c, err
+	})
+}
+
+// ByMessageIDs implements match.Lookup: requests whose ledger holds any of ids.
+func (s *Store) ByMessageIDs(ctx context.Context, ids []string) ([]match.Candidate, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT `+candidateCols+`
+		FROM outbound_messages o JOIN requests r ON r.id = o.request_id
+		WHERE o.message_id = ANY($1) ORDER BY r.id`, ids)
+	return scanCandidates(rows, err)
+}
+
+// ByTokens implements match.Lookup.
+func (s *Store) ByTokens(ctx context.Context, tokens []string) ([]match.Candidate, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r WHERE r.token = ANY($1) ORDER BY r.id`, tokens)
+	return scanCandidates(rows, err)
+}
+
+// ByForceReferences implements match.Lookup. References are compared in
+// their normalised form.
+func (s *Store) ByForceReferences(ctx context.Context, forceSlug string, refs []string) ([]match.Candidate, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
+		WHERE r.force_slug = $1 AND r.force_reference IS NOT NULL ORDER BY r.id`, forceSlug)
+	all, err := scanCandidates(rows, err)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, r := range refs {
+		want[classify.NormaliseReference(r)] = true
+	}
+	var out []match.Candidate
+	for _, c := range all {
+		if want[classify.NormaliseReference(c.Reference)] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// FinalStates are the request states no reply can reopen but a late answer.
+var FinalStates = []string{"answered", "partially_answered", "refused", "not_held", "withdrawn", "data_loaded"}
+
+// OpenByForce implements match.Lookup.
+func (s *Store) OpenByForce(ctx context.Context, forceSlug string) ([]match.Candidate, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
+		WHERE r.force_slug = $1 AND NOT (r.state = ANY($2)) ORDER BY r.id`, forceSlug, FinalStates)
+	return scanCandidates(rows, err)
+}
+
+// Document is an attachment to keep.
+type Document struct {
+	Filename    string
+	ContentType string
+	Data        []byte
+	Path        string // where it sat in the message: "reply.zip/2023/table.xlsx"
+}
+
+// SaveDocuments stores a message's attachments, each once by content, and
+// records where each came from. It returns the document ids in order.
+func (s *Store) SaveDocuments(ctx context.Context, inboundID int64, docs []Document) ([]int64, error) {
+	ids := make([]int64, len(docs))
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		for i, d := range docs {
+			sum := sha256.Sum256(d.Data)
+			err := tx.QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
+				VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (sha256) DO UPDATE SET sha256 = EXCLUDED.sha256
+				RETURNING id`, sum[:], d.Filename, d.ContentType, len(d.Data), d.Data).Scan(&ids[i])
+			if err != nil {
+				return fmt.Errorf("document %q: %w", d.Filename, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO message_documents (inbound_id, document_id, path)
+				VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, inboundID, ids[i], d.Path); err != nil {
+				return fmt.Errorf("document %q: %w", d.Filename, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: save documents of message %d: %w", inboundID, err)
+	}
+	return ids, nil
+}
+
+// InboundDecision is what processing concluded about a message.
+type InboundDecision struct {
+	Status         string // matched | triage | ignored | failed
+	Kind           string
+	Classification json.RawMessage
+	TriageReason   string
+	Matches        []match.Match
+	// Reference, when set, is learned for each matched request that has
+	// none yet (from an acknowledgement).
+	Reference string
+	// Signals is what the inbox must deliver; kept so a repeat of the
+	// processing returns the same without doing it again.
+	Signals json.RawMessage
+}
+
+// DecideInbound records the decision about a message in one transaction:
+// its matches, its status and classification, and a learned reference.
+// Deciding a message twice keeps the first decision and returns it.
+func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) (*InboundDecision, error) {
+	var out *InboundDecision
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var status string
+		var signals []byte
+		if err := tx.QueryRow(ctx, `SELECT status, coalesce(classification->'signals', 'null')
+			FROM inbound_messages WHERE id = $1 FOR UPDATE`, id).Scan(&status, &signals); err != nil {
+			return fmt.Errorf("lock message: %w", err)
+		}
+		if status != "stored" {
+			out = &InboundDecision{Status: status, Signals: signals}
+			return nil
+		}
+		for _, m := range d.Matches {
+			if _, err := tx.Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method, evidence)
+				VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, id, m.RequestID, string(m.Method), m.Evidence); err != nil {
+				return fmt.Errorf("match: %w", err)
+			}
+			if d.Reference != "" {
+				if _, err := tx.Exec(ctx, `UPDATE requests SET force_reference = $2, updated_at = now()
+					WHERE id = $1 AND force_reference IS NULL`, m.RequestID, d.Reference); err != nil {
+					return fmt.Errorf("learn reference: %w", err)
+				}
+			}
+		}
+		cls := map[string]json.RawMessage{}
+		if len(d.Classification) > 0 {
+			cls["result"] = d.Classification
+		}
+		if len(d.Signals) > 0 {
+			cls["signals"] = d.Signals
+		}
+		clsJSON, err := json.Marshal(cls)
+		if err != nil {
+			return err
+		}
+		var kind, reason *string
+		if d.Kind != "" {
+			kind = &d.Kind
+		}
+		if d.TriageReason != "" {
+			reason = &d.TriageReason
+		}
+		if _, err := tx.Exec(ctx, `UPDATE inbound_messages SET status = $2, kind = $3, classification = $4,
+			triage_reason = $5, processed_at = $6 WHERE id = $1`,
+			id, d.Status, kind, clsJSON, reason, time.Now()); err != nil {
+			return fmt.Errorf("update message: %w", err)
+		}
+		out = &d
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: decide inbound %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// TriageItem is a message waiting for a person.
+type TriageItem struct {
+	ID       int64
+	From     string
+	Subject  string
+	Reason   string
+	StoredAt time.Time
+}
+
+// Triage lists messages in triage, oldest first.
+func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, from_addr, subject, coalesce(triage_reason, ''), stored_at
+		FROM inbound_messages WHERE status IN ('triage', 'failed') ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: triage: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TriageItem, error) {
+		var t TriageItem
+		err := row.Scan(&t.ID, &t.From, &t.Subject, &t.Reason, &t.StoredAt)
+		return t, err
+	})
+}

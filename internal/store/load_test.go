@@ -1,0 +1,117 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// seedRequest makes a campaign with one request to Durham and one stored
+// document, returning their ids.
+func seedRequest(t *testing.T, st *store.Store) (campaignID, requestID, documentID int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.UpsertForces(ctx, []store.Force{{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
+		Category: "territorial", Regime: "foia", FOIEmail: "foi@durham.police.uk", Domains: []string{"durham.police.uk"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cid, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: 2025, Title: "CRO", Spec: []byte(`{}`),
+		WorkflowID: "campaign/cro/2025"}, []store.NewRequest{{ForceSlug: "durham", WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inbound int64
+	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		VALUES ('INBOX', 1, 1, sha256('x'::bytea), 'x') RETURNING id`).Scan(&inbound); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "a.csv", ContentType: "text/csv", Data: []byte("a,b\n1,2\n"), Path: "a.csv"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Saving the same bytes again (another message, same attachment) keeps one document.
+	again, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "copy.csv", ContentType: "text/csv", Data: []byte("a,b\n1,2\n"), Path: "copy.csv"}})
+	if err != nil || again[0] != docs[0] {
+		t.Fatalf("same bytes stored as document %v (first %d), err %v", again, docs[0], err)
+	}
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id)
+		VALUES ($1, $2, $3, 'document/x')`, ids["durham"], docs[0], inbound); err != nil {
+		t.Fatal(err)
+	}
+	return cid, ids["durham"], docs[0]
+}
+
+func obs(row, col int, nat string, v *float64, flag string) store.Observation {
+	return store.Observation{TableIndex: 1, Row: row, Col: col, CellRef: "B2", Period: "2023",
+		Dimensions: map[string]string{"nationality": nat}, Measure: "count", Value: v, Flag: flag, Raw: "x", Confidence: 0.9}
+}
+
+func f(v float64) *float64 { return &v }
+
+func count(t *testing.T, st *store.Store, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := st.Pool.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestLoadDocumentIsIdempotentAndAtomic(t *testing.T) {
+	ctx := context.Background()
+	st := dbtest.DB(t)
+	cid, rid, did := seedRequest(t, st)
+	in := store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: did,
+		Tables: []store.ExtractedTable{{Index: 1, Method: "csv", NRows: 3, NCols: 2, Confidence: 0.9, Cells: []byte(`[]`)}},
+		Observations: []store.Observation{
+			obs(1, 1, "POL", f(12), ""), obs(2, 1, "ROU", nil, "suppressed"), obs(3, 1, "ALB", f(0), ""),
+		}}
+	res, err := st.LoadDocument(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 3 || res.Updated != 0 || res.Deleted != 0 {
+		t.Errorf("first load %+v, want 3 inserted", res)
+	}
+	// The same load again changes nothing.
+	if res, err = st.LoadDocument(ctx, in); err != nil || res != (store.LoadResult{}) {
+		t.Errorf("second load %+v, %v; want no change", res, err)
+	}
+	if n := count(t, st, `SELECT count(*) FROM observations`); n != 3 {
+		t.Errorf("%d observations after two loads, want 3", n)
+	}
+	if n := count(t, st, `SELECT count(*) FROM observations WHERE value = 0`); n != 1 {
+		t.Errorf("%d zero values, want 1: a suppressed cell must never become 0", n)
+	}
+
+	// A failure in the middle — the third staged row breaks the
+	// value-or-flag check at the merge — leaves the earlier load intact.
+	bad := in
+	bad.Observations = []store.Observation{obs(1, 1, "POL", f(99), ""), obs(4, 1, "GRC", f(5), ""), obs(5, 1, "ESP", nil, "")}
+	if _, err := st.LoadDocument(ctx, bad); err == nil {
+		t.Fatal("a load with an observation lacking both value and flag succeeded")
+	}
+	if n := count(t, st, `SELECT count(*) FROM observations WHERE value = 12 AND dimensions->>'nationality' = 'POL'`); n != 1 {
+		t.Error("the failed load changed an earlier observation")
+	}
+	if n := count(t, st, `SELECT count(*) FROM observations`); n != 3 {
+		t.Errorf("%d observations after a failed load, want 3", n)
+	}
+
+	// Reprocessing after a fix replaces the document's rows atomically:
+	// one changed, one gone, one new.
+	fixed := in
+	fixed.Observations = []store.Observation{obs(1, 1, "POL", f(13), ""), obs(3, 1, "ALB", f(0), ""), obs(4, 1, "GRC", f(5), "")}
+	res, err = st.LoadDocument(ctx, fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 1 || res.Updated != 1 || res.Deleted != 1 {
+		t.Errorf("reload %+v, want 1 inserted, 1 updated, 1 deleted", res)
+	}
+	if n := count(t, st, `SELECT count(*) FROM request_documents WHERE status = 'loaded'`); n != 1 {
+		t.Error("request_documents not marked loaded")
+	}
+}
