@@ -1,8 +1,156 @@
 package extract
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/foidesk/foidesk/internal/extract/pdf"
+)
+
+// PageErrors lists the pages of a PDF that gave no tables because they
+// could not be read: no text layer (ErrNeedsOCR), a malformed content
+// stream, a limit reached. It accompanies the tables found on the other
+// pages: a caller that gets a PageErrors may still use the tables.
+//
+//	tables, err := extract.File(ctx, name, data, nil)
+//	var pe extract.PageErrors
+//	if errors.As(err, &pe) { /* partial result: review pe */ }
+type PageErrors []*Error
+
+func (pe PageErrors) Error() string {
+	if len(pe) == 1 {
+		return pe[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "extract pdf: %d pages failed:", len(pe))
+	for i, e := range pe {
+		if i == 5 {
+			fmt.Fprintf(&b, " …")
+			break
+		}
+		fmt.Fprintf(&b, " page %d: %v;", e.Page, e.Err)
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+// Unwrap lets errors.Is(err, ErrNeedsOCR) and errors.As(err, &*Error) see
+// the per-page errors.
+func (pe PageErrors) Unwrap() []error {
+	out := make([]error, len(pe))
+	for i, e := range pe {
+		out[i] = e
+	}
+	return out
+}
+
+// Pages returns the page numbers whose error matches target.
+func (pe PageErrors) Pages(target error) []int {
+	var out []int
+	for _, e := range pe {
+		if errors.Is(e, target) {
+			out = append(out, e.Page)
+		}
+	}
+	return out
+}
+
+// maxPDFObjectDepth bounds Form XObject nesting.
+const maxPDFObjectDepth = 12
 
 // extractPDF finds the tables of a PDF document.
-func extractPDF(ctx context.Context, data []byte, o *Options) ([]*Table, error) {
-	return nil, &Error{Format: "pdf", Err: ErrUnsupported}
+//
+// Each page is read on its own: a page that panics, has no text layer or
+// exceeds a bound is reported in a PageErrors and the others still give
+// their tables. Tables continuing across pages with a repeated header are
+// merged. The whole run is bounded by ctx, o.Timeout and o.MaxPages.
+func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, err error) {
+	opts := o.withDefaults()
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			tables, err = nil, &Error{Format: "pdf", Err: fmt.Errorf("malformed PDF: %v", r)}
+		}
+	}()
+	if int64(len(data)) > opts.MaxBytes {
+		return nil, &Error{Format: "pdf", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), opts.MaxBytes)}
+	}
+	doc, err := pdf.Open(data, &pdf.Limits{MaxPages: opts.MaxPages, MaxFormDepth: maxPDFObjectDepth})
+	if err != nil {
+		if errors.Is(err, pdf.ErrLimit) {
+			err = fmt.Errorf("%w: %v", ErrTooLarge, err)
+		}
+		return nil, &Error{Format: "pdf", Err: err}
+	}
+	var pages []*pageTables
+	var perr PageErrors
+	for n := 1; n <= doc.NumPages(); n++ {
+		if err := ctx.Err(); err != nil {
+			perr = append(perr, &Error{Format: "pdf", Page: n, Err: fmt.Errorf("stopped: %w", err)})
+			break
+		}
+		pt, err := readPDFPage(ctx, doc, n)
+		if err != nil {
+			perr = append(perr, &Error{Format: "pdf", Page: n, Err: err})
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				break
+			}
+			continue
+		}
+		pages = append(pages, pt)
+	}
+	if doc.Truncated() {
+		perr = append(perr, &Error{Format: "pdf", Page: doc.NumPages() + 1,
+			Err: fmt.Errorf("%w: more than %d pages; the rest were not read", ErrTooLarge, opts.MaxPages)})
+	}
+	tables = mergeAcrossPages(pages)
+	for i, t := range tables {
+		t.Index = i + 1
+		t.Source.Document = opts.Document
+		t.Source.Format = "pdf"
+	}
+	if len(perr) > 0 {
+		return tables, perr
+	}
+	return tables, nil
+}
+
+// pageTables is what one page gives: its tables in reading order and
+// whether its text runs on below the last one (which stops a merge with
+// the next page).
+type pageTables struct {
+	number    int
+	tables    []*ptable
+	height    float64
+	textBelow bool // body text (not notes/footer) below the last table
+	textAbove bool // body text above the first table, other than its title
+}
+
+// readPDFPage interprets page n and finds its tables; panics are turned
+// into errors.
+func readPDFPage(ctx context.Context, doc *pdf.Document, n int) (pt *pageTables, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pt, err = nil, fmt.Errorf("malformed page: %v", r)
+		}
+	}()
+	p, err := doc.Page(ctx, n)
+	if err != nil {
+		if errors.Is(err, pdf.ErrLimit) {
+			return nil, fmt.Errorf("%w: %v", ErrTooLarge, err)
+		}
+		return nil, err
+	}
+	if !p.HasText() {
+		if p.ImageCoverage() > 0.05 || len(p.Images) > 0 {
+			return nil, ErrNeedsOCR
+		}
+		return &pageTables{number: n, height: p.Height}, nil
+	}
+	return findTables(p), nil
 }

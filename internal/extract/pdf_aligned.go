@@ -1,0 +1,556 @@
+package extract
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/foidesk/foidesk/internal/extract/pdf"
+)
+
+const (
+	chunkGap    = 0.5 // em: words further apart than this are in different cells
+	regionGap   = 1.6 // em: lines further apart than this end a table
+	headerGap   = 0.7 // em: wrapped header lines are closer than this
+	maxLoneRuns = 2   // single-cell lines allowed in a row inside a table
+)
+
+// chunk is a run of words of one line with narrow gaps: one cell's text.
+type chunk struct {
+	words  []*word
+	x0, x1 float64
+}
+
+func (c *chunk) text() string {
+	parts := make([]string, len(c.words))
+	for i, w := range c.words {
+		parts[i] = w.text
+	}
+	return strings.Join(parts, " ")
+}
+
+type aline struct {
+	*tline
+	chunks  []*chunk
+	numeric bool // has a figure after its first chunk
+}
+
+func chunksOf(l *tline) []*chunk {
+	var out []*chunk
+	var cur *chunk
+	for _, w := range l.words {
+		if cur != nil && w.x0-cur.x1 <= chunkGap*math.Max(w.size, l.size) {
+			cur.words = append(cur.words, w)
+			cur.x1 = math.Max(cur.x1, w.x1)
+			continue
+		}
+		cur = &chunk{words: []*word{w}, x0: w.x0, x1: w.x1}
+		out = append(out, cur)
+	}
+	return out
+}
+
+// findAlignedTables finds tables whose columns are set by alignment and
+// white space only.
+func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
+	als := make([]*aline, len(lines))
+	for i, l := range lines {
+		a := &aline{tline: l, chunks: chunksOf(l)}
+		for j, c := range a.chunks {
+			if j > 0 && isNumeric(c.text()) {
+				a.numeric = true
+			}
+		}
+		als[i] = a
+	}
+	var out []*ptable
+	for i := 0; i < len(als); {
+		if len(als[i].chunks) < 2 {
+			i++
+			continue
+		}
+		// Grow a region downwards.
+		j := i + 1
+		lone := 0
+		for j < len(als) {
+			prev, l := als[j-1], als[j]
+			size := math.Max(prev.size, l.size)
+			if prev.y0-l.y1 > regionGap*size {
+				break
+			}
+			if len(l.chunks) < 2 {
+				lone++
+				if lone > maxLoneRuns {
+					break
+				}
+			} else {
+				lone = 0
+			}
+			j++
+		}
+		// Trailing single-cell lines are notes, not rows.
+		for j > i && len(als[j-1].chunks) < 2 {
+			j--
+		}
+		region := als[i:j]
+		// Spanning header lines just above (not in the first column) join.
+		start := i
+		if t := alignedTable(p, region, als, &start); t != nil {
+			out = append(out, t)
+		}
+		i = j
+	}
+	return out
+}
+
+// alignedTable builds a table from a run of lines, or nil if the lines do
+// not form one. all and start let it take header lines just above.
+func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptable {
+	multi := 0
+	for _, l := range region {
+		if len(l.chunks) >= 2 {
+			multi++
+		}
+	}
+	if multi < 2 {
+		return nil
+	}
+	// Header zone: lines before the first with figures.
+	firstBody := 0
+	for k, l := range region {
+		if l.numeric {
+			firstBody = k
+			break
+		}
+	}
+	body := region[firstBody:]
+	var proj []*aline
+	for _, l := range body {
+		if len(l.chunks) >= 2 {
+			proj = append(proj, l)
+		}
+	}
+	if len(proj) < 2 {
+		proj = nil
+		for _, l := range region {
+			if len(l.chunks) >= 2 {
+				proj = append(proj, l)
+			}
+		}
+	}
+	cols := projectColumns(proj)
+	if len(cols) < 2 {
+		return nil
+	}
+	// Take spanning header lines just above the region.
+	for *start > 0 {
+		above := all[*start-1]
+		top := region[0]
+		size := math.Max(above.size, top.size)
+		if above.y0-top.y1 > headerGap*size*1.5 || len(above.chunks) > len(cols) {
+			break
+		}
+		if above.x0 < cols[0].x1 { // starts in the first column: a title
+			break
+		}
+		spans := false
+		for _, c := range above.chunks {
+			if len(colsOverlapped(cols, c)) > 1 {
+				spans = true
+			}
+		}
+		if !spans {
+			break
+		}
+		region = append([]*aline{above}, region...)
+		firstBody++
+		*start--
+	}
+
+	// Lines to rows of cells.
+	var rows []*row
+	for k, l := range region {
+		r := &row{l: l, header: k < firstBody, y0: l.y0, y1: l.y1}
+		for _, c := range l.chunks {
+			ov := colsOverlapped(cols, c)
+			c0, c1 := ov[0], ov[len(ov)-1]
+			if len(ov) > 1 && !r.header {
+				// In the body, split a chunk whose words sit in separate columns.
+				byCol := map[int][]*word{}
+				for _, w := range c.words {
+					k := colAt(cols, w.cx())
+					byCol[k] = append(byCol[k], w)
+				}
+				if len(byCol) > 1 {
+					for k, ws := range byCol {
+						r.cells = append(r.cells, &rcell{c0: k, c1: k, words: ws})
+					}
+					continue
+				}
+			}
+			r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
+		}
+		rows = append(rows, r)
+	}
+	singleCol := func(r *row) bool {
+		for _, c := range r.cells {
+			if c.c0 != c.c1 {
+				return false
+			}
+		}
+		return true
+	}
+	usedCols := func(r *row) map[int]bool {
+		m := map[int]bool{}
+		for _, c := range r.cells {
+			for k := c.c0; k <= c.c1; k++ {
+				m[k] = true
+			}
+		}
+		return m
+	}
+	mergeInto := func(dst, src *row) {
+		for _, sc := range src.cells {
+			merged := false
+			for _, dc := range dst.cells {
+				if dc.c0 == sc.c0 && dc.c1 == sc.c1 {
+					dc.words = append(dc.words, sc.words...)
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				dst.cells = append(dst.cells, sc)
+			}
+		}
+		dst.y0, dst.y1 = math.Min(dst.y0, src.y0), math.Max(dst.y1, src.y1)
+	}
+	// Wrapped header lines.
+	for k := 0; k+1 < len(rows); {
+		a, b := rows[k], rows[k+1]
+		if !a.header || !b.header {
+			k++
+			continue
+		}
+		size := math.Max(a.l.size, b.l.size)
+		ua, ub := usedCols(a), usedCols(b)
+		sub := true
+		for c := range ua {
+			if !ub[c] {
+				sub = false
+			}
+		}
+		if a.y0-b.y1 <= headerGap*size && singleCol(a) && singleCol(b) && sub {
+			mergeInto(b, a)
+			rows = append(rows[:k], rows[k+1:]...)
+			continue
+		}
+		k++
+	}
+	// Text columns: those where most body cells are not figures.
+	numCount := make([]int, len(cols))
+	txtCount := make([]int, len(cols))
+	for _, r := range rows {
+		if r.header {
+			continue
+		}
+		for _, c := range r.cells {
+			t := cellText(c.words)
+			if isNumeric(t) {
+				numCount[c.c0]++
+			} else {
+				txtCount[c.c0]++
+			}
+		}
+	}
+	// Typical gap between body rows that carry figures.
+	var gaps []float64
+	for k := 1; k < len(rows); k++ {
+		if !rows[k].header && !rows[k-1].header && rows[k].l.numeric && rows[k-1].l.numeric {
+			gaps = append(gaps, rows[k-1].y0-rows[k].y1)
+		}
+	}
+	sort.Float64s(gaps)
+	medGap := -1.0
+	if len(gaps) > 0 {
+		medGap = gaps[len(gaps)/2]
+	}
+	// Continuation lines of wrapped body cells.
+	for k := 0; k < len(rows); k++ {
+		r := rows[k]
+		if r.header || r.l.numeric {
+			continue
+		}
+		textOnly := true
+		for _, c := range r.cells {
+			if c.c0 != c.c1 || numCount[c.c0] > txtCount[c.c0] {
+				textOnly = false
+			}
+		}
+		if !textOnly {
+			continue
+		}
+		var up, down *row
+		gapUp, gapDown := math.Inf(1), math.Inf(1)
+		if k > 0 && !rows[k-1].header {
+			up = rows[k-1]
+			gapUp = up.y0 - r.y1
+		}
+		if k+1 < len(rows) {
+			down = rows[k+1]
+			gapDown = r.y0 - down.y1
+		}
+		lower := startsLower(r)
+		tight := func(g float64) bool {
+			if medGap > 0 {
+				return g < 0.75*medGap
+			}
+			return g < 0.3*r.l.size
+		}
+		switch {
+		case up != nil && (tight(gapUp) || lower && gapUp < 0.6*r.l.size) && (lower || !hasTextIn(up, r)) && gapUp <= gapDown*1.1:
+			mergeInto(up, r)
+			rows = append(rows[:k], rows[k+1:]...)
+			k--
+		case down != nil && tight(gapDown) && gapDown < gapUp && (startsLower(down) || !hasTextIn(down, r)):
+			mergeInto(down, r)
+			rows = append(rows[:k], rows[k+1:]...)
+			k--
+		}
+	}
+	// Owner grid.
+	nc := len(cols)
+	owner := make([][]int, len(rows))
+	var texts []string
+	var boxes []pdf.Box
+	headerRows := 0
+	for ri, r := range rows {
+		if r.header {
+			headerRows++
+		}
+		owner[ri] = make([]int, nc)
+		for k := range owner[ri] {
+			owner[ri][k] = -1
+		}
+		sort.Slice(r.cells, func(a, b int) bool { return r.cells[a].c0 < r.cells[b].c0 })
+		for _, c := range r.cells {
+			id := -1
+			for k := c.c0; k <= c.c1; k++ {
+				if owner[ri][k] >= 0 {
+					id = owner[ri][k]
+				}
+			}
+			if id >= 0 {
+				// Two chunks in one column: join them.
+				texts[id] = NormaliseSpace(texts[id] + " " + cellText(c.words))
+				boxes[id] = unionBox(boxes[id], wordsBox(c.words))
+			} else {
+				id = len(texts)
+				texts = append(texts, cellText(c.words))
+				boxes = append(boxes, wordsBox(c.words))
+			}
+			for k := c.c0; k <= c.c1; k++ {
+				owner[ri][k] = id
+			}
+		}
+	}
+	owner = dropEmptyCols(owner, texts)
+	if len(owner) < 2 || len(owner[0]) < 2 {
+		return nil
+	}
+	// Validation: enough rows with two or more cells; two-column tables need figures.
+	full := 0
+	for _, row := range owner {
+		n := 0
+		last := -2
+		for _, id := range row {
+			if id >= 0 && id != last && texts[id] != "" {
+				n++
+			}
+			last = id
+		}
+		if n >= 2 {
+			full++
+		}
+	}
+	if full < 2 {
+		return nil
+	}
+	hasFigures := false
+	for _, r := range rows {
+		if !r.header && r.l.numeric {
+			hasFigures = true
+		}
+	}
+	if len(owner[0]) == 2 && (!hasFigures || len(owner) < 3) {
+		return nil
+	}
+	var allWords []*word
+	box := pdf.Box{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
+	for _, r := range rows {
+		for _, c := range r.cells {
+			for _, w := range c.words {
+				w.used = true
+				allWords = append(allWords, w)
+				box = unionBox(box, pdf.Box{X0: w.x0, Y0: w.y0, X1: w.x1, Y1: w.y1})
+			}
+		}
+	}
+	t := makeTable(p, MethodPDFAligned, owner, texts, boxes)
+	t.HeaderRows = headerRows
+	if !hasFigures {
+		t.HeaderRows = min(1, len(t.Rows))
+	}
+	t.Confidence = 0.75
+	t.Reasons = append(t.Reasons, "columns inferred from text alignment")
+	edges := []float64{cols[0].x0}
+	for k := 1; k < len(cols); k++ {
+		edges = append(edges, (cols[k-1].x1+cols[k].x0)/2)
+	}
+	edges = append(edges, cols[len(cols)-1].x1)
+	return &ptable{t: t, box: box, colEdges: edges, size: medianWordSize(allWords)}
+}
+
+type rcell struct {
+	c0, c1 int
+	words  []*word
+}
+
+// row is one row of an aligned table under construction.
+type row struct {
+	l      *aline
+	cells  []*rcell
+	header bool
+	y0, y1 float64
+}
+
+// hasTextIn reports whether r has text in a column where other has text.
+func hasTextIn(r, other *row) bool {
+	for _, a := range r.cells {
+		for _, b := range other.cells {
+			if a.c0 <= b.c1 && b.c0 <= a.c1 && len(a.words) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// startsLower reports whether the row's first cell begins with a
+// lower-case letter (the continuation of a wrapped cell).
+func startsLower(r *row) bool {
+	best := -1
+	var first *rcell
+	for _, c := range r.cells {
+		if best < 0 || c.c0 < best {
+			best, first = c.c0, c
+		}
+	}
+	if first == nil || len(first.words) == 0 {
+		return false
+	}
+	t := cellText(first.words)
+	for _, ch := range t {
+		return unicode.IsLower(ch)
+	}
+	return false
+}
+
+// column is the horizontal extent of one column's text.
+type column struct{ x0, x1 float64 }
+
+// projectColumns finds columns as the runs of x covered by the words of
+// the given lines, split where a gap wider than chunkGap is free in all.
+func projectColumns(lines []*aline) []column {
+	type iv struct{ a, b, size float64 }
+	var ivs []iv
+	for _, l := range lines {
+		for _, c := range l.chunks {
+			ivs = append(ivs, iv{c.x0, c.x1, l.size})
+		}
+	}
+	if len(ivs) == 0 {
+		return nil
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].a < ivs[j].a })
+	var cols []column
+	cur := column{ivs[0].a, ivs[0].b}
+	for _, v := range ivs[1:] {
+		if v.a-cur.x1 <= chunkGap*v.size {
+			cur.x1 = math.Max(cur.x1, v.b)
+			continue
+		}
+		cols = append(cols, cur)
+		cur = column{v.a, v.b}
+	}
+	return append(cols, cur)
+}
+
+// colsOverlapped returns the columns a chunk's extent overlaps; when it
+// falls wholly in a gap, the nearest column.
+func colsOverlapped(cols []column, c *chunk) []int {
+	var out []int
+	for k, col := range cols {
+		if c.x0 < col.x1 && col.x0 < c.x1 {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, colAt(cols, (c.x0+c.x1)/2))
+	}
+	return out
+}
+
+// colAt returns the column nearest to x.
+func colAt(cols []column, x float64) int {
+	best, bd := 0, math.Inf(1)
+	for k, col := range cols {
+		d := 0.0
+		if x < col.x0 {
+			d = col.x0 - x
+		} else if x > col.x1 {
+			d = x - col.x1
+		}
+		if d < bd {
+			best, bd = k, d
+		}
+	}
+	return best
+}
+
+func wordsBox(ws []*word) pdf.Box {
+	b := pdf.Box{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
+	for _, w := range ws {
+		b = unionBox(b, pdf.Box{X0: w.x0, Y0: w.y0, X1: w.x1, Y1: w.y1})
+	}
+	return b
+}
+
+func unionBox(a, b pdf.Box) pdf.Box {
+	return pdf.Box{X0: math.Min(a.X0, b.X0), Y0: math.Min(a.Y0, b.Y0), X1: math.Max(a.X1, b.X1), Y1: math.Max(a.Y1, b.Y1)}
+}
+
+// dropEmptyCols removes columns without any text.
+func dropEmptyCols(owner [][]int, texts []string) [][]int {
+	if len(owner) == 0 {
+		return owner
+	}
+	var keep []int
+	for c := range owner[0] {
+		for _, row := range owner {
+			if id := row[c]; id >= 0 && texts[id] != "" {
+				keep = append(keep, c)
+				break
+			}
+		}
+	}
+	out := make([][]int, len(owner))
+	for r, row := range owner {
+		out[r] = make([]int, len(keep))
+		for i, c := range keep {
+			out[r][i] = row[c]
+		}
+	}
+	return out
+}
