@@ -84,20 +84,43 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	switch format := Sniff(name, data); format {
+	format := Sniff(name, data)
+	var ts []*Table
+	var err error
+	switch format {
 	case "pdf":
-		return extractPDF(ctx, data, &o)
+		ts, err = extractPDF(ctx, data, &o)
+	case "xlsx":
+		ts, err = extractXLSX(ctx, data, &o)
+	case "csv":
+		ts, err = extractCSV(ctx, data, &o)
+	case "docx":
+		ts, err = extractDOCX(ctx, data, &o)
+	case "html":
+		ts, err = extractHTML(ctx, data, &o)
+	case "text":
+		ts, err = extractText(ctx, data, &o)
+	case "xls", "ods", "doc", "odt":
+		ts, err = extractConverted(ctx, format, data, &o)
+	case "encrypted":
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w: password-protected document", ErrUnsupported)}
 	default:
 		return nil, &Error{Format: format, Err: ErrUnsupported}
 	}
+	if len(ts) > 0 {
+		// Extractors may return the tables they found with an error.
+		ts = finishTables(ts, &o, format)
+	}
+	return ts, err
 }
 
 // Sniff names a document's format from its first bytes and, failing that,
-// its file name: "pdf", "xlsx", "docx", "xls", "ods", "csv", "html", "text",
-// or "unknown".
+// its file name: "pdf", "xlsx", "docx", "xls", "ods", "doc", "odt", "csv",
+// "html", "text", "encrypted" (a password-protected office file), "zip" or
+// "unknown".
 func Sniff(name string, data []byte) string {
 	if len(data) >= 5 && string(data[:5]) == "%PDF-" {
 		return "pdf"
 	}
-	return "unknown"
+	return sniffOther(name, data)
 }

@@ -1,0 +1,268 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// decoded is a text document turned into UTF-8.
+type decoded struct {
+	s        string
+	encoding string // "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252"
+	binary   bool   // control bytes that no text file holds
+}
+
+// decodeText sniffs a text document's encoding: a UTF-8 or UTF-16 byte
+// order mark, UTF-16 without one (zero bytes in every other position),
+// valid UTF-8, and failing those Windows-1252, the usual encoding of CSV
+// files saved by Excel on Windows.
+func decodeText(b []byte) decoded {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return decoded{s: toValidUTF8(b[3:]), encoding: "utf-8-bom"}
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return decoded{s: decodeUTF16(b[2:], false), encoding: "utf-16le"}
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return decoded{s: decodeUTF16(b[2:], true), encoding: "utf-16be"}
+	}
+	if len(b) >= 4 {
+		n := min(len(b), 512) &^ 1
+		evenZero, oddZero := 0, 0
+		for i := 0; i < n; i += 2 {
+			if b[i] == 0 {
+				evenZero++
+			}
+			if b[i+1] == 0 {
+				oddZero++
+			}
+		}
+		switch half := n / 2; {
+		case oddZero > half*3/4 && evenZero == 0:
+			return decoded{s: decodeUTF16(b, false), encoding: "utf-16le"}
+		case evenZero > half*3/4 && oddZero == 0:
+			return decoded{s: decodeUTF16(b, true), encoding: "utf-16be"}
+		}
+	}
+	bin := false
+	ctl := 0
+	for _, c := range b[:min(len(b), 8192)] {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	if ctl > 0 && ctl*100 > min(len(b), 8192) {
+		bin = true
+	}
+	if utf8.Valid(b) {
+		return decoded{s: string(b), encoding: "utf-8", binary: bin}
+	}
+	// A prefix cut in the middle of a UTF-8 sequence is still UTF-8.
+	if len(b) > 4 && utf8.Valid(b[:len(b)-4]) && !utf8.Valid(b) {
+		tail := b[len(b)-4:]
+		for k := 1; k <= 3; k++ {
+			if utf8.Valid(b[:len(b)-k]) && !utf8.FullRune(tail[4-k:]) {
+				return decoded{s: string(b[:len(b)-k]), encoding: "utf-8", binary: bin}
+			}
+		}
+	}
+	s, err := charmap.Windows1252.NewDecoder().Bytes(b)
+	if err != nil {
+		return decoded{s: toValidUTF8(b), encoding: "utf-8", binary: bin}
+	}
+	return decoded{s: string(s), encoding: "windows-1252", binary: bin}
+}
+
+func toValidUTF8(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
+
+func decodeUTF16(b []byte, bigEndian bool) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	return string(utf16.Decode(u))
+}
+
+// delimiters are the separators sniffDelimiter tries, in order of
+// preference on a tie.
+var delimiters = []rune{',', ';', '\t', '|'}
+
+// sniffDelimiter picks the delimiter that splits the first lines of s into
+// the most consistent number of fields (more than one). ok is false when no
+// delimiter splits the lines consistently.
+func sniffDelimiter(s string) (delim rune, ok bool) {
+	sample := s[:min(len(s), 64<<10)]
+	if i := strings.LastIndexByte(sample, '\n'); i > 0 && len(sample) < len(s) {
+		sample = sample[:i]
+	}
+	best, bestScore := ',', 0.0
+	for _, d := range delimiters {
+		r := csv.NewReader(strings.NewReader(sample))
+		r.Comma = d
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		counts := map[int]int{}
+		lines := 0
+		for lines < 200 {
+			rec, err := r.Read()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					continue
+				}
+				break
+			}
+			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue
+			}
+			lines++
+			counts[len(rec)]++
+		}
+		if lines == 0 {
+			continue
+		}
+		mode, modeN := 0, 0
+		for n, k := range counts {
+			if n > 1 && (k > modeN || k == modeN && n > mode) {
+				mode, modeN = n, k
+			}
+		}
+		if mode < 2 {
+			continue
+		}
+		multi := 0
+		for n, k := range counts {
+			if n > 1 {
+				multi += k
+			}
+		}
+		// Consistency first, then coverage, then width.
+		score := float64(modeN)/float64(lines)*0.6 + float64(multi)/float64(lines)*0.4
+		score += float64(min(mode, 20)) * 0.001
+		if score > bestScore {
+			best, bestScore = d, score
+			ok = modeN >= 2 && multi*2 >= lines
+		}
+	}
+	return best, ok
+}
+
+// extractCSV reads a delimited text file: encoding and delimiter sniffed,
+// quoted fields, ragged rows padded, titles and notes around the table
+// kept apart, several tables separated by blank lines.
+func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) {
+	dec := decodeText(data)
+	if dec.binary {
+		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
+	}
+	delim, ok := sniffDelimiter(dec.s)
+	if !ok {
+		delim = ','
+	}
+	r := csv.NewReader(strings.NewReader(dec.s))
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o)}
+	widths := map[int]int{} // fields of each source row
+	sheetRow, prevEnd := -1, 0
+	for row := 0; ; row++ {
+		if row%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, &Error{Format: "csv", Err: err}
+			}
+		}
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
+				return nil, &Error{Format: "csv", Err: fmt.Errorf("line %d: %w", pe.Line, err)}
+			}
+			if rec == nil {
+				return nil, &Error{Format: "csv", Err: err}
+			}
+		}
+		if row >= o.MaxRows {
+			g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("truncated after %d rows (MaxRows)", o.MaxRows))
+			break
+		}
+		// Rows as a spreadsheet shows the file: blank lines are empty rows,
+		// a record with quoted line breaks one row.
+		line, _ := r.FieldPos(0)
+		sheetRow += 1 + max(line-prevEnd-1, 0)
+		last, _ := r.FieldPos(len(rec) - 1)
+		prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
+		gr := grow{row: sheetRow}
+		for c, f := range rec {
+			if t := NormaliseSpace(f); t != "" {
+				gr.cells = append(gr.cells, gcell{col: c, text: t})
+			}
+		}
+		if len(gr.cells) > 0 {
+			widths[sheetRow] = len(rec)
+			g.rows = append(g.rows, gr)
+		}
+	}
+	enc := dec.encoding
+	switch enc {
+	case "utf-8", "utf-8-bom":
+	default:
+		g.reasonsAll = append(g.reasonsAll, "decoded as "+enc)
+	}
+	ts, err := tablesFromGrid(g)
+	if err != nil {
+		return nil, &Error{Format: "csv", Err: err}
+	}
+	for _, t := range ts {
+		// Rows of a table with different numbers of fields were padded.
+		seen := map[int]bool{}
+		for _, row := range t.Rows {
+			if len(row) > 0 {
+				if _, r, err := excelize.CellNameToCoordinates(row[0].Ref); err == nil {
+					seen[widths[r-1]] = true
+				}
+			}
+		}
+		if len(seen) > 1 {
+			t.Reasons = append(t.Reasons, fmt.Sprintf("ragged rows: %d different numbers of fields, padded", len(seen)))
+		}
+	}
+	if d := string(delim); d != "," {
+		for _, t := range ts {
+			t.Reasons = append(t.Reasons, fmt.Sprintf("delimiter %q", d))
+		}
+	}
+	if !ok {
+		for _, t := range ts {
+			t.Confidence = baseConfidence(MethodCSV) - 0.3
+			t.Reasons = append(t.Reasons, "no consistent delimiter found")
+		}
+	}
+	return ts, nil
+}
+
+// maxCells bounds the dense cells of one document's tables: a sparse sheet
+// with a stray cell far away must not become a huge grid.
+func maxCells(o *Options) int {
+	return int(max(min(o.MaxBytes/8, 1<<27), 1<<20))
+}

@@ -1,0 +1,761 @@
+package extract
+
+// Shared machinery of the office formats: format sniffing, bounded zip
+// access, conversion of legacy formats with LibreOffice, and the layout
+// analysis that cuts a sheet-like grid (XLSX, CSV) into tables with their
+// titles and notes.
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// sniffOther names the format of a document that is not a PDF by its
+// magic bytes, then its content, then its file name.
+func sniffOther(name string, data []byte) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	head := data[:min(len(data), 1024)]
+	switch {
+	case bytes.Contains(head, []byte("%PDF-")):
+		return "pdf"
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return sniffZip(ext, data)
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		switch {
+		case bytes.Contains(data[:min(len(data), 1<<16)], utf16Bytes("EncryptedPackage")):
+			return "encrypted"
+		case ext == ".doc" || bytes.Contains(data[:min(len(data), 1<<16)], utf16Bytes("WordDocument")):
+			return "doc"
+		}
+		return "xls"
+	}
+	switch ext {
+	case ".xlsx", ".xlsm", ".docx", ".ods", ".xls", ".doc", ".pdf":
+		// Named as a container but not one: fall through to the content.
+	case ".csv", ".tsv":
+		return "csv"
+	case ".htm", ".html":
+		return "html"
+	}
+	text := decodeText(data[:min(len(data), 64<<10)])
+	lower := strings.ToLower(strings.TrimSpace(text.s))
+	if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") ||
+		strings.Contains(lower[:min(len(lower), 4096)], "<table") ||
+		(strings.HasPrefix(lower, "<") && (strings.Contains(lower, "<body") || strings.Contains(lower, "<div") || strings.Contains(lower, "<p>"))) {
+		return "html"
+	}
+	if !text.binary {
+		if ext == ".txt" || ext == ".eml" || ext == ".text" {
+			return "text"
+		}
+		if _, ok := sniffDelimiter(text.s); ok {
+			return "csv"
+		}
+		if ext == "" || ext == ".txt" || ext == ".body" {
+			return "text"
+		}
+		return "text"
+	}
+	return "unknown"
+}
+
+func utf16Bytes(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return b
+}
+
+// sniffZip tells XLSX, DOCX and ODS apart by the parts they hold.
+func sniffZip(ext string, data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		switch ext {
+		case ".docx":
+			return "docx"
+		case ".ods":
+			return "ods"
+		}
+		return "xlsx" // let the reader report the damage
+	}
+	for _, f := range zr.File {
+		switch strings.ToLower(f.Name) {
+		case "xl/workbook.xml", "xl/workbook.bin":
+			return "xlsx"
+		case "word/document.xml":
+			return "docx"
+		case "mimetype":
+			if f.UncompressedSize64 < 200 {
+				if b, err := readZipFile(f, 200); err == nil {
+					switch {
+					case bytes.Contains(b, []byte("opendocument.spreadsheet")):
+						return "ods"
+					case bytes.Contains(b, []byte("opendocument.text")):
+						return "odt"
+					}
+				}
+			}
+		}
+	}
+	switch ext {
+	case ".docx":
+		return "docx"
+	case ".ods":
+		return "ods"
+	case ".xlsx", ".xlsm":
+		return "xlsx"
+	}
+	return "zip"
+}
+
+// openZip opens an OOXML or ODF package after checking that the sizes its
+// entries declare stay within o.MaxBytes in total, so that a zip bomb is
+// refused before anything is inflated. Reading an entry past its declared
+// size fails in archive/zip, so a lying header cannot get around the check.
+func openZip(format string, data []byte, o *Options) (*zip.Reader, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("not a readable %s package: %w", format, err)}
+	}
+	if len(zr.File) > 10000 {
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w: %d zip entries", ErrTooLarge, len(zr.File))}
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > uint64(o.MaxBytes) || total > uint64(o.MaxBytes) {
+			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip entries inflate to more than %d bytes (entry %q declares %d)",
+				ErrTooLarge, o.MaxBytes, f.Name, f.UncompressedSize64)}
+		}
+	}
+	return zr, nil
+}
+
+// zipEntry finds a package part by name, ignoring case and a leading slash.
+func zipEntry(zr *zip.Reader, name string) *zip.File {
+	name = strings.TrimPrefix(name, "/")
+	for _, f := range zr.File {
+		if strings.EqualFold(strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), "/"), name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// readZipFile inflates one entry, refusing more than limit bytes.
+func readZipFile(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %s inflates to more than %d bytes", ErrTooLarge, f.Name, limit)
+	}
+	return b, nil
+}
+
+// resolvePart resolves a relationship target against the part that holds
+// the relationship.
+func resolvePart(base, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(target, "/")
+	}
+	return path.Clean(path.Join(path.Dir(base), target))
+}
+
+// sofficeTimeout bounds one LibreOffice conversion.
+const sofficeTimeout = 90 * time.Second
+
+// findSoffice returns the LibreOffice binary, or "".
+func findSoffice() string {
+	for _, n := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// convertLegacy converts a legacy or ODF document (xls, ods, doc, odt) to
+// its OOXML sibling with LibreOffice in headless mode, in a temporary
+// directory that is removed afterwards, within the context's deadline and
+// sofficeTimeout.
+func convertLegacy(ctx context.Context, format, to string, data []byte) ([]byte, error) {
+	bin := findSoffice()
+	if bin == "" {
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w: %s needs LibreOffice (soffice), which is not installed: convert the file to %s", ErrUnsupported, format, to)}
+	}
+	dir, err := os.MkdirTemp("", "foidesk-convert-")
+	if err != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("convert to %s: %w", to, err)}
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "input."+format)
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("convert to %s: %w", to, err)}
+	}
+	outDir := filepath.Join(dir, "out")
+	ctx, cancel := context.WithTimeout(ctx, sofficeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin,
+		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--norestore", "--nolockcheck", "--convert-to", to, "--outdir", outDir, in)
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w: LibreOffice conversion to %s did not finish in time", ErrTooLarge, to)}
+	}
+	if err != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("LibreOffice conversion to %s failed: %v: %s", to, err, strings.TrimSpace(string(out)))}
+	}
+	res, err := os.ReadFile(filepath.Join(outDir, "input."+to))
+	if err != nil {
+		return nil, &Error{Format: format, Err: fmt.Errorf("LibreOffice produced no %s: %s", to, strings.TrimSpace(string(out)))}
+	}
+	return res, nil
+}
+
+// extractConverted converts a legacy document and extracts the result,
+// keeping the original format in each table's Source.
+func extractConverted(ctx context.Context, format string, data []byte, o *Options) ([]*Table, error) {
+	to := "xlsx"
+	if format == "doc" || format == "odt" {
+		to = "docx"
+	}
+	conv, err := convertLegacy(ctx, format, to, data)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(conv)) > o.MaxBytes {
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w: converted %s has %d bytes", ErrTooLarge, to, len(conv))}
+	}
+	var ts []*Table
+	if to == "xlsx" {
+		ts, err = extractXLSX(ctx, conv, o)
+	} else {
+		ts, err = extractDOCX(ctx, conv, o)
+	}
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Format = format
+		}
+		return nil, err
+	}
+	for _, t := range ts {
+		t.Source.Format = format
+		t.Reasons = append(t.Reasons, "converted from "+format+" to "+to+" with LibreOffice")
+	}
+	return ts, nil
+}
+
+// ---- layout analysis of sheet-like grids ----
+
+// gcell is one non-empty position of a sparse grid.
+type gcell struct {
+	col     int // 0-based
+	text    string
+	num     *float64
+	rowSpan int
+	colSpan int
+	covered bool
+}
+
+// grow is one source row of a sparse grid, cells sorted by column.
+type grow struct {
+	row    int // 0-based source row
+	hidden bool
+	cells  []gcell
+}
+
+// sheetGrid is a sparse sheet: rows in source order, with the refs style
+// and the hidden columns.
+type sheetGrid struct {
+	rows       []grow
+	colHidden  func(c int) bool
+	a1         bool // refs as "B7"; else "r7c2"
+	sheet      string
+	hidden     bool // whole sheet hidden
+	method     Method
+	format     string
+	maxCells   int
+	reasonsAll []string // reasons attached to every table of the sheet
+}
+
+func (g *sheetGrid) ref(r, c int) string {
+	if g.a1 {
+		return colName(c) + strconv.Itoa(r+1)
+	}
+	return fmt.Sprintf("r%dc%d", r+1, c+1)
+}
+
+// colName returns the spreadsheet column name of 0-based column c.
+func colName(c int) string {
+	var b [8]byte
+	i := len(b)
+	for c++; c > 0; c = (c - 1) / 26 {
+		i--
+		b[i] = byte('A' + (c-1)%26)
+	}
+	return string(b[i:])
+}
+
+// gridBlock is a rectangle of a sparse grid: rows[r0:r1] (indexes into
+// sheetGrid.rows) and columns c0..c1 inclusive.
+type gridBlock struct {
+	r0, r1 int
+	c0, c1 int
+}
+
+// rowCells returns the cells of row i within columns c0..c1.
+func (g *sheetGrid) rowCells(i, c0, c1 int) []gcell {
+	cs := g.rows[i].cells
+	lo := sort.Search(len(cs), func(k int) bool { return cs[k].col >= c0 })
+	hi := sort.Search(len(cs), func(k int) bool { return cs[k].col > c1 })
+	return cs[lo:hi]
+}
+
+// splitBlocks cuts the grid into blocks by runs of blank rows and, inside
+// those, by runs of two or more blank columns, recursively.
+func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridBlock {
+	// Trim to content.
+	for b.r0 < b.r1 && len(g.rowCells(b.r0, b.c0, b.c1)) == 0 {
+		b.r0++
+	}
+	for b.r1 > b.r0 && len(g.rowCells(b.r1-1, b.c0, b.c1)) == 0 {
+		b.r1--
+	}
+	if b.r0 >= b.r1 {
+		return out
+	}
+	lo, hi := -1, -1
+	for i := b.r0; i < b.r1; i++ {
+		cs := g.rowCells(i, b.c0, b.c1)
+		if len(cs) > 0 {
+			if lo < 0 || cs[0].col < lo {
+				lo = cs[0].col
+			}
+			hi = max(hi, cs[len(cs)-1].col)
+		}
+	}
+	b.c0, b.c1 = lo, hi
+	if depth > 6 {
+		return append(out, b)
+	}
+	// Rows: a blank row, or a gap in source row numbers, separates blocks.
+	var parts []gridBlock
+	start := b.r0
+	for i := b.r0 + 1; i <= b.r1; i++ {
+		if i == b.r1 || g.rows[i].row != g.rows[i-1].row+1 || len(g.rowCells(i, b.c0, b.c1)) == 0 {
+			end := i
+			if end > start {
+				parts = append(parts, gridBlock{start, end, b.c0, b.c1})
+			}
+			for i < b.r1 && len(g.rowCells(i, b.c0, b.c1)) == 0 {
+				i++
+			}
+			start = i
+		}
+	}
+	if len(parts) > 1 {
+		for _, p := range parts {
+			out = g.splitBlocks(p, depth+1, out)
+		}
+		return out
+	}
+	// Columns: two or more blank columns separate blocks.
+	occupied := map[int]bool{}
+	for i := b.r0; i < b.r1; i++ {
+		for _, c := range g.rowCells(i, b.c0, b.c1) {
+			occupied[c.col] = true
+		}
+	}
+	cols := make([]int, 0, len(occupied))
+	for c := range occupied {
+		cols = append(cols, c)
+	}
+	sort.Ints(cols)
+	var cparts []gridBlock
+	cs := cols[0]
+	for k := 1; k <= len(cols); k++ {
+		if k == len(cols) || cols[k]-cols[k-1] > 2 {
+			cparts = append(cparts, gridBlock{b.r0, b.r1, cs, cols[k-1]})
+			if k < len(cols) {
+				cs = cols[k]
+			}
+		}
+	}
+	if len(cparts) > 1 {
+		for _, p := range cparts {
+			out = g.splitBlocks(p, depth+1, out)
+		}
+		return out
+	}
+	return append(out, b)
+}
+
+// origins returns the cells of a row inside the gridBlock that are not covered
+// by another cell's span.
+func originCells(cs []gcell) []gcell {
+	var o []gcell
+	for _, c := range cs {
+		if !c.covered && strings.TrimSpace(c.text) != "" {
+			o = append(o, c)
+		}
+	}
+	return o
+}
+
+// isTextRow reports whether the row holds one label only, at the gridBlock's
+// left edge or long enough to be prose: a title or note line.
+func isTextRow(cs []gcell, c0 int) bool {
+	o := originCells(cs)
+	if len(o) != 1 {
+		return false
+	}
+	for _, c := range cs {
+		if c.covered && c.col != o[0].col {
+			// A merged cell spanning columns: a group heading unless it
+			// starts at the left edge (a title across the table).
+			if o[0].col != c0 {
+				return false
+			}
+		}
+	}
+	if o[0].num != nil {
+		return false
+	}
+	if _, ok := parseNumber(o[0].text); ok {
+		return false
+	}
+	return o[0].col == c0 || utf8.RuneCountInString(o[0].text) > 30
+}
+
+// isNoteRow reports whether a trailing text row reads as a note.
+func isNoteRow(text string) bool {
+	return isNoteText(text) || len(strings.Fields(text)) >= 7
+}
+
+// tablesFromGrid cuts a sparse grid into tables, with the text lines above
+// and below each as its Title and Notes.
+func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
+	if len(g.rows) == 0 {
+		return nil, nil
+	}
+	blocks := g.splitBlocks(gridBlock{0, len(g.rows), 0, 1 << 30}, 0, nil)
+	// Keep blocks in reading order: by first row, then column.
+	sort.SliceStable(blocks, func(i, j int) bool {
+		if blocks[i].r0 != blocks[j].r0 {
+			return blocks[i].r0 < blocks[j].r0
+		}
+		return blocks[i].c0 < blocks[j].c0
+	})
+
+	type piece struct {
+		b          gridBlock
+		text       bool     // every row a text row
+		title      []string // leading text rows
+		notes      []string // trailing note rows
+		tr0, tr1   int      // table rows
+		table      *Table
+		continues  bool
+		firstIsDat bool
+	}
+	var ps []*piece
+	for _, b := range blocks {
+		p := &piece{b: b, tr0: b.r0, tr1: b.r1}
+		allText := true
+		for i := b.r0; i < b.r1; i++ {
+			if !isTextRow(g.rowCells(i, b.c0, b.c1), b.c0) {
+				allText = false
+				break
+			}
+		}
+		if allText && b.r1-b.r0 > 0 {
+			p.text = true
+			for i := b.r0; i < b.r1; i++ {
+				p.title = append(p.title, NormaliseSpace(originCells(g.rowCells(i, b.c0, b.c1))[0].text))
+			}
+			ps = append(ps, p)
+			continue
+		}
+		for p.tr0 < p.tr1-1 && isTextRow(g.rowCells(p.tr0, b.c0, b.c1), b.c0) {
+			p.title = append(p.title, NormaliseSpace(originCells(g.rowCells(p.tr0, b.c0, b.c1))[0].text))
+			p.tr0++
+		}
+		for p.tr1-1 > p.tr0 {
+			cs := g.rowCells(p.tr1-1, b.c0, b.c1)
+			if !isTextRow(cs, b.c0) || !isNoteRow(originCells(cs)[0].text) {
+				break
+			}
+			p.notes = append([]string{NormaliseSpace(originCells(cs)[0].text)}, p.notes...)
+			p.tr1--
+		}
+		// The table's columns: those its rows use.
+		lo, hi := 1<<30, -1
+		for i := p.tr0; i < p.tr1; i++ {
+			cs := g.rowCells(i, b.c0, b.c1)
+			if len(cs) > 0 {
+				lo, hi = min(lo, cs[0].col), max(hi, cs[len(cs)-1].col)
+			}
+		}
+		p.b.c0, p.b.c1 = lo, hi
+		first := g.rowCells(p.tr0, lo, hi)
+		for _, c := range first {
+			if c.col > lo && (c.num != nil || isDataValue(&Cell{Text: c.text})) && !isPeriodLabel(c.text) {
+				p.firstIsDat = true
+			}
+		}
+		if len(first) > 0 && isTotalLabel(first[0].text) {
+			p.firstIsDat = true
+		}
+		ps = append(ps, p)
+	}
+
+	// A table gridBlock without title whose first row is data, under a table
+	// gridBlock of about the same columns, continues it across a blank row.
+	var last *piece
+	for _, p := range ps {
+		if p.text {
+			last = nil
+			continue
+		}
+		if last != nil && len(p.title) == 0 && len(last.notes) == 0 && p.firstIsDat &&
+			colOverlap(last.b.c0, last.b.c1, p.b.c0, p.b.c1) >= 0.8 {
+			p.continues = true
+		}
+		last = p
+	}
+
+	// Text blocks between tables: leading note-like lines go under the
+	// table above, the rest is the title of the table below.
+	for k, p := range ps {
+		if !p.text {
+			continue
+		}
+		prev := k > 0 && !ps[k-1].text
+		next := k+1 < len(ps) && !ps[k+1].text && !ps[k+1].continues
+		lines := p.title
+		switch {
+		case prev && next:
+			n := 0
+			for n < len(lines) && isNoteText(lines[n]) {
+				n++
+			}
+			ps[k-1].notes = append(ps[k-1].notes, lines[:n]...)
+			ps[k+1].title = append(append([]string(nil), lines[n:]...), ps[k+1].title...)
+		case prev:
+			ps[k-1].notes = append(ps[k-1].notes, lines...)
+		case next:
+			ps[k+1].title = append(append([]string(nil), lines...), ps[k+1].title...)
+		}
+	}
+
+	var tables []*Table
+	var cur *piece
+	cells := 0
+	for _, p := range ps {
+		if p.text {
+			continue
+		}
+		if p.continues && cur != nil {
+			cur.table.Reasons = append(cur.table.Reasons, fmt.Sprintf("blank row above %s taken as a gap inside the table", g.ref(g.rows[p.tr0].row, p.b.c0)))
+			p.table = cur.table
+			continue
+		}
+		title := p.title
+		if len(title) > 3 {
+			title = title[len(title)-3:]
+		}
+		t := &Table{
+			Source:  Source{Format: g.format, Sheet: g.sheet, Hidden: g.hidden},
+			Method:  g.method,
+			Title:   strings.Join(title, "\n"),
+			Reasons: append([]string(nil), g.reasonsAll...),
+		}
+		p.table = t
+		cur = p
+		tables = append(tables, t)
+	}
+
+	// Build the dense grids.
+	byTable := map[*Table][]*piece{}
+	var order []*Table
+	for _, p := range ps {
+		if p.table == nil {
+			continue
+		}
+		if _, ok := byTable[p.table]; !ok {
+			order = append(order, p.table)
+		}
+		byTable[p.table] = append(byTable[p.table], p)
+	}
+	for _, t := range order {
+		pieces := byTable[t]
+		c0, c1 := 1<<30, -1
+		var notes []string
+		for _, p := range pieces {
+			c0, c1 = min(c0, p.b.c0), max(c1, p.b.c1)
+			notes = p.notes
+		}
+		if len(notes) > 0 {
+			t.Notes = notes
+		}
+		w := c1 - c0 + 1
+		nrows := 0
+		for _, p := range pieces {
+			nrows += p.tr1 - p.tr0
+		}
+		cells += nrows * w
+		if g.maxCells > 0 && cells > g.maxCells {
+			return nil, fmt.Errorf("%w: tables of %d cells (limit %d)", ErrTooLarge, cells, g.maxCells)
+		}
+		t.Rows = make([][]Cell, 0, nrows)
+		for _, p := range pieces {
+			for i := p.tr0; i < p.tr1; i++ {
+				t.Rows = append(t.Rows, g.denseRow(i, c0, c1))
+			}
+		}
+		clipSpans(t)
+	}
+	return tables, nil
+}
+
+// overlap returns the share of the narrower column range that the two
+// ranges have in common.
+func colOverlap(a0, a1, b0, b1 int) float64 {
+	lo, hi := max(a0, b0), min(a1, b1)
+	if hi < lo {
+		return 0
+	}
+	return float64(hi-lo+1) / float64(min(a1-a0, b1-b0)+1)
+}
+
+// denseRow returns row i of the grid as cells for columns c0..c1.
+func (g *sheetGrid) denseRow(i, c0, c1 int) []Cell {
+	r := &g.rows[i]
+	out := make([]Cell, c1-c0+1)
+	for j := range out {
+		out[j].Ref = g.ref(r.row, c0+j)
+		if r.hidden || (g.colHidden != nil && g.colHidden(c0+j)) {
+			out[j].Hidden = true
+		}
+	}
+	for _, c := range g.rowCells(i, c0, c1) {
+		d := &out[c.col-c0]
+		d.Text = c.text
+		d.Number = c.num
+		d.Covered = c.covered
+		if c.rowSpan > 1 {
+			d.RowSpan = c.rowSpan
+		}
+		if c.colSpan > 1 {
+			d.ColSpan = c.colSpan
+		}
+	}
+	return out
+}
+
+// clipSpans trims spans that reach beyond the table's grid.
+func clipSpans(t *Table) {
+	for i, row := range t.Rows {
+		for j := range row {
+			c := &row[j]
+			if c.RowSpan > 1 && i+c.RowSpan > len(t.Rows) {
+				c.RowSpan = len(t.Rows) - i
+			}
+			if c.ColSpan > 1 && j+c.ColSpan > len(row) {
+				c.ColSpan = len(row) - j
+			}
+			if c.RowSpan == 1 {
+				c.RowSpan = 0
+			}
+			if c.ColSpan == 1 {
+				c.ColSpan = 0
+			}
+		}
+	}
+}
+
+// mergeRange is a merged area of a sheet, 0-based and inclusive.
+type mergeRange struct{ r0, c0, r1, c1 int }
+
+// applyMerges writes each merge into the sparse grid: the origin gets the
+// spans, the covered positions a copy of its text. Merges larger than
+// maxArea cells are applied to their origin only.
+func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
+	if len(ms) == 0 {
+		return
+	}
+	idx := make(map[int]int, len(g.rows))
+	for i, r := range g.rows {
+		idx[r.row] = i
+	}
+	for _, m := range ms {
+		oi, ok := idx[m.r0]
+		if !ok {
+			continue
+		}
+		k := -1
+		for j, c := range g.rows[oi].cells {
+			if c.col == m.c0 {
+				k = j
+			}
+		}
+		if k < 0 || strings.TrimSpace(g.rows[oi].cells[k].text) == "" {
+			continue
+		}
+		origin := &g.rows[oi].cells[k]
+		origin.rowSpan, origin.colSpan = m.r1-m.r0+1, m.c1-m.c0+1
+		if (m.r1-m.r0+1)*(m.c1-m.c0+1) > maxArea {
+			continue
+		}
+		text, num := origin.text, origin.num
+		for r := m.r0; r <= m.r1; r++ {
+			ri, ok := idx[r]
+			if !ok {
+				continue // a row that does not exist stays blank
+			}
+			row := &g.rows[ri]
+			for c := m.c0; c <= m.c1; c++ {
+				if r == m.r0 && c == m.c0 {
+					continue
+				}
+				row.cells = setCell(row.cells, gcell{col: c, text: text, num: num, covered: true})
+			}
+		}
+	}
+}
+
+// setCell puts c into the sorted cells, replacing one at the same column.
+func setCell(cs []gcell, c gcell) []gcell {
+	k := sort.Search(len(cs), func(i int) bool { return cs[i].col >= c.col })
+	if k < len(cs) && cs[k].col == c.col {
+		cs[k] = c
+		return cs
+	}
+	cs = append(cs, gcell{})
+	copy(cs[k+1:], cs[k:])
+	cs[k] = c
+	return cs
+}

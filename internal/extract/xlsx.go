@@ -1,0 +1,509 @@
+package extract
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxSheet is one sheet listed by the workbook.
+type xlsxSheet struct {
+	name   string
+	part   string // zip path of the worksheet part
+	hidden bool
+}
+
+// extractXLSX reads every worksheet of an XLSX workbook. Each sheet's XML is
+// read twice as a stream, in step: once by excelize's row iterator for the
+// text as displayed (shared strings, number formats, cached formula values),
+// and once here for what that iterator does not report (cell types, hidden
+// rows and columns, merged ranges), so that no sheet is ever held as a
+// document tree.
+func extractXLSX(ctx context.Context, data []byte, o *Options) (ts []*Table, err error) {
+	zr, err := openZip("xlsx", data, o)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ts, err = nil, &Error{Format: "xlsx", Err: fmt.Errorf("malformed workbook: %v\n%s", r, firstLines(debug.Stack(), 6))}
+		}
+	}()
+	sheets, err := xlsxSheets(zr, o)
+	if err != nil {
+		return nil, &Error{Format: "xlsx", Err: err}
+	}
+	dateStyle, err := xlsxDateStyles(zr, o)
+	if err != nil {
+		return nil, &Error{Format: "xlsx", Err: err}
+	}
+	xmlLimit := min(o.MaxBytes, 16<<20)
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    o.MaxBytes,
+		UnzipXMLSizeLimit: xmlLimit,
+	})
+	if err != nil {
+		return nil, &Error{Format: "xlsx", Err: fmt.Errorf("open workbook: %w", err)}
+	}
+	defer f.Close()
+	budget := maxCells(o)
+	for _, sh := range sheets {
+		zf := zipEntry(zr, sh.part)
+		if zf == nil {
+			continue // a chart sheet or a dangling relationship
+		}
+		g, err := readXLSXSheet(ctx, f, zf, sh, dateStyle, o)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return nil, err
+			}
+			return nil, &Error{Format: "xlsx", Sheet: sh.name, Err: err}
+		}
+		g.maxCells = budget
+		st, err := tablesFromGrid(g)
+		if err != nil {
+			return nil, &Error{Format: "xlsx", Sheet: sh.name, Err: err}
+		}
+		for _, t := range st {
+			budget -= t.NumRows() * t.NumCols()
+		}
+		ts = append(ts, st...)
+	}
+	return ts, nil
+}
+
+func firstLines(b []byte, n int) string {
+	lines := strings.SplitN(string(b), "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+// xlsxSheets lists the workbook's worksheets in order, with their parts and
+// visibility.
+func xlsxSheets(zr *zip.Reader, o *Options) ([]xlsxSheet, error) {
+	wb := zipEntry(zr, "xl/workbook.xml")
+	if wb == nil {
+		return nil, fmt.Errorf("%w: no xl/workbook.xml (an .xlsb binary workbook?)", ErrUnsupported)
+	}
+	targets := map[string]string{}
+	if rf := zipEntry(zr, "xl/_rels/workbook.xml.rels"); rf != nil {
+		b, err := readZipFile(rf, o.MaxBytes)
+		if err != nil {
+			return nil, fmt.Errorf("read workbook relationships: %w", err)
+		}
+		d := xml.NewDecoder(bytes.NewReader(b))
+		for {
+			tok, err := d.RawToken()
+			if err != nil {
+				break
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+				var id, target, typ string
+				for _, a := range se.Attr {
+					switch a.Name.Local {
+					case "Id":
+						id = a.Value
+					case "Target":
+						target = a.Value
+					case "Type":
+						typ = a.Value
+					}
+				}
+				if strings.HasSuffix(typ, "/worksheet") {
+					targets[id] = resolvePart("xl/workbook.xml", target)
+				}
+			}
+		}
+	}
+	b, err := readZipFile(wb, o.MaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read workbook: %w", err)
+	}
+	var out []xlsxSheet
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("read workbook: %w", err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "sheet" {
+			continue
+		}
+		var s xlsxSheet
+		var id string
+		for _, a := range se.Attr {
+			switch {
+			case a.Name.Local == "name":
+				s.name = a.Value
+			case a.Name.Local == "state":
+				s.hidden = a.Value == "hidden" || a.Value == "veryHidden"
+			case a.Name.Local == "id" && a.Name.Space != "":
+				id = a.Value
+			}
+		}
+		if t, ok := targets[id]; ok {
+			s.part = t
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// xlsxDateStyles returns, for each cell style index, whether its number
+// format shows a date or time, so that such cells get no Number.
+func xlsxDateStyles(zr *zip.Reader, o *Options) ([]bool, error) {
+	sf := zipEntry(zr, "xl/styles.xml")
+	if sf == nil {
+		return nil, nil
+	}
+	b, err := readZipFile(sf, o.MaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read styles: %w", err)
+	}
+	custom := map[int]string{}
+	var xfs []bool
+	d := xml.NewDecoder(bytes.NewReader(b))
+	inXfs := false
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			break
+		}
+		switch se := tok.(type) {
+		case xml.StartElement:
+			switch se.Name.Local {
+			case "numFmt":
+				id, code := -1, ""
+				for _, a := range se.Attr {
+					switch a.Name.Local {
+					case "numFmtId":
+						id, _ = strconv.Atoi(a.Value)
+					case "formatCode":
+						code = a.Value
+					}
+				}
+				custom[id] = code
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if !inXfs {
+					continue
+				}
+				id := 0
+				for _, a := range se.Attr {
+					if a.Name.Local == "numFmtId" {
+						id, _ = strconv.Atoi(a.Value)
+					}
+				}
+				code, ok := custom[id]
+				xfs = append(xfs, isDateFormat(id, code, ok))
+			}
+		case xml.EndElement:
+			if se.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+	}
+	return xfs, nil
+}
+
+// isDateFormat reports whether number format id (with its code when
+// custom) shows a date or a time.
+func isDateFormat(id int, code string, custom bool) bool {
+	if !custom {
+		return id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
+	}
+	if strings.EqualFold(code, "general") {
+		return false
+	}
+	var b strings.Builder
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '"':
+			j := strings.IndexByte(code[i+1:], '"')
+			if j < 0 {
+				i = len(code)
+			} else {
+				i += j + 1
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			j := strings.IndexByte(code[i:], ']')
+			if j < 0 {
+				i = len(code)
+				continue
+			}
+			inner := strings.ToLower(code[i+1 : i+j])
+			if inner == "h" || inner == "hh" || inner == "m" || inner == "mm" || inner == "s" || inner == "ss" {
+				return true
+			}
+			i += j
+		default:
+			b.WriteByte(c)
+		}
+	}
+	s := strings.ToLower(b.String())
+	return strings.ContainsAny(s, "ydhs") || strings.Contains(s, "m") && !strings.Contains(s, "e+")
+}
+
+// xcell is one cell as the sheet XML states it.
+type xcell struct {
+	col     int
+	typ     string // t attribute
+	style   int
+	value   string // raw <v>
+	formula bool
+}
+
+// readXLSXSheet reads one worksheet into a sparse grid.
+func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options) (*sheetGrid, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", zf.Name, err)
+	}
+	defer rc.Close()
+	rows, err := f.Rows(sh.name)
+	if err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
+	}
+	defer rows.Close()
+
+	g := &sheetGrid{a1: true, sheet: sh.name, hidden: sh.hidden, method: MethodXLSX, format: "xlsx"}
+	var hiddenCols [][2]int
+	var merges []mergeRange
+	noCache := 0
+	var firstNoCache string
+
+	xRow := 0 // rows the display iterator has passed
+	d := xml.NewDecoder(io.LimitReader(rc, o.MaxBytes))
+	var cur *grow
+	var cells []xcell
+	var cell *xcell
+	inV := false
+	var vbuf strings.Builder
+	rowNum := 0
+	truncated := false
+
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		r := cur
+		cur = nil
+		if len(cells) == 0 {
+			return nil
+		}
+		// Advance the display iterator to this row.
+		var disp []string
+		for xRow < r.row+1 {
+			if !rows.Next() {
+				break
+			}
+			xRow++
+		}
+		if xRow == r.row+1 {
+			var err error
+			disp, err = rows.Columns()
+			if err != nil {
+				return fmt.Errorf("row %d: %w", r.row+1, err)
+			}
+		}
+		for _, c := range cells {
+			text := ""
+			if c.col < len(disp) {
+				text = NormaliseSpace(disp[c.col])
+			} else if c.typ == "" || c.typ == "n" || c.typ == "str" || c.typ == "inlineStr" {
+				text = NormaliseSpace(c.value)
+			}
+			if c.formula && c.value == "" {
+				noCache++
+				if firstNoCache == "" {
+					firstNoCache = colName(c.col) + strconv.Itoa(r.row+1)
+				}
+			}
+			if text == "" {
+				continue
+			}
+			gc := gcell{col: c.col, text: text}
+			if (c.typ == "" || c.typ == "n") && c.value != "" && !(c.style < len(dateStyle) && dateStyle[c.style]) {
+				if v, err := strconv.ParseFloat(c.value, 64); err == nil {
+					gc.num = &v
+				}
+			}
+			r.cells = append(r.cells, gc)
+		}
+		if len(r.cells) > 0 {
+			g.rows = append(g.rows, *r)
+		}
+		return nil
+	}
+
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("worksheet XML: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				rowNum++
+				hidden := false
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "r":
+						if n, err := strconv.Atoi(a.Value); err == nil && n > 0 && n <= excelize.TotalRows {
+							rowNum = n
+						}
+					case "hidden":
+						hidden = a.Value == "1" || a.Value == "true"
+					}
+				}
+				if len(g.rows) >= o.MaxRows {
+					truncated = true
+					break
+				}
+				if rowNum%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+				}
+				cur = &grow{row: rowNum - 1, hidden: hidden}
+				cells = cells[:0]
+			case "c":
+				if cur == nil {
+					continue
+				}
+				col := len(cells)
+				if len(cells) > 0 {
+					col = cells[len(cells)-1].col + 1
+				}
+				c := xcell{col: col}
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "r":
+						if cn, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+							c.col = cn - 1
+						}
+					case "t":
+						c.typ = a.Value
+					case "s":
+						c.style, _ = strconv.Atoi(a.Value)
+					}
+				}
+				cells = append(cells, c)
+				cell = &cells[len(cells)-1]
+			case "v":
+				if cell != nil {
+					inV = true
+					vbuf.Reset()
+				}
+			case "f":
+				if cell != nil {
+					cell.formula = true
+				}
+			case "col":
+				var lo, hi int
+				hidden := false
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "min":
+						lo, _ = strconv.Atoi(a.Value)
+					case "max":
+						hi, _ = strconv.Atoi(a.Value)
+					case "hidden":
+						hidden = a.Value == "1" || a.Value == "true"
+					}
+				}
+				if hidden && lo > 0 && hi >= lo {
+					hiddenCols = append(hiddenCols, [2]int{lo - 1, hi - 1})
+				}
+			case "mergeCell":
+				for _, a := range t.Attr {
+					if a.Name.Local == "ref" {
+						if m, ok := parseRange(a.Value); ok {
+							merges = append(merges, m)
+						}
+					}
+				}
+			}
+		case xml.CharData:
+			if inV && vbuf.Len() < 1<<16 {
+				vbuf.Write(t)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				if inV && cell != nil {
+					cell.value = vbuf.String()
+				}
+				inV = false
+			case "c":
+				cell = nil
+			case "sheetData":
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(hiddenCols) > 0 {
+		g.colHidden = func(c int) bool {
+			for _, h := range hiddenCols {
+				if c >= h[0] && c <= h[1] {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	g.applyMerges(merges, 1<<16)
+	if truncated {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated after %d rows (MaxRows)", o.MaxRows))
+	}
+	if noCache > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d formulas without a cached value (first %s): read as blank", noCache, firstNoCache))
+	}
+	if sh.hidden {
+		g.reasonsAll = append(g.reasonsAll, "sheet is hidden")
+	}
+	return g, nil
+}
+
+// parseRange reads "A1:C3" (or "B2") as a 0-based inclusive range.
+func parseRange(s string) (mergeRange, bool) {
+	a, b, ok := strings.Cut(s, ":")
+	if !ok {
+		b = a
+	}
+	c0, r0, err1 := excelize.CellNameToCoordinates(a)
+	c1, r1, err2 := excelize.CellNameToCoordinates(b)
+	if err1 != nil || err2 != nil {
+		return mergeRange{}, false
+	}
+	m := mergeRange{r0: min(r0, r1) - 1, c0: min(c0, c1) - 1, r1: max(r0, r1) - 1, c1: max(c0, c1) - 1}
+	return m, true
+}
