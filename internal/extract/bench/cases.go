@@ -278,6 +278,16 @@ func ExpectedCSV(c *Case, format string) string {
 		for _, note := range s.Notes {
 			fmt.Fprintf(&b, "# note: %s\n", note)
 		}
+		// Hidden columns belong to the sheet: they hide the columns of
+		// every table on it.
+		var hiddenSheetCols []int
+		for _, o := range c.Tables {
+			if o.Sheet == s.Sheet {
+				for _, hc := range o.HiddenCols {
+					hiddenSheetCols = append(hiddenSheetCols, o.Col+hc)
+				}
+			}
+		}
 		g := s.Grid()
 		for i, row := range g {
 			if format == "pdf" && i >= len(s.Header) && contains(s.HiddenRows, i-len(s.Header)) {
@@ -285,7 +295,7 @@ func ExpectedCSV(c *Case, format string) string {
 			}
 			var out []string
 			for j, v := range row {
-				if format == "pdf" && contains(s.HiddenCols, j) {
+				if format == "pdf" && contains(hiddenSheetCols, s.Col+j) {
 					continue
 				}
 				if format == "csv" && i < len(s.Header) && s.covered(i, j) {

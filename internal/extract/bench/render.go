@@ -168,7 +168,10 @@ func RenderXLSX(c *Case) ([]byte, error) {
 			}
 			r++
 		}
-		if err := f.SetColWidth(name, "A", "A", 30); err != nil {
+		if err := f.SetColWidth(name, "A", "P", 16); err != nil {
+			return nil, err
+		}
+		if err := f.SetColWidth(name, "A", "A", 32); err != nil {
 			return nil, err
 		}
 	}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Score table extraction on the benchmark corpus and measure its speed:
+# cell-level F1 per format against the expected CSV files, rows (PDF: pages)
+# per second, and for PDFs the time ratio to `pdftotext -layout` (poppler)
+# on the same files. Then the 100,000-row XLSX benchmark: time, allocations
+# and peak RSS.
+#
+#   scripts/bench-extract.sh          # corpus as committed
+#   scripts/bench-extract.sh -regen   # regenerate the corpus first (PDFs need LibreOffice)
+set -eu
+cd "$(dirname "$0")/.."
+if [ "${1:-}" = "-regen" ]; then
+	shift
+	pdf=""
+	command -v soffice >/dev/null 2>&1 && pdf="-pdf"
+	go run ./internal/extract/bench/cmd/gencorpus $pdf
+fi
+go run ./internal/extract/bench/cmd/benchextract "$@"
+echo
+go test -run '^$' -bench 'BenchmarkXLSX100k' -benchtime 1x ./internal/extract/
