@@ -58,7 +58,7 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 	for i, l := range lines {
 		a := &aline{tline: l, chunks: chunksOf(l)}
 		for j, c := range a.chunks {
-			if j > 0 && isNumeric(c.text()) {
+			if t := c.text(); j > 0 && isNumeric(t) && !isYearLike(t) {
 				a.numeric = true
 			}
 		}
@@ -143,6 +143,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	if len(cols) < 2 {
 		return nil
 	}
+	setAlignment(cols, proj)
 	// Take spanning header lines just above the region.
 	for *start > 0 {
 		above := all[*start-1]
@@ -175,11 +176,15 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 		for _, c := range l.chunks {
 			ov := colsOverlapped(cols, c)
 			c0, c1 := ov[0], ov[len(ov)-1]
-			if len(ov) > 1 && !r.header {
+			if !overlapsAny(cols, c) {
+				k := wordCol(cols, &word{x0: c.x0, x1: c.x1})
+				c0, c1 = k, k
+			}
+			if !r.header && len(c.words) > 1 {
 				// In the body, split a chunk whose words sit in separate columns.
 				byCol := map[int][]*word{}
 				for _, w := range c.words {
-					k := colAt(cols, w.cx())
+					k := wordCol(cols, w)
 					byCol[k] = append(byCol[k], w)
 				}
 				if len(byCol) > 1 {
@@ -457,34 +462,132 @@ func startsLower(r *row) bool {
 	return false
 }
 
-// column is the horizontal extent of one column's text.
-type column struct{ x0, x1 float64 }
+// column is the horizontal extent of one column's text, and whether its
+// text is flush right or flush left.
+type column struct {
+	x0, x1      float64
+	right, left bool
+}
 
-// projectColumns finds columns as the runs of x covered by the words of
-// the given lines, split where a gap wider than chunkGap is free in all.
-func projectColumns(lines []*aline) []column {
-	type iv struct{ a, b, size float64 }
-	var ivs []iv
-	for _, l := range lines {
-		for _, c := range l.chunks {
-			ivs = append(ivs, iv{c.x0, c.x1, l.size})
+// setAlignment marks columns whose chunks mostly share a right (left) edge.
+func setAlignment(cols []column, lines []*aline) {
+	for k := range cols {
+		var n, nr, nl int
+		for _, l := range lines {
+			for _, c := range l.chunks {
+				ov := colsOverlapped(cols, c)
+				if len(ov) != 1 || ov[0] != k {
+					continue
+				}
+				n++
+				if math.Abs(c.x1-cols[k].x1) < 1 {
+					nr++
+				}
+				if math.Abs(c.x0-cols[k].x0) < 1 {
+					nl++
+				}
+			}
+		}
+		cols[k].right = n >= 2 && float64(nr) >= 0.7*float64(n)
+		cols[k].left = n >= 2 && float64(nl) >= 0.7*float64(n)
+	}
+}
+
+// wordCol places a word: in the column whose extent holds its centre, or,
+// in a gap, after a flush-right column or before a flush-left one.
+func wordCol(cols []column, w *word) int {
+	x := w.cx()
+	for k, c := range cols {
+		if x >= c.x0 && x <= c.x1 {
+			return k
 		}
 	}
-	if len(ivs) == 0 {
+	for k := 0; k+1 < len(cols); k++ {
+		if x > cols[k].x1 && x < cols[k+1].x0 {
+			if cols[k].right && w.x0 >= cols[k].x1-0.5 && !cols[k+1].right {
+				return k + 1
+			}
+			if cols[k].right && w.x0 >= cols[k].x1-0.5 && cols[k+1].right {
+				return k + 1
+			}
+			if cols[k+1].left && w.x1 <= cols[k+1].x0+0.5 {
+				return k
+			}
+		}
+	}
+	return colAt(cols, x)
+}
+
+// projectColumns finds columns as the runs of x covered by the chunks of
+// more than a few lines; a run of x covered by at most tol lines (a long
+// label or two touching cells now and then) and wider than a narrow gap
+// separates columns.
+func projectColumns(lines []*aline) []column {
+	type ev struct {
+		x float64
+		d int
+	}
+	var evs []ev
+	size := 0.0
+	for _, l := range lines {
+		size = math.Max(size, l.size)
+		for _, c := range l.chunks {
+			evs = append(evs, ev{c.x0, 1}, ev{c.x1, -1})
+		}
+	}
+	if len(evs) == 0 {
 		return nil
 	}
-	sort.Slice(ivs, func(i, j int) bool { return ivs[i].a < ivs[j].a })
-	var cols []column
-	cur := column{ivs[0].a, ivs[0].b}
-	for _, v := range ivs[1:] {
-		if v.a-cur.x1 <= chunkGap*v.size {
-			cur.x1 = math.Max(cur.x1, v.b)
+	tol := len(lines) / 6
+	sort.Slice(evs, func(i, j int) bool {
+		if evs[i].x != evs[j].x {
+			return evs[i].x < evs[j].x
+		}
+		return evs[i].d > evs[j].d
+	})
+	// Runs where coverage exceeds tol.
+	var runs []column
+	cov := 0
+	inRun := false
+	var cur column
+	for _, e := range evs {
+		cov += e.d
+		switch {
+		case !inRun && cov > tol:
+			inRun = true
+			cur = column{x0: e.x}
+		case inRun && cov <= tol:
+			inRun = false
+			cur.x1 = e.x
+			runs = append(runs, cur)
+		}
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	// Join runs separated by a gap too narrow to part columns.
+	minGap := chunkGap * size
+	cols := []column{runs[0]}
+	for _, r := range runs[1:] {
+		last := &cols[len(cols)-1]
+		if r.x0-last.x1 < minGap {
+			last.x1 = r.x1
 			continue
 		}
-		cols = append(cols, cur)
-		cur = column{v.a, v.b}
+		cols = append(cols, r)
 	}
-	return append(cols, cur)
+	// Extend the outer columns to the text they hold.
+	for _, l := range lines {
+		for _, c := range l.chunks {
+			if c.x0 < cols[0].x0 && c.x1 > cols[0].x0 {
+				cols[0].x0 = c.x0
+			}
+			if k := len(cols) - 1; c.x1 > cols[k].x1 && c.x0 < cols[k].x1 {
+				cols[k].x1 = c.x1
+			}
+		}
+	}
+	return cols
 }
 
 // colsOverlapped returns the columns a chunk's extent overlaps; when it
@@ -553,4 +656,13 @@ func dropEmptyCols(owner [][]int, texts []string) [][]int {
 		}
 	}
 	return out
+}
+
+func overlapsAny(cols []column, c *chunk) bool {
+	for _, col := range cols {
+		if c.x0 < col.x1 && col.x0 < c.x1 {
+			return true
+		}
+	}
+	return false
 }

@@ -101,7 +101,7 @@ func rowWords(row []pdf.Glyph) []*word {
 		if cur != nil {
 			gap := g.X0 - prev.X1
 			// Overprinted duplicate (fake bold, shadow): skip.
-			if g.Text == prev.Text && math.Abs(g.X0-prev.X0) < 0.3*g.Size && i > 0 {
+			if g.Text == prev.Text && math.Abs(g.X0-prev.X0) < 0.08*g.Size && i > 0 {
 				continue
 			}
 			if gap > 0.13*math.Max(g.Size, prev.Size) || gap < -0.6*g.Size {
@@ -281,7 +281,13 @@ func attachTitlesAndNotes(p *pdf.Page, tables []*ptable, lines []*tline, pt *pag
 		}
 		sort.SliceStable(below, func(i, j int) bool { return below[i].y1 > below[j].y1 })
 		for _, l := range below {
-			if bottom-l.y1 > 2.2*size || len(tb.noteLines) >= 6 {
+			gap := bottom - l.y1
+			if gap > 2.2*size || len(tb.noteLines) >= 6 {
+				break
+			}
+			// After the first note, only the same paragraph or a new
+			// marked note ("*", "Note", "Source", …) follows.
+			if len(tb.noteLines) > 0 && gap > 0.6*size && !isNoteStart(l.text()) {
 				break
 			}
 			if next != nil && l.y1 <= next.box.Y1+0.5*size {
@@ -432,3 +438,17 @@ func isYearLike(s string) bool {
 }
 
 func refOf(r, c int) string { return fmt.Sprintf("r%dc%d", r+1, c+1) }
+
+// isNoteStart reports text that opens a table note or footnote.
+func isNoteStart(s string) bool {
+	s = strings.TrimSpace(strings.ToLower(s))
+	for _, p := range []string{"*", "†", "‡", "note", "source", "figures", "data ", "<5", "[", "(", "please note", "n/a", "..", "x ", "c "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	if s != "" && (s[0] >= '0' && s[0] <= '9') && len(s) > 1 && (s[1] == '.' || s[1] == ')' || s[1] == ' ') {
+		return true
+	}
+	return false
+}
