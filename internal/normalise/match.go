@@ -1,0 +1,342 @@
+package normalise
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// dimMatcher reads one dimension's values: operator overrides first, then
+// the campaign's synonyms, then the built-in vocabulary, exact before fuzzy;
+// values outside the dimension's allowed list are refused.
+type dimMatcher struct {
+	dim    Dimension
+	syn    *Vocabulary
+	base   *Vocabulary
+	values map[string]bool
+	over   map[string]string // key(text) → code
+	heads  map[string]headName
+	cache  map[string]Match
+	pcache map[string]periodRead
+}
+
+type periodRead struct {
+	p   ParsedPeriod
+	err error
+}
+
+func newDimMatcher(d Dimension, over map[string]string) *dimMatcher {
+	m := &dimMatcher{dim: d, cache: map[string]Match{}, pcache: map[string]periodRead{}, over: map[string]string{}}
+	for raw, code := range over {
+		m.over[key(raw)] = code
+	}
+	switch d.Kind {
+	case DimNationality:
+		m.base = Nationalities()
+	case DimOffenceGroup:
+		m.base = OffenceGroups()
+	}
+	if len(d.Synonyms) > 0 || (d.Kind == DimCategory && len(d.Values) > 0) {
+		sp := map[string][]string{}
+		for c, ss := range d.Synonyms {
+			sp[c] = ss
+		}
+		if d.Kind == DimCategory {
+			for _, v := range d.Values {
+				if _, ok := sp[v]; !ok {
+					sp[v] = nil
+				}
+			}
+		}
+		m.syn = NewVocabulary(d.Name, sp)
+		m.syn.titleOK = func(e entry) bool { return e.kind == "synonym" }
+	}
+	if len(d.Values) > 0 {
+		m.values = map[string]bool{}
+		for _, v := range d.Values {
+			m.values[v] = true
+		}
+	}
+	m.heads = headerNames(d)
+	return m
+}
+
+func (d *dimMatcher) isPeriod() bool { return d.dim.Kind == DimPeriod }
+
+// period reads a period, remembering the answer.
+func (d *dimMatcher) period(raw string) (ParsedPeriod, error) {
+	if r, ok := d.pcache[raw]; ok {
+		return r.p, r.err
+	}
+	p, err := ParsePeriod(raw)
+	d.pcache[raw] = periodRead{p, err}
+	return p, err
+}
+
+// match reads a value of a non-period dimension, remembering the answer.
+func (d *dimMatcher) match(raw string) Match {
+	if m, ok := d.cache[raw]; ok {
+		return m
+	}
+	m := d.compute(raw)
+	m.Input = raw
+	d.cache[raw] = m
+	return m
+}
+
+func (d *dimMatcher) compute(raw string) Match {
+	if code, ok := d.over[key(raw)]; ok {
+		return Match{Code: code, Confidence: 1, Reason: "operator override"}
+	}
+	var m Match
+	if d.syn != nil {
+		m = d.syn.match(raw, false)
+	}
+	if !m.OK() && !m.Ambiguous() && d.base != nil {
+		m = d.base.match(raw, false)
+	}
+	if !m.OK() && !m.Ambiguous() {
+		var hits []Match
+		for _, v := range []*Vocabulary{d.syn, d.base} {
+			if v == nil {
+				continue
+			}
+			if x := v.match(raw, true); x.OK() || x.Ambiguous() {
+				hits = append(hits, x)
+			}
+		}
+		switch {
+		case len(hits) == 1:
+			m = hits[0]
+		case len(hits) == 2 && hits[0].Code == hits[1].Code && hits[0].OK():
+			m = hits[0]
+		case len(hits) == 2:
+			m = Match{Reason: fmt.Sprintf("ambiguous: %s; %s", hits[0].Reason, hits[1].Reason)}
+			for _, h := range hits {
+				if h.OK() {
+					m.Candidates = addUnique(m.Candidates, h.Code)
+				}
+				for _, c := range h.Candidates {
+					m.Candidates = addUnique(m.Candidates, c)
+				}
+			}
+		default:
+			name := string(d.dim.Kind)
+			if d.base != nil {
+				name = d.base.Name()
+			} else if d.syn != nil {
+				name = d.dim.Name + " value"
+			}
+			m = Match{Reason: fmt.Sprintf("no %s is spelt like this", name)}
+		}
+	}
+	if m.OK() && d.values != nil && !d.values[m.Code] {
+		return Match{Reason: fmt.Sprintf("%s, which is not among the values allowed for %s", m.Reason, d.dim.Name)}
+	}
+	return m
+}
+
+// label is a code's display name.
+func (d *dimMatcher) label(code string) string {
+	if d.base != nil {
+		return d.base.Label(code)
+	}
+	return code
+}
+
+// parent is a code's parent in the dimension's hierarchy, if any.
+func (d *dimMatcher) parent(code string) string {
+	if d.base != nil {
+		return d.base.Parent(code)
+	}
+	return ""
+}
+
+// findIn returns the codes named in running text.
+func (d *dimMatcher) findIn(text string) []found {
+	var out []found
+	for _, v := range []*Vocabulary{d.syn, d.base} {
+		if v != nil {
+			out = append(out, v.findIn(text)...)
+		}
+	}
+	if d.values != nil {
+		out = slicesFilter(out, func(f found) bool { return d.values[f.code] })
+	}
+	return out
+}
+
+func slicesFilter[T any](s []T, keep func(T) bool) []T {
+	out := s[:0]
+	for _, x := range s {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// headName is how sure a heading names a dimension.
+type headName struct {
+	conf   float64
+	reason string
+}
+
+// builtinHeaders are headings that name a dimension of a kind.
+var builtinHeaders = map[DimensionKind]map[string]float64{
+	DimPeriod: {
+		"year": 1, "years": 1, "calendar year": 1, "financial year": 1, "fy": 1, "period": 1, "month": 1,
+		"date": 0.9, "reporting period": 1, "time period": 1, "year of outcome": 1, "outcome year": 1,
+		"year issued": 1, "year of issue": 1, "yr": 1, "date range": 1, "year ending": 1, "month of outcome": 1,
+	},
+	DimNationality: {
+		"nationality": 1, "nationalities": 1, "country": 0.9, "country of nationality": 1, "citizenship": 1,
+		"stated nationality": 1, "recorded nationality": 1, "nationality description": 1, "nationality group": 1,
+		"self declared nationality": 1, "self defined nationality": 1, "offender nationality": 1,
+		"nationality of offender": 1, "nationality of person": 1, "country of citizenship": 1, "nation": 0.9,
+		"country of origin": 0.8, "country of birth": 0.7, "place of birth": 0.7, "birth country": 0.7,
+	},
+	DimOffenceGroup: {
+		"offence": 1, "offences": 1, "offence group": 1, "offence type": 1, "offence category": 1,
+		"offence description": 1, "offence classification": 1, "ho offence group": 1, "home office offence group": 1,
+		"crime type": 1, "crime group": 1, "crime category": 1, "crime classification": 1, "category": 0.9,
+		"major category": 1, "ho offence": 1, "crime": 1, "type of offence": 1, "category of offence": 1,
+		"offence class": 1, "offence subgroup": 1, "offence sub group": 1, "home office offence": 1,
+		"offence name": 1, "crime description": 1, "offence group description": 1, "policy group": 0.9,
+	},
+}
+
+var headerReasons = map[float64]string{
+	0.7: "the heading names a related attribute (e.g. country of birth), not the dimension itself",
+	0.8: "the heading names a related attribute (e.g. country of origin), not the dimension itself",
+	0.9: "a loose heading for this dimension",
+}
+
+func headerNames(d Dimension) map[string]headName {
+	out := map[string]headName{}
+	add := func(s string, c float64, why string) {
+		k := key(s)
+		if k == "" {
+			return
+		}
+		if old, ok := out[k]; !ok || c > old.conf {
+			out[k] = headName{conf: c, reason: why}
+		}
+	}
+	for s, c := range builtinHeaders[d.Kind] {
+		add(s, c, headerReasons[c])
+	}
+	add(strings.ReplaceAll(d.Name, "_", " "), 1, "")
+	for _, h := range d.Headers {
+		add(h, 1, "campaign heading")
+	}
+	return out
+}
+
+var genericMeasureHeaders = []string{
+	"count", "number", "no", "num", "total number", "frequency", "volume", "n", "figure", "figures", "value",
+	"number of outcomes", "outcomes", "number of crimes", "crimes", "cases", "number of cases", "total count",
+	"count of outcomes", "sum", "amount",
+}
+
+// measureHeader reports whether a heading names the measure.
+func measureHeader(text string, m Measure) bool {
+	k := key(text)
+	if k == "" {
+		return false
+	}
+	for _, g := range genericMeasureHeaders {
+		if k == key(g) {
+			return true
+		}
+	}
+	for _, h := range m.Headers {
+		if k == key(h) {
+			return true
+		}
+	}
+	name := key(strings.ReplaceAll(m.Name, "_", " "))
+	if k == name || strings.Contains(k, name) {
+		return true
+	}
+	// "No. of CRs", "Community resolution outcomes": every content word of
+	// the measure name, or its initials, appear.
+	initials := ""
+	for _, w := range strings.Fields(name) {
+		initials += w[:1]
+	}
+	for _, t := range strings.Fields(k) {
+		if t == initials || t == initials+"o" {
+			return true
+		}
+	}
+	ws := strings.Fields(name)
+	n := 0
+	for _, w := range ws {
+		if strings.Contains(" "+k+" ", " "+w+" ") {
+			n++
+		}
+	}
+	return len(ws) > 1 && n == len(ws)
+}
+
+var (
+	totalWords = map[string]bool{"total": true, "totals": true, "subtotal": true, "sum": false, "grand": true, "overall": true, "sub": true}
+	allTotals  = func() map[string]bool {
+		m := map[string]bool{}
+		for _, s := range []string{
+			"all", "overall", "all nationalities", "all nationality", "all offences", "all offence groups", "all crimes",
+			"all crime types", "all years", "all countries", "all groups", "all categories", "all periods",
+			"all foreign nationals", "all foreign nationalities", "all outcomes", "all community resolutions",
+			"all offence types", "all types", "total all", "sum", "combined", "all non uk nationals",
+		} {
+			m[key(s)] = true
+		}
+		return m
+	}()
+	reTotalStrip = regexp.MustCompile(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
+)
+
+// totalOf reports whether a label marks a total, and what else it says
+// ("Total 2022" → "2022", "Polish total" → "Polish").
+func totalOf(text string) (bool, string) {
+	k := key(text)
+	if k == "" {
+		return false, ""
+	}
+	if allTotals[k] {
+		return true, ""
+	}
+	hasTotal := false
+	for _, t := range strings.Fields(k) {
+		if totalWords[t] && t != "grand" && t != "overall" && t != "sub" {
+			hasTotal = true
+		}
+	}
+	if !hasTotal {
+		return false, ""
+	}
+	rest := strings.Join(strings.Fields(reTotalStrip.ReplaceAllString(strings.ToLower(fold(text)), " ")), " ")
+	return true, rest
+}
+
+var reNoteStart = regexp.MustCompile(`(?i)^(?:notes?\b|source\b|sources\b|please note|n\.?b\.?\b|\*|†|‡|\(\d+\)|\d+\.\s|\[note|figures\b|data\b|this\b|these\b|the\b|all figures|correct as|caveat|disclaimer|footnote|key\b|where\b|please\b|information\b)`)
+
+// isNoteText reports whether text reads like a note under or inside a
+// table rather than a label.
+func isNoteText(text string) bool {
+	return len(text) > 60 || reNoteStart.MatchString(strings.TrimSpace(text))
+}
+
+var reCache sync.Map
+
+// regexpCache compiles expr once.
+func regexpCache(expr string) *regexp.Regexp {
+	if re, ok := reCache.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(expr)
+	reCache.Store(expr, re)
+	return re
+}

@@ -1,0 +1,189 @@
+package normalise
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldLetters replaces letters that do not decompose into a base letter and
+// a combining mark.
+var foldLetters = map[rune]string{
+	'ø': "o", 'Ø': "o", 'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
+	'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ı': "i", 'þ': "th", 'ð': "d",
+}
+
+// tokenSynonyms rewrites whole tokens so that common abbreviations compare
+// equal to the words they stand for.
+var tokenSynonyms = map[string]string{
+	"st":    "saint",
+	"ste":   "sainte",
+	"excl":  "excluding",
+	"exc":   "excluding",
+	"incl":  "including",
+	"inc":   "including",
+	"isl":   "island",
+	"is":    "island",
+	"isles": "island",
+	"isle":  "island",
+	"rep":   "republic",
+	"dem":   "democratic",
+}
+
+// fold lower-cases s, strips accents, deletes apostrophes and full stops
+// (so "U.K." is "uk" and "People's" is "peoples") and turns every other
+// non-alphanumeric rune into a space. The result has single spaces and no
+// leading or trailing space.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // suppress leading spaces
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if f, ok := foldLetters[r]; ok {
+			b.WriteString(f)
+			space = false
+			continue
+		}
+		switch {
+		case r == '\'' || r == '’' || r == '‘' || r == '`' || r == '.' || r == 'ʼ':
+			continue
+		case r == '&':
+			if !space {
+				b.WriteByte(' ')
+			}
+			b.WriteString("and ")
+			space = true
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// singular returns an English plural token's singular by simple suffix
+// rules. It is applied alike to vocabulary spellings and to inputs, so it
+// only needs to be consistent, not correct.
+func singular(t string) string {
+	if len(t) <= 3 {
+		return t
+	}
+	switch {
+	case strings.HasSuffix(t, "ies"):
+		return t[:len(t)-3] + "y"
+	case strings.HasSuffix(t, "ss"), strings.HasSuffix(t, "us"), strings.HasSuffix(t, "is"):
+		return t
+	case strings.HasSuffix(t, "s"):
+		return t[:len(t)-1]
+	}
+	return t
+}
+
+// tokens splits a folded string into canonical tokens.
+func tokens(folded string) []string {
+	if folded == "" {
+		return nil
+	}
+	ts := strings.Split(folded, " ")
+	for i, t := range ts {
+		if s, ok := tokenSynonyms[t]; ok {
+			t = s
+		}
+		ts[i] = singular(t)
+	}
+	return ts
+}
+
+// key is the exact-comparison form of s: folded, abbreviations expanded,
+// plurals made singular.
+func key(s string) string {
+	return strings.Join(tokens(fold(s)), " ")
+}
+
+// stopWords are dropped from token-set keys.
+var stopWords = map[string]bool{"of": true, "the": true, "and": true, "a": true, "an": true, "for": true, "in": true}
+
+// tokenSetKey is the order-insensitive form of a key: its distinct tokens
+// other than stop words, sorted.
+func tokenSetKey(k string) string {
+	if k == "" {
+		return ""
+	}
+	ts := strings.Split(k, " ")
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !stopWords[t] {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	return strings.Join(out, " ")
+}
+
+// withoutNoise drops the given noise tokens from a key, returning "" when
+// nothing else is left.
+func withoutNoise(k string, noise map[string]bool) string {
+	if len(noise) == 0 || k == "" {
+		return k
+	}
+	ts := strings.Split(k, " ")
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !noise[t] {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and adjacent transpositions), or
+// max+1 when it exceeds max.
+func editDistance(a, b []rune, max int) int {
+	la, lb := len(a), len(b)
+	if d := la - lb; d > max || -d > max {
+		return max + 1
+	}
+	// Three rolling rows are enough for transpositions.
+	prev2 := make([]int, lb+1)
+	prev := make([]int, lb+1)
+	cur := make([]int, lb+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[lb] > max {
+		return max + 1
+	}
+	return prev[lb]
+}

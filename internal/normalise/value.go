@@ -1,0 +1,161 @@
+package normalise
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/foidesk/foidesk/internal/extract"
+)
+
+// Flags mark a cell that holds no usable figure. A flagged value never has
+// a number: a suppressed "<5" is not 0.
+const (
+	FlagSuppressed    = "suppressed"     // "<5", "*", "[c]", "suppressed", "1-4"
+	FlagRedacted      = "redacted"       // "redacted", "withheld", "exempt", "s40"
+	FlagNotRecorded   = "not_recorded"   // "not recorded", "not held", "NR"
+	FlagNotAvailable  = "not_available"  // "[x]", "..", "not available", ":"
+	FlagNotApplicable = "not_applicable" // "n/a", "[z]", "not applicable"
+	FlagDash          = "dash"           // "-": nil or not applicable, the source does not say which
+	FlagBlank         = "blank"          // an empty cell inside the figures
+)
+
+// Value is one figure read from a cell: a number, or a flag.
+type Value struct {
+	Number     *float64 `json:"number,omitempty"`
+	Flag       string   `json:"flag,omitempty"`
+	Raw        string   `json:"raw"`
+	Confidence float64  `json:"confidence"`
+	Reason     string   `json:"reason,omitempty"`
+}
+
+// ErrNotValue is returned (wrapped) for text that is neither a number nor
+// a known flag.
+var ErrNotValue = errors.New("not a value")
+
+const maxValueText = 64
+
+var flagWords = map[string]string{
+	"*": FlagSuppressed, "**": FlagSuppressed, "***": FlagSuppressed, "c": FlagSuppressed, "[c]": FlagSuppressed,
+	"s": FlagSuppressed, "supp": FlagSuppressed, "suppressed": FlagSuppressed, "[suppressed]": FlagSuppressed,
+	"small number": FlagSuppressed, "small numbers": FlagSuppressed, "fewer than 5": FlagSuppressed,
+	"less than 5": FlagSuppressed, "under 5": FlagSuppressed, "low number": FlagSuppressed, "[low]": FlagSuppressed,
+	"~": FlagSuppressed, "x": FlagSuppressed, "#": FlagSuppressed,
+	"redacted": FlagRedacted, "[redacted]": FlagRedacted, "withheld": FlagRedacted, "exempt": FlagRedacted,
+	"s40": FlagRedacted, "s.40": FlagRedacted, "section 40": FlagRedacted, "s31": FlagRedacted, "s.31": FlagRedacted,
+	"section 31": FlagRedacted, "exempt s40": FlagRedacted, "exempt s31": FlagRedacted, "[withheld]": FlagRedacted,
+	"not recorded": FlagNotRecorded, "not held": FlagNotRecorded, "nr": FlagNotRecorded, "n/r": FlagNotRecorded,
+	"none recorded": FlagNotRecorded, "no data": FlagNotRecorded, "not collected": FlagNotRecorded,
+	"unknown": FlagNotRecorded, "not known": FlagNotRecorded, "n/k": FlagNotRecorded,
+	"[x]": FlagNotAvailable, "..": FlagNotAvailable, "...": FlagNotAvailable, ":": FlagNotAvailable,
+	"not available": FlagNotAvailable, "unavailable": FlagNotAvailable, "n/av": FlagNotAvailable,
+	"na": FlagNotApplicable, "n/a": FlagNotApplicable, "n.a.": FlagNotApplicable, "n.a": FlagNotApplicable,
+	"[z]": FlagNotApplicable, "not applicable": FlagNotApplicable,
+	"-": FlagDash, "--": FlagDash, "–": FlagDash, "—": FlagDash, "‒": FlagDash, "−": FlagDash,
+}
+
+var zeroWords = map[string]bool{"nil": true, "none": true, "zero": true}
+
+var (
+	// "<5", "< 5", "<=5", "≤5", "fewer than 10"
+	reBelow = regexp.MustCompile(`^(?:<|<=|≤|less than|fewer than|under|below)\s*(\d+)$`)
+	// "1-4", "1 to 4" (a band shown instead of a small figure)
+	reBand = regexp.MustCompile(`^(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})$`)
+	// a number with optional thousands separators, sign and decimals
+	reNumber = regexp.MustCompile(`^([+-]?)(\d{1,3}(?:[, \x{00a0}\x{202f}\x{2009}]\d{3})+|\d+)(\.\d+)?$`)
+	// a number followed by a footnote marker: "12*", "12 (a)", "12¹", "12 [note 1]"
+	reMarked = regexp.MustCompile(`^(.*?\d)\s*(?:\*+|[†‡¹²³⁴⁵⁶⁷⁸⁹]+|\([a-z]\)|\[[a-z]\]|\[note \d+\]|\(note \d+\)|\(r\)|\(p\))$`)
+)
+
+// ParseValue reads a figure from cell text. Numbers may carry thousands
+// separators and footnote markers; suppression and other flags ("<5", "*",
+// "-", "n/a", "not recorded", "redacted", "[x]", "..") give a Value with a
+// Flag and no Number. An empty text is a blank.
+func ParseValue(s string) (Value, error) {
+	raw := s
+	if len(s) > maxValueText {
+		return Value{}, fmt.Errorf("%w: text too long", ErrNotValue)
+	}
+	t := strings.ToLower(extract.NormaliseSpace(s))
+	if t == "" {
+		return Value{Flag: FlagBlank, Raw: raw, Confidence: 1, Reason: "empty cell"}, nil
+	}
+	if f, ok := flagWords[t]; ok {
+		return Value{Flag: f, Raw: raw, Confidence: 1}, nil
+	}
+	if m := reBelow.FindStringSubmatch(t); m != nil {
+		return Value{Flag: FlagSuppressed, Raw: raw, Confidence: 1, Reason: "fewer than " + m[1]}, nil
+	}
+	if m := reBand.FindStringSubmatch(t); m != nil {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		if a < b && b <= 10 {
+			return Value{Flag: FlagSuppressed, Raw: raw, Confidence: 0.95, Reason: fmt.Sprintf("a band %d–%d shown instead of a small figure", a, b)}, nil
+		}
+	}
+	if zeroWords[t] {
+		z := 0.0
+		return Value{Number: &z, Raw: raw, Confidence: 0.95, Reason: fmt.Sprintf("%q read as zero", s)}, nil
+	}
+	conf, reason := 1.0, ""
+	if m := reMarked.FindStringSubmatch(t); m != nil {
+		t = strings.TrimSpace(m[1])
+		conf, reason = 0.95, "footnote marker ignored"
+	}
+	if strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
+		return Value{}, fmt.Errorf("%w: %q (bracketed figure)", ErrNotValue, s)
+	}
+	m := reNumber.FindStringSubmatch(t)
+	if m == nil {
+		return Value{}, fmt.Errorf("%w: %q", ErrNotValue, s)
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, m[2])
+	f, err := strconv.ParseFloat(m[1]+digits+m[3], 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return Value{}, fmt.Errorf("%w: %q", ErrNotValue, s)
+	}
+	if len(m[2]) != len(digits) {
+		if reason != "" {
+			reason += "; "
+		}
+		reason += "thousands separators"
+	}
+	if f < 0 {
+		conf = min(conf, 0.5)
+		reason = strings.TrimPrefix(reason+"; negative figure", "; ")
+	}
+	return Value{Number: &f, Raw: raw, Confidence: conf, Reason: reason}, nil
+}
+
+// ParseCell reads a figure from an extracted cell, preferring the typed
+// number a spreadsheet carries when its text agrees or is a formatting of it.
+func ParseCell(c extract.Cell) (Value, error) {
+	v, err := ParseValue(c.Text)
+	if c.Number == nil || math.IsNaN(*c.Number) || math.IsInf(*c.Number, 0) {
+		return v, err
+	}
+	n := *c.Number
+	switch {
+	case err != nil:
+		// Text is a formatting we do not read ("1.2E+03"); the typed number stands.
+		return Value{Number: &n, Raw: c.Text, Confidence: 0.95, Reason: "typed spreadsheet number; text not understood"}, nil
+	case v.Flag == FlagBlank:
+		return Value{Number: &n, Raw: c.Text, Confidence: 1, Reason: "typed spreadsheet number"}, nil
+	case v.Flag != "":
+		return v, nil
+	case math.Abs(*v.Number-n) > 1e-9*math.Max(1, math.Abs(n)):
+		// Displayed rounding (e.g. 12.4 shown as 12): keep the stored number.
+		v.Number = &n
+		v.Confidence = min(v.Confidence, 0.95)
+		v.Reason = strings.TrimPrefix(v.Reason+"; shown text differs from the stored number", "; ")
+	}
+	return v, nil
+}

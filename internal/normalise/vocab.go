@@ -1,0 +1,556 @@
+package normalise
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed data/nationality.tsv
+var nationalityTSV string
+
+//go:embed data/offence_groups.tsv
+var offenceGroupsTSV string
+
+//go:embed data/offence_spellings.tsv
+var offenceSpellingsTSV string
+
+// Special nationality codes: values that are not a country.
+const (
+	NationalityUnknown     = "UNKNOWN"      // "Unknown", "Not known", "U/K"
+	NationalityNotRecorded = "NOT_RECORDED" // "Not recorded", "Not stated", "Blank"
+	NationalityStateless   = "STATELESS"
+	NationalityOther       = "OTHER" // "Other", "All other nationalities", "Other European"
+)
+
+// AllCode stands for every value of a dimension that a table does not break
+// its figures down by (a force that gave totals by nationality only has
+// offence_group "_all" on every observation).
+const AllCode = "_all"
+
+// Match is the outcome of looking a text up in a vocabulary.
+type Match struct {
+	Input      string   `json:"input"`
+	Code       string   `json:"code,omitempty"` // empty when unknown or ambiguous
+	Confidence float64  `json:"confidence"`
+	Reason     string   `json:"reason"`
+	Candidates []string `json:"candidates,omitempty"` // the codes an ambiguous text could mean
+}
+
+// OK reports whether the text mapped to a code.
+func (m Match) OK() bool { return m.Code != "" }
+
+// Ambiguous reports whether the text could mean more than one code.
+func (m Match) Ambiguous() bool { return m.Code == "" && len(m.Candidates) > 1 }
+
+// entry is one spelling of a code.
+type entry struct {
+	code     string
+	kind     string
+	spelling string
+	conf     float64
+}
+
+type fuzzyKey struct {
+	key   string
+	runes []rune
+	e     entry
+}
+
+// Vocabulary maps the spellings of a dimension's values to codes: exact
+// (after folding case, accents, punctuation and plurals), by token set, by
+// parts around a parenthesis, and by bounded edit distance, each with a
+// confidence and a reason.
+type Vocabulary struct {
+	name       string // "nationality", "offence group", …
+	labels     map[string]string
+	parents    map[string]string
+	codes      []string
+	exact      map[string][]entry
+	sets       map[string][]entry
+	fuzzy      []fuzzyKey
+	noise      map[string]bool
+	codeLookup bool // accept the codes themselves as spellings
+	titleOK    func(entry) bool
+}
+
+// kindInfo gives the confidence and the wording of a spelling's kind.
+var kindInfo = map[string]struct {
+	conf float64
+	desc string
+}{
+	"name":      {1, "country name"},
+	"official":  {1, "official country name"},
+	"common":    {1, "common country name"},
+	"short":     {1, "short country name"},
+	"demonym":   {1, "demonym"},
+	"alt":       {1, "alternative name"},
+	"variant":   {0.95, "common misspelling"},
+	"former":    {0.95, "former name, mapped to the successor state"},
+	"dissolved": {0.85, "dissolved state with several successors, kept as its ISO 3166-3 code"},
+	"icao":      {1, "British nationality class (ICAO Doc 9303 code)"},
+	"special":   {1, "special value"},
+	"label":     {1, "label"},
+	"spelling":  {1, "known spelling"},
+	"synonym":   {1, "campaign synonym"},
+	"code":      {1, "code"},
+}
+
+var nationalityNoise = map[string]bool{
+	"national": true, "nationality": true, "citizen": true, "citizenship": true,
+	"people": true, "person": true, "passport": true, "holder": true, "origin": true,
+}
+
+var offenceNoise = map[string]bool{
+	"offence": true, "offense": true, "crime": true, "group": true, "ho": true,
+}
+
+// Nationalities returns the built-in nationality vocabulary: ISO 3166-1
+// alpha-3 codes plus XKX (Kosovo), ISO 3166-3 codes for dissolved states
+// with several successors, ICAO codes for British nationality classes, and
+// the special values UNKNOWN, NOT_RECORDED, STATELESS and OTHER.
+func Nationalities() *Vocabulary { return nationalities() }
+
+var nationalities = sync.OnceValue(func() *Vocabulary {
+	v := newVocabulary("nationality", nationalityNoise)
+	v.codeLookup = true
+	sc := bufio.NewScanner(strings.NewReader(nationalityTSV))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic(fmt.Sprintf("normalise: bad nationality line %q", line))
+		}
+		ki, ok := kindInfo[f[1]]
+		if !ok {
+			panic(fmt.Sprintf("normalise: bad nationality kind in %q", line))
+		}
+		v.add(entry{code: f[0], kind: f[1], spelling: f[2], conf: ki.conf})
+	}
+	// A label for every code: the ISO name where there is one.
+	rank := map[string]int{"common": 0, "short": 1, "name": 2, "alt": 3, "dissolved": 4, "icao": 5, "special": 6, "former": 7, "demonym": 8, "variant": 9}
+	best := map[string]int{}
+	for _, es := range v.exact {
+		for _, e := range es {
+			r, ok := rank[e.kind]
+			if !ok {
+				continue
+			}
+			if b, seen := best[e.code]; !seen || r < b || (r == b && len(e.spelling) < len(v.labels[e.code])) {
+				best[e.code] = r
+				v.labels[e.code] = e.spelling
+			}
+		}
+	}
+	v.titleOK = func(e entry) bool { return e.kind == "demonym" && !isSpecialNationality(e.code) }
+	v.finish()
+	return v
+})
+
+func isSpecialNationality(code string) bool {
+	switch code {
+	case NationalityUnknown, NationalityNotRecorded, NationalityStateless, NationalityOther:
+		return true
+	}
+	return false
+}
+
+// OffenceGroups returns the built-in vocabulary of Home Office police
+// recorded crime offence groups and sub-groups; Parent gives a sub-group's
+// group.
+func OffenceGroups() *Vocabulary { return offenceGroups() }
+
+var offenceGroups = sync.OnceValue(func() *Vocabulary {
+	v := newVocabulary("offence group", offenceNoise)
+	v.codeLookup = true
+	sc := bufio.NewScanner(strings.NewReader(offenceGroupsTSV))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic(fmt.Sprintf("normalise: bad offence group line %q", line))
+		}
+		v.labels[f[0]] = f[2]
+		if f[1] != "" {
+			v.parents[f[0]] = f[1]
+		}
+		v.add(entry{code: f[0], kind: "label", spelling: f[2], conf: 1})
+	}
+	sc = bufio.NewScanner(strings.NewReader(offenceSpellingsTSV))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic(fmt.Sprintf("normalise: bad offence spelling line %q", line))
+		}
+		if _, ok := v.labels[f[0]]; !ok {
+			panic(fmt.Sprintf("normalise: offence spelling for unknown code in %q", line))
+		}
+		c, err := strconv.ParseFloat(f[1], 64)
+		if err != nil || c <= 0 || c > 1 {
+			panic(fmt.Sprintf("normalise: bad confidence in %q", line))
+		}
+		v.add(entry{code: f[0], kind: "spelling", spelling: f[2], conf: c})
+	}
+	v.titleOK = func(e entry) bool { return e.code != "other_offences" && e.conf == 1 }
+	v.finish()
+	return v
+})
+
+// NewVocabulary builds a vocabulary from code → spellings. Each code is
+// also a spelling of itself. It serves campaign-defined dimensions and
+// synonyms.
+func NewVocabulary(name string, spellings map[string][]string) *Vocabulary {
+	v := newVocabulary(name, nil)
+	codes := make([]string, 0, len(spellings))
+	for c := range spellings {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		v.labels[c] = c
+		v.add(entry{code: c, kind: "code", spelling: c, conf: 1})
+		for _, s := range spellings[c] {
+			v.add(entry{code: c, kind: "synonym", spelling: s, conf: 1})
+		}
+	}
+	v.titleOK = func(entry) bool { return false }
+	v.finish()
+	return v
+}
+
+func newVocabulary(name string, noise map[string]bool) *Vocabulary {
+	return &Vocabulary{
+		name:    name,
+		labels:  map[string]string{},
+		parents: map[string]string{},
+		exact:   map[string][]entry{},
+		sets:    map[string][]entry{},
+		noise:   noise,
+	}
+}
+
+func addEntry(m map[string][]entry, k string, e entry) {
+	if k == "" {
+		return
+	}
+	for i, x := range m[k] {
+		if x.code == e.code {
+			if e.conf > x.conf {
+				m[k][i] = e
+			}
+			return
+		}
+	}
+	m[k] = append(m[k], e)
+}
+
+func (v *Vocabulary) add(e entry) {
+	if !slices.Contains(v.codes, e.code) {
+		v.codes = append(v.codes, e.code)
+	}
+	k := key(e.spelling)
+	addEntry(v.exact, k, e)
+	addEntry(v.sets, tokenSetKey(k), e)
+	if nk := withoutNoise(k, v.noise); nk != k && nk != "" {
+		addEntry(v.exact, nk, e)
+		addEntry(v.sets, tokenSetKey(nk), e)
+	}
+}
+
+// finish builds the fuzzy-match list from the exact keys.
+func (v *Vocabulary) finish() {
+	keys := make([]string, 0, len(v.exact))
+	for k := range v.exact {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, e := range v.exact[k] {
+			v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: []rune(k), e: e})
+		}
+	}
+	for c := range v.labels {
+		if !slices.Contains(v.codes, c) {
+			v.codes = append(v.codes, c)
+		}
+	}
+}
+
+// Name is what the vocabulary names ("nationality", "offence group").
+func (v *Vocabulary) Name() string { return v.name }
+
+// Label returns a code's display name, or the code itself.
+func (v *Vocabulary) Label(code string) string {
+	if l, ok := v.labels[code]; ok {
+		return l
+	}
+	return code
+}
+
+// Parent returns the code a sub-group belongs to, or "".
+func (v *Vocabulary) Parent(code string) string { return v.parents[code] }
+
+// Has reports whether code is one of the vocabulary's codes.
+func (v *Vocabulary) Has(code string) bool {
+	_, ok := v.labels[code]
+	return ok || slices.Contains(v.codes, code)
+}
+
+// Codes returns every code, in the order the data first names them.
+func (v *Vocabulary) Codes() []string { return slices.Clone(v.codes) }
+
+// Ambiguities returns the folded spellings that mean more than one code,
+// with their codes; they are never matched, only reported.
+func (v *Vocabulary) Ambiguities() map[string][]string {
+	out := map[string][]string{}
+	for k, es := range v.exact {
+		if len(es) > 1 {
+			for _, e := range es {
+				out[k] = append(out[k], e.code)
+			}
+			slices.Sort(out[k])
+		}
+	}
+	return out
+}
+
+// Match looks s up: exactly, ignoring noise words ("nationals"), by token
+// set, by the parts around a parenthesis, as a code, and finally by bounded
+// edit distance. An ambiguous or unknown text has no Code.
+func (v *Vocabulary) Match(s string) Match {
+	m := v.match(s, true)
+	m.Input = s
+	return m
+}
+
+func (v *Vocabulary) describe(e entry) string {
+	d := kindInfo[e.kind].desc
+	if d == "" {
+		d = e.kind
+	}
+	return fmt.Sprintf("%s of %s (%s)", d, v.Label(e.code), e.code)
+}
+
+// fromEntries turns the candidates of one lookup into a match.
+func (v *Vocabulary) fromEntries(es []entry, factor float64, how string) (Match, bool) {
+	if len(es) == 0 {
+		return Match{}, false
+	}
+	if len(es) > 1 {
+		m := Match{Reason: fmt.Sprintf("%sambiguous: could be", how)}
+		for i, e := range es {
+			m.Candidates = append(m.Candidates, e.code)
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			m.Reason += fmt.Sprintf("%s %s (%s)", sep, v.Label(e.code), e.code)
+		}
+		slices.Sort(m.Candidates)
+		return m, true
+	}
+	e := es[0]
+	return Match{Code: e.code, Confidence: e.conf * factor, Reason: how + v.describe(e)}, true
+}
+
+func (v *Vocabulary) match(s string, fuzzy bool) Match {
+	k := key(s)
+	if k == "" {
+		return Match{Reason: "empty"}
+	}
+	if m, ok := v.fromEntries(v.exact[k], 1, ""); ok {
+		return m
+	}
+	nk := withoutNoise(k, v.noise)
+	if nk != k && nk != "" {
+		if m, ok := v.fromEntries(v.exact[nk], 1, "ignoring the words around it, "); ok {
+			return m
+		}
+	}
+	if m, ok := v.fromEntries(v.sets[tokenSetKey(k)], 0.95, "same words in another order, "); ok {
+		return m
+	}
+	if nk != k && nk != "" {
+		if m, ok := v.fromEntries(v.sets[tokenSetKey(nk)], 0.95, "same words in another order, "); ok {
+			return m
+		}
+	}
+	if m, ok := v.matchParenthetical(s); ok {
+		return m
+	}
+	if v.codeLookup {
+		t := strings.TrimSpace(s)
+		if _, ok := v.labels[t]; ok {
+			return Match{Code: t, Confidence: 0.95, Reason: fmt.Sprintf("the code of %s", v.Label(t))}
+		}
+	}
+	if fuzzy {
+		if m, ok := v.matchFuzzy(k); ok {
+			return m
+		}
+		if nk != k && nk != "" {
+			if m, ok := v.matchFuzzy(nk); ok {
+				return m
+			}
+		}
+	}
+	return Match{Reason: fmt.Sprintf("no %s is spelt like this", v.name)}
+}
+
+// matchParenthetical tries "Outer (inner)" by its parts: "Poland (Polish)".
+func (v *Vocabulary) matchParenthetical(s string) (Match, bool) {
+	open := strings.IndexAny(s, "([")
+	if open < 0 {
+		return Match{}, false
+	}
+	closeAt := strings.LastIndexAny(s, ")]")
+	if closeAt < open {
+		closeAt = len(s)
+	}
+	inner := strings.TrimSpace(s[open+1 : closeAt])
+	outer := strings.TrimSpace(s[:open] + " " + s[min(closeAt+1, len(s)):])
+	if inner == "" || outer == "" {
+		return Match{}, false
+	}
+	mo := v.match(outer, false)
+	mi := v.match(inner, false)
+	switch {
+	case mo.OK() && mi.OK() && mo.Code == mi.Code:
+		return Match{Code: mo.Code, Confidence: min(mo.Confidence, mi.Confidence), Reason: fmt.Sprintf("%q and %q both mean %s (%s)", outer, inner, v.Label(mo.Code), mo.Code)}, true
+	case mo.OK() && mi.OK():
+		return Match{Candidates: sortedPair(mo.Code, mi.Code), Reason: fmt.Sprintf("ambiguous: %q means %s but %q means %s", outer, mo.Code, inner, mi.Code)}, true
+	case mo.OK() && !mi.Ambiguous():
+		return Match{Code: mo.Code, Confidence: mo.Confidence * 0.9, Reason: fmt.Sprintf("%q is %s; %q in brackets not understood", outer, v.describe(entry{code: mo.Code, kind: "label"}), inner)}, true
+	case mi.OK() && !mo.Ambiguous():
+		return Match{Code: mi.Code, Confidence: mi.Confidence * 0.9, Reason: fmt.Sprintf("%q in brackets is %s; %q not understood", inner, v.describe(entry{code: mi.Code, kind: "label"}), outer)}, true
+	case mo.Ambiguous() && mi.OK() && slices.Contains(mo.Candidates, mi.Code):
+		return Match{Code: mi.Code, Confidence: mi.Confidence * 0.95, Reason: fmt.Sprintf("%q is ambiguous and %q in brackets settles it as %s (%s)", outer, inner, v.Label(mi.Code), mi.Code)}, true
+	}
+	return Match{}, false
+}
+
+func sortedPair(a, b string) []string {
+	p := []string{a, b}
+	slices.Sort(p)
+	return p
+}
+
+// maxEdits bounds the edit distance allowed for a key of n runes.
+func maxEdits(n int) int {
+	switch {
+	case n < 5:
+		return 0
+	case n <= 8:
+		return 1
+	case n <= 14:
+		return 2
+	}
+	return 3
+}
+
+// matchFuzzy finds the spellings nearest to k within the bounded edit
+// distance. The first letter must agree: typing slips rarely hit it, and it
+// keeps "Romani" away from "Omani".
+func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
+	r := []rune(k)
+	limit := maxEdits(len(r))
+	if limit == 0 {
+		return Match{}, false
+	}
+	best := limit + 1
+	var hits []fuzzyKey
+	for _, f := range v.fuzzy {
+		if f.runes[0] != r[0] {
+			continue
+		}
+		d := editDistance(r, f.runes, min(best, limit))
+		if d > limit || d > best {
+			continue
+		}
+		if d < best {
+			best, hits = d, hits[:0]
+		}
+		hits = append(hits, f)
+	}
+	if len(hits) == 0 {
+		return Match{}, false
+	}
+	codes := map[string]fuzzyKey{}
+	for _, h := range hits {
+		if x, ok := codes[h.e.code]; !ok || h.e.conf > x.e.conf {
+			codes[h.e.code] = h
+		}
+	}
+	if len(codes) > 1 {
+		m := Match{Reason: fmt.Sprintf("ambiguous: %d edit(s) from", best)}
+		cs := make([]string, 0, len(codes))
+		for c := range codes {
+			cs = append(cs, c)
+		}
+		slices.Sort(cs)
+		for i, c := range cs {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			m.Reason += fmt.Sprintf("%s %q (%s)", sep, codes[c].e.spelling, c)
+		}
+		m.Candidates = cs
+		return m, true
+	}
+	h := hits[0]
+	for _, x := range codes {
+		h = x
+	}
+	conf := h.e.conf * (1 - 0.15*float64(best))
+	return Match{Code: h.e.code, Confidence: conf, Reason: fmt.Sprintf("%d edit(s) from %q, %s", best, h.e.spelling, v.describe(h.e))}, true
+}
+
+// found is a vocabulary value found inside running text.
+type found struct {
+	code     string
+	spelling string
+	start    int // token index
+	end      int
+}
+
+// findIn returns the vocabulary values named inside running text (a table
+// title or sheet name), longest first and without overlaps. Only spellings
+// that the vocabulary allows in titles count (for nationality: demonyms, so
+// that "England and Wales" is not read as a nationality).
+func (v *Vocabulary) findIn(text string) []found {
+	ts := tokens(fold(text))
+	var out []found
+	used := make([]bool, len(ts))
+	for n := min(6, len(ts)); n >= 1; n-- {
+		for i := 0; i+n <= len(ts); i++ {
+			if slices.Contains(used[i:i+n], true) {
+				continue
+			}
+			k := strings.Join(ts[i:i+n], " ")
+			es := v.exact[k]
+			if len(es) != 1 || v.titleOK == nil || !v.titleOK(es[0]) {
+				continue
+			}
+			for j := i; j < i+n; j++ {
+				used[j] = true
+			}
+			out = append(out, found{code: es[0].code, spelling: es[0].spelling, start: i, end: i + n})
+		}
+	}
+	return out
+}
