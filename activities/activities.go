@@ -29,7 +29,9 @@ type Activities struct {
 	// From signs outbound mail; MessageIDDomain ends minted Message-IDs.
 	From            mail.Address
 	MessageIDDomain string
-	Logger          *slog.Logger
+	// Inbox syncs the IMAP mailbox; nil (or no IMAP in it) disables the inbox.
+	Inbox  *Inbox
+	Logger *slog.Logger
 }
 
 func (a *Activities) log() *slog.Logger {

@@ -138,6 +138,9 @@ type PlanInput struct {
 	// chasers on one day.
 	Resumed    *calendar.Date `json:"resumed,omitempty"`
 	ResumeRung int            `json:"resume_rung,omitempty"`
+	// AllowEstimate accepts holidays generated from the standing rules for
+	// dates past the GOV.UK data; Plan.Estimated then says so.
+	AllowEstimate bool `json:"allow_estimate,omitempty"`
 }
 
 // PlannedRung is a chase step with its date.
@@ -170,6 +173,11 @@ func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, er
 		in.Horizon = 120
 	}
 	cal := a.Calendar
+	if in.AllowEstimate {
+		if cal, err = calendar.New(&calendar.Options{AllowEstimate: true}); err != nil {
+			return nil, err
+		}
+	}
 	var p Plan
 	if in.Due != nil {
 		p.Due = *in.Due
@@ -214,6 +222,10 @@ func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, er
 			}
 		}
 		p.Rungs = append(p.Rungs, PlannedRung{Step: r.Step, Date: date})
+	}
+	p.Estimated = !cal.Covered(p.Due)
+	for _, r := range p.Rungs {
+		p.Estimated = p.Estimated || !cal.Covered(r.Date)
 	}
 	return &p, nil
 }

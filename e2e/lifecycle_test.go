@@ -38,6 +38,7 @@ type stack struct {
 	client   client.Client
 	store    *store.Store
 	smtp     *mailtest.SMTPServer
+	imap     *mailtest.IMAPServer
 }
 
 func startStack(t testing.TB) *stack {
@@ -59,11 +60,20 @@ func startStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { smtp.Close() })
+	imapSrv, err := mailtest.StartIMAP("desk", "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { imapSrv.Close() })
 	cal, err := calendar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	inbox := &activities.Inbox{IMAP: &fmail.IMAPOptions{Addr: imapSrv.Addr, Username: "desk", Password: "s3cret",
+		TLS: "insecure"}}
+	t.Cleanup(inbox.Close)
 	acts := &activities.Activities{
+		Inbox: inbox,
 		Store: st, Calendar: cal,
 		SMTP:            &fmail.SMTPOptions{Addr: smtp.Addr, TLS: "insecure", Username: "desk", Password: "pw"},
 		From:            mail.Address{Name: "Data desk", Address: "desk@foidesk.test"},
@@ -77,7 +87,7 @@ func startStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	return &stack{temporal: tp, client: tc, store: st, smtp: smtp}
+	return &stack{temporal: tp, client: tc, store: st, smtp: smtp, imap: imapSrv}
 }
 
 func loadExample(t testing.TB) *campaign.Spec {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 )
 
@@ -86,10 +87,11 @@ type Reply struct {
 	Received *calendar.Date `json:"received,omitempty"`
 	Due      *calendar.Date `json:"due,omitempty"`
 	Sections []string       `json:"sections,omitempty"`
-	// DocumentIDs are the attachments to process for data.
-	DocumentIDs []int64   `json:"document_ids,omitempty"`
-	Subject     string    `json:"subject,omitempty"`
-	At          time.Time `json:"at"`
+	// Documents are the attachments (and tables in the body) to process
+	// for data.
+	Documents []activities.DocumentRef `json:"documents,omitempty"`
+	Subject   string                   `json:"subject,omitempty"`
+	At        time.Time                `json:"at"`
 }
 
 // DocumentDone is the payload of SignalDocumentDone.

@@ -11,4 +11,5 @@ func Register(r Registry) {
 	r.RegisterWorkflow(CampaignWorkflow)
 	r.RegisterWorkflow(RequestWorkflow)
 	r.RegisterWorkflow(YearlyCampaignWorkflow)
+	r.RegisterWorkflow(InboxWorkflow)
 }

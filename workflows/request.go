@@ -424,10 +424,25 @@ func (r *request) replan(ctx workflow.Context, in activities.PlanInput) error {
 	in.ReviewRequested = r.reviewOn
 	in.Resumed, in.ResumeRung = r.resumedOn, r.resumeRung
 	var p activities.Plan
-	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p); err != nil {
+	err := workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p)
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) && ae.Type() == activities.ErrTypeCoverage {
+		// Past the bank-holiday data: go on with dates from the standing
+		// rules rather than stall the request, and say so on its record.
+		in.AllowEstimate = true
+		err = workflow.ExecuteActivity(ctx, (*activities.Activities).PlanDeadlines, in).Get(ctx, &p)
+	}
+	if err != nil {
 		return fmt.Errorf("plan deadlines: %w", err)
 	}
 	r.plan = &p
+	if in.AllowEstimate {
+		if err := r.record(ctx, "calendar_estimated", r.state,
+			"dates past the GOV.UK bank-holiday data are estimated from the standing rules; update internal/calendar's data",
+			map[string]any{"due": p.Due}); err != nil {
+			return err
+		}
+	}
 	// The overdue mark belongs to a due date: a later one clears it.
 	today := r.clock.Today(ctx)
 	if r.overdue && !today.After(p.Due) {
@@ -550,7 +565,14 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 		if rep.Reference != "" {
 			note += ", reference " + rep.Reference
 		}
-		if rep.Received != nil && r.state != StateAwaitingClarification {
+		sent := londonDate(r.sentAt)
+		switch {
+		case rep.Received == nil || r.state == StateAwaitingClarification:
+		case rep.Received.Before(sent) || rep.Received.After(r.clock.Today(ctx)):
+			// A receipt date before we sent the request, or in the future,
+			// is a misreading or another request's: the count stands.
+			note += fmt.Sprintf("; stated receipt date %s ignored (request sent %s)", rep.Received, sent)
+		default:
 			r.received = rep.Received
 			if err := r.replan(ctx, activities.PlanInput{}); err != nil {
 				return err
@@ -590,16 +612,12 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 		if rep.Kind == ReplyPartialResponse {
 			next = StatePartiallyAnswered
 		}
-		for _, id := range rep.DocumentIDs {
-			r.docsPending[id] = true
-		}
-		detail["documents"] = rep.DocumentIDs
-		return r.transition(ctx, next, string(rep.Kind), fmt.Sprintf("answered with %d document(s)", len(rep.DocumentIDs)), detail)
+		r.addDocuments(rep.Documents)
+		detail["documents"] = rep.Documents
+		return r.transition(ctx, next, string(rep.Kind), fmt.Sprintf("answered with %d document(s)", len(rep.Documents)), detail)
 	case ReplyInternalReview:
-		if len(rep.DocumentIDs) > 0 {
-			for _, id := range rep.DocumentIDs {
-				r.docsPending[id] = true
-			}
+		if len(rep.Documents) > 0 {
+			r.addDocuments(rep.Documents)
 			return r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail)
 		}
 		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
@@ -607,6 +625,13 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 		return r.record(ctx, "bounced", r.state, "an email to the force bounced", detail)
 	default:
 		return r.record(ctx, "reply", r.state, string(rep.Kind), detail)
+	}
+}
+
+// addDocuments marks documents as waiting for processing.
+func (r *request) addDocuments(docs []activities.DocumentRef) {
+	for _, d := range docs {
+		r.docsPending[d.ID] = true
 	}
 }
 

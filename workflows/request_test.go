@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -434,7 +435,7 @@ func TestReplyWhileSendIsRetrying(t *testing.T) {
 
 func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse, DocumentIDs: []int64{11, 12}})
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: []activities.DocumentRef{{ID: 11}, {ID: 12}}})
 	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "loaded"}) })
 	h.at("2025-03-24", func() {
 		var st RequestStatus
@@ -477,5 +478,43 @@ func TestStatusQueryCountsWorkingDaysOverdue(t *testing.T) {
 	res := h.run(requestInput(englishForce()))
 	if res.State != StateNotHeld {
 		t.Errorf("state = %s", res.State)
+	}
+}
+
+func TestDueDatePastTheHolidayDataIsEstimated(t *testing.T) {
+	h := newHarness(t, "2027-12-06")
+	h.reply("2027-12-10", Reply{Kind: ReplyAcknowledgement})
+	h.reply("2028-01-05", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+	// Received Mon 6 Dec 2027: 7–10 (4), 13–17 (9), 20–24 (14); 27 and 28
+	// Dec are the Christmas and Boxing Day substitutes; 29–31 (17); Mon 3
+	// Jan 2028 New Year's substitute and Tue 4 Jan Scotland's 2 January
+	// substitute (estimated: the GOV.UK data ends with 2027); 5, 6, 7 Jan (20).
+	if res.Due.String() != "2028-01-07" || res.State != StateAnswered {
+		t.Errorf("result = %+v, want answered, due 2028-01-07", res)
+	}
+	found := false
+	for _, e := range h.events {
+		found = found || e.Kind == "calendar_estimated"
+	}
+	if !found {
+		t.Error("no calendar_estimated event: the estimate must be on the record")
+	}
+}
+
+func TestStatedReceiptBeforeSendingIsIgnored(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	stale := date(t, "2014-06-26") // another request's date, quoted in a template
+	h.reply("2025-03-04", Reply{Kind: ReplyAcknowledgement, Reference: "2014060002719", Received: &stale})
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse})
+	res := h.run(requestInput(englishForce()))
+	// Due as counted from the send date, Mon 3 March 2025: 4–7 (4), 10–14
+	// (9), 17 Mar St Patrick's Day out, 18–21 (13), 24–28 (18), 31 Mar (19),
+	// 1 Apr (20).
+	if res.Due.String() != "2025-04-01" || res.Reference != "2014060002719" {
+		t.Errorf("result = %+v, want due 2025-04-01 and the reference kept", res)
+	}
+	if note := h.events[1].Detail["note"]; !strings.Contains(fmt.Sprint(note), "ignored") {
+		t.Errorf("acknowledgement note %q does not say the date was ignored", note)
 	}
 }

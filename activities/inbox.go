@@ -1,0 +1,344 @@
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/classify"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/match"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// Inbox holds the mailbox connections of a worker; the zero value has none.
+type Inbox struct {
+	// IMAP configures the mailbox; nil disables syncing.
+	IMAP *fmail.IMAPOptions
+
+	mu      sync.Mutex
+	syncers map[string]*fmail.Syncer
+}
+
+func (in *Inbox) syncer(st *store.Store, mailbox string) (*fmail.Syncer, error) {
+	if in == nil || in.IMAP == nil {
+		return nil, nonRetryable(ErrTypeInvalid, errors.New("no IMAP server configured (FOIDESK_IMAP_ADDR)"))
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if s, ok := in.syncers[mailbox]; ok {
+		return s, nil
+	}
+	o := *in.IMAP
+	if o.Name != "" && mailbox != o.Mailbox {
+		o.Name += "/" + mailbox
+	}
+	o.Mailbox = mailbox
+	s := fmail.NewSyncer(o, st)
+	if in.syncers == nil {
+		in.syncers = map[string]*fmail.Syncer{}
+	}
+	in.syncers[mailbox] = s
+	return s, nil
+}
+
+// Close drops the worker's IMAP connections.
+func (in *Inbox) Close() {
+	if in == nil {
+		return
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, s := range in.syncers {
+		_ = s.Close()
+	}
+	in.syncers = nil
+}
+
+// SyncInput asks for new mail.
+type SyncInput struct {
+	Mailbox string `json:"mailbox"`
+	// MaxWait bounds how long to wait for new mail when there is none
+	// (IDLE, or polling every Poll).
+	MaxWait time.Duration `json:"max_wait"`
+	Poll    time.Duration `json:"poll"`
+}
+
+// SyncOutput lists stored messages that still need processing.
+type SyncOutput struct {
+	Pending    []int64 `json:"pending"`
+	Stored     int     `json:"stored"`
+	Duplicates int     `json:"duplicates"`
+	Resynced   bool    `json:"resynced,omitempty"`
+}
+
+// SyncMailbox stores new mail (raw bytes and checkpoint in one transaction)
+// and returns the messages not yet processed. With none pending it waits up
+// to MaxWait for new mail, heartbeating, then syncs again.
+func (a *Activities) SyncMailbox(ctx context.Context, in SyncInput) (*SyncOutput, error) {
+	if in.MaxWait <= 0 {
+		in.MaxWait = 5 * time.Minute
+	}
+	if in.Poll <= 0 {
+		in.Poll = time.Minute
+	}
+	s, err := a.Inbox.syncer(a.Store, in.Mailbox)
+	if err != nil {
+		return nil, err
+	}
+	stop := heartbeat(ctx, 5*time.Second)
+	defer stop()
+	out := &SyncOutput{}
+	sync := func() error {
+		res, err := s.Sync(ctx)
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", in.Mailbox, err)
+		}
+		out.Stored += len(res.Stored)
+		out.Duplicates += res.Duplicates
+		out.Resynced = out.Resynced || res.Resynced
+		return nil
+	}
+	pending := func() error {
+		ids, err := a.Store.UnprocessedInbound(ctx, s.Name(), 500)
+		out.Pending = ids
+		return err
+	}
+	if err := sync(); err != nil {
+		return nil, err
+	}
+	if err := pending(); err != nil || len(out.Pending) > 0 {
+		return out, err
+	}
+	if err := s.Wait(ctx, in.MaxWait, in.Poll); err != nil && ctx.Err() == nil {
+		a.log().Warn("waiting for mail", slog.String("mailbox", in.Mailbox), slog.Any("err", err))
+	}
+	if err := sync(); err != nil {
+		return nil, err
+	}
+	return out, pending()
+}
+
+// heartbeat records activity heartbeats every d until stopped.
+func heartbeat(ctx context.Context, d time.Duration) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// DocumentRef names a stored attachment to process for data.
+type DocumentRef struct {
+	ID       int64  `json:"id"`
+	SHA256   string `json:"sha256"`
+	Filename string `json:"filename"`
+}
+
+// InboundReply is what the inbox tells a request about a message; the
+// workflow turns it into its Reply signal.
+type InboundReply struct {
+	WorkflowID string         `json:"workflow_id"`
+	InboundID  int64          `json:"inbound_id"`
+	MessageID  string         `json:"message_id"`
+	Kind       string         `json:"kind"`
+	Reference  string         `json:"reference,omitempty"`
+	Received   *calendar.Date `json:"received,omitempty"`
+	Due        *calendar.Date `json:"due,omitempty"`
+	Sections   []string       `json:"sections,omitempty"`
+	Documents  []DocumentRef  `json:"documents,omitempty"`
+	Subject    string         `json:"subject,omitempty"`
+	At         time.Time      `json:"at"`
+}
+
+// ProcessOutput is the decision about one message.
+type ProcessOutput struct {
+	Status  string         `json:"status"` // matched | triage | ignored | failed
+	Kind    string         `json:"kind,omitempty"`
+	Triage  string         `json:"triage,omitempty"`
+	Replies []InboundReply `json:"replies,omitempty"`
+}
+
+// dataExts are the attachment formats tables are extracted from.
+var dataExts = map[string]bool{".pdf": true, ".xlsx": true, ".xlsm": true, ".xls": true, ".ods": true, ".csv": true,
+	".docx": true, ".html": true, ".htm": true, ".txt": true}
+
+// isData reports whether an attachment may hold tables: by its name, or by
+// its type when the name has no extension. Images, signatures and calendar
+// files are kept as documents but not processed.
+func isData(name, contentType string) bool {
+	if ext := strings.ToLower(path.Ext(name)); ext != "" {
+		return dataExts[ext]
+	}
+	ct := strings.ToLower(contentType)
+	return strings.Contains(ct, "pdf") || strings.Contains(ct, "spreadsheet") || strings.Contains(ct, "excel") ||
+		strings.Contains(ct, "csv") || strings.Contains(ct, "wordprocessing") || strings.HasPrefix(ct, "text/html")
+}
+
+// ProcessInbound parses a stored message, keeps its attachments as
+// documents, classifies it, matches it to its requests and records the
+// decision, in that order. Processing a message twice returns the first
+// decision and changes nothing.
+func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutput, error) {
+	m, err := a.Store.InboundMessage(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nonRetryable(ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != "stored" {
+		return a.decided(ctx, id)
+	}
+	msg, perr := fmail.Parse(m.Raw, nil)
+	if perr != nil {
+		d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: "failed",
+			TriageReason: "unreadable message: " + perr.Error()})
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		a.log().Warn("unreadable message", slog.Int64("inbound_id", id), slog.Any("err", perr))
+		return &ProcessOutput{Status: d.Status, Triage: d.TriageReason}, nil
+	}
+
+	// Attachments first: a document is stored once, whatever happens next.
+	var docs []store.Document
+	for _, att := range msg.Attachments {
+		if att.Inline {
+			continue
+		}
+		docs = append(docs, store.Document{Filename: att.Filename, ContentType: att.ContentType, Data: att.Data,
+			Path: path.Join(append(append([]string{}, att.Path...), att.Filename)...)})
+	}
+
+	senderForce := ""
+	mres, err := match.Find(ctx, a.Store, match.Input{
+		From: msg.From.Address, InReplyTo: msg.InReplyTo, References: msg.References,
+		Subject: msg.Subject, Body: msg.Text, BounceOf: bounceOf(msg),
+	})
+	if err != nil {
+		return nil, err
+	}
+	senderForce = mres.SenderForce
+	if senderForce == "" && len(mres.Matches) > 0 {
+		senderForce = mres.Matches[0].ForceSlug
+	}
+	cls := classify.Classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
+		Force: senderForce, AutoReply: msg.AutoReply}, nil)
+	kind := string(cls.Kind)
+	if msg.Bounce != nil {
+		kind = "bounce"
+	}
+	// A data reply's body may hold the table itself.
+	if (kind == "response" || kind == "partial_response" || kind == "internal_review") && strings.TrimSpace(msg.HTML) != "" {
+		docs = append(docs, store.Document{Filename: "body.html", ContentType: "text/html", Data: []byte(msg.HTML), Path: "body.html"})
+	}
+	ids, err := a.Store.SaveDocuments(ctx, id, docs)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	var refs []DocumentRef
+	for i, d := range docs {
+		if isData(d.Filename, d.ContentType) {
+			sum := sha256.Sum256(d.Data)
+			refs = append(refs, DocumentRef{ID: ids[i], SHA256: hex.EncodeToString(sum[:]), Filename: d.Filename})
+		}
+	}
+
+	out := &ProcessOutput{Status: "matched", Kind: kind, Triage: mres.Triage}
+	switch {
+	case mres.Triage != "":
+		out.Status = "triage"
+	case kind == "auto_reply":
+		out.Status = "ignored"
+	}
+	at := m.StoredAt
+	if m.InternalDate != nil {
+		at = *m.InternalDate
+	}
+	if out.Status == "matched" {
+		for _, mt := range mres.Matches {
+			r := InboundReply{WorkflowID: mt.WorkflowID, InboundID: id, MessageID: msg.MessageID, Kind: kind,
+				Reference: cls.Reference, Sections: cls.Sections, Documents: refs, Subject: msg.Subject, At: at}
+			if d, err := calendar.ParseDate(cls.Received); err == nil {
+				r.Received = &d
+			}
+			if d, err := calendar.ParseDate(cls.Due); err == nil {
+				r.Due = &d
+			}
+			out.Replies = append(out.Replies, r)
+		}
+	}
+	clsJSON, err := json.Marshal(cls)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	learned := ""
+	if kind == "acknowledgement" || kind == "auto_acknowledgement" {
+		learned = cls.Reference
+	}
+	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: out.Status, Kind: kind,
+		Classification: clsJSON, TriageReason: mres.Triage, Matches: mres.Matches, Reference: learned, Signals: sig})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if d.Status != out.Status || string(d.Signals) != string(sig) {
+		// Another worker decided first: its decision stands.
+		return a.decided(ctx, id)
+	}
+	a.log().Info("inbound message processed", slog.Int64("inbound_id", id), slog.String("status", out.Status),
+		slog.String("kind", kind), slog.Int("requests", len(out.Replies)), slog.Int("documents", len(refs)),
+		slog.String("triage", mres.Triage))
+	return out, nil
+}
+
+// decided returns the decision already recorded for a message.
+func (a *Activities) decided(ctx context.Context, id int64) (*ProcessOutput, error) {
+	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := &ProcessOutput{Status: d.Status}
+	if len(d.Signals) > 0 && string(d.Signals) != "null" {
+		if err := json.Unmarshal(d.Signals, out); err != nil {
+			return nil, fmt.Errorf("decision of message %d: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+func bounceOf(m *fmail.Message) string {
+	if m.Bounce == nil {
+		return ""
+	}
+	return m.Bounce.OriginalMessageID
+}

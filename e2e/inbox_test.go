@@ -1,0 +1,232 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// email builds a raw reply. attach, when set, is a CSV attachment.
+type email struct {
+	from, subject, messageID, inReplyTo string
+	headers                             []string
+	body                                string
+	attach                              string
+}
+
+func (e email) raw() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "From: %s\r\nTo: desk@foidesk.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: %s\r\nMIME-Version: 1.0\r\n",
+		e.from, e.subject, e.messageID, time.Now().Format(time.RFC1123Z))
+	if e.inReplyTo != "" {
+		fmt.Fprintf(&b, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", e.inReplyTo, e.inReplyTo)
+	}
+	for _, h := range e.headers {
+		b.WriteString(h + "\r\n")
+	}
+	body := strings.ReplaceAll(e.body, "\n", "\r\n")
+	if e.attach == "" {
+		fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", body)
+		return b.Bytes()
+	}
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", body)
+	fmt.Fprintf(&b, "--b1\r\nContent-Type: text/csv; name=\"figures.csv\"\r\nContent-Disposition: attachment; filename=\"figures.csv\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--b1--\r\n",
+		base64.StdEncoding.EncodeToString([]byte(e.attach)))
+	return b.Bytes()
+}
+
+func fixtureBody(t *testing.T, name string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "shared", "fixtures", "replies", name))
+	if err != nil {
+		t.Skipf("reply fixtures not found: %v", err)
+	}
+	defer f.Close()
+	fx, err := classify.ParseFixture(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fx.Body
+}
+
+// TestInboxMatchesAndSignals runs a campaign to five forces on a real
+// Temporal server, delivers their replies to an IMAP server and checks that
+// the InboxWorkflow stores each message once, matches it by the strongest
+// evidence, classifies it and moves the right request — and that a spoofed
+// sender, a duplicate and an out-of-office reply move nothing.
+func TestInboxMatchesAndSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Temporal, PostgreSQL and IMAP")
+	}
+	metAck := fixtureBody(t, "01-acknowledgement-metropolitan.txt")
+	wmResponse := fixtureBody(t, "06-response-west-midlands.txt")
+	swRefusal := fixtureBody(t, "12-refusal-s12-south-wales.txt")
+
+	s := startStack(t)
+	spec := loadExample(t)
+	spec.Targets = []string{"metropolitan", "west-midlands", "south-wales", "durham", "kent"}
+	year := 2026
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
+	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year}); err != nil {
+		t.Fatal(err)
+	}
+	sent := map[string]string{} // force → Message-ID of its request
+	for deadline := time.Now().Add(time.Minute); len(sent) < 5; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d requests sent", len(sent))
+		}
+		for _, m := range s.smtp.Messages() {
+			tok := tokenOf(m.Subject)
+			sent[tok[strings.LastIndexByte(tok, '/')+1:]] = m.MessageID
+		}
+	}
+	token := func(force string) string { return activities.Token(spec.Slug, year, force) }
+
+	deliver := func(e email) {
+		t.Helper()
+		if err := s.imap.Deliver("INBOX", e.raw()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ack := email{from: "Met FOI <foi@met.police.uk>", subject: "RE: Freedom of Information request", messageID: "ack-1@met.police.uk",
+		inReplyTo: sent["metropolitan"], body: metAck}
+	deliver(ack)
+	deliver(ack) // delivered twice: stored once
+	deliver(email{from: "foi@westmidlands.police.uk", subject: "FOI response [FOI " + token("west-midlands") + "]",
+		messageID: "resp-1@westmidlands.police.uk", body: wmResponse,
+		attach: "Nationality,2022,2023,2024\nPolish,12,15,9\nRomanian,<5,7,11\n"})
+	deliver(email{from: "foi@south-wales.police.uk", subject: "RE: Freedom of Information request", messageID: "ref-1@south-wales.police.uk",
+		inReplyTo: sent["south-wales"], body: swRefusal})
+	deliver(email{from: "foi@durham-police.co.uk", subject: "RE: [FOI " + token("durham") + "]", messageID: "spoof-1@durham-police.co.uk",
+		body: "Please find the figures attached.", attach: "a,b\n1,2\n"})
+	deliver(email{from: "john.smith@kent.police.uk", subject: "Automatic reply: Freedom of Information request",
+		messageID: "ooo-1@kent.police.uk", inReplyTo: sent["kent"], headers: []string{"Auto-Submitted: auto-replied"},
+		body: "I am out of the office until Monday with limited access to email."})
+
+	if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.InboxWorkflowID("INBOX"), TaskQueue: "foidesk",
+	}, workflows.InboxWorkflow, workflows.InboxInput{Mailbox: "INBOX", MaxWait: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+
+	status := func(force string) workflows.RequestStatus {
+		t.Helper()
+		v, err := s.client.QueryWorkflow(ctx, activities.RequestWorkflowID(spec.Slug, year, force), "", workflows.QueryStatus)
+		if err != nil {
+			t.Fatalf("query %s: %v", force, err)
+		}
+		var st workflows.RequestStatus
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	want := map[string]workflows.State{
+		"metropolitan": workflows.StateAcknowledged, "west-midlands": workflows.StateAnswered,
+		"south-wales": workflows.StateRefused, "durham": workflows.StateSent, "kent": workflows.StateSent,
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				rows, _ := s.store.Pool.Query(ctx, `SELECT id, status, coalesce(kind, ''), coalesce(triage_reason, ''), subject FROM inbound_messages ORDER BY id`)
+				for rows.Next() {
+					var id int64
+					var st, kind, reason, subj string
+					_ = rows.Scan(&id, &st, &kind, &reason, &subj)
+					t.Logf("inbound %d: %s %s %q %q", id, st, kind, reason, subj)
+				}
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
+	}
+	waitFor("the replies to be processed", func() bool {
+		return count(t, s, `SELECT count(*) FROM inbound_messages WHERE status <> 'stored'`) == 5
+	})
+	for force, st := range want {
+		waitFor(force+" to be "+string(st), func() bool { return status(force).State == st })
+	}
+	if got := status("metropolitan").Reference; got != "2014060002719" {
+		t.Errorf("Met reference %q, want 2014060002719 from its acknowledgement", got)
+	}
+	if n := count(t, s, `SELECT count(*) FROM requests WHERE force_reference = '2014060002719'`); n != 1 {
+		t.Errorf("reference learned on %d requests, want 1", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM inbound_messages`); n != 5 {
+		t.Errorf("%d messages stored, want 5 (the duplicate dropped)", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM inbound_messages WHERE status = 'triage' AND triage_reason LIKE '%spoof%'`); n != 1 {
+		t.Errorf("%d spoofed messages in triage, want 1", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM inbound_messages WHERE status = 'ignored' AND kind = 'auto_reply'`); n != 1 {
+		t.Errorf("%d auto-replies ignored, want 1", n)
+	}
+	methods := map[string]string{}
+	rows, err := s.store.Pool.Query(ctx, `SELECT r.force_slug, m.method FROM message_matches m JOIN requests r ON r.id = m.request_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var f, m string
+		if err := rows.Scan(&f, &m); err != nil {
+			t.Fatal(err)
+		}
+		methods[f] = m
+	}
+	if fmt.Sprint(methods) != "map[kent:thread metropolitan:thread south-wales:thread west-midlands:token]" {
+		t.Errorf("match methods %v", methods)
+	}
+	// Both attachments are kept, even the spoofed one's; the response's is
+	// pending processing on its request.
+	if n := count(t, s, `SELECT count(*) FROM documents`); n != 2 {
+		t.Errorf("%d documents, want 2", n)
+	}
+	if st := status("west-midlands"); st.DocumentsPending != 1 {
+		t.Errorf("west-midlands has %d documents pending, want 1", st.DocumentsPending)
+	}
+	var sections []string
+	if err := s.store.Pool.QueryRow(ctx, `SELECT array(SELECT jsonb_array_elements_text(classification->'result'->'sections'))
+		FROM inbound_messages WHERE message_id = 'ref-1@south-wales.police.uk'`).Scan(&sections); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(sections, func(s string) bool { return strings.HasPrefix(s, "s12") }) {
+		t.Errorf("refusal sections %v, want s12", sections)
+	}
+
+	// With the inbox idle on IDLE, a new reply reaches its request within
+	// moments.
+	start := time.Now()
+	deliver(email{from: "foi@durham.police.uk", subject: "RE: Freedom of Information request", messageID: "resp-2@durham.police.uk",
+		inReplyTo: sent["durham"], body: fixtureBody(t, "08-response-norfolk.txt"),
+		attach: "Nationality,2022\nPolish,3\n"})
+	waitFor("the reply to be stored", func() bool { return count(t, s, `SELECT count(*) FROM inbound_messages`) == 6 })
+	stored := time.Since(start)
+	waitFor("durham to be answered", func() bool { return status("durham").State == workflows.StateAnswered })
+	t.Logf("reply stored %s after delivery, request answered after %s",
+		stored.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+}
+
+func count(t *testing.T, s *stack, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.store.Pool.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,105 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/foidesk/foidesk/activities"
+)
+
+// InboxWorkflowID is the ID of a mailbox's InboxWorkflow.
+func InboxWorkflowID(mailbox string) string { return "inbox/" + mailbox }
+
+// InboxInput configures an InboxWorkflow.
+type InboxInput struct {
+	Mailbox string        `json:"mailbox"`
+	MaxWait time.Duration `json:"max_wait"` // longest IDLE per sync (default 5m)
+	Poll    time.Duration `json:"poll"`     // poll interval without IDLE (default 1m)
+	// MaxHistory is the history length after which the workflow continues
+	// as new (default 10,000 events).
+	MaxHistory int `json:"max_history"`
+	// Processed counts messages handled by earlier runs, for the summary.
+	Processed int `json:"processed"`
+}
+
+// InboxStatus answers QueryStatus on an InboxWorkflow.
+type InboxStatus struct {
+	Mailbox   string    `json:"mailbox"`
+	Processed int       `json:"processed"`
+	Triage    int       `json:"triage"`
+	LastSync  time.Time `json:"last_sync"`
+}
+
+// InboxWorkflow takes in a mailbox's mail for as long as it runs: a sync
+// activity stores each new message (raw bytes and checkpoint in one
+// transaction), then each stored message is processed — parsed, matched,
+// classified — by an activity keyed by the message, so a repeat is a
+// no-op, and the requests it answers are signalled.
+func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
+	if in.MaxWait <= 0 {
+		in.MaxWait = 5 * time.Minute
+	}
+	if in.MaxHistory <= 0 {
+		in.MaxHistory = 10000
+	}
+	st := InboxStatus{Mailbox: in.Mailbox, Processed: in.Processed}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (InboxStatus, error) { return st, nil }); err != nil {
+		return err
+	}
+	syncCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: in.MaxWait + 2*time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid}},
+	})
+	procCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 20},
+	})
+	logger := workflow.GetLogger(ctx)
+	for {
+		var out activities.SyncOutput
+		err := workflow.ExecuteActivity(syncCtx, (*activities.Activities).SyncMailbox,
+			activities.SyncInput{Mailbox: in.Mailbox, MaxWait: in.MaxWait, Poll: in.Poll}).Get(ctx, &out)
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", in.Mailbox, err)
+		}
+		st.LastSync = workflow.Now(ctx)
+		for _, id := range out.Pending {
+			var res activities.ProcessOutput
+			if err := workflow.ExecuteActivity(procCtx, (*activities.Activities).ProcessInbound, id).Get(ctx, &res); err != nil {
+				// The message stays stored and unprocessed; the next round
+				// tries it again, and an operator sees the failure here.
+				logger.Error("processing failed", "inbound_id", id, "error", err)
+				continue
+			}
+			st.Processed++
+			if res.Status == "triage" || res.Status == "failed" {
+				st.Triage++
+			}
+			for _, r := range res.Replies {
+				deliver(ctx, r)
+			}
+		}
+		if workflow.GetInfo(ctx).GetCurrentHistoryLength() > in.MaxHistory {
+			in.Processed = st.Processed
+			return workflow.NewContinueAsNewError(ctx, InboxWorkflow, in)
+		}
+	}
+}
+
+// deliver signals a request about a reply. The match is already in the
+// database; if the request's workflow has ended the signal is dropped with
+// a warning (the reply is still on the request's record).
+func deliver(ctx workflow.Context, r activities.InboundReply) {
+	rep := Reply{InboundID: r.InboundID, MessageID: r.MessageID, Kind: ReplyKind(r.Kind), Reference: r.Reference,
+		Received: r.Received, Due: r.Due, Sections: r.Sections, Documents: r.Documents, Subject: r.Subject, At: r.At}
+	if err := workflow.SignalExternalWorkflow(ctx, r.WorkflowID, "", SignalReply, rep).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("reply not delivered to its request", "workflow_id", r.WorkflowID,
+			"inbound_id", r.InboundID, "error", err)
+	}
+}
