@@ -70,6 +70,7 @@ type Vocabulary struct {
 	labels     map[string]string
 	parents    map[string]string
 	codes      []string
+	order      []entry // every spelling in the order added
 	exact      map[string][]entry
 	sets       map[string][]entry
 	fuzzy      []fuzzyKey
@@ -98,7 +99,11 @@ var kindInfo = map[string]struct {
 	"spelling":  {1, "known spelling"},
 	"synonym":   {1, "campaign synonym"},
 	"code":      {1, "code"},
+	"refuse":    {0, "a group that is not a nationality (an ethnicity, religion or region)"},
 }
+
+// refused is the code of spellings that are deliberately not mapped.
+const refused = "-"
 
 var nationalityNoise = map[string]bool{
 	"national": true, "nationality": true, "citizen": true, "citizenship": true,
@@ -134,19 +139,18 @@ var nationalities = sync.OnceValue(func() *Vocabulary {
 		}
 		v.add(entry{code: f[0], kind: f[1], spelling: f[2], conf: ki.conf})
 	}
-	// A label for every code: the ISO name where there is one.
-	rank := map[string]int{"common": 0, "short": 1, "name": 2, "alt": 3, "dissolved": 4, "icao": 5, "special": 6, "former": 7, "demonym": 8, "variant": 9}
+	// A label for every code: the ISO common or short name where there is
+	// one, else the first spelling the data gives.
+	rank := map[string]int{"common": 0, "name": 1, "alt": 2, "dissolved": 3, "icao": 4, "special": 5, "former": 6, "demonym": 7, "variant": 8}
 	best := map[string]int{}
-	for _, es := range v.exact {
-		for _, e := range es {
-			r, ok := rank[e.kind]
-			if !ok {
-				continue
-			}
-			if b, seen := best[e.code]; !seen || r < b || (r == b && len(e.spelling) < len(v.labels[e.code])) {
-				best[e.code] = r
-				v.labels[e.code] = e.spelling
-			}
+	for _, e := range v.order {
+		r, ok := rank[e.kind]
+		if !ok {
+			continue
+		}
+		if b, seen := best[e.code]; !seen || r < b {
+			best[e.code] = r
+			v.labels[e.code] = e.spelling
 		}
 	}
 	v.titleOK = func(e entry) bool { return e.kind == "demonym" && !isSpecialNationality(e.code) }
@@ -259,7 +263,8 @@ func addEntry(m map[string][]entry, k string, e entry) {
 }
 
 func (v *Vocabulary) add(e entry) {
-	if !slices.Contains(v.codes, e.code) {
+	v.order = append(v.order, e)
+	if e.code != refused && !slices.Contains(v.codes, e.code) {
 		v.codes = append(v.codes, e.code)
 	}
 	k := key(e.spelling)
@@ -280,7 +285,9 @@ func (v *Vocabulary) finish() {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, e := range v.exact[k] {
-			v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: []rune(k), e: e})
+			if e.code != refused {
+				v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: []rune(k), e: e})
+			}
 		}
 	}
 	for c := range v.labels {
@@ -351,6 +358,9 @@ func (v *Vocabulary) fromEntries(es []entry, factor float64, how string) (Match,
 		return Match{}, false
 	}
 	if len(es) > 1 {
+		if slices.ContainsFunc(es, func(e entry) bool { return e.code == refused }) {
+			return Match{Reason: fmt.Sprintf("%q is %s and also a country's name; not mapped", es[0].spelling, kindInfo["refuse"].desc)}, true
+		}
 		m := Match{Reason: fmt.Sprintf("%sambiguous: could be", how)}
 		for i, e := range es {
 			m.Candidates = append(m.Candidates, e.code)
@@ -364,6 +374,9 @@ func (v *Vocabulary) fromEntries(es []entry, factor float64, how string) (Match,
 		return m, true
 	}
 	e := es[0]
+	if e.code == refused {
+		return Match{Reason: fmt.Sprintf("%q is %s; not mapped", e.spelling, kindInfo[e.kind].desc)}, true
+	}
 	return Match{Code: e.code, Confidence: e.conf * factor, Reason: how + v.describe(e)}, true
 }
 
