@@ -136,7 +136,7 @@ func extractText(ctx context.Context, data []byte, o *Options) ([]*Table, error)
 		}
 		j := i
 		multi := 0
-		for j < len(lines) && (len(lines[j].segs) >= 2 || lines[j].rule) && lines[j].pipe == lines[i].pipe {
+		for j < len(lines) && (lines[j].rule || len(lines[j].segs) >= 2 && lines[j].pipe == lines[i].pipe) {
 			if len(lines[j].segs) >= 2 {
 				multi++
 			}
@@ -279,7 +279,7 @@ func textTable(lines []textLine, i, j int) *Table {
 		if s == "" || lines[k].rule {
 			continue
 		}
-		if len(lines[k].segs) <= 1 && utf8.RuneCountInString(s) <= 200 && !endsSentence(s) {
+		if len(lines[k].segs) <= 1 && utf8.RuneCountInString(s) <= 200 && !endsSentence(s) && !isNoteText(s) {
 			t.Title = NormaliseSpace(s)
 		}
 		break
