@@ -89,8 +89,13 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 			}
 			j++
 		}
-		// Trailing single-cell lines are notes, not rows.
+		// Trailing single-cell lines are notes, not rows, unless they
+		// continue the line above (tight, starting lower-case).
 		for j > i && len(als[j-1].chunks) < 2 {
+			l, prev := als[j-1], als[j-2]
+			if j-2 >= i && prev.y0-l.y1 < 0.4*l.size && startsLowerText(l.text()) {
+				break
+			}
 			j--
 		}
 		region := als[i:j]
@@ -123,6 +128,15 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 			firstBody = k
 			break
 		}
+	}
+	// Label lines just above the first figures, set tight to it, are the
+	// start of a wrapped label, not header.
+	for firstBody > 0 {
+		l, next := region[firstBody-1], region[firstBody]
+		if len(l.chunks) != 1 || next.y1 > l.y0 || l.y0-next.y1 > 0.4*l.size || l.chunks[0].x0 > next.chunks[0].x1 {
+			break
+		}
+		firstBody--
 	}
 	body := region[firstBody:]
 	var proj []*aline
@@ -192,6 +206,27 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 						r.cells = append(r.cells, &rcell{c0: k, c1: k, words: ws})
 					}
 					continue
+				}
+			}
+			if r.header && c1 > c0 {
+				// A spanning header is centred over its columns: widen the
+				// span while that brings the centres closer.
+				mid := (c.x0 + c.x1) / 2
+				edge := func(k int) float64 { // left boundary of column k's cells
+					switch {
+					case k <= 0:
+						return cols[0].x0
+					case k >= len(cols):
+						return cols[len(cols)-1].x1
+					}
+					return (cols[k-1].x1 + cols[k].x0) / 2
+				}
+				centre := func(a, b int) float64 { return (edge(a) + edge(b+1)) / 2 }
+				for c1+1 < len(cols) && math.Abs(centre(c0, c1+1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c1+1, c) {
+					c1++
+				}
+				for c0 > 1 && math.Abs(centre(c0-1, c1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c0-1, c) {
+					c0--
 				}
 			}
 			r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
@@ -444,6 +479,23 @@ func hasTextIn(r, other *row) bool {
 
 // startsLower reports whether the row's first cell begins with a
 // lower-case letter (the continuation of a wrapped cell).
+// lineUses reports whether a chunk of l other than self lies in column k.
+func lineUses(l *aline, cols []column, k int, self *chunk) bool {
+	for _, c := range l.chunks {
+		if c != self && c.x0 < cols[k].x1 && cols[k].x0 < c.x1 {
+			return true
+		}
+	}
+	return false
+}
+
+func startsLowerText(t string) bool {
+	for _, ch := range t {
+		return unicode.IsLower(ch)
+	}
+	return false
+}
+
 func startsLower(r *row) bool {
 	best := -1
 	var first *rcell

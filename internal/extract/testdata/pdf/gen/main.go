@@ -878,5 +878,22 @@ func genLibreOffice() {
 		cases = append(cases, Case{File: file, Producer: "libreoffice", Features: []string{"Writer", "multi-page", "repeated header"},
 			Tables: []Expect{expect(file, 1, 1, title, []string{note}, t.grid(rows))}})
 	}
+	// L7: Writer, borderless, narrow label column (labels wrap, figures
+	// centred vertically) and a header spanning the year columns.
+	{
+		file := "lo07-writer-wrapped-spans.pdf"
+		rows := [][]string{{"", "Year ending March", "", ""}, {"Offence group", "2021", "2022", "2023"}}
+		rows = append(rows, dataRows(offences, 3, 27)...)
+		spans := []span{{0, 1, 1, 3}}
+		title := "Table 7: Community resolutions by offence group"
+		note := "* figures below 5 suppressed"
+		tbl := strings.Replace(htmlTable(rows, false, spans), `<col width="140">`, `<col width="95"><col width="70"><col width="70"><col width="70">`, 1)
+		tbl = strings.Replace(tbl, `width="90%"`, `width="330"`, 1)
+		body := "<p><b>" + title + "</b></p>" + tbl + "<p>" + note + "</p>"
+		soffice(html("lo07-writer-wrapped-spans", body), "HTML (StarWriter)")
+		t := &tableSpec{spans: spans}
+		cases = append(cases, Case{File: file, Producer: "libreoffice", Features: []string{"Writer", "unruled", "wrapped labels centred", "spanning header"},
+			Tables: []Expect{expect(file, 1, 1, title, []string{note}, t.grid(rows))}})
+	}
 	genCalc(src)
 }
