@@ -65,6 +65,14 @@ type constant struct {
 	reason string
 }
 
+// Kinds of body row.
+const (
+	rowData   = iota
+	rowNote   // a note inside or below the table
+	rowRepeat // the heading again, after a page break
+	rowSingle // one text and no figures: a section heading or a label with blank figures
+)
+
 type pendingTotal struct {
 	obs      Observation
 	totalled map[string]bool
@@ -93,6 +101,7 @@ type mapper struct {
 	consts    map[string]constant
 	colCoord  []coord
 
+	rowKinds []int
 	obs      []Observation
 	totals   []pendingTotal
 	res      Result
@@ -185,6 +194,7 @@ func (m *mapper) run() {
 		return
 	}
 	m.fillHeaders()
+	m.kindRows()
 	m.classifyAxes()
 	m.computeColumns()
 	m.collectConstants()
@@ -472,6 +482,25 @@ func (m *mapper) fillHeaders() {
 	}
 }
 
+// kindRows sorts the body rows into data, notes, repeated headings and
+// single-text rows.
+func (m *mapper) kindRows() {
+	m.rowKinds = make([]int, len(m.g))
+	for r := m.H; r < len(m.g); r++ {
+		ts, strong := m.distinct(r, 0)
+		switch {
+		case len(ts) == 0:
+			m.rowKinds[r] = rowNote
+		case !strong && isNoteText(ts[0]) && !m.recognised(ts[0]):
+			m.rowKinds[r] = rowNote
+		case m.sameAsHeading(r):
+			m.rowKinds[r] = rowRepeat
+		case len(ts) == 1 && !strong:
+			m.rowKinds[r] = rowSingle
+		}
+	}
+}
+
 // headerFor reports how sure we are that a heading names dimension dim.
 func (m *mapper) headerFor(dim, text string) (headName, bool) {
 	if target, ok := m.ov.Headers[text]; ok {
@@ -630,7 +659,7 @@ func (m *mapper) classifyAxes() {
 		var vals []string
 		for r := m.H; r < len(m.g); r++ {
 			t := m.g[r][l]
-			if t == "" || m.class(t).total {
+			if t == "" || m.rowKinds[r] != rowData || m.class(t).total || m.isCaption(t) {
 				continue
 			}
 			vals = addUnique(vals, t)
@@ -1114,20 +1143,17 @@ func (m *mapper) walk() {
 	section := map[string]constant{}
 	for r := m.H; r < len(m.g); r++ {
 		row := m.g[r]
-		ts, strong := m.distinct(r, 0)
-		if len(ts) == 0 {
+		switch m.rowKinds[r] {
+		case rowNote:
+			if ts, _ := m.distinct(r, 0); len(ts) > 0 {
+				m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "note row"})
+			}
 			continue
-		}
-		if !strong && isNoteText(ts[0]) && !m.recognised(ts[0]) {
-			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "note row"})
-			continue
-		}
-		if m.sameAsHeading(r) {
+		case rowRepeat:
 			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "repeats the heading row"})
 			continue
-		}
-		if len(ts) == 1 && !strong {
-			if m.sectionRow(r, ts[0], section) {
+		case rowSingle:
+			if ts, _ := m.distinct(r, 0); m.sectionRow(r, ts[0], section) {
 				continue
 			}
 		}

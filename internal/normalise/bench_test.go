@@ -1,0 +1,77 @@
+package normalise
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/foidesk/foidesk/internal/extract"
+)
+
+// benchTable is 200 nationality rows by 3 year columns, the nationalities
+// spelt as forces spell them (demonyms, names, a few typos) and a total row.
+func benchTable(b testing.TB) *extract.Table {
+	v := Nationalities()
+	rows := [][]string{{"Nationality", "2022", "2023", "2024", "Total"}}
+	n := 0
+	for _, code := range v.Codes() {
+		if n == 200 {
+			break
+		}
+		if isSpecialNationality(code) || len(code) != 3 {
+			continue
+		}
+		name := v.Label(code)
+		if n%10 == 3 && len(name) > 8 {
+			r := []rune(name)
+			r[4], r[5] = r[5], r[4] // a transposition typo
+			name = string(r)
+		}
+		row := []string{name}
+		t := 0
+		for y := 0; y < 3; y++ {
+			x := (n*7 + y*3) % 40
+			t += x
+			row = append(row, strconv.Itoa(x))
+		}
+		rows = append(rows, append(row, strconv.Itoa(t)))
+		n++
+	}
+	if n < 200 {
+		b.Fatalf("only %d nationalities", n)
+	}
+	return tableOf("Community resolutions for theft offences by nationality", rows...)
+}
+
+func BenchmarkTable(b *testing.B) {
+	s := testSchema(b)
+	t := benchTable(b)
+	r, err := Table(t, s, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Observations) < 550 {
+		b.Fatalf("%d observations: %q", len(r.Observations), r.ReviewReasons)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Table(t, s, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMatchFuzzy(b *testing.B) {
+	v := Nationalities()
+	for b.Loop() {
+		v.Match("Romainian")
+	}
+}
+
+func BenchmarkParsePeriod(b *testing.B) {
+	for b.Loop() {
+		if _, err := ParsePeriod("April 2022 - March 2023"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package normalise
+
+import (
+	"math"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"0", "12", "1,204", "<5", "*", "-", "n/a", "[x]", "..", "12*", "1 234.5", "-3", "1-4", "", "redacted", "1e400", "9999999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseValue(s)
+		if err != nil {
+			return
+		}
+		if v.Flag != "" && v.Number != nil {
+			t.Fatalf("%q: flag %q with number %v", s, v.Flag, *v.Number)
+		}
+		if v.Flag == "" && v.Number == nil {
+			t.Fatalf("%q: neither flag nor number", s)
+		}
+		if v.Number != nil && (math.IsNaN(*v.Number) || math.IsInf(*v.Number, 0)) {
+			t.Fatalf("%q: %v", s, *v.Number)
+		}
+		if v.Confidence <= 0 || v.Confidence > 1 {
+			t.Fatalf("%q: confidence %v", s, v.Confidence)
+		}
+	})
+}
+
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"2022", "2022/23", "FY 2022-23", "April 2022 - March 2023", "Jan 2023", "2023-01", "2024 (to date)", "2024 YTD", "2022-2024", "01/04/2022 - 31/03/2023", "2024 (Jan-Jun)", "year ending March 2023", "2024 (up to 30/06/2024)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePeriod(s)
+		if err != nil {
+			return
+		}
+		q := p.Period
+		if q.End.Before(q.Start) {
+			t.Fatalf("%q: %v ends before it starts", s, q)
+		}
+		if q.Label == "" || q.Kind == "" || !utf8.ValidString(q.Label) {
+			t.Fatalf("%q: %+v", s, q)
+		}
+		if p.Confidence <= 0 || p.Confidence > 1 {
+			t.Fatalf("%q: confidence %v", s, p.Confidence)
+		}
+		if p.Confidence < 1 && p.Reason == "" {
+			t.Fatalf("%q: confidence %v without a reason", s, p.Confidence)
+		}
+	})
+}
+
+func FuzzMatchNationality(f *testing.F) {
+	for _, s := range []string{"Polish", "Polsih", "Congo (DRC)", "U/K", "Yemen (Dem. Peoples Republic)", "((", "Korea)("} {
+		f.Add(s)
+	}
+	v := Nationalities()
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 200 {
+			return
+		}
+		m := v.Match(s)
+		if m.OK() && (m.Confidence <= 0 || m.Confidence > 1 || !v.Has(m.Code)) {
+			t.Fatalf("%q: %+v", s, m)
+		}
+		if !m.OK() && m.Confidence != 0 {
+			t.Fatalf("%q: unmatched with confidence %v", s, m.Confidence)
+		}
+	})
+}
