@@ -61,16 +61,41 @@ func sniffOther(name string, data []byte) string {
 		if ext == ".txt" || ext == ".eml" || ext == ".text" {
 			return "text"
 		}
-		if _, ok := sniffDelimiter(text.s); ok {
+		if d, ok := sniffDelimiter(text.s); ok && !(d == ',' && onlyThousandsCommas(text.s)) {
 			return "csv"
-		}
-		if ext == "" || ext == ".txt" || ext == ".body" {
-			return "text"
 		}
 		return "text"
 	}
 	return "unknown"
 }
+
+// onlyThousandsCommas reports whether most lines of s that hold commas use
+// them only between digits with three digits after ("1,204"): numbers in a
+// whitespace-aligned plain-text table rather than delimiters.
+func onlyThousandsCommas(s string) bool {
+	s = s[:min(len(s), 16<<10)]
+	withCommas, numeric := 0, 0
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.Contains(line, ",") {
+			continue
+		}
+		withCommas++
+		ok := true
+		for i := 0; i < len(line) && ok; i++ {
+			if line[i] != ',' {
+				continue
+			}
+			ok = i > 0 && i+3 < len(line) && isDigit(line[i-1]) && isDigit(line[i+1]) && isDigit(line[i+2]) &&
+				isDigit(line[i+3]) && (i+4 >= len(line) || !isDigit(line[i+4]))
+		}
+		if ok {
+			numeric++
+		}
+	}
+	return withCommas > 0 && numeric*10 >= withCommas*6
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 func utf16Bytes(s string) []byte {
 	b := make([]byte, 0, 2*len(s))

@@ -76,6 +76,10 @@ func TestSniff(t *testing.T) {
 	if got := Sniff("download", readFixture(t, "corpus/district_by_month.csv")); got != "csv" {
 		t.Errorf("Sniff(semicolon CSV without extension) = %q, want csv", got)
 	}
+	// Aligned text whose only commas are thousands separators is text.
+	if got := Sniff("body", readFixture(t, "corpus/district_by_month.txt")); got != "text" {
+		t.Errorf("Sniff(aligned text with 1,234 numbers, no extension) = %q, want text", got)
+	}
 	if got := Sniff("x", []byte("\x00\x01\x02\x03binary\x00\x00\x05\x06\x07\x08\x0e\x0f")); got != "unknown" {
 		t.Errorf("Sniff(binary) = %q, want unknown", got)
 	}
