@@ -171,11 +171,23 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	if dec.binary {
 		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
 	}
-	delim, ok := sniffDelimiter(dec.s)
+	text := dec.s
+	var delim rune
+	var ok bool
+	// Excel's "sep=;" first line names the delimiter.
+	if first, rest, found := strings.Cut(text, "\n"); found && strings.HasPrefix(first, "sep=") {
+		if d, size := utf8.DecodeRuneInString(strings.TrimRight(first[4:], "\r")); size > 0 && d != '"' && d != '\r' {
+			delim, ok = d, true
+			text = "\n" + rest // keep line numbers
+		}
+	}
+	if !ok {
+		delim, ok = sniffDelimiter(text)
+	}
 	if !ok {
 		delim = ','
 	}
-	r := csv.NewReader(strings.NewReader(dec.s))
+	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true

@@ -127,3 +127,13 @@ func TestCSVMaxRowsAndBinary(t *testing.T) {
 		t.Fatal("binary CSV: no error")
 	}
 }
+
+func TestCSVSepLine(t *testing.T) {
+	ts, err := File(context.Background(), "a.csv", []byte("sep=;\r\nArea;Count\r\nNorth;1,5\r\nSouth;2,5\r\n"), nil)
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("err %v, %d tables", err, len(ts))
+	}
+	if got := strings.Join(flat(ts[0].Strings()), "|"); got != "Area,Count|North,1,5|South,2,5" || ts[0].Rows[0][0].Ref != "A2" {
+		t.Errorf("grid %q ref %s", got, ts[0].Rows[0][0].Ref)
+	}
+}

@@ -293,6 +293,9 @@ func htmlTable(tn *html.Node, budget *int) (*Table, error) {
 	if nonEmpty == 1 && len(rows) == 1 {
 		return nil, nil // a one-cell layout box
 	}
+	if width <= 2 && containsNestedTable(tn) && !hasDataValue(grid) {
+		return nil, nil // a layout table: text beside or around other tables
+	}
 	t := &Table{Source: Source{Format: "html"}, Method: MethodHTML, Rows: grid}
 	for i := range rows {
 		if inHead[i] || allTh[i] {
@@ -431,4 +434,25 @@ func htmlNotesBelow(tn *html.Node) []string {
 		notes = append(notes, txt)
 	}
 	return notes
+}
+
+// containsNestedTable reports whether a table holds another in a cell.
+func containsNestedTable(tn *html.Node) bool {
+	for c := tn.FirstChild; c != nil; c = c.NextSibling {
+		if containsTable(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDataValue(grid [][]Cell) bool {
+	for _, r := range grid {
+		for j := range r {
+			if isDataValue(&r[j]) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -61,3 +61,15 @@ func TestHTMLSpanBounds(t *testing.T) {
 		t.Fatalf("deep nesting: error %T %v", err, err)
 	}
 }
+
+func TestHTMLLayoutTableDropped(t *testing.T) {
+	doc := `<table><tr><td>Dear Sir, our answer:</td><td><table><tr><th>Area</th><th>Count</th></tr><tr><td>North</td><td>1</td></tr></table></td></tr>
+<tr><td>Regards</td><td></td></tr></table>`
+	ts, err := File(context.Background(), "a.html", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].Text(1, 0) != "North" || ts[0].HeaderRows != 1 {
+		t.Fatalf("got %d tables: %v", len(ts), ts)
+	}
+}
