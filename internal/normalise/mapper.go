@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/foidesk/foidesk/internal/extract"
 )
@@ -102,6 +103,7 @@ type mapper struct {
 	colCoord  []coord
 
 	rowKinds []int
+	captions map[string]bool
 	obs      []Observation
 	totals   []pendingTotal
 	res      Result
@@ -111,7 +113,7 @@ type mapper struct {
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: map[string]*cellClass{},
-		colIgnore: map[int]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1}
+		colIgnore: map[int]bool{}, captions: map[string]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1}
 	if o.Overrides != nil {
 		m.ov = *o.Overrides
 	}
@@ -550,6 +552,15 @@ func (m *mapper) overrideTarget(text string) string {
 // isCaption reports whether a heading names a dimension or the measure
 // rather than giving a value.
 func (m *mapper) isCaption(text string) bool {
+	if v, ok := m.captions[text]; ok {
+		return v
+	}
+	v := m.isCaptionUncached(text)
+	m.captions[text] = v
+	return v
+}
+
+func (m *mapper) isCaptionUncached(text string) bool {
 	switch m.overrideTarget(text) {
 	case "":
 	case "ignore", "total":
@@ -659,7 +670,8 @@ func (m *mapper) classifyAxes() {
 		var vals []string
 		for r := m.H; r < len(m.g); r++ {
 			t := m.g[r][l]
-			if t == "" || m.rowKinds[r] != rowData || m.class(t).total || m.isCaption(t) {
+			k := m.rowKinds[r]
+			if t == "" || (k != rowData && (k != rowSingle || l == m.L-1)) || m.class(t).total || m.isCaption(t) {
 				continue
 			}
 			vals = addUnique(vals, t)
@@ -1153,7 +1165,18 @@ func (m *mapper) walk() {
 			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "repeats the heading row"})
 			continue
 		case rowSingle:
-			if ts, _ := m.distinct(r, 0); m.sectionRow(r, ts[0], section) {
+			ts, _ := m.distinct(r, 0)
+			if m.sectionRow(r, ts[0], section) {
+				continue
+			}
+			// A label alone in a grouping column ("Polish" above its
+			// offences): it heads the rows below.
+			if l := slices.Index(row[:m.L], ts[0]); l >= 0 && l < m.L-1 && m.labelAxes[l].kind == axisDim {
+				if last[l] != ts[0] {
+					clear(last[l+1:])
+				}
+				last[l] = ts[0]
+				m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "group heading for the rows below"})
 				continue
 			}
 		}
@@ -1327,26 +1350,38 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 // checkTotals compares every stated total with the figures it covers. A
 // total that covers nothing in the table is a figure in its own right.
 func (m *mapper) checkTotals() {
-	for _, pt := range m.totals {
-		t := pt.obs
-		var parts []Observation
-		for _, o := range m.obs {
-			if !pt.totalled[m.pdim] && !o.Period.Equal(t.Period) {
+	// Index the figures by their coordinates on the dimensions a total
+	// does not sum over, once per set of summed dimensions.
+	indexes := map[string]map[string][]int{}
+	project := func(o *Observation, totalled map[string]bool) string {
+		var b strings.Builder
+		if !totalled[m.pdim] {
+			b.WriteString(string(o.Period.Kind) + o.Period.Start.Format(time.DateOnly) + o.Period.End.Format(time.DateOnly))
+		}
+		for _, name := range m.order {
+			if name == m.pdim || totalled[name] {
 				continue
 			}
-			ok := true
-			for _, name := range m.order {
-				if name == m.pdim || pt.totalled[name] {
-					continue
-				}
-				if o.Dims[name] != t.Dims[name] {
-					ok = false
-					break
-				}
+			b.WriteByte('|')
+			b.WriteString(o.Dims[name])
+		}
+		return b.String()
+	}
+	for _, pt := range m.totals {
+		t := pt.obs
+		sig := strings.Join(sortedKeys(pt.totalled), ",")
+		idx, ok := indexes[sig]
+		if !ok {
+			idx = map[string][]int{}
+			for i := range m.obs {
+				k := project(&m.obs[i], pt.totalled)
+				idx[k] = append(idx[k], i)
 			}
-			if ok {
-				parts = append(parts, o)
-			}
+			indexes[sig] = idx
+		}
+		var parts []Observation
+		for _, i := range idx[project(&t, pt.totalled)] {
+			parts = append(parts, m.obs[i])
 		}
 		parts = m.withoutNested(parts, pt.totalled)
 		if len(parts) == 0 {

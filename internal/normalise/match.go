@@ -234,6 +234,14 @@ func headerNames(d Dimension) map[string]headName {
 	return out
 }
 
+var genericMeasureKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, g := range genericMeasureHeaders {
+		m[key(g)] = true
+	}
+	return m
+}()
+
 var genericMeasureHeaders = []string{
 	"count", "number", "no", "num", "total number", "frequency", "volume", "n", "figure", "figures", "value",
 	"number of outcomes", "outcomes", "number of crimes", "crimes", "cases", "number of cases", "total count",
@@ -246,10 +254,8 @@ func measureHeader(text string, m Measure) bool {
 	if k == "" {
 		return false
 	}
-	for _, g := range genericMeasureHeaders {
-		if k == key(g) {
-			return true
-		}
+	if genericMeasureKeys[k] {
+		return true
 	}
 	for _, h := range m.Headers {
 		if k == key(h) {

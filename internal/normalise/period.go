@@ -174,10 +174,11 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 	if len(s) > maxPeriodText {
 		return ParsedPeriod{}, fmt.Errorf("%w: text too long", ErrNotPeriod)
 	}
-	t := strings.ToLower(strings.Join(strings.Fields(dashReplacer.Replace(s)), " "))
-	if t == "" {
-		return ParsedPeriod{}, fmt.Errorf("%w: empty", ErrNotPeriod)
+	if !hasTwoDigits(s) {
+		// Every period names a year.
+		return ParsedPeriod{}, fmt.Errorf("%w: no year in %q", ErrNotPeriod, s)
 	}
+	t := strings.ToLower(strings.Join(strings.Fields(dashReplacer.Replace(s)), " "))
 	conf := 1.0
 	var reasons []string
 	if loc := reFootnote.FindStringIndex(t); loc != nil && loc[0] > 0 {
@@ -269,6 +270,21 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 		base = p
 	}
 	return ParsedPeriod{Period: base, Confidence: conf, Reason: strings.Join(reasons, "; ")}, nil
+}
+
+func hasTwoDigits(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			if run == 2 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 func parseSpan(s string) (Period, float64, string, error) { return parseSpanIn(s, 0) }

@@ -408,3 +408,78 @@ dimensions:
 		}
 	}
 }
+
+func TestGroupHeadingRows(t *testing.T) {
+	s := testSchema(t)
+	r, err := Table(tableOf("",
+		[]string{"Nationality", "Offence", "2023"},
+		[]string{"Polish", "", ""},
+		[]string{"", "Theft", "4"},
+		[]string{"", "Drugs", "5"},
+		[]string{"", "Total", "9"},
+		[]string{"Romanian", "", ""},
+		[]string{"", "Theft", "1"},
+		[]string{"Romanian Total", "", "1"},
+		[]string{"Grand total", "", "10"},
+	), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2023|nationality=POL,offence_group=drug_offences|5 2023|nationality=POL,offence_group=theft_offences|4 2023|nationality=ROU,offence_group=theft_offences|1"
+	if got := strings.Join(obsSet(r.Observations), " "); got != want || r.NeedsReview || len(r.Totals) != 3 {
+		dumpResult(t, r)
+		t.Fatalf("got %s", got)
+	}
+	for _, tc := range r.Totals {
+		if !tc.OK {
+			t.Errorf("total %s: %s", tc.Ref, tc.Reason)
+		}
+	}
+}
+
+// Norfolk Constabulary's reply FOI 002559/17 (shared/fixtures/replies):
+// years 2007–2016 across, nationalities down, one spelt the old way.
+func TestNorfolkCrossTab(t *testing.T) {
+	s := testSchema(t)
+	r, err := Table(tableOf("",
+		[]string{"Year Nationality", "2007", "2008", "2009", "2010", "2011", "2012", "2013", "2014", "2015", "2016"},
+		[]string{"Iran", "7", "13", "21", "10", "17", "10", "10", "12", "21", "18"},
+		[]string{"Iraq", "24", "14", "36", "30", "27", "24", "20", "24", "31", "25"},
+		[]string{"Libya", "0", "1", "4", "5", "3", "1", "3", "3", "6", "1"},
+		[]string{"Somalia", "0", "0", "2", "0", "3", "0", "4", "17", "0", "5"},
+		[]string{"Sudan", "1", "1", "0", "3", "1", "1", "1", "5", "4", "0"},
+		[]string{"Syria", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1"},
+		[]string{"Yemen (Dem. Peoples Republic)", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1"},
+	), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Observations) != 70 || r.NeedsReview {
+		dumpResult(t, r)
+		t.Fatalf("%d observations, review %q", len(r.Observations), r.ReviewReasons)
+	}
+	n := 0
+	for _, o := range r.Observations {
+		if o.Dims["nationality"] == "YEM" {
+			n++
+			if o.Confidence != 0.95 {
+				t.Errorf("Yemen confidence %.2f", o.Confidence)
+			}
+		}
+		if o.Dims["offence_group"] != AllCode {
+			t.Errorf("offence %q", o.Dims["offence_group"])
+		}
+	}
+	if n != 10 {
+		t.Errorf("%d Yemen figures", n)
+	}
+	outside := 0
+	for _, d := range r.Decisions {
+		if strings.Contains(d.Reason, "outside the span") {
+			outside++
+		}
+	}
+	if outside != 10 {
+		t.Errorf("%d out-of-span decisions, want 10", outside)
+	}
+}
