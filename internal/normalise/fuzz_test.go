@@ -2,6 +2,7 @@ package normalise
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -70,6 +71,48 @@ func FuzzMatchNationality(f *testing.F) {
 		}
 		if !m.OK() && m.Confidence != 0 {
 			t.Fatalf("%q: unmatched with confidence %v", s, m.Confidence)
+		}
+	})
+}
+
+// FuzzTable feeds arbitrary grids ("|" between cells, newline between
+// rows, "^" and "<" for merges) to the mapper: it must never panic, and
+// what it emits must keep its invariants.
+func FuzzTable(f *testing.F) {
+	f.Add("Nationality|2022|2023\nPolish|4|<5\nRomanian|-|0\nTotal|4|0", "Theft offences")
+	f.Add("Offence|2022\n^|Polish\nTheft|3\nNote: x|<", "")
+	f.Add("|2022|<|2023|<\nOffence|Polish|Romanian|Polish|Romanian\nTheft|1|2|3|4\nTotal|1|2|3|4", "")
+	f.Add("Year|Nationality|Offence|Count\n2022|Polish|Theft|5\n||Drugs|6", "")
+	s := testSchema(f)
+	f.Fuzz(func(t *testing.T, grid, title string) {
+		if len(grid) > 2000 {
+			return
+		}
+		var rows [][]string
+		for i, line := range strings.Split(grid, "\n") {
+			cells := strings.Split(line, "|")
+			for j, c := range cells {
+				// Merge markers only where there is a cell to merge with.
+				if (c == "^" && (i == 0 || j >= len(rows[i-1]))) || (c == "<" && j == 0) {
+					cells[j] = ""
+				}
+			}
+			rows = append(rows, cells)
+		}
+		r, err := Table(tableOf(title, rows...), s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range r.Observations {
+			if (o.Flag != "") == (o.Value != nil) {
+				t.Fatalf("%s: flag %q value %v", o.Ref, o.Flag, o.Value)
+			}
+			if o.Period.IsZero() || o.Confidence < 0 || o.Confidence > 1 {
+				t.Fatalf("%s: %+v", o.Ref, o)
+			}
+		}
+		if r.Confidence < 0 || r.Confidence > 1 || (r.Confidence < s.ReviewThreshold && !r.NeedsReview) {
+			t.Fatalf("confidence %v review %v", r.Confidence, r.NeedsReview)
 		}
 	})
 }

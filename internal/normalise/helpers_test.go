@@ -27,14 +27,14 @@ func tableOf(title string, rows ...[]string) *extract.Table {
 			switch row[c].Text {
 			case "^":
 				o := r - 1
-				for t.Rows[o][c].Covered {
+				for o > 0 && t.Rows[o][c].Covered {
 					o--
 				}
 				row[c].Text, row[c].Covered = t.Rows[o][c].Text, true
 				t.Rows[o][c].RowSpan = max(t.Rows[o][c].RowSpan, 1) + 1
 			case "<":
 				o := c - 1
-				for row[o].Covered {
+				for o > 0 && row[o].Covered {
 					o--
 				}
 				row[c].Text, row[c].Covered = row[o].Text, true
