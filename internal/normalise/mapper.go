@@ -1,6 +1,7 @@
 package normalise
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -1068,6 +1069,13 @@ func findPeriods(text string) []ParsedPeriod {
 				}
 			}
 			p, err := ParsePeriod(s)
+			if errors.Is(err, errNotASpan) {
+				// A date ("extracted 14 February 2025"): its month is no period.
+				for j := i; j < i+n; j++ {
+					used[j] = true
+				}
+				continue
+			}
 			if err != nil {
 				continue
 			}

@@ -3,6 +3,7 @@ package normalise
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -481,5 +482,29 @@ func TestNorfolkCrossTab(t *testing.T) {
 	}
 	if outside != 10 {
 		t.Errorf("%d out-of-span decisions, want 10", outside)
+	}
+}
+
+func TestFindPeriodsInTitles(t *testing.T) {
+	for _, tc := range []struct {
+		title string
+		want  []string
+	}{
+		{"Community resolutions for Polish nationals, 2023", []string{"2023"}},
+		{"Community resolutions 1 April 2022 to 31 March 2023", []string{"2022/23"}},
+		{"Figures for 2022 to 2024 (FOI 2025/123)", []string{"2022-01-01/2024-12-31"}},
+		{"Data extracted 14 February 2025", nil},
+		{"Calendar years 2022, 2023 and 2024", []string{"2022", "2023", "2024"}},
+		{"Reference 002559/17", nil},
+		{"Community resolutions, financial year 2023/24 (to date)", []string{"2023/24 (partial)"}},
+	} {
+		var got []string
+		for _, p := range findPeriods(tc.title) {
+			got = append(got, p.Period.Label)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %q, want %q", tc.title, got, tc.want)
+		}
 	}
 }
