@@ -508,3 +508,27 @@ func TestFindPeriodsInTitles(t *testing.T) {
 		}
 	}
 }
+
+// Tables are mapped concurrently by the document workflow: the shared
+// vocabularies and caches must allow it.
+func TestConcurrentTables(t *testing.T) {
+	s := testSchema(t)
+	ls := layouts()
+	done := make(chan error, len(ls))
+	for _, l := range ls {
+		go func() {
+			for _, tb := range l.tables {
+				if _, err := Table(tb, s, nil); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range ls {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
