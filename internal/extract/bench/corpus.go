@@ -17,7 +17,8 @@ const ExpectedSuffix = ".expected.csv"
 // WriteCorpus renders every case in its formats into dir, each document
 // beside its expected CSV. With pdf set it also converts the XLSX and DOCX
 // renderings to PDF with LibreOffice ("NAME.from-xlsx.pdf" and
-// "NAME.from-docx.pdf"), for the PDF extractor to be scored on.
+// "NAME.from-docx.pdf"), for the PDF extractor to be scored on, and saves
+// the workbooks again as LibreOffice writes them ("NAME.from-lo.xlsx").
 func WriteCorpus(ctx context.Context, dir string, pdf bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -47,7 +48,26 @@ func WriteCorpus(ctx context.Context, dir string, pdf bool) error {
 			if err := os.WriteFile(src, data, 0o644); err != nil {
 				return err
 			}
-			out, err := toPDF(ctx, src, tmp)
+			if f == "xlsx" {
+				// The same workbook as LibreOffice writes it: another
+				// producer's styles, shared strings and formula cells.
+				out, err := convert(ctx, src, tmp, "xlsx")
+				if err != nil {
+					return fmt.Errorf("resave %s with LibreOffice: %w", name, err)
+				}
+				b, err := os.ReadFile(out)
+				if err != nil {
+					return err
+				}
+				loName := c.Name + ".from-lo.xlsx"
+				if err := os.WriteFile(filepath.Join(dir, loName), b, 0o644); err != nil {
+					return err
+				}
+				if err := os.WriteFile(filepath.Join(dir, loName+ExpectedSuffix), []byte(ExpectedCSV(c, f)), 0o644); err != nil {
+					return err
+				}
+			}
+			out, err := convert(ctx, src, tmp, "pdf")
 			if err != nil {
 				return fmt.Errorf("convert %s to pdf: %w", name, err)
 			}
@@ -71,18 +91,19 @@ func WriteCorpus(ctx context.Context, dir string, pdf bool) error {
 	return nil
 }
 
-// toPDF converts one document with LibreOffice and returns the PDF's path.
-func toPDF(ctx context.Context, src, tmp string) (string, error) {
+// convert converts one document with LibreOffice to the format named by
+// ext and returns the result's path.
+func convert(ctx context.Context, src, tmp, ext string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	outDir := filepath.Join(tmp, "pdf")
+	outDir := filepath.Join(tmp, "out-"+ext)
 	cmd := exec.CommandContext(ctx, "soffice",
 		"-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(tmp, "profile")),
-		"--headless", "--norestore", "--convert-to", "pdf", "--outdir", outDir, src)
+		"--headless", "--norestore", "--convert-to", ext, "--outdir", outDir, src)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("%v: %s", err, out)
 	}
-	base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)) + ".pdf"
+	base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)) + "." + ext
 	return filepath.Join(outDir, base), nil
 }
 
