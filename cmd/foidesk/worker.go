@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	enumspb "go.temporal.io/api/enums/v1"
 	"log/slog"
 	"net/mail"
 
@@ -76,6 +77,10 @@ func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc cl
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
+	if err := startInbox(ctx, cfg, tc, log); err != nil {
+		w.Stop()
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -95,5 +100,29 @@ func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*acti
 		a.SMTP = &fmail.SMTPOptions{Addr: cfg.SMTP.Addr, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			TLS: string(cfg.SMTP.TLS)}
 	}
+	if cfg.IMAP.Addr != "" {
+		a.Inbox = &activities.Inbox{IMAP: &fmail.IMAPOptions{Addr: cfg.IMAP.Addr, Username: cfg.IMAP.Username,
+			Password: cfg.IMAP.Password, Mailbox: cfg.IMAP.Mailbox, TLS: string(cfg.IMAP.TLS),
+			ProcessedFolder: cfg.IMAP.ProcessedFolder, Logger: log}}
+	}
 	return a, nil
+}
+
+// startInbox makes sure the mailbox's InboxWorkflow runs; one already
+// running (started by another worker) is left alone.
+func startInbox(ctx context.Context, cfg *config.Config, tc client.Client, log *slog.Logger) error {
+	if cfg.IMAP.Addr == "" {
+		log.Info("inbox disabled: FOIDESK_IMAP_ADDR is not set")
+		return nil
+	}
+	id := workflows.InboxWorkflowID(cfg.IMAP.Mailbox)
+	_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: cfg.TemporalTaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.InboxWorkflow, workflows.InboxInput{Mailbox: cfg.IMAP.Mailbox, Poll: cfg.IMAP.PollInterval})
+	if err != nil {
+		return fmt.Errorf("start %s: %w", id, err)
+	}
+	log.Info("inbox running", slog.String("workflow_id", id), slog.String("imap", cfg.IMAP.Addr))
+	return nil
 }
