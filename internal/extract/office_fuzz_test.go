@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// Fuzz with a short minimisation time, or the fuzzer spends its time
+// shrinking the large seed documents:
+//
+//	go test -run '^$' -fuzz '^FuzzXLSX$' -fuzztime 1m -fuzzminimizetime 2s ./internal/extract
+
 // fuzzOptions keeps each fuzz input small and quick.
 var fuzzOptions = &Options{MaxBytes: 1 << 20, MaxRows: 10000, Timeout: 5 * time.Second}
 
@@ -27,6 +32,13 @@ func addSeeds(f *testing.F, exts ...string) {
 			}
 		}
 	}
+}
+
+// watchdog crashes the fuzzing process when one input takes longer than
+// the bound, so that the fuzzer keeps the slow input as a failure; call the
+// returned func when the input is done.
+func watchdog() func() bool {
+	return time.AfterFunc(10*time.Second, func() { panic("extraction took more than 10s on one input") }).Stop
 }
 
 // checkResult asserts what every extraction must give: a typed error or
@@ -57,6 +69,7 @@ func FuzzCSV(f *testing.F) {
 	addSeeds(f, ".csv")
 	f.Add([]byte("a;b\n\"x\ny\";2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := extractCSV(context.Background(), data, withDefaults(fuzzOptions))
 		if err == nil {
 			ts = finishTables(ts, withDefaults(fuzzOptions), "csv")
@@ -68,6 +81,7 @@ func FuzzCSV(f *testing.F) {
 func FuzzDOCX(f *testing.F) {
 	addSeeds(f, ".docx")
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := File(context.Background(), "f.docx", data, fuzzOptions)
 		checkResult(t, ts, err)
 	})
@@ -78,6 +92,7 @@ func FuzzDOCX(f *testing.F) {
 func FuzzDOCXXML(f *testing.F) {
 	f.Add([]byte(`<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>T</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="3"/><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:vMerge/></w:tcPr></w:tc></w:tr></w:tbl></w:body></w:document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := parseDOCX(context.Background(), strings.NewReader(string(data)), 1<<16)
 		if err == nil {
 			ts = finishTables(ts, withDefaults(fuzzOptions), "docx")
@@ -92,6 +107,7 @@ func FuzzHTML(f *testing.F) {
 	addSeeds(f, ".html")
 	f.Add([]byte(`<table><tr><td rowspan=0 colspan=3>a<table><tr><td>b</td></tr></table></td></tr><tr><th>c</th></tr></table>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := File(context.Background(), "f.html", data, fuzzOptions)
 		checkResult(t, ts, err)
 	})
@@ -100,6 +116,7 @@ func FuzzHTML(f *testing.F) {
 func FuzzText(f *testing.F) {
 	addSeeds(f, ".txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := extractText(context.Background(), data, withDefaults(fuzzOptions))
 		if err == nil {
 			ts = finishTables(ts, withDefaults(fuzzOptions), "text")
@@ -111,6 +128,7 @@ func FuzzText(f *testing.F) {
 func FuzzXLSX(f *testing.F) {
 	addSeeds(f, ".xlsx")
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog()()
 		ts, err := File(context.Background(), "f.xlsx", data, fuzzOptions)
 		checkResult(t, ts, err)
 	})
