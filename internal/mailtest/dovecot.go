@@ -64,6 +64,14 @@ func StartDovecot(dir, username, password string) (*Dovecot, error) {
 				break
 			}
 		}
+		// The mail user must reach the configuration and the maildir.
+		for p := dir; p != "/" && p != "."; p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o001 == 0 {
+				if err := os.Chmod(p, fi.Mode().Perm()|0o001); err != nil {
+					return nil, fmt.Errorf("mailtest: make %s traversable for %s: %w", p, mailUser, err)
+				}
+			}
+		}
 	}
 	for _, sub := range []string{"run", "state", "home/" + username} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
@@ -131,9 +139,24 @@ protocol imap {
 	if err := os.WriteFile(filepath.Join(dir, "dovecot.conf"), []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
+	// dovecot-lda writes the log as the mail user.
+	if f, err := os.OpenFile(filepath.Join(dir, "dovecot.log"), os.O_CREATE|os.O_WRONLY, 0o666); err == nil {
+		f.Close()
+		_ = os.Chmod(filepath.Join(dir, "dovecot.log"), 0o666)
+	}
+	// dovecot daemonises: its output goes to a file, not a pipe, or the
+	// daemon would hold the pipe open and Run would never return.
+	outPath := filepath.Join(dir, "start.log")
+	out, err := os.Create(outPath)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
 	cmd := exec.Command(bin, "-c", filepath.Join(dir, "dovecot.conf"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("mailtest: start dovecot: %w\n%s\n%s", err, out, d.log())
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		msg, _ := os.ReadFile(outPath)
+		return nil, fmt.Errorf("mailtest: start dovecot: %w\n%s\n%s", err, msg, d.log())
 	}
 	if err := waitListening(d.Addr, 15*time.Second); err != nil {
 		d.Stop()
