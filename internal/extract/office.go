@@ -439,7 +439,7 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	return append(out, b)
 }
 
-// origins returns the cells of a row inside the gridBlock that are not covered
+// originCells returns the cells of a row inside the block that are not covered
 // by another cell's span.
 func originCells(cs []gcell) []gcell {
 	var o []gcell
@@ -451,7 +451,7 @@ func originCells(cs []gcell) []gcell {
 	return o
 }
 
-// isTextRow reports whether the row holds one label only, at the gridBlock's
+// isTextRow reports whether the row holds one label only, at the block's
 // left edge or long enough to be prose: a title or note line.
 func isTextRow(cs []gcell, c0 int) bool {
 	o := originCells(cs)
@@ -557,8 +557,8 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		ps = append(ps, p)
 	}
 
-	// A table gridBlock without title whose first row is data, under a table
-	// gridBlock of about the same columns, continues it across a blank row.
+	// A table block without title whose first row is data, under a table
+	// block of about the same columns, continues it across a blank row.
 	var last *piece
 	for _, p := range ps {
 		if p.text {
