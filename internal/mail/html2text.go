@@ -23,7 +23,9 @@ func HTMLToText(src string) (out string) {
 	}()
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		return ""
+		// Markup the parser refuses (nesting past its limit): keep the
+		// text of the tokens.
+		return tokenText(src)
 	}
 	w := &textWriter{}
 	w.node(doc)
@@ -343,4 +345,41 @@ func cellText(c *html.Node) string {
 	sub := &textWriter{}
 	sub.children(c)
 	return strings.Join(strings.Fields(strings.ReplaceAll(sub.String(), "\t", " ")), " ")
+}
+
+// tokenText is the text of an HTML document read token by token, with
+// line breaks at block elements: the fallback for markup html.Parse
+// rejects.
+func tokenText(src string) string {
+	w := &textWriter{}
+	z := html.NewTokenizer(strings.NewReader(src))
+	skip := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return w.String()
+		case html.TextToken:
+			if skip == 0 {
+				w.text(string(z.Text()))
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch a {
+			case atom.Script, atom.Style, atom.Head, atom.Title:
+				if tt == html.StartTagToken {
+					skip++
+				} else if skip > 0 {
+					skip--
+				}
+			case atom.Br:
+				w.br()
+			case atom.P, atom.Div, atom.Tr, atom.Li, atom.Table, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				w.block(1)
+			case atom.Td, atom.Th:
+				w.text(" ")
+			}
+		}
+	}
 }

@@ -2,12 +2,15 @@ package mail
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func parseFixture(t *testing.T, name string) *Message {
@@ -387,4 +390,229 @@ func TestParseBrokenMIME(t *testing.T) {
 	if pdf := m.Attachments[1]; pdf.Filename != "letter.pdf" || !bytes.HasPrefix(pdf.Data, []byte("%PDF-1.4\n%%EOF")) {
 		t.Errorf("pdf %q %q", pdf.Filename, pdf.Data)
 	}
+}
+
+func TestParseNotAMessage(t *testing.T) {
+	for _, in := range []string{"", "   \r\n", "\r\n\r\nbody without header", "\x00\x01\x02 binary"} {
+		if _, err := Parse([]byte(in), nil); !errors.Is(err, ErrNotMessage) {
+			t.Errorf("Parse(%q): err = %v, want ErrNotMessage", in, err)
+		}
+	}
+	pdf := sourceFile(t, "response.pdf")
+	if _, err := Parse(pdf, nil); !errors.Is(err, ErrNotMessage) {
+		t.Errorf("a PDF: err = %v", err)
+	}
+}
+
+// nested builds a message whose body is n multiparts deep.
+func nested(n int) []byte {
+	body := textPart("us-ascii", "7bit", "innermost\r\n")
+	for i := n; i > 0; i-- {
+		b := fmt.Sprintf("b%d", i)
+		body = entity([]string{`Content-Type: multipart/mixed; boundary="` + b + `"`}, multipartBody(b, body))
+	}
+	return []byte("From: a@b.example\r\nSubject: deep\r\n" + body)
+}
+
+func TestParseLimits(t *testing.T) {
+	t.Run("depth", func(t *testing.T) {
+		m, err := Parse(nested(3), &ParseOptions{MaxDepth: 5})
+		if err != nil || m.Text != "innermost" || len(m.Problems) > 0 {
+			t.Fatalf("3 deep: %v %q %q", err, m.Text, m.Problems)
+		}
+		m, err = Parse(nested(50), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Text != "" || !hasProblem(m, "nested deeper than 8") {
+			t.Errorf("50 deep: text %q problems %q", m.Text, m.Problems)
+		}
+	})
+	t.Run("parts", func(t *testing.T) {
+		var parts []string
+		for i := range 20 {
+			parts = append(parts, filePart("text/csv", fmt.Sprintf("f%02d.csv", i), []byte("a,b\r\n")))
+		}
+		raw := entity([]string{"From: a@b.example", `Content-Type: multipart/mixed; boundary="p"`}, multipartBody("p", parts...))
+		m, err := Parse([]byte(raw), &ParseOptions{MaxParts: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The multipart itself is a part: nine files fit.
+		if len(m.Attachments) != 9 || !hasProblem(m, "more than 10 MIME parts") {
+			t.Errorf("%d attachments, problems %q", len(m.Attachments), m.Problems)
+		}
+	})
+	t.Run("attachment size", func(t *testing.T) {
+		raw := entity([]string{"From: a@b.example", `Content-Type: multipart/mixed; boundary="p"`}, multipartBody("p",
+			textPart("us-ascii", "7bit", "see attached\r\n"),
+			filePart("application/pdf", "big.pdf", bytes.Repeat([]byte("x"), 5000)),
+			filePart("application/pdf", "small.pdf", []byte("%PDF-1.4"))))
+		m, err := Parse([]byte(raw), &ParseOptions{MaxAttachmentBytes: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names := attachmentNames(m); !slices.Equal(names, []string{"small.pdf"}) || !hasProblem(m, "larger than 4096 bytes") {
+			t.Errorf("attachments %q problems %q", names, m.Problems)
+		}
+	})
+	t.Run("problems are bounded", func(t *testing.T) {
+		var parts []string
+		for range 300 {
+			parts = append(parts, textPart("x-bogus", "7bit", "x"))
+		}
+		raw := entity([]string{"From: a@b.example", `Content-Type: multipart/mixed; boundary="p"`}, multipartBody("p", parts...))
+		m, err := Parse([]byte(raw), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Problems) != maxProblems+1 || !strings.HasSuffix(m.Problems[maxProblems], "more problems not listed") {
+			t.Errorf("%d problems, last %q", len(m.Problems), m.Problems[len(m.Problems)-1])
+		}
+	})
+}
+
+func TestParseOddStructures(t *testing.T) {
+	tests := []struct {
+		name, raw   string
+		text        string
+		attachments []string
+		problem     string
+	}{
+		{"boundary parameter missing",
+			"From: a@b.example\r\nContent-Type: multipart/mixed\r\n\r\n--xyz\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xyz--\r\n",
+			"hello", nil, "without a boundary parameter"},
+		{"boundary never used",
+			"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=nope\r\n\r\njust text\r\n",
+			"just text", nil, "no part delimited"},
+		{"no content type is text/plain",
+			"From: a@b.example\r\n\r\nhello\r\n", "hello", nil, ""},
+		{"invalid content type",
+			"From: a@b.example\r\nContent-Type: garbage\r\n\r\nhello\r\n", "hello", nil, "invalid Content-Type"},
+		{"text attachment is not the body",
+			"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: text/plain\r\n\r\nbody\r\n--p\r\nContent-Type: text/plain; name=notes.txt\r\nContent-Disposition: attachment\r\n\r\nnotes\r\n--p--\r\n",
+			"body", []string{"notes.txt"}, ""},
+		{"signature dropped",
+			"From: a@b.example\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=s\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\nsigned text\r\n--s\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--s--\r\n",
+			"signed text", nil, ""},
+		{"unnamed attachment gets a name",
+			"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--p--\r\n",
+			"", []string{"attachment.pdf"}, ""},
+		{"flowed text",
+			"From: a@b.example\r\nContent-Type: text/plain; format=flowed\r\n\r\nThis line is \r\nsoft broken.\r\nHard.\r\n",
+			"This line is soft broken.\nHard.", nil, ""},
+		{"html body beside plain in mixed",
+			"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: text/html\r\n\r\n<p>only <b>html</b></p>\r\n--p--\r\n",
+			"only html", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse([]byte(tt.raw), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Text != tt.text {
+				t.Errorf("text %q, want %q", m.Text, tt.text)
+			}
+			if names := attachmentNames(m); !slices.Equal(names, tt.attachments) {
+				t.Errorf("attachments %q, want %q", names, tt.attachments)
+			}
+			if tt.problem == "" && len(m.Problems) > 0 || tt.problem != "" && !hasProblem(m, tt.problem) {
+				t.Errorf("problems %q, want %q", m.Problems, tt.problem)
+			}
+		})
+	}
+}
+
+// TestParseTruncatedEverywhere cuts each fixture at many points: Parse
+// must return a message or ErrNotMessage, never panic or fail otherwise.
+func TestParseTruncatedEverywhere(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := max(1, len(raw)/200)
+		for n := 0; n < len(raw); n += step {
+			m, err := Parse(raw[:n], nil)
+			if err != nil && !errors.Is(err, ErrNotMessage) {
+				t.Fatalf("%s cut at %d: %v", name, n, err)
+			}
+			if err == nil && !utf8.ValidString(m.Text) {
+				t.Fatalf("%s cut at %d: text is not UTF-8", name, n)
+			}
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	names, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	for _, name := range names {
+		if raw, err := os.ReadFile(name); err == nil && len(raw) < 16<<10 {
+			f.Add(raw)
+		}
+	}
+	f.Add([]byte("From: a@b\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d\r\nContent-Type: application/zip; name=a.zip\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--x--\r\n"))
+	opts := &ParseOptions{MaxAttachmentBytes: 1 << 20, MaxExpandedBytes: 4 << 20}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, err := Parse(raw, opts)
+		if err != nil {
+			if !errors.Is(err, ErrNotMessage) {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			return
+		}
+		if !utf8.ValidString(m.Text) || !utf8.ValidString(m.Subject) {
+			t.Fatal("text or subject is not UTF-8")
+		}
+		var total int
+		for _, a := range m.Attachments {
+			if a.Filename == "" || a.SHA256 != sha(a.Data) {
+				t.Fatalf("attachment %q: bad name or digest", a.Filename)
+			}
+			if int64(len(a.Data)) > opts.MaxAttachmentBytes {
+				t.Fatalf("attachment of %d bytes", len(a.Data))
+			}
+			total += len(a.Data)
+		}
+		if int64(total) > opts.MaxExpandedBytes {
+			t.Fatalf("%d attachment bytes in all", total)
+		}
+		if len(m.Problems) > maxProblems+1 {
+			t.Fatalf("%d problems", len(m.Problems))
+		}
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, name := range []string{"plain-reply.eml", "html-table.eml", "attachments.eml", "zip.eml", "winmail.eml", "dsn.eml"} {
+		raw := readFixture(b, name)
+		b.Run(strings.TrimSuffix(name, ".eml"), func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(raw, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// A large reply: a 20 MiB spreadsheet in base64.
+	big := bytes.Repeat([]byte("2010,12345,3827,8440\r\n"), 20<<20/22)
+	raw := []byte(entity([]string{"From: a@b.example", `Content-Type: multipart/mixed; boundary="p"`}, multipartBody("p",
+		textPart("us-ascii", "7bit", "Please find attached.\r\n"),
+		filePart("text/csv", "big.csv", big))))
+	b.Run("20MiB-attachment", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Parse(raw, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
