@@ -578,8 +578,9 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		if !p.text {
 			continue
 		}
-		prev := k > 0 && !ps[k-1].text
-		next := k+1 < len(ps) && !ps[k+1].text && !ps[k+1].continues
+		// Only text below a table is its note, only text above its title.
+		prev := k > 0 && !ps[k-1].text && p.b.r0 >= ps[k-1].tr1
+		next := k+1 < len(ps) && !ps[k+1].text && !ps[k+1].continues && p.b.r1 <= ps[k+1].tr0
 		lines := p.title
 		switch {
 		case prev && next:

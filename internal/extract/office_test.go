@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // readFixture reads a file under testdata.
@@ -175,5 +177,31 @@ func TestColName(t *testing.T) {
 		if got := colName(c); got != want {
 			t.Errorf("colName(%d) = %q, want %q", c, got, want)
 		}
+	}
+}
+
+// Tables side by side, apart by two blank columns, are separate; a stray
+// cell far to the right does not widen the table.
+func TestGridSplitsColumns(t *testing.T) {
+	csv := "Area,Count,,,Rank,Number\nNorth,1,,,PC,10\nSouth,2,,,PS,3\n"
+	ts, err := File(context.Background(), "a.csv", []byte(csv), nil)
+	if err != nil || len(ts) != 2 {
+		t.Fatalf("err %v, %d tables", err, len(ts))
+	}
+	if ts[1].Rows[0][0].Ref != "E1" || ts[1].NumCols() != 2 || ts[0].NumCols() != 2 {
+		t.Errorf("second table at %s, widths %d %d", ts[1].Rows[0][0].Ref, ts[0].NumCols(), ts[1].NumCols())
+	}
+	data := writeWorkbook(t, func(f *excelize.File) {
+		_ = f.SetSheetRow("Sheet1", "A1", &[]any{"Area", "Count"})
+		_ = f.SetSheetRow("Sheet1", "A2", &[]any{"North", 1})
+		_ = f.SetSheetRow("Sheet1", "A3", &[]any{"South", 2})
+		_ = f.SetCellStr("Sheet1", "XFD2", "stray")
+	})
+	ts, err = File(context.Background(), "a.xlsx", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].NumCols() != 2 || ts[0].NumRows() != 3 || len(ts[0].Notes) != 0 {
+		t.Fatalf("%d tables, first %dx%d", len(ts), ts[0].NumRows(), ts[0].NumCols())
 	}
 }
