@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/mail"
 )
 
 var classifyCmd = &command{
@@ -29,8 +30,11 @@ evidence for each decision.
 FILE is plain text, either bare or in the fixture format (header lines
 "key: value", a line "---", then the body). The fixture's "subject:" and
 "from:" headers are used, and its "force:" header chooses the force's
-reference formats unless --force is given. A .eml file needs the MIME
-parser of internal/mail.`,
+reference formats unless --force is given. A .eml file is read as an
+email: its Subject and From, its text body (HTML converted to text) and
+its automatic-reply markers (Auto-Submitted, X-Autoreply, ...) are used;
+the force is guessed from the sender's display name unless --force is
+given. Damage found in an email is reported on stderr.`,
 	flags: func(fs *flag.FlagSet) {
 		fs.String("force", "", "slug of the force that sent the reply, e.g. metropolitan, psni\n(default: from the file's force: header)")
 		fs.Bool("auto-reply", false, "the reply was marked as sent automatically (Auto-Submitted)")
@@ -44,10 +48,6 @@ func init() { register(classifyCmd) }
 // classify.DefaultMaxScan bytes of the body.
 const maxClassifyFile = 32 << 20
 
-// errNoMIME is returned for .eml files until internal/mail offers a MIME
-// parser.
-var errNoMIME = errors.New("eml support needs internal/mail, which has no MIME parser (mail.Parse) yet")
-
 // classifyOutput is what the command prints: the force used, then the
 // result's fields.
 type classifyOutput struct {
@@ -60,9 +60,6 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 		return usageErrorf("want one FILE, got %d arguments", len(args))
 	}
 	name := args[0]
-	if strings.EqualFold(filepath.Ext(name), ".eml") {
-		return fmt.Errorf("%s: %w", name, errNoMIME)
-	}
 	data, err := readLimited(name, maxClassifyFile)
 	if err != nil {
 		return err
@@ -72,19 +69,37 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 	}
 	in := &classify.Input{Body: string(data)}
 	force := ""
-	fx, err := classify.ParseFixture(bytes.NewReader(data))
-	switch {
-	case err == nil:
-		in = fx.Input()
-		force = forceSlug(fx.Header("force"))
-	case !errors.Is(err, classify.ErrNotFixture):
-		return fmt.Errorf("%s: %w", name, err)
+	if strings.EqualFold(filepath.Ext(name), ".eml") {
+		m, err := mail.Parse(data, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		for _, p := range m.Problems {
+			fmt.Fprintf(a.stderr, "foidesk classify: %s: %s\n", name, p)
+		}
+		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply}
+		switch {
+		case m.From.Name != "":
+			in.From = m.From.Name + " <" + m.From.Address + ">"
+		case m.From.Address != "":
+			in.From = m.From.Address
+		}
+		force = forceSlug(m.From.Name)
+	} else {
+		fx, err := classify.ParseFixture(bytes.NewReader(data))
+		switch {
+		case err == nil:
+			in = fx.Input()
+			force = forceSlug(fx.Header("force"))
+		case !errors.Is(err, classify.ErrNotFixture):
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if a.flagSet("force") {
 		force = strings.ToLower(strings.TrimSpace(a.flagString("force")))
 	}
 	in.Force = force
-	in.AutoReply = a.flagBool("auto-reply")
+	in.AutoReply = in.AutoReply || a.flagBool("auto-reply")
 
 	out := classifyOutput{Force: force, Result: classify.Classify(in, nil)}
 	enc := json.NewEncoder(a.stdout)
