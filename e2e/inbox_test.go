@@ -138,7 +138,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		return st
 	}
 	want := map[string]workflows.State{
-		"metropolitan": workflows.StateAcknowledged, "west-midlands": workflows.StateAnswered,
+		"metropolitan": workflows.StateAcknowledged, "west-midlands": workflows.StateDataLoaded,
 		"south-wales": workflows.StateRefused, "durham": workflows.StateSent, "kent": workflows.StateSent,
 	}
 	waitFor := func(what string, ok func() bool) {
@@ -197,8 +197,34 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM documents`); n != 2 {
 		t.Errorf("%d documents, want 2", n)
 	}
-	if st := status("west-midlands"); st.DocumentsPending != 1 {
-		t.Errorf("west-midlands has %d documents pending, want 1", st.DocumentsPending)
+	// The response's table went through its DocumentWorkflow into the
+	// dataset: six figures, the suppressed one flagged, never zero, each
+	// with the cell it came from.
+	type obs struct {
+		Nat, Period, Flag, Ref string
+		Value                  *float64
+	}
+	var got []obs
+	rows, err = s.store.Pool.Query(ctx, `SELECT o.dimensions->>'nationality', o.period, coalesce(o.flag, ''), o.cell_ref, o.value::float8
+		FROM observations o WHERE o.force_slug = 'west-midlands' ORDER BY o.row_index, o.col_index`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var o obs
+		if err := rows.Scan(&o.Nat, &o.Period, &o.Flag, &o.Ref, &o.Value); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, o)
+	}
+	if len(got) != 6 {
+		t.Fatalf("west-midlands has %d observations, want 6: %+v", len(got), got)
+	}
+	if o := got[3]; o.Nat != "ROU" || o.Period != "2022" || o.Flag != "suppressed" || o.Value != nil || o.Ref == "" {
+		t.Errorf("Romanian 2022 = %+v, want a suppressed flag with no value and a cell reference", o)
+	}
+	if o := got[0]; o.Nat != "POL" || o.Value == nil || *o.Value != 12 {
+		t.Errorf("Polish 2022 = %+v, want 12", o)
 	}
 	var sections []string
 	if err := s.store.Pool.QueryRow(ctx, `SELECT array(SELECT jsonb_array_elements_text(classification->'result'->'sections'))

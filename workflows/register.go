@@ -12,4 +12,5 @@ func Register(r Registry) {
 	r.RegisterWorkflow(RequestWorkflow)
 	r.RegisterWorkflow(YearlyCampaignWorkflow)
 	r.RegisterWorkflow(InboxWorkflow)
+	r.RegisterWorkflow(DocumentWorkflow)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -80,6 +81,7 @@ type request struct {
 	closeOn     *calendar.Date
 	closed      bool
 	docsPending map[int64]bool
+	docsDone    map[int64]bool
 
 	threadRoot string   // Message-ID of the request email
 	thread     []string // every Message-ID of the thread so far
@@ -105,8 +107,8 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 	}
 	r := &request{
 		in: in, clock: in.Clock, state: StateDraft, paused: in.ChasingPaused,
-		docsPending: map[int64]bool{},
-		ops:         workflow.NewChannel(ctx),
+		docsPending: map[int64]bool{}, docsDone: map[int64]bool{},
+		ops: workflow.NewChannel(ctx),
 	}
 	if err := r.registerHandlers(ctx); err != nil {
 		return nil, err
@@ -612,12 +614,16 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 		if rep.Kind == ReplyPartialResponse {
 			next = StatePartiallyAnswered
 		}
-		r.addDocuments(rep.Documents)
+		if err := r.addDocuments(ctx, rep.Documents); err != nil {
+			return err
+		}
 		detail["documents"] = rep.Documents
 		return r.transition(ctx, next, string(rep.Kind), fmt.Sprintf("answered with %d document(s)", len(rep.Documents)), detail)
 	case ReplyInternalReview:
 		if len(rep.Documents) > 0 {
-			r.addDocuments(rep.Documents)
+			if err := r.addDocuments(ctx, rep.Documents); err != nil {
+				return err
+			}
 			return r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail)
 		}
 		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
@@ -628,11 +634,34 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 	}
 }
 
-// addDocuments marks documents as waiting for processing.
-func (r *request) addDocuments(docs []activities.DocumentRef) {
+// addDocuments marks documents as waiting for processing and starts a
+// DocumentWorkflow for each new one; it tells the request when it is done.
+func (r *request) addDocuments(ctx workflow.Context, docs []activities.DocumentRef) error {
+	v := workflow.GetVersion(ctx, "document-workflows", workflow.DefaultVersion, 1)
 	for _, d := range docs {
+		if r.docsPending[d.ID] || r.docsDone[d.ID] {
+			continue // the same attachment again
+		}
 		r.docsPending[d.ID] = true
+		if v == workflow.DefaultVersion {
+			continue
+		}
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:        DocumentWorkflowID(r.in.Target.WorkflowID, d.SHA256),
+			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			StaticSummary:     fmt.Sprintf("%s — %s", r.in.Target.Force.Name, d.Filename),
+		})
+		child := workflow.ExecuteChildWorkflow(cctx, DocumentWorkflow, DocumentInput{
+			RequestID: r.in.Target.RequestID, RequestWorkflowID: r.in.Target.WorkflowID, Document: d})
+		if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			var already *temporal.ChildWorkflowExecutionAlreadyStartedError
+			if errors.As(err, &already) {
+				continue // started by an earlier reply carrying the same file
+			}
+			return fmt.Errorf("start document workflow for %s: %w", d.Filename, err)
+		}
 	}
+	return nil
 }
 
 func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
@@ -640,6 +669,7 @@ func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
 		return nil
 	}
 	delete(r.docsPending, d.DocumentID)
+	r.docsDone[d.DocumentID] = true
 	detail := map[string]any{"document_id": d.DocumentID, "status": d.Status}
 	if len(r.docsPending) == 0 && r.state == StateAnswered {
 		return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", detail)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -30,6 +31,7 @@ type harness struct {
 	events []store.RequestEvent
 	// failSends makes the first n sends of a purpose fail (retryable).
 	failSends map[activities.Purpose]int
+	documents []DocumentInput // DocumentWorkflows started
 }
 
 type sentMail struct {
@@ -61,6 +63,14 @@ func newHarness(t *testing.T, start string) *harness {
 	}
 	acts := &activities.Activities{Calendar: cal}
 	h.env.RegisterWorkflow(RequestWorkflow)
+	h.env.RegisterWorkflow(DocumentWorkflow)
+	h.env.OnWorkflow(DocumentWorkflow, mock.Anything, mock.Anything).Return(
+		func(ctx workflow.Context, in DocumentInput) (*DocumentStatus, error) {
+			h.mu.Lock()
+			h.documents = append(h.documents, in)
+			h.mu.Unlock()
+			return &DocumentStatus{Status: "processing"}, nil
+		})
 	h.env.RegisterActivity(acts)
 	h.env.SetStartTime(date(t, start).Time(london).Add(10 * time.Hour))
 	h.env.OnActivity(acts.SendEmail, mock.Anything, mock.Anything).Return(
@@ -435,7 +445,9 @@ func TestReplyWhileSendIsRetrying(t *testing.T) {
 
 func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: []activities.DocumentRef{{ID: 11}, {ID: 12}}})
+	docs := []activities.DocumentRef{{ID: 11, SHA256: "aa", Filename: "a.pdf"}, {ID: 12, SHA256: "bb", Filename: "b.xlsx"}}
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs})
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs[:1]}) // the same file again
 	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "loaded"}) })
 	h.at("2025-03-24", func() {
 		var st RequestStatus
@@ -452,6 +464,12 @@ func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 	res := h.run(requestInput(englishForce()))
 	if res.State != StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+	if len(h.documents) != 2 || h.documents[0].Document.ID != 11 || h.documents[0].RequestWorkflowID != "request/cro/2025/durham" {
+		t.Errorf("document workflows started: %+v, want one each for 11 and 12", h.documents)
+	}
+	if id := DocumentWorkflowID("request/cro/2025/durham", "aa"); id != "document/cro/2025/durham/aa" {
+		t.Errorf("DocumentWorkflowID = %s", id)
 	}
 }
 

@@ -1,0 +1,204 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/normalise"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// DocumentInput asks for one document of a request to be processed.
+type DocumentInput struct {
+	RequestID  int64  `json:"request_id"`
+	DocumentID int64  `json:"document_id"`
+	WorkflowID string `json:"workflow_id"`
+	// Overrides remap headers and values, by table index (operator remaps).
+	Overrides map[int]*normalise.Overrides `json:"overrides,omitempty"`
+	// Approve loads tables even where the normaliser is unsure.
+	Approve bool `json:"approve,omitempty"`
+}
+
+// ReviewTable is a table that waits for a person.
+type ReviewTable struct {
+	Index   int      `json:"index"`
+	Reasons []string `json:"reasons"`
+}
+
+// DocumentOutput says what processing did.
+type DocumentOutput struct {
+	// Status is loaded, review, no_tables or failed.
+	Status       string        `json:"status"`
+	Tables       int           `json:"tables"`
+	Observations int           `json:"observations"`
+	Inserted     int           `json:"inserted"`
+	Updated      int           `json:"updated"`
+	Deleted      int           `json:"deleted"`
+	Review       []ReviewTable `json:"review,omitempty"`
+	Error        string        `json:"error,omitempty"`
+}
+
+// AttachDocument records that a request's document is being processed.
+func (a *Activities) AttachDocument(ctx context.Context, in DocumentInput) error {
+	return storeErr(a.Store.AttachDocument(ctx, in.RequestID, in.DocumentID, in.WorkflowID))
+}
+
+// ProcessDocument extracts a document's tables, maps them onto the
+// campaign's dataset and loads the figures — or, when any table is not
+// understood well enough, puts the tables in the review queue and loads
+// nothing. Running it again gives the same result and the same rows.
+func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*DocumentOutput, error) {
+	req, err := a.Store.Request(ctx, in.RequestID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nonRetryable(ErrTypeNotFound, err)
+	} else if err != nil {
+		return nil, err
+	}
+	doc, err := a.Store.Document(ctx, in.DocumentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nonRetryable(ErrTypeNotFound, err)
+	} else if err != nil {
+		return nil, err
+	}
+	var spec campaign.Spec
+	if err := json.Unmarshal(req.Spec, &spec); err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("campaign spec of request %d: %w", in.RequestID, err))
+	}
+	schema, err := normalise.SchemaFrom(spec.Dataset)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("campaign %s dataset: %w", req.CampaignSlug, err))
+	}
+	log := a.log().With(slog.Int64("request_id", in.RequestID), slog.Int64("document_id", in.DocumentID),
+		slog.String("filename", doc.Filename))
+
+	fail := func(status string, cause error) (*DocumentOutput, error) {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, status, cause.Error()); err != nil {
+			return nil, err
+		}
+		log.Warn("document not loaded", slog.String("status", status), slog.Any("err", cause))
+		return &DocumentOutput{Status: status, Error: cause.Error()}, nil
+	}
+
+	stop := heartbeat(ctx, 5*time.Second)
+	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256)})
+	stop()
+	var pageErrs extract.PageErrors
+	switch {
+	case xerr == nil:
+	case errors.As(xerr, &pageErrs) && len(tables) > 0:
+		// Some pages gave nothing (no text layer, say); the rest stand,
+		// but a person should know.
+	case errors.Is(xerr, extract.ErrUnsupported) || errors.Is(xerr, extract.ErrTooLarge) ||
+		errors.Is(xerr, extract.ErrNeedsOCR) || errors.As(xerr, new(*extract.Error)) || errors.As(xerr, &pageErrs):
+		return fail("failed", xerr)
+	default:
+		if ctx.Err() != nil {
+			return nil, xerr
+		}
+		return fail("failed", xerr)
+	}
+	if len(tables) == 0 {
+		return fail("no_tables", errors.New("no tables found"))
+	}
+
+	out := &DocumentOutput{Tables: len(tables)}
+	var load store.LoadInput
+	load.CampaignID, load.RequestID, load.ForceSlug, load.DocumentID = req.CampaignID, in.RequestID, req.ForceSlug, in.DocumentID
+	for _, t := range tables {
+		res, err := normalise.Table(t, schema, &normalise.Options{Overrides: in.Overrides[t.Index]})
+		reasons := append([]string(nil), t.Reasons...)
+		if err != nil {
+			res = &normalise.Result{NeedsReview: true, ReviewReasons: []string{err.Error()}}
+		}
+		for _, tc := range res.Totals {
+			if !tc.OK {
+				reasons = append(reasons, fmt.Sprintf("total %s states %s, parts sum to %s", tc.Ref, tc.Raw,
+					strconv.FormatFloat(tc.Sum, 'f', -1, 64)))
+			}
+		}
+		if pageErrs != nil {
+			reasons = append(reasons, pageErrs.Error())
+		}
+		cells, err := json.Marshal(t.Rows)
+		if err != nil {
+			return nil, err
+		}
+		load.Tables = append(load.Tables, store.ExtractedTable{Index: t.Index, Method: string(t.Method), Page: t.Source.Page,
+			Sheet: t.Source.Sheet, Title: t.Title, Notes: t.Notes, HeaderRows: t.HeaderRows, NRows: t.NumRows(),
+			NCols: t.NumCols(), Confidence: clamp01(t.Confidence), Reasons: reasons, Cells: cells})
+		if res.NeedsReview && !in.Approve {
+			proposal, _ := json.Marshal(struct {
+				Decisions    []normalise.Decision    `json:"decisions"`
+				Observations []normalise.Observation `json:"observations"`
+				Confidence   float64                 `json:"confidence"`
+			}{res.Decisions, res.Observations, res.Confidence})
+			out.Review = append(out.Review, ReviewTable{Index: t.Index, Reasons: res.ReviewReasons})
+			if _, err := a.Store.OpenReview(ctx, store.ReviewItem{RequestID: in.RequestID, DocumentID: in.DocumentID,
+				TableIndex: t.Index, WorkflowID: in.WorkflowID, Reasons: res.ReviewReasons, Proposal: proposal}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, o := range res.Observations {
+			ob := store.Observation{TableIndex: t.Index, Page: o.Page, Sheet: t.Source.Sheet, Row: o.Row, Col: o.Col,
+				CellRef: o.Ref, Period: o.Period.Label, Dimensions: o.Dims, Measure: schema.Measure.Name,
+				Value: o.Value, Flag: o.Flag, Raw: o.Raw, Confidence: clamp01(o.Confidence)}
+			if !o.Period.Start.IsZero() {
+				start, end := o.Period.Start, o.Period.End
+				ob.PeriodStart, ob.PeriodEnd = &start, &end
+			}
+			if ob.Value == nil && ob.Flag == "" {
+				ob.Flag = "blank"
+			}
+			load.Observations = append(load.Observations, ob)
+		}
+	}
+	out.Observations = len(load.Observations)
+	if len(out.Review) > 0 {
+		// Nothing half-understood is loaded: the document waits whole.
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", ""); err != nil {
+			return nil, err
+		}
+		out.Status = "review"
+		log.Info("document waits for review", slog.Int("tables", len(out.Review)))
+		return out, nil
+	}
+	res, err := a.Store.LoadDocument(ctx, load)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out.Status, out.Inserted, out.Updated, out.Deleted = "loaded", res.Inserted, res.Updated, res.Deleted
+	log.Info("document loaded", slog.Int("tables", out.Tables), slog.Int("observations", out.Observations),
+		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted))
+	return out, nil
+}
+
+// ReviewDecision is an operator's answer to a document in review.
+type ReviewDecision struct {
+	RequestID  int64           `json:"request_id"`
+	DocumentID int64           `json:"document_id"`
+	Status     string          `json:"status"` // approved | rejected | remapped
+	Resolution json.RawMessage `json:"resolution,omitempty"`
+	By         string          `json:"by"`
+}
+
+// ResolveReview closes a document's review items, and marks a rejected
+// document so.
+func (a *Activities) ResolveReview(ctx context.Context, d ReviewDecision) error {
+	if err := a.Store.ResolveReviews(ctx, d.RequestID, d.DocumentID, d.Status, d.Resolution, d.By); err != nil {
+		return storeErr(err)
+	}
+	if d.Status == "rejected" {
+		return storeErr(a.Store.SetDocumentStatus(ctx, d.RequestID, d.DocumentID, "rejected", ""))
+	}
+	return nil
+}
+
+func clamp01(f float64) float64 { return max(0, min(1, f)) }

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// StoredDocument is a document's bytes and names.
+type StoredDocument struct {
+	ID          int64
+	SHA256      []byte
+	Filename    string
+	ContentType string
+	Data        []byte
+}
+
+// Document reads a stored document.
+func (s *Store) Document(ctx context.Context, id int64) (*StoredDocument, error) {
+	var d StoredDocument
+	err := s.Pool.QueryRow(ctx, `SELECT id, sha256, filename, content_type, data FROM documents WHERE id = $1`, id).
+		Scan(&d.ID, &d.SHA256, &d.Filename, &d.ContentType, &d.Data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: document %d: %w", id, err)
+	}
+	return &d, nil
+}
+
+// RequestContext is what processing a document needs to know of its request.
+type RequestContext struct {
+	RequestID    int64
+	CampaignID   int64
+	CampaignSlug string
+	Year         int
+	ForceSlug    string
+	WorkflowID   string
+	Spec         json.RawMessage // the campaign spec, as JSON
+}
+
+// Request reads a request with its campaign's spec.
+func (s *Store) Request(ctx context.Context, id int64) (*RequestContext, error) {
+	var r RequestContext
+	err := s.Pool.QueryRow(ctx, `SELECT r.id, c.id, c.slug, c.year, r.force_slug, r.workflow_id, c.spec
+		FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = $1`, id).
+		Scan(&r.RequestID, &r.CampaignID, &r.CampaignSlug, &r.Year, &r.ForceSlug, &r.WorkflowID, &r.Spec)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: request %d: %w", id, err)
+	}
+	return &r, nil
+}
+
+// AttachDocument records that a document is being processed for a request
+// (idempotent).
+func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64, workflowID string) error {
+	_, err := s.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, workflow_id,
+			inbound_id)
+		VALUES ($1, $2, $3, (SELECT md.inbound_id FROM message_documents md
+			JOIN message_matches mm ON mm.inbound_id = md.inbound_id AND mm.request_id = $1
+			WHERE md.document_id = $2 ORDER BY md.inbound_id LIMIT 1))
+		ON CONFLICT (request_id, document_id) DO NOTHING`, requestID, documentID, workflowID)
+	if err != nil {
+		return fmt.Errorf("store: attach document %d to request %d: %w", documentID, requestID, err)
+	}
+	return nil
+}
+
+// SetDocumentStatus sets a request document's processing status.
+func (s *Store) SetDocumentStatus(ctx context.Context, requestID, documentID int64, status, errText string) error {
+	var e *string
+	if errText != "" {
+		e = &errText
+	}
+	_, err := s.Pool.Exec(ctx, `UPDATE request_documents SET status = $3, error = $4, updated_at = now()
+		WHERE request_id = $1 AND document_id = $2`, requestID, documentID, status, e)
+	if err != nil {
+		return fmt.Errorf("store: document status: %w", err)
+	}
+	return nil
+}
+
+// ReviewItem is a table waiting for a person.
+type ReviewItem struct {
+	ID         int64
+	RequestID  int64
+	DocumentID int64
+	TableIndex int
+	WorkflowID string
+	Reasons    []string
+	Proposal   json.RawMessage // the mapping the normaliser proposed
+	Status     string
+	Resolution json.RawMessage
+	ResolvedBy string
+	CreatedAt  time.Time
+	// Joined for display.
+	ForceSlug string
+	Campaign  string
+	Filename  string
+}
+
+// OpenReview puts a table in the review queue, or reopens its item with new
+// reasons after a remap.
+func (s *Store) OpenReview(ctx context.Context, it ReviewItem) (int64, error) {
+	var id int64
+	err := s.Pool.QueryRow(ctx, `INSERT INTO review_items (request_id, document_id, table_index, workflow_id, reasons, proposal)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (request_id, document_id, table_index) DO UPDATE SET reasons = EXCLUDED.reasons,
+			proposal = EXCLUDED.proposal, workflow_id = EXCLUDED.workflow_id, status = 'open',
+			resolved_at = NULL
+		RETURNING id`, it.RequestID, it.DocumentID, it.TableIndex, it.WorkflowID, nonNil(it.Reasons), it.Proposal).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: open review: %w", err)
+	}
+	return id, nil
+}
+
+// ResolveReviews closes a document's open review items.
+func (s *Store) ResolveReviews(ctx context.Context, requestID, documentID int64, status string, resolution json.RawMessage, by string) error {
+	_, err := s.Pool.Exec(ctx, `UPDATE review_items SET status = $3, resolution = $4, resolved_by = $5, resolved_at = now()
+		WHERE request_id = $1 AND document_id = $2 AND status = 'open'`, requestID, documentID, status, resolution, by)
+	if err != nil {
+		return fmt.Errorf("store: resolve review: %w", err)
+	}
+	return nil
+}
+
+const reviewCols = `ri.id, ri.request_id, ri.document_id, ri.table_index, ri.workflow_id, ri.reasons,
+	coalesce(ri.proposal, 'null'), ri.status, coalesce(ri.resolution, 'null'), coalesce(ri.resolved_by, ''), ri.created_at,
+	r.force_slug, c.slug || '/' || c.year, d.filename`
+
+const reviewFrom = ` FROM review_items ri JOIN requests r ON r.id = ri.request_id
+	JOIN campaigns c ON c.id = r.campaign_id JOIN documents d ON d.id = ri.document_id`
+
+func scanReview(row pgx.CollectableRow) (ReviewItem, error) {
+	var it ReviewItem
+	err := row.Scan(&it.ID, &it.RequestID, &it.DocumentID, &it.TableIndex, &it.WorkflowID, &it.Reasons, &it.Proposal,
+		&it.Status, &it.Resolution, &it.ResolvedBy, &it.CreatedAt, &it.ForceSlug, &it.Campaign, &it.Filename)
+	return it, err
+}
+
+// Reviews lists review items with the given status ("" for all), oldest first.
+func (s *Store) Reviews(ctx context.Context, status string, limit int) ([]ReviewItem, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+`
+		WHERE ($1 = '' OR ri.status = $1) ORDER BY ri.id LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: reviews: %w", err)
+	}
+	return pgx.CollectRows(rows, scanReview)
+}
+
+// Review reads one review item.
+func (s *Store) Review(ctx context.Context, id int64) (*ReviewItem, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+` WHERE ri.id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: review %d: %w", id, err)
+	}
+	it, err := pgx.CollectExactlyOneRow(rows, scanReview)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: review %d: %w", id, err)
+	}
+	return &it, nil
+}

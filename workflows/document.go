@@ -1,0 +1,142 @@
+package workflows
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/normalise"
+)
+
+// DocumentWorkflowID is "document/<request>/<sha256>", where <request> is
+// the request's workflow ID without its "request/" prefix.
+func DocumentWorkflowID(requestWorkflowID, sha256 string) string {
+	return "document/" + strings.TrimPrefix(requestWorkflowID, "request/") + "/" + sha256
+}
+
+// DocumentInput starts a DocumentWorkflow.
+type DocumentInput struct {
+	RequestID         int64                  `json:"request_id"`
+	RequestWorkflowID string                 `json:"request_workflow_id"`
+	Document          activities.DocumentRef `json:"document"`
+}
+
+// ReviewInput is the UpdateReview argument: an operator's decision on a
+// document waiting in review.
+type ReviewInput struct {
+	// Action is approve (load as proposed), reject (load nothing) or remap
+	// (run again with Overrides).
+	Action string `json:"action"`
+	// Overrides, for remap, by table index.
+	Overrides map[int]*normalise.Overrides `json:"overrides,omitempty"`
+	By        string                       `json:"by"`
+	Note      string                       `json:"note,omitempty"`
+}
+
+// UpdateReview answers a DocumentWorkflow in review.
+const UpdateReview = "review"
+
+// DocumentStatus answers QueryStatus on a DocumentWorkflow.
+type DocumentStatus struct {
+	Document activities.DocumentRef     `json:"document"`
+	Status   string                     `json:"status"` // processing | review | loaded | rejected | no_tables | failed
+	Review   []activities.ReviewTable   `json:"review,omitempty"`
+	Result   *activities.DocumentOutput `json:"result,omitempty"`
+	Runs     int                        `json:"runs"`
+}
+
+// DocumentWorkflow extracts a document's tables, normalises them and loads
+// the figures; a document the normaliser is unsure of waits in review for
+// an operator's Update (approve, reject, or remap and run again). At the
+// end it tells its RequestWorkflow.
+func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, error) {
+	st := &DocumentStatus{Document: in.Document, Status: "processing"}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (DocumentStatus, error) { return *st, nil }); err != nil {
+		return nil, err
+	}
+	var pending []ReviewInput
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReview,
+		func(ctx workflow.Context, r ReviewInput) (string, error) {
+			pending = append(pending, r)
+			return "accepted", nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r ReviewInput) error {
+			if st.Status != "review" || len(pending) > 0 {
+				return fmt.Errorf("document %s is %s, not waiting for review", in.Document.Filename, st.Status)
+			}
+			switch r.Action {
+			case "approve", "reject":
+			case "remap":
+				if len(r.Overrides) == 0 {
+					return errors.New("remap needs overrides: header or value mappings for a table")
+				}
+			default:
+				return fmt.Errorf("unknown review action %q (want approve, reject or remap)", r.Action)
+			}
+			if r.By == "" {
+				return errors.New("say who decides (by)")
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			MaximumAttempts: 10, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid, activities.ErrTypeNotFound}},
+	})
+	act := activities.DocumentInput{RequestID: in.RequestID, DocumentID: in.Document.ID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).AttachDocument, act).Get(ctx, nil); err != nil {
+		return nil, err
+	}
+	for {
+		st.Runs++
+		var out activities.DocumentOutput
+		if err := workflow.ExecuteActivity(ctx, (*activities.Activities).ProcessDocument, act).Get(ctx, &out); err != nil {
+			out = activities.DocumentOutput{Status: "failed", Error: err.Error()}
+		}
+		st.Result, st.Status, st.Review = &out, out.Status, out.Review
+		if out.Status != "review" {
+			break
+		}
+		if err := workflow.Await(ctx, func() bool { return len(pending) > 0 }); err != nil {
+			return nil, err
+		}
+		r := pending[0]
+		pending = pending[1:]
+		resolution, _ := json.Marshal(r)
+		status := map[string]string{"approve": "approved", "reject": "rejected", "remap": "remapped"}[r.Action]
+		if err := workflow.ExecuteActivity(ctx, (*activities.Activities).ResolveReview, activities.ReviewDecision{
+			RequestID: in.RequestID, DocumentID: in.Document.ID, Status: status, Resolution: resolution, By: r.By,
+		}).Get(ctx, nil); err != nil {
+			return nil, err
+		}
+		if r.Action == "reject" {
+			st.Status = "rejected"
+			break
+		}
+		act.Approve = r.Action == "approve"
+		if r.Action == "remap" {
+			if act.Overrides == nil {
+				act.Overrides = map[int]*normalise.Overrides{}
+			}
+			for i, o := range r.Overrides {
+				act.Overrides[i] = o
+			}
+		}
+	}
+	err = workflow.SignalExternalWorkflow(ctx, in.RequestWorkflowID, "", SignalDocumentDone,
+		DocumentDone{DocumentID: in.Document.ID, Status: st.Status}).Get(ctx, nil)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("request not told of its document", "request", in.RequestWorkflowID, "error", err)
+	}
+	return st, nil
+}
