@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/mail"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -381,7 +382,7 @@ func (p *parser) walk(h textproto.Header, body []byte, st walkState) {
 			return
 		}
 		p.attachedMessage(data, name, st)
-	case st.info.report && (ctype == "message/delivery-status" || ctype == "message/global-delivery-status"):
+	case ctype == "message/delivery-status" || ctype == "message/global-delivery-status":
 		data, ok := p.decode(body, cte, st)
 		if ok {
 			p.deliveryStatus(data, st)
@@ -715,7 +716,7 @@ func (p *parser) addFile(data []byte, name, ctype, cid string, inline bool, st w
 	a := Attachment{
 		Filename:    name,
 		ContentType: mediaTypeFor(ctype, name),
-		Path:        st.path,
+		Path:        slices.Clip(st.path),
 		ContentID:   cid,
 		Inline:      inline,
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // tnefExpect is one fixture's row of testdata/tnef/README.md.
@@ -299,6 +300,8 @@ func FuzzTNEF(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	outer, _, _ := syntheticTNEF()
+	f.Add(outer)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tn, err := DecodeTNEF(data)
 		if err != nil {
@@ -313,4 +316,148 @@ func FuzzTNEF(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A small TNEF encoder, to build streams with features the shared samples
+// lack: an attached Outlook message, data held in MAPI properties, a
+// Unicode long file name.
+
+func tnefAttr(level byte, id uint32, data []byte) []byte {
+	b := []byte{level}
+	b = binary.LittleEndian.AppendUint32(b, id)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(data)))
+	b = append(b, data...)
+	return binary.LittleEndian.AppendUint16(b, checksum(data))
+}
+
+func tnefStream(attrs ...[]byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, tnefSignature)
+	b = binary.LittleEndian.AppendUint16(b, 1)
+	for _, a := range attrs {
+		b = append(b, a...)
+	}
+	return b
+}
+
+func mapiList(props ...[]byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, uint32(len(props)))
+	for _, p := range props {
+		b = append(b, p...)
+	}
+	return b
+}
+
+func mapiVar(typ, id uint16, val []byte) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, typ)
+	b = binary.LittleEndian.AppendUint16(b, id)
+	b = binary.LittleEndian.AppendUint32(b, 1)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(val)))
+	b = append(b, val...)
+	return append(b, make([]byte, int(pad4(uint32(len(val))))-len(val))...)
+}
+
+func mapiLong(id uint16, v uint32) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, ptLong)
+	b = binary.LittleEndian.AppendUint16(b, id)
+	return binary.LittleEndian.AppendUint32(b, v)
+}
+
+// mapiNamedLong is a named property (by string name) holding a long.
+func mapiNamedLong(name string, v uint32) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, ptLong)
+	b = binary.LittleEndian.AppendUint16(b, 0x8001)
+	b = append(b, make([]byte, 16)...) // GUID
+	b = binary.LittleEndian.AppendUint32(b, 1)
+	u := utf16z(name)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(u)))
+	b = append(b, u...)
+	b = append(b, make([]byte, int(pad4(uint32(len(u))))-len(u))...)
+	return binary.LittleEndian.AppendUint32(b, v)
+}
+
+func utf16z(s string) []byte {
+	var b []byte
+	for _, c := range utf16.Encode([]rune(s)) {
+		b = binary.LittleEndian.AppendUint16(b, c)
+	}
+	return append(b, 0, 0)
+}
+
+const (
+	idRendData   = 0x00069002
+	idTitle      = 0x00018010
+	idAttachData = 0x0006800F
+	idAttachment = 0x00069005
+	idMsgProps   = 0x00069003
+	idSubject    = 0x00018004
+)
+
+func syntheticTNEF() (outer []byte, csv, pdf []byte) {
+	csv = []byte("Year,Arrests\r\n2024,17\r\n")
+	pdf = []byte("%PDF-1.4\n%%EOF\n")
+	inner := tnefStream(
+		tnefAttr(1, idSubject, []byte("Inner report\x00")),
+		tnefAttr(2, idRendData, make([]byte, 14)),
+		tnefAttr(2, idTitle, []byte("FIGURE~1.CSV\x00")),
+		tnefAttr(2, idAttachData, csv),
+		tnefAttr(2, idAttachment, mapiList(
+			mapiNamedLong("x-custom", 7),
+			mapiVar(ptUnicode, prAttachLongFilename, utf16z("figures – 2024.csv")))),
+	)
+	iid := []byte{0x07, 0x03, 0x02, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46}
+	outer = tnefStream(
+		tnefAttr(1, idMsgProps, mapiList(mapiVar(ptBinary, prBodyHTML, []byte("<p>Please find the letter attached.</p>")))),
+		tnefAttr(2, idRendData, make([]byte, 14)),
+		tnefAttr(2, idAttachment, mapiList(
+			mapiLong(prAttachMethod, attachMethodEmbedded),
+			mapiVar(ptString8, prDisplayName, []byte("Inner report\x00")),
+			mapiVar(ptObject, prAttachData, append(iid, inner...)))),
+		tnefAttr(2, idRendData, make([]byte, 14)),
+		tnefAttr(2, idAttachment, mapiList(
+			mapiVar(ptString8, prAttachLongFilename, []byte("letter.pdf\x00")),
+			mapiVar(ptBinary, prAttachData, pdf))),
+	)
+	return outer, csv, pdf
+}
+
+func TestTNEFSynthetic(t *testing.T) {
+	outer, csv, pdf := syntheticTNEF()
+	tn, err := DecodeTNEF(outer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tn.Problems) > 0 || len(tn.Attachments) != 2 {
+		t.Fatalf("problems %q, %d attachments", tn.Problems, len(tn.Attachments))
+	}
+	msg := tn.Attachments[0]
+	if msg.Name != "Inner report" || msg.Message == nil || msg.Message.Subject != "Inner report" {
+		t.Fatalf("attached message %+v", msg)
+	}
+	if in := msg.Message.Attachments; len(in) != 1 || in[0].Name != "figures – 2024.csv" || in[0].ShortName != "FIGURE~1.CSV" || !bytes.Equal(in[0].Data, csv) {
+		t.Errorf("inner attachments %+v", in)
+	}
+	if a := tn.Attachments[1]; a.Name != "letter.pdf" || !bytes.Equal(a.Data, pdf) {
+		t.Errorf("letter %+v", a)
+	}
+	if tn.BodyHTML != "<p>Please find the letter attached.</p>" {
+		t.Errorf("body %q", tn.BodyHTML)
+	}
+
+	// Through Parse: paths name the containers, the body comes from TNEF.
+	raw := entity([]string{"From: FOI <foi@kent.police.example>", "Subject: RE: FOI",
+		`Content-Type: multipart/mixed; boundary="t"`}, multipartBody("t",
+		entity([]string{`Content-Type: application/ms-tnef; name="winmail.dat"`, "Content-Transfer-Encoding: base64"}, b64Body(outer))))
+	m, err := Parse([]byte(raw), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := attachmentNames(m); !slices.Equal(names, []string{"winmail.dat/Inner report.msg/figures – 2024.csv", "winmail.dat/letter.pdf"}) {
+		t.Errorf("attachments %q", names)
+	}
+	if m.Text != "Please find the letter attached." || len(m.Problems) > 0 {
+		t.Errorf("text %q problems %q", m.Text, m.Problems)
+	}
+	if m.Attachments[0].ContentType != "text/csv" || m.Attachments[1].ContentType != "application/pdf" {
+		t.Errorf("types %q %q", m.Attachments[0].ContentType, m.Attachments[1].ContentType)
+	}
 }
