@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/store"
 )
 
 func init() {
@@ -81,4 +83,19 @@ func (a *app) logger() *slog.Logger {
 	}
 	a.log = slog.New(h)
 	return a.log
+}
+
+// store opens the database: DATABASE_URL, or the one 'foidesk dev' runs.
+func (a *app) store(ctx context.Context) (*store.Store, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	url := cfg.DatabaseURL
+	if url == "" {
+		if url, err = devstack.LocalDatabaseURL(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, url, nil)
 }

@@ -140,3 +140,18 @@ func localPassword(path string) (string, error) {
 	}
 	return pw, nil
 }
+
+// LocalDatabaseURL returns the URL of the PostgreSQL cluster 'foidesk dev'
+// manages under dataDir (default port), so commands run beside a dev
+// stack find its database without DATABASE_URL. It errors if there is none.
+func LocalDatabaseURL(dataDir string) (string, error) {
+	if dataDir == "" {
+		dataDir = ".foidesk"
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir, "pg-password"))
+	if err != nil {
+		return "", fmt.Errorf("no DATABASE_URL and no local stack under %s: start 'foidesk dev' (or 'foidesk demo'), or set DATABASE_URL", dataDir)
+	}
+	c := &pglocal.Cluster{Port: 54329, User: "foidesk", Password: strings.TrimSpace(string(b))}
+	return c.URL("foidesk"), nil
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/foidesk/foidesk/internal/dataset"
+)
+
+// dataCmd groups the dataset commands; other files add subcommands to it.
+var dataCmd = &command{
+	name:    "data",
+	summary: "a campaign's figures: export, check",
+	help:    `Read a campaign's loaded figures, every value with the cell it came from.`,
+	subs: []*command{
+		{name: "export", summary: "write the dataset as CSV or XLSX",
+			usage: "--campaign SLUG [--year Y] [--format csv|xlsx] [--out FILE]",
+			help: `Columns: force, force name, period, the campaign's dimensions, measure,
+value, flag and source (document, sheet or page, table, cell). A suppressed
+or unrecorded figure has an empty value and its flag, never 0.`,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("campaign", "", "campaign slug")
+				fs.Int("year", 0, "campaign year (default: the latest)")
+				fs.String("format", "csv", "csv or xlsx")
+				fs.String("out", "", "file to write (default: standard output; required for xlsx on a terminal)")
+			},
+			run: runDataExport},
+		{name: "check", summary: "totals that do not add up, forces with no data, outliers",
+			usage: "--campaign SLUG [--year Y] [--json]",
+			flags: func(fs *flag.FlagSet) {
+				fs.String("campaign", "", "campaign slug")
+				fs.Int("year", 0, "campaign year (default: the latest)")
+				fs.Bool("json", false, "print JSON")
+			},
+			run: runDataCheck},
+	},
+}
+
+func init() { register(dataCmd) }
+
+func runDataExport(ctx context.Context, a *app, args []string) error {
+	data, err := loadData(ctx, a)
+	if err != nil {
+		return err
+	}
+	format := a.flagString("format")
+	if format != "csv" && format != "xlsx" {
+		return usageErrorf("--format %q: want csv or xlsx", format)
+	}
+	var w io.Writer = a.stdout
+	if out := a.flagString("out"); out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if format == "xlsx" {
+		err = data.WriteXLSX(w)
+	} else {
+		err = data.WriteCSV(w)
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if a.flagString("out") != "" {
+		fmt.Fprintf(a.stderr, "%d observations of %s/%d written to %s\n", len(data.Rows), data.Campaign, data.Year, a.flagString("out"))
+	}
+	return nil
+}
+
+func loadData(ctx context.Context, a *app) (*dataset.Data, error) {
+	slug := a.flagString("campaign")
+	if slug == "" {
+		return nil, usageErrorf("--campaign is required")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	year := a.flagInt("year")
+	if year == 0 {
+		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
+			return nil, err
+		}
+	}
+	return dataset.Load(ctx, st.Pool, slug, year)
+}
+
+func runDataCheck(ctx context.Context, a *app, args []string) error {
+	slug := a.flagString("campaign")
+	if slug == "" {
+		return usageErrorf("--campaign is required")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	year := a.flagInt("year")
+	if year == 0 {
+		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
+			return err
+		}
+	}
+	issues, err := dataset.Check(ctx, st.Pool, slug, year)
+	if err != nil {
+		return err
+	}
+	if a.flagBool("json") {
+		return json.NewEncoder(a.stdout).Encode(issues)
+	}
+	if len(issues) == 0 {
+		fmt.Fprintf(a.stdout, "%s/%d: no issues found\n", slug, year)
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tFORCE\tDETAIL")
+	for _, is := range issues {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", is.Kind, is.Force, is.Detail)
+	}
+	fmt.Fprintf(tw, "\n%d issue(s)\n", len(issues))
+	return tw.Flush()
+}
