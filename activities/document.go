@@ -112,8 +112,15 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	var load store.LoadInput
 	load.CampaignID, load.RequestID, load.ForceSlug, load.DocumentID = req.CampaignID, in.RequestID, req.ForceSlug, in.DocumentID
 	for _, t := range tables {
-		res, err := normalise.Table(t, schema, &normalise.Options{Overrides: in.Overrides[t.Index]})
 		reasons := append([]string(nil), t.Reasons...)
+		var res *normalise.Result
+		if normalise.HasFigures(t) {
+			res, err = normalise.Table(t, schema, &normalise.Options{Overrides: in.Overrides[t.Index]})
+		} else {
+			// A sheet of query parameters or a letterhead: kept, not data.
+			res, err = &normalise.Result{}, nil
+			reasons = append(reasons, "no figures: not data")
+		}
 		if err != nil {
 			res = &normalise.Result{NeedsReview: true, ReviewReasons: []string{err.Error()}}
 		}
