@@ -636,6 +636,16 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		}
 		byTable[p.table] = append(byTable[p.table], p)
 	}
+	// Source rows are let go as soon as the last table using them is laid
+	// out, so that a large sheet is not held twice.
+	uses := make([]int32, len(g.rows))
+	for _, p := range ps {
+		if p.table != nil {
+			for i := p.tr0; i < p.tr1; i++ {
+				uses[i]++
+			}
+		}
+	}
 	for _, t := range order {
 		pieces := byTable[t]
 		c0, c1 := 1<<30, -1
@@ -660,6 +670,9 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		for _, p := range pieces {
 			for i := p.tr0; i < p.tr1; i++ {
 				t.Rows = append(t.Rows, g.denseRow(i, c0, c1))
+				if uses[i]--; uses[i] == 0 {
+					g.rows[i].cells = nil
+				}
 			}
 		}
 		clipSpans(t)
