@@ -73,7 +73,10 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // File extracts every table from one document. The format is sniffed from
-// the content, with the file name's extension as a hint.
+// the content, with the file name's extension as a hint. Whatever the
+// format, every table found is then numbered, given header rows when its
+// extractor set none, and its Total rows and columns are checked against
+// their parts (finishTables in confidence.go).
 func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Table, error) {
 	o := opts.withDefaults()
 	if o.Document == "" {
