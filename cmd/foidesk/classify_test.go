@@ -50,6 +50,8 @@ func TestClassifyCommand(t *testing.T) {
 			"psni", "refusal", "FOI/15521", []string{"s12(1)"}, ""},
 		{"met acknowledgement", []string{"classify", filepath.Join(replies, "01-acknowledgement-metropolitan.txt")},
 			"metropolitan", "acknowledgement", "2014060002719", []string{}, "2014-06-25"},
+		{"an .eml through the MIME parser", []string{"classify", filepath.Join("..", "..", "internal", "mail", "testdata", "plain-reply.eml")},
+			"metropolitan", "acknowledgement", "2014060002719", nil, "2014-06-25"},
 		{"flag after the file", []string{"classify", filepath.Join(replies, "20-refusal-s12-kent.txt"), "--force", "kent"},
 			"kent", "refusal", "16/06/669", []string{"s12(2)"}, "2016-06-09"},
 		// With another force's formats, the West Midlands serial is not read.
@@ -106,7 +108,7 @@ func TestClassifyCommandPlainText(t *testing.T) {
 
 func TestClassifyCommandErrors(t *testing.T) {
 	eml := filepath.Join(t.TempDir(), "reply.eml")
-	if err := os.WriteFile(eml, []byte("From: a@b\r\nSubject: x\r\n\r\nbody\r\n"), 0o600); err != nil {
+	if err := os.WriteFile(eml, []byte("\r\n\r\nbody\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -118,7 +120,7 @@ func TestClassifyCommandErrors(t *testing.T) {
 		{"no file", []string{"classify"}, 2, "want one FILE"},
 		{"two files", []string{"classify", "a.txt", "b.txt"}, 2, "want one FILE"},
 		{"missing file", []string{"classify", filepath.Join(t.TempDir(), "nope.txt")}, 1, "nope.txt"},
-		{"eml without a MIME parser", []string{"classify", eml}, 1, "internal/mail"},
+		{"eml that is not an email", []string{"classify", eml}, 1, "not an email message"},
 		{"unknown flag", []string{"classify", "--nope", "x.txt"}, 2, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

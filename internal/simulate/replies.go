@@ -1,0 +1,130 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"strings"
+	"time"
+)
+
+// Kind is what a simulated reply says.
+type Kind string
+
+const (
+	KindAck           Kind = "acknowledgement"
+	KindClarification Kind = "clarification"
+	KindExtension     Kind = "extension"
+	KindRefusalS12    Kind = "refusal_s12"
+	KindRefusalS40    Kind = "refusal_s40"
+	KindNotHeld       Kind = "not_held"
+	KindResponse      Kind = "response"
+	KindPartial       Kind = "partial_response"
+)
+
+// Expect is the kind internal/classify should read from a reply.
+func (k Kind) Expect() string {
+	switch k {
+	case KindRefusalS12, KindRefusalS40:
+		return "refusal"
+	}
+	return string(k)
+}
+
+// letter is the text of a reply, written the way police FOI units write.
+func letter(k Kind, ref string, received, due time.Time) string {
+	long := func(t time.Time) string { return t.Format("2 January 2006") }
+	head := "Dear Requester\n\nFreedom of Information Request Reference No: " + ref + "\n\n"
+	tail := "\n\nYours sincerely\n\nFreedom of Information Unit\n"
+	switch k {
+	case KindAck:
+		return head + "I write in connection with your request for information which was received on " + long(received) +
+			". Your request will now be considered in accordance with the Freedom of Information Act 2000 (the Act).\n\n" +
+			"You will receive a response within the statutory timescale of 20 working days as defined by the Act, subject to the information not being exempt or containing a reference to a third party." + tail
+	case KindClarification:
+		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
+			"In order to identify and locate the information you require, we need further clarification. " +
+			"Please could you clarify whether you require figures by the offence for which the community resolution was given, or by the most serious offence recorded?\n\n" +
+			"Once we receive your clarification the 20 working day period will begin again. If we do not hear from you within two months, we will consider the request closed." + tail
+	case KindExtension:
+		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
+			"Please treat this as an extension notice under section 10(3) of the Act: we require additional time to consider the public interest in disclosure of the information. " +
+			"We now expect to respond by " + long(due) + ". Please accept our apologies for the delay." + tail
+	case KindRefusalS12:
+		return head + "Your request for information has now been considered and I am not obliged to supply the information you have requested.\n\n" +
+			"Section 12(1) of the Freedom of Information Act 2000 provides that a public authority is not obliged to comply with a request where the cost of complying would exceed the appropriate limit. " +
+			"To answer your request we would need to examine each of several thousand occurrences by hand, which would far exceed the 18 hours (£450) set by the regulations.\n\n" +
+			"This letter serves as a refusal notice under section 17(5) of the Act." + tail
+	case KindRefusalS40:
+		return head + "Your request for information has now been considered and I am not obliged to supply the information you have requested.\n\n" +
+			"The information is exempt under section 40(2) of the Freedom of Information Act 2000 (personal information): the numbers are so small that individuals could be identified, and disclosure would breach the data protection principles.\n\n" +
+			"This letter serves as a refusal notice under section 17(1) of the Act." + tail
+	case KindNotHeld:
+		return head + "Your request for information has now been considered.\n\n" +
+			"Section 1(1)(a) of the Freedom of Information Act 2000 places two duties on public authorities. " +
+			"Following enquiries, I can confirm that the information you have requested is not held by this force: nationality is not recorded against community resolution outcomes on our systems." + tail
+	case KindResponse:
+		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
+			"Following receipt of your request, searches were conducted within the force to locate information relevant to your request. " +
+			"I can confirm that the information you have requested is held by the force, and I am pleased to provide it. Please find the information attached." + tail
+	case KindPartial:
+		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
+			"I can confirm that the information you have requested is held in part, and what is held is provided in the attached. " +
+			"Your request has been partly complied with: figures by offence before 2022 are not held in a retrievable form." + tail
+	}
+	return head + tail
+}
+
+// email builds a reply to one of foidesk's messages.
+type email struct {
+	From, To, Subject, MessageID, InReplyTo string
+	Date                                    time.Time
+	Text                                    string
+	HTML                                    string // replaces Text as the body's alternative
+	Attachment                              *Attachment
+}
+
+func (e email) raw() []byte {
+	var b bytes.Buffer
+	h := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	h("From", e.From)
+	h("To", e.To)
+	h("Subject", mime.QEncoding.Encode("utf-8", e.Subject))
+	h("Date", e.Date.Format(time.RFC1123Z))
+	h("Message-ID", "<"+e.MessageID+">")
+	if e.InReplyTo != "" {
+		h("In-Reply-To", "<"+e.InReplyTo+">")
+		h("References", "<"+e.InReplyTo+">")
+	}
+	h("MIME-Version", "1.0")
+	text := base64Lines([]byte(strings.ReplaceAll(e.Text, "\n", "\r\n")))
+	bodyPart := "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + text
+	if e.HTML != "" {
+		bodyPart = "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\n" + bodyPart +
+			"--alt\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64Lines([]byte(e.HTML)) + "--alt--\r\n"
+	}
+	if e.Attachment == nil {
+		b.WriteString(bodyPart)
+		return b.Bytes()
+	}
+	h("Content-Type", "multipart/mixed; boundary=\"mix\"")
+	b.WriteString("\r\n--mix\r\n" + bodyPart + "--mix\r\n")
+	fmt.Fprintf(&b, "Content-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+		e.Attachment.ContentType, e.Attachment.Filename, e.Attachment.Filename)
+	b.WriteString(base64Lines(e.Attachment.Data))
+	b.WriteString("--mix--\r\n")
+	return b.Bytes()
+}
+
+func base64Lines(data []byte) string {
+	s := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\r\n")
+		s = s[76:]
+	}
+	b.WriteString(s + "\r\n")
+	return b.String()
+}
