@@ -12,10 +12,10 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/foidesk
 
-# Until the demo lands, demo runs the dev stack.
+# A whole simulated 44-force campaign, end to end, on embedded defaults.
 demo: build
 	scripts/deps.sh demo
-	$(BIN) dev
+	$(BIN) demo
 
 dev: build
 	scripts/deps.sh demo

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/devstack"
 	"github.com/foidesk/foidesk/internal/engine"
@@ -27,7 +29,11 @@ func init() {
 Ctrl-C stops everything; the next start reuses the data.`,
 		flags: func(fs *flag.FlagSet) {},
 		run: func(ctx context.Context, a *app, args []string) error {
-			stack, err := startDev(ctx, a)
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			stack, err := startDev(ctx, a, cfg, devstack.Options{})
 			if err != nil {
 				return err
 			}
@@ -43,21 +49,24 @@ Ctrl-C stops everything; the next start reuses the data.`,
 
 // devRun is a running dev stack with its worker.
 type devRun struct {
-	stack *devstack.Stack
-	store *store.Store
-	stop  func()
+	stack  *devstack.Stack
+	store  *store.Store
+	client client.Client
+	cfg    *config.Config
+	stop   func()
 }
 
-func startDev(ctx context.Context, a *app) (*devRun, error) {
-	cfg, err := a.config()
-	if err != nil {
-		return nil, err
-	}
+// startDev starts the local stack for cfg (ports and the like from so, the
+// rest from cfg), migrates, and runs the worker. cfg is updated with the
+// addresses the stack chose.
+func startDev(ctx context.Context, a *app, cfg *config.Config, so devstack.Options) (*devRun, error) {
 	log := a.logger()
-	stack, err := devstack.Start(ctx, devstack.Options{
-		DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, TemporalAddress: cfg.TemporalAddress,
-		UIAddr: cfg.TemporalUIAddr, Namespace: cfg.TemporalNamespace, Logger: log,
-	})
+	so.DataDir, so.DatabaseURL, so.TemporalAddress = cfg.DataDir, cfg.DatabaseURL, cfg.TemporalAddress
+	so.Namespace, so.Logger = cfg.TemporalNamespace, log
+	if so.UIAddr == "" {
+		so.UIAddr = cfg.TemporalUIAddr
+	}
+	stack, err := devstack.Start(ctx, so)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +109,14 @@ func startDev(ctx context.Context, a *app) (*devRun, error) {
 	}
 	cleanup = append(cleanup, w.Stop)
 	cfg.DatabaseURL, cfg.TemporalAddress = stack.DatabaseURL, stack.TemporalAddress
-	return &devRun{stack: stack, store: st, stop: stop}, nil
+	if cfg.TemporalUIURL == "" {
+		cfg.TemporalUIURL = stack.TemporalUIURL
+	}
+	return &devRun{stack: stack, store: st, client: tc, cfg: cfg, stop: stop}, nil
 }
 
 func (d *devRun) print(a *app) {
-	cfg, _ := a.config()
+	cfg := d.cfg
 	fmt.Fprintf(a.stdout, "  PostgreSQL   %s\n", config.MaskURL(d.stack.DatabaseURL))
 	fmt.Fprintf(a.stdout, "  Temporal     %s (namespace %s)\n", d.stack.TemporalAddress, cfg.TemporalNamespace)
 	if d.stack.TemporalUIURL != "" {

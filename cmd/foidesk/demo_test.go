@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foidesk/foidesk/workflows"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestDemo runs the whole demo on a fixed seed: 44 simulated forces, every
+// rung of the chase ladder, every layout of data, and the ground truth
+// checked against PostgreSQL.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole demo")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	a := &app{stdout: &out, stderr: &errb, getenv: func(k string) string {
+		if k == "FOIDESK_DATA_DIR" {
+			return dir
+		}
+		if k == "FOIDESK_LOG_LEVEL" {
+			return "error"
+		}
+		return ""
+	}}
+	pg, _ := net.Listen("tcp", "127.0.0.1:0")
+	pgPort := pg.Addr().(*net.TCPAddr).Port
+	pg.Close()
+	res, err := runDemo(ctx, a, demoOptions{Seed: 7, Speed: 2, Exit: true, PostgresPort: pgPort,
+		TemporalListen: freeAddr(t), UIAddr: "-", HTTPAddr: freeAddr(t)})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	t.Logf("demo: %d figures, %d campaign days in %s", res.Truth, res.CampaignDays, res.Elapsed.Round(time.Millisecond))
+	if !res.TruthOK {
+		t.Errorf("ground truth: %d of %d right, missing %v, wrong %v, extra %d", res.Found, res.Truth, res.Missing, res.Wrong, res.Extra)
+	}
+	if res.Truth < 1000 {
+		t.Errorf("only %d figures sent: the forces did not answer with data", res.Truth)
+	}
+	total := 0
+	for _, n := range res.ByState {
+		total += n
+	}
+	if total != 44 || res.ByState[workflows.StateRegulator] == 0 || res.ByState[workflows.StateDataLoaded] == 0 ||
+		res.ByState[workflows.StateRefused] == 0 {
+		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
+	}
+	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "regulator"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,360 @@
+package simulate
+
+import (
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/force"
+	"github.com/foidesk/foidesk/internal/mailtest"
+)
+
+// Behaviour is how a simulated force treats a request.
+type Behaviour string
+
+const (
+	OnTime        Behaviour = "on_time"        // acknowledges, answers well before the due date
+	LateOne       Behaviour = "late_one"       // answers after the first reminder
+	LateTwo       Behaviour = "late_two"       // answers after the second reminder
+	Clarifies     Behaviour = "clarifies"      // asks for clarification, answers once clarified
+	Extends       Behaviour = "extends"        // claims a public-interest extension, answers by it
+	RefusesCost   Behaviour = "refuses_s12"    // refuses on cost (s.12)
+	RefusesPerson Behaviour = "refuses_s40"    // refuses on personal information (s.40)
+	NotHeld       Behaviour = "not_held"       // says the information is not held
+	Partial       Behaviour = "partial"        // answers in part, with data
+	Silent        Behaviour = "silent"         // never answers: the ladder runs to the regulator
+	AckOnly       Behaviour = "ack_then_quiet" // acknowledges, then nothing until the internal review
+)
+
+// mix is the share of each behaviour among 44 forces, shuffled by seed.
+var mix = []struct {
+	b Behaviour
+	n int
+}{
+	{OnTime, 15}, {LateOne, 6}, {LateTwo, 3}, {Clarifies, 2}, {Extends, 3}, {RefusesCost, 3},
+	{RefusesPerson, 1}, {NotHeld, 2}, {Partial, 2}, {Silent, 4}, {AckOnly, 3},
+}
+
+// Options configure a simulation.
+type Options struct {
+	Seed uint64
+	// Scale is campaign time per real time: 86400 makes a day pass in a
+	// second. Replies are timed in campaign days.
+	Scale float64
+	// Forces to play; default all44.
+	Forces []force.Force
+	// Years the request asks about (default 2022–2024).
+	Years []int
+	// DeskAddress is where replies are addressed.
+	DeskAddress string
+	Logger      *slog.Logger
+}
+
+// Force is one simulated force.
+type Force struct {
+	force.Force
+	Behaviour Behaviour
+	Layout    Layout
+	Reference string
+	Data      *Dataset // figures it will send, if it answers with data
+
+	mu        sync.Mutex
+	requestID string // Message-ID of the request, once received
+	received  time.Time
+	sent      map[Kind]bool
+	answered  bool
+}
+
+// Simulator plays the forces behind an SMTP and an IMAP server.
+type Simulator struct {
+	SMTP   *mailtest.SMTPServer
+	IMAP   *mailtest.IMAPServer
+	Forces map[string]*Force
+
+	opts   Options
+	mu     sync.Mutex
+	origin time.Time // real time of the first request: campaign time's origin
+	truth  []Figure
+	sends  int
+	log    *slog.Logger
+	wg     sync.WaitGroup
+	done   chan struct{}
+}
+
+// Start draws each force's behaviour and figures from the seed and starts
+// the mail servers. Close stops them.
+func Start(opts *Options) (*Simulator, error) {
+	o := Options{Scale: 86400, DeskAddress: "foi-desk@newsroom.example", Logger: slog.Default()}
+	if opts != nil {
+		o.Seed, o.Forces, o.Years = opts.Seed, opts.Forces, opts.Years
+		if opts.Scale > 0 {
+			o.Scale = opts.Scale
+		}
+		if opts.DeskAddress != "" {
+			o.DeskAddress = opts.DeskAddress
+		}
+		if opts.Logger != nil {
+			o.Logger = opts.Logger
+		}
+	}
+	if o.Forces == nil {
+		fs, err := force.Group("all44")
+		if err != nil {
+			return nil, err
+		}
+		o.Forces = fs
+	}
+	if o.Years == nil {
+		o.Years = []int{2022, 2023, 2024}
+	}
+	r := rand.New(rand.NewPCG(o.Seed, 0x666f6964))
+	var behaviours []Behaviour
+	for _, m := range mix {
+		for range m.n {
+			behaviours = append(behaviours, m.b)
+		}
+	}
+	for len(behaviours) < len(o.Forces) {
+		behaviours = append(behaviours, OnTime)
+	}
+	r.Shuffle(len(behaviours), func(i, j int) { behaviours[i], behaviours[j] = behaviours[j], behaviours[i] })
+	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{})}
+	dataForces := 0
+	for i, f := range o.Forces {
+		b := behaviours[i]
+		sf := &Force{Force: f, Behaviour: b, sent: map[Kind]bool{},
+			Reference: fmt.Sprintf("FOI/%05d/%02d", 1000+r.IntN(90000), o.Years[len(o.Years)-1]%100+2)}
+		if b.answersWithData() {
+			suppress := []string{"", "<5", "*"}[r.IntN(3)]
+			sf.Data = newDataset(r, f.Slug, o.Years, suppress)
+			sf.Layout = Layouts[dataForces%len(Layouts)]
+			dataForces++
+		}
+		s.Forces[f.Slug] = sf
+	}
+	var err error
+	if s.SMTP, err = mailtest.StartSMTP(); err != nil {
+		return nil, err
+	}
+	if s.IMAP, err = mailtest.StartIMAP("desk", "desk-password"); err != nil {
+		s.SMTP.Close()
+		return nil, err
+	}
+	s.SMTP.OnMessage = s.receive
+	return s, nil
+}
+
+func (b Behaviour) answersWithData() bool {
+	switch b {
+	case OnTime, LateOne, LateTwo, Clarifies, Extends, Partial:
+		return true
+	}
+	return false
+}
+
+// Close stops the servers and any pending replies.
+func (s *Simulator) Close() {
+	close(s.done)
+	s.SMTP.Close()
+	s.IMAP.Close()
+}
+
+// Truth returns every figure the forces have sent so far.
+func (s *Simulator) Truth() []Figure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.truth)
+}
+
+// Received counts the emails the forces have received.
+func (s *Simulator) Received() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sends
+}
+
+// purpose tells foidesk's emails apart by their subject lines.
+func purpose(subject string) string {
+	switch {
+	case strings.HasPrefix(subject, "Freedom of Information request"):
+		return "request"
+	case strings.HasPrefix(subject, "Internal review request"):
+		return "internal_review"
+	case strings.Contains(subject, "second reminder"):
+		return "second_reminder"
+	case strings.Contains(subject, "clarification"):
+		return "clarification_answer"
+	case strings.HasPrefix(subject, "Re: "):
+		return "reminder"
+	}
+	return "other"
+}
+
+func tokenForce(subject string) string {
+	i := strings.LastIndex(subject, "[FOI ")
+	if i < 0 {
+		return ""
+	}
+	tok := strings.TrimSuffix(strings.TrimSpace(subject[i+5:]), "]")
+	return tok[strings.LastIndexByte(tok, '/')+1:]
+}
+
+// receive reacts to one of foidesk's emails.
+func (s *Simulator) receive(m mailtest.Received) {
+	s.mu.Lock()
+	s.sends++
+	s.mu.Unlock()
+	f := s.Forces[tokenForce(m.Subject)]
+	if f == nil {
+		return // the regulator, or someone else
+	}
+	p := purpose(m.Subject)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p == "request" && f.requestID == "" {
+		f.requestID, f.received = m.MessageID, m.At
+		s.mu.Lock()
+		if s.origin.IsZero() || m.At.Before(s.origin) {
+			s.origin = m.At
+		}
+		s.mu.Unlock()
+	}
+	if f.answered || f.requestID == "" {
+		return
+	}
+	reply := func(afterDays float64, k Kind) { s.after(afterDays, f, k, m.Subject) }
+	switch f.Behaviour {
+	case OnTime:
+		if p == "request" {
+			reply(1, KindAck)
+			reply(12, KindResponse)
+		}
+	case LateOne:
+		if p == "request" {
+			reply(2, KindAck)
+		} else if p == "reminder" {
+			reply(2, KindResponse)
+		}
+	case LateTwo:
+		if p == "second_reminder" {
+			reply(3, KindResponse)
+		}
+	case Clarifies:
+		if p == "request" {
+			reply(3, KindClarification)
+		} else if p == "clarification_answer" {
+			reply(1, KindAck)
+			reply(8, KindResponse)
+		}
+	case Extends:
+		if p == "request" {
+			reply(1, KindAck)
+			reply(26, KindExtension) // just before the due date
+			reply(40, KindResponse)
+		}
+	case RefusesCost:
+		if p == "request" {
+			reply(2, KindAck)
+			reply(15, KindRefusalS12)
+		}
+	case RefusesPerson:
+		if p == "request" {
+			reply(18, KindRefusalS40)
+		}
+	case NotHeld:
+		if p == "request" {
+			reply(9, KindNotHeld)
+		}
+	case Partial:
+		if p == "request" {
+			reply(1, KindAck)
+			reply(20, KindPartial)
+		}
+	case AckOnly:
+		if p == "request" {
+			reply(1, KindAck)
+		}
+	}
+}
+
+// after delivers a reply afterDays campaign days from now.
+func (s *Simulator) after(days float64, f *Force, k Kind, subject string) {
+	d := time.Duration(days * 24 * float64(time.Hour) / s.opts.Scale)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		select {
+		case <-s.done:
+			return
+		case <-time.After(d):
+		}
+		if err := s.deliver(f, k, subject); err != nil {
+			s.log.Error("simulated reply not delivered", slog.String("force", f.Slug), slog.String("kind", string(k)), slog.Any("err", err))
+		}
+	}()
+}
+
+func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
+	f.mu.Lock()
+	if f.answered || f.sent[k] {
+		f.mu.Unlock()
+		return nil
+	}
+	f.sent[k] = true
+	final := k != KindAck && k != KindClarification && k != KindExtension
+	if final {
+		f.answered = true
+	}
+	now := time.Now()
+	received := f.received
+	f.mu.Unlock()
+
+	// Letters speak in campaign dates. Campaign time runs Scale times
+	// faster than real time from the moment the first request arrived.
+	s.mu.Lock()
+	origin := s.origin
+	s.mu.Unlock()
+	camp := func(t time.Time) time.Time {
+		return origin.Add(time.Duration(float64(t.Sub(origin)) * s.opts.Scale))
+	}
+	due := camp(now).AddDate(0, 0, 20)
+	if !strings.HasPrefix(subject, "Re: ") && !strings.HasPrefix(subject, "RE: ") {
+		subject = "RE: " + subject
+	}
+	e := email{
+		From:      fmt.Sprintf("%s FOI Unit <%s>", f.ShortName, f.FOIEmail),
+		To:        s.opts.DeskAddress,
+		Subject:   subject,
+		MessageID: fmt.Sprintf("%s.%s.%d@%s", k, f.Slug, now.UnixNano(), domainOf(f.FOIEmail)),
+		InReplyTo: f.requestID,
+		Date:      now,
+		Text:      letter(k, f.Reference, camp(received), due),
+	}
+	if k == KindResponse || k == KindPartial {
+		att, body, err := Render(f.Data, f.Layout, f.Name)
+		if err != nil {
+			return err
+		}
+		e.Attachment = att
+		if body != "" {
+			e.HTML = strings.Replace(body, "<p>Please find below the information you requested.</p>",
+				"<p>"+strings.ReplaceAll(strings.TrimSpace(e.Text), "\n\n", "</p><p>")+"</p>", 1)
+		}
+		s.mu.Lock()
+		s.truth = append(s.truth, f.Data.Figures...)
+		s.mu.Unlock()
+	}
+	return s.IMAP.Deliver("INBOX", e.raw())
+}
+
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return strings.ToLower(d)
+}
+
+// Wait waits for pending replies to be delivered or the simulator closed.
+func (s *Simulator) Wait() { s.wg.Wait() }
