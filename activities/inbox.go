@@ -342,3 +342,53 @@ func bounceOf(m *fmail.Message) string {
 	}
 	return m.Bounce.OriginalMessageID
 }
+
+// AssignInput assigns a message from triage to a request.
+type AssignInput struct {
+	InboundID         int64  `json:"inbound_id"`
+	RequestWorkflowID string `json:"request_workflow_id"`
+	By                string `json:"by"`
+}
+
+// AssignInbound matches a message in triage to a request by hand and
+// returns the reply to deliver, built as if it had matched on its own.
+func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*ProcessOutput, error) {
+	c, err := a.Store.AssignInbound(ctx, in.InboundID, in.RequestWorkflowID, in.By)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+		return nil, nonRetryable(ErrTypeInvalid, err)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	m, err := a.Store.InboundMessage(ctx, in.InboundID)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := fmail.Parse(m.Raw, nil)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("message %d: %w", in.InboundID, err))
+	}
+	cls := classify.Classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
+		Force: c.ForceSlug, AutoReply: msg.AutoReply}, nil)
+	docs, err := a.Store.MessageDocuments(ctx, in.InboundID)
+	if err != nil {
+		return nil, err
+	}
+	var refs []DocumentRef
+	for _, d := range docs {
+		if isData(d.Filename, d.ContentType) {
+			refs = append(refs, DocumentRef{ID: d.ID, SHA256: hex.EncodeToString(d.SHA256), Filename: d.Filename})
+		}
+	}
+	r := InboundReply{WorkflowID: c.WorkflowID, InboundID: in.InboundID, MessageID: msg.MessageID, Kind: string(cls.Kind),
+		Reference: cls.Reference, Sections: cls.Sections, Documents: refs, Subject: msg.Subject, At: m.StoredAt}
+	if d, err := calendar.ParseDate(cls.Received); err == nil {
+		r.Received = &d
+	}
+	if d, err := calendar.ParseDate(cls.Due); err == nil {
+		r.Due = &d
+	}
+	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
+		slog.String("by", in.By))
+	return &ProcessOutput{Status: "matched", Kind: r.Kind, Replies: []InboundReply{r}}, nil
+}

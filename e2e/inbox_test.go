@@ -235,13 +235,36 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		t.Errorf("refusal sections %v, want s12", sections)
 	}
 
+	// A reply from a personal address matches nothing and waits in
+	// triage; an operator assigns it to Kent's request, which takes it as
+	// a response.
+	deliver(email{from: "j.bloggs.kentpolice@gmail.com", subject: "your FOI request", messageID: "stray-1@gmail.com",
+		body: fixtureBody(t, "08-response-norfolk.txt")})
+	var stray int64
+	waitFor("the stray reply in triage", func() bool {
+		return s.store.Pool.QueryRow(ctx, `SELECT id FROM inbound_messages WHERE message_id = 'stray-1@gmail.com' AND status = 'triage'`).Scan(&stray) == nil
+	})
+	upd, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.InboxWorkflowID("INBOX"),
+		UpdateName: workflows.UpdateAssign, WaitForStage: client.WorkflowUpdateStageCompleted,
+		Args: []any{activities.AssignInput{InboundID: stray, RequestWorkflowID: activities.RequestWorkflowID(spec.Slug, year, "kent"), By: "desk"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := upd.Get(ctx, nil); err != nil {
+		t.Fatalf("assign: %v", err)
+	}
+	waitFor("kent to be answered", func() bool { return status("kent").State == workflows.StateAnswered })
+	if n := count(t, s, `SELECT count(*) FROM message_matches WHERE method = 'operator'`); n != 1 {
+		t.Errorf("%d operator matches, want 1", n)
+	}
+
 	// With the inbox idle on IDLE, a new reply reaches its request within
 	// moments.
 	start := time.Now()
 	deliver(email{from: "foi@durham.police.uk", subject: "RE: Freedom of Information request", messageID: "resp-2@durham.police.uk",
 		inReplyTo: sent["durham"], body: fixtureBody(t, "08-response-norfolk.txt"),
 		attach: "Nationality,2022\nPolish,3\n"})
-	waitFor("the reply to be stored", func() bool { return count(t, s, `SELECT count(*) FROM inbound_messages`) == 6 })
+	waitFor("the reply to be stored", func() bool { return count(t, s, `SELECT count(*) FROM inbound_messages`) == 7 })
 	stored := time.Since(start)
 	waitFor("durham to be answered", func() bool { return status("durham").State == workflows.StateAnswered })
 	t.Logf("reply stored %s after delivery, request answered after %s",

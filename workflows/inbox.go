@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -24,6 +25,9 @@ type InboxInput struct {
 	// Processed counts messages handled by earlier runs, for the summary.
 	Processed int `json:"processed"`
 }
+
+// UpdateAssign assigns a message in triage to a request (AssignInput).
+const UpdateAssign = "assign"
 
 // InboxStatus answers QueryStatus on an InboxWorkflow.
 type InboxStatus struct {
@@ -61,6 +65,32 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 			MaximumInterval: time.Minute, MaximumAttempts: 20},
 	})
 	logger := workflow.GetLogger(ctx)
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAssign,
+		func(ctx workflow.Context, in activities.AssignInput) (string, error) {
+			var res activities.ProcessOutput
+			if err := workflow.ExecuteActivity(procCtx, (*activities.Activities).AssignInbound, in).Get(ctx, &res); err != nil {
+				return "", err
+			}
+			for _, r := range res.Replies {
+				deliver(ctx, r)
+			}
+			st.Triage--
+			return fmt.Sprintf("message %d assigned to %s as %s", in.InboundID, in.RequestWorkflowID, res.Kind), nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in activities.AssignInput) error {
+			switch {
+			case in.InboundID <= 0:
+				return fmt.Errorf("name the message (inbound id)")
+			case !strings.HasPrefix(in.RequestWorkflowID, "request/"):
+				return fmt.Errorf("request %q: want a request workflow ID, request/<campaign>/<year>/<force>", in.RequestWorkflowID)
+			case in.By == "":
+				return fmt.Errorf("say who assigns it (by)")
+			}
+			return nil
+		}})
+	if err != nil {
+		return err
+	}
 	for {
 		var out activities.SyncOutput
 		err := workflow.ExecuteActivity(syncCtx, (*activities.Activities).SyncMailbox,
@@ -86,6 +116,9 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 			}
 		}
 		if workflow.GetInfo(ctx).GetCurrentHistoryLength() > in.MaxHistory {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
 			in.Processed = st.Processed
 			return workflow.NewContinueAsNewError(ctx, InboxWorkflow, in)
 		}

@@ -36,6 +36,7 @@ const (
 	MethodToken     Method = "token"
 	MethodReference Method = "reference"
 	MethodDomain    Method = "domain"
+	MethodOperator  Method = "operator" // assigned by hand from triage
 )
 
 // Candidate is a request a message might answer.

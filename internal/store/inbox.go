@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -205,5 +206,66 @@ func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
 		var t TriageItem
 		err := row.Scan(&t.ID, &t.From, &t.Subject, &t.Reason, &t.StoredAt)
 		return t, err
+	})
+}
+
+// AssignInbound matches a message in triage to a request by hand, in one
+// transaction, and returns the request. Assigning it again to the same
+// request is a no-op that returns the same; a message already matched
+// otherwise is refused.
+func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkflowID, by string) (*match.Candidate, error) {
+	var c match.Candidate
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`, inboundID).Scan(&status); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("no inbound message %d: %w", inboundID, ErrNotFound)
+			}
+			return err
+		}
+		err := tx.QueryRow(ctx, `SELECT `+candidateCols+` FROM requests r WHERE r.workflow_id = $1`, requestWorkflowID).
+			Scan(&c.RequestID, &c.WorkflowID, &c.ForceSlug, &c.Token, &c.Reference, &c.State)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("no request %s: %w", requestWorkflowID, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		var already bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM message_matches WHERE inbound_id = $1 AND request_id = $2)`,
+			inboundID, c.RequestID).Scan(&already); err != nil {
+			return err
+		}
+		if already {
+			return nil
+		}
+		if status != "triage" && status != "failed" && status != "ignored" {
+			return fmt.Errorf("message %d is %s, not in triage: %w", inboundID, status, ErrConflict)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method, evidence)
+			VALUES ($1, $2, 'operator', $3)`, inboundID, c.RequestID, "assigned by "+by); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE inbound_messages SET status = 'matched',
+			triage_reason = coalesce(triage_reason, '') || ' (assigned to ' || $2 || ' by ' || $3 || ')' WHERE id = $1`,
+			inboundID, requestWorkflowID, by)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: assign message %d: %w", inboundID, err)
+	}
+	return &c, nil
+}
+
+// MessageDocuments lists the documents a message carried.
+func (s *Store) MessageDocuments(ctx context.Context, inboundID int64) ([]StoredDocument, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT d.id, d.sha256, d.filename, d.content_type FROM message_documents md
+		JOIN documents d ON d.id = md.document_id WHERE md.inbound_id = $1 ORDER BY d.id`, inboundID)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents of message %d: %w", inboundID, err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (StoredDocument, error) {
+		var d StoredDocument
+		err := row.Scan(&d.ID, &d.SHA256, &d.Filename, &d.ContentType)
+		return d, err
 	})
 }

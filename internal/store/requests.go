@@ -127,6 +127,9 @@ func (s *Store) GetCampaign(ctx context.Context, slug string, year int) (*Campai
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrConflict is returned for a change the row's state does not allow.
+var ErrConflict = errors.New("conflict")
+
 // RequestEvent is one entry of a request's audit trail, with the request's
 // new condition after it.
 type RequestEvent struct {
