@@ -1,0 +1,527 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/dataset"
+)
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	Message string // the error page's text
+	Crumbs  []crumb
+	CSRF    string
+	Flash   string
+	Error   string
+	Data    any
+}
+
+type crumb struct{ Label, Href string }
+
+var pageNames = []string{"campaigns", "board", "force", "dataset", "review", "error"}
+
+func parsePages() (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+var funcs = template.FuncMap{
+	"state": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"date":  fmtDate,
+	"when": func(t any) string {
+		switch x := t.(type) {
+		case time.Time:
+			return x.In(calendar.London).Format("2 Jan 2006 15:04")
+		case *time.Time:
+			if x == nil {
+				return ""
+			}
+			return x.In(calendar.London).Format("2 Jan 2006 15:04")
+		}
+		return ""
+	},
+	"num":   formatNumber,
+	"count": func(n int) string { return formatNumber(float64(n)) },
+	"numv":  func(v *float64) string { return formatValueHuman(v) },
+	"pct":   func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+	"size": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d bytes", n)
+	},
+	"join": strings.Join,
+	"path": url.PathEscape,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+}
+
+func fmtDate(d any) string {
+	switch x := d.(type) {
+	case calendar.Date:
+		if x.IsZero() {
+			return ""
+		}
+		return fmt.Sprintf("%d %s %d", x.Day(), x.Month().String()[:3], x.Year())
+	case *calendar.Date:
+		if x == nil {
+			return ""
+		}
+		return fmtDate(*x)
+	case time.Time:
+		return x.In(calendar.London).Format("2 Jan 2006")
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		return fmtDate(*x)
+	}
+	return ""
+}
+
+func formatValueHuman(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return formatNumber(*v)
+}
+
+// render executes a page into a buffer and sends it, so a template error
+// never leaves half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.CSRF = s.auth.csrfToken(w, r)
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("dashboard: render "+name, "err", err)
+		http.Error(w, "the page could not be rendered; the error is in the server's log", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// temporalURL links a workflow in the Temporal UI, or "" without one.
+func (s *server) temporalURL(workflowID string) string {
+	if s.uiURL == "" || workflowID == "" {
+		return ""
+	}
+	return s.uiURL + "/namespaces/" + url.PathEscape(s.ns) + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// campaignHref is the board's address.
+func campaignHref(slug string, year int) string {
+	return "/campaigns/" + url.PathEscape(slug) + "/" + strconv.Itoa(year)
+}
+
+func (s *server) campaignFromPath(r *http.Request) (*campaignRow, error) {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		return nil, notFound("Campaign year " + strconv.Quote(r.PathValue("year")))
+	}
+	return s.campaign(r.Context(), r.PathValue("slug"), year)
+}
+
+// campaignView is a campaign on the campaigns page.
+type campaignView struct {
+	campaignRow
+	Href  string
+	Today calendar.Date
+	Scale float64
+}
+
+func (s *server) campaigns(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.listCampaigns(r.Context())
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	views := make([]campaignView, len(rows))
+	for i, c := range rows {
+		views[i] = campaignView{campaignRow: c, Href: campaignHref(c.Slug, c.Year), Today: c.today(now), Scale: c.timeScale()}
+	}
+	s.render(w, r, http.StatusOK, "campaigns", &page{Title: "Campaigns", Data: views})
+	return nil
+}
+
+// boardData is the board page's data.
+type boardData struct {
+	Campaign  campaignView
+	Rows      []boardRow
+	Total     int
+	Filter    string
+	Sort      string
+	Filters   []filterLink
+	Late      int
+	DataHref  string
+	ForceHref func(string) string
+}
+
+type filterLink struct {
+	Label  string
+	Value  string
+	Count  int
+	Href   string
+	Active bool
+}
+
+func (s *server) board(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	today := c.today(s.now())
+	rows, err := s.boardRows(r.Context(), c, today)
+	if err != nil {
+		return err
+	}
+	filter := r.URL.Query().Get("state")
+	sortBy := r.URL.Query().Get("sort")
+	keep, ok := stateFilter(filter)
+	if !ok {
+		return badRequest("Unknown state filter %q.", filter)
+	}
+	if sortBy != "" && sortBy != "late" && sortBy != "force" {
+		return badRequest("Unknown sort %q (late or force).", sortBy)
+	}
+	href := campaignHref(c.Slug, c.Year)
+	d := &boardData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
+		Total: len(rows), Filter: filter, Sort: sortBy, DataHref: href + "/data"}
+	counts := map[string]int{}
+	open := 0
+	for _, b := range rows {
+		counts[b.State]++
+		if b.Overdue > 0 {
+			d.Late++
+		}
+		if !b.Final() {
+			open++
+		}
+		if keep(b) {
+			d.Rows = append(d.Rows, b)
+		}
+	}
+	link := func(label, value string, n int) filterLink {
+		q := url.Values{}
+		if value != "" {
+			q.Set("state", value)
+		}
+		if sortBy != "" {
+			q.Set("sort", sortBy)
+		}
+		h := href
+		if len(q) > 0 {
+			h += "?" + q.Encode()
+		}
+		return filterLink{Label: label, Value: value, Count: n, Href: h, Active: value == filter}
+	}
+	d.Filters = append(d.Filters, link("all", "", len(rows)), link("overdue", "late", d.Late),
+		link("open", "open", open), link("finished", "finished", len(rows)-open))
+	for _, st := range allStates {
+		if counts[st] > 0 {
+			d.Filters = append(d.Filters, link(strings.ReplaceAll(st, "_", " "), st, counts[st]))
+		}
+	}
+	if sortBy == "late" {
+		sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Overdue > d.Rows[j].Overdue })
+	}
+	d.ForceHref = func(f string) string { return href + "/forces/" + url.PathEscape(f) }
+	s.render(w, r, http.StatusOK, "board", &page{Title: fmt.Sprintf("%s %d", c.Title, c.Year),
+		Crumbs: []crumb{{"Campaigns", "/"}}, Data: d})
+	return nil
+}
+
+// stateFilter returns the test for a board filter: "" (all), late (past
+// due), open, finished, or a state's name.
+func stateFilter(f string) (func(boardRow) bool, bool) {
+	switch f {
+	case "":
+		return func(boardRow) bool { return true }, true
+	case "late":
+		return func(b boardRow) bool { return b.Overdue > 0 }, true
+	case "open":
+		return func(b boardRow) bool { return !b.Final() }, true
+	case "finished":
+		return func(b boardRow) bool { return b.Final() }, true
+	}
+	for _, st := range allStates {
+		if f == st {
+			return func(b boardRow) bool { return b.State == f }, true
+		}
+	}
+	return nil, false
+}
+
+// forceData is the force page's data.
+type forceData struct {
+	Campaign    campaignView
+	Request     boardRow
+	Today       calendar.Date
+	Timeline    []timelineEntry
+	Documents   []docView
+	OpenReviews int
+	TemporalURL string
+	DocTemporal func(string) string
+}
+
+func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	today := c.today(s.now())
+	b, err := s.boardRow(r.Context(), c, r.PathValue("force"), today)
+	if err != nil {
+		return err
+	}
+	tl, err := s.timeline(r.Context(), c, b.RequestID)
+	if err != nil {
+		return err
+	}
+	docs, err := s.documents(r.Context(), b.RequestID)
+	if err != nil {
+		return err
+	}
+	var open int
+	if err := s.st.Pool.QueryRow(r.Context(), `SELECT count(*) FROM review_items WHERE request_id = $1 AND status = 'open'`,
+		b.RequestID).Scan(&open); err != nil {
+		return fmt.Errorf("reviews of request %d: %w", b.RequestID, err)
+	}
+	href := campaignHref(c.Slug, c.Year)
+	d := &forceData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
+		Request: *b, Today: today, Timeline: tl, Documents: docs, OpenReviews: open,
+		TemporalURL: s.temporalURL(b.WorkflowID), DocTemporal: s.temporalURL}
+	s.render(w, r, http.StatusOK, "force", &page{Title: b.ForceName,
+		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
+	return nil
+}
+
+// datasetData is the dataset page's data.
+type datasetData struct {
+	Campaign  campaignView
+	Summary   *Summary
+	Charts    []chartView
+	Issues    []dataset.Issue
+	Dims      []string
+	Preview   []dataset.Row
+	More      int
+	CSVHref   string
+	XLSXHref  string
+	ForceHref func(string) string
+}
+
+type chartView struct {
+	Title string
+	SVG   template.HTML
+	Href  string // the chart alone, as an SVG file
+}
+
+const previewRows = 200
+
+func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	if err != nil {
+		return err
+	}
+	issues, err := dataset.Check(r.Context(), s.st.Pool, c.Slug, c.Year)
+	if err != nil {
+		return err
+	}
+	sum := Summarise(data)
+	href := campaignHref(c.Slug, c.Year)
+	d := &datasetData{Campaign: campaignView{campaignRow: *c, Href: href, Today: c.today(s.now()), Scale: c.timeScale()},
+		Summary: sum, Issues: issues, Dims: data.Dims, CSVHref: href + "/data.csv", XLSXHref: href + "/data.xlsx",
+		ForceHref: func(f string) string { return href + "/forces/" + url.PathEscape(f) }}
+	for _, by := range chartKinds(sum) {
+		title, bars := chartBars(sum, by, href)
+		d.Charts = append(d.Charts, chartView{Title: title, SVG: barChart(title, bars),
+			Href: href + "/chart.svg?by=" + url.QueryEscape(by)})
+	}
+	d.Preview = data.Rows
+	if len(d.Preview) > previewRows {
+		d.More = len(d.Preview) - previewRows
+		d.Preview = d.Preview[:previewRows]
+	}
+	s.render(w, r, http.StatusOK, "dataset", &page{Title: fmt.Sprintf("Data: %s %d", c.Title, c.Year),
+		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
+	return nil
+}
+
+// chartKinds lists the charts a summary has: by force, by period, then by
+// each dimension.
+func chartKinds(sum *Summary) []string {
+	kinds := []string{"force"}
+	if len(sum.Periods) > 1 {
+		kinds = append(kinds, "period")
+	}
+	for _, d := range sum.Dims {
+		if d.Name != "period" {
+			kinds = append(kinds, "dim:"+d.Name)
+		}
+	}
+	return kinds
+}
+
+// chartBars returns the title and bars of one chart of a summary.
+func chartBars(sum *Summary, by, href string) (string, []bar) {
+	measure := strings.ReplaceAll(sum.Measure, "_", " ")
+	if measure == "" {
+		measure = "figures"
+	}
+	switch {
+	case by == "force":
+		bars := make([]bar, len(sum.Forces))
+		for i, f := range sum.Forces {
+			bars[i] = bar{Label: f.Name, Value: f.Total, Href: href + "/forces/" + url.PathEscape(f.Force)}
+		}
+		return "Total " + measure + " by force", bars
+	case by == "period":
+		bars := make([]bar, len(sum.Periods))
+		for i, p := range sum.Periods {
+			bars[i] = bar{Label: p.Label, Value: p.Value}
+		}
+		return "Total " + measure + " by period", bars
+	case strings.HasPrefix(by, "dim:"):
+		name := strings.TrimPrefix(by, "dim:")
+		for _, d := range sum.Dims {
+			if d.Name == name {
+				bars := make([]bar, len(d.Totals))
+				for i, t := range d.Totals {
+					bars[i] = bar{Label: t.Label, Value: t.Value}
+				}
+				return "Total " + measure + " by " + strings.ReplaceAll(name, "_", " "), bars
+			}
+		}
+	}
+	return "", nil
+}
+
+func (s *server) chartSVG(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	if err != nil {
+		return err
+	}
+	by := r.URL.Query().Get("by")
+	if by == "" {
+		by = "force"
+	}
+	title, bars := chartBars(Summarise(data), by, campaignHref(c.Slug, c.Year))
+	if title == "" {
+		return notFound("Chart " + strconv.Quote(by))
+	}
+	w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", barChart(title, bars))
+	return err
+}
+
+func (s *server) download(w http.ResponseWriter, r *http.Request, ext, contentType string, write func(*dataset.Data, *bytes.Buffer) error) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := write(data, &buf); err != nil {
+		return fmt.Errorf("export %s/%d as %s: %w", c.Slug, c.Year, ext, err)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
+		map[string]string{"filename": fmt.Sprintf("%s-%d.%s", c.Slug, c.Year, ext)}))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+func (s *server) downloadCSV(w http.ResponseWriter, r *http.Request) error {
+	return s.download(w, r, "csv", "text/csv; charset=utf-8", func(d *dataset.Data, b *bytes.Buffer) error { return d.WriteCSV(b) })
+}
+
+func (s *server) downloadXLSX(w http.ResponseWriter, r *http.Request) error {
+	return s.download(w, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		func(d *dataset.Data, b *bytes.Buffer) error { return d.WriteXLSX(b) })
+}
+
+// document sends a stored attachment as a download. Its bytes came from
+// outside, so it is never shown inline: always an attachment, never sniffed,
+// sandboxed if a browser renders it anyway.
+func (s *server) document(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return notFound("Document")
+	}
+	doc, err := s.st.Document(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	ct := "application/octet-stream"
+	if mt, _, err := mime.ParseMediaType(doc.ContentType); err == nil && safeDownloadType(mt) {
+		ct = mt
+	}
+	name := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, doc.Filename)
+	if name == "" {
+		name = fmt.Sprintf("document-%d", doc.ID)
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Content-Length", strconv.Itoa(len(doc.Data)))
+	_, err = w.Write(doc.Data)
+	return err
+}
+
+// safeDownloadType reports whether a stored document's media type may be
+// sent as it is; others (HTML, SVG, XML, scripts, anything unknown) go as
+// application/octet-stream.
+func safeDownloadType(mt string) bool {
+	switch mt {
+	case "application/pdf", "text/csv", "text/plain", "application/msword", "application/zip",
+		"application/vnd.ms-excel", "application/vnd.ms-outlook", "application/ms-tnef", "message/rfc822",
+		"image/png", "image/jpeg", "image/gif":
+		return true
+	}
+	return strings.HasPrefix(mt, "application/vnd.openxmlformats-officedocument.") ||
+		strings.HasPrefix(mt, "application/vnd.oasis.opendocument.")
+}

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/foidesk/foidesk/internal/normalise"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// reviewView is a review item with what the normaliser proposed.
+type reviewView struct {
+	store.ReviewItem
+	Year         int
+	Slug         string
+	ForceHref    string
+	CampaignHref string
+	DocHref      string
+	TemporalURL  string
+	Decisions    []proposedDecision
+	Observations []proposedObservation
+	Confidence   float64
+	MoreObs      int
+	Table        *tableView // the extracted table, when stored
+	Nonce        string
+}
+
+type proposedDecision struct {
+	Kind       string  `json:"kind"`
+	Subject    string  `json:"subject"`
+	Text       string  `json:"text"`
+	Dimension  string  `json:"dimension"`
+	Code       string  `json:"code"`
+	Confidence float64 `json:"confidence"`
+	Reason     string  `json:"reason"`
+}
+
+type proposedObservation struct {
+	Period struct {
+		Label string `json:"label"`
+	} `json:"period"`
+	Dims  map[string]string `json:"dims"`
+	Value *float64          `json:"value"`
+	Flag  string            `json:"flag"`
+	Raw   string            `json:"raw"`
+	Row   int               `json:"row"`
+	Col   int               `json:"col"`
+	Ref   string            `json:"ref"`
+}
+
+// DimsText is the observation's breakdown as "k=v, …".
+func (o proposedObservation) DimsText() string { return dimsText(o.Dims) }
+
+const maxProposedRows = 100
+
+// reviewData is the review page's data.
+type reviewData struct {
+	Status    string
+	Statuses  []filterLink
+	Items     []reviewView
+	Enabled   bool
+	By        string
+	Documents int // distinct documents (workflows) waiting
+}
+
+var reviewStatuses = []string{"open", "approved", "rejected", "remapped", "all"}
+
+func (s *server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
+	return s.showReview(w, r, http.StatusOK, "", "")
+}
+
+// showReview renders the queue with an optional flash or error line.
+func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, flash, errText string) error {
+	filter := r.URL.Query().Get("status")
+	if filter == "" {
+		filter = "open"
+	}
+	valid := false
+	for _, st := range reviewStatuses {
+		valid = valid || st == filter
+	}
+	if !valid {
+		return badRequest("Unknown review status %q.", filter)
+	}
+	q := filter
+	if q == "all" {
+		q = ""
+	}
+	items, err := s.st.Reviews(r.Context(), q, 200)
+	if err != nil {
+		return err
+	}
+	d := &reviewData{Status: filter, Enabled: s.temporal != nil, By: s.decider(r)}
+	for _, st := range reviewStatuses {
+		d.Statuses = append(d.Statuses, filterLink{Label: st, Value: st, Href: "/review?status=" + st, Active: st == filter})
+	}
+	proposals := map[[2]int64]map[cellKey]*obsView{}
+	var docIDs []int64
+	workflowsWaiting := map[string]bool{}
+	for _, it := range items {
+		v := reviewView{ReviewItem: it, DocHref: "/documents/" + strconv.FormatInt(it.DocumentID, 10),
+			TemporalURL: s.temporalURL(it.WorkflowID), Nonce: nonce()}
+		if slug, year, ok := strings.Cut(it.Campaign, "/"); ok {
+			v.Slug = slug
+			v.Year, _ = strconv.Atoi(year)
+			v.CampaignHref = campaignHref(slug, v.Year)
+			v.ForceHref = v.CampaignHref + "/forces/" + url.PathEscape(it.ForceSlug)
+		}
+		var prop struct {
+			Decisions    []proposedDecision    `json:"decisions"`
+			Observations []proposedObservation `json:"observations"`
+			Confidence   float64               `json:"confidence"`
+		}
+		if len(it.Proposal) > 0 && json.Unmarshal(it.Proposal, &prop) == nil {
+			v.Decisions, v.Confidence = prop.Decisions, prop.Confidence
+			cells := map[cellKey]*obsView{}
+			for _, o := range prop.Observations {
+				cells[cellKey{o.Row, o.Col}] = &obsView{Period: o.Period.Label, Dims: dimsText(o.Dims),
+					Value: formatValue(o.Value), Flag: o.Flag}
+			}
+			proposals[[2]int64{it.DocumentID, int64(it.TableIndex)}] = cells
+			v.Observations = prop.Observations
+			if len(v.Observations) > maxProposedRows {
+				v.MoreObs = len(v.Observations) - maxProposedRows
+				v.Observations = v.Observations[:maxProposedRows]
+			}
+		}
+		if it.Status == "open" {
+			workflowsWaiting[it.WorkflowID] = true
+		}
+		docIDs = append(docIDs, it.DocumentID)
+		d.Items = append(d.Items, v)
+	}
+	d.Documents = len(workflowsWaiting)
+	if len(docIDs) > 0 {
+		tables, err := s.tables(r.Context(), docIDs, func(doc int64, idx int) map[cellKey]*obsView {
+			return proposals[[2]int64{doc, int64(idx)}]
+		})
+		if err != nil {
+			return err
+		}
+		for i := range d.Items {
+			for j, t := range tables[d.Items[i].DocumentID] {
+				if t.Index == d.Items[i].TableIndex {
+					d.Items[i].Table = &tables[d.Items[i].DocumentID][j]
+				}
+			}
+		}
+	}
+	p := &page{Title: "Review queue", Flash: flash, Error: errText, Data: d}
+	if f := r.URL.Query().Get("done"); f != "" && flash == "" {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			if a := r.URL.Query().Get("action"); a == "approve" || a == "reject" || a == "remap" {
+				p.Flash = fmt.Sprintf("Review item %d: %s sent; the document's workflow has accepted it and carries on.", id, a)
+			}
+		}
+	}
+	s.render(w, r, status, "review", p)
+	return nil
+}
+
+func nonce() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decider is who is deciding: the basic-auth user, else the name last
+// given in a form.
+func (s *server) decider(r *http.Request) string {
+	if u := userFrom(r.Context()); u != "" {
+		return u
+	}
+	if c, err := r.Cookie(byCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil && utf8.ValidString(v) {
+			return v
+		}
+	}
+	return ""
+}
+
+const maxFormBytes = 64 << 10
+
+// reviewDecide sends an operator's decision on a review item to the
+// item's DocumentWorkflow as a Temporal Update, and waits for the workflow
+// to accept it.
+func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("The form could not be read: %v", err)
+	}
+	if !s.auth.checkCSRF(r) {
+		return &httpError{http.StatusForbidden, "The form's security token is missing or stale; reload the review queue and try again."}
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return notFound("Review item")
+	}
+	it, err := s.st.Review(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(fmt.Sprintf("Review item %d", id))
+	} else if err != nil {
+		return err
+	}
+	fail := func(status int, msg string) error {
+		return s.showReview(w, r, status, "", fmt.Sprintf("Review item %d (%s, %s table %d): %s", id, it.ForceSlug, it.Filename, it.TableIndex, msg))
+	}
+	if s.temporal == nil {
+		return fail(http.StatusServiceUnavailable, "review actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve).")
+	}
+	if it.Status != "open" {
+		return fail(http.StatusConflict, "already "+it.Status+".")
+	}
+	in, err := reviewInput(r.PostForm, it.TableIndex)
+	if err != nil {
+		return fail(http.StatusBadRequest, err.Error())
+	}
+	if u := userFrom(r.Context()); u != "" {
+		in.By = u
+	}
+	updateID := "review/" + strconv.FormatInt(id, 10)
+	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
+		updateID += "/" + n // the same form sent twice is one update
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
+	defer cancel()
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID: updateID, WorkflowID: it.WorkflowID, UpdateName: workflows.UpdateReview,
+		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var result string
+		err = h.Get(ctx, &result)
+	}
+	if err != nil {
+		s.log.Warn("review decision refused", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
+			slog.String("action", in.Action), slog.Any("err", err))
+		return fail(http.StatusBadGateway, "the workflow did not take the decision: "+err.Error())
+	}
+	s.log.Info("review decision", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
+		slog.String("action", in.Action), slog.String("by", in.By))
+	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(in.By), Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
+	back := url.Values{"done": {strconv.FormatInt(id, 10)}, "action": {in.Action}}
+	http.Redirect(w, r, "/review?"+back.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// reviewInput reads a decision from a form: action, by, note, and for a
+// remap the table's overrides as JSON.
+func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
+	in := workflows.ReviewInput{
+		Action: f.Get("action"),
+		By:     strings.TrimSpace(f.Get("by")),
+		Note:   strings.TrimSpace(f.Get("note")),
+	}
+	switch in.Action {
+	case "approve", "reject", "remap":
+	default:
+		return in, fmt.Errorf("unknown action %q: approve, reject or remap", in.Action)
+	}
+	if in.By == "" {
+		return in, errors.New("say who you are (the “by” field): decisions are kept with a name")
+	}
+	if utf8.RuneCountInString(in.By) > 100 || utf8.RuneCountInString(in.Note) > 2000 {
+		return in, errors.New("name or note too long")
+	}
+	if in.Action == "remap" {
+		raw := strings.TrimSpace(f.Get("overrides"))
+		if raw == "" {
+			return in, errors.New(`a remap needs overrides, e.g. {"headers": {"Country of birth": "nationality"}}`)
+		}
+		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+		dec.DisallowUnknownFields()
+		var o normalise.Overrides
+		if err := dec.Decode(&o); err != nil {
+			return in, fmt.Errorf("overrides are not valid JSON for a table's overrides (headers, values, ignore_rows, ignore_cols, constants): %v", err)
+		}
+		if len(o.Headers) == 0 && len(o.Values) == 0 && len(o.IgnoreRows) == 0 && len(o.IgnoreCols) == 0 && len(o.Constants) == 0 {
+			return in, errors.New("the overrides change nothing")
+		}
+		in.Overrides = map[int]*normalise.Overrides{tableIndex: &o}
+	}
+	return in, nil
+}
