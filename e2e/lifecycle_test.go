@@ -41,7 +41,11 @@ type stack struct {
 	imap     *mailtest.IMAPServer
 }
 
-func startStack(t testing.TB) *stack {
+func startStack(t testing.TB) *stack { return startStackWith(t, nil) }
+
+// startStackWith syncs the inbox from imapOpts instead of an in-memory
+// IMAP server, when given.
+func startStackWith(t testing.TB, imapOpts *fmail.IMAPOptions) *stack {
 	t.Helper()
 	ctx := context.Background()
 	tp, err := devstack.StartTemporal(ctx, nil)
@@ -71,6 +75,9 @@ func startStack(t testing.TB) *stack {
 	}
 	inbox := &activities.Inbox{IMAP: &fmail.IMAPOptions{Addr: imapSrv.Addr, Username: "desk", Password: "s3cret",
 		TLS: "insecure"}}
+	if imapOpts != nil {
+		inbox.IMAP = imapOpts
+	}
 	t.Cleanup(inbox.Close)
 	acts := &activities.Activities{
 		Inbox: inbox,

@@ -31,7 +31,7 @@ type IMAPOptions struct {
 	Mailbox   string // default INBOX
 	// ProcessedFolder, when set, receives each message once it is stored.
 	ProcessedFolder string
-	// BatchSize is how many messages are stored per transaction (default 100).
+	// BatchSize is how many messages are stored per transaction (default 250).
 	BatchSize int
 	// MaxMessageBytes: larger messages are stored headers-only with a note
 	// (default 50 MiB).
@@ -80,7 +80,7 @@ func NewSyncer(o IMAPOptions, st MessageStore) *Syncer {
 		o.TLS = "tls"
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 100
+		o.BatchSize = 250
 	}
 	if o.MaxMessageBytes <= 0 {
 		o.MaxMessageBytes = 50 << 20
@@ -224,12 +224,37 @@ func (s *Syncer) sync(ctx context.Context) (SyncResult, error) {
 			uids = append(uids, u)
 		}
 	}
-	for start := 0; start < len(uids); start += s.opts.BatchSize {
-		batch := uids[start:min(start+s.opts.BatchSize, len(uids))]
-		msgs, err := s.fetch(ctx, c, batch)
-		if err != nil {
-			return res, err
+	// Fetch the next batch from the server while the last one is stored:
+	// the two round trips overlap. Batches arrive in UID order, so the
+	// checkpoint only ever moves past messages already committed.
+	type fetched struct {
+		batch []imap.UID
+		msgs  []store.RawMessage
+		err   error
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan fetched, 1)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(uids); start += s.opts.BatchSize {
+			batch := uids[start:min(start+s.opts.BatchSize, len(uids))]
+			msgs, err := s.fetch(fctx, c, batch)
+			select {
+			case batches <- fetched{batch, msgs, err}:
+			case <-fctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
+	}()
+	for f := range batches {
+		if f.err != nil {
+			return res, f.err
+		}
+		batch, msgs := f.batch, f.msgs
 		res.Fetched += len(msgs)
 		next := store.Checkpoint{UIDValidity: cp.UIDValidity, LastUID: uint32(batch[len(batch)-1])}
 		sr, err := s.store.StoreMessages(ctx, s.opts.Name, next, msgs)
@@ -240,9 +265,13 @@ func (s *Syncer) sync(ctx context.Context) (SyncResult, error) {
 		res.LastUID = cp.LastUID
 		res.Stored = append(res.Stored, sr.Stored...)
 		res.Duplicates += sr.Duplicates
-		if s.opts.ProcessedFolder != "" {
+	}
+	if s.opts.ProcessedFolder != "" && len(uids) > 0 {
+		// Only after every batch is stored; a failed move costs nothing
+		// but tidiness.
+		for start := 0; start < len(uids); start += s.opts.BatchSize {
+			batch := uids[start:min(start+s.opts.BatchSize, len(uids))]
 			if _, err := c.Move(imap.UIDSetNum(batch...), s.opts.ProcessedFolder).Wait(); err != nil {
-				// Stored already: a failed move costs nothing but tidiness.
 				s.log.Warn("could not move stored messages", slog.String("folder", s.opts.ProcessedFolder), slog.Any("error", err))
 			}
 		}

@@ -54,6 +54,8 @@ func (s *Store) StoreMessages(ctx context.Context, mailbox string, cp Checkpoint
 	var res StoreResult
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		res = StoreResult{}
+		// One round trip for the batch: the inserts are pipelined.
+		b := &pgx.Batch{}
 		for _, m := range msgs {
 			sum := sha256.Sum256(m.Raw)
 			var msgID *string
@@ -64,21 +66,29 @@ func (s *Store) StoreMessages(ctx context.Context, mailbox string, cp Checkpoint
 			if !m.InternalDate.IsZero() {
 				internal = &m.InternalDate
 			}
-			var id int64
-			err := tx.QueryRow(ctx, `INSERT INTO inbound_messages
+			b.Queue(`INSERT INTO inbound_messages
 				(mailbox, uid_validity, uid, message_id, sha256, raw, internal_date, from_addr, subject)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 				ON CONFLICT DO NOTHING RETURNING id`,
 				mailbox, int64(cp.UIDValidity), int64(m.UID), msgID, sum[:], m.Raw, internal,
-				truncate(m.From, 500), truncate(m.Subject, 2000)).Scan(&id)
+				truncate(m.From, 500), truncate(m.Subject, 2000))
+		}
+		br := tx.SendBatch(ctx, b)
+		for _, m := range msgs {
+			var id int64
+			err := br.QueryRow().Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
 				res.Duplicates++
 				continue
 			}
 			if err != nil {
+				br.Close()
 				return fmt.Errorf("message uid %d: %w", m.UID, err)
 			}
 			res.Stored = append(res.Stored, id)
+		}
+		if err := br.Close(); err != nil {
+			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO mailbox_checkpoints (mailbox, uid_validity, last_uid) VALUES ($1, $2, $3)
 			ON CONFLICT (mailbox) DO UPDATE SET uid_validity = EXCLUDED.uid_validity, last_uid = EXCLUDED.last_uid, updated_at = now()`,
