@@ -51,7 +51,7 @@ func barChart(title string, bars []bar) template.HTML {
 	}
 	var b strings.Builder
 	esc := html.EscapeString
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" font-family="system-ui, sans-serif" font-size="12">`,
 		chartWidth, height, chartWidth, height, esc(title))
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
 	if len(shown) == 0 {
@@ -76,9 +76,9 @@ func barChart(title string, bars []bar) template.HTML {
 		if br.Href != "" {
 			b.WriteString(`</a>`)
 		}
-		fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%s" height="%d" data-value="%s"><title>%s: %s</title></rect>`,
+		fmt.Fprintf(&b, `<rect class="bar" fill="#0b5cad" x="%d" y="%d" width="%s" height="%d" data-value="%s"><title>%s: %s</title></rect>`,
 			chartLabelW, y, svgNum(w), chartBarH, svgNum(br.Value), esc(br.Label), esc(formatNumber(br.Value)))
-		fmt.Fprintf(&b, `<text x="%s" y="%d" class="value">%s</text>`,
+		fmt.Fprintf(&b, `<text x="%s" y="%d" class="value" fill="#66707a">%s</text>`,
 			svgNum(float64(chartLabelW)+w+6), y+chartBarH-3, esc(formatNumber(br.Value)))
 		b.WriteString(`</g>`)
 	}

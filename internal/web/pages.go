@@ -324,16 +324,23 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 
 // datasetData is the dataset page's data.
 type datasetData struct {
-	Campaign  campaignView
-	Summary   *Summary
-	Charts    []chartView
-	Issues    []dataset.Issue
-	Dims      []string
-	Preview   []dataset.Row
-	More      int
-	CSVHref   string
-	XLSXHref  string
-	ForceHref func(string) string
+	Campaign campaignView
+	Summary  *Summary
+	Charts   []chartView
+	Issues   []dataset.Issue
+	// IssueKinds counts the issues by kind, in order of first appearance.
+	IssueKinds []issueKind
+	Dims       []string
+	Preview    []dataset.Row
+	More       int
+	CSVHref    string
+	XLSXHref   string
+	ForceHref  func(string) string
+}
+
+type issueKind struct {
+	Kind string
+	N    int
 }
 
 type chartView struct {
@@ -362,6 +369,18 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	d := &datasetData{Campaign: campaignView{campaignRow: *c, Href: href, Today: c.today(s.now()), Scale: c.timeScale()},
 		Summary: sum, Issues: issues, Dims: data.Dims, CSVHref: href + "/data.csv", XLSXHref: href + "/data.xlsx",
 		ForceHref: func(f string) string { return href + "/forces/" + url.PathEscape(f) }}
+	for _, is := range issues {
+		k := len(d.IssueKinds)
+		for i, ik := range d.IssueKinds {
+			if ik.Kind == is.Kind {
+				k = i
+			}
+		}
+		if k == len(d.IssueKinds) {
+			d.IssueKinds = append(d.IssueKinds, issueKind{Kind: is.Kind})
+		}
+		d.IssueKinds[k].N++
+	}
 	for _, by := range chartKinds(sum) {
 		title, bars := chartBars(sum, by, href)
 		d.Charts = append(d.Charts, chartView{Title: title, SVG: barChart(title, bars),

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// chromium finds a Chromium or Chrome binary, or skips the test saying how
+// to get one.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium on this machine: install the Debian package chromium (apt-get install chromium) to run the browser test")
+	return ""
+}
+
+// TestBrowser drives the dashboard in headless Chromium over a seeded
+// 44-force campaign: the board, a force's page, approving a review item
+// and downloading the CSV.
+func TestBrowser(t *testing.T) {
+	bin := chromium(t)
+	fx := seed(t)
+	up := &updater{}
+	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
+		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTimeout()
+
+	run := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		must(t, err)
+		return n
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		must(t, err)
+		return s
+	}
+	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS") // a directory, to look at the pages
+	shot := func(name string) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
+	}
+	rows := `document.querySelectorAll("table.board tbody tr.force").length`
+
+	// The board shows all 44 forces, the overdue ones marked.
+	run(chromedp.Navigate(srv.URL+boardPath), chromedp.WaitVisible(chromedp.CSS(`table.board`)))
+	shot("board")
+	if forces, late := eval(rows), eval(`document.querySelectorAll("table.board tbody tr.force.late").length`); forces != 44 || late != 22 {
+		t.Errorf("board shows %d forces, %d late; want 44 and 22", forces, late)
+	}
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.Contains(title, "Community resolutions") {
+		t.Errorf("board title %q, %v", title, err)
+	}
+
+	// Filtering by state, then opening a force's page from the board.
+	run(chromedp.Click(chromedp.CSS(`nav.filters a[href$="state=chased"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.filters a.active[href$="state=chased"]`)))
+	if n := eval(rows); n != 11 {
+		t.Errorf("filter chased shows %d forces, want 11", n)
+	}
+	run(chromedp.Click(chromedp.CSS(`table.board tbody tr.force td a`)), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	shot("force")
+	first := fx.forces[0]
+	path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	must(t, err)
+	if heading := text("h1"); path != boardPath+"/forces/"+first.Slug || !strings.HasPrefix(heading, first.Name) {
+		t.Errorf("opened %s (%q), want %s's page", path, heading, first.Name)
+	}
+	if n := eval(`document.querySelectorAll("ol.timeline li").length`); n != 3 { // sent, overdue, reminder
+		t.Errorf("timeline has %d entries, want 3", n)
+	}
+
+	// The hostile reply's subject is shown as text; no script ran.
+	run(chromedp.Navigate(srv.URL+boardPath+"/forces/"+fx.scriptForce), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	if subject := text(`.mail.in .subject`); subject != scriptSubject {
+		t.Errorf("reply subject shown as %q, want the text %q", subject, scriptSubject)
+	}
+
+	// Approving a review item sends the decision to its workflow.
+	run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
+	shot("review")
+	run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
+		chromedp.Click(chromedp.CSS(`form.decide button.approve`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	if flash := text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Review item %d: approve sent", fx.reviewID)) {
+		t.Errorf("after approving: %q", flash)
+	}
+	calls := up.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("%d updates sent, want 1", len(calls))
+	}
+	if in, ok := calls[0].Args[0].(workflows.ReviewInput); !ok || calls[0].WorkflowID != fx.reviewWorkflow ||
+		calls[0].UpdateName != workflows.UpdateReview || in.Action != "approve" || in.By != "Sam Reporter" {
+		t.Errorf("update sent: %+v", calls[0])
+	}
+
+	// The CSV downloads and parses with a row per observation.
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	yes := true
+	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	shot("data")
+	if shots != "" {
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`figure.chart`)))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, "chart.png"), png, 0o644))
+	}
+	run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes})
+		return err
+	}), chromedp.Click(chromedp.CSS(`a[href$="/data.csv"]`)))
+	var guid string
+	for ev, err := range progress {
+		must(t, err)
+		if ev.State == browser.DownloadProgressStateCompleted {
+			guid = ev.GUID
+			break
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, guid))
+	must(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	must(t, err)
+	if len(records) != fx.observations+1 || records[0][0] != "force" {
+		t.Fatalf("downloaded CSV has %d rows (header %v), want %d and a header", len(records)-1, records[0], fx.observations)
+	}
+	forcesInCSV := map[string]bool{}
+	for _, r := range records[1:] {
+		forcesInCSV[r[0]] = true
+		if fx.kind[r[0]] != "loaded" {
+			t.Errorf("CSV row for %s, which has no figures", r[0])
+		}
+	}
+	if len(forcesInCSV) != 11 {
+		t.Errorf("CSV covers %d forces, want 11", len(forcesInCSV))
+	}
+}
