@@ -111,11 +111,21 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	out := &DocumentOutput{Tables: len(tables)}
 	var load store.LoadInput
 	load.CampaignID, load.RequestID, load.ForceSlug, load.DocumentID = req.CampaignID, in.RequestID, req.ForceSlug, in.DocumentID
+	var data []*extract.Table
+	for _, t := range tables {
+		if normalise.HasFigures(t) {
+			data = append(data, t)
+		}
+	}
+	mapped := map[*extract.Table]normalise.TableResult{}
+	for i, r := range normalise.Tables(data, schema, in.Overrides) {
+		mapped[data[i]] = r
+	}
 	for _, t := range tables {
 		reasons := append([]string(nil), t.Reasons...)
 		var res *normalise.Result
-		if normalise.HasFigures(t) {
-			res, err = normalise.Table(t, schema, &normalise.Options{Overrides: in.Overrides[t.Index]})
+		if r, ok := mapped[t]; ok {
+			res, err = r.Result, r.Err
 		} else {
 			// A sheet of query parameters or a letterhead: kept, not data.
 			res, err = &normalise.Result{}, nil

@@ -61,10 +61,10 @@ type LoadResult struct {
 }
 
 // LoadDocument replaces a document's tables and observations for a request
-// in one transaction: the observations are copied into a staging table,
-// then merged into observations by their provenance key (request,
-// document, table, row, column); rows of an earlier load that are no
-// longer produced are deleted. Loading the same result twice changes
+// in one transaction. A first load copies the observations straight in; a
+// reload copies them into a staging table and merges them into
+// observations by their provenance key (request, document, table, row,
+// column), deleting rows of the earlier load that are no longer produced. Loading the same result twice changes
 // nothing; a failure anywhere leaves the previous load intact.
 func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, error) {
 	var res LoadResult
@@ -91,11 +91,10 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 				return fmt.Errorf("table %d: %w", t.Index, err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE observations_staging (
-				table_index int, page int, sheet text, row_index int, col_index int, cell_ref text,
-				period text, period_start date, period_end date, dimensions jsonb, measure text,
-				value numeric, flag text, raw_text text, confidence real) ON COMMIT DROP`); err != nil {
-			return fmt.Errorf("staging: %w", err)
+		var loaded bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM observations WHERE request_id = $1 AND document_id = $2)`,
+			in.RequestID, in.DocumentID).Scan(&loaded); err != nil {
+			return fmt.Errorf("earlier load: %w", err)
 		}
 		rows := make([][]any, 0, len(in.Observations))
 		for _, o := range in.Observations {
@@ -107,52 +106,25 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 			if o.Flag != "" {
 				flag = &o.Flag
 			}
-			rows = append(rows, []any{o.TableIndex, o.Page, o.Sheet, o.Row, o.Col, o.CellRef, o.Period,
-				o.PeriodStart, o.PeriodEnd, string(dims), o.Measure, o.Value, flag, o.Raw, o.Confidence})
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"},
-			[]string{"table_index", "page", "sheet", "row_index", "col_index", "cell_ref", "period", "period_start",
-				"period_end", "dimensions", "measure", "value", "flag", "raw_text", "confidence"},
-			pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy: %w", err)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM observations o WHERE o.request_id = $1 AND o.document_id = $2
-			AND NOT EXISTS (SELECT 1 FROM observations_staging s WHERE s.table_index = o.table_index
-				AND s.row_index = o.row_index AND s.col_index = o.col_index)`, in.RequestID, in.DocumentID)
-		if err != nil {
-			return fmt.Errorf("delete stale: %w", err)
-		}
-		res.Deleted = int(tag.RowsAffected())
-		// xmax = 0 tells a fresh insert from an update.
-		mrows, err := tx.Query(ctx, `INSERT INTO observations (campaign_id, request_id, force_slug, document_id,
-				table_index, page, sheet, row_index, col_index, cell_ref, period, period_start, period_end,
-				dimensions, measure, value, flag, raw_text, confidence)
-			SELECT $1, $2, $3, $4, table_index, page, sheet, row_index, col_index, cell_ref, period, period_start,
-				period_end, dimensions, measure, value, flag, raw_text, confidence FROM observations_staging
-			ON CONFLICT (request_id, document_id, table_index, row_index, col_index) DO UPDATE SET
-				page = EXCLUDED.page, sheet = EXCLUDED.sheet, cell_ref = EXCLUDED.cell_ref, period = EXCLUDED.period,
-				period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
-				dimensions = EXCLUDED.dimensions, measure = EXCLUDED.measure, value = EXCLUDED.value,
-				flag = EXCLUDED.flag, raw_text = EXCLUDED.raw_text, confidence = EXCLUDED.confidence,
-				loaded_at = now()
-			WHERE (observations.period, observations.dimensions, observations.value, observations.flag,
-				observations.raw_text, observations.measure)
-				IS DISTINCT FROM (EXCLUDED.period, EXCLUDED.dimensions, EXCLUDED.value, EXCLUDED.flag,
-				EXCLUDED.raw_text, EXCLUDED.measure)
-			RETURNING (xmax = 0)`, in.CampaignID, in.RequestID, in.ForceSlug, in.DocumentID)
-		if err != nil {
-			return fmt.Errorf("merge: %w", err)
-		}
-		inserted, err := pgx.CollectRows(mrows, pgx.RowTo[bool])
-		if err != nil {
-			return fmt.Errorf("merge: %w", err)
-		}
-		for _, ins := range inserted {
-			if ins {
-				res.Inserted++
-			} else {
-				res.Updated++
+			row := []any{o.TableIndex, o.Page, o.Sheet, o.Row, o.Col, o.CellRef, o.Period,
+				o.PeriodStart, o.PeriodEnd, string(dims), o.Measure, o.Value, flag, o.Raw, o.Confidence}
+			if !loaded {
+				row = append([]any{in.CampaignID, in.RequestID, in.ForceSlug, in.DocumentID}, row...)
 			}
+			rows = append(rows, row)
+		}
+		cols := []string{"table_index", "page", "sheet", "row_index", "col_index", "cell_ref", "period", "period_start",
+			"period_end", "dimensions", "measure", "value", "flag", "raw_text", "confidence"}
+		if !loaded {
+			// The first load of a document: straight in with COPY.
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"observations"},
+				append([]string{"campaign_id", "request_id", "force_slug", "document_id"}, cols...), pgx.CopyFromRows(rows))
+			if err != nil {
+				return fmt.Errorf("copy: %w", err)
+			}
+			res.Inserted = int(n)
+		} else if err := merge(ctx, tx, in, cols, rows, &res); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE request_documents SET status = $3, error = NULL, updated_at = now()
 			WHERE request_id = $1 AND document_id = $2`, in.RequestID, in.DocumentID, in.Status); err != nil {
@@ -171,4 +143,57 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// merge replaces a document's earlier load: the rows go to a staging table
+// and are merged by provenance; rows no longer produced are deleted.
+func merge(ctx context.Context, tx pgx.Tx, in LoadInput, cols []string, rows [][]any, res *LoadResult) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE observations_staging (
+			table_index int, page int, sheet text, row_index int, col_index int, cell_ref text,
+			period text, period_start date, period_end date, dimensions jsonb, measure text,
+			value numeric, flag text, raw_text text, confidence real) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("staging: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM observations o WHERE o.request_id = $1 AND o.document_id = $2
+		AND NOT EXISTS (SELECT 1 FROM observations_staging s WHERE s.table_index = o.table_index
+			AND s.row_index = o.row_index AND s.col_index = o.col_index)`, in.RequestID, in.DocumentID)
+	if err != nil {
+		return fmt.Errorf("delete stale: %w", err)
+	}
+	res.Deleted = int(tag.RowsAffected())
+	// xmax = 0 tells a fresh insert from an update.
+	mrows, err := tx.Query(ctx, `INSERT INTO observations (campaign_id, request_id, force_slug, document_id,
+			table_index, page, sheet, row_index, col_index, cell_ref, period, period_start, period_end,
+			dimensions, measure, value, flag, raw_text, confidence)
+		SELECT $1, $2, $3, $4, table_index, page, sheet, row_index, col_index, cell_ref, period, period_start,
+			period_end, dimensions, measure, value, flag, raw_text, confidence FROM observations_staging
+		ON CONFLICT (request_id, document_id, table_index, row_index, col_index) DO UPDATE SET
+			page = EXCLUDED.page, sheet = EXCLUDED.sheet, cell_ref = EXCLUDED.cell_ref, period = EXCLUDED.period,
+			period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
+			dimensions = EXCLUDED.dimensions, measure = EXCLUDED.measure, value = EXCLUDED.value,
+			flag = EXCLUDED.flag, raw_text = EXCLUDED.raw_text, confidence = EXCLUDED.confidence,
+			loaded_at = now()
+		WHERE (observations.period, observations.dimensions, observations.value, observations.flag,
+			observations.raw_text, observations.measure)
+			IS DISTINCT FROM (EXCLUDED.period, EXCLUDED.dimensions, EXCLUDED.value, EXCLUDED.flag,
+			EXCLUDED.raw_text, EXCLUDED.measure)
+		RETURNING (xmax = 0)`, in.CampaignID, in.RequestID, in.ForceSlug, in.DocumentID)
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	inserted, err := pgx.CollectRows(mrows, pgx.RowTo[bool])
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	for _, ins := range inserted {
+		if ins {
+			res.Inserted++
+		} else {
+			res.Updated++
+		}
+	}
+	return nil
 }

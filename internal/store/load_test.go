@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
@@ -10,7 +11,7 @@ import (
 
 // seedRequest makes a campaign with one request to Durham and one stored
 // document, returning their ids.
-func seedRequest(t *testing.T, st *store.Store) (campaignID, requestID, documentID int64) {
+func seedRequest(t testing.TB, st *store.Store) (campaignID, requestID, documentID int64) {
 	t.Helper()
 	ctx := context.Background()
 	if err := st.UpsertForces(ctx, []store.Force{{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
@@ -113,5 +114,26 @@ func TestLoadDocumentIsIdempotentAndAtomic(t *testing.T) {
 	}
 	if n := count(t, st, `SELECT count(*) FROM request_documents WHERE status = 'loaded'`); n != 1 {
 		t.Error("request_documents not marked loaded")
+	}
+}
+
+// Provenance is enforced by the database: an observation citing a document
+// that is not its request's is refused, and a cited document record cannot
+// be deleted.
+func TestObservationProvenanceEnforced(t *testing.T) {
+	ctx := context.Background()
+	st := dbtest.DB(t)
+	cid, rid, did := seedRequest(t, st)
+	_, err := st.LoadDocument(ctx, store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: did + 1000,
+		Observations: []store.Observation{obs(1, 1, "POL", f(1), "")}})
+	if err == nil || !strings.Contains(err.Error(), "not a document of that request") {
+		t.Errorf("load citing an unknown document: %v, want a provenance error", err)
+	}
+	if _, err := st.LoadDocument(ctx, store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: did,
+		Observations: []store.Observation{obs(1, 1, "POL", f(1), "")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `DELETE FROM request_documents`); err == nil {
+		t.Error("deleted a document record that observations cite")
 	}
 }

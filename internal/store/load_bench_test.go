@@ -1,0 +1,181 @@
+package store_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/normalise"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// benchTables builds nTables extracted tables of nationality rows × year
+// columns, as forces send them.
+func benchTables(nTables int) []*extract.Table {
+	vocab := normalise.Nationalities()
+	var codes []string
+	for _, c := range vocab.Codes() {
+		if len(c) == 3 && vocab.Label(c) != "" {
+			if m := vocab.Match(vocab.Label(c)); m.OK() && m.Code == c {
+				codes = append(codes, c)
+			}
+		}
+	}
+	codes = codes[:min(200, len(codes))]
+	years := []string{"2020", "2021", "2022", "2023", "2024"}
+	r := rand.New(rand.NewPCG(1, 2))
+	var out []*extract.Table
+	for i := range nTables {
+		t := &extract.Table{Index: i + 1, Method: extract.MethodXLSX, HeaderRows: 1, Confidence: 1,
+			Source: extract.Source{Document: "bench", Format: "xlsx", Sheet: "Data"}}
+		head := []extract.Cell{{Text: "Nationality", Ref: "A1"}}
+		for c, y := range years {
+			head = append(head, extract.Cell{Text: y, Ref: fmt.Sprintf("%c1", 'B'+c)})
+		}
+		t.Rows = append(t.Rows, head)
+		for row, code := range codes {
+			cells := []extract.Cell{{Text: vocab.Label(code), Ref: fmt.Sprintf("A%d", row+2)}}
+			for c := range years {
+				v := float64(r.IntN(500))
+				cells = append(cells, extract.Cell{Text: strconv.Itoa(int(v)), Number: &v, Ref: fmt.Sprintf("%c%d", 'B'+c, row+2)})
+			}
+			t.Rows = append(t.Rows, cells)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// BenchmarkLoadMillion normalises and loads 1,000,000 observations (1,000
+// tables of 200 nationalities × 5 years, 10 documents of 100 tables) and
+// compares the rate with psql's \copy of the same rows as CSV into an
+// equivalent table on the same server.
+//
+//	go test ./internal/store -run '^$' -bench LoadMillion -benchtime 1x -timeout 30m
+func BenchmarkLoadMillion(b *testing.B) {
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		b.Skip("psql not installed: it is the baseline")
+	}
+	ctx := context.Background()
+	schema, err := normalise.ParseSchema([]byte(`
+measure: {name: community_resolutions, unit: count}
+dimensions:
+  - {name: period, kind: period}
+  - {name: nationality, kind: nationality}
+periods: {from: 2020, to: 2024, kind: calendar}
+`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tables := benchTables(1000)
+	for b.Loop() {
+		url := dbtest.URL(b)
+		st, err := store.Open(ctx, url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		cid, rid, _ := seedRequest(b, st)
+		// Ten documents of 100 tables.
+		var docs []int64
+		for d := range 10 {
+			ids, err := st.SaveDocuments(ctx, 1, []store.Document{{Filename: fmt.Sprintf("bench%d.xlsx", d), ContentType: "x", Data: []byte(fmt.Sprint(d)), Path: "x"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs = append(docs, ids[0])
+			if err := st.AttachDocument(ctx, rid, ids[0], fmt.Sprintf("document/bench/%d", d)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if os.Getenv("BENCH_NO_FK") != "" {
+			// Experiment: what the foreign key and the secondary index cost.
+			if _, err := st.Pool.Exec(ctx, `DROP TRIGGER observations_provenance_insert ON observations;
+				DROP INDEX observations_campaign`); err != nil {
+				b.Fatal(err)
+			}
+		}
+		start := time.Now()
+		var rows [][]string
+		total := 0
+		var normTime, loadTime time.Duration
+		for d, doc := range docs {
+			in := store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: doc}
+			t0 := time.Now()
+			batch := tables[d*100 : (d+1)*100]
+			for i, tr := range normalise.Tables(batch, schema, nil) {
+				res, err, t := tr.Result, tr.Err, batch[i]
+				if err != nil || res.NeedsReview {
+					b.Fatalf("table %d: %v %v", t.Index, err, res.ReviewReasons)
+				}
+				for _, o := range res.Observations {
+					start, end := o.Period.Start, o.Period.End
+					in.Observations = append(in.Observations, store.Observation{TableIndex: t.Index, Sheet: "Data",
+						Row: o.Row, Col: o.Col, CellRef: o.Ref, Period: o.Period.Label, PeriodStart: &start, PeriodEnd: &end,
+						Dimensions: o.Dims, Measure: "community_resolutions", Value: o.Value, Raw: o.Raw, Confidence: o.Confidence})
+				}
+			}
+			t1 := time.Now()
+			normTime += t1.Sub(t0)
+			if _, err := st.LoadDocument(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			loadTime += time.Since(t1)
+			total += len(in.Observations)
+			if d == 0 {
+				for _, o := range in.Observations {
+					rows = append(rows, []string{strconv.Itoa(o.TableIndex), o.Sheet, strconv.Itoa(o.Row), strconv.Itoa(o.Col),
+						o.CellRef, o.Period, o.PeriodStart.Format(time.DateOnly), o.PeriodEnd.Format(time.DateOnly),
+						`{"nationality":"` + o.Dimensions["nationality"] + `"}`, o.Measure, strconv.FormatFloat(*o.Value, 'f', -1, 64), o.Raw})
+				}
+			}
+		}
+		ours := time.Since(start)
+		if total != 1_000_000 {
+			b.Fatalf("loaded %d observations, want 1,000,000", total)
+		}
+
+		// Baseline: the same number of rows as CSV, \copy'd by psql into a
+		// table shaped like observations with its unique key.
+		path := filepath.Join(b.TempDir(), "obs.csv")
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := csv.NewWriter(f)
+		for d := range 10 {
+			for _, r := range rows {
+				r = append([]string{strconv.Itoa(d)}, r...)
+				w.Write(r)
+			}
+		}
+		w.Flush()
+		f.Close()
+		if _, err := st.Pool.Exec(ctx, `CREATE TABLE obs_copy (doc int, table_index int, sheet text, row_index int, col_index int,
+			cell_ref text, period text, period_start date, period_end date, dimensions jsonb, measure text, value numeric,
+			raw_text text, UNIQUE (doc, table_index, row_index, col_index))`); err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		out, err := exec.Command(psql, url, "-v", "ON_ERROR_STOP=1", "-c", `\copy obs_copy FROM '`+path+`' CSV`).CombinedOutput()
+		if err != nil {
+			b.Fatalf("psql: %v\n%s", err, out)
+		}
+		baseline := time.Since(start)
+		b.ReportMetric(float64(total)/ours.Seconds(), "obs/s")
+		b.ReportMetric(float64(total)/baseline.Seconds(), "copy-rows/s")
+		b.ReportMetric(baseline.Seconds()/ours.Seconds(), "ratio-to-copy")
+		b.Logf("1,000,000 observations normalised and loaded in %s (normalise %s, load %s); psql \\copy of the same rows %s",
+			ours.Round(time.Millisecond), normTime.Round(time.Millisecond), loadTime.Round(time.Millisecond), baseline.Round(time.Millisecond))
+	}
+}
