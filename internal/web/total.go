@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/foidesk/foidesk/internal/dataset"
 )
@@ -241,4 +244,76 @@ func Compare(before, after *Summary) []Change {
 	}
 	sort.SliceStable(res, func(i, j int) bool { return res[i].Name < res[j].Name })
 	return res
+}
+
+// Comparison is a campaign's force totals in two runs.
+type Comparison struct {
+	Campaign string `json:"campaign"`
+	Before   int    `json:"before_year"`
+	After    int    `json:"after_year"`
+	// Period, when set, limits both runs to figures for that period.
+	Period  string   `json:"period,omitempty"`
+	Measure string   `json:"measure"`
+	Forces  []Change `json:"forces"`
+	// Like for like: the forces with figures in both runs.
+	Both        int      `json:"forces_in_both"`
+	TotalBefore float64  `json:"total_before"`
+	TotalAfter  float64  `json:"total_after"`
+	Change      float64  `json:"change"`
+	Percent     *float64 `json:"percent,omitempty"`
+	OnlyBefore  []string `json:"only_before,omitempty"` // forces with figures in the earlier run only
+	OnlyAfter   []string `json:"only_after,omitempty"`
+}
+
+// CompareRuns loads two runs of a campaign and compares their force
+// totals (see Summary for how a total is made). A run that does not exist
+// is a *dataset.ErrNoCampaign.
+func CompareRuns(ctx context.Context, db *pgxpool.Pool, slug string, before, after int, period string) (*Comparison, error) {
+	load := func(year int) (*Summary, error) {
+		d, err := dataset.Load(ctx, db, slug, year)
+		if err != nil {
+			return nil, err
+		}
+		if period != "" {
+			rows := d.Rows[:0]
+			for _, r := range d.Rows {
+				if r.Period == period {
+					rows = append(rows, r)
+				}
+			}
+			d.Rows = rows
+		}
+		return Summarise(d), nil
+	}
+	b, err := load(before)
+	if err != nil {
+		return nil, err
+	}
+	a, err := load(after)
+	if err != nil {
+		return nil, err
+	}
+	c := &Comparison{Campaign: slug, Before: before, After: after, Period: period, Measure: a.Measure,
+		Forces: Compare(b, a)}
+	if c.Measure == "" {
+		c.Measure = b.Measure
+	}
+	for _, f := range c.Forces {
+		switch {
+		case f.Before != nil && f.After != nil:
+			c.Both++
+			c.TotalBefore += *f.Before
+			c.TotalAfter += *f.After
+		case f.Before != nil:
+			c.OnlyBefore = append(c.OnlyBefore, f.Force)
+		default:
+			c.OnlyAfter = append(c.OnlyAfter, f.Force)
+		}
+	}
+	c.Change = c.TotalAfter - c.TotalBefore
+	if c.TotalBefore != 0 {
+		p := 100 * c.Change / c.TotalBefore
+		c.Percent = &p
+	}
+	return c, nil
 }
