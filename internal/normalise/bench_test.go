@@ -75,3 +75,30 @@ func BenchmarkParsePeriod(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTables1000 maps the load benchmark's 1,000 tables (200
+// nationalities × 5 years, typed numbers: 1,000,000 observations) in ten
+// calls of 100 tables, as the loader does.
+//
+//	go test ./internal/normalise -run '^$' -bench Tables1000 -benchtime 3x
+func BenchmarkTables1000(b *testing.B) {
+	s := equivSchemas(b)[1]
+	tables := loadBenchTables(1000, 200)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		for d := range 10 {
+			for _, tr := range Tables(tables[d*100:(d+1)*100], s, nil) {
+				if tr.Err != nil || tr.Result.NeedsReview {
+					b.Fatalf("%v %q", tr.Err, tr.Result.ReviewReasons)
+				}
+				n += len(tr.Result.Observations)
+			}
+		}
+		if n != 1_000_000 {
+			b.Fatalf("%d observations", n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/obs")
+}
