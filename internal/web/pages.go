@@ -162,6 +162,9 @@ func (s *server) campaigns(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
+	if err := s.lateCounts(r.Context(), rows, now); err != nil {
+		return err
+	}
 	views := make([]campaignView, len(rows))
 	for i, c := range rows {
 		views[i] = campaignView{campaignRow: c, Href: campaignHref(c.Slug, c.Year), Today: c.today(now), Scale: c.timeScale()}

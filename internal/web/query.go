@@ -44,7 +44,7 @@ type campaignRow struct {
 	Summary      json.RawMessage
 	Requests     int
 	Finished     int
-	Late         int // unanswered with a passed due date, or in a chase state
+	Late         int // requests without an outcome past their due date (set by lateCounts)
 	Observations int
 	OpenReviews  int
 	LatestEvent  *time.Time
@@ -54,7 +54,6 @@ const campaignCols = `c.id, c.slug, c.year, c.title, c.status, c.workflow_id, c.
 	c.spec, coalesce(c.summary, 'null'),
 	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id),
 	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND r.state = ANY($1)),
-	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND r.state IN ('overdue', 'chased', 'internal_review', 'regulator')),
 	(SELECT count(*) FROM observations o WHERE o.campaign_id = c.id),
 	(SELECT count(*) FROM review_items ri JOIN requests r ON r.id = ri.request_id WHERE r.campaign_id = c.id AND ri.status = 'open'),
 	(SELECT max(r.last_event_at) FROM requests r WHERE r.campaign_id = c.id)`
@@ -62,7 +61,7 @@ const campaignCols = `c.id, c.slug, c.year, c.title, c.status, c.workflow_id, c.
 func scanCampaign(row pgx.CollectableRow) (campaignRow, error) {
 	var c campaignRow
 	err := row.Scan(&c.ID, &c.Slug, &c.Year, &c.Title, &c.Status, &c.WorkflowID, &c.CreatedAt, &c.CompletedAt,
-		&c.Spec, &c.Summary, &c.Requests, &c.Finished, &c.Late, &c.Observations, &c.OpenReviews, &c.LatestEvent)
+		&c.Spec, &c.Summary, &c.Requests, &c.Finished, &c.Observations, &c.OpenReviews, &c.LatestEvent)
 	return c, err
 }
 
@@ -128,6 +127,44 @@ func (c *campaignRow) today(now time.Time) calendar.Date {
 		at = *c.LatestEvent
 	}
 	return calendar.DateOf(at)
+}
+
+// lateCounts sets each campaign's Late: its requests without an outcome
+// that are working days past their due date on the campaign's today.
+func (s *server) lateCounts(ctx context.Context, cs []campaignRow, now time.Time) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		idx[c.ID], ids[i] = i, c.ID
+	}
+	rows, err := s.st.Pool.Query(ctx, `SELECT r.campaign_id, r.force_slug, f.regime, r.state, r.due_on
+		FROM requests r JOIN forces f ON f.slug = r.force_slug
+		WHERE r.campaign_id = ANY($1) AND r.due_on IS NOT NULL AND NOT (r.state = ANY($2))`, ids, store.FinalStates)
+	if err != nil {
+		return fmt.Errorf("late requests: %w", err)
+	}
+	defer rows.Close()
+	today := map[int64]calendar.Date{}
+	for rows.Next() {
+		var cid int64
+		var b boardRow
+		var due *time.Time
+		if err := rows.Scan(&cid, &b.Force, &b.Regime, &b.State, &due); err != nil {
+			return fmt.Errorf("late requests: %w", err)
+		}
+		c := &cs[idx[cid]]
+		if _, ok := today[cid]; !ok {
+			today[cid] = c.today(now)
+		}
+		b.Due = dateOf(due)
+		if s.overdue(&b, today[cid]) > 0 {
+			c.Late++
+		}
+	}
+	return rows.Err()
 }
 
 // boardRow is one force's request on a campaign's board.

@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -27,6 +28,7 @@ type reviewView struct {
 	store.ReviewItem
 	Year         int
 	Slug         string
+	ForceName    string
 	ForceHref    string
 	CampaignHref string
 	DocHref      string
@@ -113,7 +115,10 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 	workflowsWaiting := map[string]bool{}
 	for _, it := range items {
 		v := reviewView{ReviewItem: it, DocHref: "/documents/" + strconv.FormatInt(it.DocumentID, 10),
-			TemporalURL: s.temporalURL(it.WorkflowID), Nonce: nonce()}
+			TemporalURL: s.temporalURL(it.WorkflowID), Nonce: nonce(), ForceName: it.ForceSlug}
+		if f, ok := force.Lookup(it.ForceSlug); ok {
+			v.ForceName = f.Name
+		}
 		if slug, year, ok := strings.Cut(it.Campaign, "/"); ok {
 			v.Slug = slug
 			v.Year, _ = strconv.Atoi(year)

@@ -69,6 +69,10 @@ func TestCampaignListAndBoard(t *testing.T) {
 	if !strings.Contains(list, `href="`+boardPath+`"`) || !strings.Contains(list, "Community resolutions issued to foreign nationals") {
 		t.Errorf("campaign list has no link to the run:\n%s", list)
 	}
+	// 44 forces, 11 finished, 22 overdue (chased, and sent with no reply).
+	if !regexp.MustCompile(`<td class="n">44</td>\s*<td class="n">11</td>\s*<td class="n"><strong>22</strong></td>`).MatchString(list) {
+		t.Errorf("campaign list does not count 44 forces, 11 finished, 22 overdue:\n%s", list)
+	}
 
 	body := get(t, h, boardPath, http.StatusOK)
 	all, late := boardForces(body)
