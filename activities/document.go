@@ -20,8 +20,11 @@ type DocumentInput struct {
 	RequestID  int64  `json:"request_id"`
 	DocumentID int64  `json:"document_id"`
 	WorkflowID string `json:"workflow_id"`
-	// Overrides remap headers and values, by table index (operator remaps).
+	// Overrides remap headers and values, by table index.
 	Overrides map[int]*normalise.Overrides `json:"overrides,omitempty"`
+	// Remaps are operators' remaps in the order given, merged over
+	// Overrides table by table, the latest winning.
+	Remaps []map[int]*normalise.Overrides `json:"remaps,omitempty"`
 	// Approve loads tables even where the normaliser is unsure.
 	Approve bool `json:"approve,omitempty"`
 }
@@ -118,7 +121,13 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		}
 	}
 	mapped := map[*extract.Table]normalise.TableResult{}
-	for i, r := range normalise.Tables(data, schema, in.Overrides) {
+	overrides := map[int]*normalise.Overrides{}
+	for _, m := range append([]map[int]*normalise.Overrides{in.Overrides}, in.Remaps...) {
+		for i, o := range m {
+			overrides[i] = o
+		}
+	}
+	for i, r := range normalise.Tables(data, schema, overrides) {
 		mapped[data[i]] = r
 	}
 	for _, t := range tables {
@@ -199,17 +208,21 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 
 // ReviewDecision is an operator's answer to a document in review.
 type ReviewDecision struct {
-	RequestID  int64           `json:"request_id"`
-	DocumentID int64           `json:"document_id"`
-	Status     string          `json:"status"` // approved | rejected | remapped
-	Resolution json.RawMessage `json:"resolution,omitempty"`
-	By         string          `json:"by"`
+	RequestID  int64  `json:"request_id"`
+	DocumentID int64  `json:"document_id"`
+	Status     string `json:"status"`               // approved | rejected | remapped
+	Resolution any    `json:"resolution,omitempty"` // the operator's decision, kept as JSON
+	By         string `json:"by"`
 }
 
 // ResolveReview closes a document's review items, and marks a rejected
 // document so.
 func (a *Activities) ResolveReview(ctx context.Context, d ReviewDecision) error {
-	if err := a.Store.ResolveReviews(ctx, d.RequestID, d.DocumentID, d.Status, d.Resolution, d.By); err != nil {
+	resolution, err := json.Marshal(d.Resolution)
+	if err != nil {
+		return nonRetryable(ErrTypeInvalid, err)
+	}
+	if err := a.Store.ResolveReviews(ctx, d.RequestID, d.DocumentID, d.Status, resolution, d.By); err != nil {
 		return storeErr(err)
 	}
 	if d.Status == "rejected" {

@@ -2,7 +2,8 @@
 # Installs what foidesk needs from Debian/Ubuntu packages, when run as root;
 # otherwise says exactly what to install. Usage: scripts/deps.sh [test|demo|bench]
 #
-#   test   PostgreSQL server (tests start throwaway clusters), Dovecot IMAP
+#   test   PostgreSQL server (tests start throwaway clusters), Dovecot IMAP,
+#          Chromium (the dashboard's browser tests)
 #   demo   PostgreSQL server
 #   bench  poppler-utils (pdftotext, the extraction speed baseline)
 set -euo pipefail
@@ -17,6 +18,7 @@ have_pg || need+=(postgresql)
 case "${1:-demo}" in
   test)
     command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
     ;;
   bench)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -159,11 +158,9 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 			summary.Unanswered = append(summary.Unanswered, slug)
 		}
 	}
-	raw, err := json.Marshal(summary)
-	if err != nil {
-		return nil, err
-	}
-	if err := workflow.ExecuteActivity(actx, (*activities.Activities).CompleteCampaign, created.CampaignID, raw).Get(ctx, nil); err != nil {
+	// The activity takes the summary as raw JSON: the SDK's converter
+	// writes it once, with no encoding in workflow code.
+	if err := workflow.ExecuteActivity(actx, (*activities.Activities).CompleteCampaign, created.CampaignID, summary).Get(ctx, nil); err != nil {
 		return nil, fmt.Errorf("complete campaign: %w", err)
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, AttrState.ValueSet("completed")); err != nil {

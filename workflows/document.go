@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -112,10 +111,9 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		}
 		r := pending[0]
 		pending = pending[1:]
-		resolution, _ := json.Marshal(r)
 		status := map[string]string{"approve": "approved", "reject": "rejected", "remap": "remapped"}[r.Action]
 		if err := workflow.ExecuteActivity(ctx, (*activities.Activities).ResolveReview, activities.ReviewDecision{
-			RequestID: in.RequestID, DocumentID: in.Document.ID, Status: status, Resolution: resolution, By: r.By,
+			RequestID: in.RequestID, DocumentID: in.Document.ID, Status: status, Resolution: r, By: r.By,
 		}).Get(ctx, nil); err != nil {
 			return nil, err
 		}
@@ -125,12 +123,8 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		}
 		act.Approve = r.Action == "approve"
 		if r.Action == "remap" {
-			if act.Overrides == nil {
-				act.Overrides = map[int]*normalise.Overrides{}
-			}
-			for i, o := range r.Overrides {
-				act.Overrides[i] = o
-			}
+			// Later remaps win, table by table; the activity merges them.
+			act.Remaps = append(act.Remaps, r.Overrides)
 		}
 	}
 	err = workflow.SignalExternalWorkflow(ctx, in.RequestWorkflowID, "", SignalDocumentDone,

@@ -31,7 +31,9 @@ func newDocHarness(t *testing.T) *docHarness {
 	h.env.OnActivity(acts.ProcessDocument, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.DocumentInput) (*activities.DocumentOutput, error) {
 			h.runs = append(h.runs, in)
-			if in.Approve || (in.Overrides[1] != nil && in.Overrides[1].Headers["Country"] == "nationality") {
+			remapped := len(in.Remaps) > 0 && in.Remaps[len(in.Remaps)-1][1] != nil &&
+				in.Remaps[len(in.Remaps)-1][1].Headers["Country"] == "nationality"
+			if in.Approve || remapped {
 				return &activities.DocumentOutput{Status: "loaded", Tables: 1, Observations: 6}, nil
 			}
 			return &activities.DocumentOutput{Status: "review", Tables: 1,

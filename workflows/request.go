@@ -87,7 +87,6 @@ type request struct {
 	thread     []string // every Message-ID of the thread so far
 	timeline   []TimelineEntry
 
-	replies chan Reply // not a workflow channel: see handlers
 	ops     workflow.Channel
 }
 

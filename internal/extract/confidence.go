@@ -22,7 +22,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // baseConfidence is the confidence of a table before any self-check: how far
@@ -625,12 +624,3 @@ func fmtNum(v float64, d int) string {
 	return b.String() + frac
 }
 
-// isBlankText reports whether s has no visible characters.
-func isBlankText(s string) bool {
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
-			return false
-		}
-	}
-	return true
-}

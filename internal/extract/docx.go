@@ -24,17 +24,14 @@ type dcell struct {
 	text    strings.Builder
 	span    int
 	vmerge  string // "", "restart" or "continue"
-	hidden  bool
 	started bool
 }
 
 // drow is one w:tr.
 type drow struct {
-	cells       []*dcell
-	before      int // w:gridBefore
-	header      bool
-	hidden      bool
-	paragraphed bool
+	cells  []*dcell
+	before int // w:gridBefore
+	header bool
 }
 
 // dtable collects one w:tbl while it streams by.

@@ -150,9 +150,7 @@ func parse(data string) (*registry, error) {
 		default:
 			return nil, fmt.Errorf("forces.csv line %d: unknown foi_regime %q", n+2, reg)
 		}
-		for _, a := range splitList(get(row, "foi_email_alt")) {
-			f.AltEmails = append(f.AltEmails, a)
-		}
+		f.AltEmails = append(f.AltEmails, splitList(get(row, "foi_email_alt"))...)
 		seen := map[string]bool{}
 		addDomain := func(d string) {
 			d = strings.ToLower(strings.TrimSpace(d))

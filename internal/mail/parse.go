@@ -245,7 +245,6 @@ type bodyParts struct {
 	html  []string
 }
 
-func (b *bodyParts) empty() bool { return len(b.plain) == 0 && len(b.html) == 0 }
 
 // messageInfo gathers facts about one message found in its parts.
 type messageInfo struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,7 +27,6 @@ type IMAPServer struct {
 	// CutAfter, when above zero, closes each new connection once it has
 	// written that many bytes to the client (a connection dropped mid-fetch).
 	CutAfter atomic.Int64
-	conns    sync.WaitGroup
 }
 
 // StartIMAP starts a server with user/password and an empty INBOX.
