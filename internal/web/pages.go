@@ -184,6 +184,8 @@ type boardData struct {
 	Late      int
 	DataHref  string
 	ForceHref func(string) string
+	// TemporalURL links the campaign's workflow in the Temporal UI.
+	TemporalURL string
 }
 
 type filterLink struct {
@@ -215,7 +217,7 @@ func (s *server) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	href := campaignHref(c.Slug, c.Year)
 	d := &boardData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
-		Total: len(rows), Filter: filter, Sort: sortBy, DataHref: href + "/data"}
+		Total: len(rows), Filter: filter, Sort: sortBy, DataHref: href + "/data", TemporalURL: s.temporalURL(c.WorkflowID)}
 	counts := map[string]int{}
 	open := 0
 	for _, b := range rows {

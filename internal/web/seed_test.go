@@ -56,7 +56,7 @@ func date(y int, m time.Month, d int) *time.Time {
 
 func at(m time.Month, d, h int) time.Time { return time.Date(2025, m, d, h, 0, 0, 0, calendar.London) }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ var testSpec = `{"slug": "cro-foreign-nationals", "title": "Community resolution
 	"time_scale": 1, "dataset": {"measure": {"name": "community_resolutions"},
 	"dimensions": [{"name": "period", "kind": "period"}, {"name": "nationality", "kind": "nationality"}]}}`
 
-func seed(t *testing.T) *fixture {
+func seed(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := dbtest.DB(t)
@@ -160,7 +160,7 @@ func seed(t *testing.T) *fixture {
 }
 
 // receive stores an inbound email from the force and matches it to the request.
-func receive(t *testing.T, st *store.Store, uid uint32, rid int64, f force.Force, subject string, when time.Time) int64 {
+func receive(t testing.TB, st *store.Store, uid uint32, rid int64, f force.Force, subject string, when time.Time) int64 {
 	t.Helper()
 	ctx := context.Background()
 	raw := []byte(fmt.Sprintf("From: %s\r\nSubject: %s\r\n\r\nbody %d\r\n", f.FOIEmail, subject, uid))
@@ -180,7 +180,7 @@ var nationalities = []string{"POL", "ROU", "ALB"}
 // loadFigures loads one table of figures by nationality and year for a
 // force, ALB 2022 suppressed, and returns the observations loaded and how
 // many have a value.
-func loadFigures(t *testing.T, st *store.Store, fx *fixture, i int, f force.Force, rid, inbound int64) (int, int) {
+func loadFigures(t testing.TB, st *store.Store, fx *fixture, i int, f force.Force, rid, inbound int64) (int, int) {
 	t.Helper()
 	ctx := context.Background()
 	name := f.Slug + "-response.xlsx"
@@ -231,7 +231,7 @@ func loadFigures(t *testing.T, st *store.Store, fx *fixture, i int, f force.Forc
 }
 
 // openReview puts a second document of the request in the review queue.
-func openReview(t *testing.T, st *store.Store, rid, inbound int64, f force.Force) (int64, string) {
+func openReview(t testing.TB, st *store.Store, rid, inbound int64, f force.Force) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
 	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "breakdown.pdf", ContentType: "application/pdf",
@@ -285,7 +285,7 @@ func (h *updateHandle) Get(ctx context.Context, v any) error {
 }
 
 // newHandler builds the dashboard over st with the test clock.
-func newHandler(t *testing.T, st *store.Store, opts *Options) http.Handler {
+func newHandler(t testing.TB, st *store.Store, opts *Options) http.Handler {
 	t.Helper()
 	o := Options{}
 	if opts != nil {

@@ -506,3 +506,26 @@ func TestDocumentDownload(t *testing.T) {
 	get(t, h, "/documents/999999", http.StatusNotFound)
 	get(t, h, "/documents/abc", http.StatusNotFound)
 }
+
+// BenchmarkPages renders the board, a force's page and the dataset page of
+// the seeded 44-force campaign.
+func BenchmarkPages(b *testing.B) {
+	fx := seed(b)
+	h := newHandler(b, fx.st, nil)
+	for _, p := range []struct{ name, path string }{
+		{"board", boardPath},
+		{"force", boardPath + "/forces/" + fx.scriptForce},
+		{"dataset", boardPath + "/data"},
+		{"csv", boardPath + "/data.csv"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, local("GET", p.path, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
+	}
+}
