@@ -48,8 +48,24 @@ type coord struct {
 	bad      bool // cannot be placed
 }
 
+// newCoord is an empty coordinate; its maps are made on first use, as most
+// rows and columns place one or two dimensions.
 func newCoord() coord {
-	return coord{codes: map[string]string{}, totalled: map[string]bool{}, conf: 1}
+	return coord{conf: 1}
+}
+
+func (c *coord) setCode(dim, code string) {
+	if c.codes == nil {
+		c.codes = make(map[string]string, 2)
+	}
+	c.codes[dim] = code
+}
+
+func (c *coord) setTotalled(dim string) {
+	if c.totalled == nil {
+		c.totalled = make(map[string]bool, 2)
+	}
+	c.totalled[dim] = true
 }
 
 func (c *coord) lower(conf float64, reason string) {
@@ -57,6 +73,16 @@ func (c *coord) lower(conf float64, reason string) {
 	if conf < 1 {
 		c.reasons = addUnique(c.reasons, reason)
 	}
+}
+
+// lowerMatch lowers the coordinate by a vocabulary match, spelling out the
+// reason only when it is kept.
+func (c *coord) lowerMatch(text string, mt Match) {
+	if mt.Confidence < 1 {
+		c.lower(mt.Confidence, fmt.Sprintf("%q: %s", text, mt.Reason))
+		return
+	}
+	c.lower(mt.Confidence, "")
 }
 
 // constant is a dimension's value for a whole table or section.
@@ -110,11 +136,20 @@ type mapper struct {
 	res      Result
 	reviewed map[string]bool
 	minConf  float64
+
+	// Per-table memos of pure readings, by text.
+	keys       map[string]string
+	measures   map[string]bool
+	valueDone  map[[2]string]bool // value decisions made, by dimension and text
+	isAssigned map[string]bool    // dimensions read from an axis, once the axes are known
+	dimNames   []string           // the dimensions an observation's Dims holds, sorted
+	numbers    []float64          // backing store for observations' values
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: map[string]*cellClass{},
-		colIgnore: map[int]bool{}, captions: map[string]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1}
+		colIgnore: map[int]bool{}, captions: map[string]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
+		keys: map[string]string{}, measures: map[string]bool{}, valueDone: map[[2]string]bool{}}
 	if o.Overrides != nil {
 		m.ov = *o.Overrides
 	}
@@ -123,9 +158,32 @@ func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 		m.order = append(m.order, d.Name)
 		if d.Kind == DimPeriod {
 			m.pdim = d.Name
+		} else {
+			m.dimNames = append(m.dimNames, d.Name)
 		}
 	}
+	slices.Sort(m.dimNames)
 	return m
+}
+
+// key is key(text), remembered for the table.
+func (m *mapper) key(text string) string {
+	if k, ok := m.keys[text]; ok {
+		return k
+	}
+	k := key(text)
+	m.keys[text] = k
+	return k
+}
+
+// measureHeader is measureHeader(text, measure), remembered for the table.
+func (m *mapper) measureHeader(text string) bool {
+	if v, ok := m.measures[text]; ok {
+		return v
+	}
+	v := measureHeader(text, m.s.Measure)
+	m.measures[text] = v
+	return v
 }
 
 func (m *mapper) review(format string, a ...any) {
@@ -199,6 +257,11 @@ func (m *mapper) run() {
 	m.fillHeaders()
 	m.kindRows()
 	m.classifyAxes()
+	assigned := map[string]bool{}
+	for _, name := range m.order {
+		assigned[name] = m.assigned(name)
+	}
+	m.isAssigned = assigned
 	m.computeColumns()
 	m.collectConstants()
 	m.walk()
@@ -379,7 +442,7 @@ func (m *mapper) isHeading(text string) bool {
 	if _, ok := m.ov.Headers[text]; ok {
 		return true
 	}
-	if measureHeader(text, m.s.Measure) {
+	if m.measureHeader(text) {
 		return true
 	}
 	for _, name := range m.order {
@@ -513,7 +576,7 @@ func (m *mapper) headerFor(dim, text string) (headName, bool) {
 		return headName{}, false
 	}
 	for t, target := range m.ov.Headers {
-		if key(t) == key(text) {
+		if m.key(t) == m.key(text) {
 			if target == dim {
 				return headName{conf: 1, reason: "operator override"}, true
 			}
@@ -521,13 +584,13 @@ func (m *mapper) headerFor(dim, text string) (headName, bool) {
 		}
 	}
 	heads := m.dims[dim].heads
-	k := key(text)
+	k := m.key(text)
 	if h, ok := heads[k]; ok {
 		return h, true
 	}
 	// "Nationality (as recorded)", "Offence Group (Home Office)"
 	if i := strings.IndexAny(text, "(["); i > 0 {
-		if h, ok := heads[key(text[:i])]; ok {
+		if h, ok := heads[m.key(text[:i])]; ok {
 			h.conf = min(h.conf, 0.95)
 			h.reason = strings.TrimPrefix(h.reason+"; bracketed words ignored", "; ")
 			return h, true
@@ -538,12 +601,15 @@ func (m *mapper) headerFor(dim, text string) (headName, bool) {
 
 // overrideTarget is the operator's reading of a heading, if any.
 func (m *mapper) overrideTarget(text string) string {
+	if len(m.ov.Headers) == 0 {
+		return ""
+	}
 	if t, ok := m.ov.Headers[text]; ok {
 		return t
 	}
-	k := key(text)
+	k := m.key(text)
 	for t, target := range m.ov.Headers {
-		if key(t) == k {
+		if m.key(t) == k {
 			return target
 		}
 	}
@@ -569,7 +635,7 @@ func (m *mapper) isCaptionUncached(text string) bool {
 	default:
 		return true
 	}
-	if measureHeader(text, m.s.Measure) {
+	if m.measureHeader(text) {
 		return true
 	}
 	for _, name := range m.order {
@@ -811,19 +877,19 @@ func (m *mapper) place(c *coord, dim, text, where string) bool {
 		m.decideValue(dim, text, "", 0, mt.Reason)
 		return false
 	}
-	c.codes[dim] = mt.Code
-	c.lower(mt.Confidence, fmt.Sprintf("%q: %s", text, mt.Reason))
+	c.setCode(dim, mt.Code)
+	c.lowerMatch(text, mt)
 	m.decideValue(dim, text, mt.Code, mt.Confidence, mt.Reason)
 	return true
 }
 
 // decideValue records a value decision once per dimension and text.
 func (m *mapper) decideValue(dim, text, code string, conf float64, reason string) {
-	k := "v\x00" + dim + "\x00" + text
-	if m.reviewed[k] {
+	k := [2]string{dim, text}
+	if m.valueDone[k] {
 		return
 	}
-	m.reviewed[k] = true
+	m.valueDone[k] = true
 	if reason == "" {
 		reason = "exact"
 	}
@@ -858,9 +924,9 @@ func (m *mapper) computeColumns() {
 				if rest != "" && m.quietPlace(&cc, ax.dim, rest) {
 					continue
 				}
-				cc.totalled[ax.dim] = true
+				cc.setTotalled(ax.dim)
 			case t == "" && totalFrom >= 0:
-				cc.totalled[ax.dim] = true
+				cc.setTotalled(ax.dim)
 			case t == "":
 				m.review("%s has no %s heading", m.colLabel(c), ax.dim)
 				cc.bad = true
@@ -891,13 +957,16 @@ func (m *mapper) quietPlace(c *coord, dim, text string) bool {
 	if !mt.OK() {
 		return false
 	}
-	c.codes[dim] = mt.Code
-	c.lower(mt.Confidence, fmt.Sprintf("%q: %s", text, mt.Reason))
+	c.setCode(dim, mt.Code)
+	c.lowerMatch(text, mt)
 	return true
 }
 
 // assigned reports whether a dimension is read from an axis.
 func (m *mapper) assigned(dim string) bool {
+	if m.isAssigned != nil {
+		return m.isAssigned[dim]
+	}
 	for _, a := range m.headAxes {
 		if a.kind == axisDim && a.dim == dim {
 			return true
@@ -1227,10 +1296,10 @@ func (m *mapper) walk() {
 			case totalAt >= 0 && l == totalAt:
 				rest := m.class(t).totalRest
 				if rest == "" || !m.quietPlace(&rc, ax.dim, rest) {
-					rc.totalled[ax.dim] = true
+					rc.setTotalled(ax.dim)
 				}
 			case totalAt >= 0 && l > totalAt && t == "":
-				rc.totalled[ax.dim] = true
+				rc.setTotalled(ax.dim)
 			case t == "":
 				m.review("%s has no %s label", m.rowName(r), ax.dim)
 				rc.bad = true

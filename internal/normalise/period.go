@@ -178,6 +178,18 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 		// Every period names a year.
 		return ParsedPeriod{}, fmt.Errorf("%w: no year in %q", ErrNotPeriod, s)
 	}
+	if allDigits(s) {
+		// A figure or a bare year, the commonest texts by far: what the
+		// general reading below makes of them, without its expressions.
+		if len(s) != 4 {
+			return ParsedPeriod{}, fmt.Errorf("%w: %q", ErrNotPeriod, s)
+		}
+		y, _ := strconv.Atoi(s)
+		if y < 1900 || y > 2100 {
+			return ParsedPeriod{}, errYearBounds
+		}
+		return ParsedPeriod{Period: CalendarYear(y), Confidence: 1}, nil
+	}
 	t := strings.ToLower(strings.Join(strings.Fields(dashReplacer.Replace(s)), " "))
 	conf := 1.0
 	var reasons []string
@@ -270,6 +282,15 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 		base = p
 	}
 	return ParsedPeriod{Period: base, Confidence: conf, Reason: strings.Join(reasons, "; ")}, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return len(s) > 0
 }
 
 func hasTwoDigits(s string) bool {

@@ -5,8 +5,35 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/foidesk/foidesk/internal/extract"
 	"golang.org/x/text/unicode/norm"
 )
+
+// normaliseSpace is extract.NormaliseSpace without its allocations for the
+// common text that is already normal: no tab, newline, no-break space or
+// other separator it collapses, no leading, trailing or doubled space.
+func normaliseSpace(s string) string {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ':
+			if prevSpace {
+				return extract.NormaliseSpace(s)
+			}
+			prevSpace = true
+		case '\t', '\n', '\r', '\f', '\v', 0xa0:
+			// 0xa0 is the last byte of a no-break space; a text holding
+			// it (in that rune or another) takes the general path.
+			return extract.NormaliseSpace(s)
+		default:
+			prevSpace = false
+		}
+	}
+	if prevSpace && len(s) > 0 {
+		return extract.NormaliseSpace(s)
+	}
+	return s
+}
 
 // foldLetters replaces letters that do not decompose into a base letter and
 // a combining mark.
@@ -37,6 +64,9 @@ var tokenSynonyms = map[string]string{
 // non-alphanumeric rune into a space. The result has single spaces and no
 // leading or trailing space.
 func fold(s string) string {
+	if isASCII(s) {
+		return foldASCII(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // suppress leading spaces
@@ -69,6 +99,66 @@ func fold(s string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is fold for ASCII text, which has no accents to strip and no
+// letters to spell out; it returns s itself when s is already folded.
+func foldASCII(s string) string {
+	folded := true
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			space = false
+		case c == ' ' && !space && i+1 < len(s):
+			space = true
+		default:
+			folded = false
+		}
+		if !folded {
+			break
+		}
+	}
+	if folded {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	space = true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '`' || c == '.':
+			continue
+		case c == '&':
+			if !space {
+				b = append(b, ' ')
+			}
+			b = append(b, "and "...)
+			space = true
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b = append(b, c)
+			space = false
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+('a'-'A'))
+			space = false
+		default:
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(string(b), " ")
 }
 
 // singular returns an English plural token's singular by simple suffix

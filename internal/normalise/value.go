@@ -75,11 +75,127 @@ var (
 // "-", "n/a", "not recorded", "redacted", "[x]", "..") give a Value with a
 // Flag and no Number. An empty text is a blank.
 func ParseValue(s string) (Value, error) {
+	if len(s) > maxValueText {
+		return Value{}, fmt.Errorf("%w: text too long", ErrNotValue)
+	}
+	if f, reason, ok := plainNumber(s); ok {
+		return Value{Number: &f, Raw: s, Confidence: 1, Reason: reason}, nil
+	}
+	if !hasDigit(s) {
+		return parseWords(s)
+	}
+	return parseValueText(s)
+}
+
+// plainNumber reads the figures most cells hold without a regular
+// expression: digits, optionally in comma-separated thousands, optionally
+// with decimals ("12", "1,234", "1,234.5"). Anything else (a sign, spaces,
+// other separators, markers) is left to parseValueText. It gives what
+// parseValueText gives for the same text.
+func plainNumber(s string) (f float64, reason string, ok bool) {
+	n := len(s)
+	if n == 0 || n > maxValueText {
+		return 0, "", false
+	}
+	// Integer part: digits, or groups "d{1,3}(,ddd)+".
+	i := 0
+	for i < n && isDigit(s[i]) {
+		i++
+	}
+	if i == 0 {
+		return 0, "", false
+	}
+	intEnd, commas := i, false
+	if i < n && s[i] == ',' {
+		if i > 3 {
+			return 0, "", false
+		}
+		for i < n && s[i] == ',' {
+			if i+3 >= n {
+				return 0, "", false
+			}
+			if !isDigit(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+				return 0, "", false
+			}
+			i += 4
+		}
+		if i < n && isDigit(s[i]) {
+			return 0, "", false // a fourth digit after a group
+		}
+		intEnd, commas = i, true
+	}
+	// Decimals: ".d+".
+	if i < n {
+		if s[i] != '.' || i+1 == n {
+			return 0, "", false
+		}
+		for i++; i < n; i++ {
+			if !isDigit(s[i]) {
+				return 0, "", false
+			}
+		}
+	}
+	text := s
+	if commas {
+		var buf [maxValueText]byte
+		b := buf[:0]
+		for j := 0; j < intEnd; j++ {
+			if s[j] != ',' {
+				b = append(b, s[j])
+			}
+		}
+		b = append(b, s[intEnd:]...)
+		text = string(b)
+		reason = "thousands separators"
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, "", false
+	}
+	return f, reason, true
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// hasDigit reports whether s holds an ASCII digit: every number, band and
+// "fewer than n" pattern needs one.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseWords reads a text without digits: a blank, a flag word, a zero
+// word, or not a value (as parseValueText would for such a text).
+func parseWords(s string) (Value, error) {
+	raw := s
+	t := strings.ToLower(normaliseSpace(s))
+	if t == "" {
+		return Value{Flag: FlagBlank, Raw: raw, Confidence: 1, Reason: "empty cell"}, nil
+	}
+	if f, ok := flagWords[t]; ok {
+		return Value{Flag: f, Raw: raw, Confidence: 1}, nil
+	}
+	if zeroWords[t] {
+		z := 0.0
+		return Value{Number: &z, Raw: raw, Confidence: 0.95, Reason: fmt.Sprintf("%q read as zero", s)}, nil
+	}
+	if strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
+		return Value{}, fmt.Errorf("%w: %q (bracketed figure)", ErrNotValue, s)
+	}
+	return Value{}, fmt.Errorf("%w: %q", ErrNotValue, s)
+}
+
+// parseValueText is the general reader behind ParseValue.
+func parseValueText(s string) (Value, error) {
 	raw := s
 	if len(s) > maxValueText {
 		return Value{}, fmt.Errorf("%w: text too long", ErrNotValue)
 	}
-	t := strings.ToLower(extract.NormaliseSpace(s))
+	t := strings.ToLower(normaliseSpace(s))
 	if t == "" {
 		return Value{Flag: FlagBlank, Raw: raw, Confidence: 1, Reason: "empty cell"}, nil
 	}
