@@ -80,6 +80,9 @@ func TestBrowser(t *testing.T) {
 	}
 	rows := `document.querySelectorAll("table.board tbody tr.force").length`
 
+	run(chromedp.Navigate(srv.URL + "/"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	shot("campaigns")
+
 	// The board shows all 44 forces, the overdue ones marked.
 	run(chromedp.Navigate(srv.URL+boardPath), chromedp.WaitVisible(chromedp.CSS(`table.board`)))
 	shot("board")
@@ -110,6 +113,7 @@ func TestBrowser(t *testing.T) {
 
 	// The hostile reply's subject is shown as text; no script ran.
 	run(chromedp.Navigate(srv.URL+boardPath+"/forces/"+fx.scriptForce), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	shot("force-documents")
 	if subject := text(`.mail.in .subject`); subject != scriptSubject {
 		t.Errorf("reply subject shown as %q, want the text %q", subject, scriptSubject)
 	}
