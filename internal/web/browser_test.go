@@ -80,7 +80,7 @@ func TestBrowser(t *testing.T) {
 	}
 	rows := `document.querySelectorAll("table.board tbody tr.force").length`
 
-	run(chromedp.Navigate(srv.URL + "/"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	run(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
 	shot("campaigns")
 
 	// The board shows all 44 forces, the overdue ones marked.
