@@ -40,7 +40,7 @@ func chunksOf(l *tline) []*chunk {
 	var out []*chunk
 	var cur *chunk
 	for _, w := range l.words {
-		if cur != nil && w.x0-cur.x1 <= chunkGap*math.Max(w.size, l.size) {
+		if cur != nil && w.x0-cur.x1 <= chunkGap*math.Max(w.size, l.size) && !cellBreak(cur.words[len(cur.words)-1], w) {
 			cur.words = append(cur.words, w)
 			cur.x1 = math.Max(cur.x1, w.x1)
 			continue
@@ -49,6 +49,20 @@ func chunksOf(l *tline) []*chunk {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// cellBreak reports whether two neighbouring words of a line, close
+// enough to be one cell's text, are nonetheless the texts of two cells:
+// the first was cut short by a clip (a spreadsheet cell too narrow for
+// its text), or it is a figure and the second follows it without a space
+// character, closer than a space would set it (a right-aligned figure
+// beside the left-aligned text of the next cell).
+func cellBreak(prev, w *word) bool {
+	if prev.cut {
+		return true
+	}
+	size := math.Max(prev.size, w.size)
+	return !w.spaced && w.x0-prev.x1 < 0.23*size && isNumeric(prev.text)
 }
 
 // findAlignedTables finds tables whose columns are set by alignment and
@@ -154,6 +168,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 		}
 	}
 	cols := projectColumns(proj)
+	cols = mergeMarkerColumns(cols, proj)
 	if len(cols) < 2 {
 		return nil
 	}
@@ -281,7 +296,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 				sub = false
 			}
 		}
-		if a.y0-b.y1 <= headerGap*size && singleCol(a) && singleCol(b) && sub {
+		if a.y0-b.y1 <= headerGap*size && singleCol(a) && singleCol(b) && sub && sameCells(a, b) {
 			mergeInto(b, a)
 			rows = append(rows[:k], rows[k+1:]...)
 			continue
@@ -399,6 +414,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	if len(owner) < 2 || len(owner[0]) < 2 {
 		return nil
 	}
+	spanGroupHeadings(owner, texts, headerRows)
 	// Validation: enough rows with two or more cells; two-column tables need figures.
 	full := 0
 	for _, row := range owner {
@@ -465,6 +481,29 @@ type row struct {
 	y0, y1 float64
 }
 
+// sameCells reports whether every cell of a lines up with the cell of b
+// in its column, flush left, flush right or centred alike: the lines of
+// wrapped cells do, a group heading over the headings below it need not.
+func sameCells(a, b *row) bool {
+	for _, ca := range a.cells {
+		ok := false
+		for _, cb := range b.cells {
+			if cb.c0 != ca.c0 {
+				continue
+			}
+			ba, bb := wordsBox(ca.words), wordsBox(cb.words)
+			tol := 0.15 * math.Max(a.l.size, b.l.size)
+			if math.Abs(ba.X0-bb.X0) < tol || math.Abs(ba.X1-bb.X1) < tol || math.Abs(ba.X0+ba.X1-bb.X0-bb.X1) < 2*tol {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // hasTextIn reports whether r has text in a column where other has text.
 func hasTextIn(r, other *row) bool {
 	for _, a := range r.cells {
@@ -524,7 +563,7 @@ type column struct {
 // setAlignment marks columns whose chunks mostly share a right (left) edge.
 func setAlignment(cols []column, lines []*aline) {
 	for k := range cols {
-		var n, nr, nl int
+		var n, nr, nl, nnum int
 		for _, l := range lines {
 			for _, c := range l.chunks {
 				ov := colsOverlapped(cols, c)
@@ -538,10 +577,22 @@ func setAlignment(cols []column, lines []*aline) {
 				if math.Abs(c.x0-cols[k].x0) < 1 {
 					nl++
 				}
+				if isNumeric(c.text()) {
+					nnum++
+				}
 			}
 		}
-		cols[k].right = n >= 2 && float64(nr) >= 0.7*float64(n)
+		cols[k].right = cols[k].right || n >= 2 && float64(nr) >= 0.7*float64(n)
 		cols[k].left = n >= 2 && float64(nl) >= 0.7*float64(n)
+		if cols[k].right && cols[k].left {
+			// Text of one width (figures of as many digits) sits flush
+			// both ways: figures are set flush right, words flush left.
+			if 2*nnum >= n {
+				cols[k].left = false
+			} else {
+				cols[k].right = false
+			}
+		}
 	}
 }
 
@@ -617,12 +668,13 @@ func projectColumns(lines []*aline) []column {
 	if len(runs) == 0 {
 		return nil
 	}
-	// Join runs separated by a gap too narrow to part columns.
+	// Join runs separated by a gap too narrow to part columns, unless a
+	// line has text in both: two cells side by side.
 	minGap := chunkGap * size
 	cols := []column{runs[0]}
 	for _, r := range runs[1:] {
 		last := &cols[len(cols)-1]
-		if r.x0-last.x1 < minGap {
+		if r.x0-last.x1 < minGap && !sideBySide(lines, *last, r) {
 			last.x1 = r.x1
 			continue
 		}
@@ -638,6 +690,75 @@ func projectColumns(lines []*aline) []column {
 				cols[k].x1 = c.x1
 			}
 		}
+	}
+	return cols
+}
+
+// sideBySide reports whether some line has a chunk within column a and
+// another within column b.
+func sideBySide(lines []*aline, a, b column) bool {
+	for _, l := range lines {
+		inA, inB := false, false
+		for _, c := range l.chunks {
+			oa := c.x0 < a.x1 && a.x0 < c.x1
+			ob := c.x0 < b.x1 && b.x0 < c.x1
+			inA = inA || (oa && !ob)
+			inB = inB || (ob && !oa)
+		}
+		if inA && inB {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeMarkerColumns joins a column of markers and figures set flush
+// left ("-", "*", "<5": a spreadsheet's text cells) with the column of
+// flush-right figures just right of it, when no line has text in both:
+// they are one column whose text cells and number cells a spreadsheet
+// aligns to opposite edges.
+func mergeMarkerColumns(cols []column, lines []*aline) []column {
+	for k := 0; k+1 < len(cols); k++ {
+		a, b := cols[k], cols[k+1]
+		var na, nb, nbRight int
+		ok := true
+		for _, l := range lines {
+			inA, inB := false, false
+			for _, c := range l.chunks {
+				oa := c.x0 < a.x1 && a.x0 < c.x1
+				ob := c.x0 < b.x1 && b.x0 < c.x1
+				switch {
+				case oa && ob:
+					ok = false
+				case oa:
+					inA = true
+					na++
+					if !isNumeric(c.text()) || math.Abs(c.x0-a.x0) > 1 {
+						ok = false
+					}
+				case ob:
+					inB = true
+					nb++
+					if !isNumeric(c.text()) {
+						ok = false
+					}
+					if math.Abs(c.x1-b.x1) < 1 {
+						nbRight++
+					}
+				}
+			}
+			if inA && inB {
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if !ok || na == 0 || nb < 2 || float64(nbRight) < 0.7*float64(nb) {
+			continue
+		}
+		cols[k].x1, cols[k].right = b.x1, true
+		cols = append(cols[:k+1], cols[k+2:]...)
 	}
 	return cols
 }
@@ -717,4 +838,51 @@ func overlapsAny(cols []column, c *chunk) bool {
 		}
 	}
 	return false
+}
+
+// spanGroupHeadings widens the group headings of a header of two or more
+// rows. A heading row that fills at most half its columns heads groups:
+// each of its headings spans the empty positions to its right that have a
+// heading below them, as a spreadsheet's merged cell set flush left
+// shows. The stub column's heading, shown in the last header row only,
+// then spans the header rows above it.
+func spanGroupHeadings(owner [][]int, texts []string, headerRows int) {
+	if headerRows < 2 || headerRows > len(owner) {
+		return
+	}
+	nc := len(owner[0])
+	filled := func(r, c int) bool { id := owner[r][c]; return id >= 0 && texts[id] != "" }
+	grouped := false
+	for h := 0; h+1 < headerRows; h++ {
+		n := 0
+		for c := range nc {
+			if filled(h, c) {
+				n++
+			}
+		}
+		if n == 0 || 2*n > nc || filled(h, 0) {
+			continue
+		}
+		for c := 1; c < nc; c++ {
+			if !filled(h, c) {
+				continue
+			}
+			id := owner[h][c]
+			for c+1 < nc && owner[h][c+1] == id {
+				c++
+			}
+			for c+1 < nc && !filled(h, c+1) && filled(h+1, c+1) {
+				owner[h][c+1] = id
+				grouped = true
+				c++
+			}
+		}
+	}
+	last := headerRows - 1
+	if !grouped || !filled(last, 0) {
+		return
+	}
+	for h := last - 1; h >= 0 && !filled(h, 0); h-- {
+		owner[h][0] = owner[last][0]
+	}
 }

@@ -17,6 +17,8 @@ type word struct {
 	x0, y0, x1, y1 float64
 	base, size     float64
 	bold           bool
+	cut            bool // its text runs on beyond a clip: the next word is another cell's
+	spaced         bool // a space glyph separates it from the word before
 	used           bool // taken by a table
 }
 
@@ -82,6 +84,7 @@ func rowWords(row []pdf.Glyph) []*word {
 	var cur *word
 	var sb strings.Builder
 	var prev pdf.Glyph
+	spaced := false
 	flush := func() {
 		if cur != nil {
 			cur.text = sb.String()
@@ -96,6 +99,7 @@ func rowWords(row []pdf.Glyph) []*word {
 	for i, g := range row {
 		if g.Space {
 			flush()
+			spaced = true
 			continue
 		}
 		if cur != nil {
@@ -104,18 +108,20 @@ func rowWords(row []pdf.Glyph) []*word {
 			if g.Text == prev.Text && math.Abs(g.X0-prev.X0) < 0.08*g.Size && i > 0 {
 				continue
 			}
-			if gap > 0.13*math.Max(g.Size, prev.Size) || gap < -0.6*g.Size {
+			if gap > 0.13*math.Max(g.Size, prev.Size) || gap < -0.6*g.Size || prev.Cut {
 				flush()
 			}
 		}
 		if cur == nil {
-			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, base: g.BaseY, size: g.Size, bold: g.Bold}
+			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, base: g.BaseY, size: g.Size, bold: g.Bold, spaced: spaced}
 		}
+		spaced = false
 		sb.WriteString(g.Text)
 		cur.x0, cur.y0 = math.Min(cur.x0, g.X0), math.Min(cur.y0, g.Y0)
 		cur.x1, cur.y1 = math.Max(cur.x1, g.X1), math.Max(cur.y1, g.Y1)
 		cur.size = math.Max(cur.size, g.Size)
 		cur.bold = cur.bold && g.Bold
+		cur.cut = g.Cut
 		prev = g
 	}
 	flush()

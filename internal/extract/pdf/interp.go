@@ -483,7 +483,8 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 	if cx < -2 || cy < -2 || cx > page.Width+2 || cy > page.Height+2 {
 		return
 	}
-	if gs := &in.gs; gs.clipped && (cx < gs.clip.X0-1 || cx > gs.clip.X1+1 || cy < gs.clip.Y0-1 || cy > gs.clip.Y1+1) {
+	gs := &in.gs
+	if gs.clipped && (cx < gs.clip.X0-1 || cx > gs.clip.X1+1 || cy < gs.clip.Y0-1 || cy > gs.clip.Y1+1) {
 		return
 	}
 	g.Space = isSpace(d.text)
@@ -499,12 +500,39 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 	case by < 0 && math.Abs(bx) < -by*0.1:
 		dir = 3
 	}
+	if gs.clipped && !g.Space {
+		cutEnd(&g, gs.clip, dir)
+	}
 	g.Upright = dir == 0
 	if !g.Space {
 		page.dirs[dir]++
 	}
 	page.Glyphs = append(page.Glyphs, g)
 	page.glyphDir = append(page.glyphDir, int8(dir))
+}
+
+// cutEnd trims a glyph that the clip cuts short at the end of its
+// reading direction and marks it Cut.
+func cutEnd(g *Glyph, clip Box, dir int) {
+	const tol = 0.05
+	switch dir {
+	case 0:
+		if g.X1 > clip.X1+tol {
+			g.X1, g.Cut = math.Max(clip.X1, g.X0+0.01), true
+		}
+	case 1:
+		if g.Y1 > clip.Y1+tol {
+			g.Y1, g.Cut = math.Max(clip.Y1, g.Y0+0.01), true
+		}
+	case 2:
+		if g.X0 < clip.X0-tol {
+			g.X0, g.Cut = math.Min(clip.X0, g.X1-0.01), true
+		}
+	case 3:
+		if g.Y0 < clip.Y0-tol {
+			g.Y0, g.Cut = math.Min(clip.Y0, g.Y1-0.01), true
+		}
+	}
 }
 
 func isSpace(s string) bool {

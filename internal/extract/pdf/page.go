@@ -49,6 +49,11 @@ type Glyph struct {
 	Upright        bool    // reads left to right
 	Space          bool    // white space
 	Bold           bool
+	// Cut is set when the clipping path cuts the glyph short at its end
+	// in reading order: the text it belongs to runs on, unseen, beyond
+	// the clip (a spreadsheet cell too narrow for its text). The box is
+	// trimmed to the clip.
+	Cut bool
 }
 
 // Ruling is a horizontal or vertical line segment in display space.
