@@ -80,8 +80,8 @@ var (
 
 func pick(r *rand.Rand, pool []string) string { return pool[r.IntN(len(pool))] }
 
-// figure is a figure cell's text, mostly plain counts.
-func figure(r *rand.Rand) string {
+// randomFigure is a figure cell's text, mostly plain counts.
+func randomFigure(r *rand.Rand) string {
 	switch x := r.IntN(100); {
 	case x < 60:
 		return strconv.Itoa(r.IntN(60))
@@ -177,14 +177,14 @@ func randomTable(r *rand.Rand, schemas []*Schema, i int) equivCase {
 		for _, l := range distinctFrom(r, labels, nLabels) {
 			row := []string{l}
 			for range len(head) - 1 {
-				row = append(row, figure(r))
+				row = append(row, randomFigure(r))
 			}
 			rows = append(rows, row)
 		}
 		if r.IntN(3) == 0 {
 			row := []string{pick(r, eqTotals)}
 			for range len(head) - 1 {
-				row = append(row, figure(r))
+				row = append(row, randomFigure(r))
 			}
 			rows = append(rows, row)
 		}
@@ -198,14 +198,14 @@ func randomTable(r *rand.Rand, schemas []*Schema, i int) equivCase {
 				}
 				row := []string{first, o}
 				for range periods {
-					row = append(row, figure(r))
+					row = append(row, randomFigure(r))
 				}
 				rows = append(rows, row)
 			}
 			if r.IntN(2) == 0 {
 				row := []string{n + " total", ""}
 				for range periods {
-					row = append(row, figure(r))
+					row = append(row, randomFigure(r))
 				}
 				rows = append(rows, row)
 			}
@@ -214,7 +214,7 @@ func randomTable(r *rand.Rand, schemas []*Schema, i int) equivCase {
 		rows = append(rows, []string{"Year", pick(r, eqHeads), pick(r, []string{"Count", "Number", "Community resolutions", "Figure", "Total"})})
 		for _, p := range periods {
 			for _, l := range distinctFrom(r, labels, nLabels) {
-				rows = append(rows, []string{p, l, figure(r)})
+				rows = append(rows, []string{p, l, randomFigure(r)})
 			}
 		}
 	case 4: // two heading rows: periods over offence groups
@@ -237,7 +237,7 @@ func randomTable(r *rand.Rand, schemas []*Schema, i int) equivCase {
 		for _, l := range distinctFrom(r, eqNats, nLabels) {
 			row := []string{l}
 			for range len(sub) - 1 {
-				row = append(row, figure(r))
+				row = append(row, randomFigure(r))
 			}
 			rows = append(rows, row)
 		}
@@ -248,7 +248,7 @@ func randomTable(r *rand.Rand, schemas []*Schema, i int) equivCase {
 			for _, o := range distinctFrom(r, eqOffs, 1+r.IntN(5)) {
 				row := []string{o}
 				for range periods {
-					row = append(row, figure(r))
+					row = append(row, randomFigure(r))
 				}
 				rows = append(rows, row)
 			}

@@ -14,9 +14,9 @@ import (
 // cellClass is what a cell's text could be.
 type cellClass struct {
 	empty     bool
-	value     *Value // a figure or flag (not blank)
-	isPeriod  bool   // reads as a period
-	strong    bool   // a figure that cannot be a heading
+	value     bool // a figure or flag (not blank)
+	isPeriod  bool // reads as a period
+	strong    bool // a figure that cannot be a heading
 	total     bool
 	totalRest string
 }
@@ -140,6 +140,7 @@ type mapper struct {
 	// Per-table memos of pure readings, by text.
 	keys       map[string]string
 	measures   map[string]bool
+	measure    *measureMatcher
 	valueDone  map[[2]string]bool // value decisions made, by dimension and text
 	isAssigned map[string]bool    // dimensions read from an axis, once the axes are known
 	dimNames   []string           // the dimensions an observation's Dims holds, sorted
@@ -181,7 +182,10 @@ func (m *mapper) measureHeader(text string) bool {
 	if v, ok := m.measures[text]; ok {
 		return v
 	}
-	v := measureHeader(text, m.s.Measure)
+	if m.measure == nil {
+		m.measure = newMeasureMatcher(m.s.Measure)
+	}
+	v := m.measure.matchKey(m.key(text))
 	m.measures[text] = v
 	return v
 }
@@ -207,15 +211,21 @@ func (m *mapper) class(text string) *cellClass {
 	}
 	c := &cellClass{empty: text == ""}
 	if !c.empty {
-		if v, err := ParseValue(text); err == nil && v.Flag != FlagBlank {
-			c.value = &v
+		if v, err := readFigure(text); err == nil && v.flag != FlagBlank {
+			c.value = true
 		}
-		if _, err := m.dims[m.pdim].period(text); err == nil {
-			c.isPeriod = true
+		// Texts ParsePeriod refuses outright (no two digits in a row, a
+		// figure that is not four digits long) are not looked up.
+		if hasTwoDigits(text) && (len(text) == 4 || !allDigits(text)) {
+			if _, err := m.dims[m.pdim].period(text); err == nil {
+				c.isPeriod = true
+			}
 		}
-		c.strong = c.value != nil && !c.isPeriod
-		c.total, c.totalRest = totalOf(text)
-		if c.total && c.value != nil {
+		c.strong = c.value && !c.isPeriod
+		if mayBeTotal(text) {
+			c.total, c.totalRest = totalOf(text)
+		}
+		if c.total && c.value {
 			c.total = false
 		}
 	}
@@ -853,12 +863,12 @@ func quoteList(ss []string, n int) string {
 
 // place reads one label of an axis into a coordinate. It reports false when
 // the label cannot be placed.
-func (m *mapper) place(c *coord, dim, text, where string) bool {
+func (m *mapper) place(c *coord, dim, text string, where func() string) bool {
 	d := m.dims[dim]
 	if d.isPeriod() {
 		p, err := d.period(text)
 		if err != nil {
-			m.review("%s: %q is not a period", where, text)
+			m.review("%s: %q is not a period", where(), text)
 			m.decideValue(dim, text, "", 0, err.Error())
 			return false
 		}
@@ -870,9 +880,9 @@ func (m *mapper) place(c *coord, dim, text, where string) bool {
 	mt := d.match(text)
 	if !mt.OK() {
 		if mt.Ambiguous() {
-			m.review("%s: %q is ambiguous for %s (%s)", where, text, dim, strings.Join(mt.Candidates, " or "))
+			m.review("%s: %q is ambiguous for %s (%s)", where(), text, dim, strings.Join(mt.Candidates, " or "))
 		} else {
-			m.review("%s: %q is not a known %s", where, text, dim)
+			m.review("%s: %q is not a known %s", where(), text, dim)
 		}
 		m.decideValue(dim, text, "", 0, mt.Reason)
 		return false
@@ -917,7 +927,7 @@ func (m *mapper) computeColumns() {
 			if ax.kind != axisDim {
 				continue
 			}
-			where := fmt.Sprintf("%s heading", m.colLabel(c))
+			where := func() string { return fmt.Sprintf("%s heading", m.colLabel(c)) }
 			switch {
 			case isTotal:
 				rest := m.class(t).totalRest
@@ -1229,7 +1239,11 @@ func (m *mapper) sameAsHeading(r int) bool {
 func (m *mapper) walk() {
 	nc := len(m.g[0])
 	last := make([]string, m.L)
+	labelBuf := make([]string, m.L)
 	section := map[string]constant{}
+	if m.obs == nil {
+		m.obs = make([]Observation, 0, (len(m.g)-m.H)*(nc-m.L))
+	}
 	for r := m.H; r < len(m.g); r++ {
 		row := m.g[r]
 		switch m.rowKinds[r] {
@@ -1262,7 +1276,7 @@ func (m *mapper) walk() {
 			continue
 		}
 		// Labels, filled down in grouping columns.
-		labels := make([]string, m.L)
+		labels := labelBuf
 		totalAt := -1
 		for l := 0; l < m.L; l++ {
 			t := row[l]
@@ -1291,7 +1305,7 @@ func (m *mapper) walk() {
 				continue
 			}
 			t := labels[l]
-			where := fmt.Sprintf("%s, %s", m.rowName(r), m.colLabel(l))
+			where := func() string { return fmt.Sprintf("%s, %s", m.rowName(r), m.colLabel(l)) }
 			switch {
 			case totalAt >= 0 && l == totalAt:
 				rest := m.class(t).totalRest
@@ -1314,11 +1328,11 @@ func (m *mapper) walk() {
 			continue
 		}
 		for c := m.L; c < nc; c++ {
-			cc := m.colCoord[c]
+			cc := &m.colCoord[c]
 			if cc.bad || m.colIgnore[c] {
 				continue
 			}
-			m.emit(r, c, &rc, &cc, section)
+			m.emit(r, c, &rc, cc, section)
 		}
 	}
 }
@@ -1333,47 +1347,57 @@ func firstNonEmpty(ss []string) string {
 }
 
 // emit turns one figure cell into an observation or a pending total.
+//
+// Every observation owns what it points to: its Dims map is its own, and
+// its Value points to a float64 of its own (a slot of an array the table's
+// observations share, so that a figure costs no allocation of its own), so
+// a caller may change one observation without touching another.
 func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 	or, oc := m.rows[r], m.cols[c]
 	cell := m.cells[r][c]
-	var v Value
+	var v figure
 	var err error
 	if cell == nil {
-		v = Value{Flag: FlagBlank, Confidence: 1, Reason: "empty cell"}
+		v = figure{flag: FlagBlank, conf: 1, reason: "empty cell"}
 	} else {
-		v, err = ParseCell(*cell)
+		v, err = readCell(cell)
 	}
 	ref := m.ref(or, oc)
 	if err != nil {
 		m.review("cell %s: %q is not a figure", ref, cell.Text)
 		return
 	}
-	o := Observation{Dims: map[string]string{}, Value: v.Number, Flag: v.Flag, Raw: v.Raw, Row: or, Col: oc, Ref: ref, Confidence: 1}
+	o := Observation{Flag: v.flag, Raw: v.raw, Row: or, Col: oc, Ref: ref, Confidence: 1}
 	if cell != nil {
 		o.Page = cell.Page
 	}
-	lower := func(conf float64, reasons ...string) {
-		o.Confidence = min(o.Confidence, conf)
-		for _, rs := range reasons {
-			o.Reasons = addUnique(o.Reasons, rs)
+	if v.conf < 1 {
+		o.Confidence = min(o.Confidence, v.conf)
+		o.Reasons = addUnique(o.Reasons, v.reason)
+	}
+	o.Confidence = min(o.Confidence, rc.conf)
+	for _, rs := range rc.reasons {
+		o.Reasons = addUnique(o.Reasons, rs)
+	}
+	o.Confidence = min(o.Confidence, cc.conf)
+	for _, rs := range cc.reasons {
+		o.Reasons = addUnique(o.Reasons, rs)
+	}
+	var totalled map[string]bool
+	if len(rc.totalled)+len(cc.totalled) > 0 {
+		totalled = make(map[string]bool, len(rc.totalled)+len(cc.totalled))
+		for k := range rc.totalled {
+			totalled[k] = true
+		}
+		for k := range cc.totalled {
+			totalled[k] = true
 		}
 	}
-	if v.Confidence < 1 {
-		lower(v.Confidence, v.Reason)
-	}
-	lower(rc.conf, rc.reasons...)
-	lower(cc.conf, cc.reasons...)
-	totalled := map[string]bool{}
-	for k := range rc.totalled {
-		totalled[k] = true
-	}
-	for k := range cc.totalled {
-		totalled[k] = true
-	}
+	dims := make(map[string]string, len(m.dimNames))
 	for _, name := range m.order {
 		if totalled[name] {
 			if name != m.pdim {
-				o.Dims[name] = AllCode
+				dims[name] = AllCode
 			}
 			continue
 		}
@@ -1398,7 +1422,8 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 				k, found = s, true
 			}
 			if found && k.conf < 1 {
-				lower(k.conf, k.reason)
+				o.Confidence = min(o.Confidence, k.conf)
+				o.Reasons = addUnique(o.Reasons, k.reason)
 			}
 		}
 		if name == m.pdim {
@@ -1415,13 +1440,28 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 			}
 			k.code = AllCode
 		}
-		o.Dims[name] = k.code
+		dims[name] = k.code
 	}
-	if len(totalled) > 0 {
+	o.Dims = dims
+	if v.hasNum {
+		o.Value = m.number(v.num)
+	}
+	if totalled != nil {
 		m.totals = append(m.totals, pendingTotal{obs: o, totalled: totalled})
 		return
 	}
 	m.obs = append(m.obs, o)
+}
+
+// number returns a pointer to a float64 holding f, a slot of a block of
+// the table's figures; a full block is left as it is and a new one begun,
+// so earlier pointers stay valid.
+func (m *mapper) number(f float64) *float64 {
+	if len(m.numbers) == cap(m.numbers) {
+		m.numbers = make([]float64, 0, max(64, cap(m.obs)))
+	}
+	m.numbers = append(m.numbers, f)
+	return &m.numbers[len(m.numbers)-1]
 }
 
 // checkTotals compares every stated total with the figures it covers. A
@@ -1430,19 +1470,23 @@ func (m *mapper) checkTotals() {
 	// Index the figures by their coordinates on the dimensions a total
 	// does not sum over, once per set of summed dimensions.
 	indexes := map[string]map[string][]int{}
-	project := func(o *Observation, totalled map[string]bool) string {
-		var b strings.Builder
+	var buf []byte
+	project := func(o *Observation, totalled map[string]bool) []byte {
+		b := buf[:0]
 		if !totalled[m.pdim] {
-			b.WriteString(string(o.Period.Kind) + o.Period.Start.Format(time.DateOnly) + o.Period.End.Format(time.DateOnly))
+			b = append(b, o.Period.Kind...)
+			b = appendDate(b, o.Period.Start)
+			b = appendDate(b, o.Period.End)
 		}
 		for _, name := range m.order {
 			if name == m.pdim || totalled[name] {
 				continue
 			}
-			b.WriteByte('|')
-			b.WriteString(o.Dims[name])
+			b = append(b, '|')
+			b = append(b, o.Dims[name]...)
 		}
-		return b.String()
+		buf = b
+		return b
 	}
 	for _, pt := range m.totals {
 		t := pt.obs
@@ -1452,12 +1496,12 @@ func (m *mapper) checkTotals() {
 			idx = map[string][]int{}
 			for i := range m.obs {
 				k := project(&m.obs[i], pt.totalled)
-				idx[k] = append(idx[k], i)
+				idx[string(k)] = append(idx[string(k)], i)
 			}
 			indexes[sig] = idx
 		}
 		var parts []Observation
-		for _, i := range idx[project(&t, pt.totalled)] {
+		for _, i := range idx[string(project(&t, pt.totalled))] {
 			parts = append(parts, m.obs[i])
 		}
 		parts = m.withoutNested(parts, pt.totalled)
@@ -1531,15 +1575,52 @@ func fmtNum(f float64) string {
 
 // checkDuplicates reports figures placed at the same coordinates.
 func (m *mapper) checkDuplicates() {
-	seen := map[string]string{}
+	seen := make(map[string]string, len(m.obs))
+	var buf []byte
 	for _, o := range m.obs {
-		k := ObservationKey(o)
-		if first, ok := seen[k]; ok {
+		buf = m.appendObservationKey(buf[:0], &o)
+		if first, ok := seen[string(buf)]; ok {
 			m.review("cells %s and %s are placed at the same period and codes; a breakdown the dataset lacks?", first, o.Ref)
 			continue
 		}
-		seen[k] = o.Ref
+		seen[string(buf)] = o.Ref
 	}
+}
+
+// appendObservationKey appends ObservationKey(*o) to b, without sorting
+// the dimension names for every observation when they are the table's.
+func (m *mapper) appendObservationKey(b []byte, o *Observation) []byte {
+	names := m.dimNames
+	if len(o.Dims) != len(names) {
+		return append(b, ObservationKey(*o)...)
+	}
+	for _, k := range names {
+		if _, ok := o.Dims[k]; !ok {
+			return append(b, ObservationKey(*o)...)
+		}
+	}
+	b = append(b, o.Period.Kind...)
+	b = append(b, '|')
+	b = appendDate(b, o.Period.Start)
+	b = append(b, '|')
+	b = appendDate(b, o.Period.End)
+	for _, k := range names {
+		b = append(b, '|')
+		b = append(b, k...)
+		b = append(b, '=')
+		b = append(b, o.Dims[k]...)
+	}
+	return b
+}
+
+// appendDate appends t.Format(time.DateOnly) to b.
+func appendDate(b []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	if y < 1000 || y > 9999 {
+		return t.AppendFormat(b, time.DateOnly)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
 // checkPeriods compares the figures' periods with what the campaign asks.

@@ -3,6 +3,7 @@ package normalise
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -250,41 +251,60 @@ var genericMeasureHeaders = []string{
 
 // measureHeader reports whether a heading names the measure.
 func measureHeader(text string, m Measure) bool {
-	k := key(text)
+	return newMeasureMatcher(m).matchKey(key(text))
+}
+
+// measureMatcher holds what measureHeader compares a heading's key with.
+type measureMatcher struct {
+	headers  []string // keys of the campaign's headings for the measure
+	name     string   // key of the measure's name
+	initials string
+	words    []string
+}
+
+func newMeasureMatcher(m Measure) *measureMatcher {
+	mm := &measureMatcher{name: key(strings.ReplaceAll(m.Name, "_", " "))}
+	for _, h := range m.Headers {
+		mm.headers = append(mm.headers, key(h))
+	}
+	mm.words = strings.Fields(mm.name)
+	for _, w := range mm.words {
+		mm.initials += w[:1]
+	}
+	return mm
+}
+
+// matchKey reports whether a heading whose key is k names the measure.
+func (mm *measureMatcher) matchKey(k string) bool {
 	if k == "" {
 		return false
 	}
 	if genericMeasureKeys[k] {
 		return true
 	}
-	for _, h := range m.Headers {
-		if k == key(h) {
+	for _, h := range mm.headers {
+		if k == h {
 			return true
 		}
 	}
-	name := key(strings.ReplaceAll(m.Name, "_", " "))
-	if k == name || strings.Contains(k, name) {
+	if k == mm.name || strings.Contains(k, mm.name) {
 		return true
 	}
 	// "No. of CRs", "Community resolution outcomes": every content word of
 	// the measure name, or its initials, appear.
-	initials := ""
-	for _, w := range strings.Fields(name) {
-		initials += w[:1]
-	}
-	for _, t := range strings.Fields(k) {
-		if t == initials || t == initials+"o" {
+	ts := strings.Fields(k)
+	for _, t := range ts {
+		if t == mm.initials || t == mm.initials+"o" {
 			return true
 		}
 	}
-	ws := strings.Fields(name)
 	n := 0
-	for _, w := range ws {
-		if strings.Contains(" "+k+" ", " "+w+" ") {
+	for _, w := range mm.words {
+		if slices.Contains(ts, w) {
 			n++
 		}
 	}
-	return len(ws) > 1 && n == len(ws)
+	return len(mm.words) > 1 && n == len(mm.words)
 }
 
 var (
@@ -303,6 +323,18 @@ var (
 	}()
 	reTotalStrip = regexp.MustCompile(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
 )
+
+// mayBeTotal is false for texts totalOf surely refuses: every total word
+// has letters, so an ASCII text without letters names no total.
+func mayBeTotal(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
 
 // totalOf reports whether a label marks a total, and what else it says
 // ("Total 2022" → "2022", "Polish total" → "Polish").

@@ -197,7 +197,28 @@ func tokens(folded string) []string {
 // key is the exact-comparison form of s: folded, abbreviations expanded,
 // plurals made singular.
 func key(s string) string {
-	return strings.Join(tokens(fold(s)), " ")
+	f := fold(s)
+	if keptWhole(f) {
+		return f
+	}
+	return strings.Join(tokens(f), " ")
+}
+
+// keptWhole reports whether tokens leaves every token of a folded string
+// as it is (no abbreviation, no plural), so that its key is itself.
+func keptWhole(folded string) bool {
+	for len(folded) > 0 {
+		t := folded
+		if i := strings.IndexByte(folded, ' '); i >= 0 {
+			t, folded = folded[:i], folded[i+1:]
+		} else {
+			folded = ""
+		}
+		if _, ok := tokenSynonyms[t]; ok || singular(t) != t {
+			return false
+		}
+	}
+	return true
 }
 
 // stopWords are dropped from token-set keys.

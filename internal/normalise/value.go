@@ -254,7 +254,50 @@ func parseValueText(s string) (Value, error) {
 // ParseCell reads a figure from an extracted cell, preferring the typed
 // number a spreadsheet carries when its text agrees or is a formatting of it.
 func ParseCell(c extract.Cell) (Value, error) {
-	v, err := ParseValue(c.Text)
+	f, err := readCell(&c)
+	return f.value(), err
+}
+
+// figure is a Value with its number held inline, so that the mapper can
+// read a cell without allocating.
+type figure struct {
+	num    float64
+	hasNum bool
+	flag   string
+	raw    string
+	conf   float64
+	reason string
+}
+
+func figureOf(v Value) figure {
+	f := figure{flag: v.Flag, raw: v.Raw, conf: v.Confidence, reason: v.Reason}
+	if v.Number != nil {
+		f.num, f.hasNum = *v.Number, true
+	}
+	return f
+}
+
+func (f figure) value() Value {
+	v := Value{Flag: f.flag, Raw: f.raw, Confidence: f.conf, Reason: f.reason}
+	if f.hasNum {
+		n := f.num
+		v.Number = &n
+	}
+	return v
+}
+
+// readFigure is ParseValue as a figure.
+func readFigure(s string) (figure, error) {
+	if f, reason, ok := plainNumber(s); ok {
+		return figure{num: f, hasNum: true, raw: s, conf: 1, reason: reason}, nil
+	}
+	v, err := ParseValue(s)
+	return figureOf(v), err
+}
+
+// readCell is ParseCell as a figure.
+func readCell(c *extract.Cell) (figure, error) {
+	v, err := readFigure(c.Text)
 	if c.Number == nil || math.IsNaN(*c.Number) || math.IsInf(*c.Number, 0) {
 		return v, err
 	}
@@ -262,16 +305,16 @@ func ParseCell(c extract.Cell) (Value, error) {
 	switch {
 	case err != nil:
 		// Text is a formatting we do not read ("1.2E+03"); the typed number stands.
-		return Value{Number: &n, Raw: c.Text, Confidence: 0.95, Reason: "typed spreadsheet number; text not understood"}, nil
-	case v.Flag == FlagBlank:
-		return Value{Number: &n, Raw: c.Text, Confidence: 1, Reason: "typed spreadsheet number"}, nil
-	case v.Flag != "":
+		return figure{num: n, hasNum: true, raw: c.Text, conf: 0.95, reason: "typed spreadsheet number; text not understood"}, nil
+	case v.flag == FlagBlank:
+		return figure{num: n, hasNum: true, raw: c.Text, conf: 1, reason: "typed spreadsheet number"}, nil
+	case v.flag != "":
 		return v, nil
-	case math.Abs(*v.Number-n) > 1e-9*math.Max(1, math.Abs(n)):
+	case math.Abs(v.num-n) > 1e-9*math.Max(1, math.Abs(n)):
 		// Displayed rounding (e.g. 12.4 shown as 12): keep the stored number.
-		v.Number = &n
-		v.Confidence = min(v.Confidence, 0.95)
-		v.Reason = strings.TrimPrefix(v.Reason+"; shown text differs from the stored number", "; ")
+		v.num = n
+		v.conf = min(v.conf, 0.95)
+		v.reason = strings.TrimPrefix(v.reason+"; shown text differs from the stored number", "; ")
 	}
 	return v, nil
 }
