@@ -15,7 +15,7 @@ import (
 // dataCmd groups the dataset commands; other files add subcommands to it.
 var dataCmd = &command{
 	name:    "data",
-	summary: "a campaign's figures: export, check",
+	summary: "a campaign's figures: export, check, compare",
 	help:    `Read a campaign's loaded figures, every value with the cell it came from.`,
 	subs: []*command{
 		{name: "export", summary: "write the dataset as CSV or XLSX",

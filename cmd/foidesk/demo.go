@@ -130,6 +130,9 @@ func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
 	cfg.IMAP = config.IMAP{Addr: sim.IMAP.Addr, Username: "desk", Password: "desk-password", Mailbox: "INBOX",
 		TLS: config.TLSInsecure, PollInterval: time.Second}
 
+	if o.HTTPAddr != "" {
+		cfg.HTTPAddr = o.HTTPAddr
+	}
 	fmt.Fprintf(a.stdout, "foidesk demo: 44 simulated forces, seed %d, %g campaign days a second\n", o.Seed, o.Speed)
 	run, err := startDev(ctx, a, &cfg, devstack.Options{PostgresPort: o.PostgresPort, TemporalListen: o.TemporalListen, UIAddr: o.UIAddr})
 	if err != nil {
@@ -137,9 +140,6 @@ func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
 	}
 	defer run.stop()
 	run.print(a)
-	if stopServe := startDemoServe(ctx, a, &cfg, run, o.HTTPAddr); stopServe != nil {
-		defer stopServe()
-	}
 
 	spec, err := campaign.Parse(bytes.NewReader(examples.CROForeignNationals))
 	if err != nil {
@@ -378,9 +378,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// startDemoServe starts the dashboard beside the demo, when foidesk has one.
-func startDemoServe(ctx context.Context, a *app, cfg *config.Config, run *devRun, addr string) func() {
-	return nil
 }

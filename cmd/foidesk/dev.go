@@ -25,7 +25,7 @@ func init() {
   - an embedded Temporal server persisting to $FOIDESK_DATA_DIR/temporal.db,
     its Web UI on FOIDESK_TEMPORAL_UI_ADDR (or the server at TEMPORAL_ADDRESS),
     with foidesk's search attributes registered;
-  - the worker.
+  - the worker, and the dashboard on FOIDESK_HTTP_ADDR.
 Ctrl-C stops everything; the next start reuses the data.`,
 		flags: func(fs *flag.FlagSet) {},
 		run: func(ctx context.Context, a *app, args []string) error {
@@ -54,6 +54,8 @@ type devRun struct {
 	client client.Client
 	cfg    *config.Config
 	stop   func()
+	// httpAddr is where the dashboard listens.
+	httpAddr string
 }
 
 // startDev starts the local stack for cfg (ports and the like from so, the
@@ -112,7 +114,12 @@ func startDev(ctx context.Context, a *app, cfg *config.Config, so devstack.Optio
 	if cfg.TemporalUIURL == "" {
 		cfg.TemporalUIURL = stack.TemporalUIURL
 	}
-	return &devRun{stack: stack, store: st, client: tc, cfg: cfg, stop: stop}, nil
+	httpAddr, stopServe, err := startServe(ctx, cfg, st, tc, log)
+	if err != nil {
+		return fail(fmt.Errorf("dashboard: %w", err))
+	}
+	cleanup = append(cleanup, stopServe)
+	return &devRun{stack: stack, store: st, client: tc, cfg: cfg, stop: stop, httpAddr: httpAddr}, nil
 }
 
 func (d *devRun) print(a *app) {
@@ -123,4 +130,5 @@ func (d *devRun) print(a *app) {
 		fmt.Fprintf(a.stdout, "  Temporal UI  %s\n", d.stack.TemporalUIURL)
 	}
 	fmt.Fprintf(a.stdout, "  Worker       task queue %s\n", cfg.TemporalTaskQueue)
+	fmt.Fprintf(a.stdout, "  Dashboard    http://%s\n", d.httpAddr)
 }
