@@ -87,7 +87,7 @@ type request struct {
 	thread     []string // every Message-ID of the thread so far
 	timeline   []TimelineEntry
 
-	ops     workflow.Channel
+	ops workflow.Channel
 }
 
 // operation is an operator update handed from its handler to the main loop.
