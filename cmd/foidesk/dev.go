@@ -11,6 +11,7 @@ import (
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/devstack"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/metrics"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -93,7 +94,7 @@ func startDev(ctx context.Context, a *app, cfg *config.Config, so devstack.Optio
 		log.Info("applied migration", slog.String("name", m))
 	}
 	tc, err := engine.Dial(ctx, engine.Options{Address: stack.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: log})
+		APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: log, MetricsHandler: metrics.DefaultSDK()})
 	if err != nil {
 		return fail(err)
 	}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	enumspb "go.temporal.io/api/enums/v1"
 	"log/slog"
+	"net/http"
 	"net/mail"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -17,6 +19,7 @@ import (
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/engine"
 	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/metrics"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -44,7 +47,7 @@ TEMPORAL_ADDRESS; refuses to start against an out-of-date schema (run
 			}
 			defer st.Close()
 			tc, err := engine.Dial(ctx, engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-				APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: a.logger()})
+				APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: a.logger(), MetricsHandler: metrics.DefaultSDK()})
 			if err != nil {
 				return err
 			}
@@ -52,6 +55,17 @@ TEMPORAL_ADDRESS; refuses to start against an out-of-date schema (run
 			w, err := startWorker(ctx, cfg, st, tc, a.logger())
 			if err != nil {
 				return err
+			}
+			if cfg.MetricsAddr != "" {
+				srv := &http.Server{Addr: cfg.MetricsAddr, Handler: metrics.HandlerWithLogger(st, a.logger()),
+					ReadHeaderTimeout: 10 * time.Second}
+				go func() {
+					if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+						a.logger().Error("metrics endpoint", slog.Any("err", err))
+					}
+				}()
+				defer srv.Close()
+				a.logger().Info("metrics", slog.String("addr", "http://"+cfg.MetricsAddr+"/metrics"))
 			}
 			a.logger().Info("worker running", slog.String("task_queue", cfg.TemporalTaskQueue))
 			<-ctx.Done()

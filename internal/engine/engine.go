@@ -25,11 +25,13 @@ type Options struct {
 	APIKey    string
 	TLS       bool
 	Logger    *slog.Logger
+	// MetricsHandler receives the SDK's metrics (nil: none).
+	MetricsHandler client.MetricsHandler
 }
 
 // Dial connects a Temporal client.
 func Dial(ctx context.Context, o Options) (client.Client, error) {
-	co := client.Options{HostPort: o.Address, Namespace: o.Namespace}
+	co := client.Options{HostPort: o.Address, Namespace: o.Namespace, MetricsHandler: o.MetricsHandler}
 	if o.Logger != nil {
 		co.Logger = tlog.NewStructuredLogger(o.Logger)
 	}

@@ -239,7 +239,9 @@ func HandlerWithLogger(st *store.Store, log *slog.Logger) http.Handler {
 	reg.MustRegister(NewCollector(st, log),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	// The Temporal SDK's metrics, when this process runs a worker.
+	gather := prometheus.Gatherers{reg, SDKRegistry}
+	return promhttp.HandlerFor(gather, promhttp.HandlerOpts{
 		ErrorHandling:       promhttp.ContinueOnError,
 		MaxRequestsInFlight: 4,
 		Timeout:             ScrapeTimeout + 5*time.Second,
