@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,13 +139,14 @@ type mapper struct {
 	minConf  float64
 
 	// Per-table memos of pure readings, by text.
-	keys       map[string]string
-	measures   map[string]bool
-	measure    *measureMatcher
-	valueDone  map[[2]string]bool // value decisions made, by dimension and text
-	isAssigned map[string]bool    // dimensions read from an axis, once the axes are known
-	dimNames   []string           // the dimensions an observation's Dims holds, sorted
-	numbers    []float64          // backing store for observations' values
+	keys        map[string]string
+	measures    map[string]bool
+	measure     *measureMatcher
+	valueDone   map[[2]string]bool // value decisions made, by dimension and text
+	isAssigned  map[string]bool    // dimensions read from an axis, once the axes are known
+	dimNames    []string           // the dimensions an observation's Dims holds, sorted
+	numbers     []float64          // backing store for observations' values
+	distinctBuf []string
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
@@ -155,7 +157,9 @@ func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 		m.ov = *o.Overrides
 	}
 	for _, d := range s.Dimensions {
-		m.dims[d.Name] = newDimMatcher(d, m.ov.Values[d.Name])
+		dm := newDimMatcher(d, m.ov.Values[d.Name])
+		dm.keys = m.keys
+		m.dims[d.Name] = dm
 		m.order = append(m.order, d.Name)
 		if d.Kind == DimPeriod {
 			m.pdim = d.Name
@@ -211,19 +215,11 @@ func (m *mapper) class(text string) *cellClass {
 	}
 	c := &cellClass{empty: text == ""}
 	if !c.empty {
-		if v, err := readFigure(text); err == nil && v.flag != FlagBlank {
-			c.value = true
-		}
-		// Texts ParsePeriod refuses outright (no two digits in a row, a
-		// figure that is not four digits long) are not looked up.
-		if hasTwoDigits(text) && (len(text) == 4 || !allDigits(text)) {
-			if _, err := m.dims[m.pdim].period(text); err == nil {
-				c.isPeriod = true
-			}
-		}
+		c.value = isFigure(text)
+		_, c.isPeriod = m.dims[m.pdim].readPeriod(text)
 		c.strong = c.value && !c.isPeriod
 		if mayBeTotal(text) {
-			c.total, c.totalRest = totalOf(text)
+			c.total, c.totalRest = totalOfKey(text, m.key(text))
 		}
 		if c.total && c.value {
 			c.total = false
@@ -321,7 +317,7 @@ func (m *mapper) buildGrid() {
 			if !cell.Hidden {
 				hidden = false
 			}
-			if extract.NormaliseSpace(cell.Text) != "" {
+			if normaliseSpace(cell.Text) != "" {
 				empty = false
 			}
 		}
@@ -342,7 +338,7 @@ func (m *mapper) buildGrid() {
 		}
 		empty := true
 		for _, r := range keepR {
-			if c < len(t.Rows[r]) && extract.NormaliseSpace(t.Rows[r][c].Text) != "" {
+			if c < len(t.Rows[r]) && normaliseSpace(t.Rows[r][c].Text) != "" {
 				empty = false
 				break
 			}
@@ -358,13 +354,16 @@ func (m *mapper) buildGrid() {
 		keepC = append(keepC, c)
 	}
 	m.rows, m.cols = keepR, keepC
-	for _, r := range keepR {
-		texts := make([]string, len(keepC))
-		cells := make([]*extract.Cell, len(keepC))
+	// One block for all rows' texts and one for their cells.
+	allTexts := make([]string, len(keepR)*len(keepC))
+	allCells := make([]*extract.Cell, len(keepR)*len(keepC))
+	for i, r := range keepR {
+		texts := allTexts[i*len(keepC) : (i+1)*len(keepC) : (i+1)*len(keepC)]
+		cells := allCells[i*len(keepC) : (i+1)*len(keepC) : (i+1)*len(keepC)]
 		for j, c := range keepC {
 			if c < len(t.Rows[r]) {
 				cell := &t.Rows[r][c]
-				texts[j] = extract.NormaliseSpace(cell.Text)
+				texts[j] = normaliseSpace(cell.Text)
 				cells[j] = cell
 				if cell.RowSpan > 1 || cell.ColSpan > 1 || cell.Covered {
 					m.hasMerges = true
@@ -383,9 +382,10 @@ func (m *mapper) dropRow(i int) {
 }
 
 // distinct returns the distinct non-empty texts of a grid row from column
-// from on, and whether any is a strong figure.
+// from on, and whether any is a strong figure. The slice is only good until
+// the next call.
 func (m *mapper) distinct(r, from int) ([]string, bool) {
-	var out []string
+	out := m.distinctBuf[:0]
 	strong := false
 	for c := from; c < len(m.g[r]); c++ {
 		t := m.g[r][c]
@@ -397,6 +397,7 @@ func (m *mapper) distinct(r, from int) ([]string, bool) {
 		}
 		out = addUnique(out, t)
 	}
+	m.distinctBuf = out
 	return out, strong
 }
 
@@ -666,7 +667,7 @@ func (m *mapper) score(dim string, texts []string) float64 {
 	n := 0.0
 	for _, t := range texts {
 		if d.isPeriod() {
-			if p, err := d.period(t); err == nil && p.Confidence >= 0.5 {
+			if p, ok := d.readPeriod(t); ok && p.Confidence >= 0.5 {
 				n++
 			}
 			continue
@@ -955,8 +956,8 @@ func (m *mapper) computeColumns() {
 func (m *mapper) quietPlace(c *coord, dim, text string) bool {
 	d := m.dims[dim]
 	if d.isPeriod() {
-		p, err := d.period(text)
-		if err != nil {
+		p, ok := d.readPeriod(text)
+		if !ok {
 			return false
 		}
 		c.periods = &p
@@ -1187,7 +1188,7 @@ func (m *mapper) sectionRow(r int, text string, section map[string]constant) boo
 		}
 		d := m.dims[name]
 		if d.isPeriod() {
-			if p, err := d.period(text); err == nil && p.Confidence > bestConf {
+			if p, ok := d.readPeriod(text); ok && p.Confidence > bestConf {
 				pp := p
 				best, bestConf, bestC = name, p.Confidence, constant{period: &pp, conf: p.Confidence, reason: fmt.Sprintf("section heading %q", text)}
 			}
@@ -1488,9 +1489,13 @@ func (m *mapper) checkTotals() {
 		buf = b
 		return b
 	}
+	var partsBuf []int // positions in m.obs
+	if len(m.totals) > 0 && m.res.Totals == nil {
+		m.res.Totals = make([]TotalCheck, 0, len(m.totals))
+	}
 	for _, pt := range m.totals {
 		t := pt.obs
-		sig := strings.Join(sortedKeys(pt.totalled), ",")
+		sig := totalSig(pt.totalled)
 		idx, ok := indexes[sig]
 		if !ok {
 			idx = map[string][]int{}
@@ -1500,11 +1505,8 @@ func (m *mapper) checkTotals() {
 			}
 			indexes[sig] = idx
 		}
-		var parts []Observation
-		for _, i := range idx[string(project(&t, pt.totalled))] {
-			parts = append(parts, m.obs[i])
-		}
-		parts = m.withoutNested(parts, pt.totalled)
+		parts := m.withoutNested(append(partsBuf[:0], idx[string(project(&t, pt.totalled))]...), pt.totalled)
+		partsBuf = parts
 		if len(parts) == 0 {
 			if pt.totalled[m.pdim] {
 				m.review("total at %s covers no figures and has no period", t.Ref)
@@ -1515,8 +1517,8 @@ func (m *mapper) checkTotals() {
 			continue
 		}
 		tc := TotalCheck{Ref: t.Ref, Row: t.Row, Col: t.Col, Raw: t.Raw, Period: t.Period, Dims: t.Dims, Stated: t.Value, Flag: t.Flag, Parts: len(parts)}
-		for _, p := range parts {
-			if p.Value == nil {
+		for _, i := range parts {
+			if p := &m.obs[i]; p.Value == nil {
 				tc.Unknown++
 			} else {
 				tc.Sum += *p.Value
@@ -1541,21 +1543,32 @@ func (m *mapper) checkTotals() {
 	}
 }
 
+// totalSig is the summed dimensions' names, sorted and joined by commas.
+func totalSig(totalled map[string]bool) string {
+	if len(totalled) == 1 {
+		for k := range totalled {
+			return k
+		}
+	}
+	return strings.Join(sortedKeys(totalled), ",")
+}
+
 // withoutNested drops parts whose code, on a summed dimension, sits under
 // another part's code ("Rape" under "Sexual offences"), so that sub-groups
 // are not counted twice.
-func (m *mapper) withoutNested(parts []Observation, totalled map[string]bool) []Observation {
+// Parts are positions in m.obs.
+func (m *mapper) withoutNested(parts []int, totalled map[string]bool) []int {
 	for name := range totalled {
 		d := m.dims[name]
 		if d == nil || d.base == nil {
 			continue
 		}
 		present := map[string]bool{}
-		for _, p := range parts {
-			present[p.Dims[name]] = true
+		for _, i := range parts {
+			present[m.obs[i].Dims[name]] = true
 		}
-		parts = slicesFilter(parts, func(p Observation) bool {
-			for c := d.parent(p.Dims[name]); c != ""; c = d.parent(c) {
+		parts = slicesFilter(parts, func(i int) bool {
+			for c := d.parent(m.obs[i].Dims[name]); c != ""; c = d.parent(c) {
 				if present[c] {
 					return false
 				}
@@ -1568,7 +1581,7 @@ func (m *mapper) withoutNested(parts []Observation, totalled map[string]bool) []
 
 func fmtNum(f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return fmt.Sprintf("%d", int64(f))
+		return strconv.FormatInt(int64(f), 10)
 	}
 	return fmt.Sprintf("%g", f)
 }

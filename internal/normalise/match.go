@@ -20,6 +20,7 @@ type dimMatcher struct {
 	heads  map[string]headName
 	cache  map[string]Match
 	pcache map[string]periodRead
+	keys   map[string]string // key(text) by text, shared with the mapper
 }
 
 type periodRead struct {
@@ -65,6 +66,30 @@ func newDimMatcher(d Dimension, over map[string]string) *dimMatcher {
 
 func (d *dimMatcher) isPeriod() bool { return d.dim.Kind == DimPeriod }
 
+// key is key(raw), remembered.
+func (d *dimMatcher) key(raw string) string {
+	if d.keys == nil {
+		return key(raw)
+	}
+	if k, ok := d.keys[raw]; ok {
+		return k
+	}
+	k := key(raw)
+	d.keys[raw] = k
+	return k
+}
+
+// readPeriod is period for callers that only need a reading: texts that
+// ParsePeriod refuses outright (no two digits in a row, a figure that is
+// not four digits long) are refused without building the error.
+func (d *dimMatcher) readPeriod(raw string) (ParsedPeriod, bool) {
+	if len(raw) <= maxPeriodText && (!hasTwoDigits(raw) || allDigits(raw) && len(raw) != 4) {
+		return ParsedPeriod{}, false
+	}
+	p, err := d.period(raw)
+	return p, err == nil
+}
+
 // period reads a period, remembering the answer.
 func (d *dimMatcher) period(raw string) (ParsedPeriod, error) {
 	if r, ok := d.pcache[raw]; ok {
@@ -87,24 +112,36 @@ func (d *dimMatcher) match(raw string) Match {
 }
 
 func (d *dimMatcher) compute(raw string) Match {
-	if code, ok := d.over[key(raw)]; ok {
+	k := d.key(raw)
+	if code, ok := d.over[k]; ok {
 		return Match{Code: code, Confidence: 1, Reason: "operator override"}
 	}
+	// Each vocabulary is read strictly first; only when neither gives a
+	// code or an ambiguity are the undecided ones read by edit distance
+	// (a strict answer such as a refusal stands, and is no hit).
 	var m Match
+	synDecided, baseDecided := false, false
 	if d.syn != nil {
-		m = d.syn.match(raw, false)
+		if m, synDecided = d.syn.strict(raw, k); !synDecided {
+			m = d.syn.unknown()
+		}
 	}
 	if !m.OK() && !m.Ambiguous() && d.base != nil {
-		m = d.base.match(raw, false)
+		if m, baseDecided = d.base.strict(raw, k); !baseDecided {
+			m = d.base.unknown()
+		}
 	}
 	if !m.OK() && !m.Ambiguous() {
 		var hits []Match
-		for _, v := range []*Vocabulary{d.syn, d.base} {
-			if v == nil {
+		for _, x := range []struct {
+			v       *Vocabulary
+			decided bool
+		}{{d.syn, synDecided}, {d.base, baseDecided}} {
+			if x.v == nil || x.decided {
 				continue
 			}
-			if x := v.match(raw, true); x.OK() || x.Ambiguous() {
-				hits = append(hits, x)
+			if h, ok := x.v.loose(k); ok {
+				hits = append(hits, h)
 			}
 		}
 		switch {
@@ -339,7 +376,11 @@ func mayBeTotal(text string) bool {
 // totalOf reports whether a label marks a total, and what else it says
 // ("Total 2022" → "2022", "Polish total" → "Polish").
 func totalOf(text string) (bool, string) {
-	k := key(text)
+	return totalOfKey(text, key(text))
+}
+
+// totalOfKey is totalOf for a text whose key is k.
+func totalOfKey(text, k string) (bool, string) {
 	if k == "" {
 		return false, ""
 	}

@@ -230,6 +230,12 @@ func tokenSetKey(k string) string {
 	if k == "" {
 		return ""
 	}
+	if strings.IndexByte(k, ' ') < 0 {
+		if stopWords[k] {
+			return ""
+		}
+		return k
+	}
 	ts := strings.Split(k, " ")
 	out := ts[:0:0]
 	for _, t := range ts {
@@ -248,6 +254,12 @@ func withoutNoise(k string, noise map[string]bool) string {
 	if len(noise) == 0 || k == "" {
 		return k
 	}
+	if strings.IndexByte(k, ' ') < 0 {
+		if noise[k] {
+			return ""
+		}
+		return k
+	}
 	ts := strings.Split(k, " ")
 	out := ts[:0:0]
 	for _, t := range ts {
@@ -262,14 +274,24 @@ func withoutNoise(k string, noise map[string]bool) string {
 // (insertions, deletions, substitutions and adjacent transpositions), or
 // max+1 when it exceeds max.
 func editDistance(a, b []rune, max int) int {
+	return editDistanceIn(a, b, max, nil)
+}
+
+// editDistanceIn is editDistance working in buf when it has room for three
+// rows of len(b)+1.
+func editDistanceIn(a, b []rune, max int, buf []int) int {
 	la, lb := len(a), len(b)
 	if d := la - lb; d > max || -d > max {
 		return max + 1
 	}
 	// Three rolling rows are enough for transpositions.
-	prev2 := make([]int, lb+1)
-	prev := make([]int, lb+1)
-	cur := make([]int, lb+1)
+	n := lb + 1
+	if cap(buf) < 3*n {
+		buf = make([]int, 3*n)
+	}
+	buf = buf[:3*n]
+	clear(buf)
+	prev2, prev, cur := buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n]
 	for j := range prev {
 		prev[j] = j
 	}

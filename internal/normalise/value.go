@@ -318,3 +318,14 @@ func readCell(c *extract.Cell) (figure, error) {
 	}
 	return v, nil
 }
+
+// isFigure reports whether ParseValue reads text as a figure or a flag
+// other than blank, without building the error for texts it refuses.
+func isFigure(text string) bool {
+	if len(text) <= maxValueText && !hasDigit(text) {
+		t := strings.ToLower(normaliseSpace(text))
+		return t != "" && (flagWords[t] != "" || zeroWords[t])
+	}
+	v, err := readFigure(text)
+	return err == nil && v.flag != FlagBlank
+}

@@ -66,17 +66,18 @@ type fuzzyKey struct {
 // parts around a parenthesis, and by bounded edit distance, each with a
 // confidence and a reason.
 type Vocabulary struct {
-	name       string // "nationality", "offence group", …
-	labels     map[string]string
-	parents    map[string]string
-	codes      []string
-	order      []entry // every spelling in the order added
-	exact      map[string][]entry
-	sets       map[string][]entry
-	fuzzy      []fuzzyKey
-	noise      map[string]bool
-	codeLookup bool // accept the codes themselves as spellings
-	titleOK    func(entry) bool
+	name          string // "nationality", "offence group", …
+	unknownReason string
+	labels        map[string]string
+	parents       map[string]string
+	codes         []string
+	order         []entry // every spelling in the order added
+	exact         map[string][]entry
+	sets          map[string][]entry
+	fuzzy         []fuzzyKey
+	noise         map[string]bool
+	codeLookup    bool // accept the codes themselves as spellings
+	titleOK       func(entry) bool
 }
 
 // kindInfo gives the confidence and the wording of a spelling's kind.
@@ -238,12 +239,13 @@ func NewVocabulary(name string, spellings map[string][]string) *Vocabulary {
 
 func newVocabulary(name string, noise map[string]bool) *Vocabulary {
 	return &Vocabulary{
-		name:    name,
-		labels:  map[string]string{},
-		parents: map[string]string{},
-		exact:   map[string][]entry{},
-		sets:    map[string][]entry{},
-		noise:   noise,
+		name:          name,
+		unknownReason: fmt.Sprintf("no %s is spelt like this", name),
+		labels:        map[string]string{},
+		parents:       map[string]string{},
+		exact:         map[string][]entry{},
+		sets:          map[string][]entry{},
+		noise:         noise,
 	}
 }
 
@@ -381,47 +383,73 @@ func (v *Vocabulary) fromEntries(es []entry, factor float64, how string) (Match,
 }
 
 func (v *Vocabulary) match(s string, fuzzy bool) Match {
-	k := key(s)
+	return v.matchKeyed(s, key(s), fuzzy)
+}
+
+// matchKeyed is match for a text whose key is k.
+func (v *Vocabulary) matchKeyed(s, k string, fuzzy bool) Match {
+	if m, ok := v.strict(s, k); ok {
+		return m
+	}
+	if fuzzy {
+		if m, ok := v.loose(k); ok {
+			return m
+		}
+	}
+	return v.unknown()
+}
+
+func (v *Vocabulary) unknown() Match {
+	return Match{Reason: v.unknownReason}
+}
+
+// strict is match without edit distance: it reports false when no reading
+// decides the text (match then tries loose, when fuzzy, or gives up).
+func (v *Vocabulary) strict(s, k string) (Match, bool) {
 	if k == "" {
-		return Match{Reason: "empty"}
+		return Match{Reason: "empty"}, true
 	}
 	if m, ok := v.fromEntries(v.exact[k], 1, ""); ok {
-		return m
+		return m, true
 	}
 	nk := withoutNoise(k, v.noise)
 	if nk != k && nk != "" {
 		if m, ok := v.fromEntries(v.exact[nk], 1, "ignoring the words around it, "); ok {
-			return m
+			return m, true
 		}
 	}
 	if m, ok := v.fromEntries(v.sets[tokenSetKey(k)], 0.95, "same words in another order, "); ok {
-		return m
+		return m, true
 	}
 	if nk != k && nk != "" {
 		if m, ok := v.fromEntries(v.sets[tokenSetKey(nk)], 0.95, "same words in another order, "); ok {
-			return m
+			return m, true
 		}
 	}
 	if m, ok := v.matchParenthetical(s); ok {
-		return m
+		return m, true
 	}
 	if v.codeLookup {
 		t := strings.TrimSpace(s)
 		if _, ok := v.labels[t]; ok {
-			return Match{Code: t, Confidence: 0.95, Reason: fmt.Sprintf("the code of %s", v.Label(t))}
+			return Match{Code: t, Confidence: 0.95, Reason: fmt.Sprintf("the code of %s", v.Label(t))}, true
 		}
 	}
-	if fuzzy {
-		if m, ok := v.matchFuzzy(k); ok {
-			return m
-		}
-		if nk != k && nk != "" {
-			if m, ok := v.matchFuzzy(nk); ok {
-				return m
-			}
+	return Match{}, false
+}
+
+// loose is the edit-distance part of match, for a text whose key is k and
+// that strict left undecided. Its answers are a code or an ambiguity.
+func (v *Vocabulary) loose(k string) (Match, bool) {
+	if m, ok := v.matchFuzzy(k); ok {
+		return m, true
+	}
+	if nk := withoutNoise(k, v.noise); nk != k && nk != "" {
+		if m, ok := v.matchFuzzy(nk); ok {
+			return m, true
 		}
 	}
-	return Match{Reason: fmt.Sprintf("no %s is spelt like this", v.name)}
+	return Match{}, false
 }
 
 // matchParenthetical tries "Outer (inner)" by its parts: "Poland (Polish)".
@@ -486,11 +514,12 @@ func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
 	}
 	best := limit + 1
 	var hits []fuzzyKey
+	var stack [3 * 64]int // rows for editDistance, enough for most spellings
 	for _, f := range v.fuzzy {
 		if f.runes[0] != r[0] {
 			continue
 		}
-		d := editDistance(r, f.runes, min(best, limit))
+		d := editDistanceIn(r, f.runes, min(best, limit), stack[:0])
 		if d > limit || d > best {
 			continue
 		}
