@@ -90,7 +90,7 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		for j < len(als) {
 			prev, l := als[j-1], als[j]
 			size := math.Max(prev.size, l.size)
-			if prev.y0-l.y1 > regionGap*size {
+			if prev.y0-l.y1 > regionGap*size && !(prev.y0-l.y1 < 3.2*size && continuesBelowGap(prev, l)) {
 				break
 			}
 			if len(l.chunks) < 2 {
@@ -121,6 +121,26 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		i = j
 	}
 	return out
+}
+
+// continuesBelowGap reports whether l, below a blank line or two, is a
+// row of the table that prev ends: a row of figures whose cells line up,
+// edge for edge, with prev's (a total row set apart).
+func continuesBelowGap(prev, l *aline) bool {
+	if !l.numeric || len(l.chunks) < 3 || len(l.chunks) > len(prev.chunks) {
+		return false
+	}
+	tol := 0.15 * math.Max(prev.size, l.size)
+	n := 0
+	for _, c := range l.chunks {
+		for _, p := range prev.chunks {
+			if math.Abs(c.x0-p.x0) < tol || math.Abs(c.x1-p.x1) < tol {
+				n++
+				break
+			}
+		}
+	}
+	return n == len(l.chunks)
 }
 
 // alignedTable builds a table from a run of lines, or nil if the lines do
@@ -380,6 +400,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	var texts []string
 	var boxes []pdf.Box
 	headerRows := 0
+	cut := map[int]bool{}
 	for ri, r := range rows {
 		if r.header {
 			headerRows++
@@ -407,6 +428,9 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 			}
 			for k := c.c0; k <= c.c1; k++ {
 				owner[ri][k] = id
+			}
+			if anyCut(c.words) {
+				cut[id] = true
 			}
 		}
 	}
@@ -460,6 +484,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	}
 	t.Confidence = 0.75
 	t.Reasons = append(t.Reasons, "columns inferred from text alignment")
+	noteCutCells(t, owner, cut)
 	edges := []float64{cols[0].x0}
 	for k := 1; k < len(cols); k++ {
 		edges = append(edges, (cols[k-1].x1+cols[k].x0)/2)

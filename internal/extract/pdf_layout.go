@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -17,9 +18,10 @@ type word struct {
 	x0, y0, x1, y1 float64
 	base, size     float64
 	bold           bool
-	cut            bool // its text runs on beyond a clip: the next word is another cell's
-	spaced         bool // a space glyph separates it from the word before
-	used           bool // taken by a table
+	cut            bool    // its text runs on beyond a clip: the next word is another cell's
+	spaced         bool    // a space glyph separates it from the word before
+	firstW         float64 // width of its first glyph
+	used           bool    // taken by a table
 }
 
 func (w *word) cx() float64 { return (w.x0 + w.x1) / 2 }
@@ -113,7 +115,7 @@ func rowWords(row []pdf.Glyph) []*word {
 			}
 		}
 		if cur == nil {
-			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, base: g.BaseY, size: g.Size, bold: g.Bold, spaced: spaced}
+			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, base: g.BaseY, size: g.Size, bold: g.Bold, spaced: spaced, firstW: g.X1 - g.X0}
 		}
 		spaced = false
 		sb.WriteString(g.Text)
@@ -299,6 +301,9 @@ func attachTitlesAndNotes(p *pdf.Page, tables []*ptable, lines []*tline, pt *pag
 			if next != nil && l.y1 <= next.box.Y1+0.5*size {
 				break
 			}
+			if next != nil && (l.y0+l.y1)/2 > next.box.Y1 && isCaption(l.text()) {
+				break // the next table's title ("Table 2: …")
+			}
 			if next != nil && next.titleLine == nil && l.y0 > next.box.Y1 && l.y0-next.box.Y1 < 3.2*size {
 				// This line may be the next table's title; notes of ours
 				// must be nearer to us than to it.
@@ -445,6 +450,13 @@ func isYearLike(s string) bool {
 
 func refOf(r, c int) string { return fmt.Sprintf("r%dc%d", r+1, c+1) }
 
+// captionRE matches a numbered table or figure title.
+var captionRE = regexp.MustCompile(`(?i)^(table|figure|chart)\s+[0-9a-z]{1,3}[0-9]*\b`)
+
+// isCaption reports text that opens a table's numbered title ("Table 2:
+// Arrests by gender", "Table B").
+func isCaption(s string) bool { return captionRE.MatchString(strings.TrimSpace(s)) }
+
 // isNoteStart reports text that opens a table note or footnote.
 func isNoteStart(s string) bool {
 	s = strings.TrimSpace(strings.ToLower(s))
@@ -457,4 +469,42 @@ func isNoteStart(s string) bool {
 		return true
 	}
 	return false
+}
+
+func anyCut(ws []*word) bool {
+	for _, w := range ws {
+		if w.cut {
+			return true
+		}
+	}
+	return false
+}
+
+// noteCutCells records the cells whose text the document cuts short at
+// the edge of a clip (a spreadsheet cell too narrow for its text and not
+// wrapped): what the PDF shows of them is all it holds, so their text is
+// incomplete. Each lowers the table's confidence a little.
+func noteCutCells(t *Table, owner [][]int, cut map[int]bool) {
+	if len(cut) == 0 {
+		return
+	}
+	var refs []string
+	seen := map[int]bool{}
+	for r, row := range owner {
+		for c, id := range row {
+			if id >= 0 && cut[id] && !seen[id] {
+				seen[id] = true
+				refs = append(refs, refOf(r, c))
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	shown := refs
+	if len(shown) > 8 {
+		shown = append(slices.Clone(shown[:8]), "…")
+	}
+	t.Reasons = append(t.Reasons, fmt.Sprintf("text of %d cells cut short in the document (%s)", len(refs), strings.Join(shown, ", ")))
+	t.Confidence -= math.Min(0.3, 0.05*float64(len(refs)))
 }

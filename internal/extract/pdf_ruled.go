@@ -2,7 +2,11 @@ package extract
 
 import (
 	"math"
+	"slices"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
 )
@@ -203,9 +207,10 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 	if len(in) == 0 {
 		return nil
 	}
+	padL, padR := cellPadding(xs, in)
 	// Rows without inner rulings but several aligned text lines are split.
 	virtual := map[int]bool{} // indexes into ys of added boundaries
-	ys, virtual = splitRowsByText(ys, xs, in, hs)
+	ys, virtual = splitRowsByText(ys, xs, in, padL+padR)
 
 	R, C := len(ys)-1, len(xs)-1
 	vCovers := func(x, ya, yb float64) bool { // ya > yb
@@ -256,7 +261,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 	}
 	// Owner grid and cell texts/boxes.
 	ids := map[int]int{}
-	var texts []string
+	var roots []int
 	var boxes []pdf.Box
 	owner := make([][]int, R)
 	for r := range R {
@@ -265,15 +270,23 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 			root := uf.find(r*C + c)
 			id, ok := ids[root]
 			if !ok {
-				id = len(texts)
+				id = len(roots)
 				ids[root] = id
-				texts = append(texts, cellText(cellWords[root]))
+				roots = append(roots, root)
 				boxes = append(boxes, pdf.Box{X0: xs[c], Y0: ys[r+1], X1: xs[c+1], Y1: ys[r]})
 			}
 			b := &boxes[id]
 			b.X0, b.Y0 = math.Min(b.X0, xs[c]), math.Min(b.Y0, ys[r+1])
 			b.X1, b.Y1 = math.Max(b.X1, xs[c+1]), math.Max(b.Y1, ys[r])
 			owner[r][c] = id
+		}
+	}
+	texts := make([]string, len(roots))
+	cut := map[int]bool{}
+	for id, root := range roots {
+		texts[id] = ruledCellText(cellWords[root], boxes[id].X1-boxes[id].X0-padL-padR)
+		if anyCut(cellWords[root]) {
+			cut[id] = true
 		}
 	}
 	owner = dropEmpty(owner, texts)
@@ -296,6 +309,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 	t.HeaderRows = headerRowsOf(t)
 	t.Confidence = 0.9
 	t.Reasons = append(t.Reasons, "cells from drawn ruling lines")
+	noteCutCells(t, owner, cut)
 	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in)}
 }
 
@@ -313,9 +327,11 @@ func medianWordSize(ws []*word) float64 {
 
 // splitRowsByText adds boundaries inside grid rows that hold several text
 // lines aligned across two or more columns (tables ruled only by columns,
-// or with rules every few rows). It returns the new ys (top to bottom) and
-// the indexes of the added boundaries.
-func splitRowsByText(ys, xs []float64, ws []*word, hs []seg) ([]float64, map[int]bool) {
+// or with rules every few rows). A grid row whose lines read as wrapped
+// cells (wrappedRow) is left whole. pad is the cells' horizontal padding,
+// both sides together. It returns the new ys (top to bottom) and the
+// indexes of the added boundaries.
+func splitRowsByText(ys, xs []float64, ws []*word, pad float64) ([]float64, map[int]bool) {
 	type anchor struct {
 		base float64
 		cols map[int]bool
@@ -347,19 +363,21 @@ func splitRowsByText(ys, xs []float64, ws []*word, hs []seg) ([]float64, map[int
 			}
 			a.cols[c] = true
 		}
-		var shared []*anchor
+		var shared []map[int]bool
+		var bases []*anchor
 		for _, a := range anchors {
 			if len(a.cols) >= 2 {
-				shared = append(shared, a)
+				shared = append(shared, a.cols)
+				bases = append(bases, a)
 			}
 		}
-		if len(shared) < 2 {
+		if len(shared) < 2 || wrappedRow(rowWords, shared, xs, pad) {
 			continue
 		}
 		for i := 1; i < len(shared); i++ {
 			// Boundary just above the line of this anchor's text top.
-			y := shared[i].base + shared[i].size*0.85
-			if y < ys[r] && y > ys[r+1] && y < shared[i-1].base {
+			y := bases[i].base + bases[i].size*0.85
+			if y < ys[r] && y > ys[r+1] && y < bases[i-1].base {
 				out = append(out, y)
 				virtualY[y] = true
 			}
@@ -373,6 +391,37 @@ func splitRowsByText(ys, xs []float64, ws []*word, hs []seg) ([]float64, map[int
 		}
 	}
 	return out, virtual
+}
+
+// wrappedRow reports whether the text lines of one grid row are the
+// wrapped lines of its cells rather than rows of their own: a line that
+// has text in two or more columns leaves out some of the row's columns
+// (a cell of one line beside cells of several), or a cell breaks a word
+// from one line to the next. lines holds the column sets of the lines
+// with text in two or more columns.
+func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64) bool {
+	byCol := map[int][]*word{}
+	for _, w := range ws {
+		c := sort.SearchFloat64s(xs, w.cx()) - 1
+		byCol[c] = append(byCol[c], w)
+	}
+	for _, l := range lines {
+		if float64(len(l)) < 0.85*float64(len(byCol)) {
+			return true
+		}
+	}
+	for c, cw := range byCol {
+		if c < 0 || c+1 >= len(xs) {
+			continue
+		}
+		ls := cellLines(cw)
+		for i := 1; i < len(ls); i++ {
+			if joinLines(ls[i-1], ls[i], xs[c+1]-xs[c]-pad) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dropEmpty removes rows and columns that hold no text of their own (empty,
@@ -430,4 +479,172 @@ func dropEmpty(owner [][]int, texts []string) [][]int {
 		}
 	}
 	return out
+}
+
+// cellPadding estimates the space a table leaves between its rulings and
+// its text: on the left, the least offset of any word from its column's
+// left ruling; on the right, the least offset from the right ruling, at
+// most the left one (a table of flush-left text only comes no nearer the
+// right ruling than the padding, and most producers pad both sides
+// alike).
+func cellPadding(xs []float64, ws []*word) (left, right float64) {
+	left, right = math.Inf(1), math.Inf(1)
+	for _, w := range ws {
+		c := sort.SearchFloat64s(xs, w.cx()) - 1
+		if c < 0 || c+1 >= len(xs) {
+			continue
+		}
+		if d := w.x0 - xs[c]; d >= 0 {
+			left = math.Min(left, d)
+		}
+		if d := xs[c+1] - w.x1; d >= 0 {
+			right = math.Min(right, d)
+		}
+	}
+	if math.IsInf(left, 1) {
+		left = 0
+	}
+	right = math.Min(right, left)
+	return left, right
+}
+
+// cellLines groups a cell's words into lines, top to bottom, each left
+// to right.
+func cellLines(ws []*word) [][]*word {
+	s := slices.Clone(ws)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].base > s[j].base })
+	var lines [][]*word
+	for i := 0; i < len(s); {
+		j := i + 1
+		for j < len(s) && s[i].base-s[j].base <= 0.3*math.Max(s[i].size, s[j].size) {
+			j++
+		}
+		l := slices.Clone(s[i:j])
+		sort.SliceStable(l, func(a, b int) bool { return l[a].x0 < l[b].x0 })
+		lines = append(lines, l)
+		i = j
+	}
+	return lines
+}
+
+// joinLines reports whether line a of a cell runs on into the line b
+// below it without a space: a ends in a hyphen joined to a word ("Jun-"
+// over "22"), or the break falls inside a word. Word processors break a
+// word too long for its cell wherever it reaches the edge ("Nationalit"
+// over "y", "2,1" over "93"): a is then one word that fills the cell's
+// inner width, so that not even the first letter of b would have fitted
+// after it. A full line ending a whole word looks the same, so the break
+// must also read as one inside a word: figures that only make a
+// well-formed number together, a sign or hyphen carried over, or a
+// lower-case tail too short, or too short of vowels, to be a word of its
+// own.
+func joinLines(a, b []*word, inner float64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	if hyphenEnd(a[len(a)-1].text) {
+		return true
+	}
+	if len(a) != 1 || inner <= 0 {
+		return false
+	}
+	w, next := a[0], b[0]
+	if w.x1-w.x0+next.firstW <= inner-0.05*w.size {
+		return false
+	}
+	head, tail := w.text, next.text
+	r, _ := utf8.DecodeRuneInString(tail)
+	switch {
+	case unicode.IsDigit(r):
+		return isNumeric(head) && wellFormedNumber(head+tail) && !wellFormedNumber(head)
+	case r == '-':
+		return len(tail) > 1
+	case unicode.IsLower(r):
+		last, _ := utf8.DecodeLastRuneInString(head)
+		if !unicode.IsLetter(last) {
+			return false
+		}
+		t := strings.TrimRightFunc(tail, func(r rune) bool { return !unicode.IsLetter(r) })
+		if !strings.ContainsAny(t, "aeiouy") {
+			return true
+		}
+		return utf8.RuneCountInString(t) <= 4 && !shortWords[t]
+	}
+	return false
+}
+
+// shortWords are words of up to four letters that a cell's text may wrap
+// before.
+var shortWords = map[string]bool{
+	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true, "by": true,
+	"for": true, "from": true, "in": true, "into": true, "is": true, "it": true, "its": true, "no": true,
+	"not": true, "of": true, "on": true, "or": true, "per": true, "the": true, "to": true, "up": true,
+	"upon": true, "was": true, "were": true, "with": true, "all": true, "any": true, "each": true,
+	"over": true, "than": true, "that": true, "this": true, "who": true, "year": true, "age": true,
+	"aged": true, "type": true, "case": true, "days": true, "time": true, "rate": true, "only": true,
+	"more": true, "less": true, "data": true, "male": true, "area": true, "team": true, "unit": true,
+	"code": true, "name": true, "date": true, "open": true, "hate": true, "use": true,
+}
+
+// wellFormedNumber reports a number written with thousands separators in
+// their places, or none: "2,193", "15217", "3.5".
+func wellFormedNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		frac := s[i+1:]
+		if frac == "" || strings.Trim(frac, "0123456789") != "" {
+			return false
+		}
+		s = s[:i]
+	}
+	if s == "" || strings.Trim(s, "0123456789,") != "" {
+		return false
+	}
+	groups := strings.Split(s, ",")
+	if len(groups[0]) == 0 || (len(groups) > 1 && len(groups[0]) > 3) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// ruledCellText joins the words of a ruled cell into its text: lines top
+// to bottom, words left to right, single spaces; but a line ending inside
+// a word (brokenWord) or just after a hyphen joined to a word ("Jun-"
+// over "22") runs on into the next without a space.
+func ruledCellText(ws []*word, inner float64) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	lines := cellLines(ws)
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			prev := lines[i-1]
+			if !joinLines(prev, l, inner) {
+				b.WriteByte(' ')
+			}
+		}
+		for j, w := range l {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w.text)
+		}
+	}
+	return NormaliseSpace(strings.ReplaceAll(b.String(), "\u00ad", ""))
+}
+
+// hyphenEnd reports text ending in a hyphen joined to a letter or digit.
+func hyphenEnd(s string) bool {
+	t, ok := strings.CutSuffix(s, "-")
+	if !ok {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
