@@ -3,6 +3,7 @@ package normalise
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -41,7 +42,7 @@ type axis struct {
 
 // coord is what a row or a column contributes to a cell's place.
 type coord struct {
-	codes    map[string]string
+	codes    []dimCode
 	periods  *ParsedPeriod
 	totalled map[string]bool
 	conf     float64
@@ -55,11 +56,26 @@ func newCoord() coord {
 	return coord{conf: 1}
 }
 
+// dimCode is a dimension's code.
+type dimCode struct{ dim, code string }
+
 func (c *coord) setCode(dim, code string) {
-	if c.codes == nil {
-		c.codes = make(map[string]string, 2)
+	for i := range c.codes {
+		if c.codes[i].dim == dim {
+			c.codes[i].code = code
+			return
+		}
 	}
-	c.codes[dim] = code
+	c.codes = append(c.codes, dimCode{dim, code})
+}
+
+func (c *coord) code(dim string) (string, bool) {
+	for _, dc := range c.codes {
+		if dc.dim == dim {
+			return dc.code, true
+		}
+	}
+	return "", false
 }
 
 func (c *coord) setTotalled(dim string) {
@@ -119,7 +135,7 @@ type mapper struct {
 	rows, cols []int // original positions of the grid's rows and columns
 	g          [][]string
 	cells      [][]*extract.Cell
-	classes    map[string]*cellClass
+	classes    map[string]cellClass
 	hasMerges  bool
 
 	H, L      int
@@ -150,7 +166,7 @@ type mapper struct {
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
-	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: map[string]*cellClass{},
+	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: map[string]cellClass{},
 		colIgnore: map[int]bool{}, captions: map[string]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
 		keys: map[string]string{}, measures: map[string]bool{}, valueDone: map[[2]string]bool{}}
 	if o.Overrides != nil {
@@ -209,11 +225,11 @@ func (m *mapper) decide(d Decision) {
 // lowerTable records a table-wide doubt (an axis or constant).
 func (m *mapper) lowerTable(c float64) { m.minConf = min(m.minConf, c) }
 
-func (m *mapper) class(text string) *cellClass {
+func (m *mapper) class(text string) cellClass {
 	if c, ok := m.classes[text]; ok {
 		return c
 	}
-	c := &cellClass{empty: text == ""}
+	c := cellClass{empty: text == ""}
 	if !c.empty {
 		c.value = isFigure(text)
 		_, c.isPeriod = m.dims[m.pdim].readPeriod(text)
@@ -255,11 +271,15 @@ func (m *mapper) run() {
 		m.review("the table has no text")
 		return
 	}
+	// Size the per-text memo for the grid.
+	m.classes = make(map[string]cellClass, min(len(m.g)*len(m.g[0]), 1<<14))
 	m.peelTitleRows()
 	m.peelNotes()
 	if !m.findLayout() {
 		return
 	}
+	// Room for a decision per row and column (the layout decision is in).
+	m.res.Decisions = slices.Grow(m.res.Decisions, len(m.g)+len(m.g[0])+16)
 	m.fillHeaders()
 	m.kindRows()
 	m.classifyAxes()
@@ -1411,9 +1431,9 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 			case cc.periods != nil:
 				k, found = constant{period: cc.periods, conf: 1}, true
 			}
-		} else if code, ok := rc.codes[name]; ok {
+		} else if code, ok := rc.code(name); ok {
 			k, found = constant{code: code, conf: 1}, true
-		} else if code, ok := cc.codes[name]; ok {
+		} else if code, ok := cc.code(name); ok {
 			k, found = constant{code: code, conf: 1}, true
 		}
 		if !found && !m.assigned(name) {
@@ -1587,16 +1607,36 @@ func fmtNum(f float64) string {
 }
 
 // checkDuplicates reports figures placed at the same coordinates.
+//
+// Observations are indexed by a hash of their ObservationKey; a hash met
+// again is a duplicate only when the keys are equal, and keys that merely
+// share a hash with another are compared in full.
 func (m *mapper) checkDuplicates() {
-	seen := make(map[string]string, len(m.obs))
-	var buf []byte
-	for _, o := range m.obs {
-		buf = m.appendObservationKey(buf[:0], &o)
-		if first, ok := seen[string(buf)]; ok {
-			m.review("cells %s and %s are placed at the same period and codes; a breakdown the dataset lacks?", first, o.Ref)
+	seed := maphash.MakeSeed()
+	first := make(map[uint64]int32, len(m.obs)) // hash → the first observation with it
+	var others map[string]string               // key → first ref, for keys whose hash another key had first
+	var buf, buf2 []byte
+	for i := range m.obs {
+		o := &m.obs[i]
+		buf = m.appendObservationKey(buf[:0], o)
+		h := maphash.Bytes(seed, buf)
+		j, ok := first[h]
+		if !ok {
+			first[h] = int32(i)
 			continue
 		}
-		seen[string(buf)] = o.Ref
+		if buf2 = m.appendObservationKey(buf2[:0], &m.obs[j]); string(buf2) == string(buf) {
+			m.review("cells %s and %s are placed at the same period and codes; a breakdown the dataset lacks?", m.obs[j].Ref, o.Ref)
+			continue
+		}
+		if others == nil {
+			others = map[string]string{}
+		}
+		if ref, ok := others[string(buf)]; ok {
+			m.review("cells %s and %s are placed at the same period and codes; a breakdown the dataset lacks?", ref, o.Ref)
+			continue
+		}
+		others[string(buf)] = o.Ref
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:embed data/nationality.tsv
@@ -515,7 +516,7 @@ func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
 	best := limit + 1
 	var hits []fuzzyKey
 	var stack [3 * 64]int // rows for editDistance, enough for most spellings
-	for _, f := range v.fuzzy {
+	for _, f := range v.sameFirst(r[0]) {
 		if f.runes[0] != r[0] {
 			continue
 		}
@@ -560,6 +561,22 @@ func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
 	}
 	conf := h.e.conf * (1 - 0.15*float64(best))
 	return Match{Code: h.e.code, Confidence: conf, Reason: fmt.Sprintf("%d edit(s) from %q, %s", best, h.e.spelling, v.describe(h.e))}, true
+}
+
+// sameFirst narrows the fuzzy list, sorted by key, to the keys that start
+// with rune c (in the same order); keys are valid UTF-8, so they are the
+// keys with c's encoding as a prefix.
+func (v *Vocabulary) sameFirst(c rune) []fuzzyKey {
+	if c == utf8.RuneError {
+		return v.fuzzy
+	}
+	prefix := string(c)
+	lo, _ := slices.BinarySearchFunc(v.fuzzy, prefix, func(f fuzzyKey, p string) int { return strings.Compare(f.key, p) })
+	hi := lo
+	for hi < len(v.fuzzy) && strings.HasPrefix(v.fuzzy[hi].key, prefix) {
+		hi++
+	}
+	return v.fuzzy[lo:hi]
 }
 
 // found is a vocabulary value found inside running text.
