@@ -1614,7 +1614,7 @@ func fmtNum(f float64) string {
 func (m *mapper) checkDuplicates() {
 	seed := maphash.MakeSeed()
 	first := make(map[uint64]int32, len(m.obs)) // hash → the first observation with it
-	var others map[string]string               // key → first ref, for keys whose hash another key had first
+	var others map[string]string                // key → first ref, for keys whose hash another key had first
 	var buf, buf2 []byte
 	for i := range m.obs {
 		o := &m.obs[i]
