@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +60,25 @@ type entry struct {
 type fuzzyKey struct {
 	key   string
 	runes []rune
+	mask  uint64 // runeMask(runes)
 	e     entry
+}
+
+// runeMask has a bit for each rune of rs (several runes may share one).
+func runeMask(rs []rune) uint64 {
+	var m uint64
+	for _, r := range rs {
+		m |= 1 << (uint32(r) % 64)
+	}
+	return m
+}
+
+// editsAtLeast is a lower bound of the edit distance between two texts
+// with rune masks a and b: every rune of one that the other lacks takes an
+// edit of its own (an edit adds or removes at most one rune on each side),
+// and runes sharing a bit only make the bound smaller.
+func editsAtLeast(a, b uint64) int {
+	return max(bits.OnesCount64(a&^b), bits.OnesCount64(b&^a))
 }
 
 // Vocabulary maps the spellings of a dimension's values to codes: exact
@@ -289,7 +308,8 @@ func (v *Vocabulary) finish() {
 	for _, k := range keys {
 		for _, e := range v.exact[k] {
 			if e.code != refused {
-				v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: []rune(k), e: e})
+				rs := []rune(k)
+				v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: rs, mask: runeMask(rs), e: e})
 			}
 		}
 	}
@@ -516,9 +536,13 @@ func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
 	best := limit + 1
 	var hits []fuzzyKey
 	var stack [3 * 64]int // rows for editDistance, enough for most spellings
+	mask := runeMask(r)
 	for _, f := range v.sameFirst(r[0]) {
 		if f.runes[0] != r[0] {
 			continue
+		}
+		if editsAtLeast(mask, f.mask) > min(best, limit) {
+			continue // editDistance would say more than min(best, limit)
 		}
 		d := editDistanceIn(r, f.runes, min(best, limit), stack[:0])
 		if d > limit || d > best {
