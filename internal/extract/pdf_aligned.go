@@ -54,11 +54,12 @@ func chunksOf(l *tline) []*chunk {
 // cellBreak reports whether two neighbouring words of a line, close
 // enough to be one cell's text, are nonetheless the texts of two cells:
 // the first was cut short by a clip (a spreadsheet cell too narrow for
-// its text), or it is a figure and the second follows it without a space
+// its text), the producer wrote them as separate texts (word.apart), or
+// the first is a figure and the second follows it without a space
 // character, closer than a space would set it (a right-aligned figure
 // beside the left-aligned text of the next cell).
 func cellBreak(prev, w *word) bool {
-	if prev.cut {
+	if prev.cut || w.apart {
 		return true
 	}
 	size := math.Max(prev.size, w.size)
@@ -583,6 +584,7 @@ func startsLower(r *row) bool {
 type column struct {
 	x0, x1      float64
 	right, left bool
+	edge        bool // text cut short at x1: a cell's right edge
 }
 
 // setAlignment marks columns whose chunks mostly share a right (left) edge.
@@ -601,6 +603,9 @@ func setAlignment(cols []column, lines []*aline) {
 				}
 				if math.Abs(c.x0-cols[k].x0) < 1 {
 					nl++
+				}
+				if last := c.words[len(c.words)-1]; last.cut && math.Abs(c.x1-cols[k].x1) < 1 {
+					cols[k].edge = true
 				}
 				if isNumeric(c.text()) {
 					nnum++
@@ -632,10 +637,10 @@ func wordCol(cols []column, w *word) int {
 	}
 	for k := 0; k+1 < len(cols); k++ {
 		if x > cols[k].x1 && x < cols[k+1].x0 {
-			if cols[k].right && w.x0 >= cols[k].x1-0.5 && !cols[k+1].right {
+			if (cols[k].right || cols[k].edge) && w.x0 >= cols[k].x1-0.5 && !cols[k+1].right {
 				return k + 1
 			}
-			if cols[k].right && w.x0 >= cols[k].x1-0.5 && cols[k+1].right {
+			if (cols[k].right || cols[k].edge) && w.x0 >= cols[k].x1-0.5 && cols[k+1].right {
 				return k + 1
 			}
 			if cols[k+1].left && w.x1 <= cols[k+1].x0+0.5 {
@@ -687,7 +692,11 @@ func projectColumns(lines []*aline) []column {
 		case inRun && cov <= tol:
 			inRun = false
 			cur.x1 = e.x
-			runs = append(runs, cur)
+			// A sliver where a few chunks happen to overlap is no column:
+			// no text is that narrow.
+			if cur.x1-cur.x0 >= 0.25*size {
+				runs = append(runs, cur)
+			}
 		}
 	}
 	if len(runs) == 0 {
@@ -752,6 +761,9 @@ func mergeMarkerColumns(cols []column, lines []*aline) []column {
 			for _, c := range l.chunks {
 				oa := c.x0 < a.x1 && a.x0 < c.x1
 				ob := c.x0 < b.x1 && b.x0 < c.x1
+				if oa && ob && math.Abs(c.x1-b.x1) < 1 {
+					oa = false // a wide figure of b's reaching under a
+				}
 				switch {
 				case oa && ob:
 					ok = false

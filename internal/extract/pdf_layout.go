@@ -21,6 +21,7 @@ type word struct {
 	cut            bool    // its text runs on beyond a clip: the next word is another cell's
 	spaced         bool    // a space glyph separates it from the word before
 	firstW         float64 // width of its first glyph
+	apart          bool    // close to the word before but written as a separate text (buildWords)
 	used           bool    // taken by a table
 }
 
@@ -66,7 +67,8 @@ func buildWords(p *pdf.Page) []*word {
 	}
 	// Cluster by baseline.
 	sort.SliceStable(gs, func(i, j int) bool { return gs[i].BaseY > gs[j].BaseY })
-	var words []*word
+	var words, unspaced []*word
+	spaced := 0
 	for i := 0; i < len(gs); {
 		j := i + 1
 		ref := gs[i]
@@ -75,8 +77,27 @@ func buildWords(p *pdf.Page) []*word {
 		}
 		row := gs[i:j]
 		sort.SliceStable(row, func(a, b int) bool { return row[a].X0 < row[b].X0 })
-		words = append(words, rowWords(row)...)
+		rw := rowWords(row)
+		for k := 1; k < len(rw); k++ {
+			if rw[k].x0-rw[k-1].x1 > chunkGap*math.Max(rw[k].size, rw[k-1].size) {
+				continue
+			}
+			if rw[k].spaced {
+				spaced++
+			} else {
+				unspaced = append(unspaced, rw[k])
+			}
+		}
+		words = append(words, rw...)
 		i = j
+	}
+	// A producer that writes a space character between the words of a
+	// text sets words that follow each other closely without one as
+	// separate texts: the cells of a spreadsheet without gridlines.
+	if spaced >= 3 && spaced >= 2*len(unspaced) {
+		for _, w := range unspaced {
+			w.apart = true
+		}
 	}
 	return words
 }

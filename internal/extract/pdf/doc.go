@@ -291,7 +291,7 @@ func (d *Document) Page(ctx context.Context, n int) (p *Page, err error) {
 	}()
 	ref := d.pages[n-1]
 	p = newPage(n, ref)
-	in := &interp{doc: d, page: p, ctx: ctx}
+	in := &interp{doc: d, page: p, ctx: ctx, lastGlyph: -1}
 	contents := ref.v.Key("Contents")
 	var data []byte
 	switch contents.Kind() {

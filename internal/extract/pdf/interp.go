@@ -43,6 +43,7 @@ type interp struct {
 
 	path        []subpath
 	pendingClip bool
+	lastGlyph   int // index in page.Glyphs of the text object's last visible glyph, or -1
 	dec         []decoded
 	ops         []operand
 }
@@ -209,6 +210,7 @@ func (in *interp) do(op string, args []operand, l *lexer, depth int) error {
 	// Text objects and state.
 	case "BT":
 		in.tm, in.tlm = identity, identity
+		in.lastGlyph = -1
 	case "ET":
 	case "Tf":
 		if len(args) >= 2 && args[len(args)-2].k == kName {
@@ -484,7 +486,16 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 		return
 	}
 	gs := &in.gs
-	if gs.clipped && (cx < gs.clip.X0-1 || cx > gs.clip.X1+1 || cy < gs.clip.Y0-1 || cy > gs.clip.Y1+1) {
+	tol := math.Min(1, 0.1*g.Size)
+	if gs.clipped && (cx < gs.clip.X0-tol || cx > gs.clip.X1+tol || cy < gs.clip.Y0-tol || cy > gs.clip.Y1+tol) {
+		// Text running on past the right edge of the clip: the glyph
+		// shown last before it ends what can be seen.
+		if cx > gs.clip.X1+tol && cy >= gs.clip.Y0 && cy <= gs.clip.Y1 && trm[0] > 0 && math.Abs(trm[1]) < trm[0]*0.1 &&
+			in.lastGlyph >= 0 && in.lastGlyph < len(page.Glyphs) {
+			if last := &page.Glyphs[in.lastGlyph]; math.Abs(last.BaseY-g.BaseY) < 0.1*g.Size && last.X0 < g.X0 {
+				last.Cut = true
+			}
+		}
 		return
 	}
 	g.Space = isSpace(d.text)
@@ -506,6 +517,9 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 	g.Upright = dir == 0
 	if !g.Space {
 		page.dirs[dir]++
+	}
+	if !g.Space {
+		in.lastGlyph = len(page.Glyphs)
 	}
 	page.Glyphs = append(page.Glyphs, g)
 	page.glyphDir = append(page.glyphDir, int8(dir))
