@@ -160,6 +160,7 @@ type mapper struct {
 	measure     *measureMatcher
 	valueDone   map[[2]string]bool // value decisions made, by dimension and text
 	isAssigned  map[string]bool    // dimensions read from an axis, once the axes are known
+	assignedAt  []bool             // the same by position in order
 	dimNames    []string           // the dimensions an observation's Dims holds, sorted
 	numbers     []float64          // backing store for observations' values
 	distinctBuf []string
@@ -271,8 +272,15 @@ func (m *mapper) run() {
 		m.review("the table has no text")
 		return
 	}
-	// Size the per-text memo for the grid.
-	m.classes = make(map[string]cellClass, min(len(m.g)*len(m.g[0]), 1<<14))
+	// Size the per-text memos for the grid's headings and labels; figures
+	// make them grow only when they are many and varied.
+	hint := min(len(m.g)+len(m.g[0])+64, 1<<14)
+	m.classes = make(map[string]cellClass, hint)
+	for _, d := range m.dims {
+		if len(d.cache) == 0 && !d.isPeriod() {
+			d.cache = make(map[string]Match, hint)
+		}
+	}
 	m.peelTitleRows()
 	m.peelNotes()
 	if !m.findLayout() {
@@ -288,6 +296,9 @@ func (m *mapper) run() {
 		assigned[name] = m.assigned(name)
 	}
 	m.isAssigned = assigned
+	for _, name := range m.order {
+		m.assignedAt = append(m.assignedAt, assigned[name])
+	}
 	m.computeColumns()
 	m.collectConstants()
 	m.walk()
@@ -1262,6 +1273,7 @@ func (m *mapper) walk() {
 	last := make([]string, m.L)
 	labelBuf := make([]string, m.L)
 	section := map[string]constant{}
+	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
 	if m.obs == nil {
 		m.obs = make([]Observation, 0, (len(m.g)-m.H)*(nc-m.L))
 	}
@@ -1348,12 +1360,24 @@ func (m *mapper) walk() {
 		if rc.bad {
 			continue
 		}
+		// What the section or the table gives each dimension no axis holds.
+		for i, name := range m.order {
+			fallback[i], hasFallback[i] = constant{}, false
+			if m.assigned(name) {
+				continue
+			}
+			if s, ok := section[name]; ok {
+				fallback[i], hasFallback[i] = s, true
+			} else if s, ok := m.consts[name]; ok {
+				fallback[i], hasFallback[i] = s, true
+			}
+		}
 		for c := m.L; c < nc; c++ {
 			cc := &m.colCoord[c]
 			if cc.bad || m.colIgnore[c] {
 				continue
 			}
-			m.emit(r, c, &rc, cc, section)
+			m.emit(r, c, &rc, cc, fallback, hasFallback)
 		}
 	}
 }
@@ -1373,7 +1397,10 @@ func firstNonEmpty(ss []string) string {
 // its Value points to a float64 of its own (a slot of an array the table's
 // observations share, so that a figure costs no allocation of its own), so
 // a caller may change one observation without touching another.
-func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
+//
+// fallback and hasFallback give, by position in the schema's order, the
+// section's or the table's value of each dimension no axis holds.
+func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback []bool) {
 	or, oc := m.rows[r], m.cols[c]
 	cell := m.cells[r][c]
 	var v figure
@@ -1404,8 +1431,17 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 	for _, rs := range cc.reasons {
 		o.Reasons = addUnique(o.Reasons, rs)
 	}
+	// The dimensions a total sums over. The row's or the column's own set
+	// serves when the other adds none: these sets are not changed once
+	// the row is read, and a pending total only reads its set.
 	var totalled map[string]bool
-	if len(rc.totalled)+len(cc.totalled) > 0 {
+	switch {
+	case len(rc.totalled) == 0 && len(cc.totalled) == 0:
+	case len(cc.totalled) == 0:
+		totalled = rc.totalled
+	case len(rc.totalled) == 0:
+		totalled = cc.totalled
+	default:
 		totalled = make(map[string]bool, len(rc.totalled)+len(cc.totalled))
 		for k := range rc.totalled {
 			totalled[k] = true
@@ -1415,8 +1451,8 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 		}
 	}
 	dims := make(map[string]string, len(m.dimNames))
-	for _, name := range m.order {
-		if totalled[name] {
+	for i, name := range m.order {
+		if totalled != nil && totalled[name] {
 			if name != m.pdim {
 				dims[name] = AllCode
 			}
@@ -1436,13 +1472,9 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 		} else if code, ok := cc.code(name); ok {
 			k, found = constant{code: code, conf: 1}, true
 		}
-		if !found && !m.assigned(name) {
-			if s, ok := section[name]; ok {
-				k, found = s, true
-			} else if s, ok := m.consts[name]; ok {
-				k, found = s, true
-			}
-			if found && k.conf < 1 {
+		if !found && hasFallback[i] {
+			k, found = fallback[i], true
+			if k.conf < 1 {
 				o.Confidence = min(o.Confidence, k.conf)
 				o.Reasons = addUnique(o.Reasons, k.reason)
 			}
@@ -1456,7 +1488,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, section map[string]constant) {
 			continue
 		}
 		if !found {
-			if m.assigned(name) {
+			if m.assignedAt[i] {
 				return // the axis failed for this cell; already reported
 			}
 			k.code = AllCode
@@ -1547,10 +1579,10 @@ func (m *mapper) checkTotals() {
 		switch {
 		case t.Value == nil:
 			tc.OK = true
-			tc.Reason = fmt.Sprintf("the total is %s; not checked", t.Flag)
+			tc.Reason = "the total is " + t.Flag + "; not checked"
 		case tc.Unknown == 0:
 			tc.OK = almostEqual(*t.Value, tc.Sum)
-			tc.Reason = fmt.Sprintf("stated %s, sum of %d figures %s", fmtNum(*t.Value), tc.Parts, fmtNum(tc.Sum))
+			tc.Reason = "stated " + fmtNum(*t.Value) + ", sum of " + strconv.Itoa(tc.Parts) + " figures " + fmtNum(tc.Sum)
 		default:
 			tc.OK = *t.Value >= tc.Sum-1e-9
 			tc.Reason = fmt.Sprintf("stated %s, sum of the %d known figures %s (%d suppressed or blank)", fmtNum(*t.Value), tc.Parts-tc.Unknown, fmtNum(tc.Sum), tc.Unknown)

@@ -12,15 +12,16 @@ import (
 // the campaign's synonyms, then the built-in vocabulary, exact before fuzzy;
 // values outside the dimension's allowed list are refused.
 type dimMatcher struct {
-	dim    Dimension
-	syn    *Vocabulary
-	base   *Vocabulary
-	values map[string]bool
-	over   map[string]string // key(text) → code
-	heads  map[string]headName
-	cache  map[string]Match
-	pcache map[string]periodRead
-	keys   map[string]string // key(text) by text, shared with the mapper
+	dim     Dimension
+	syn     *Vocabulary
+	base    *Vocabulary
+	values  map[string]bool
+	over    map[string]string // key(text) → code
+	heads   map[string]headName
+	cache   map[string]Match
+	pcache  map[string]periodRead
+	keys    map[string]string // key(text) by text, shared with the mapper
+	unknown string            // unknownReason, once made
 }
 
 type periodRead struct {
@@ -160,19 +161,28 @@ func (d *dimMatcher) compute(raw string) Match {
 				}
 			}
 		default:
-			name := string(d.dim.Kind)
-			if d.base != nil {
-				name = d.base.Name()
-			} else if d.syn != nil {
-				name = d.dim.Name + " value"
-			}
-			m = Match{Reason: fmt.Sprintf("no %s is spelt like this", name)}
+			m = Match{Reason: d.unknownReason()}
 		}
 	}
 	if m.OK() && d.values != nil && !d.values[m.Code] {
 		return Match{Reason: fmt.Sprintf("%s, which is not among the values allowed for %s", m.Reason, d.dim.Name)}
 	}
 	return m
+}
+
+// unknownReason is the reason given for a text no vocabulary of the
+// dimension reads.
+func (d *dimMatcher) unknownReason() string {
+	if d.unknown == "" {
+		name := string(d.dim.Kind)
+		if d.base != nil {
+			name = d.base.Name()
+		} else if d.syn != nil {
+			name = d.dim.Name + " value"
+		}
+		d.unknown = fmt.Sprintf("no %s is spelt like this", name)
+	}
+	return d.unknown
 }
 
 // label is a code's display name.
