@@ -730,7 +730,7 @@ func (m *mapper) classifyAxes() {
 	headValues := make([][]string, m.H)
 	labelValues := make([][]string, m.L)
 	for h := 0; h < m.H; h++ {
-		var vals []string
+		var vals distinctTexts
 		for c := m.L; c < len(m.g[h]); c++ {
 			t := m.g[h][c]
 			if t == "" {
@@ -746,11 +746,11 @@ func (m *mapper) classifyAxes() {
 			if m.class(t).total || m.isCaption(t) {
 				continue
 			}
-			vals = addUnique(vals, t)
+			vals.add(t)
 		}
-		headValues[h] = vals
+		headValues[h] = vals.list
 		for _, name := range m.order {
-			if sc := m.score(name, vals); sc > 0 {
+			if sc := m.score(name, vals.list); sc > 0 {
 				cands = append(cands, candidate{head: true, idx: h, dim: name, score: sc})
 			}
 		}
@@ -776,18 +776,18 @@ func (m *mapper) classifyAxes() {
 			m.decide(Decision{Kind: "axis", Subject: m.colLabel(l), Confidence: 1, Reason: "operator override: ignore"})
 			continue
 		}
-		var vals []string
+		var vals distinctTexts
 		for r := m.H; r < len(m.g); r++ {
 			t := m.g[r][l]
 			k := m.rowKinds[r]
 			if t == "" || (k != rowData && (k != rowSingle || l == m.L-1)) || m.class(t).total || m.isCaption(t) {
 				continue
 			}
-			vals = addUnique(vals, t)
+			vals.add(t)
 		}
-		labelValues[l] = vals
+		labelValues[l] = vals.list
 		for _, name := range m.order {
-			sc := m.score(name, vals)
+			sc := m.score(name, vals.list)
 			c := candidate{idx: l, dim: name, score: sc}
 			switch {
 			case named == name:
@@ -866,6 +866,34 @@ func (m *mapper) classifyAxes() {
 			m.review("%s: cannot tell which dimension the labels %s are", subj, quoteList(labelValues[l], 4))
 			m.lowerTable(0)
 		}
+	}
+}
+
+// distinctTexts gathers distinct non-empty texts in their first order.
+type distinctTexts struct {
+	list []string
+	seen map[string]bool // made once the list is long
+}
+
+func (d *distinctTexts) add(s string) {
+	if s == "" {
+		return
+	}
+	if d.seen == nil {
+		if !slices.Contains(d.list, s) {
+			d.list = append(d.list, s)
+		}
+		if len(d.list) >= 16 {
+			d.seen = make(map[string]bool, 64)
+			for _, x := range d.list {
+				d.seen[x] = true
+			}
+		}
+		return
+	}
+	if !d.seen[s] {
+		d.seen[s] = true
+		d.list = append(d.list, s)
 	}
 }
 
@@ -1522,7 +1550,16 @@ func (m *mapper) number(f float64) *float64 {
 func (m *mapper) checkTotals() {
 	// Index the figures by their coordinates on the dimensions a total
 	// does not sum over, once per set of summed dimensions.
-	indexes := map[string]map[string][]int{}
+	// An index is a map from projection to a chain of positions in m.obs,
+	// in ascending order: first and last of each chain, and next of each
+	// position (-1 ends a chain).
+	type chain struct{ first, last int32 }
+	type index struct {
+		chains map[string]int32
+		heads  []chain
+		next   []int32
+	}
+	indexes := map[string]*index{}
 	var buf []byte
 	project := func(o *Observation, totalled map[string]bool) []byte {
 		b := buf[:0]
@@ -1550,14 +1587,27 @@ func (m *mapper) checkTotals() {
 		sig := totalSig(pt.totalled)
 		idx, ok := indexes[sig]
 		if !ok {
-			idx = map[string][]int{}
+			idx = &index{chains: make(map[string]int32, len(m.obs)), next: make([]int32, len(m.obs))}
 			for i := range m.obs {
+				idx.next[i] = -1
 				k := project(&m.obs[i], pt.totalled)
-				idx[string(k)] = append(idx[string(k)], i)
+				if c, ok := idx.chains[string(k)]; ok {
+					idx.next[idx.heads[c].last] = int32(i)
+					idx.heads[c].last = int32(i)
+					continue
+				}
+				idx.chains[string(k)] = int32(len(idx.heads))
+				idx.heads = append(idx.heads, chain{int32(i), int32(i)})
 			}
 			indexes[sig] = idx
 		}
-		parts := m.withoutNested(append(partsBuf[:0], idx[string(project(&t, pt.totalled))]...), pt.totalled)
+		parts := partsBuf[:0]
+		if c, ok := idx.chains[string(project(&t, pt.totalled))]; ok {
+			for i := idx.heads[c].first; i >= 0; i = idx.next[i] {
+				parts = append(parts, int(i))
+			}
+		}
+		parts = m.withoutNested(parts, pt.totalled)
 		partsBuf = parts
 		if len(parts) == 0 {
 			if pt.totalled[m.pdim] {

@@ -132,7 +132,8 @@ func foldASCII(s string) string {
 	if folded {
 		return s
 	}
-	b := make([]byte, 0, len(s)+8)
+	var stack [64]byte
+	b := stack[:0]
 	space = true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -158,7 +159,10 @@ func foldASCII(s string) string {
 			}
 		}
 	}
-	return strings.TrimRight(string(b), " ")
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
 // singular returns an English plural token's singular by simple suffix

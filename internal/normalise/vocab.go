@@ -55,6 +55,7 @@ type entry struct {
 	kind     string
 	spelling string
 	conf     float64
+	desc     string // describe's wording, made when the vocabulary is finished
 }
 
 type fuzzyKey struct {
@@ -298,8 +299,16 @@ func (v *Vocabulary) add(e entry) {
 	}
 }
 
-// finish builds the fuzzy-match list from the exact keys.
+// finish builds the fuzzy-match list from the exact keys, and describes
+// every entry once (the labels are all known by now).
 func (v *Vocabulary) finish() {
+	for _, m := range []map[string][]entry{v.exact, v.sets} {
+		for _, es := range m {
+			for i := range es {
+				es[i].desc = v.describe(es[i])
+			}
+		}
+	}
 	keys := make([]string, 0, len(v.exact))
 	for k := range v.exact {
 		keys = append(keys, k)
@@ -368,6 +377,9 @@ func (v *Vocabulary) Match(s string) Match {
 }
 
 func (v *Vocabulary) describe(e entry) string {
+	if e.desc != "" {
+		return e.desc
+	}
 	d := kindInfo[e.kind].desc
 	if d == "" {
 		d = e.kind
