@@ -276,7 +276,12 @@ func (m *mapper) run() {
 	// make them grow only when they are many and varied.
 	hint := min(len(m.g)+len(m.g[0])+64, 1<<14)
 	m.classes = make(map[string]cellClass, hint)
+	m.keys = make(map[string]string, hint)
+	m.captions = make(map[string]bool, hint)
+	m.measures = make(map[string]bool, hint)
+	m.valueDone = make(map[[2]string]bool, hint)
 	for _, d := range m.dims {
+		d.keys = m.keys
 		if len(d.cache) == 0 && !d.isPeriod() {
 			d.cache = make(map[string]Match, hint)
 		}
@@ -1303,7 +1308,15 @@ func (m *mapper) walk() {
 	section := map[string]constant{}
 	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
 	if m.obs == nil {
-		m.obs = make([]Observation, 0, (len(m.g)-m.H)*(nc-m.L))
+		// Room for a figure in every body cell of the columns that are
+		// neither dropped nor totals.
+		cols := 0
+		for c := m.L; c < nc; c++ {
+			if cc := &m.colCoord[c]; !cc.bad && !m.colIgnore[c] && len(cc.totalled) == 0 {
+				cols++
+			}
+		}
+		m.obs = make([]Observation, 0, (len(m.g)-m.H)*cols)
 	}
 	for r := m.H; r < len(m.g); r++ {
 		row := m.g[r]
@@ -1528,6 +1541,9 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		o.Value = m.number(v.num)
 	}
 	if totalled != nil {
+		if m.totals == nil {
+			m.totals = make([]pendingTotal, 0, len(m.g))
+		}
 		m.totals = append(m.totals, pendingTotal{obs: o, totalled: totalled})
 		return
 	}
