@@ -3,7 +3,6 @@ package normalise
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -133,7 +132,8 @@ func (d *dimMatcher) compute(raw string) Match {
 		}
 	}
 	if !m.OK() && !m.Ambiguous() {
-		var hits []Match
+		var hitBuf [2]Match
+		hits := hitBuf[:0]
 		for _, x := range []struct {
 			v       *Vocabulary
 			decided bool
@@ -303,10 +303,20 @@ func measureHeader(text string, m Measure) bool {
 
 // measureMatcher holds what measureHeader compares a heading's key with.
 type measureMatcher struct {
-	headers  []string // keys of the campaign's headings for the measure
-	name     string   // key of the measure's name
-	initials string
-	words    []string
+	headers   []string // keys of the campaign's headings for the measure
+	name      string   // key of the measure's name
+	initials  string
+	initialsO string // initials + "o" ("No. of CRs": "ncro")
+	words     []string
+}
+
+// nextToken splits the first token off a key (tokens are separated by
+// single spaces, as key makes them).
+func nextToken(k string) (token, rest string) {
+	if i := strings.IndexByte(k, ' '); i >= 0 {
+		return k[:i], k[i+1:]
+	}
+	return k, ""
 }
 
 func newMeasureMatcher(m Measure) *measureMatcher {
@@ -318,6 +328,7 @@ func newMeasureMatcher(m Measure) *measureMatcher {
 	for _, w := range mm.words {
 		mm.initials += w[:1]
 	}
+	mm.initialsO = mm.initials + "o"
 	return mm
 }
 
@@ -339,16 +350,21 @@ func (mm *measureMatcher) matchKey(k string) bool {
 	}
 	// "No. of CRs", "Community resolution outcomes": every content word of
 	// the measure name, or its initials, appear.
-	ts := strings.Fields(k)
-	for _, t := range ts {
-		if t == mm.initials || t == mm.initials+"o" {
+	for rest := k; rest != ""; {
+		var t string
+		t, rest = nextToken(rest)
+		if t == mm.initials || t == mm.initialsO {
 			return true
 		}
 	}
 	n := 0
 	for _, w := range mm.words {
-		if slices.Contains(ts, w) {
-			n++
+		for rest := k; rest != ""; {
+			var t string
+			if t, rest = nextToken(rest); t == w {
+				n++
+				break
+			}
 		}
 	}
 	return len(mm.words) > 1 && n == len(mm.words)
@@ -398,7 +414,9 @@ func totalOfKey(text, k string) (bool, string) {
 		return true, ""
 	}
 	hasTotal := false
-	for _, t := range strings.Fields(k) {
+	for rest := k; rest != ""; {
+		var t string
+		t, rest = nextToken(rest)
 		if totalWords[t] && t != "grand" && t != "overall" && t != "sub" {
 			hasTotal = true
 		}

@@ -540,7 +540,11 @@ func maxEdits(n int) int {
 // distance. The first letter must agree: typing slips rarely hit it, and it
 // keeps "Romani" away from "Omani".
 func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
-	r := []rune(k)
+	var runes [64]rune
+	r := runes[:0]
+	for _, c := range k {
+		r = append(r, c)
+	}
 	limit := maxEdits(len(r))
 	if limit == 0 {
 		return Match{}, false
