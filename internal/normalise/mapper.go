@@ -163,6 +163,7 @@ type mapper struct {
 	assignedAt  []bool             // the same by position in order
 	dimNames    []string           // the dimensions an observation's Dims holds, sorted
 	numbers     []float64          // backing store for observations' values
+	reasons     []string           // backing store for observations' reasons
 	distinctBuf []string
 }
 
@@ -1460,17 +1461,19 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 	if cell != nil {
 		o.Page = cell.Page
 	}
+	var reasonBuf [8]string
+	reasons := reasonBuf[:0]
 	if v.conf < 1 {
 		o.Confidence = min(o.Confidence, v.conf)
-		o.Reasons = addUnique(o.Reasons, v.reason)
+		reasons = addUnique(reasons, v.reason)
 	}
 	o.Confidence = min(o.Confidence, rc.conf)
 	for _, rs := range rc.reasons {
-		o.Reasons = addUnique(o.Reasons, rs)
+		reasons = addUnique(reasons, rs)
 	}
 	o.Confidence = min(o.Confidence, cc.conf)
 	for _, rs := range cc.reasons {
-		o.Reasons = addUnique(o.Reasons, rs)
+		reasons = addUnique(reasons, rs)
 	}
 	// The dimensions a total sums over. The row's or the column's own set
 	// serves when the other adds none: these sets are not changed once
@@ -1517,7 +1520,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 			k, found = fallback[i], true
 			if k.conf < 1 {
 				o.Confidence = min(o.Confidence, k.conf)
-				o.Reasons = addUnique(o.Reasons, k.reason)
+				reasons = addUnique(reasons, k.reason)
 			}
 		}
 		if name == m.pdim {
@@ -1537,6 +1540,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		dims[name] = k.code
 	}
 	o.Dims = dims
+	o.Reasons = m.keepReasons(reasons)
 	if v.hasNum {
 		o.Value = m.number(v.num)
 	}
@@ -1548,6 +1552,22 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		return
 	}
 	m.obs = append(m.obs, o)
+}
+
+// keepReasons copies an observation's reasons into a block shared by the
+// table's observations, as a slice whose capacity is its length: an append
+// to one observation's reasons makes a new array and cannot reach into
+// another's. No reasons give nil.
+func (m *mapper) keepReasons(rs []string) []string {
+	if len(rs) == 0 {
+		return nil
+	}
+	if cap(m.reasons)-len(m.reasons) < len(rs) {
+		m.reasons = make([]string, 0, max(64, len(rs), cap(m.obs)))
+	}
+	n := len(m.reasons)
+	m.reasons = append(m.reasons, rs...)
+	return m.reasons[n : n+len(rs) : n+len(rs)]
 }
 
 // number returns a pointer to a float64 holding f, a slot of a block of
