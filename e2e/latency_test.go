@@ -61,7 +61,7 @@ func BenchmarkDovecotToWorkflow(b *testing.B) {
 			id := activities.RequestWorkflowID(spec.Slug, year, f.Slug)
 			e := email{from: f.FOIEmail, subject: "RE: Freedom of Information request", messageID: "ack-" + f.Slug + "@bench",
 				inReplyTo: sent[activities.Token(spec.Slug, year, f.Slug)],
-				body: "Dear Requester\n\nFreedom of Information Request Reference No: FOI/01234/26\n\nI write in connection with your request for information. Your request will now be considered in accordance with the Freedom of Information Act 2000. You will receive a response within the statutory timescale of 20 working days.\n"}
+				body:      "Dear Requester\n\nFreedom of Information Request Reference No: FOI/01234/26\n\nI write in connection with your request for information. Your request will now be considered in accordance with the Freedom of Information Act 2000. You will receive a response within the statutory timescale of 20 working days.\n"}
 			start := time.Now()
 			if err := d.Deliver(ctx, "", e.raw()); err != nil {
 				b.Fatal(err)

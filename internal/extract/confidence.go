@@ -623,4 +623,3 @@ func fmtNum(v float64, d int) string {
 	}
 	return b.String() + frac
 }
-

@@ -245,7 +245,6 @@ type bodyParts struct {
 	html  []string
 }
 
-
 // messageInfo gathers facts about one message found in its parts.
 type messageInfo struct {
 	report        bool       // multipart/report; report-type=delivery-status
