@@ -122,12 +122,12 @@ func (d *dimMatcher) compute(raw string) Match {
 	var m Match
 	synDecided, baseDecided := false, false
 	if d.syn != nil {
-		if m, synDecided = d.syn.strict(raw, k); !synDecided {
+		if m, synDecided = d.syn.strictMemo(raw, k); !synDecided {
 			m = d.syn.unknown()
 		}
 	}
 	if !m.OK() && !m.Ambiguous() && d.base != nil {
-		if m, baseDecided = d.base.strict(raw, k); !baseDecided {
+		if m, baseDecided = d.base.strictMemo(raw, k); !baseDecided {
 			m = d.base.unknown()
 		}
 	}
@@ -141,7 +141,7 @@ func (d *dimMatcher) compute(raw string) Match {
 			if x.v == nil || x.decided {
 				continue
 			}
-			if h, ok := x.v.loose(k); ok {
+			if h, ok := x.v.looseMemo(k); ok {
 				hits = append(hits, h)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -99,6 +100,7 @@ type Vocabulary struct {
 	noise         map[string]bool
 	codeLookup    bool // accept the codes themselves as spellings
 	titleOK       func(entry) bool
+	memo          *readMemo // readings remembered across tables (built-in vocabularies only)
 }
 
 // kindInfo gives the confidence and the wording of a spelling's kind.
@@ -144,6 +146,7 @@ func Nationalities() *Vocabulary { return nationalities() }
 
 var nationalities = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("nationality", nationalityNoise)
+	v.memo = &readMemo{}
 	v.codeLookup = true
 	sc := bufio.NewScanner(strings.NewReader(nationalityTSV))
 	for sc.Scan() {
@@ -195,6 +198,7 @@ func OffenceGroups() *Vocabulary { return offenceGroups() }
 
 var offenceGroups = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("offence group", offenceNoise)
+	v.memo = &readMemo{}
 	v.codeLookup = true
 	sc := bufio.NewScanner(strings.NewReader(offenceGroupsTSV))
 	for sc.Scan() {
@@ -469,6 +473,60 @@ func (v *Vocabulary) strict(s, k string) (Match, bool) {
 		}
 	}
 	return Match{}, false
+}
+
+// readMemo remembers a vocabulary's strict and loose readings of texts,
+// for vocabularies that never change once built and are shared by every
+// table: forces send the same few hundred labels in table after table.
+// It stops taking new texts at maxMemo of each kind, so odd inputs cannot
+// make it grow without bound.
+type readMemo struct {
+	strict, loose sync.Map // text → memoRead; key → memoRead
+	nStrict       atomic.Int64
+	nLoose        atomic.Int64
+}
+
+type memoRead struct {
+	m  Match
+	ok bool
+}
+
+const maxMemo = 1 << 15
+
+// strictMemo is strict, remembered when the vocabulary has a memo.
+func (v *Vocabulary) strictMemo(s, k string) (Match, bool) {
+	if v.memo == nil {
+		return v.strict(s, k)
+	}
+	if r, ok := v.memo.strict.Load(s); ok {
+		r := r.(memoRead)
+		return r.m, r.ok
+	}
+	m, ok := v.strict(s, k)
+	if v.memo.nStrict.Load() < maxMemo {
+		if _, loaded := v.memo.strict.LoadOrStore(s, memoRead{m, ok}); !loaded {
+			v.memo.nStrict.Add(1)
+		}
+	}
+	return m, ok
+}
+
+// looseMemo is loose, remembered when the vocabulary has a memo.
+func (v *Vocabulary) looseMemo(k string) (Match, bool) {
+	if v.memo == nil {
+		return v.loose(k)
+	}
+	if r, ok := v.memo.loose.Load(k); ok {
+		r := r.(memoRead)
+		return r.m, r.ok
+	}
+	m, ok := v.loose(k)
+	if v.memo.nLoose.Load() < maxMemo {
+		if _, loaded := v.memo.loose.LoadOrStore(k, memoRead{m, ok}); !loaded {
+			v.memo.nLoose.Add(1)
+		}
+	}
+	return m, ok
 }
 
 // loose is the edit-distance part of match, for a text whose key is k and
