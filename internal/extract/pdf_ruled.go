@@ -148,6 +148,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 	}
 	sort.Ints(roots)
 	var out []*ptable
+	vocab := vocabulary(words)
 	for _, r := range roots {
 		var ch, cv []seg
 		for _, i := range comps[r] {
@@ -160,7 +161,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 		if len(ch) < 2 || len(cv) < 2 {
 			continue
 		}
-		if t := gridTable(p, ch, cv, words); t != nil {
+		if t := gridTable(p, ch, cv, words, vocab); t != nil {
 			out = append(out, t)
 		}
 	}
@@ -169,7 +170,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 
 // gridTable turns one component of rulings into a table, or nil when it is
 // not one (a frame, a single box).
-func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
+func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *ptable {
 	var xv, yv []float64
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, v := range vs {
@@ -207,10 +208,10 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 	if len(in) == 0 {
 		return nil
 	}
-	padL, padR := cellPadding(xs, in)
+	pad := cellPadding(xs, in)
 	// Rows without inner rulings but several aligned text lines are split.
 	virtual := map[int]bool{} // indexes into ys of added boundaries
-	ys, virtual = splitRowsByText(ys, xs, in, padL+padR)
+	ys, virtual = splitRowsByText(ys, xs, in, 2*pad, vocab)
 
 	R, C := len(ys)-1, len(xs)-1
 	vCovers := func(x, ya, yb float64) bool { // ya > yb
@@ -284,7 +285,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word) *ptable {
 	texts := make([]string, len(roots))
 	cut := map[int]bool{}
 	for id, root := range roots {
-		texts[id] = ruledCellText(cellWords[root], boxes[id].X1-boxes[id].X0-padL-padR)
+		texts[id] = ruledCellText(cellWords[root], boxes[id].X1-boxes[id].X0-2*pad, vocab)
 		if anyCut(cellWords[root]) {
 			cut[id] = true
 		}
@@ -331,7 +332,7 @@ func medianWordSize(ws []*word) float64 {
 // cells (wrappedRow) is left whole. pad is the cells' horizontal padding,
 // both sides together. It returns the new ys (top to bottom) and the
 // indexes of the added boundaries.
-func splitRowsByText(ys, xs []float64, ws []*word, pad float64) ([]float64, map[int]bool) {
+func splitRowsByText(ys, xs []float64, ws []*word, pad float64, vocab map[string]int) ([]float64, map[int]bool) {
 	type anchor struct {
 		base float64
 		cols map[int]bool
@@ -371,7 +372,7 @@ func splitRowsByText(ys, xs []float64, ws []*word, pad float64) ([]float64, map[
 				bases = append(bases, a)
 			}
 		}
-		if len(shared) < 2 || wrappedRow(rowWords, shared, xs, pad) {
+		if len(shared) < 2 || wrappedRow(rowWords, shared, xs, pad, vocab) {
 			continue
 		}
 		for i := 1; i < len(shared); i++ {
@@ -399,7 +400,7 @@ func splitRowsByText(ys, xs []float64, ws []*word, pad float64) ([]float64, map[
 // (a cell of one line beside cells of several), or a cell breaks a word
 // from one line to the next. lines holds the column sets of the lines
 // with text in two or more columns.
-func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64) bool {
+func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, vocab map[string]int) bool {
 	byCol := map[int][]*word{}
 	for _, w := range ws {
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
@@ -416,7 +417,9 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64) boo
 		}
 		ls := cellLines(cw)
 		for i := 1; i < len(ls); i++ {
-			if joinLines(ls[i-1], ls[i], xs[c+1]-xs[c]-pad) {
+			prev := ls[i-1]
+			st := lineBreak{acc: prev[len(prev)-1].text, inner: xs[c+1] - xs[c] - pad, vocab: vocab}
+			if joinLines(st, prev, ls[i], i == len(ls)-1) {
 				return true
 			}
 		}
@@ -482,30 +485,25 @@ func dropEmpty(owner [][]int, texts []string) [][]int {
 }
 
 // cellPadding estimates the space a table leaves between its rulings and
-// its text: on the left, the least offset of any word from its column's
-// left ruling; on the right, the least offset from the right ruling, at
-// most the left one (a table of flush-left text only comes no nearer the
-// right ruling than the padding, and most producers pad both sides
-// alike).
-func cellPadding(xs []float64, ws []*word) (left, right float64) {
-	left, right = math.Inf(1), math.Inf(1)
+// the text of a cell, on either side: the least offset of any word from
+// its column's left ruling (flush-left text sits there; right-aligned
+// and centred text further in). Producers pad both sides alike; text in
+// merged cells makes offsets from the right rulings unreliable.
+func cellPadding(xs []float64, ws []*word) float64 {
+	pad := math.Inf(1)
 	for _, w := range ws {
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
 		if c < 0 || c+1 >= len(xs) {
 			continue
 		}
 		if d := w.x0 - xs[c]; d >= 0 {
-			left = math.Min(left, d)
-		}
-		if d := xs[c+1] - w.x1; d >= 0 {
-			right = math.Min(right, d)
+			pad = math.Min(pad, d)
 		}
 	}
-	if math.IsInf(left, 1) {
-		left = 0
+	if math.IsInf(pad, 1) {
+		return 0
 	}
-	right = math.Min(right, left)
-	return left, right
+	return pad
 }
 
 // cellLines groups a cell's words into lines, top to bottom, each left
@@ -527,50 +525,91 @@ func cellLines(ws []*word) [][]*word {
 	return lines
 }
 
+// lineBreak is the state of a cell's text at a line break: the token
+// being built (the text since the last space), whether it already runs on
+// from an earlier line, and the page's words as evidence of what is a word.
+type lineBreak struct {
+	acc    string
+	joined bool
+	inner  float64        // the cell's inner width
+	vocab  map[string]int // lower-case words of the page, counted
+}
+
 // joinLines reports whether line a of a cell runs on into the line b
-// below it without a space: a ends in a hyphen joined to a word ("Jun-"
-// over "22"), or the break falls inside a word. Word processors break a
-// word too long for its cell wherever it reaches the edge ("Nationalit"
-// over "y", "2,1" over "93"): a is then one word that fills the cell's
-// inner width, so that not even the first letter of b would have fitted
-// after it. A full line ending a whole word looks the same, so the break
-// must also read as one inside a word: figures that only make a
-// well-formed number together, a sign or hyphen carried over, or a
-// lower-case tail too short, or too short of vowels, to be a word of its
-// own.
-func joinLines(a, b []*word, inner float64) bool {
+// below it without a space: the token so far ends in a hyphen joined to
+// a word ("Jun-" over "22"), or the break falls inside a word. Word
+// processors break a word too long for its cell wherever it reaches the
+// edge ("Nationalit" over "y", "2,1" over "93"): line a then fills the
+// cell's inner width, so that not even the first letter of b would have
+// fitted after it. A full line ending a whole word looks the same, so the
+// break must also read as one inside a word: a sign carried over, figures
+// that do not yet make a well-formed number, or a lower-case tail that is
+// not a word seen elsewhere on the page nor a common short word, after a
+// head that is not one either.
+func joinLines(st lineBreak, a, b []*word, last bool) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
 	}
-	if hyphenEnd(a[len(a)-1].text) {
+	if hyphenEnd(st.acc) {
 		return true
 	}
-	if len(a) != 1 || inner <= 0 {
-		return false
+	first, end, next := a[0], a[len(a)-1], b[0]
+	if st.inner <= 0 || end.x1-first.x0+next.firstW <= st.inner-0.05*end.size {
+		return false // room was left on line a
 	}
-	w, next := a[0], b[0]
-	if w.x1-w.x0+next.firstW <= inner-0.05*w.size {
-		return false
-	}
-	head, tail := w.text, next.text
+	tail := next.text
 	r, _ := utf8.DecodeRuneInString(tail)
+	lastRune, _ := utf8.DecodeLastRuneInString(st.acc)
 	switch {
-	case unicode.IsDigit(r):
-		return isNumeric(head) && wellFormedNumber(head+tail) && !wellFormedNumber(head)
 	case r == '-':
-		return len(tail) > 1
-	case unicode.IsLower(r):
-		last, _ := utf8.DecodeLastRuneInString(head)
-		if !unicode.IsLetter(last) {
+		return unicode.IsLetter(lastRune) || unicode.IsDigit(lastRune)
+	case unicode.IsDigit(r), (r == ',' || r == '.') && len(tail) > 1 && tail[1] >= '0' && tail[1] <= '9':
+		// Figures, a year range or a date run on: "2,1" over "93",
+		// "15" over ",217", "2019/2" over "0".
+		if !unicode.IsDigit(lastRune) && lastRune != ',' && lastRune != '.' && lastRune != '/' {
 			return false
 		}
-		t := strings.TrimRightFunc(tail, func(r rune) bool { return !unicode.IsLetter(r) })
-		if !strings.ContainsAny(t, "aeiouy") {
+		return st.joined || strings.Trim(st.acc, "0123456789,./") == ""
+	case unicode.IsLower(r):
+		if !unicode.IsLetter(lastRune) {
+			return false
+		}
+		t := strings.ToLower(strings.TrimRightFunc(tail, func(r rune) bool { return !unicode.IsLetter(r) }))
+		head := strings.ToLower(st.acc)
+		if st.vocab[head+t] > 0 {
 			return true
 		}
-		return utf8.RuneCountInString(t) <= 4 && !shortWords[t]
+		if !strings.ContainsAny(t, "aeiouy") {
+			return true // "th", "st", "ntr": no word
+		}
+		// Fragments of other cells' broken words recur on a page too, so
+		// only words of four letters or more count as seen elsewhere.
+		if len(t) >= 4 && st.vocab[t] >= 2 {
+			return false // a word seen elsewhere
+		}
+		if len(a) > 1 {
+			// A line of several words is more often full by chance:
+			// only a tail too short to be a word joins it, after a head
+			// that is not a common word.
+			return utf8.RuneCountInString(t) <= 3 && !shortWords[head] && !shortWords[t]
+		}
+		if shortWords[t] && len(head) >= 3 && !(last && len(b) == 1) {
+			return false // "Neighbourhood" over "and": a cell does not end on "an" or "of"
+		}
+		return true
 	}
 	return false
+}
+
+// vocabulary counts the words of a page in lower case, letters only.
+func vocabulary(ws []*word) map[string]int {
+	v := make(map[string]int, len(ws))
+	for _, w := range ws {
+		for _, f := range strings.FieldsFunc(w.text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			v[strings.ToLower(f)]++
+		}
+	}
+	return v
 }
 
 // shortWords are words of up to four letters that a cell's text may wrap
@@ -614,26 +653,31 @@ func wellFormedNumber(s string) bool {
 
 // ruledCellText joins the words of a ruled cell into its text: lines top
 // to bottom, words left to right, single spaces; but a line ending inside
-// a word (brokenWord) or just after a hyphen joined to a word ("Jun-"
-// over "22") runs on into the next without a space.
-func ruledCellText(ws []*word, inner float64) string {
+// a word or just after a hyphen joined to a word (joinLines) runs on into
+// the next without a space. inner is the cell's inner width.
+func ruledCellText(ws []*word, inner float64, vocab map[string]int) string {
 	if len(ws) == 0 {
 		return ""
 	}
 	lines := cellLines(ws)
 	var b strings.Builder
+	st := lineBreak{inner: inner, vocab: vocab}
 	for i, l := range lines {
 		if i > 0 {
-			prev := lines[i-1]
-			if !joinLines(prev, l, inner) {
+			if joinLines(st, lines[i-1], l, i == len(lines)-1) {
+				st.joined = true
+			} else {
 				b.WriteByte(' ')
+				st.acc, st.joined = "", false
 			}
 		}
 		for j, w := range l {
 			if j > 0 {
 				b.WriteByte(' ')
+				st.acc, st.joined = "", false
 			}
 			b.WriteString(w.text)
+			st.acc += w.text
 		}
 	}
 	return NormaliseSpace(strings.ReplaceAll(b.String(), "\u00ad", ""))
