@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -481,6 +483,51 @@ func TestTablesMatchesTable(t *testing.T) {
 		res, err := Table(tables[i], s, nil)
 		if a, b := canonical(tr.Result, tr.Err), canonical(res, err); a != b {
 			t.Fatalf("table %d: Tables and Table differ:\n%s\n%s", tables[i].Index, a, b)
+		}
+	}
+}
+
+// TestDuplicatesWhenKeysCollide: duplicate figures are found by a hash of
+// their keys; when every key shares a hash with others, the answers are
+// still the recorded ones.
+func TestDuplicatesWhenKeysCollide(t *testing.T) {
+	defer func(h func(maphash.Seed, []byte) uint64) { obsKeyHash = h }(obsKeyHash)
+	obsKeyHash = func(_ maphash.Seed, b []byte) uint64 { return uint64(len(b) % 3) }
+	TestTableEquivalence(t)
+}
+
+// TestObservationsAreIndependent: what one observation points to (its
+// dimensions, value and reasons) is its own, so a caller may change it
+// without changing another.
+func TestObservationsAreIndependent(t *testing.T) {
+	s := testSchema(t)
+	res, err := Table(benchTable(t), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := Table(benchTable(t), s, nil)
+	obs := res.Observations
+	if len(obs) < 100 || len(obs[0].Reasons) == 0 {
+		t.Fatalf("%d observations, reasons %q", len(obs), obs[0].Reasons)
+	}
+	for i := range obs {
+		o := &obs[i]
+		o.Dims["nationality"] = "CHANGED"
+		o.Dims["extra"] = "x"
+		*o.Value = -1
+		o.Reasons[0] = "changed"
+		o.Reasons = append(o.Reasons, "more")
+		if i+1 < len(obs) {
+			n := obs[i+1]
+			if n.Dims["nationality"] != fresh.Observations[i+1].Dims["nationality"] || *n.Value != *fresh.Observations[i+1].Value ||
+				!slices.Equal(n.Reasons, fresh.Observations[i+1].Reasons) {
+				t.Fatalf("changing observation %d changed the next: %+v", i, n)
+			}
+		}
+	}
+	for i, tc := range res.Totals {
+		if tc.Dims["nationality"] == "CHANGED" || *tc.Stated != *fresh.Totals[i].Stated {
+			t.Fatalf("changing observations changed total %d: %+v", i, tc)
 		}
 	}
 }

@@ -275,8 +275,8 @@ func (m *mapper) run() {
 	}
 	// Size the per-text memos for the grid's headings and labels; figures
 	// make them grow only when they are many and varied.
-	hint := min(len(m.g)+len(m.g[0])+64, 1<<14)
-	m.classes = make(map[string]cellClass, hint)
+	hint := min(len(m.g)+len(m.g[0]), 1<<14)
+	m.classes = make(map[string]cellClass, hint+64)
 	m.keys = make(map[string]string, hint)
 	m.captions = make(map[string]bool, hint)
 	m.measures = make(map[string]bool, hint)
@@ -493,6 +493,25 @@ func (m *mapper) isHeading(text string) bool {
 	if m.measureHeader(text) {
 		return true
 	}
+	if len(m.ov.Headers) == 0 {
+		// headerFor without overrides: a dimension's heading, whole or
+		// before a bracket.
+		k := m.key(text)
+		bk, bracket := "", false
+		if i := strings.IndexAny(text, "(["); i > 0 {
+			bk, bracket = m.key(text[:i]), true
+		}
+		for _, name := range m.order {
+			heads := m.dims[name].heads
+			if _, ok := heads[k]; ok {
+				return true
+			}
+			if _, ok := heads[bk]; ok && bracket {
+				return true
+			}
+		}
+		return false
+	}
 	for _, name := range m.order {
 		if _, ok := m.headerFor(name, text); ok {
 			return true
@@ -685,6 +704,25 @@ func (m *mapper) isCaptionUncached(text string) bool {
 	}
 	if m.measureHeader(text) {
 		return true
+	}
+	if len(m.ov.Headers) == 0 {
+		// headerFor without overrides: a dimension's heading, whole or
+		// before a bracket.
+		k := m.key(text)
+		bk, bracket := "", false
+		if i := strings.IndexAny(text, "(["); i > 0 {
+			bk, bracket = m.key(text[:i]), true
+		}
+		for _, name := range m.order {
+			heads := m.dims[name].heads
+			if _, ok := heads[k]; ok {
+				return true
+			}
+			if _, ok := heads[bk]; ok && bracket {
+				return true
+			}
+		}
+		return false
 	}
 	for _, name := range m.order {
 		if _, ok := m.headerFor(name, text); ok {
@@ -1731,13 +1769,14 @@ func fmtNum(f float64) string {
 // share a hash with another are compared in full.
 func (m *mapper) checkDuplicates() {
 	seed := maphash.MakeSeed()
+	hash := obsKeyHash
 	first := make(map[uint64]int32, len(m.obs)) // hash → the first observation with it
 	var others map[string]string                // key → first ref, for keys whose hash another key had first
 	var buf, buf2 []byte
 	for i := range m.obs {
 		o := &m.obs[i]
 		buf = m.appendObservationKey(buf[:0], o)
-		h := maphash.Bytes(seed, buf)
+		h := hash(seed, buf)
 		j, ok := first[h]
 		if !ok {
 			first[h] = int32(i)
@@ -1757,6 +1796,10 @@ func (m *mapper) checkDuplicates() {
 		others[string(buf)] = o.Ref
 	}
 }
+
+// obsKeyHash hashes observation keys (a variable so that tests can make
+// every key collide).
+var obsKeyHash = maphash.Bytes
 
 // appendObservationKey appends ObservationKey(*o) to b, without sorting
 // the dimension names for every observation when they are the table's.

@@ -2,6 +2,7 @@ package normalise
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -262,24 +263,41 @@ var headerReasons = map[float64]string{
 }
 
 func headerNames(d Dimension) map[string]headName {
-	out := map[string]headName{}
-	add := func(s string, c float64, why string) {
-		k := key(s)
-		if k == "" {
-			return
-		}
-		if old, ok := out[k]; !ok || c > old.conf {
-			out[k] = headName{conf: c, reason: why}
-		}
+	out := maps.Clone(builtinHeadNames()[d.Kind])
+	if out == nil {
+		out = map[string]headName{}
 	}
-	for s, c := range builtinHeaders[d.Kind] {
-		add(s, c, headerReasons[c])
-	}
-	add(strings.ReplaceAll(d.Name, "_", " "), 1, "")
+	addHeadName(out, strings.ReplaceAll(d.Name, "_", " "), 1, "")
 	for _, h := range d.Headers {
-		add(h, 1, "campaign heading")
+		addHeadName(out, h, 1, "campaign heading")
 	}
 	return out
+}
+
+// builtinHeadNames is the built-in headings of each kind of dimension by
+// key, made once.
+var builtinHeadNames = sync.OnceValue(func() map[DimensionKind]map[string]headName {
+	out := map[DimensionKind]map[string]headName{}
+	for kind, heads := range builtinHeaders {
+		m := map[string]headName{}
+		for s, c := range heads {
+			addHeadName(m, s, c, headerReasons[c])
+		}
+		out[kind] = m
+	}
+	return out
+})
+
+// addHeadName adds a heading spelling, keeping the surer reading of a key
+// two spellings share.
+func addHeadName(out map[string]headName, s string, c float64, why string) {
+	k := key(s)
+	if k == "" {
+		return
+	}
+	if old, ok := out[k]; !ok || c > old.conf {
+		out[k] = headName{conf: c, reason: why}
+	}
 }
 
 var genericMeasureKeys = func() map[string]bool {

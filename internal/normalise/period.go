@@ -179,8 +179,8 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 		return ParsedPeriod{}, fmt.Errorf("%w: no year in %q", ErrNotPeriod, s)
 	}
 	if allDigits(s) {
-		// A figure or a bare year, the commonest texts by far: what the
-		// general reading below makes of them, without its expressions.
+		// A figure or a bare year, the commonest texts by far: what
+		// parsePeriodText makes of them, without its expressions.
 		if len(s) != 4 {
 			return ParsedPeriod{}, fmt.Errorf("%w: %q", ErrNotPeriod, s)
 		}
@@ -190,6 +190,12 @@ func ParsePeriod(s string) (ParsedPeriod, error) {
 		}
 		return ParsedPeriod{Period: CalendarYear(y), Confidence: 1}, nil
 	}
+	return parsePeriodText(s)
+}
+
+// parsePeriodText is the general reading behind ParsePeriod, for a text
+// of at most maxPeriodText bytes with two digits in a row.
+func parsePeriodText(s string) (ParsedPeriod, error) {
 	t := strings.ToLower(strings.Join(strings.Fields(dashReplacer.Replace(s)), " "))
 	conf := 1.0
 	var reasons []string
