@@ -526,9 +526,12 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 }
 
 // cutEnd trims a glyph that the clip cuts short at the end of its
-// reading direction and marks it Cut.
+// reading direction and marks it Cut. Text that fits its clip (a cell
+// with padding) stops short of the edge; text that reaches past it, by
+// however little, was cut there, and producers leave out the glyphs
+// beyond.
 func cutEnd(g *Glyph, clip Box, dir int) {
-	const tol = 0.05
+	const tol = 0
 	switch dir {
 	case 0:
 		if g.X1 > clip.X1+tol {
