@@ -1700,13 +1700,24 @@ func (m *mapper) checkTotals() {
 				tc.Sum += *p.Value
 			}
 		}
+		decided := "" // the total decision's reason, when made with the check's
 		switch {
 		case t.Value == nil:
 			tc.OK = true
 			tc.Reason = "the total is " + t.Flag + "; not checked"
 		case tc.Unknown == 0:
 			tc.OK = almostEqual(*t.Value, tc.Sum)
-			tc.Reason = "stated " + fmtNum(*t.Value) + ", sum of " + strconv.Itoa(tc.Parts) + " figures " + fmtNum(tc.Sum)
+			// The decision's reason is the check's with a prefix: one
+			// string holds both.
+			b := append(buf[:0], totalPrefix+"stated "...)
+			b = appendNum(b, *t.Value)
+			b = append(b, ", sum of "...)
+			b = strconv.AppendInt(b, int64(tc.Parts), 10)
+			b = append(b, " figures "...)
+			b = appendNum(b, tc.Sum)
+			buf = b
+			decided = string(b)
+			tc.Reason = decided[len(totalPrefix):]
 		default:
 			tc.OK = *t.Value >= tc.Sum-1e-9
 			tc.Reason = fmt.Sprintf("stated %s, sum of the %d known figures %s (%d suppressed or blank)", fmtNum(*t.Value), tc.Parts-tc.Unknown, fmtNum(tc.Sum), tc.Unknown)
@@ -1715,7 +1726,10 @@ func (m *mapper) checkTotals() {
 			m.review("total at %s does not match its parts: %s", t.Ref, tc.Reason)
 		}
 		m.res.Totals = append(m.res.Totals, tc)
-		m.decide(Decision{Kind: "total", Subject: "cell " + t.Ref, Text: t.Raw, Confidence: 1, Reason: "a total, not loaded: " + tc.Reason})
+		if decided == "" {
+			decided = totalPrefix + tc.Reason
+		}
+		m.decide(Decision{Kind: "total", Subject: "cell " + t.Ref, Text: t.Raw, Confidence: 1, Reason: decided})
 	}
 }
 
@@ -1753,6 +1767,17 @@ func (m *mapper) withoutNested(parts []int, totalled map[string]bool) []int {
 		})
 	}
 	return parts
+}
+
+// totalPrefix begins the reason of a total's decision.
+const totalPrefix = "a total, not loaded: "
+
+// appendNum appends fmtNum(f).
+func appendNum(b []byte, f float64) []byte {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return append(b, fmtNum(f)...)
 }
 
 func fmtNum(f float64) string {
@@ -1808,21 +1833,21 @@ func (m *mapper) appendObservationKey(b []byte, o *Observation) []byte {
 	if len(o.Dims) != len(names) {
 		return append(b, ObservationKey(*o)...)
 	}
-	for _, k := range names {
-		if _, ok := o.Dims[k]; !ok {
-			return append(b, ObservationKey(*o)...)
-		}
-	}
+	start := len(b)
 	b = append(b, o.Period.Kind...)
 	b = append(b, '|')
 	b = appendDate(b, o.Period.Start)
 	b = append(b, '|')
 	b = appendDate(b, o.Period.End)
 	for _, k := range names {
+		v, ok := o.Dims[k]
+		if !ok {
+			return append(b[:start], ObservationKey(*o)...)
+		}
 		b = append(b, '|')
 		b = append(b, k...)
 		b = append(b, '=')
-		b = append(b, o.Dims[k]...)
+		b = append(b, v...)
 	}
 	return b
 }
