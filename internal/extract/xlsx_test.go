@@ -413,6 +413,9 @@ func TestXLSX100kBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
+	if raceEnabled {
+		t.Skip("measures memory and time: scripts/test.sh runs it without the race detector")
+	}
 	const n = 100_000
 	data := genWideXLSX(t, n)
 	runtime.GC()
