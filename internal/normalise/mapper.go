@@ -228,6 +228,11 @@ func (m *mapper) decide(d Decision) {
 func (m *mapper) lowerTable(c float64) { m.minConf = min(m.minConf, c) }
 
 func (m *mapper) class(text string) cellClass {
+	if len(text) != 4 && len(text) <= maxValueText && allDigits(text) {
+		// A plain count: a figure, and neither a period (only four digits
+		// can be a year) nor a total.
+		return cellClass{value: true, strong: true}
+	}
 	if c, ok := m.classes[text]; ok {
 		return c
 	}
@@ -620,15 +625,39 @@ func (m *mapper) fillHeaders() {
 func (m *mapper) kindRows() {
 	m.rowKinds = make([]int, len(m.g))
 	for r := m.H; r < len(m.g); r++ {
-		ts, strong := m.distinct(r, 0)
+		// A row with a strong figure is data unless it repeats the
+		// heading, whatever its other texts: it is read only that far.
+		first, many, strong := "", false, false
+		for _, t := range m.g[r] {
+			if t == "" {
+				continue
+			}
+			if first == "" {
+				first = t
+			} else if t != first {
+				many = true
+			}
+			if m.class(t).strong {
+				strong = true
+				break
+			}
+		}
+		if strong {
+			if m.sameAsHeading(r) {
+				m.rowKinds[r] = rowRepeat
+			}
+			continue
+		}
+		// No figure: first is the row's first text, many tells whether it
+		// has others.
 		switch {
-		case len(ts) == 0:
+		case first == "":
 			m.rowKinds[r] = rowNote
-		case !strong && isNoteText(ts[0]) && !m.recognised(ts[0]):
+		case isNoteText(first) && !m.recognised(first):
 			m.rowKinds[r] = rowNote
 		case m.sameAsHeading(r):
 			m.rowKinds[r] = rowRepeat
-		case len(ts) == 1 && !strong:
+		case !many:
 			m.rowKinds[r] = rowSingle
 		}
 	}
@@ -1601,7 +1630,7 @@ func (m *mapper) keepReasons(rs []string) []string {
 		return nil
 	}
 	if cap(m.reasons)-len(m.reasons) < len(rs) {
-		m.reasons = make([]string, 0, max(64, len(rs), cap(m.obs)))
+		m.reasons = make([]string, 0, max(len(rs), min(2*cap(m.reasons)+16, cap(m.obs))))
 	}
 	n := len(m.reasons)
 	m.reasons = append(m.reasons, rs...)
