@@ -1,5 +1,11 @@
 package extract
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // mergeAcrossPages flattens the pages' tables in reading order, joining a
 // table that ends one page with the first table of the next when it
 // continues there: same column count, no body text in between, and either
@@ -32,10 +38,12 @@ func continues(t, next *ptable) bool {
 	if a.Method != b.Method || a.NumCols() != b.NumCols() || len(b.Rows) == 0 {
 		return false
 	}
-	if h := a.HeaderRows; h > 0 && b.HeaderRows == h && len(b.Rows) > h {
+	if h := a.HeaderRows; h > 0 && len(b.Rows) > h &&
+		(b.HeaderRows == h || b.HeaderRows == h+1 && splitRemainder(a.Rows[len(a.Rows)-1], b.Rows[h])) {
 		for r := 0; r < h; r++ {
 			for c := 0; c < a.NumCols(); c++ {
-				if NormaliseSpace(a.Text(r, c)) != NormaliseSpace(b.Text(r, c)) {
+				// Words of a repeated heading may wrap otherwise.
+				if squeeze(a.Text(r, c)) != squeeze(b.Text(r, c)) {
 					return false
 				}
 			}
@@ -60,7 +68,12 @@ func continues(t, next *ptable) bool {
 // appendContinuation adds next's body rows to t (dropping a repeated
 // header) and takes over its notes.
 func appendContinuation(t, next *ptable) {
-	skip := next.t.HeaderRows
+	skip := min(next.t.HeaderRows, t.t.HeaderRows)
+	if skip < len(next.t.Rows) && len(t.t.Rows) > t.t.HeaderRows && splitRemainder(t.t.Rows[len(t.t.Rows)-1], next.t.Rows[skip]) {
+		joinRemainder(t.t.Rows[len(t.t.Rows)-1], next.t.Rows[skip])
+		t.t.Reasons = appendOnce(t.t.Reasons, "a row split across pages joined")
+		skip++
+	}
 	base := len(t.t.Rows)
 	for r, row := range next.t.Rows[skip:] {
 		for c := range row {
@@ -81,4 +94,55 @@ func appendOnce(s []string, v string) []string {
 		}
 	}
 	return append(s, v)
+}
+
+func squeeze(s string) string { return strings.ReplaceAll(NormaliseSpace(s), " ", "") }
+
+// splitRemainder reports whether row rem, first on a page after the
+// repeated header, is the rest of row last that ends the page before: a
+// word processor breaks a row whose cells run over the page foot, so the
+// rest of a wrapped label starts the next page. rem holds only text that
+// goes on in lower case, each piece under a cell of last that has text,
+// and last has its figures already.
+func splitRemainder(last, rem []Cell) bool {
+	if len(last) != len(rem) {
+		return false
+	}
+	pieces, figures := 0, false
+	for c, cell := range last {
+		if !cell.Covered && isNumeric(cell.Text) {
+			figures = true
+		}
+		t := rem[c].Text
+		if t == "" || rem[c].Covered {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(t)
+		if cell.Text == "" || cell.Covered || !unicode.IsLower(r) || isNumeric(t) {
+			return false
+		}
+		pieces++
+	}
+	return pieces > 0 && figures
+}
+
+// joinRemainder appends the text of a split row's rest to its cells: with
+// a space, unless the rest begins with a piece of a word too short, or
+// too short of vowels, to be a word (a word broken at the page foot) or
+// the text before ends in a hyphen.
+func joinRemainder(last, rem []Cell) {
+	for c := range last {
+		t := rem[c].Text
+		if t == "" || rem[c].Covered {
+			continue
+		}
+		first, _, _ := strings.Cut(t, " ")
+		letters := strings.ToLower(strings.TrimRightFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }))
+		sep := " "
+		if hyphenEnd(last[c].Text) || !strings.ContainsAny(letters, "aeiouy") ||
+			utf8.RuneCountInString(letters) <= 2 && !shortWords[letters] {
+			sep = ""
+		}
+		last[c].Text = NormaliseSpace(last[c].Text + sep + t)
+	}
 }
