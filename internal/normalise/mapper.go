@@ -1373,6 +1373,7 @@ func (m *mapper) walk() {
 	nc := len(m.g[0])
 	last := make([]string, m.L)
 	labelBuf := make([]string, m.L)
+	codesBuf := make([]dimCode, 0, len(m.order))
 	section := map[string]constant{}
 	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
 	if m.obs == nil {
@@ -1441,6 +1442,7 @@ func (m *mapper) walk() {
 			}
 		}
 		rc := newCoord()
+		rc.codes = codesBuf[:0] // a row's codes are read only while its figures are placed
 		for l := 0; l < m.L && !rc.bad; l++ {
 			ax := m.labelAxes[l]
 			if ax.kind != axisDim {
@@ -1519,7 +1521,12 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 	} else {
 		v, err = readCell(cell)
 	}
-	ref := m.ref(or, oc)
+	var ref string
+	if cell != nil && cell.Ref != "" {
+		ref = cell.Ref // cell is the extracted cell at (or, oc)
+	} else {
+		ref = m.ref(or, oc)
+	}
 	if err != nil {
 		m.review("cell %s: %q is not a figure", ref, cell.Text)
 		return
@@ -1690,7 +1697,7 @@ func (m *mapper) checkTotals() {
 		sig := totalSig(pt.totalled)
 		idx, ok := indexes[sig]
 		if !ok {
-			idx = &index{chains: make(map[string]int32, len(m.obs)), next: make([]int32, len(m.obs))}
+			idx = &index{chains: make(map[string]int32, len(m.g)), next: make([]int32, len(m.obs))}
 			for i := range m.obs {
 				idx.next[i] = -1
 				k := project(&m.obs[i], pt.totalled)

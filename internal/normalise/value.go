@@ -135,6 +135,15 @@ func plainNumber(s string) (f float64, reason string, ok bool) {
 			}
 		}
 	}
+	if !commas && intEnd == n && n <= 15 {
+		// Below 10^15 every integer is a float64: ParseFloat would give
+		// exactly this.
+		var u uint64
+		for j := 0; j < n; j++ {
+			u = u*10 + uint64(s[j]-'0')
+		}
+		return float64(u), "", true
+	}
 	text := s
 	if commas {
 		var buf [maxValueText]byte
