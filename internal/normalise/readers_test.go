@@ -332,3 +332,39 @@ func TestFmtNumMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseValueMatchesReference: for any text, ParseValue and ParseCell
+// answer as the previous readers did.
+func FuzzParseValueMatchesReference(f *testing.F) {
+	for _, s := range eqOddValues {
+		f.Add(s, 12.0, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, n float64, typed bool) {
+		v, err := ParseValue(s)
+		w, werr := refParseValue(s)
+		sameValue(t, fmt.Sprintf("ParseValue(%q)", s), v, w, err, werr)
+		c := extract.Cell{Text: s}
+		if typed {
+			c.Number = &n
+		}
+		v, err = ParseCell(c)
+		w, werr = refParseCell(c)
+		sameValue(t, fmt.Sprintf("ParseCell(%q, %v)", s, n), v, w, err, werr)
+	})
+}
+
+// FuzzKeyMatchesReference: for any text, fold and key answer as the
+// previous ones did.
+func FuzzKeyMatchesReference(f *testing.F) {
+	for _, s := range append(append([]string{}, eqNats...), eqOffs...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := key(s), refKey(s); got != want {
+			t.Fatalf("key(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := normaliseSpace(s), extract.NormaliseSpace(s); got != want {
+			t.Fatalf("normaliseSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
