@@ -17,6 +17,10 @@
 //   - ParsePeriod reads calendar and financial years, months, ranges and
 //     partial years; ParseValue and ParseCell read figures, keeping
 //     suppression and other flags apart from zero.
+//   - Vocabulary readings are remembered: per table for every text, and
+//     across tables (bounded) for the built-in vocabularies, which never
+//     change once built. Plain figures and bare years are read without
+//     regular expressions.
 //   - Table finds a table's heading rows and label columns, decides which
 //     dimension each holds, reads constants from titles, title rows,
 //     section rows and sheet names, unpivots the figures, checks stated

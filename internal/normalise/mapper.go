@@ -168,15 +168,21 @@ type mapper struct {
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
-	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: map[string]cellClass{},
-		colIgnore: map[int]bool{}, captions: map[string]bool{}, consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
-		keys: map[string]string{}, measures: map[string]bool{}, valueDone: map[[2]string]bool{}}
+	// The per-text memos are sized for the table's headings and labels;
+	// figures make them grow only when they are many and varied.
+	hint := min(t.NumRows()+t.NumCols(), 1<<14)
+	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: make(map[string]cellClass, hint+64),
+		colIgnore: map[int]bool{}, captions: make(map[string]bool, hint), consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
+		keys: make(map[string]string, hint), measures: make(map[string]bool, hint), valueDone: make(map[[2]string]bool, hint)}
 	if o.Overrides != nil {
 		m.ov = *o.Overrides
 	}
 	for _, d := range s.Dimensions {
 		dm := newDimMatcher(d, m.ov.Values[d.Name])
 		dm.keys = m.keys
+		if d.Kind != DimPeriod {
+			dm.cache = make(map[string]Match, hint)
+		}
 		m.dims[d.Name] = dm
 		m.order = append(m.order, d.Name)
 		if d.Kind == DimPeriod {
@@ -278,20 +284,6 @@ func (m *mapper) run() {
 		m.review("the table has no text")
 		return
 	}
-	// Size the per-text memos for the grid's headings and labels; figures
-	// make them grow only when they are many and varied.
-	hint := min(len(m.g)+len(m.g[0]), 1<<14)
-	m.classes = make(map[string]cellClass, hint+64)
-	m.keys = make(map[string]string, hint)
-	m.captions = make(map[string]bool, hint)
-	m.measures = make(map[string]bool, hint)
-	m.valueDone = make(map[[2]string]bool, hint)
-	for _, d := range m.dims {
-		d.keys = m.keys
-		if len(d.cache) == 0 && !d.isPeriod() {
-			d.cache = make(map[string]Match, hint)
-		}
-	}
 	m.peelTitleRows()
 	m.peelNotes()
 	if !m.findLayout() {
@@ -302,14 +294,13 @@ func (m *mapper) run() {
 	m.fillHeaders()
 	m.kindRows()
 	m.classifyAxes()
+	// The axes are settled: which dimensions they hold is asked per figure.
 	assigned := map[string]bool{}
 	for _, name := range m.order {
 		assigned[name] = m.assigned(name)
-	}
-	m.isAssigned = assigned
-	for _, name := range m.order {
 		m.assignedAt = append(m.assignedAt, assigned[name])
 	}
+	m.isAssigned = assigned
 	m.computeColumns()
 	m.collectConstants()
 	m.walk()
@@ -495,34 +486,7 @@ func (m *mapper) isHeading(text string) bool {
 	if _, ok := m.ov.Headers[text]; ok {
 		return true
 	}
-	if m.measureHeader(text) {
-		return true
-	}
-	if len(m.ov.Headers) == 0 {
-		// headerFor without overrides: a dimension's heading, whole or
-		// before a bracket.
-		k := m.key(text)
-		bk, bracket := "", false
-		if i := strings.IndexAny(text, "(["); i > 0 {
-			bk, bracket = m.key(text[:i]), true
-		}
-		for _, name := range m.order {
-			heads := m.dims[name].heads
-			if _, ok := heads[k]; ok {
-				return true
-			}
-			if _, ok := heads[bk]; ok && bracket {
-				return true
-			}
-		}
-		return false
-	}
-	for _, name := range m.order {
-		if _, ok := m.headerFor(name, text); ok {
-			return true
-		}
-	}
-	return false
+	return m.measureHeader(text) || m.namesDimension(text)
 }
 
 // findLayout decides which leading rows are headings (H) and which leading
@@ -695,6 +659,36 @@ func (m *mapper) headerFor(dim, text string) (headName, bool) {
 	return headName{}, false
 }
 
+// namesDimension reports whether headerFor finds a dimension for a
+// heading.
+func (m *mapper) namesDimension(text string) bool {
+	if len(m.ov.Headers) == 0 {
+		// headerFor without overrides: a dimension's heading, whole or
+		// before a bracket.
+		k := m.key(text)
+		bk, bracket := "", false
+		if i := strings.IndexAny(text, "(["); i > 0 {
+			bk, bracket = m.key(text[:i]), true
+		}
+		for _, name := range m.order {
+			heads := m.dims[name].heads
+			if _, ok := heads[k]; ok {
+				return true
+			}
+			if _, ok := heads[bk]; ok && bracket {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range m.order {
+		if _, ok := m.headerFor(name, text); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // overrideTarget is the operator's reading of a heading, if any.
 func (m *mapper) overrideTarget(text string) string {
 	if len(m.ov.Headers) == 0 {
@@ -731,34 +725,7 @@ func (m *mapper) isCaptionUncached(text string) bool {
 	default:
 		return true
 	}
-	if m.measureHeader(text) {
-		return true
-	}
-	if len(m.ov.Headers) == 0 {
-		// headerFor without overrides: a dimension's heading, whole or
-		// before a bracket.
-		k := m.key(text)
-		bk, bracket := "", false
-		if i := strings.IndexAny(text, "(["); i > 0 {
-			bk, bracket = m.key(text[:i]), true
-		}
-		for _, name := range m.order {
-			heads := m.dims[name].heads
-			if _, ok := heads[k]; ok {
-				return true
-			}
-			if _, ok := heads[bk]; ok && bracket {
-				return true
-			}
-		}
-		return false
-	}
-	for _, name := range m.order {
-		if _, ok := m.headerFor(name, text); ok {
-			return true
-		}
-	}
-	return false
+	return m.measureHeader(text) || m.namesDimension(text)
 }
 
 // score is how many of the texts read as values of dimension dim, as a

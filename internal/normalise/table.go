@@ -37,7 +37,10 @@ type Overrides struct {
 }
 
 // Observation is one figure placed in the dataset: its period, its code on
-// every other dimension, and the cell it came from.
+// every other dimension, and the cell it came from. Each observation owns
+// what it points to (its Dims map, its Value and its Reasons slice): a
+// caller may change one without changing another, even where two have the
+// same codes.
 type Observation struct {
 	Period Period            `json:"period"`
 	Dims   map[string]string `json:"dims"` // dimension name → code (AllCode when the table has no breakdown by it)
