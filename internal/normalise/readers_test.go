@@ -16,6 +16,15 @@ import (
 // randomised texts built from the characters and words that matter to
 // each reader.
 
+// draws is how many randomised inputs a comparison takes: fewer under the
+// race detector.
+func draws(n int) int {
+	if raceDetector {
+		return n / 10
+	}
+	return n
+}
+
 // randomText strings together pieces drawn from pieces.
 func randomText(r *rand.Rand, pieces []string, maxPieces int) string {
 	var b strings.Builder
@@ -61,10 +70,10 @@ func sameValue(t *testing.T, what string, got, want Value, gerr, werr error) {
 func TestParseValueMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	texts := append([]string{}, eqOddValues...)
-	for range 100_000 {
+	for range draws(100_000) {
 		texts = append(texts, randomText(r, valuePieces, 6))
 	}
-	for i := range 20_000 {
+	for i := range draws(20_000) {
 		texts = append(texts, fmt.Sprint(i), addCommas(r.IntN(1e9)), fmt.Sprintf("%d.%d", r.IntN(1e6), r.IntN(1000)), strings.Repeat("9", i%80))
 	}
 	for _, s := range texts {
@@ -82,7 +91,7 @@ func TestParseValueMatchesReference(t *testing.T) {
 func TestParseCellMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	numbers := []float64{0, 1, 12, 12.4, 1234, -3, 1200, 0.5, math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), 1e300}
-	for range 100_000 {
+	for range draws(100_000) {
 		c := extract.Cell{Text: randomText(r, valuePieces, 5)}
 		if r.IntN(3) == 0 {
 			c.Text = fmt.Sprint(r.IntN(2000))
@@ -124,10 +133,10 @@ func refParsePeriod(s string) (ParsedPeriod, error) {
 func TestParsePeriodMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 3))
 	texts := append([]string{}, eqPeriods...)
-	for i := range 3000 {
+	for i := range draws(3000) {
 		texts = append(texts, fmt.Sprint(i), fmt.Sprintf("%04d", i), fmt.Sprint(r.IntN(1e9)))
 	}
-	for range 20_000 {
+	for range draws(20_000) {
 		texts = append(texts, randomText(r, append([]string{"20", "19", "2023", "/", "-", " ", "Jan", "FY", "(", ")", "to date"}, valuePieces...), 5))
 	}
 	d := newDimMatcher(Dimension{Name: "period", Kind: DimPeriod}, nil)
@@ -149,7 +158,7 @@ func TestParsePeriodMatchesReference(t *testing.T) {
 func TestTextFoldingMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 4))
 	noise := []map[string]bool{nil, nationalityNoise, offenceNoise}
-	for range 200_000 {
+	for range draws(200_000) {
 		s := randomText(r, textPieces, 8)
 		if got, want := fold(s), refFold(s); got != want {
 			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
@@ -189,7 +198,7 @@ func TestMeasureHeaderMatchesReference(t *testing.T) {
 	}
 	for _, ms := range measures {
 		mm := newMeasureMatcher(ms)
-		for range 50_000 {
+		for range draws(50_000) {
 			s := randomText(r, textPieces, 5)
 			if got, want := mm.matchKey(key(s)), refMeasureHeader(s, ms); got != want {
 				t.Fatalf("measure %q, heading %q: %v, want %v", ms.Name, s, got, want)
@@ -209,7 +218,7 @@ func TestEditDistanceMatchesReference(t *testing.T) {
 		return w
 	}
 	var buf [3 * 64]int
-	for range 200_000 {
+	for range draws(200_000) {
 		a, b, lim := word(), word(), r.IntN(5)
 		want := refEditDistance(a, b, lim)
 		if got := editDistanceIn(a, b, lim, buf[:0]); got != want {
@@ -244,7 +253,7 @@ func vocabularyTexts(r *rand.Rand, v *Vocabulary) []string {
 		out = append(out, e.spelling, strings.ToUpper(e.spelling), e.spelling+" nationals", e.code)
 	}
 	base := append([]string{}, out...)
-	for range 30_000 {
+	for range draws(30_000) {
 		s := []rune(base[r.IntN(len(base))])
 		switch r.IntN(6) {
 		case 0: // transposition
@@ -285,7 +294,7 @@ func TestVocabularyMatchMatchesReference(t *testing.T) {
 				}
 			}
 		}
-		for _, s := range vocabularyTexts(r, v)[:20_000] {
+		for _, s := range vocabularyTexts(r, v)[:draws(20_000)] {
 			for _, fuzzy := range []bool{false, true} {
 				if got, want := v.match(s, fuzzy), v.refMatch(s, fuzzy); !reflect.DeepEqual(got, want) {
 					t.Fatalf("%s: match(%q, %v) = %+v, want %+v", v.name, s, fuzzy, got, want)
@@ -311,7 +320,7 @@ func TestDimensionMatchMatchesReference(t *testing.T) {
 	for _, d := range dims {
 		// Twice: the second reading comes from the vocabularies' memo.
 		for round := range 2 {
-			for _, s := range texts[:8000] {
+			for _, s := range texts[:draws(8000)] {
 				if got, want := d.compute(s), d.refCompute(s); !reflect.DeepEqual(got, want) {
 					t.Fatalf("%s round %d: %q = %+v, want %+v", d.dim.Name, round, s, got, want)
 				}
@@ -323,7 +332,7 @@ func TestDimensionMatchMatchesReference(t *testing.T) {
 func TestFmtNumMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 9))
 	fs := []float64{0, math.Copysign(0, -1), 1, -1, 1e15, 1e15 - 1, -1e15 + 1, 1e16, 0.5, 1e-7, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64}
-	for range 100_000 {
+	for range draws(100_000) {
 		fs = append(fs, float64(r.IntN(1e9)-5e8), r.NormFloat64()*1e6, float64(r.Int64()))
 	}
 	for _, f := range fs {

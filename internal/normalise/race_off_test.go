@@ -1,0 +1,5 @@
+//go:build !race
+
+package normalise
+
+const raceDetector = false
