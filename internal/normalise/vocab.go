@@ -4,12 +4,12 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -100,7 +100,8 @@ type Vocabulary struct {
 	noise         map[string]bool
 	codeLookup    bool // accept the codes themselves as spellings
 	titleOK       func(entry) bool
-	memo          *readMemo // readings remembered across tables (built-in vocabularies only)
+	memo          *readMemo       // readings remembered across tables (built-in vocabularies only)
+	byFirst       map[rune][2]int // the span of fuzzy with each first rune
 }
 
 // kindInfo gives the confidence and the wording of a spelling's kind.
@@ -146,7 +147,7 @@ func Nationalities() *Vocabulary { return nationalities() }
 
 var nationalities = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("nationality", nationalityNoise)
-	v.memo = &readMemo{}
+	v.memo = newReadMemo()
 	v.codeLookup = true
 	sc := bufio.NewScanner(strings.NewReader(nationalityTSV))
 	for sc.Scan() {
@@ -198,7 +199,7 @@ func OffenceGroups() *Vocabulary { return offenceGroups() }
 
 var offenceGroups = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("offence group", offenceNoise)
-	v.memo = &readMemo{}
+	v.memo = newReadMemo()
 	v.codeLookup = true
 	sc := bufio.NewScanner(strings.NewReader(offenceGroupsTSV))
 	for sc.Scan() {
@@ -325,6 +326,15 @@ func (v *Vocabulary) finish() {
 				v.fuzzy = append(v.fuzzy, fuzzyKey{key: k, runes: rs, mask: runeMask(rs), e: e})
 			}
 		}
+	}
+	v.byFirst = map[rune][2]int{}
+	for i, f := range v.fuzzy {
+		span, ok := v.byFirst[f.runes[0]]
+		if !ok {
+			span[0] = i
+		}
+		span[1] = i + 1
+		v.byFirst[f.runes[0]] = span
 	}
 	for c := range v.labels {
 		if !slices.Contains(v.codes, c) {
@@ -478,12 +488,29 @@ func (v *Vocabulary) strict(s, k string) (Match, bool) {
 // readMemo remembers a vocabulary's strict and loose readings of texts,
 // for vocabularies that never change once built and are shared by every
 // table: forces send the same few hundred labels in table after table.
-// It stops taking new texts at maxMemo of each kind, so odd inputs cannot
-// make it grow without bound.
+// Texts are spread over shards, each with its own lock, so that tables
+// mapped at once rarely wait for each other. A shard stops taking new
+// texts at maxMemoShard, so odd inputs cannot make it grow without bound.
 type readMemo struct {
-	strict, loose sync.Map // text → memoRead; key → memoRead
-	nStrict       atomic.Int64
-	nLoose        atomic.Int64
+	seed   maphash.Seed
+	shards [memoShards]memoShard
+}
+
+const (
+	memoShards   = 16
+	maxMemoShard = 4096
+	memoStrict   = 's' // kinds of reading, in memoKey
+	memoLoose    = 'l'
+)
+
+type memoShard struct {
+	mu    sync.RWMutex
+	reads map[memoKey]memoRead
+}
+
+type memoKey struct {
+	kind byte
+	text string
 }
 
 type memoRead struct {
@@ -491,23 +518,42 @@ type memoRead struct {
 	ok bool
 }
 
-const maxMemo = 1 << 15
+func newReadMemo() *readMemo { return &readMemo{seed: maphash.MakeSeed()} }
+
+func (rm *readMemo) shard(text string) *memoShard {
+	return &rm.shards[maphash.String(rm.seed, text)%memoShards]
+}
+
+func (rm *readMemo) load(kind byte, text string) (memoRead, bool) {
+	sh := rm.shard(text)
+	sh.mu.RLock()
+	r, ok := sh.reads[memoKey{kind, text}]
+	sh.mu.RUnlock()
+	return r, ok
+}
+
+func (rm *readMemo) store(kind byte, text string, r memoRead) {
+	sh := rm.shard(text)
+	sh.mu.Lock()
+	if len(sh.reads) < maxMemoShard {
+		if sh.reads == nil {
+			sh.reads = map[memoKey]memoRead{}
+		}
+		sh.reads[memoKey{kind, text}] = r
+	}
+	sh.mu.Unlock()
+}
 
 // strictMemo is strict, remembered when the vocabulary has a memo.
 func (v *Vocabulary) strictMemo(s, k string) (Match, bool) {
 	if v.memo == nil {
 		return v.strict(s, k)
 	}
-	if r, ok := v.memo.strict.Load(s); ok {
-		r := r.(memoRead)
+	if r, ok := v.memo.load(memoStrict, s); ok {
 		return r.m, r.ok
 	}
 	m, ok := v.strict(s, k)
-	if v.memo.nStrict.Load() < maxMemo {
-		if _, loaded := v.memo.strict.LoadOrStore(s, memoRead{m, ok}); !loaded {
-			v.memo.nStrict.Add(1)
-		}
-	}
+	v.memo.store(memoStrict, s, memoRead{m, ok})
 	return m, ok
 }
 
@@ -516,16 +562,11 @@ func (v *Vocabulary) looseMemo(k string) (Match, bool) {
 	if v.memo == nil {
 		return v.loose(k)
 	}
-	if r, ok := v.memo.loose.Load(k); ok {
-		r := r.(memoRead)
+	if r, ok := v.memo.load(memoLoose, k); ok {
 		return r.m, r.ok
 	}
 	m, ok := v.loose(k)
-	if v.memo.nLoose.Load() < maxMemo {
-		if _, loaded := v.memo.loose.LoadOrStore(k, memoRead{m, ok}); !loaded {
-			v.memo.nLoose.Add(1)
-		}
-	}
+	v.memo.store(memoLoose, k, memoRead{m, ok})
 	return m, ok
 }
 
@@ -661,20 +702,15 @@ func (v *Vocabulary) matchFuzzy(k string) (Match, bool) {
 	return Match{Code: h.e.code, Confidence: conf, Reason: fmt.Sprintf("%d edit(s) from %q, %s", best, h.e.spelling, v.describe(h.e))}, true
 }
 
-// sameFirst narrows the fuzzy list, sorted by key, to the keys that start
-// with rune c (in the same order); keys are valid UTF-8, so they are the
-// keys with c's encoding as a prefix.
+// sameFirst narrows the fuzzy list to the keys that start with rune c, in
+// the same order: sorted by key, such keys are side by side, between the
+// first and the last of them that finish recorded.
 func (v *Vocabulary) sameFirst(c rune) []fuzzyKey {
 	if c == utf8.RuneError {
 		return v.fuzzy
 	}
-	prefix := string(c)
-	lo, _ := slices.BinarySearchFunc(v.fuzzy, prefix, func(f fuzzyKey, p string) int { return strings.Compare(f.key, p) })
-	hi := lo
-	for hi < len(v.fuzzy) && strings.HasPrefix(v.fuzzy[hi].key, prefix) {
-		hi++
-	}
-	return v.fuzzy[lo:hi]
+	span := v.byFirst[c]
+	return v.fuzzy[span[0]:span[1]]
 }
 
 // found is a vocabulary value found inside running text.
