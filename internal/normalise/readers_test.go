@@ -170,9 +170,16 @@ func TestTextFoldingMatchesReference(t *testing.T) {
 		if got, want := tokenSetKey(k), refTokenSetKey(k); got != want {
 			t.Fatalf("tokenSetKey(%q) = %q, want %q", k, got, want)
 		}
+		for _, x := range []string{k, s} { // s: any spacing
+			if got, want := string(appendTokenSetKey(nil, x)), refTokenSetKey(x); got != want {
+				t.Fatalf("appendTokenSetKey(%q) = %q, want %q", x, got, want)
+			}
+		}
 		n := noise[r.IntN(len(noise))]
-		if got, want := withoutNoise(k, n), refWithoutNoise(k, n); got != want {
-			t.Fatalf("withoutNoise(%q) = %q, want %q", k, got, want)
+		for _, x := range []string{k, s} {
+			if got, want := withoutNoise(x, n), refWithoutNoise(x, n); got != want {
+				t.Fatalf("withoutNoise(%q) = %q, want %q", x, got, want)
+			}
 		}
 		if got, want := normaliseSpace(s), extract.NormaliseSpace(s); got != want {
 			t.Fatalf("normaliseSpace(%q) = %q, want %q", s, got, want)

@@ -264,6 +264,19 @@ func withoutNoise(k string, noise map[string]bool) string {
 		}
 		return k
 	}
+	anyNoise := false
+	for i, start := 0, 0; i <= len(k); i++ {
+		if i == len(k) || k[i] == ' ' {
+			if noise[k[start:i]] {
+				anyNoise = true
+				break
+			}
+			start = i + 1
+		}
+	}
+	if !anyNoise {
+		return k // splitting and joining again gives k
+	}
 	ts := strings.Split(k, " ")
 	out := ts[:0:0]
 	for _, t := range ts {
@@ -272,6 +285,33 @@ func withoutNoise(k string, noise map[string]bool) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// appendTokenSetKey appends tokenSetKey(k) to b, sorting the tokens on the
+// stack, so that a lookup by it allocates nothing.
+func appendTokenSetKey(b []byte, k string) []byte {
+	if k == "" {
+		return b
+	}
+	var stack [16]string
+	ts := stack[:0]
+	for i, start := 0, 0; i <= len(k); i++ {
+		if i == len(k) || k[i] == ' ' {
+			if t := k[start:i]; !stopWords[t] {
+				ts = append(ts, t)
+			}
+			start = i + 1
+		}
+	}
+	slices.Sort(ts)
+	ts = slices.Compact(ts)
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, t...)
+	}
+	return b
 }
 
 // editDistance is the optimal-string-alignment distance between a and b

@@ -465,11 +465,12 @@ func (v *Vocabulary) strict(s, k string) (Match, bool) {
 			return m, true
 		}
 	}
-	if m, ok := v.fromEntries(v.sets[tokenSetKey(k)], 0.95, "same words in another order, "); ok {
+	var buf [128]byte
+	if m, ok := v.fromEntries(v.sets[string(appendTokenSetKey(buf[:0], k))], 0.95, "same words in another order, "); ok {
 		return m, true
 	}
 	if nk != k && nk != "" {
-		if m, ok := v.fromEntries(v.sets[tokenSetKey(nk)], 0.95, "same words in another order, "); ok {
+		if m, ok := v.fromEntries(v.sets[string(appendTokenSetKey(buf[:0], nk))], 0.95, "same words in another order, "); ok {
 			return m, true
 		}
 	}
