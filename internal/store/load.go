@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -97,8 +98,9 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 			return fmt.Errorf("earlier load: %w", err)
 		}
 		rows := make([][]any, 0, len(in.Observations))
+		dimsJSON := dimensionEncoder()
 		for _, o := range in.Observations {
-			dims, err := json.Marshal(o.Dimensions)
+			dims, err := dimsJSON(o.Dimensions)
 			if err != nil {
 				return err
 			}
@@ -107,7 +109,7 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 				flag = &o.Flag
 			}
 			row := []any{o.TableIndex, o.Page, o.Sheet, o.Row, o.Col, o.CellRef, o.Period,
-				o.PeriodStart, o.PeriodEnd, string(dims), o.Measure, o.Value, flag, o.Raw, o.Confidence}
+				o.PeriodStart, o.PeriodEnd, dims, o.Measure, o.Value, flag, o.Raw, o.Confidence}
 			if !loaded {
 				row = append([]any{in.CampaignID, in.RequestID, in.ForceSlug, in.DocumentID}, row...)
 			}
@@ -196,4 +198,36 @@ func merge(ctx context.Context, tx pgx.Tx, in LoadInput, cols []string, rows [][
 		}
 	}
 	return nil
+}
+
+// dimensionEncoder returns a JSON encoder for observations' dimension maps
+// that encodes each distinct map once: a load has a few hundred distinct
+// combinations among its rows.
+func dimensionEncoder() func(map[string]string) (string, error) {
+	cache := map[string]string{}
+	var key []byte
+	keys := make([]string, 0, 4)
+	return func(d map[string]string) (string, error) {
+		keys = keys[:0]
+		for k := range d {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		key = key[:0]
+		for _, k := range keys {
+			key = append(key, k...)
+			key = append(key, 0)
+			key = append(key, d[k]...)
+			key = append(key, 0)
+		}
+		if s, ok := cache[string(key)]; ok {
+			return s, nil
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return "", err
+		}
+		cache[string(key)] = string(b)
+		return string(b), nil
+	}
 }
