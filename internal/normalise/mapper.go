@@ -205,7 +205,8 @@ func (m *mapper) key(text string) string {
 	return k
 }
 
-// measureHeader is measureHeader(text, measure), remembered for the table.
+// measureHeader reports whether a heading names the measure, remembering
+// the answer for the table.
 func (m *mapper) measureHeader(text string) bool {
 	if v, ok := m.measures[text]; ok {
 		return v

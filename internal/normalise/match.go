@@ -314,12 +314,8 @@ var genericMeasureHeaders = []string{
 	"count of outcomes", "sum", "amount",
 }
 
-// measureHeader reports whether a heading names the measure.
-func measureHeader(text string, m Measure) bool {
-	return newMeasureMatcher(m).matchKey(key(text))
-}
-
-// measureMatcher holds what measureHeader compares a heading's key with.
+// measureMatcher tells whether a heading names the measure; it holds what
+// a heading's key is compared with.
 type measureMatcher struct {
 	headers   []string // keys of the campaign's headings for the measure
 	name      string   // key of the measure's name
