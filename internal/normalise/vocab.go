@@ -499,19 +499,14 @@ type readMemo struct {
 
 const (
 	memoShards   = 16
-	maxMemoShard = 4096
-	memoStrict   = 's' // kinds of reading, in memoKey
-	memoLoose    = 'l'
+	maxMemoShard = 4096 // readings of each kind
+	memoStrict   = 0    // kinds of reading: strict by text, loose by key
+	memoLoose    = 1
 )
 
 type memoShard struct {
 	mu    sync.RWMutex
-	reads map[memoKey]memoRead
-}
-
-type memoKey struct {
-	kind byte
-	text string
+	reads [2]map[string]memoRead // by kind
 }
 
 type memoRead struct {
@@ -525,22 +520,23 @@ func (rm *readMemo) shard(text string) *memoShard {
 	return &rm.shards[maphash.String(rm.seed, text)%memoShards]
 }
 
-func (rm *readMemo) load(kind byte, text string) (memoRead, bool) {
+func (rm *readMemo) load(kind int, text string) (memoRead, bool) {
 	sh := rm.shard(text)
 	sh.mu.RLock()
-	r, ok := sh.reads[memoKey{kind, text}]
+	r, ok := sh.reads[kind][text]
 	sh.mu.RUnlock()
 	return r, ok
 }
 
-func (rm *readMemo) store(kind byte, text string, r memoRead) {
+func (rm *readMemo) store(kind int, text string, r memoRead) {
 	sh := rm.shard(text)
 	sh.mu.Lock()
-	if len(sh.reads) < maxMemoShard {
-		if sh.reads == nil {
-			sh.reads = map[memoKey]memoRead{}
+	if m := sh.reads[kind]; len(m) < maxMemoShard {
+		if m == nil {
+			m = map[string]memoRead{}
+			sh.reads[kind] = m
 		}
-		sh.reads[memoKey{kind, text}] = r
+		m[text] = r
 	}
 	sh.mu.Unlock()
 }
