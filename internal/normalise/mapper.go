@@ -156,7 +156,6 @@ type mapper struct {
 
 	// Per-table memos of pure readings, by text.
 	keys        map[string]string
-	measures    map[string]bool
 	measure     *measureMatcher
 	valueDone   map[[2]string]bool // value decisions made, by dimension and text
 	isAssigned  map[string]bool    // dimensions read from an axis, once the axes are known
@@ -173,7 +172,7 @@ func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 	hint := min(t.NumRows()+t.NumCols(), 1<<14)
 	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: make(map[string]cellClass, hint+64),
 		colIgnore: map[int]bool{}, captions: make(map[string]bool, hint), consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
-		keys: make(map[string]string, hint), measures: make(map[string]bool, hint), valueDone: make(map[[2]string]bool, hint)}
+		keys: make(map[string]string, hint), valueDone: make(map[[2]string]bool, hint)}
 	if o.Overrides != nil {
 		m.ov = *o.Overrides
 	}
@@ -205,18 +204,12 @@ func (m *mapper) key(text string) string {
 	return k
 }
 
-// measureHeader reports whether a heading names the measure, remembering
-// the answer for the table.
+// measureHeader reports whether a heading names the measure.
 func (m *mapper) measureHeader(text string) bool {
-	if v, ok := m.measures[text]; ok {
-		return v
-	}
 	if m.measure == nil {
 		m.measure = newMeasureMatcher(m.s.Measure)
 	}
-	v := m.measure.matchKey(m.key(text))
-	m.measures[text] = v
-	return v
+	return m.measure.matchKey(m.key(text))
 }
 
 func (m *mapper) review(format string, a ...any) {
@@ -1636,20 +1629,21 @@ func (m *mapper) checkTotals() {
 		chains map[string]int32
 		heads  []chain
 		next   []int32
+		// What a projection holds: the period unless it is summed, and
+		// the codes of these dimensions, in the schema's order.
+		period bool
+		names  []string
 	}
 	indexes := map[string]*index{}
 	var buf []byte
-	project := func(o *Observation, totalled map[string]bool) []byte {
+	project := func(o *Observation, idx *index) []byte {
 		b := buf[:0]
-		if !totalled[m.pdim] {
+		if idx.period {
 			b = append(b, o.Period.Kind...)
 			b = appendDate(b, o.Period.Start)
 			b = appendDate(b, o.Period.End)
 		}
-		for _, name := range m.order {
-			if name == m.pdim || totalled[name] {
-				continue
-			}
+		for _, name := range idx.names {
 			b = append(b, '|')
 			b = append(b, o.Dims[name]...)
 		}
@@ -1665,10 +1659,15 @@ func (m *mapper) checkTotals() {
 		sig := totalSig(pt.totalled)
 		idx, ok := indexes[sig]
 		if !ok {
-			idx = &index{chains: make(map[string]int32, len(m.g)), next: make([]int32, len(m.obs))}
+			idx = &index{chains: make(map[string]int32, len(m.g)), next: make([]int32, len(m.obs)), period: !pt.totalled[m.pdim]}
+			for _, name := range m.order {
+				if name != m.pdim && !pt.totalled[name] {
+					idx.names = append(idx.names, name)
+				}
+			}
 			for i := range m.obs {
 				idx.next[i] = -1
-				k := project(&m.obs[i], pt.totalled)
+				k := project(&m.obs[i], idx)
 				if c, ok := idx.chains[string(k)]; ok {
 					idx.next[idx.heads[c].last] = int32(i)
 					idx.heads[c].last = int32(i)
@@ -1680,7 +1679,7 @@ func (m *mapper) checkTotals() {
 			indexes[sig] = idx
 		}
 		parts := partsBuf[:0]
-		if c, ok := idx.chains[string(project(&t, pt.totalled))]; ok {
+		if c, ok := idx.chains[string(project(&t, idx))]; ok {
 			for i := idx.heads[c].first; i >= 0; i = idx.next[i] {
 				parts = append(parts, int(i))
 			}
