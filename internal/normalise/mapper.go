@@ -157,12 +157,11 @@ type mapper struct {
 	// Per-table memos of pure readings, by text.
 	keys        map[string]string
 	measure     *measureMatcher
-	valueDone   map[[2]string]bool // value decisions made, by dimension and text
-	isAssigned  map[string]bool    // dimensions read from an axis, once the axes are known
-	assignedAt  []bool             // the same by position in order
-	dimNames    []string           // the dimensions an observation's Dims holds, sorted
-	numbers     []float64          // backing store for observations' values
-	reasons     []string           // backing store for observations' reasons
+	isAssigned  map[string]bool // dimensions read from an axis, once the axes are known
+	assignedAt  []bool          // the same by position in order
+	dimNames    []string        // the dimensions an observation's Dims holds, sorted
+	numbers     []float64       // backing store for observations' values
+	reasons     []string        // backing store for observations' reasons
 	distinctBuf []string
 }
 
@@ -172,13 +171,14 @@ func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 	hint := min(t.NumRows()+t.NumCols(), 1<<14)
 	m := &mapper{t: t, s: s, dims: map[string]*dimMatcher{}, classes: make(map[string]cellClass, hint+64),
 		colIgnore: map[int]bool{}, captions: make(map[string]bool, hint), consts: map[string]constant{}, reviewed: map[string]bool{}, minConf: 1,
-		keys: make(map[string]string, hint), valueDone: make(map[[2]string]bool, hint)}
+		keys: make(map[string]string, hint)}
 	if o.Overrides != nil {
 		m.ov = *o.Overrides
 	}
 	for _, d := range s.Dimensions {
 		dm := newDimMatcher(d, m.ov.Values[d.Name])
 		dm.keys = m.keys
+		dm.decided = make(map[string]bool, hint)
 		if d.Kind != DimPeriod {
 			dm.cache = make(map[string]Match, hint)
 		}
@@ -283,8 +283,6 @@ func (m *mapper) run() {
 	if !m.findLayout() {
 		return
 	}
-	// Room for a decision per row and column (the layout decision is in).
-	m.res.Decisions = slices.Grow(m.res.Decisions, len(m.g)+len(m.g[0])+16)
 	m.fillHeaders()
 	m.kindRows()
 	m.classifyAxes()
@@ -989,11 +987,11 @@ func (m *mapper) place(c *coord, dim, text string, where func() string) bool {
 
 // decideValue records a value decision once per dimension and text.
 func (m *mapper) decideValue(dim, text, code string, conf float64, reason string) {
-	k := [2]string{dim, text}
-	if m.valueDone[k] {
+	done := m.dims[dim].decided
+	if done[text] {
 		return
 	}
-	m.valueDone[k] = true
+	done[text] = true
 	if reason == "" {
 		reason = "exact"
 	}
@@ -1337,17 +1335,27 @@ func (m *mapper) walk() {
 	codesBuf := make([]dimCode, 0, len(m.order))
 	section := map[string]constant{}
 	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
+	skip := make([]bool, nc) // columns whose figures are not placed
+	cols, totalCols := 0, 0
+	for c := m.L; c < nc; c++ {
+		cc := &m.colCoord[c]
+		skip[c] = cc.bad || m.colIgnore[c]
+		switch {
+		case skip[c]:
+		case len(cc.totalled) == 0:
+			cols++
+		default:
+			totalCols++
+		}
+	}
 	if m.obs == nil {
 		// Room for a figure in every body cell of the columns that are
 		// neither dropped nor totals.
-		cols := 0
-		for c := m.L; c < nc; c++ {
-			if cc := &m.colCoord[c]; !cc.bad && !m.colIgnore[c] && len(cc.totalled) == 0 {
-				cols++
-			}
-		}
 		m.obs = make([]Observation, 0, (len(m.g)-m.H)*cols)
 	}
+	// Room for a value decision per row label and a total decision per
+	// cell of a total column.
+	m.res.Decisions = slices.Grow(m.res.Decisions, (len(m.g)-m.H)*(m.L+totalCols)+16)
 	for r := m.H; r < len(m.g); r++ {
 		row := m.g[r]
 		switch m.rowKinds[r] {
@@ -1446,7 +1454,7 @@ func (m *mapper) walk() {
 		}
 		for c := m.L; c < nc; c++ {
 			cc := &m.colCoord[c]
-			if cc.bad || m.colIgnore[c] {
+			if skip[c] {
 				continue
 			}
 			m.emit(r, c, &rc, cc, fallback, hasFallback)

@@ -21,6 +21,7 @@ type dimMatcher struct {
 	cache   map[string]Match
 	pcache  map[string]periodRead
 	keys    map[string]string // key(text) by text, shared with the mapper
+	decided map[string]bool   // texts whose value decision the mapper made
 	unknown string            // unknownReason, once made
 }
 
