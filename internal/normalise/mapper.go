@@ -641,7 +641,7 @@ func (m *mapper) headerFor(dim, text string) (headName, bool) {
 		return h, true
 	}
 	// "Nationality (as recorded)", "Offence Group (Home Office)"
-	if i := strings.IndexAny(text, "(["); i > 0 {
+	if i := indexOpenBracket(text); i > 0 {
 		if h, ok := heads[m.key(text[:i])]; ok {
 			h.conf = min(h.conf, 0.95)
 			h.reason = strings.TrimPrefix(h.reason+"; bracketed words ignored", "; ")
@@ -659,7 +659,7 @@ func (m *mapper) namesDimension(text string) bool {
 		// before a bracket.
 		k := m.key(text)
 		bk, bracket := "", false
-		if i := strings.IndexAny(text, "(["); i > 0 {
+		if i := indexOpenBracket(text); i > 0 {
 			bk, bracket = m.key(text[:i]), true
 		}
 		for _, name := range m.order {

@@ -184,6 +184,9 @@ func TestTextFoldingMatchesReference(t *testing.T) {
 		if got, want := normaliseSpace(s), extract.NormaliseSpace(s); got != want {
 			t.Fatalf("normaliseSpace(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := indexOpenBracket(s), strings.IndexAny(s, "(["); got != want {
+			t.Fatalf("indexOpenBracket(%q) = %d, want %d", s, got, want)
+		}
 		ok, rest := totalOf(s)
 		wok, wrest := refTotalOf(s)
 		if ok != wok || rest != wrest {

@@ -165,6 +165,17 @@ func foldASCII(s string) string {
 	return string(b)
 }
 
+// indexOpenBracket is strings.IndexAny(s, "(["): both are ASCII, and no
+// byte of another rune's UTF-8 equals them.
+func indexOpenBracket(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '(' || s[i] == '[' {
+			return i
+		}
+	}
+	return -1
+}
+
 // singular returns an English plural token's singular by simple suffix
 // rules. It is applied alike to vocabulary spellings and to inputs, so it
 // only needs to be consistent, not correct.

@@ -583,7 +583,7 @@ func (v *Vocabulary) loose(k string) (Match, bool) {
 
 // matchParenthetical tries "Outer (inner)" by its parts: "Poland (Polish)".
 func (v *Vocabulary) matchParenthetical(s string) (Match, bool) {
-	open := strings.IndexAny(s, "([")
+	open := indexOpenBracket(s)
 	if open < 0 {
 		return Match{}, false
 	}
