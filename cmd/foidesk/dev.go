@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "dev",
-		summary: "run PostgreSQL, Temporal (with its Web UI) and the worker in one process",
+		summary: "run PostgreSQL, Temporal (with its Web UI), the worker and the dashboard in one process",
 		usage:   "",
 		help: `Start everything foidesk needs on this machine, in one process:
   - PostgreSQL from the system's binaries, data in $FOIDESK_DATA_DIR/pg
