@@ -546,6 +546,10 @@ func (v *Vocabulary) strictMemo(s, k string) (Match, bool) {
 	if v.memo == nil {
 		return v.strict(s, k)
 	}
+	if es := v.exact[k]; len(es) > 0 && k != "" {
+		// strict's first reading, and the commonest: cheaper than the memo.
+		return v.fromEntries(es, 1, "")
+	}
 	if r, ok := v.memo.load(memoStrict, s); ok {
 		return r.m, r.ok
 	}
