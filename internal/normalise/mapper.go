@@ -1500,21 +1500,19 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		m.review("cell %s: %q is not a figure", ref, cell.Text)
 		return
 	}
-	o := Observation{Flag: v.flag, Raw: v.raw, Row: or, Col: oc, Ref: ref, Confidence: 1}
-	if cell != nil {
-		o.Page = cell.Page
-	}
+	// The observation is written once, into its place, when it is known.
+	conf := 1.0
 	var reasonBuf [8]string
 	reasons := reasonBuf[:0]
 	if v.conf < 1 {
-		o.Confidence = min(o.Confidence, v.conf)
+		conf = min(conf, v.conf)
 		reasons = addUnique(reasons, v.reason)
 	}
-	o.Confidence = min(o.Confidence, rc.conf)
+	conf = min(conf, rc.conf)
 	for _, rs := range rc.reasons {
 		reasons = addUnique(reasons, rs)
 	}
-	o.Confidence = min(o.Confidence, cc.conf)
+	conf = min(conf, cc.conf)
 	for _, rs := range cc.reasons {
 		reasons = addUnique(reasons, rs)
 	}
@@ -1537,6 +1535,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 			totalled[k] = true
 		}
 	}
+	period := &zeroPeriod // stays zero when the period is summed over
 	dims := make(map[string]string, len(m.dimNames))
 	for i, name := range m.order {
 		if totalled != nil && totalled[name] {
@@ -1562,7 +1561,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		if !found && hasFallback[i] {
 			k, found = fallback[i], true
 			if k.conf < 1 {
-				o.Confidence = min(o.Confidence, k.conf)
+				conf = min(conf, k.conf)
 				reasons = addUnique(reasons, k.reason)
 			}
 		}
@@ -1571,7 +1570,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 				m.review("no period could be found for the figures (not in headings, labels, title or sheet name)")
 				return
 			}
-			o.Period = k.period.Period
+			period = &k.period.Period
 			continue
 		}
 		if !found {
@@ -1582,19 +1581,24 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 		}
 		dims[name] = k.code
 	}
-	o.Dims = dims
-	o.Reasons = m.keepReasons(reasons)
+	var value *float64
 	if v.hasNum {
-		o.Value = m.number(v.num)
+		value = m.number(v.num)
+	}
+	page := 0
+	if cell != nil {
+		page = cell.Page
 	}
 	if totalled != nil {
 		if m.totals == nil {
 			m.totals = make([]pendingTotal, 0, len(m.g))
 		}
-		m.totals = append(m.totals, pendingTotal{obs: o, totalled: totalled})
+		m.totals = append(m.totals, pendingTotal{totalled: totalled, obs: Observation{Period: *period, Dims: dims, Value: value,
+			Flag: v.flag, Raw: v.raw, Row: or, Col: oc, Ref: ref, Page: page, Confidence: conf, Reasons: m.keepReasons(reasons)}})
 		return
 	}
-	m.obs = append(m.obs, o)
+	m.obs = append(m.obs, Observation{Period: *period, Dims: dims, Value: value,
+		Flag: v.flag, Raw: v.raw, Row: or, Col: oc, Ref: ref, Page: page, Confidence: conf, Reasons: m.keepReasons(reasons)})
 }
 
 // keepReasons copies an observation's reasons into a block shared by the
@@ -1612,6 +1616,8 @@ func (m *mapper) keepReasons(rs []string) []string {
 	m.reasons = append(m.reasons, rs...)
 	return m.reasons[n : n+len(rs) : n+len(rs)]
 }
+
+var zeroPeriod Period
 
 // number returns a pointer to a float64 holding f, a slot of a block of
 // the table's figures; a full block is left as it is and a new one begun,
