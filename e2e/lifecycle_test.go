@@ -25,6 +25,7 @@ import (
 	"github.com/foidesk/foidesk/internal/devstack"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/mailtest"
+	"github.com/foidesk/foidesk/internal/simulate"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -273,24 +274,6 @@ func history(ctx context.Context, t testing.TB, c client.Client, id string) *his
 	return h
 }
 
-func tokenOf(subject string) string {
-	i := strings.LastIndex(subject, "[FOI ")
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSuffix(subject[i+5:], "]")
-}
+func tokenOf(subject string) string { return simulate.Token(subject) }
 
-func purposeOf(subject string) string {
-	switch {
-	case strings.HasPrefix(subject, "Freedom of Information request"):
-		return "request"
-	case strings.HasPrefix(subject, "Internal review request"):
-		return "internal_review"
-	case strings.Contains(subject, "second reminder"):
-		return "second_reminder"
-	case strings.HasPrefix(subject, "Re: "):
-		return "reminder"
-	}
-	return "other:" + subject
-}
+func purposeOf(subject string) string { return simulate.Purpose(subject) }

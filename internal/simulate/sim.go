@@ -11,6 +11,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/mailtest"
+	"github.com/foidesk/foidesk/internal/match"
 )
 
 // Behaviour is how a simulated force treats a request.
@@ -177,8 +178,9 @@ func (s *Simulator) Received() int {
 	return s.sends
 }
 
-// purpose tells foidesk's emails apart by their subject lines.
-func purpose(subject string) string {
+// Purpose tells foidesk's emails apart by their subject lines: request,
+// reminder, second_reminder, internal_review, clarification_answer or other.
+func Purpose(subject string) string {
 	switch {
 	case strings.HasPrefix(subject, "Freedom of Information request"):
 		return "request"
@@ -194,12 +196,17 @@ func purpose(subject string) string {
 	return "other"
 }
 
-func tokenForce(subject string) string {
-	i := strings.LastIndex(subject, "[FOI ")
-	if i < 0 {
-		return ""
+// Token returns the request token in a subject ("cro-2026/durham"), or "".
+func Token(subject string) string {
+	if toks := match.Tokens(subject); len(toks) > 0 {
+		return toks[0]
 	}
-	tok := strings.TrimSuffix(strings.TrimSpace(subject[i+5:]), "]")
+	return ""
+}
+
+// tokenForce is the force slug of a subject's token.
+func tokenForce(subject string) string {
+	tok := Token(subject)
 	return tok[strings.LastIndexByte(tok, '/')+1:]
 }
 
@@ -212,7 +219,7 @@ func (s *Simulator) receive(m mailtest.Received) {
 	if f == nil {
 		return // the regulator, or someone else
 	}
-	p := purpose(m.Subject)
+	p := Purpose(m.Subject)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if p == "request" && f.requestID == "" {
