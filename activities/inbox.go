@@ -283,14 +283,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	}
 	if out.Status == "matched" {
 		for _, mt := range mres.Matches {
-			r := InboundReply{WorkflowID: mt.WorkflowID, InboundID: id, MessageID: msg.MessageID, Kind: kind,
-				Reference: cls.Reference, Sections: cls.Sections, Documents: refs, Subject: msg.Subject, At: at}
-			if d, err := calendar.ParseDate(cls.Received); err == nil {
-				r.Received = &d
-			}
-			if d, err := calendar.ParseDate(cls.Due); err == nil {
-				r.Due = &d
-			}
+			r := newReply(mt.WorkflowID, id, msg, kind, cls, refs, at)
 			out.Replies = append(out.Replies, r)
 		}
 	}
@@ -380,15 +373,22 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 			refs = append(refs, DocumentRef{ID: d.ID, SHA256: hex.EncodeToString(d.SHA256), Filename: d.Filename})
 		}
 	}
-	r := InboundReply{WorkflowID: c.WorkflowID, InboundID: in.InboundID, MessageID: msg.MessageID, Kind: string(cls.Kind),
-		Reference: cls.Reference, Sections: cls.Sections, Documents: refs, Subject: msg.Subject, At: m.StoredAt}
+	r := newReply(c.WorkflowID, in.InboundID, msg, string(cls.Kind), cls, refs, m.StoredAt)
+	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
+		slog.String("by", in.By))
+	return &ProcessOutput{Status: "matched", Kind: r.Kind, Replies: []InboundReply{r}}, nil
+}
+
+// newReply is what a request is told of a message classified as cls.
+func newReply(workflowID string, inboundID int64, msg *fmail.Message, kind string, cls classify.Result,
+	docs []DocumentRef, at time.Time) InboundReply {
+	r := InboundReply{WorkflowID: workflowID, InboundID: inboundID, MessageID: msg.MessageID, Kind: kind,
+		Reference: cls.Reference, Sections: cls.Sections, Documents: docs, Subject: msg.Subject, At: at}
 	if d, err := calendar.ParseDate(cls.Received); err == nil {
 		r.Received = &d
 	}
 	if d, err := calendar.ParseDate(cls.Due); err == nil {
 		r.Due = &d
 	}
-	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
-		slog.String("by", in.By))
-	return &ProcessOutput{Status: "matched", Kind: r.Kind, Replies: []InboundReply{r}}, nil
+	return r
 }
