@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/store"
 )
 
 // dataCmd groups the dataset commands; other files add subcommands to it.
@@ -75,41 +76,41 @@ func runDataExport(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-func loadData(ctx context.Context, a *app) (*dataset.Data, error) {
-	slug := a.flagString("campaign")
+// campaignRun opens the database and resolves --campaign and --year (the
+// latest run when no year is given). The caller closes the store.
+func campaignRun(ctx context.Context, a *app) (st *store.Store, slug string, year int, err error) {
+	slug = a.flagString("campaign")
 	if slug == "" {
-		return nil, usageErrorf("--campaign is required")
+		return nil, "", 0, usageErrorf("--campaign is required")
 	}
-	st, err := a.store(ctx)
+	if st, err = a.store(ctx); err != nil {
+		return nil, "", 0, err
+	}
+	year = a.flagInt("year")
+	if year == 0 {
+		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
+			st.Close()
+			return nil, "", 0, err
+		}
+	}
+	return st, slug, year, nil
+}
+
+func loadData(ctx context.Context, a *app) (*dataset.Data, error) {
+	st, slug, year, err := campaignRun(ctx, a)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	year := a.flagInt("year")
-	if year == 0 {
-		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
-			return nil, err
-		}
-	}
 	return dataset.Load(ctx, st.Pool, slug, year)
 }
 
 func runDataCheck(ctx context.Context, a *app, args []string) error {
-	slug := a.flagString("campaign")
-	if slug == "" {
-		return usageErrorf("--campaign is required")
-	}
-	st, err := a.store(ctx)
+	st, slug, year, err := campaignRun(ctx, a)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	year := a.flagInt("year")
-	if year == 0 {
-		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
-			return err
-		}
-	}
 	issues, err := dataset.Check(ctx, st.Pool, slug, year)
 	if err != nil {
 		return err
