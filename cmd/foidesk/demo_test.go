@@ -4,22 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/foidesk/foidesk/workflows"
 )
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // TestDemo runs the whole demo on a fixed seed: 44 simulated forces, every
 // rung of the chase ladder, every layout of data, and the ground truth
@@ -41,11 +32,10 @@ func TestDemo(t *testing.T) {
 		}
 		return ""
 	}}
-	pg, _ := net.Listen("tcp", "127.0.0.1:0")
-	pgPort := pg.Addr().(*net.TCPAddr).Port
-	pg.Close()
+	_, port, _ := net.SplitHostPort(freeLoopback(t))
+	pgPort, _ := strconv.Atoi(port)
 	res, err := runDemo(ctx, a, demoOptions{Seed: 7, Speed: 2, Exit: true, PostgresPort: pgPort,
-		TemporalListen: freeAddr(t), UIAddr: "-", HTTPAddr: freeAddr(t)})
+		TemporalListen: freeLoopback(t), UIAddr: "-", HTTPAddr: freeLoopback(t)})
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
