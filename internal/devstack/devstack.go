@@ -44,6 +44,9 @@ type Stack struct {
 	Temporal        *Temporal
 }
 
+// DefaultPostgresPort is where the managed cluster listens unless told.
+const DefaultPostgresPort = 54329
+
 // Start brings up whatever is not configured externally.
 func Start(ctx context.Context, o Options) (*Stack, error) {
 	if o.DataDir == "" {
@@ -59,7 +62,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if s.DatabaseURL == "" {
 		port := o.PostgresPort
 		if port == 0 {
-			port = 54329
+			port = DefaultPostgresPort
 		}
 		pw, err := localPassword(filepath.Join(o.DataDir, "pg-password"))
 		if err != nil {
@@ -152,6 +155,6 @@ func LocalDatabaseURL(dataDir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no DATABASE_URL and no local stack under %s: start 'foidesk dev' (or 'foidesk demo'), or set DATABASE_URL", dataDir)
 	}
-	c := &pglocal.Cluster{Port: 54329, User: "foidesk", Password: strings.TrimSpace(string(b))}
+	c := &pglocal.Cluster{Port: DefaultPostgresPort, User: "foidesk", Password: strings.TrimSpace(string(b))}
 	return c.URL("foidesk"), nil
 }
