@@ -127,9 +127,14 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 			overrides[i] = o
 		}
 	}
+	n := 0
 	for i, r := range normalise.Tables(data, schema, overrides) {
 		mapped[data[i]] = r
+		if r.Result != nil {
+			n += len(r.Result.Observations)
+		}
 	}
+	load.Observations = make([]store.Observation, 0, n)
 	for _, t := range tables {
 		reasons := append([]string(nil), t.Reasons...)
 		var res *normalise.Result

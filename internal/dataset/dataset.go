@@ -266,7 +266,7 @@ func Check(ctx context.Context, db *pgxpool.Pool, slug string, year int) ([]Issu
 				JOIN documents d ON d.id = rd.document_id WHERE rd.request_id = r.id AND rd.status <> 'loaded')
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
 		WHERE c.slug = $1 AND c.year = $2
-		AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.request_id = r.id)
+		AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)
 		ORDER BY 1`, slug, year)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: check coverage: %w", err)

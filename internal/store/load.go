@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -64,9 +64,11 @@ type LoadResult struct {
 // LoadDocument replaces a document's tables and observations for a request
 // in one transaction. A first load copies the observations straight in; a
 // reload copies them into a staging table and merges them into
-// observations by their provenance key (request, document, table, row,
-// column), deleting rows of the earlier load that are no longer produced. Loading the same result twice changes
-// nothing; a failure anywhere leaves the previous load intact.
+// observations by their key (campaign, request, document, table, row,
+// column), deleting rows of the earlier load that are no longer produced.
+// Loading the same result twice changes nothing; a failure anywhere —
+// including an observation PostgreSQL cannot store, reported with its
+// cell — leaves the previous load intact.
 func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, error) {
 	var res LoadResult
 	if in.Status == "" {
@@ -93,39 +95,19 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 			}
 		}
 		var loaded bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM observations WHERE request_id = $1 AND document_id = $2)`,
-			in.RequestID, in.DocumentID).Scan(&loaded); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM observations
+				WHERE campaign_id = $1 AND request_id = $2 AND document_id = $3)`,
+			in.CampaignID, in.RequestID, in.DocumentID).Scan(&loaded); err != nil {
 			return fmt.Errorf("earlier load: %w", err)
 		}
-		rows := make([][]any, 0, len(in.Observations))
-		dimsJSON := dimensionEncoder()
-		for _, o := range in.Observations {
-			dims, err := dimsJSON(o.Dimensions)
+		if !loaded {
+			// The first load of a document: straight in with COPY.
+			n, err := copyObservations(ctx, tx, "observations", newObservationReader(&in, true))
 			if err != nil {
 				return err
 			}
-			var flag *string
-			if o.Flag != "" {
-				flag = &o.Flag
-			}
-			row := []any{o.TableIndex, o.Page, o.Sheet, o.Row, o.Col, o.CellRef, o.Period,
-				o.PeriodStart, o.PeriodEnd, dims, o.Measure, o.Value, flag, o.Raw, o.Confidence}
-			if !loaded {
-				row = append([]any{in.CampaignID, in.RequestID, in.ForceSlug, in.DocumentID}, row...)
-			}
-			rows = append(rows, row)
-		}
-		cols := []string{"table_index", "page", "sheet", "row_index", "col_index", "cell_ref", "period", "period_start",
-			"period_end", "dimensions", "measure", "value", "flag", "raw_text", "confidence"}
-		if !loaded {
-			// The first load of a document: straight in with COPY.
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"observations"},
-				append([]string{"campaign_id", "request_id", "force_slug", "document_id"}, cols...), pgx.CopyFromRows(rows))
-			if err != nil {
-				return fmt.Errorf("copy: %w", err)
-			}
 			res.Inserted = int(n)
-		} else if err := merge(ctx, tx, in, cols, rows, &res); err != nil {
+		} else if err := merge(ctx, tx, &in, &res); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE request_documents SET status = $3, error = NULL, updated_at = now()
@@ -147,21 +129,40 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// copyObservations streams a reader's rows into table with COPY.
+func copyObservations(ctx context.Context, tx pgx.Tx, table string, r *observationReader) (int64, error) {
+	cols := observationColumns(r.withKeys)
+	for i, c := range cols {
+		cols[i] = pgx.Identifier{c}.Sanitize()
+	}
+	tag, err := tx.Conn().PgConn().CopyFrom(ctx, r,
+		"COPY "+pgx.Identifier{table}.Sanitize()+" ("+strings.Join(cols, ", ")+") FROM STDIN")
+	if r.err != nil {
+		// The stream stopped at an observation PostgreSQL could not store.
+		return 0, fmt.Errorf("copy: %w", r.err)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("copy: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // merge replaces a document's earlier load: the rows go to a staging table
 // and are merged by provenance; rows no longer produced are deleted.
-func merge(ctx context.Context, tx pgx.Tx, in LoadInput, cols []string, rows [][]any, res *LoadResult) error {
+func merge(ctx context.Context, tx pgx.Tx, in *LoadInput, res *LoadResult) error {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE observations_staging (
 			table_index int, page int, sheet text, row_index int, col_index int, cell_ref text,
 			period text, period_start date, period_end date, dimensions jsonb, measure text,
 			value numeric, flag text, raw_text text, confidence real) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("staging: %w", err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"}, cols, pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("copy: %w", err)
+	if _, err := copyObservations(ctx, tx, "observations_staging", newObservationReader(in, false)); err != nil {
+		return err
 	}
-	tag, err := tx.Exec(ctx, `DELETE FROM observations o WHERE o.request_id = $1 AND o.document_id = $2
+	tag, err := tx.Exec(ctx, `DELETE FROM observations o
+		WHERE o.campaign_id = $1 AND o.request_id = $2 AND o.document_id = $3
 		AND NOT EXISTS (SELECT 1 FROM observations_staging s WHERE s.table_index = o.table_index
-			AND s.row_index = o.row_index AND s.col_index = o.col_index)`, in.RequestID, in.DocumentID)
+			AND s.row_index = o.row_index AND s.col_index = o.col_index)`, in.CampaignID, in.RequestID, in.DocumentID)
 	if err != nil {
 		return fmt.Errorf("delete stale: %w", err)
 	}
@@ -172,7 +173,7 @@ func merge(ctx context.Context, tx pgx.Tx, in LoadInput, cols []string, rows [][
 			dimensions, measure, value, flag, raw_text, confidence)
 		SELECT $1, $2, $3, $4, table_index, page, sheet, row_index, col_index, cell_ref, period, period_start,
 			period_end, dimensions, measure, value, flag, raw_text, confidence FROM observations_staging
-		ON CONFLICT (request_id, document_id, table_index, row_index, col_index) DO UPDATE SET
+		ON CONFLICT (campaign_id, request_id, document_id, table_index, row_index, col_index) DO UPDATE SET
 			page = EXCLUDED.page, sheet = EXCLUDED.sheet, cell_ref = EXCLUDED.cell_ref, period = EXCLUDED.period,
 			period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
 			dimensions = EXCLUDED.dimensions, measure = EXCLUDED.measure, value = EXCLUDED.value,
@@ -198,36 +199,4 @@ func merge(ctx context.Context, tx pgx.Tx, in LoadInput, cols []string, rows [][
 		}
 	}
 	return nil
-}
-
-// dimensionEncoder returns a JSON encoder for observations' dimension maps
-// that encodes each distinct map once: a load has a few hundred distinct
-// combinations among its rows.
-func dimensionEncoder() func(map[string]string) (string, error) {
-	cache := map[string]string{}
-	var key []byte
-	keys := make([]string, 0, 4)
-	return func(d map[string]string) (string, error) {
-		keys = keys[:0]
-		for k := range d {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		key = key[:0]
-		for _, k := range keys {
-			key = append(key, k...)
-			key = append(key, 0)
-			key = append(key, d[k]...)
-			key = append(key, 0)
-		}
-		if s, ok := cache[string(key)]; ok {
-			return s, nil
-		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return "", err
-		}
-		cache[string(key)] = string(b)
-		return string(b), nil
-	}
 }

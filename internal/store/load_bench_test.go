@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -99,23 +98,27 @@ periods: {from: 2020, to: 2024, kind: calendar}
 				b.Fatal(err)
 			}
 		}
-		if os.Getenv("BENCH_NO_FK") != "" {
-			// Experiment: what the foreign key and the secondary index cost.
-			if _, err := st.Pool.Exec(ctx, `DROP TRIGGER observations_provenance_insert ON observations;
-				DROP INDEX observations_campaign`); err != nil {
-				b.Fatal(err)
-			}
-		}
 		// Documents are processed by separate activities in production, so
 		// several load at once: BENCH_LOADERS of them (default 1).
 		loaders := 1
 		if n, err := strconv.Atoi(os.Getenv("BENCH_LOADERS")); err == nil && n > 0 {
 			loaders = n
 		}
+		// Each timed phase starts from a quiet server: the previous phase's
+		// dirty pages written and its rows vacuumed, so that neither pays
+		// for the other's background work.
+		settle := func() {
+			if _, err := st.Pool.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := st.Pool.Exec(ctx, `CHECKPOINT`); err != nil {
+				b.Fatal(err)
+			}
+		}
+		settle()
 		start := time.Now()
 		var (
 			mu                 sync.Mutex
-			rows               [][]string
 			total              int
 			normTime, loadTime time.Duration
 		)
@@ -127,7 +130,15 @@ periods: {from: 2020, to: 2024, kind: calendar}
 					in := store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: docs[d]}
 					t0 := time.Now()
 					batch := tables[d*100 : (d+1)*100]
-					for i, tr := range normalise.Tables(batch, schema, nil) {
+					results := normalise.Tables(batch, schema, nil)
+					n := 0
+					for _, tr := range results {
+						if tr.Result != nil {
+							n += len(tr.Result.Observations)
+						}
+					}
+					in.Observations = make([]store.Observation, 0, n)
+					for i, tr := range results {
 						res, err, t := tr.Result, tr.Err, batch[i]
 						if err != nil || res.NeedsReview {
 							errs <- fmt.Errorf("table %d: %v %v", t.Index, err, res.ReviewReasons)
@@ -149,13 +160,6 @@ periods: {from: 2020, to: 2024, kind: calendar}
 					normTime += t1.Sub(t0)
 					loadTime += time.Since(t1)
 					total += len(in.Observations)
-					if d == 0 {
-						for _, o := range in.Observations {
-							rows = append(rows, []string{strconv.Itoa(o.TableIndex), o.Sheet, strconv.Itoa(o.Row), strconv.Itoa(o.Col),
-								o.CellRef, o.Period, o.PeriodStart.Format(time.DateOnly), o.PeriodEnd.Format(time.DateOnly),
-								`{"nationality":"` + o.Dimensions["nationality"] + `"}`, o.Measure, strconv.FormatFloat(*o.Value, 'f', -1, 64), o.Raw})
-						}
-					}
 					mu.Unlock()
 				}
 				errs <- nil
@@ -175,37 +179,47 @@ periods: {from: 2020, to: 2024, kind: calendar}
 			b.Fatalf("loaded %d observations, want 1,000,000", total)
 		}
 
-		// Baseline: the same number of rows as CSV, \copy'd by psql into a
-		// table shaped like observations with its unique key.
+		// Baselines: the same rows, written out as CSV, \copy'd by psql
+		// into a table shaped like observations (columns, key, checks;
+		// not the provenance trigger, which is ours to pay for), and into
+		// a narrower one holding only what a table of figures needs.
 		path := filepath.Join(b.TempDir(), "obs.csv")
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := csv.NewWriter(f)
-		for d := range 10 {
-			for _, r := range rows {
-				r = append([]string{strconv.Itoa(d)}, r...)
-				w.Write(r)
-			}
-		}
-		w.Flush()
-		f.Close()
-		if _, err := st.Pool.Exec(ctx, `CREATE TABLE obs_copy (doc int, table_index int, sheet text, row_index int, col_index int,
-			cell_ref text, period text, period_start date, period_end date, dimensions jsonb, measure text, value numeric,
-			raw_text text, UNIQUE (doc, table_index, row_index, col_index))`); err != nil {
-			b.Fatal(err)
-		}
-		start = time.Now()
-		out, err := exec.Command(psql, url, "-v", "ON_ERROR_STOP=1", "-c", `\copy obs_copy FROM '`+path+`' CSV`).CombinedOutput()
-		if err != nil {
+		cols := "campaign_id, request_id, force_slug, document_id, table_index, page, sheet, row_index, col_index, " +
+			"cell_ref, period, period_start, period_end, dimensions, measure, value, flag, raw_text, confidence"
+		if out, err := exec.Command(psql, url, "-v", "ON_ERROR_STOP=1", "-c",
+			`\copy (SELECT `+cols+` FROM observations) TO '`+path+`' CSV`).CombinedOutput(); err != nil {
 			b.Fatalf("psql: %v\n%s", err, out)
 		}
-		baseline := time.Since(start)
+		narrowPath := filepath.Join(b.TempDir(), "narrow.csv")
+		if out, err := exec.Command(psql, url, "-v", "ON_ERROR_STOP=1", "-c",
+			`\copy (SELECT document_id, table_index, sheet, row_index, col_index, cell_ref, period, period_start, period_end,
+				dimensions, measure, value, raw_text FROM observations) TO '`+narrowPath+`' CSV`).CombinedOutput(); err != nil {
+			b.Fatalf("psql: %v\n%s", err, out)
+		}
+		if _, err := st.Pool.Exec(ctx, `CREATE TABLE obs_like (LIKE observations INCLUDING ALL);
+			CREATE TABLE obs_narrow (doc int, table_index int, sheet text, row_index int, col_index int,
+				cell_ref text, period text, period_start date, period_end date, dimensions jsonb, measure text, value numeric,
+				raw_text text, UNIQUE (doc, table_index, row_index, col_index))`); err != nil {
+			b.Fatal(err)
+		}
+		copyTime := func(table, cols, path string) time.Duration {
+			settle()
+			start := time.Now()
+			out, err := exec.Command(psql, url, "-v", "ON_ERROR_STOP=1", "-c", `\copy `+table+cols+` FROM '`+path+`' CSV`).CombinedOutput()
+			if err != nil {
+				b.Fatalf("psql: %v\n%s", err, out)
+			}
+			return time.Since(start)
+		}
+		baseline := copyTime("obs_like", " ("+cols+")", path)
+		narrow := copyTime("obs_narrow", "", narrowPath)
 		b.ReportMetric(float64(total)/ours.Seconds(), "obs/s")
 		b.ReportMetric(float64(total)/baseline.Seconds(), "copy-rows/s")
 		b.ReportMetric(baseline.Seconds()/ours.Seconds(), "ratio-to-copy")
-		b.Logf("1,000,000 observations normalised and loaded by %d loader(s) in %s (summed: normalise %s, load %s); psql \\copy of the same rows %s",
-			loaders, ours.Round(time.Millisecond), normTime.Round(time.Millisecond), loadTime.Round(time.Millisecond), baseline.Round(time.Millisecond))
+		b.ReportMetric(narrow.Seconds()/ours.Seconds(), "ratio-to-narrow-copy")
+		b.Logf("1,000,000 observations normalised and loaded by %d loader(s) in %s (summed: normalise %s, load %s); "+
+			"psql \\copy of the same rows into a table like observations %s, into a narrower table %s",
+			loaders, ours.Round(time.Millisecond), normTime.Round(time.Millisecond), loadTime.Round(time.Millisecond),
+			baseline.Round(time.Millisecond), narrow.Round(time.Millisecond))
 	}
 }

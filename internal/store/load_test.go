@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,5 +137,119 @@ func TestObservationProvenanceEnforced(t *testing.T) {
 	}
 	if _, err := st.Pool.Exec(ctx, `DELETE FROM request_documents`); err == nil {
 		t.Error("deleted a document record that observations cite")
+	}
+}
+
+// The COPY stream carries any text a document can hold — tabs, newlines,
+// backslashes, a literal \N, a line of \. — and every value exactly.
+func TestLoadDocumentRoundTripsAwkwardText(t *testing.T) {
+	ctx := context.Background()
+	st := dbtest.DB(t)
+	cid, rid, did := seedRequest(t, st)
+	raws := []string{"a\tb", "line1\nline2", `C:\path\N`, `\N`, `\.`, "cr\r\nlf", "Zürich ≤5 ‘quoted’", `back\\slash`, ""}
+	values := []float64{0.1, 12.5, -3, 1e15, 123456789.125, 0, 2.675, 1e-7, 7}
+	in := store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: did}
+	for i, raw := range raws {
+		o := obs(i+1, 1, `na\t"me`+"\t", f(values[i]), "")
+		o.Raw, o.Sheet, o.CellRef = raw, "Sheet\t"+raw, raw
+		in.Observations = append(in.Observations, o)
+	}
+	in.Observations[0].Value, in.Observations[0].Flag = nil, "suppressed\n<5"
+	if _, err := st.LoadDocument(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.Pool.Query(ctx, `SELECT row_index, raw_text, sheet, cell_ref, value::text, coalesce(flag, ''),
+			dimensions->>'nationality' FROM observations ORDER BY row_index`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var row int
+		var raw, sheet, ref, flag, nat string
+		var value *string
+		if err := rows.Scan(&row, &raw, &sheet, &ref, &value, &flag, &nat); err != nil {
+			t.Fatal(err)
+		}
+		i := row - 1
+		n++
+		if raw != raws[i] || sheet != "Sheet\t"+raws[i] || ref != raws[i] {
+			t.Errorf("row %d: raw %q sheet %q ref %q, want %q", row, raw, sheet, ref, raws[i])
+		}
+		if nat != `na\t"me`+"\t" {
+			t.Errorf("row %d: dimension %q", row, nat)
+		}
+		if i == 0 {
+			if value != nil || flag != "suppressed\n<5" {
+				t.Errorf("row 1: value %v flag %q, want NULL and the flag", value, flag)
+			}
+			continue
+		}
+		if want := strconv.FormatFloat(values[i], 'f', -1, 64); value == nil || *value != want {
+			t.Errorf("row %d: value %v, want exactly %s", row, value, want)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(raws) {
+		t.Errorf("%d rows read back, want %d", n, len(raws))
+	}
+}
+
+// What PostgreSQL cannot store is refused with the cell named, and nothing
+// of the load is kept.
+func TestLoadDocumentRefusesUnstorableText(t *testing.T) {
+	ctx := context.Background()
+	st := dbtest.DB(t)
+	cid, rid, did := seedRequest(t, st)
+	for name, tc := range map[string]struct {
+		edit func(*store.Observation)
+		want string
+	}{
+		"NUL in raw text":     {func(o *store.Observation) { o.Raw = "12\x00" }, "raw text: text contains a NUL byte"},
+		"bad UTF-8 in period": {func(o *store.Observation) { o.Period = "20\xff23" }, "period: text is not valid UTF-8"},
+		"NUL in a dimension":  {func(o *store.Observation) { o.Dimensions = map[string]string{"nationality": "P\x00L"} }, "dimensions: dimension \"nationality\""},
+		"infinite value":      {func(o *store.Observation) { v := math.Inf(1); o.Value = &v }, "value: not a finite number"},
+		"NaN confidence":      {func(o *store.Observation) { o.Confidence = math.NaN() }, "confidence: not a finite number"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := store.LoadInput{CampaignID: cid, RequestID: rid, ForceSlug: "durham", DocumentID: did}
+			// Enough good rows first that the bad one is encoded after the
+			// stream has started.
+			for i := range 5000 {
+				in.Observations = append(in.Observations, obs(i+1, 1, "POL", f(1), ""))
+			}
+			bad := obs(9999, 2, "POL", f(1), "")
+			bad.CellRef = "C10000"
+			tc.edit(&bad)
+			in.Observations = append(in.Observations, bad)
+			_, err := st.LoadDocument(ctx, in)
+			if err == nil || !strings.Contains(err.Error(), "table 1 C10000 (row 9999, column 2): "+tc.want) {
+				t.Errorf("error %v, want one naming the cell and %q", err, tc.want)
+			}
+			if n := count(t, st, `SELECT count(*) FROM observations`); n != 0 {
+				t.Errorf("%d observations kept from a refused load", n)
+			}
+		})
+	}
+}
+
+// The campaign and force written beside each observation must be its
+// request's own.
+func TestObservationCopiesMatchTheirRequest(t *testing.T) {
+	ctx := context.Background()
+	st := dbtest.DB(t)
+	cid, rid, did := seedRequest(t, st)
+	for _, in := range []store.LoadInput{
+		{CampaignID: cid + 1, RequestID: rid, ForceSlug: "durham", DocumentID: did},
+		{CampaignID: cid, RequestID: rid, ForceSlug: "cleveland", DocumentID: did},
+	} {
+		in.Observations = []store.Observation{obs(1, 1, "POL", f(1), "")}
+		_, err := st.LoadDocument(ctx, in)
+		if err == nil || !strings.Contains(err.Error(), "which are not that request's") {
+			t.Errorf("campaign %d force %s: %v, want a provenance error", in.CampaignID, in.ForceSlug, err)
+		}
 	}
 }

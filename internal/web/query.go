@@ -234,7 +234,7 @@ const boardCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workflow_id,
 	coalesce((SELECT e.kind FROM request_events e WHERE e.request_id = r.id ORDER BY e.seq DESC LIMIT 1), ''),
 	r.last_event_at,
 	(SELECT count(*) FROM request_documents rd WHERE rd.request_id = r.id),
-	(SELECT count(*) FROM observations o WHERE o.request_id = r.id)`
+	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)`
 
 func (s *server) scanBoard(today calendar.Date) pgx.RowToFunc[boardRow] {
 	return func(row pgx.CollectableRow) (boardRow, error) {
@@ -646,7 +646,7 @@ func (s *server) documents(ctx context.Context, requestID int64) ([]docView, err
 	obs := map[[2]int64]map[cellKey]*obsView{} // (document, table) → cell → observation
 	orows, err := s.st.Pool.Query(ctx, `SELECT document_id, table_index, row_index, col_index, period, dimensions,
 			value::float8, coalesce(flag, '')
-		FROM observations WHERE request_id = $1`, requestID)
+		FROM observations WHERE campaign_id = (SELECT campaign_id FROM requests WHERE id = $1) AND request_id = $1`, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("observations: %w", err)
 	}
