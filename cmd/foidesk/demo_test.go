@@ -41,7 +41,7 @@ func TestDemo(t *testing.T) {
 	}
 	t.Logf("demo: %d figures, %d campaign days in %s", res.Truth, res.CampaignDays, res.Elapsed.Round(time.Millisecond))
 	if !res.TruthOK {
-		t.Errorf("ground truth: %d of %d right, missing %v, wrong %v, extra %d", res.Found, res.Truth, res.Missing, res.Wrong, res.Extra)
+		t.Errorf("ground truth: %d of %d right, missing %v, wrong %v, extra %d\n%s", res.Found, res.Truth, res.Missing, res.Wrong, res.Extra, out.String())
 	}
 	if res.Truth < 1000 {
 		t.Errorf("only %d figures sent: the forces did not answer with data", res.Truth)
