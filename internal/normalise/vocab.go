@@ -149,22 +149,13 @@ var nationalities = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("nationality", nationalityNoise)
 	v.memo = newReadMemo()
 	v.codeLookup = true
-	sc := bufio.NewScanner(strings.NewReader(nationalityTSV))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 3 {
-			panic(fmt.Sprintf("normalise: bad nationality line %q", line))
-		}
+	eachTSV("nationality", nationalityTSV, func(line string, f []string) {
 		ki, ok := kindInfo[f[1]]
 		if !ok {
 			panic(fmt.Sprintf("normalise: bad nationality kind in %q", line))
 		}
 		v.add(entry{code: f[0], kind: f[1], spelling: f[2], conf: ki.conf})
-	}
+	})
 	// A label for every code: the ISO common or short name where there is
 	// one, else the first spelling the data gives.
 	rank := map[string]int{"common": 0, "name": 1, "alt": 2, "dissolved": 3, "icao": 4, "special": 5, "former": 6, "demonym": 7, "variant": 8}
@@ -201,32 +192,14 @@ var offenceGroups = sync.OnceValue(func() *Vocabulary {
 	v := newVocabulary("offence group", offenceNoise)
 	v.memo = newReadMemo()
 	v.codeLookup = true
-	sc := bufio.NewScanner(strings.NewReader(offenceGroupsTSV))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 3 {
-			panic(fmt.Sprintf("normalise: bad offence group line %q", line))
-		}
+	eachTSV("offence group", offenceGroupsTSV, func(line string, f []string) {
 		v.labels[f[0]] = f[2]
 		if f[1] != "" {
 			v.parents[f[0]] = f[1]
 		}
 		v.add(entry{code: f[0], kind: "label", spelling: f[2], conf: 1})
-	}
-	sc = bufio.NewScanner(strings.NewReader(offenceSpellingsTSV))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 3 {
-			panic(fmt.Sprintf("normalise: bad offence spelling line %q", line))
-		}
+	})
+	eachTSV("offence spelling", offenceSpellingsTSV, func(line string, f []string) {
 		if _, ok := v.labels[f[0]]; !ok {
 			panic(fmt.Sprintf("normalise: offence spelling for unknown code in %q", line))
 		}
@@ -235,11 +208,29 @@ var offenceGroups = sync.OnceValue(func() *Vocabulary {
 			panic(fmt.Sprintf("normalise: bad confidence in %q", line))
 		}
 		v.add(entry{code: f[0], kind: "spelling", spelling: f[2], conf: c})
-	}
+	})
 	v.titleOK = func(e entry) bool { return e.code != "other_offences" && e.conf == 1 }
 	v.finish()
 	return v
 })
+
+// eachTSV calls fn with the three tab-separated fields of every line of an
+// embedded vocabulary file, skipping blank lines and # comments. The files
+// are part of the binary, so a malformed line is a programming error.
+func eachTSV(what, data string, fn func(line string, fields []string)) {
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic(fmt.Sprintf("normalise: bad %s line %q", what, line))
+		}
+		fn(line, f)
+	}
+}
 
 // NewVocabulary builds a vocabulary from code → spellings. Each code is
 // also a spelling of itself. It serves campaign-defined dimensions and
