@@ -189,22 +189,27 @@ func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) 
 // TriageItem is a message waiting for a person.
 type TriageItem struct {
 	ID       int64
+	Mailbox  string
+	Status   string // triage, or failed (the message could not be processed)
+	Kind     string // what the classifier made of it, if anything
 	From     string
 	Subject  string
 	Reason   string
+	Size     int64 // bytes of the raw message
 	StoredAt time.Time
 }
 
 // Triage lists messages in triage, oldest first.
 func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id, from_addr, subject, coalesce(triage_reason, ''), stored_at
+	rows, err := s.Pool.Query(ctx, `SELECT id, mailbox, status, coalesce(kind, ''), from_addr, subject,
+			coalesce(triage_reason, ''), octet_length(raw), stored_at
 		FROM inbound_messages WHERE status IN ('triage', 'failed') ORDER BY id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: triage: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TriageItem, error) {
 		var t TriageItem
-		err := row.Scan(&t.ID, &t.From, &t.Subject, &t.Reason, &t.StoredAt)
+		err := row.Scan(&t.ID, &t.Mailbox, &t.Status, &t.Kind, &t.From, &t.Subject, &t.Reason, &t.Size, &t.StoredAt)
 		return t, err
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -134,6 +135,24 @@ func TestBrowser(t *testing.T) {
 	if in, ok := calls[0].Args[0].(workflows.ReviewInput); !ok || calls[0].WorkflowID != fx.reviewWorkflow ||
 		calls[0].UpdateName != workflows.UpdateReview || in.Action != "approve" || in.By != "Sam Reporter" {
 		t.Errorf("update sent: %+v", calls[0])
+	}
+
+	// A stray reply from Durham's domain is offered to Durham's request,
+	// with the name remembered from the review decision.
+	stray := triaged(t, fx.st, 9100, "Records <records@durham.police.uk>", "Your request", "Figures attached.", "no thread, token or reference matched")
+	run(chromedp.Navigate(srv.URL+"/triage"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
+	shot("triage")
+	run(chromedp.Click(chromedp.CSS(`form.decide button.approve`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	if flash := text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Message %d assigned", stray)) {
+		t.Errorf("after assigning: %q", flash)
+	}
+	calls = up.recorded()
+	if len(calls) != 2 {
+		t.Fatalf("%d updates sent, want 2", len(calls))
+	}
+	if in, ok := calls[1].Args[0].(activities.AssignInput); !ok || calls[1].WorkflowID != workflows.InboxWorkflowID("INBOX") ||
+		in.InboundID != stray || in.By != "Sam Reporter" || !strings.HasSuffix(in.RequestWorkflowID, "/durham") {
+		t.Errorf("update sent: %+v", calls[1])
 	}
 
 	// The CSV downloads and parses with a row per observation.

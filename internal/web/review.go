@@ -198,6 +198,12 @@ func (s *server) decider(r *http.Request) string {
 	return ""
 }
 
+// rememberDecider keeps the name given in a form for the next one.
+func rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
+	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(by), Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
+}
+
 const maxFormBytes = 64 << 10
 
 // reviewDecide sends an operator's decision on a review item to the
@@ -258,8 +264,7 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("review decision", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
 		slog.String("action", in.Action), slog.String("by", in.By))
-	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(in.By), Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
+	rememberDecider(w, r, in.By)
 	back := url.Values{"done": {strconv.FormatInt(id, 10)}, "action": {in.Action}}
 	http.Redirect(w, r, "/review?"+back.Encode(), http.StatusSeeOther)
 	return nil

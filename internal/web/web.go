@@ -1,7 +1,8 @@
 // Package web is foidesk's dashboard for the data desk: the campaigns, each
 // campaign's board of forces and deadlines, a force's full timeline with
-// its documents and extracted tables, the review queue, and the dataset with
-// server-rendered SVG charts and CSV/XLSX downloads.
+// its documents and extracted tables, the review queue, the triage of mail
+// that matched no request, and the dataset with server-rendered SVG charts
+// and CSV/XLSX downloads.
 //
 // Pages are rendered on the server with html/template from embedded
 // templates and one stylesheet; there is no script. Everything a force
@@ -36,7 +37,8 @@ import (
 var assets embed.FS
 
 // WorkflowUpdater is the part of a Temporal client the dashboard uses: it
-// sends operators' review decisions to DocumentWorkflows. A
+// sends operators' review decisions to DocumentWorkflows and their triage
+// assignments to the InboxWorkflow. A
 // go.temporal.io/sdk/client.Client satisfies it.
 type WorkflowUpdater interface {
 	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
@@ -140,6 +142,8 @@ func New(opts *Options) (http.Handler, error) {
 	app.HandleFunc("GET /documents/{id}", s.handle(s.document))
 	app.HandleFunc("GET /review", s.handle(s.reviewQueue))
 	app.HandleFunc("POST /review/{id}", s.handle(s.reviewDecide))
+	app.HandleFunc("GET /triage", s.handle(s.triage))
+	app.HandleFunc("POST /triage/{id}", s.handle(s.triageAssign))
 	if opts.Metrics != nil {
 		app.Handle("GET /metrics", opts.Metrics)
 	}

@@ -204,14 +204,21 @@ func TestUntrustedTextIsEscaped(t *testing.T) {
 // item and the cookies the page set.
 func reviewForm(t *testing.T, h http.Handler, id int64) (url.Values, []*http.Cookie) {
 	t.Helper()
-	rec := do(t, h, local("GET", "/review", nil))
+	return pageForm(t, h, "/review", "/review/"+strconv.FormatInt(id, 10))
+}
+
+// pageForm reads the hidden fields of the form posting to action on page,
+// and the cookies the page set.
+func pageForm(t *testing.T, h http.Handler, page, action string) (url.Values, []*http.Cookie) {
+	t.Helper()
+	rec := do(t, h, local("GET", page, nil))
 	if rec.Code != http.StatusOK {
-		t.Fatalf("GET /review: %d", rec.Code)
+		t.Fatalf("GET %s: %d", page, rec.Code)
 	}
 	body := rec.Body.String()
-	form := regexp.MustCompile(`(?s)<form method="post" action="/review/` + strconv.FormatInt(id, 10) + `".*?</form>`).FindString(body)
+	form := regexp.MustCompile(`(?s)<form method="post" action="` + regexp.QuoteMeta(action) + `".*?</form>`).FindString(body)
 	if form == "" {
-		t.Fatalf("no form for review item %d:\n%s", id, body)
+		t.Fatalf("no form for %s:\n%s", action, body)
 	}
 	vals := url.Values{}
 	for _, m := range regexp.MustCompile(`<input type="hidden" name="(\w+)" value="([^"]*)">`).FindAllStringSubmatch(form, -1) {
