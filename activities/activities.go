@@ -5,10 +5,14 @@
 package activities
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/mail"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/temporal"
@@ -30,8 +34,33 @@ type Activities struct {
 	From            mail.Address
 	MessageIDDomain string
 	// Inbox syncs the IMAP mailbox; nil (or no IMAP in it) disables the inbox.
-	Inbox  *Inbox
-	Logger *slog.Logger
+	Inbox *Inbox
+	// MaxDocuments bounds how many documents ProcessDocument works on at
+	// once (0: one per CPU): each holds its tables and figures in memory,
+	// and a campaign's replies tend to arrive together.
+	MaxDocuments int
+	Logger       *slog.Logger
+
+	docOnce  sync.Once
+	docSlots chan struct{}
+}
+
+// documentSlot waits for one of MaxDocuments slots, and returns its
+// release; it gives up when ctx ends.
+func (a *Activities) documentSlot(ctx context.Context) (release func(), err error) {
+	a.docOnce.Do(func() {
+		n := a.MaxDocuments
+		if n <= 0 {
+			n = runtime.NumCPU()
+		}
+		a.docSlots = make(chan struct{}, n)
+	})
+	select {
+	case a.docSlots <- struct{}{}:
+		return func() { <-a.docSlots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for one of %d document slots: %w", cap(a.docSlots), ctx.Err())
+	}
 }
 
 func (a *Activities) log() *slog.Logger {

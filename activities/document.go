@@ -89,9 +89,17 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return &DocumentOutput{Status: status, Error: cause.Error()}, nil
 	}
 
+	// Heartbeats go on for the whole of the work — waiting for a slot,
+	// extracting, normalising, loading — so that a big document is not
+	// taken for a lost worker.
 	stop := heartbeat(ctx, 5*time.Second)
+	defer stop()
+	release, err := a.documentSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256)})
-	stop()
 	var pageErrs extract.PageErrors
 	switch {
 	case xerr == nil:

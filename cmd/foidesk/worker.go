@@ -108,6 +108,7 @@ func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*acti
 		Calendar:        cal,
 		From:            mail.Address{Name: cfg.FromName, Address: cfg.FromAddress},
 		MessageIDDomain: cfg.MessageIDDomain,
+		MaxDocuments:    cfg.WorkerDocuments,
 		Logger:          log,
 	}
 	if cfg.SMTP.Addr != "" {

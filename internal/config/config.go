@@ -45,6 +45,10 @@ type Config struct {
 	BasicAuthPass string
 	MetricsAddr   string // empty: metrics are served on the dashboard's /metrics
 
+	// WorkerDocuments is how many documents a worker extracts, normalises
+	// and loads at once; 0 means one per CPU.
+	WorkerDocuments int
+
 	DataDir   string // local state for dev: PostgreSQL and Temporal data
 	LogFormat string // text | json
 	LogLevel  string // debug | info | warn | error
@@ -115,6 +119,7 @@ var Vars = []Var{
 	{Name: "FOIDESK_AUTH_TOKEN", Secret: true, Help: "bearer token (or ?token=) required by the dashboard"},
 	{Name: "FOIDESK_BASIC_AUTH", Secret: true, Help: "user:password for the dashboard (alternative to a token)"},
 	{Name: "FOIDESK_METRICS_ADDR", Help: "separate listen address for /metrics (unset: on the dashboard)"},
+	{Name: "FOIDESK_WORKER_DOCUMENTS", Default: "0", Help: "documents a worker processes at once (0: one per CPU); each holds its tables and figures in memory"},
 	{Name: "FOIDESK_DATA_DIR", Default: ".foidesk", Help: "local state for dev and demo"},
 	{Name: "FOIDESK_LOG_FORMAT", Default: "text", Help: "text | json"},
 	{Name: "FOIDESK_LOG_LEVEL", Default: "info", Help: "debug | info | warn | error"},
@@ -175,6 +180,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		HTTPAddr:        p.hostPort("FOIDESK_HTTP_ADDR"),
 		AuthToken:       p.secret("FOIDESK_AUTH_TOKEN"),
 		MetricsAddr:     p.hostPort("FOIDESK_METRICS_ADDR"),
+		WorkerDocuments: p.count("FOIDESK_WORKER_DOCUMENTS"),
 		DataDir:         p.str("FOIDESK_DATA_DIR"),
 		LogFormat:       p.oneOf("FOIDESK_LOG_FORMAT", "text", "json"),
 		LogLevel:        p.oneOf("FOIDESK_LOG_LEVEL", "debug", "info", "warn", "error"),
@@ -277,6 +283,15 @@ func (p *parser) boolean(name string) bool {
 	return b
 }
 
+func (p *parser) count(name string) int {
+	s := p.str(name)
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		p.fail(name, s, "a whole number, 0 or more", nil)
+	}
+	return n
+}
+
 func (p *parser) duration(name string) time.Duration {
 	s := p.str(name)
 	d, err := time.ParseDuration(s)
@@ -364,6 +379,7 @@ func (c *Config) Display() [][2]string {
 		"FOIDESK_AUTH_TOKEN":            Mask(c.AuthToken),
 		"FOIDESK_BASIC_AUTH":            maskBasic(c.BasicAuthUser, c.BasicAuthPass),
 		"FOIDESK_METRICS_ADDR":          c.MetricsAddr,
+		"FOIDESK_WORKER_DOCUMENTS":      strconv.Itoa(c.WorkerDocuments),
 		"FOIDESK_DATA_DIR":              c.DataDir,
 		"FOIDESK_LOG_FORMAT":            c.LogFormat,
 		"FOIDESK_LOG_LEVEL":             c.LogLevel,

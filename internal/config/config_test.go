@@ -39,6 +39,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}{
 		{map[string]string{"FOIDESK_IMAP_TLS": "ssl"}, []string{"FOIDESK_IMAP_TLS", `"ssl"`, "tls, starttls, insecure"}},
 		{map[string]string{"FOIDESK_IMAP_POLL_INTERVAL": "soon"}, []string{"FOIDESK_IMAP_POLL_INTERVAL", "positive duration"}},
+		{map[string]string{"FOIDESK_WORKER_DOCUMENTS": "-1"}, []string{"FOIDESK_WORKER_DOCUMENTS", "whole number"}},
+		{map[string]string{"FOIDESK_WORKER_DOCUMENTS": "four"}, []string{"FOIDESK_WORKER_DOCUMENTS", "whole number"}},
 		{map[string]string{"TEMPORAL_ADDRESS": "localhost"}, []string{"TEMPORAL_ADDRESS", "host:port"}},
 		{map[string]string{"DATABASE_URL": "mysql://x"}, []string{"DATABASE_URL", "postgres://"}},
 		{map[string]string{"TEMPORAL_TLS": "maybe"}, []string{"TEMPORAL_TLS", "true or false"}},
