@@ -156,6 +156,13 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		if err != nil {
 			res = &normalise.Result{NeedsReview: true, ReviewReasons: []string{err.Error()}}
 		}
+		if t.Method == extract.MethodOCR && len(res.Observations) > 0 {
+			// A misread digit would pass every other check: figures read
+			// from a scan are loaded only once a person has compared them
+			// with it.
+			res.NeedsReview = true
+			res.ReviewReasons = append(res.ReviewReasons, "figures read by OCR from a scanned page: compare them with the scan, then approve")
+		}
 		for _, tc := range res.Totals {
 			if !tc.OK {
 				reasons = append(reasons, fmt.Sprintf("total %s states %s, parts sum to %s", tc.Ref, tc.Raw,

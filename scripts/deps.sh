@@ -3,7 +3,8 @@
 # otherwise says exactly what to install. Usage: scripts/deps.sh [test|demo|bench]
 #
 #   test   PostgreSQL server (tests start throwaway clusters), Dovecot IMAP,
-#          Chromium (the dashboard's browser tests)
+#          Chromium (the dashboard's browser tests), poppler-utils and
+#          Tesseract (reading scanned PDF pages)
 #   demo   PostgreSQL server
 #   bench  poppler-utils (pdftotext, the extraction speed baseline)
 set -euo pipefail
@@ -19,6 +20,8 @@ case "${1:-demo}" in
   test)
     command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
+    command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+    command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
     ;;
   bench)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -38,6 +38,8 @@ func baseConfidence(m Method) float64 {
 		return 0.6
 	case MethodText:
 		return 0.55
+	case MethodOCR:
+		return 0.5
 	}
 	return 0.5
 }

@@ -20,6 +20,9 @@ type Options struct {
 	MaxRows int
 	// Timeout bounds the whole extraction (default 2 minutes).
 	Timeout time.Duration
+	// DisableOCR reports scanned PDF pages with ErrNeedsOCR instead of
+	// reading them with Tesseract (which is used when installed).
+	DisableOCR bool
 }
 
 func (o *Options) withDefaults() Options {

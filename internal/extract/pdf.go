@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
@@ -89,12 +90,14 @@ func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, 
 	}
 	var pages []*pageTables
 	var perr PageErrors
+	ocr := &pdfOCR{disabled: opts.DisableOCR, data: data}
+	defer ocr.close()
 	for n := 1; n <= doc.NumPages(); n++ {
 		if err := ctx.Err(); err != nil {
 			perr = append(perr, &Error{Format: "pdf", Page: n, Err: fmt.Errorf("stopped: %w", err)})
 			break
 		}
-		pt, err := readPDFPage(ctx, doc, n)
+		pt, err := readPDFPage(ctx, doc, n, ocr)
 		if err != nil {
 			perr = append(perr, &Error{Format: "pdf", Page: n, Err: err})
 			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -131,9 +134,38 @@ type pageTables struct {
 	textAbove bool // body text above the first table, other than its title
 }
 
+// pdfOCR reads a document's scanned pages, when OCR is installed and not
+// disabled.
+type pdfOCR struct {
+	disabled bool
+	data     []byte
+	session  *ocrSession
+}
+
+func (o *pdfOCR) close() { o.session.close() }
+
+// read reads scanned page p into its glyphs.
+func (o *pdfOCR) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error) {
+	if o.disabled {
+		return ocrWordStats{}, ErrNeedsOCR
+	}
+	if o.session == nil {
+		engine, err := findOCR()
+		if err != nil {
+			return ocrWordStats{}, fmt.Errorf("%w: %v", ErrNeedsOCR, err)
+		}
+		o.session = &ocrSession{engine: engine, data: o.data}
+	}
+	st, err := o.session.read(ctx, p)
+	if err != nil && !errors.Is(err, ErrNeedsOCR) {
+		err = fmt.Errorf("%w: %v", ErrNeedsOCR, err)
+	}
+	return st, err
+}
+
 // readPDFPage interprets page n and finds its tables; panics are turned
-// into errors.
-func readPDFPage(ctx context.Context, doc *pdf.Document, n int) (pt *pageTables, err error) {
+// into errors. A scanned page is read by OCR.
+func readPDFPage(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (pt *pageTables, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			pt, err = nil, fmt.Errorf("malformed page: %v", r)
@@ -146,11 +178,34 @@ func readPDFPage(ctx context.Context, doc *pdf.Document, n int) (pt *pageTables,
 		}
 		return nil, err
 	}
-	if !p.HasText() {
-		if p.ImageCoverage() > 0.05 || len(p.Images) > 0 {
-			return nil, ErrNeedsOCR
-		}
-		return &pageTables{number: n, height: p.Height}, nil
+	if p.HasText() {
+		return findTables(p), nil
 	}
-	return findTables(p), nil
+	if p.ImageCoverage() <= 0.05 && len(p.Images) == 0 {
+		return &pageTables{number: n, height: p.Height}, nil // a blank page
+	}
+	st, err := ocr.read(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if st.words == 0 {
+		return nil, fmt.Errorf("%w: OCR read no words on the scanned page", ErrNeedsOCR)
+	}
+	pt = findTables(p)
+	for _, tb := range pt.tables {
+		markOCR(tb.t, st)
+	}
+	return pt, nil
+}
+
+// markOCR records that t was read by OCR, and how sure the reading was.
+func markOCR(t *Table, st ocrWordStats) {
+	t.Method = MethodOCR
+	t.Confidence = math.Min(t.Confidence, baseConfidence(MethodOCR)*st.meanConf/100)
+	r := fmt.Sprintf("read by OCR from a scanned page (%d words, mean confidence %.0f%%): check the figures against the scan",
+		st.words, st.meanConf)
+	if len(st.doubtful) > 0 {
+		r += "; least certain words on the page: " + strings.Join(st.doubtful, " ")
+	}
+	t.Reasons = append(t.Reasons, r)
 }

@@ -62,7 +62,7 @@ func continues(t, next *ptable) bool {
 		}
 		return true
 	}
-	return a.Method == MethodPDFAligned
+	return a.Method == MethodPDFAligned || a.Method == MethodOCR
 }
 
 // appendContinuation adds next's body rows to t (dropping a repeated

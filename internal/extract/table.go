@@ -15,6 +15,7 @@ const (
 	MethodDOCX       Method = "docx"
 	MethodHTML       Method = "html"
 	MethodText       Method = "text" // whitespace-aligned plain text (email bodies)
+	MethodOCR        Method = "ocr"  // a scanned PDF page read by OCR, columns from alignment
 )
 
 // Source says where a table lives inside its document.

@@ -289,7 +289,7 @@ func (in *interp) do(op string, args []operand, l *lexer, depth int) error {
 		}
 	case "ID":
 		l.skipInlineImage()
-		in.addImage()
+		in.addImage(0, 0)
 	}
 	return nil
 }
@@ -561,7 +561,9 @@ func isSpace(s string) bool {
 	return true
 }
 
-func (in *interp) addImage() {
+// addImage records an image placed by the current matrix; w and h are its
+// size in pixels when known.
+func (in *interp) addImage(w, h int64) {
 	m := in.gs.ctm
 	var b Box
 	b.X0, b.Y0, b.X1, b.Y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
@@ -573,13 +575,17 @@ func (in *interp) addImage() {
 	if len(in.page.Images) < 1<<12 {
 		in.page.Images = append(in.page.Images, b)
 	}
+	// Resolution from pixels per area, whichever way the image is turned.
+	if area := math.Abs(m[0]*m[3]-m[1]*m[2]) / (72 * 72); w > 0 && h > 0 && area > 0 {
+		in.page.ImageDPI = math.Max(in.page.ImageDPI, math.Sqrt(float64(w)*float64(h)/area))
+	}
 }
 
 func (in *interp) xobject(name string, depth int) error {
 	xo := in.res.Key("XObject").Key(name)
 	switch xo.Key("Subtype").Name() {
 	case "Image":
-		in.addImage()
+		in.addImage(xo.Key("Width").Int64(), xo.Key("Height").Int64())
 	case "Form":
 		if depth+1 > in.doc.lim.MaxFormDepth {
 			return fmt.Errorf("%w: Form XObjects nested deeper than %d", ErrLimit, in.doc.lim.MaxFormDepth)

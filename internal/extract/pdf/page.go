@@ -79,7 +79,11 @@ type Page struct {
 	Rulings       []Ruling
 	Fills         []Box // filled (non-white) rectangles too large to be rulings
 	Images        []Box // placed images
-	Ops           int   // content operators executed
+	// ImageDPI is the resolution of the sharpest image on the page, in
+	// pixels per inch as placed (0 when unknown): the resolution a
+	// scanned page is best read at.
+	ImageDPI float64
+	Ops      int // content operators executed
 
 	base     matrix // user space → display space
 	toUser   matrix
