@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,12 +20,19 @@ import (
 	"github.com/foidesk/foidesk/workflows"
 )
 
-// email builds a raw reply. attach, when set, is a CSV attachment.
+// email builds a raw reply. attach, when set, is a CSV attachment; file,
+// when set, any other.
 type email struct {
 	from, subject, messageID, inReplyTo string
 	headers                             []string
 	body                                string
 	attach                              string
+	file                                *attachment
+}
+
+type attachment struct {
+	name, contentType string
+	data              []byte
 }
 
 func (e email) raw() []byte {
@@ -38,13 +46,16 @@ func (e email) raw() []byte {
 		b.WriteString(h + "\r\n")
 	}
 	body := strings.ReplaceAll(e.body, "\n", "\r\n")
-	if e.attach == "" {
+	if e.attach != "" {
+		e.file = &attachment{"figures.csv", "text/csv", []byte(e.attach)}
+	}
+	if e.file == nil {
 		fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", body)
 		return b.Bytes()
 	}
 	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", body)
-	fmt.Fprintf(&b, "--b1\r\nContent-Type: text/csv; name=\"figures.csv\"\r\nContent-Disposition: attachment; filename=\"figures.csv\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--b1--\r\n",
-		base64.StdEncoding.EncodeToString([]byte(e.attach)))
+	fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--b1--\r\n",
+		e.file.contentType, e.file.name, e.file.name, base64.StdEncoding.EncodeToString(e.file.data))
 	return b.Bytes()
 }
 
@@ -269,6 +280,38 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	waitFor("durham to be answered", func() bool { return status("durham").State == workflows.StateAnswered })
 	t.Logf("reply stored %s after delivery, request answered after %s",
 		stored.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+
+	// The Met answers with a scanned letter (testdata/scanned-letter.pdf:
+	// a corpus PDF printed and scanned back at 200 dpi). Its table is read
+	// by OCR and waits for a person: nothing is loaded before.
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		t.Log("tesseract not installed: the scanned-letter step is skipped")
+		return
+	}
+	scanned, err := os.ReadFile("testdata/scanned-letter.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(email{from: "foi@met.police.uk", subject: "RE: Freedom of Information request", messageID: "resp-3@met.police.uk",
+		inReplyTo: sent["metropolitan"], body: fixtureBody(t, "08-response-norfolk.txt"),
+		file: &attachment{"response.pdf", "application/pdf", scanned}})
+	var reasons []string
+	waitFor("the scanned letter's table in review", func() bool {
+		return s.store.Pool.QueryRow(ctx, `SELECT ri.reasons FROM review_items ri JOIN requests r ON r.id = ri.request_id
+			WHERE r.force_slug = 'metropolitan' AND ri.status = 'open'`).Scan(&reasons) == nil
+	})
+	if !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, "read by OCR") }) {
+		t.Errorf("review reasons %q do not say the figures were read by OCR", reasons)
+	}
+	// The proposal holds every figure of the letter (12 nationalities × 5
+	// years) for the reviewer to compare with the scan.
+	if n := count(t, s, `SELECT jsonb_array_length(ri.proposal->'observations') FROM review_items ri
+		JOIN requests r ON r.id = ri.request_id WHERE r.force_slug = 'metropolitan'`); n != 60 {
+		t.Errorf("the review proposes %d figures, want the letter's 60", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'metropolitan'`); n != 0 {
+		t.Errorf("%d figures of the scanned letter loaded before review", n)
+	}
 }
 
 func count(t *testing.T, s *stack, q string, args ...any) int {
