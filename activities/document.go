@@ -208,7 +208,11 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	}
 	out.Observations = len(load.Observations)
 	if len(out.Review) > 0 {
-		// Nothing half-understood is loaded: the document waits whole.
+		// Nothing half-understood is loaded: the document waits whole,
+		// its tables kept for the reviewer to see beside the proposals.
+		if err := a.Store.SaveTables(ctx, in.DocumentID, load.Tables); err != nil {
+			return nil, storeErr(err)
+		}
 		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", ""); err != nil {
 			return nil, err
 		}

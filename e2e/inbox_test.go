@@ -303,6 +303,16 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	if !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, "read by OCR") }) {
 		t.Errorf("review reasons %q do not say the figures were read by OCR", reasons)
 	}
+	// The table is kept for the reviewer to see, marked as read by OCR.
+	var method string
+	var nRows, nCols int
+	if err := s.store.Pool.QueryRow(ctx, `SELECT et.method, et.n_rows, et.n_cols FROM extracted_tables et
+		JOIN documents d ON d.id = et.document_id WHERE d.filename = 'response.pdf'`).Scan(&method, &nRows, &nCols); err != nil {
+		t.Fatal(err)
+	}
+	if method != "ocr" || nRows != 13 || nCols != 6 {
+		t.Errorf("scanned table: method %q, %d × %d; want ocr and the letter's 13 × 6", method, nRows, nCols)
+	}
 	// The proposal holds every figure of the letter (12 nationalities × 5
 	// years) for the reviewer to compare with the scan.
 	if n := count(t, s, `SELECT jsonb_array_length(ri.proposal->'observations') FROM review_items ri

@@ -76,23 +76,8 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 	}
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		res = LoadResult{}
-		if _, err := tx.Exec(ctx, `DELETE FROM extracted_tables WHERE document_id = $1 AND table_index > $2`,
-			in.DocumentID, len(in.Tables)); err != nil {
-			return fmt.Errorf("tables: %w", err)
-		}
-		for _, t := range in.Tables {
-			if _, err := tx.Exec(ctx, `INSERT INTO extracted_tables
-				(document_id, table_index, method, page, sheet, title, notes, header_rows, n_rows, n_cols, confidence, reasons, cells)
-				VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13)
-				ON CONFLICT (document_id, table_index) DO UPDATE SET method = EXCLUDED.method, page = EXCLUDED.page,
-					sheet = EXCLUDED.sheet, title = EXCLUDED.title, notes = EXCLUDED.notes,
-					header_rows = EXCLUDED.header_rows, n_rows = EXCLUDED.n_rows, n_cols = EXCLUDED.n_cols,
-					confidence = EXCLUDED.confidence, reasons = EXCLUDED.reasons, cells = EXCLUDED.cells,
-					extracted_at = now()`,
-				in.DocumentID, t.Index, t.Method, t.Page, t.Sheet, t.Title, nonNil(t.Notes), t.HeaderRows,
-				t.NRows, t.NCols, t.Confidence, nonNil(t.Reasons), t.Cells); err != nil {
-				return fmt.Errorf("table %d: %w", t.Index, err)
-			}
+		if err := saveTables(ctx, tx, in.DocumentID, in.Tables); err != nil {
+			return err
 		}
 		var loaded bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM observations
@@ -120,6 +105,39 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 		return LoadResult{}, fmt.Errorf("store: load document %d for request %d: %w", in.DocumentID, in.RequestID, err)
 	}
 	return res, nil
+}
+
+// SaveTables records the tables found in a document — for a document
+// waiting for review, whose observations are not loaded — replacing those
+// of an earlier extraction.
+func (s *Store) SaveTables(ctx context.Context, documentID int64, tables []ExtractedTable) error {
+	err := s.InTx(ctx, func(tx pgx.Tx) error { return saveTables(ctx, tx, documentID, tables) })
+	if err != nil {
+		return fmt.Errorf("store: tables of document %d: %w", documentID, err)
+	}
+	return nil
+}
+
+func saveTables(ctx context.Context, tx pgx.Tx, documentID int64, tables []ExtractedTable) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM extracted_tables WHERE document_id = $1 AND table_index > $2`,
+		documentID, len(tables)); err != nil {
+		return fmt.Errorf("tables: %w", err)
+	}
+	for _, t := range tables {
+		if _, err := tx.Exec(ctx, `INSERT INTO extracted_tables
+			(document_id, table_index, method, page, sheet, title, notes, header_rows, n_rows, n_cols, confidence, reasons, cells)
+			VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13)
+			ON CONFLICT (document_id, table_index) DO UPDATE SET method = EXCLUDED.method, page = EXCLUDED.page,
+				sheet = EXCLUDED.sheet, title = EXCLUDED.title, notes = EXCLUDED.notes,
+				header_rows = EXCLUDED.header_rows, n_rows = EXCLUDED.n_rows, n_cols = EXCLUDED.n_cols,
+				confidence = EXCLUDED.confidence, reasons = EXCLUDED.reasons, cells = EXCLUDED.cells,
+				extracted_at = now()`,
+			documentID, t.Index, t.Method, t.Page, t.Sheet, t.Title, nonNil(t.Notes), t.HeaderRows,
+			t.NRows, t.NCols, t.Confidence, nonNil(t.Reasons), t.Cells); err != nil {
+			return fmt.Errorf("table %d: %w", t.Index, err)
+		}
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {
