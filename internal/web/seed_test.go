@@ -240,6 +240,10 @@ func openReview(t testing.TB, st *store.Store, rid, inbound int64, f force.Force
 	wf := fmt.Sprintf("document/%s/%d/%s/%x", testSlug, testYear, f.Slug, sha256.Sum256([]byte("breakdown")))
 	must(t, st.AttachDocument(ctx, rid, docs[0], wf))
 	must(t, st.SetDocumentStatus(ctx, rid, docs[0], "review", ""))
+	// The table as extracted, kept for the reviewer beside the proposal.
+	must(t, st.SaveTables(ctx, docs[0], []store.ExtractedTable{{Index: 1, Method: "ocr", Page: 1, HeaderRows: 1, NRows: 2, NCols: 2,
+		Confidence: 0.45, Reasons: []string{"read by OCR from a scanned page"},
+		Cells: []byte(`[[{"text": "Country", "ref": "r1c1"}, {"text": "2023", "ref": "r1c2"}], [{"text": "Poland", "ref": "r2c1"}, {"text": "12", "ref": "r2c2"}]]`)}}))
 	proposal := `{"decisions": [{"kind": "axis", "subject": "column A", "text": "Country", "dimension": "nationality", "confidence": 0.55, "reason": "heading not in the vocabulary"}],
 		"observations": [{"period": {"label": "2023"}, "dims": {"nationality": "POL"}, "value": 12, "raw": "12", "row": 1, "col": 1, "ref": "r2c2"}],
 		"confidence": 0.55}`

@@ -247,7 +247,8 @@ func TestReviewDecisions(t *testing.T) {
 	path := "/review/" + strconv.FormatInt(fx.reviewID, 10)
 
 	queue := get(t, h, "/review", http.StatusOK)
-	for _, s := range []string{"breakdown.pdf", "heading &#34;Country&#34; is not a known dimension", "1 proposed figure", "r2c2"} {
+	for _, s := range []string{"breakdown.pdf", "heading &#34;Country&#34; is not a known dimension", "1 proposed figure", "r2c2",
+		"read by OCR from a scanned page", "<th title=", ">Poland</td>", `class="obs"`} {
 		if !strings.Contains(queue, s) {
 			t.Errorf("review queue lacks %q", s)
 		}
