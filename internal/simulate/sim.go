@@ -233,59 +233,34 @@ func (s *Simulator) receive(m mailtest.Received) {
 	if f.answered || f.requestID == "" {
 		return
 	}
-	reply := func(afterDays float64, k Kind) { s.after(afterDays, f, k, m.Subject) }
-	switch f.Behaviour {
-	case OnTime:
-		if p == "request" {
-			reply(1, KindAck)
-			reply(12, KindResponse)
-		}
-	case LateOne:
-		if p == "request" {
-			reply(2, KindAck)
-		} else if p == "reminder" {
-			reply(2, KindResponse)
-		}
-	case LateTwo:
-		if p == "second_reminder" {
-			reply(3, KindResponse)
-		}
-	case Clarifies:
-		if p == "request" {
-			reply(3, KindClarification)
-		} else if p == "clarification_answer" {
-			reply(1, KindAck)
-			reply(8, KindResponse)
-		}
-	case Extends:
-		if p == "request" {
-			reply(1, KindAck)
-			reply(26, KindExtension) // just before the due date
-			reply(40, KindResponse)
-		}
-	case RefusesCost:
-		if p == "request" {
-			reply(2, KindAck)
-			reply(15, KindRefusalS12)
-		}
-	case RefusesPerson:
-		if p == "request" {
-			reply(18, KindRefusalS40)
-		}
-	case NotHeld:
-		if p == "request" {
-			reply(9, KindNotHeld)
-		}
-	case Partial:
-		if p == "request" {
-			reply(1, KindAck)
-			reply(20, KindPartial)
-		}
-	case AckOnly:
-		if p == "request" {
-			reply(1, KindAck)
+	for _, st := range scripts[f.Behaviour] {
+		if st.on == p {
+			s.after(st.after, f, st.kind, m.Subject)
 		}
 	}
+}
+
+// step is one reply of a behaviour: on receiving mail of purpose on, reply
+// with kind after so many campaign days.
+type step struct {
+	on    string
+	after float64
+	kind  Kind
+}
+
+// scripts is what each behaviour answers to what.
+var scripts = map[Behaviour][]step{
+	OnTime:        {{"request", 1, KindAck}, {"request", 12, KindResponse}},
+	LateOne:       {{"request", 2, KindAck}, {"reminder", 2, KindResponse}},
+	LateTwo:       {{"second_reminder", 3, KindResponse}},
+	Clarifies:     {{"request", 3, KindClarification}, {"clarification_answer", 1, KindAck}, {"clarification_answer", 8, KindResponse}},
+	Extends:       {{"request", 1, KindAck}, {"request", 26, KindExtension}, {"request", 40, KindResponse}}, // the extension just before the due date
+	RefusesCost:   {{"request", 2, KindAck}, {"request", 15, KindRefusalS12}},
+	RefusesPerson: {{"request", 18, KindRefusalS40}},
+	NotHeld:       {{"request", 9, KindNotHeld}},
+	Partial:       {{"request", 1, KindAck}, {"request", 20, KindPartial}},
+	AckOnly:       {{"request", 1, KindAck}},
+	// Silent answers nothing.
 }
 
 // after delivers a reply afterDays campaign days from now.
