@@ -131,10 +131,11 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 		return ocrWordStats{}, errors.New("ocr: rendered page is empty")
 	}
 	sx, sy := p.Width/float64(bounds.Dx()), p.Height/float64(bounds.Dy())
-	// The grid's lines become rulings, and are taken out of the image
-	// Tesseract reads.
+	// A page fed askew is turned straight; the grid's lines become
+	// rulings and are taken out of the image Tesseract reads.
+	gray, turned := deskew(gray)
 	rulings := scanRulings(gray, dpi)
-	if len(rulings) > 0 {
+	if len(rulings) > 0 || turned {
 		p.Rulings = append(p.Rulings, pdfRulings(rulings, sx, sy, p.Height)...)
 		eraseRulings(gray, rulings)
 		f, err := os.Create(img)

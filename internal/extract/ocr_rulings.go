@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"math"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
 )
@@ -149,6 +150,107 @@ func pdfRulings(rs []pixelRuling, sx, sy, pageH float64) []pdf.Ruling {
 			x := (float64(r.x0+r.x1+1) / 2) * sx
 			out = append(out, pdf.Ruling{X0: x, Y0: pageH - float64(r.y1+1)*sy, X1: x, Y1: pageH - float64(r.y0)*sy,
 				Width: float64(r.x1-r.x0+1) * sx})
+		}
+	}
+	return out
+}
+
+// A page fed askew breaks its grid's lines into steps no run finds, and
+// slants its rows. deskew finds the slant of the page's lines of ink and
+// turns the image straight, so that positions in it stay those of the page
+// to within the turn about its centre.
+
+const (
+	skewMaxDegrees = 4    // steeper than this is not a skewed scan
+	skewMinDegrees = 0.05 // less is left alone
+)
+
+// deskew returns g turned straight, and whether it was turned.
+func deskew(g *image.Gray) (*image.Gray, bool) {
+	a := estimateSkew(g)
+	if math.Abs(a) < skewMinDegrees*math.Pi/180 {
+		return g, false
+	}
+	return rotateGray(g, a), true
+}
+
+// estimateSkew returns the angle (radians) the page's lines of ink run at:
+// the angle whose projection of the dark pixels across it is sharpest
+// (largest sum of squared bin counts), searched coarse then fine.
+func estimateSkew(g *image.Gray) float64 {
+	b := g.Bounds()
+	var xs, ys []float64
+	// Every row: sampling every other row would favour the level angle,
+	// which alone keeps the samples in every other bin.
+	for y := 0; y < b.Dy(); y++ {
+		row := g.Pix[y*g.Stride:]
+		for x := 0; x < b.Dx(); x += 2 {
+			if row[x] < 128 {
+				xs, ys = append(xs, float64(x)), append(ys, float64(y))
+			}
+		}
+	}
+	if len(xs) < 100 {
+		return 0
+	}
+	h := float64(b.Dx() + b.Dy())
+	bins := make([]float64, int(2*h)+2)
+	score := func(a float64) float64 {
+		clear(bins)
+		sin, cos := math.Sin(a), math.Cos(a)
+		for i := range xs {
+			v := ys[i]*cos - xs[i]*sin + h
+			bins[int(v)]++
+		}
+		s := 0.0
+		for _, c := range bins {
+			s += c * c
+		}
+		return s
+	}
+	// search returns the middle of the angles scoring within a hair of
+	// the best: near level, several angles leave every line in the same
+	// bins, and the first of them would lean the answer one way.
+	search := func(from, to, step float64) float64 {
+		var as, scores []float64
+		best := -1.0
+		for i := 0; from+float64(i)*step <= to+step/2; i++ {
+			a := from + float64(i)*step
+			sc := score(a)
+			as, scores = append(as, a), append(scores, sc)
+			best = math.Max(best, sc)
+		}
+		sum, n := 0.0, 0
+		for i, sc := range scores {
+			if sc >= best*(1-1e-4) {
+				sum, n = sum+as[i], n+1
+			}
+		}
+		return sum / float64(n)
+	}
+	deg := math.Pi / 180
+	coarse := search(-skewMaxDegrees*deg, skewMaxDegrees*deg, 0.25*deg)
+	return search(coarse-0.25*deg, coarse+0.25*deg, 0.02*deg)
+}
+
+// rotateGray turns g by rad about its centre: each pixel of the result is
+// the source pixel at its position turned by rad (nearest), white where
+// that falls outside. A line of the source running at rad comes out level.
+func rotateGray(g *image.Gray, rad float64) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	sin, cos := math.Sin(rad), math.Cos(rad)
+	for y := 0; y < b.Dy(); y++ {
+		dy := float64(y) - cy
+		for x := 0; x < b.Dx(); x++ {
+			dx := float64(x) - cx
+			sx, sy := int(math.Round(cos*dx-sin*dy+cx)), int(math.Round(sin*dx+cos*dy+cy))
+			v := uint8(255)
+			if sx >= 0 && sy >= 0 && sx < b.Dx() && sy < b.Dy() {
+				v = g.Pix[sy*g.Stride+sx]
+			}
+			out.Pix[y*out.Stride+x] = v
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +29,11 @@ func needOCR(t *testing.T) {
 // as a JPEG of the given quality, and each image made the whole of a page
 // of an image-only PDF — what a force's scanner produces.
 func scan(t *testing.T, src []byte, dpi, quality int) []byte {
+	return scanSkewed(t, src, dpi, quality, 0)
+}
+
+// scanSkewed is scan with the paper fed askew by degrees (anticlockwise).
+func scanSkewed(t *testing.T, src []byte, dpi, quality int, degrees float64) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
@@ -51,6 +57,9 @@ func scan(t *testing.T, src []byte, dpi, quality int) []byte {
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if degrees != 0 {
+			img = rotateGray(toGray(img), degrees*math.Pi/180)
 		}
 		var jb bytes.Buffer
 		if err := jpeg.Encode(&jb, img, &jpeg.Options{Quality: quality}); err != nil {
@@ -186,6 +195,39 @@ func TestOCRScannedCorpus(t *testing.T) {
 	}
 }
 
+// A page fed askew still reads: TestOCRSkewed scans a ruled and an
+// unruled letter turned by a degree either way.
+func TestOCRSkewed(t *testing.T) {
+	needOCR(t)
+	if testing.Short() {
+		t.Skip("OCR takes seconds a page")
+	}
+	for _, file := range []string{"w01-std14-unruled.pdf", "lo04-calc-ruled-wide.pdf"} {
+		src, err := os.ReadFile(filepath.Join(pdfCorpus, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [][]string
+		for _, c := range loadPDFCases(t) {
+			if c.File == file {
+				want = readGrid(t, c.Tables[0].CSV)
+			}
+		}
+		for _, deg := range []float64{-1, 1} {
+			tables, err := File(context.Background(), file, scanSkewed(t, src, 200, 75, deg), nil)
+			if err != nil || len(tables) == 0 {
+				t.Errorf("%s at %+.0f°: %d tables, %v", file, deg, len(tables), err)
+				continue
+			}
+			tp, nWant, nGot := cellScore(want, tables[0].Strings())
+			t.Logf("%s at %+.0f°: P %.3f R %.3f", file, deg, ratio(tp, nGot), ratio(tp, nWant))
+			if r := ratio(tp, nWant); r < 0.9 {
+				t.Errorf("%s at %+.0f°: recall %.3f\n%s", file, deg, r, gridDiff(want, tables[0].Strings()))
+			}
+		}
+	}
+}
+
 // Without OCR (disabled, or not installed) a scanned page is reported, not
 // read, and the document's other pages still give their tables.
 func TestOCRDisabledReportsScannedPages(t *testing.T) {
@@ -243,5 +285,31 @@ func TestParseTesseractTSV(t *testing.T) {
 	}
 	if _, err := parseTesseractTSV([]byte("Error: no such file\n")); err == nil {
 		t.Error("non-TSV output accepted")
+	}
+}
+
+// estimateSkew finds the slant of lines of ink to a twentieth of a degree,
+// and rotateGray with it levels them.
+func TestEstimateSkew(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 1200, 1600))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	// Rows of "text": dashes on lines 40 pixels apart, with gaps.
+	for y := 100; y < 1500; y += 40 {
+		for x := 100; x < 1100; x++ {
+			if (x/30)%4 != 3 {
+				for d := range 6 {
+					g.Pix[(y+d)*g.Stride+x] = 0
+				}
+			}
+		}
+	}
+	for _, deg := range []float64{-2.5, -1, -0.3, 0, 0.7, 1.5, 3} {
+		skewed := rotateGray(g, -deg*math.Pi/180)
+		got := estimateSkew(skewed) * 180 / math.Pi
+		if math.Abs(got-deg) > 0.05 {
+			t.Errorf("skewed by %.2f°: estimated %.3f°", deg, got)
+		}
 	}
 }
