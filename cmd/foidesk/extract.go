@@ -32,10 +32,13 @@ table as CSV after comment lines:
   # reason: total row A17 ("Total") equals the sum of its parts in 6 of 6 columns
 
 with a blank line between tables. Legacy .xls, .doc and .ods files are
-converted with LibreOffice when it is installed.`,
+converted with LibreOffice when it is installed. Scanned PDF pages are read
+by OCR when pdftoppm (poppler-utils) and tesseract are installed (method
+"ocr"; --no-ocr reports them as needing OCR instead).`,
 	flags: func(fs *flag.FlagSet) {
 		fs.String("format", "csv", "output format: csv or json")
 		fs.Int64("max-bytes", 64<<20, "refuse documents larger than this many bytes")
+		fs.Bool("no-ocr", false, "do not read scanned PDF pages by OCR")
 	},
 	run: runExtract,
 }
@@ -56,7 +59,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	tables, err := extract.File(ctx, name, data, &extract.Options{MaxBytes: maxBytes})
+	tables, err := extract.File(ctx, name, data, &extract.Options{MaxBytes: maxBytes, DisableOCR: a.flagBool("no-ocr")})
 	if err != nil && len(tables) == 0 {
 		return fmt.Errorf("%s: %w", name, err)
 	}
