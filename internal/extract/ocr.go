@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"image/png"
 	"math"
 	"os"
@@ -105,9 +106,6 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 	defer cancel()
 
 	dpi := ocrResolution(p.ImageDPI)
-	if px := (p.Width / 72 * dpi) * (p.Height / 72 * dpi); px > ocrMaxPixels {
-		dpi *= math.Sqrt(ocrMaxPixels / px)
-	}
 	prefix := filepath.Join(s.dir, "page"+strconv.Itoa(p.Number))
 	render := exec.CommandContext(ctx, s.engine.pdftoppm, "-r", strconv.Itoa(int(dpi)), "-gray", "-png",
 		"-f", strconv.Itoa(p.Number), "-l", strconv.Itoa(p.Number), "-singlefile", filepath.Join(s.dir, "in.pdf"), prefix)
@@ -126,57 +124,118 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 		return ocrWordStats{}, fmt.Errorf("ocr: rendered page unreadable: %v", err)
 	}
 	gray := toGray(decoded)
-	bounds := gray.Bounds()
-	if bounds.Dx() == 0 || bounds.Dy() == 0 {
+	if b := gray.Bounds(); b.Dx() == 0 || b.Dy() == 0 {
 		return ocrWordStats{}, errors.New("ocr: rendered page is empty")
 	}
-	sx, sy := p.Width/float64(bounds.Dx()), p.Height/float64(bounds.Dy())
-	// A page fed askew is turned straight; the grid's lines become
-	// rulings and are taken out of the image Tesseract reads.
-	gray, turned := deskew(gray)
-	rulings := scanRulings(gray, dpi)
-	if len(rulings) > 0 || turned {
-		p.Rulings = append(p.Rulings, pdfRulings(rulings, sx, sy, p.Height)...)
-		eraseRulings(gray, rulings)
-		f, err := os.Create(img)
-		if err != nil {
-			return ocrWordStats{}, fmt.Errorf("ocr: %w", err)
-		}
-		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(f, gray)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return ocrWordStats{}, fmt.Errorf("ocr: %w", err)
-		}
-	}
-	// --psm 6: one uniform block of text, which keeps each table row on
-	// one line across its columns.
-	read := exec.CommandContext(ctx, s.engine.tesseract, img, "stdout", "--psm", "6", "-l", "eng", "tsv")
-	read.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	var stderr bytes.Buffer
-	read.Stderr = &stderr
-	tsv, err := read.Output()
+	r, err := s.readImage(ctx, gray, dpi, img)
 	if err != nil {
-		return ocrWordStats{}, fmt.Errorf("ocr: tesseract: %w: %s", ctxErr(ctx, err), firstLine(stderr.Bytes()))
+		return ocrWordStats{}, err
 	}
-	words, err := parseTesseractTSV(tsv)
-	if err != nil {
-		return ocrWordStats{}, fmt.Errorf("ocr: %w", err)
+	// A page scanned sideways or upside down reads as little, and that
+	// badly: ask Tesseract which way up it is, and read it turned.
+	if st := r.stats(); st.words < 10 || st.meanConf < 70 {
+		if turn, err := s.orientation(ctx, img); err == nil && turn != 0 {
+			turned := rotateQuarter(gray, turn)
+			if r2, err := s.readImage(ctx, turned, dpi, img); err == nil && r2.stats().meanConf > st.meanConf {
+				p.TurnQuarter(turn)
+				r = r2
+			}
+		}
 	}
-	words = splitAtRulings(words, rulings)
-	p.Glyphs, _ = ocrGlyphs(words, sx, sy, p.Height)
-	st := ocrWordStats{words: len(words)}
-	for _, w := range words {
+	b := r.gray.Bounds()
+	sx, sy := p.Width/float64(b.Dx()), p.Height/float64(b.Dy())
+	p.Rulings = append(p.Rulings, pdfRulings(r.rulings, sx, sy, p.Height)...)
+	p.Glyphs, _ = ocrGlyphs(r.words, sx, sy, p.Height)
+	return r.stats(), nil
+}
+
+// imageReading is what Tesseract read in one image of a page.
+type imageReading struct {
+	gray    *image.Gray // the image as read: straightened, lines whitened
+	words   []ocrWord
+	rulings []pixelRuling
+}
+
+func (r *imageReading) stats() ocrWordStats {
+	st := ocrWordStats{words: len(r.words)}
+	for _, w := range r.words {
 		st.meanConf += w.conf
 		if w.conf < ocrDoubtful && len(st.doubtful) < 10 {
 			st.doubtful = append(st.doubtful, w.text)
 		}
 	}
-	if len(words) > 0 {
-		st.meanConf /= float64(len(words))
+	if len(r.words) > 0 {
+		st.meanConf /= float64(len(r.words))
 	}
-	return st, nil
+	return st
+}
+
+// readImage straightens a page image fed askew, finds its grid lines and
+// whitens them, writes it to path, and has Tesseract read its words.
+func (s *ocrSession) readImage(ctx context.Context, gray *image.Gray, dpi float64, path string) (*imageReading, error) {
+	gray, _ = deskew(gray)
+	r := &imageReading{gray: gray, rulings: scanRulings(gray, dpi)}
+	clean := gray
+	if len(r.rulings) > 0 {
+		clean = image.NewGray(gray.Bounds())
+		copy(clean.Pix, gray.Pix)
+		eraseRulings(clean, r.rulings)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
+	err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(f, clean)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
+	// --psm 6: one uniform block of text, which keeps each table row on
+	// one line across its columns.
+	out, err := s.tesseract(ctx, path, "--psm", "6", "-l", "eng", "tsv")
+	if err != nil {
+		return nil, err
+	}
+	words, err := parseTesseractTSV(out)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: %w", err)
+	}
+	r.words = splitAtRulings(words, r.rulings)
+	return r, nil
+}
+
+// orientation asks Tesseract how many quarter turns clockwise make the
+// image at path read upright (0 when it cannot tell).
+func (s *ocrSession) orientation(ctx context.Context, path string) (int, error) {
+	out, err := s.tesseract(ctx, path, "--psm", "0")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Rotate:"); ok {
+			deg, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || deg%90 != 0 {
+				return 0, fmt.Errorf("ocr: orientation %q", line)
+			}
+			return deg / 90 % 4, nil
+		}
+	}
+	return 0, nil
+}
+
+// tesseract runs Tesseract on the image at path, printing to stdout.
+func (s *ocrSession) tesseract(ctx context.Context, path string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, s.engine.tesseract, append([]string{path, "stdout"}, args...)...)
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("ocr: tesseract: %w: %s", ctxErr(ctx, err), firstLine(stderr.Bytes()))
+	}
+	return out, nil
 }
 
 // ocrResolution is the resolution to render a scanned page at for reading:

@@ -255,3 +255,33 @@ func rotateGray(g *image.Gray, rad float64) *image.Gray {
 	}
 	return out
 }
+
+// rotateQuarter turns g by k quarter turns clockwise, as seen.
+func rotateQuarter(g *image.Gray, k int) *image.Gray {
+	k = ((k % 4) + 4) % 4
+	b := g.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if k == 0 {
+		return g
+	}
+	ow, oh := w, h
+	if k%2 == 1 {
+		ow, oh = h, w
+	}
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var nx, ny int
+			switch k {
+			case 1:
+				nx, ny = h-1-y, x
+			case 2:
+				nx, ny = w-1-x, h-1-y
+			case 3:
+				nx, ny = y, w-1-x
+			}
+			out.Pix[ny*out.Stride+nx] = g.Pix[y*g.Stride+x]
+		}
+	}
+	return out
+}

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/extract/pdf"
 )
 
 // needOCR skips a test on a machine without the OCR programs; make test
@@ -29,11 +31,12 @@ func needOCR(t *testing.T) {
 // as a JPEG of the given quality, and each image made the whole of a page
 // of an image-only PDF — what a force's scanner produces.
 func scan(t *testing.T, src []byte, dpi, quality int) []byte {
-	return scanSkewed(t, src, dpi, quality, 0)
+	return scanSkewed(t, src, dpi, quality, 0, 0)
 }
 
-// scanSkewed is scan with the paper fed askew by degrees (anticlockwise).
-func scanSkewed(t *testing.T, src []byte, dpi, quality int, degrees float64) []byte {
+// scanSkewed is scan with the paper fed askew by degrees, and turned by
+// quarter turns clockwise.
+func scanSkewed(t *testing.T, src []byte, dpi, quality int, degrees float64, quarters int) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
@@ -60,6 +63,9 @@ func scanSkewed(t *testing.T, src []byte, dpi, quality int, degrees float64) []b
 		}
 		if degrees != 0 {
 			img = rotateGray(toGray(img), degrees*math.Pi/180)
+		}
+		if quarters != 0 {
+			img = rotateQuarter(toGray(img), quarters)
 		}
 		var jb bytes.Buffer
 		if err := jpeg.Encode(&jb, img, &jpeg.Options{Quality: quality}); err != nil {
@@ -214,7 +220,7 @@ func TestOCRSkewed(t *testing.T) {
 			}
 		}
 		for _, deg := range []float64{-1, 1} {
-			tables, err := File(context.Background(), file, scanSkewed(t, src, 200, 75, deg), nil)
+			tables, err := File(context.Background(), file, scanSkewed(t, src, 200, 75, deg, 0), nil)
 			if err != nil || len(tables) == 0 {
 				t.Errorf("%s at %+.0f°: %d tables, %v", file, deg, len(tables), err)
 				continue
@@ -224,6 +230,59 @@ func TestOCRSkewed(t *testing.T) {
 			if r := ratio(tp, nWant); r < 0.9 {
 				t.Errorf("%s at %+.0f°: recall %.3f\n%s", file, deg, r, gridDiff(want, tables[0].Strings()))
 			}
+		}
+	}
+}
+
+// A page fed sideways or upside down is turned the right way up before it
+// is read, and its cells' boxes still lie on the page as the PDF has it.
+func TestOCRTurned(t *testing.T) {
+	needOCR(t)
+	if testing.Short() {
+		t.Skip("OCR takes seconds a page")
+	}
+	src, err := os.ReadFile(filepath.Join(pdfCorpus, "w01-std14-unruled.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readGrid(t, "w01-std14-unruled.t1.csv")
+	for _, q := range []int{1, 2, 3} {
+		scanned := scanSkewed(t, src, 200, 75, 0, q)
+		tables, err := File(context.Background(), "turned.pdf", scanned, nil)
+		if err != nil || len(tables) == 0 {
+			t.Errorf("turned %d quarters: %d tables, %v", q, len(tables), err)
+			continue
+		}
+		tp, nWant, nGot := cellScore(want, tables[0].Strings())
+		t.Logf("turned %d quarters: P %.3f R %.3f", q, ratio(tp, nGot), ratio(tp, nWant))
+		if r := ratio(tp, nWant); r < 0.9 {
+			t.Errorf("turned %d quarters: recall %.3f\n%s", q, r, gridDiff(want, tables[0].Strings()))
+		}
+		// The page's MediaBox is the turned image's: every cell's box lies
+		// within it.
+		doc, err := pdf.Open(scanned, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, err := doc.Page(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range tables[0].Rows {
+			for _, c := range row {
+				if b := c.BBox; b != nil && (b.X0 < -1 || b.Y0 < -1 || b.X1 > pg.Width+1 || b.Y1 > pg.Height+1) {
+					t.Errorf("turned %d quarters: cell %s box %+v outside the %.0f × %.0f page", q, c.Ref, *b, pg.Width, pg.Height)
+				}
+			}
+		}
+		// The table's top left corner, turned with the paper: to the top
+		// right after a quarter turn clockwise, the bottom right after a
+		// half turn, the bottom left after three quarters.
+		b := tables[0].Rows[0][0].BBox
+		right, top := (b.X0+b.X1)/2 > pg.Width/2, (b.Y0+b.Y1)/2 > pg.Height/2
+		if wantRight, wantTop := q != 3, q == 1; right != wantRight || top != wantTop {
+			t.Errorf("turned %d quarters: the first cell is at %+v on a %.0f × %.0f page (right %v, top %v), want right %v, top %v",
+				q, *b, pg.Width, pg.Height, right, top, wantRight, wantTop)
 		}
 	}
 }

@@ -127,6 +127,51 @@ func turnMatrix(k int, w, h float64) matrix {
 	return identity
 }
 
+// TurnQuarter turns the page by k quarter turns clockwise, as finish does
+// for text that runs sideways: for a scanned page whose image reads
+// upright only once turned. Positions already on the page turn with it,
+// and ToUser still maps back to the PDF's own coordinates.
+func (p *Page) TurnQuarter(k int) {
+	if k = ((k % 4) + 4) % 4; k == 0 {
+		return
+	}
+	p.turnQuarter(k)
+	p.toUser, _ = p.base.invert()
+}
+
+// turnQuarter applies turnMatrix(k) to everything on the page.
+func (p *Page) turnQuarter(k int) {
+	t := turnMatrix(k, p.Width, p.Height)
+	for i := range p.Glyphs {
+		g := &p.Glyphs[i]
+		ax, ay := t.apply(g.X0, g.Y0)
+		bx, by := t.apply(g.X1, g.Y1)
+		g.X0, g.X1 = math.Min(ax, bx), math.Max(ax, bx)
+		g.Y0, g.Y1 = math.Min(ay, by), math.Max(ay, by)
+	}
+	for i := range p.Rulings {
+		r := &p.Rulings[i]
+		ax, ay := t.apply(r.X0, r.Y0)
+		bx, by := t.apply(r.X1, r.Y1)
+		r.X0, r.X1 = math.Min(ax, bx), math.Max(ax, bx)
+		r.Y0, r.Y1 = math.Min(ay, by), math.Max(ay, by)
+	}
+	for _, bs := range []*[]Box{&p.Fills, &p.Images} {
+		for i := range *bs {
+			b := &(*bs)[i]
+			ax, ay := t.apply(b.X0, b.Y0)
+			bx, by := t.apply(b.X1, b.Y1)
+			*b = Box{math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)}
+		}
+	}
+	p.base = p.base.mul(t)
+	if k%2 == 1 {
+		p.Width, p.Height = p.Height, p.Width
+	}
+	p.turn = (p.turn + k) % 4
+	p.Rotate = (p.Rotate + []int{0, 90, 180, 270}[k]) % 360
+}
+
 // finish turns the page when most glyphs run sideways, so that callers
 // can assume left-to-right text, and computes the inverse transform.
 func (p *Page) finish() {
@@ -137,37 +182,12 @@ func (p *Page) finish() {
 		}
 	}
 	if best != 0 && p.dirs[best] > p.dirs[0] {
-		t := turnMatrix(best, p.Width, p.Height)
+		p.turnQuarter(best)
 		for i := range p.Glyphs {
 			g := &p.Glyphs[i]
-			ax, ay := t.apply(g.X0, g.Y0)
-			bx, by := t.apply(g.X1, g.Y1)
-			g.X0, g.X1 = math.Min(ax, bx), math.Max(ax, bx)
-			g.Y0, g.Y1 = math.Min(ay, by), math.Max(ay, by)
 			g.Upright = int(p.glyphDir[i]) == best
 			g.BaseY = g.Y0 + (g.Y1-g.Y0)*0.25
 		}
-		for i := range p.Rulings {
-			r := &p.Rulings[i]
-			ax, ay := t.apply(r.X0, r.Y0)
-			bx, by := t.apply(r.X1, r.Y1)
-			r.X0, r.X1 = math.Min(ax, bx), math.Max(ax, bx)
-			r.Y0, r.Y1 = math.Min(ay, by), math.Max(ay, by)
-		}
-		for _, bs := range []*[]Box{&p.Fills, &p.Images} {
-			for i := range *bs {
-				b := &(*bs)[i]
-				ax, ay := t.apply(b.X0, b.Y0)
-				bx, by := t.apply(b.X1, b.Y1)
-				*b = Box{math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)}
-			}
-		}
-		p.base = p.base.mul(t)
-		if best%2 == 1 {
-			p.Width, p.Height = p.Height, p.Width
-		}
-		p.turn = best
-		p.Rotate = (p.Rotate + []int{0, 90, 180, 270}[best]) % 360
 	}
 	p.glyphDir = nil
 	p.toUser, _ = p.base.invert()
