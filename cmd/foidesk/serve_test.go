@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/internal/web"
@@ -96,12 +97,11 @@ func serveDB(t *testing.T, figures map[int]map[string]float64) (url string, st *
 
 func freeLoopback(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Addr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 func httpGet(t *testing.T, url, token string) (int, string) {

@@ -13,18 +13,18 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 
+	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Addr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 // TestStackRestart starts the whole dev stack in a temporary directory —

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/freeport"
 )
 
 // ErrNoDovecot is returned when Dovecot is not installed.
@@ -46,7 +48,7 @@ func StartDovecot(dir, username, password string) (*Dovecot, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := freeport.Port()
 	if err != nil {
 		return nil, err
 	}
@@ -210,15 +212,6 @@ func (d *Dovecot) Stop() error {
 		return fmt.Errorf("mailtest: stop dovecot: %w: %s", err, out)
 	}
 	return nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func waitListening(addr string, timeout time.Duration) error {

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/freeport"
 )
 
 // ErrNoBinaries is returned when no PostgreSQL server binaries are found.
@@ -121,7 +123,7 @@ func Start(ctx context.Context, opts *Options) (*Cluster, error) {
 		}
 	}
 	if o.Port == 0 {
-		if o.Port, err = freePort(); err != nil {
+		if o.Port, err = freeport.Port(); err != nil {
 			return nil, err
 		}
 	}
@@ -234,15 +236,6 @@ func ensureTraversable(dir string, cred *syscall.Credential) error {
 			return nil
 		}
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pglocal: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func (c *Cluster) waitReady(ctx context.Context, logFile string) error {
