@@ -106,6 +106,9 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 	defer cancel()
 
 	dpi := ocrResolution(p.ImageDPI)
+	if px := (p.Width / 72 * dpi) * (p.Height / 72 * dpi); px > ocrMaxPixels {
+		dpi *= math.Sqrt(ocrMaxPixels / px) // a page so large it would be too many pixels
+	}
 	prefix := filepath.Join(s.dir, "page"+strconv.Itoa(p.Number))
 	render := exec.CommandContext(ctx, s.engine.pdftoppm, "-r", strconv.Itoa(int(dpi)), "-gray", "-png",
 		"-f", strconv.Itoa(p.Number), "-l", strconv.Itoa(p.Number), "-singlefile", filepath.Join(s.dir, "in.pdf"), prefix)

@@ -372,3 +372,11 @@ func TestEstimateSkew(t *testing.T) {
 		}
 	}
 }
+
+func TestOCRResolution(t *testing.T) {
+	for _, c := range []struct{ image, want float64 }{{0, 300}, {200, 200}, {300, 300}, {600, 400}, {100, 200}, {72, 144}} {
+		if got := ocrResolution(c.image); got != c.want {
+			t.Errorf("ocrResolution(%v) = %v, want %v", c.image, got, c.want)
+		}
+	}
+}
