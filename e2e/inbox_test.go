@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/activities"
@@ -237,6 +239,19 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	if o := got[0]; o.Nat != "POL" || o.Value == nil || *o.Value != 12 {
 		t.Errorf("Polish 2022 = %+v, want 12", o)
 	}
+	// ... and running the document again (foidesk reprocess, after a
+	// vocabulary fix say) changes nothing that was right.
+	var wmDoc int64
+	if err := s.store.Pool.QueryRow(ctx, `SELECT document_id FROM observations WHERE force_slug = 'west-midlands' LIMIT 1`).Scan(&wmDoc); err != nil {
+		t.Fatal(err)
+	}
+	if out := rerun(t, ctx, s, wmDoc, false); out.Status != "loaded" || out.Result == nil || out.Result.Observations != 6 ||
+		out.Result.Inserted+out.Result.Updated+out.Result.Deleted != 0 {
+		t.Errorf("rerun of West Midlands' document: %+v %+v, want loaded with 6 figures and no change", out, out.Result)
+	}
+	if n := count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'west-midlands'`); n != 6 {
+		t.Errorf("%d observations after the rerun, want 6", n)
+	}
 	var sections []string
 	if err := s.store.Pool.QueryRow(ctx, `SELECT array(SELECT jsonb_array_elements_text(classification->'result'->'sections'))
 		FROM inbound_messages WHERE message_id = 'ref-1@south-wales.police.uk'`).Scan(&sections); err != nil {
@@ -322,6 +337,42 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'metropolitan'`); n != 0 {
 		t.Errorf("%d figures of the scanned letter loaded before review", n)
 	}
+
+	// Running a document again (foidesk reprocess) is refused while it
+	// waits in review ...
+	var metDoc int64
+	if err := s.store.Pool.QueryRow(ctx, `SELECT id FROM documents WHERE filename = 'response.pdf'`).Scan(&metDoc); err != nil {
+		t.Fatal(err)
+	}
+	rerun(t, ctx, s, metDoc, true)
+}
+
+// rerun starts document's DocumentWorkflow again as foidesk reprocess
+// does, and returns the run's outcome; refused says a run is still going
+// and the start must be refused.
+func rerun(t *testing.T, ctx context.Context, s *stack, document int64, refused bool) *workflows.DocumentStatus {
+	t.Helper()
+	docs, err := s.store.RequestDocuments(ctx, document)
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("requests of document %d: %v, %v", document, docs, err)
+	}
+	opts, in := workflows.RerunDocument(docs[0], "foidesk")
+	run, err := s.client.ExecuteWorkflow(ctx, opts, workflows.DocumentWorkflow, in)
+	var running *serviceerror.WorkflowExecutionAlreadyStarted
+	if refused {
+		if !errors.As(err, &running) {
+			t.Errorf("rerunning document %d while it waits: %v, want WorkflowExecutionAlreadyStarted", document, err)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("rerun document %d: %v", document, err)
+	}
+	var out workflows.DocumentStatus
+	if err := run.Get(ctx, &out); err != nil {
+		t.Fatalf("rerun document %d: %v", document, err)
+	}
+	return &out
 }
 
 func count(t *testing.T, s *stack, q string, args ...any) int {

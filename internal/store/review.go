@@ -172,3 +172,30 @@ func (s *Store) Review(ctx context.Context, id int64) (*ReviewItem, error) {
 	}
 	return &it, nil
 }
+
+// RequestDocument is a document as processed for one request.
+type RequestDocument struct {
+	RequestID         int64
+	RequestWorkflowID string
+	WorkflowID        string // the DocumentWorkflow's
+	DocumentID        int64
+	SHA256            string // hex
+	Filename          string
+	Status            string
+}
+
+// RequestDocuments lists the requests a document has been processed for.
+func (s *Store) RequestDocuments(ctx context.Context, documentID int64) ([]RequestDocument, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT rd.request_id, r.workflow_id, rd.workflow_id, d.id, encode(d.sha256, 'hex'),
+			d.filename, rd.status
+		FROM request_documents rd JOIN requests r ON r.id = rd.request_id JOIN documents d ON d.id = rd.document_id
+		WHERE rd.document_id = $1 ORDER BY rd.request_id`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: requests of document %d: %w", documentID, err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RequestDocument, error) {
+		var d RequestDocument
+		err := row.Scan(&d.RequestID, &d.RequestWorkflowID, &d.WorkflowID, &d.DocumentID, &d.SHA256, &d.Filename, &d.Status)
+		return d, err
+	})
+}
