@@ -82,6 +82,7 @@ type request struct {
 	closed      bool
 	docsPending map[int64]bool
 	docsDone    map[int64]bool
+	docsLoaded  int // documents done that loaded figures
 
 	threadRoot string   // Message-ID of the request email
 	thread     []string // every Message-ID of the thread so far
@@ -669,8 +670,17 @@ func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
 	}
 	delete(r.docsPending, d.DocumentID)
 	r.docsDone[d.DocumentID] = true
+	if d.Status == "loaded" {
+		r.docsLoaded++
+	}
 	detail := map[string]any{"document_id": d.DocumentID, "status": d.Status}
 	if len(r.docsPending) == 0 && r.state == StateAnswered {
+		// An answer whose every document failed, was rejected or held no
+		// table is not data: the request stays answered and says so.
+		if r.docsLoaded == 0 && workflow.GetVersion(ctx, "data-loaded-needs-figures", workflow.DefaultVersion, 1) == 1 {
+			return r.record(ctx, "no_data_loaded", r.state,
+				"no document gave figures: see the documents' errors; foidesk reprocess runs one again after a fix", detail)
+		}
 		return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", detail)
 	}
 	return r.record(ctx, "document_processed", r.state, fmt.Sprintf("document %d %s", d.DocumentID, d.Status), detail)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -470,6 +471,27 @@ func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 	}
 	if id := DocumentWorkflowID("request/cro/2025/durham", "aa"); id != "document/cro/2025/durham/aa" {
 		t.Errorf("DocumentWorkflowID = %s", id)
+	}
+}
+
+// An answer none of whose documents gave figures is not data loaded: the
+// request stays answered and records why.
+func TestAnswerWhoseDocumentsAllFailStaysAnswered(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	docs := []activities.DocumentRef{{ID: 11, SHA256: "aa", Filename: "scan.pdf"}, {ID: 12, SHA256: "bb", Filename: "old.xls"}}
+	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs})
+	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "failed"}) })
+	h.at("2025-03-22", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 12, Status: "rejected"}) })
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateAnswered {
+		t.Errorf("state = %s, want answered", res.State)
+	}
+	var kinds []string
+	for _, e := range h.events {
+		kinds = append(kinds, e.Kind)
+	}
+	if !slices.Contains(kinds, "no_data_loaded") || slices.Contains(kinds, "data_loaded") {
+		t.Errorf("events %v, want no_data_loaded and no data_loaded", kinds)
 	}
 }
 
