@@ -19,6 +19,14 @@ func (m matrix) mul(n matrix) matrix {
 	}
 }
 
+// box maps the box with corners (x0, y0) and (x1, y1) by m, a turn or
+// scale, and returns it with its corners in order again.
+func (m matrix) box(x0, y0, x1, y1 float64) (float64, float64, float64, float64) {
+	ax, ay := m.apply(x0, y0)
+	bx, by := m.apply(x1, y1)
+	return math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)
+}
+
 func (m matrix) apply(x, y float64) (float64, float64) {
 	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
 }
@@ -144,24 +152,16 @@ func (p *Page) turnQuarter(k int) {
 	t := turnMatrix(k, p.Width, p.Height)
 	for i := range p.Glyphs {
 		g := &p.Glyphs[i]
-		ax, ay := t.apply(g.X0, g.Y0)
-		bx, by := t.apply(g.X1, g.Y1)
-		g.X0, g.X1 = math.Min(ax, bx), math.Max(ax, bx)
-		g.Y0, g.Y1 = math.Min(ay, by), math.Max(ay, by)
+		g.X0, g.Y0, g.X1, g.Y1 = t.box(g.X0, g.Y0, g.X1, g.Y1)
 	}
 	for i := range p.Rulings {
 		r := &p.Rulings[i]
-		ax, ay := t.apply(r.X0, r.Y0)
-		bx, by := t.apply(r.X1, r.Y1)
-		r.X0, r.X1 = math.Min(ax, bx), math.Max(ax, bx)
-		r.Y0, r.Y1 = math.Min(ay, by), math.Max(ay, by)
+		r.X0, r.Y0, r.X1, r.Y1 = t.box(r.X0, r.Y0, r.X1, r.Y1)
 	}
 	for _, bs := range []*[]Box{&p.Fills, &p.Images} {
 		for i := range *bs {
 			b := &(*bs)[i]
-			ax, ay := t.apply(b.X0, b.Y0)
-			bx, by := t.apply(b.X1, b.Y1)
-			*b = Box{math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)}
+			b.X0, b.Y0, b.X1, b.Y1 = t.box(b.X0, b.Y0, b.X1, b.Y1)
 		}
 	}
 	p.base = p.base.mul(t)
@@ -196,9 +196,7 @@ func (p *Page) finish() {
 // ToUser maps a display-space box back to the page's default user space
 // (the coordinates of the PDF file itself).
 func (p *Page) ToUser(x0, y0, x1, y1 float64) (float64, float64, float64, float64) {
-	ax, ay := p.toUser.apply(x0, y0)
-	bx, by := p.toUser.apply(x1, y1)
-	return math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)
+	return p.toUser.box(x0, y0, x1, y1)
 }
 
 // HasText reports whether the page carries any visible text.
