@@ -136,10 +136,10 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 	}
 	// A page scanned sideways or upside down reads as little, and that
 	// badly: ask Tesseract which way up it is, and read it turned.
-	if st := r.stats(); st.words < 10 || st.meanConf < 70 {
+	if r.stats.words < 10 || r.stats.meanConf < 70 {
 		if turn, err := s.orientation(ctx, img); err == nil && turn != 0 {
 			turned := rotateQuarter(gray, turn)
-			if r2, err := s.readImage(ctx, turned, dpi, img); err == nil && r2.stats().meanConf > st.meanConf {
+			if r2, err := s.readImage(ctx, turned, dpi, img); err == nil && r2.stats.meanConf > r.stats.meanConf {
 				p.TurnQuarter(turn)
 				r = r2
 			}
@@ -148,27 +148,29 @@ func (s *ocrSession) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error
 	b := r.gray.Bounds()
 	sx, sy := p.Width/float64(b.Dx()), p.Height/float64(b.Dy())
 	p.Rulings = append(p.Rulings, pdfRulings(r.rulings, sx, sy, p.Height)...)
-	p.Glyphs, _ = ocrGlyphs(r.words, sx, sy, p.Height)
-	return r.stats(), nil
+	p.Glyphs = ocrGlyphs(r.words, sx, sy, p.Height)
+	return r.stats, nil
 }
 
 // imageReading is what Tesseract read in one image of a page.
 type imageReading struct {
-	gray    *image.Gray // the image as read: straightened, lines whitened
+	gray    *image.Gray // the image as read: straightened, before its lines were whitened
 	words   []ocrWord
 	rulings []pixelRuling
+	stats   ocrWordStats
 }
 
-func (r *imageReading) stats() ocrWordStats {
-	st := ocrWordStats{words: len(r.words)}
-	for _, w := range r.words {
+// wordStats summarises how sure Tesseract was of words.
+func wordStats(words []ocrWord) ocrWordStats {
+	st := ocrWordStats{words: len(words)}
+	for _, w := range words {
 		st.meanConf += w.conf
 		if w.conf < ocrDoubtful && len(st.doubtful) < 10 {
 			st.doubtful = append(st.doubtful, w.text)
 		}
 	}
-	if len(r.words) > 0 {
-		st.meanConf /= float64(len(r.words))
+	if len(words) > 0 {
+		st.meanConf /= float64(len(words))
 	}
 	return st
 }
@@ -206,6 +208,7 @@ func (s *ocrSession) readImage(ctx context.Context, gray *image.Gray, dpi float6
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
 	r.words = splitAtRulings(words, r.rulings)
+	r.stats = wordStats(r.words)
 	return r, nil
 }
 
@@ -389,10 +392,10 @@ func isRuleText(s string) bool {
 
 // ocrGlyphs turns words into glyphs in display space (points, origin bottom
 // left) of a page of height pageH rendered at sx, sy points per pixel: one
-// glyph per word, then a space. It returns the body text size used.
-func ocrGlyphs(words []ocrWord, sx, sy, pageH float64) ([]pdf.Glyph, float64) {
+// glyph per word, then a space.
+func ocrGlyphs(words []ocrWord, sx, sy, pageH float64) []pdf.Glyph {
 	if len(words) == 0 {
-		return nil, 0
+		return nil
 	}
 	// One text size for the page: the median line height, which is close
 	// to the font size of the body text.
@@ -411,5 +414,5 @@ func ocrGlyphs(words []ocrWord, sx, sy, pageH float64) ([]pdf.Glyph, float64) {
 			pdf.Glyph{Text: w.text, X0: x0, Y0: y0, X1: x1, Y1: y1, BaseY: base, Size: size, Upright: true},
 			pdf.Glyph{Text: " ", X0: x1, Y0: y0, X1: x1, Y1: y1, BaseY: base, Size: size, Upright: true, Space: true})
 	}
-	return gs, size
+	return gs
 }

@@ -332,10 +332,11 @@ func TestParseTesseractTSV(t *testing.T) {
 			t.Errorf("%q: top %v height %v, want its line's 200 and 40", w.text, w.top, w.height)
 		}
 	}
-	gs, size := ocrGlyphs(words, 0.24, 0.24, 842) // 300 dpi
+	gs := ocrGlyphs(words, 0.24, 0.24, 842) // 300 dpi
 	if len(gs) != 4 || !gs[1].Space || !gs[3].Space {
 		t.Fatalf("glyphs %+v", gs)
 	}
+	size := gs[0].Size
 	if g := gs[0]; !near(g.X0, 24) || !near(g.X1, 43.2) || !near(g.Y1, 842-200*0.24) || !near(g.BaseY, 842-232*0.24) || !near(size, 40*0.24) {
 		t.Errorf("first glyph %+v size %v: not in points from the bottom left", g, size)
 	}
