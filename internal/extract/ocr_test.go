@@ -143,7 +143,7 @@ func TestOCRScannedCorpus(t *testing.T) {
 	files := map[string]bool{"w01-std14-unruled.pdf": true, "lo01-writer-ruled-spans.pdf": true,
 		"lo02-writer-unruled.pdf": true, "lo03-writer-multipage.pdf": true, "lo04-calc-ruled-wide.pdf": true,
 		"lo05-calc-unruled.pdf": true, "w06-two-tables.pdf": true}
-	var tp, nWant, nGot int
+	var total cellCounts
 	for _, c := range loadPDFCases(t) {
 		if !files[c.File] {
 			continue
@@ -163,39 +163,23 @@ func TestOCRScannedCorpus(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: %v", c.File, err)
 		}
-		ctp, cw, cg := 0, 0, 0
-		for i := 0; i < max(len(tables), len(c.Tables)); i++ {
-			var want, got [][]string
-			if i < len(c.Tables) {
-				want = readGrid(t, c.Tables[i].CSV)
-			}
-			if i < len(tables) {
-				got = tables[i].Strings()
-				tb := tables[i]
-				if tb.Method != MethodOCR || tb.Confidence > baseConfidence(MethodOCR) ||
-					!strings.Contains(strings.Join(tb.Reasons, " "), "read by OCR") {
-					t.Errorf("%s table %d: method %s, confidence %.2f, reasons %q: not marked as read by OCR",
-						c.File, i+1, tb.Method, tb.Confidence, tb.Reasons)
-				}
-			}
-			a, b, d := cellScore(want, got)
-			ctp, cw, cg = ctp+a, cw+b, cg+d
-			if a < b {
-				t.Logf("%s table %d:\n%s", c.File, i+1, gridDiff(want, got))
+		for i, tb := range tables {
+			if tb.Method != MethodOCR || tb.Confidence > baseConfidence(MethodOCR) ||
+				!strings.Contains(strings.Join(tb.Reasons, " "), "read by OCR") {
+				t.Errorf("%s table %d: method %s, confidence %.2f, reasons %q: not marked as read by OCR",
+					c.File, i+1, tb.Method, tb.Confidence, tb.Reasons)
 			}
 		}
-		t.Logf("%-32s %d tables (want %d) P %.3f R %.3f", c.File, len(tables), len(c.Tables), ratio(ctp, cg), ratio(ctp, cw))
-		tp, nWant, nGot = tp+ctp, nWant+cw, nGot+cg
+		n := scoreCase(t, c, tables)
+		t.Logf("%-32s %d tables (want %d) P %.3f R %.3f", c.File, len(tables), len(c.Tables), n.precision(), n.recall())
+		total.add(n)
 	}
 	if len(files) > 0 {
 		t.Fatalf("corpus files missing: %v", files)
 	}
-	p, r := ratio(tp, nGot), ratio(tp, nWant)
-	f1 := 0.0
-	if p+r > 0 {
-		f1 = 2 * p * r / (p + r)
-	}
-	t.Logf("scanned corpus: %d expected cells, %d read, %d correct: precision %.4f recall %.4f F1 %.4f", nWant, nGot, tp, p, r, f1)
+	f1 := total.f1()
+	t.Logf("scanned corpus: %d expected cells, %d read, %d correct: precision %.4f recall %.4f F1 %.4f",
+		total.want, total.got, total.tp, total.precision(), total.recall(), f1)
 	if f1 < minF1 {
 		t.Errorf("cell F1 %.4f below %.2f", f1, minF1)
 	}

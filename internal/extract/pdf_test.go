@@ -224,33 +224,55 @@ func cellScore(want, got [][]string) (tp, nWant, nGot int) {
 // against) and fails below the level reached.
 func TestPDFCorpusF1(t *testing.T) {
 	const minF1 = 0.97
-	var tp, nWant, nGot int
+	var total cellCounts
 	for _, c := range loadPDFCases(t) {
 		tables, _ := extractCase(t, c)
-		ctp, cw, cg := 0, 0, 0
-		for i := 0; i < max(len(tables), len(c.Tables)); i++ {
-			var want, got [][]string
-			if i < len(c.Tables) {
-				want = readGrid(t, c.Tables[i].CSV)
-			}
-			if i < len(tables) {
-				got = tables[i].Strings()
-			}
-			a, b, d := cellScore(want, got)
-			ctp, cw, cg = ctp+a, cw+b, cg+d
-		}
-		t.Logf("%-32s P %.3f R %.3f", c.File, ratio(ctp, cg), ratio(ctp, cw))
-		tp, nWant, nGot = tp+ctp, nWant+cw, nGot+cg
+		n := scoreCase(t, c, tables)
+		t.Logf("%-32s P %.3f R %.3f", c.File, n.precision(), n.recall())
+		total.add(n)
 	}
-	p, r := ratio(tp, nGot), ratio(tp, nWant)
-	f1 := 0.0
-	if p+r > 0 {
-		f1 = 2 * p * r / (p + r)
-	}
-	t.Logf("corpus: %d expected cells, %d extracted, %d correct: precision %.4f recall %.4f F1 %.4f", nWant, nGot, tp, p, r, f1)
-	if f1 < minF1 {
+	t.Logf("corpus: %d expected cells, %d extracted, %d correct: precision %.4f recall %.4f F1 %.4f",
+		total.want, total.got, total.tp, total.precision(), total.recall(), total.f1())
+	if f1 := total.f1(); f1 < minF1 {
 		t.Errorf("cell F1 %.4f below %.2f", f1, minF1)
 	}
+}
+
+// cellCounts are a cell-by-cell comparison's counts: cells right, expected
+// and extracted (non-empty cells only).
+type cellCounts struct{ tp, want, got int }
+
+func (n *cellCounts) add(m cellCounts)  { n.tp, n.want, n.got = n.tp+m.tp, n.want+m.want, n.got+m.got }
+func (n cellCounts) precision() float64 { return ratio(n.tp, n.got) }
+func (n cellCounts) recall() float64    { return ratio(n.tp, n.want) }
+func (n cellCounts) f1() float64 {
+	p, r := n.precision(), n.recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+// scoreCase compares a case's expected tables with tables, in order, cell
+// by cell, and logs how each imperfect table differs.
+func scoreCase(t *testing.T, c pdfCase, tables []*Table) cellCounts {
+	t.Helper()
+	var n cellCounts
+	for i := 0; i < max(len(tables), len(c.Tables)); i++ {
+		var want, got [][]string
+		if i < len(c.Tables) {
+			want = readGrid(t, c.Tables[i].CSV)
+		}
+		if i < len(tables) {
+			got = tables[i].Strings()
+		}
+		tp, nw, ng := cellScore(want, got)
+		n.add(cellCounts{tp, nw, ng})
+		if tp < nw || tp < ng {
+			t.Logf("%s table %d:\n%s", c.File, i+1, gridDiff(want, got))
+		}
+	}
+	return n
 }
 
 func ratio(a, b int) float64 {
