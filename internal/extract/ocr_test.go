@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 // needOCR skips a test on a machine without the OCR programs; make test
@@ -88,45 +89,28 @@ type scannedPage struct {
 
 // imagePDF writes a PDF whose every page is one JPEG image and nothing else.
 func imagePDF(pages []scannedPage) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string, stream []byte) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offsets), body)
-		if stream != nil {
-			b.WriteString("\nstream\n")
-			b.Write(stream)
-			b.WriteString("\nendstream")
-		}
-		b.WriteString("\nendobj\n")
-	}
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	kids := make([]string, len(pages))
 	for i := range pages {
 		kids[i] = fmt.Sprintf("%d 0 R", 3+3*i)
 	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
-	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)), nil)
+	objs := []pdfwrite.Object{
+		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages))},
+	}
 	for i, p := range pages {
 		img, content := 4+3*i, 5+3*i
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>",
-			p.wpt, p.hpt, img, content), nil)
 		cs := "/DeviceRGB"
 		if p.gray {
 			cs = "/DeviceGray"
 		}
-		obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>",
-			p.w, p.h, cs, len(p.jpeg)), p.jpeg)
-		draw := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", p.wpt, p.hpt)
-		obj(fmt.Sprintf("<< /Length %d >>", len(draw)), []byte(draw))
+		objs = append(objs,
+			pdfwrite.Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>",
+				p.wpt, p.hpt, img, content)},
+			pdfwrite.Stream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode",
+				p.w, p.h, cs), p.jpeg),
+			pdfwrite.Stream("", []byte(fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", p.wpt, p.hpt))))
 	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
+	return pdfwrite.Write(objs)
 }
 
 // TestOCRScannedCorpus prints single-page documents of the PDF corpus,

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 var update = flag.Bool("update", false, "rewrite the .eml fixtures in testdata")
@@ -182,27 +184,13 @@ func makePDF(lines []string) []byte {
 		fmt.Fprintf(&content, "(%s) Tj T*\n", esc.Replace(l))
 	}
 	content.WriteString("ET\n")
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	return pdfwrite.Write([]pdfwrite.Object{
+		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{Dict: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{Dict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"},
+		{Dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
+		pdfwrite.Stream("", []byte(content.String())),
+	})
 }
 
 // makeLogo draws a small PNG, like a signature logo.

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 // Layout is one way a force lays out its figures.
@@ -365,33 +367,20 @@ func pdfLetter(d *Dataset, forceName string, ruled bool) []byte {
 	newPage()
 
 	// Objects: 1 catalog, 2 pages, 3 font, then page/content pairs.
-	var objs []string
-	objs = append(objs, "<< /Type /Catalog /Pages 2 0 R >>")
 	var kids []string
 	for i := range pages {
 		kids = append(kids, fmt.Sprintf("%d 0 R", 4+2*i))
 	}
-	objs = append(objs, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)))
-	objs = append(objs, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	objs := []pdfwrite.Object{
+		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages))},
+		{Dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	}
 	for i, p := range pages {
-		objs = append(objs, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>",
-			pageW, pageH, 5+2*i))
-		objs = append(objs, fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(p), p))
+		objs = append(objs, pdfwrite.Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>",
+			pageW, pageH, 5+2*i)}, pdfwrite.Stream("", []byte(p)))
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	return pdfwrite.Write(objs)
 }
 
 func pdfEscape(s string) string {
