@@ -198,6 +198,39 @@ func (s *server) decider(r *http.Request) string {
 	return ""
 }
 
+// readForm reads a posted decision form, bounded in size, and refuses it
+// without a valid CSRF token; page names where to reload it from.
+func (s *server) readForm(w http.ResponseWriter, r *http.Request, page string) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("The form could not be read: %v", err)
+	}
+	if !s.auth.checkCSRF(r) {
+		return &httpError{http.StatusForbidden, "The form's security token is missing or stale; reload " + page + " and try again."}
+	}
+	return nil
+}
+
+// update sends arg to a workflow as the Update name, and waits, within
+// the dashboard's bound, for the workflow to complete it. The form's nonce
+// joins updateID, so that the same form sent twice is one update.
+func (s *server) update(r *http.Request, workflowID, name, updateID string, arg any) error {
+	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
+		updateID += "/" + n
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
+	defer cancel()
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID: updateID, WorkflowID: workflowID, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	var result string
+	return h.Get(ctx, &result)
+}
+
 // rememberDecider keeps the name given in a form for the next one.
 func rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
 	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(by), Path: "/", HttpOnly: true,
@@ -210,12 +243,8 @@ const maxFormBytes = 64 << 10
 // item's DocumentWorkflow as a Temporal Update, and waits for the workflow
 // to accept it.
 func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form could not be read: %v", err)
-	}
-	if !s.auth.checkCSRF(r) {
-		return &httpError{http.StatusForbidden, "The form's security token is missing or stale; reload the review queue and try again."}
+	if err := s.readForm(w, r, "the review queue"); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -243,21 +272,7 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u
 	}
-	updateID := "review/" + strconv.FormatInt(id, 10)
-	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
-		updateID += "/" + n // the same form sent twice is one update
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
-	defer cancel()
-	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID: updateID, WorkflowID: it.WorkflowID, UpdateName: workflows.UpdateReview,
-		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		var result string
-		err = h.Get(ctx, &result)
-	}
-	if err != nil {
+	if err := s.update(r, it.WorkflowID, workflows.UpdateReview, "review/"+strconv.FormatInt(id, 10), in); err != nil {
 		s.log.Warn("review decision refused", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
 			slog.String("action", in.Action), slog.Any("err", err))
 		return fail(http.StatusBadGateway, "the workflow did not take the decision: "+err.Error())

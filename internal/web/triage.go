@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"go.temporal.io/sdk/client"
-
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/mail"
@@ -176,12 +174,8 @@ func (s *server) assignable(ctx context.Context) ([]campaignChoices, error) {
 // inbox's workflow as a Temporal Update, which records it and tells the
 // request as if the message had matched on its own.
 func (s *server) triageAssign(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form could not be read: %v", err)
-	}
-	if !s.auth.checkCSRF(r) {
-		return &httpError{http.StatusForbidden, "The form's security token is missing or stale; reload the triage page and try again."}
+	if err := s.readForm(w, r, "the triage page"); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -226,20 +220,7 @@ func (s *server) triageAssign(w http.ResponseWriter, r *http.Request) error {
 	if !known {
 		return fail(http.StatusBadRequest, fmt.Sprintf("choose a request of a running campaign (%q is not one).", in.RequestWorkflowID))
 	}
-	updateID := "assign/" + strconv.FormatInt(id, 10)
-	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
-		updateID += "/" + n // the same form sent twice is one update
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
-	defer cancel()
-	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID: updateID, WorkflowID: workflows.InboxWorkflowID(m.Mailbox), UpdateName: workflows.UpdateAssign,
-		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		var result string
-		err = h.Get(ctx, &result)
-	}
+	err = s.update(r, workflows.InboxWorkflowID(m.Mailbox), workflows.UpdateAssign, "assign/"+strconv.FormatInt(id, 10), in)
 	if err != nil {
 		s.log.Warn("triage assignment refused", slog.Int64("inbound_id", id), slog.String("request", in.RequestWorkflowID),
 			slog.Any("err", err))
