@@ -19,6 +19,7 @@
 package classify
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -536,4 +537,27 @@ func phrase(s string) string {
 		s = string(r[:maxPhrase-1]) + "…"
 	}
 	return s
+}
+
+// ConfidentAt is the confidence from which a reply's kind is acted on
+// without a person: below it the request waits for someone to confirm or
+// correct the kind. It is set from the held-out evaluation on real replies
+// (testdata/real, see TestRealReplies): at it, at most 1% of replies are
+// confidently wrong.
+const ConfidentAt = 0.5
+
+// NeedsPerson reports whether a person should confirm the kind before the
+// request moves on it, and why: a kind below ConfidentAt, or a reply the
+// rules could not place ("other") that brings documents or figures
+// (hasData). Automatic replies never need one.
+func (r Result) NeedsPerson(hasData bool) (bool, string) {
+	switch {
+	case r.Kind == KindAutoReply:
+		return false, ""
+	case r.Kind == KindOther && hasData:
+		return true, "no kind fits, and the reply brings documents or figures"
+	case r.Kind != KindOther && r.Confidence < ConfidentAt:
+		return true, fmt.Sprintf("confidence %.2f is below %.2f", r.Confidence, ConfidentAt)
+	}
+	return false, ""
 }

@@ -57,6 +57,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:on|upon) my return\b|\bwhen i return\b|\buntil my return\b`)},
 	{name: "ooo:email-access", kind: KindAutoReply, weight: 85,
 		re: rx(`\b(?:limited|no|intermittent|restricted) access to (?:my )?e-?mails?\b`)},
+	{name: "ooo:address-retired", kind: KindAutoReply, weight: 85,
+		re: rx(`\b(?:e-?mail address|mailbox|in ?box)(?: of \S+| \S+)? is no longer (?:in use|monitored|active)\b|\byour e-?mail has (?:been|automatically been) (?:forwarded|redirected) to\b`)},
 	{name: "ooo:no-longer-here", kind: KindAutoReply, weight: 80,
 		re: rx(`\bno longer (?:works? |working )?(?:for|at|in|with) (?:the |this )?(?:force|constabulary|police|department|unit|team|organisation)\b`)},
 
@@ -71,6 +73,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:in ?box|mailbox) (?:is|has been) (?:acknowledged|received)\b`)},
 	{name: "auto-ack:acknowledge-email", kind: KindAutoAcknowledgement, weight: 60,
 		re: rx(`\backnowledge (?:the )?receipt of your e-?mail\b`)},
+	{name: "auto-ack:received", kind: KindAutoAcknowledgement, weight: 75,
+		re: rx(`\byour (?:e-?mail|request|enquiry|communication|message|correspondence)(?: for information)? has been received\b|\bplease accept this (?:e-?mail|reply|message|response) as (?:confirmation|acknowledge?ment) (?:that|of)\b|\b(?:will|shall) be issued with a (?:unique )?reference\b|\b(?:e-?mail account|mailbox|in ?box) is not (?:manned|monitored)\b`)},
 	{name: "auto-ack:unmonitored", kind: KindAutoAcknowledgement, weight: 40,
 		re: rx(`\b(?:do not|please don't) reply to this (?:e-?mail|message)\b|\bthis (?:mailbox|inbox|e-?mail address) is not monitored\b`)},
 
@@ -101,6 +105,10 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for) (?:some )?(?:further )?clarification\b`)},
 	{name: "clarification:until-clarified", kind: KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
+	{name: "clarification:provide-further", kind: KindClarification, weight: 85,
+		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:me|us|this office) (?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
+	{name: "clarification:withdrawn", kind: KindClarification, weight: 55,
+		re: rx(`\b(?:will be|be) treated as withdrawn\b|\bno longer wish to (?:proceed|pursue)\b`)},
 	{name: "clarification:sought", kind: KindClarification, weight: 70,
 		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
 	// Marker: the clarification has already been answered (see decide).
@@ -118,6 +126,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
 	{name: "extension:unable-within", kind: KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)`)},
+	{name: "extension:late", kind: KindExtension, weight: 70, hedgeable: true,
+		re: rx(`\bapologi[sz]e?s? for the (?:slow progress|delay)\b|\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
 	{name: "extension:new-date", kind: KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
 
@@ -141,7 +151,7 @@ var bodyRules = []rule{
 	{name: "refusal:not-obliged", kind: KindRefusal, weight: 90,
 		re: rx(`\b(?:i am|we are|is|are) not obliged to (?:supply|provide|disclose|comply)\b`)},
 	{name: "refusal:cost-exceeds", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s12",
-		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?(?:"|')?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
+		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
 	{name: "refusal:engaged", kind: KindRefusal, weight: 85, hedgeable: true,
 		re: rx(`\b(?:has|have) engaged (?:an |the )?exemptions?\b|\bexemptions? (?:has|have) been engaged\b|\bis engaged\b`)},
 	{name: "refusal:vexatious", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s14",
@@ -156,6 +166,10 @@ var bodyRules = []rule{
 		re: rx(`\bfollowing exemptions? (?:applies|apply|has been applied|have been applied)\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
 	{name: "refusal:cannot-comply", kind: KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:cannot|can not|is unable to|are unable to|am unable to) comply with (?:your|this|the) request\b|\bregret to inform you that [^.]{0,60}?\b(?:cannot|unable)\b`)},
+	{name: "refusal:cannot-confirm-held", kind: KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\b(?:unable|not able) to confirm (?:whether|if) (?:or not )?(?:any |the )?information (?:is|was) held\b`)},
+	{name: "refusal:remain-exempt", kind: KindRefusal, weight: 75, hedgeable: true,
+		re: rx(`\b(?:should|will|must) remain exempt\b`)},
 	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your)\b`)},
 	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -176,13 +190,19 @@ var bodyRules = []rule{
 
 	// --- Responses. ---
 	{name: "response:please-find-information", kind: KindResponse, weight: 85,
-		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:requested |relevant )?(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
+		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
 	{name: "response:able-to-disclose", kind: KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
 	{name: "response:see-attached", kind: KindResponse, weight: 75,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
 	{name: "response:response-below", kind: KindResponse, weight: 75,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
+	{name: "response:attached-response", kind: KindResponse, weight: 80,
+		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b`)},
+	{name: "response:goodwill", kind: KindResponse, weight: 85,
+		re: rx(`\bgesture of goodwill\b|\b(?:continued|decided|chosen|been able) to (?:provide|disclose|release|supply) (?:some )?(?:of the )?(?:requested )?(?:information|figures|data)\b`)},
+	{name: "response:provided", kind: KindResponse, weight: 80,
+		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b`)},
 	{name: "response:located", kind: KindResponse, weight: 70,
 		re: rx(`\b(?:has|have) (?:located|identified|found|retrieved) the following information\b|\bthe following information (?:is|has been) (?:provided|disclosed)\b`)},
 	{name: "response:response-heading", kind: KindResponse, weight: 60,
@@ -200,7 +220,7 @@ var bodyRules = []rule{
 	{name: "response:legal-preamble", kind: KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\bholds? some (?:of the )?information\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 }
 
 // subjectRules are tried on the subject only. WhatDoTheyKnow subjects carry
