@@ -17,6 +17,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/extract"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/match"
 	"github.com/foidesk/foidesk/internal/store"
@@ -174,6 +175,10 @@ type InboundReply struct {
 	Documents  []DocumentRef  `json:"documents,omitempty"`
 	Subject    string         `json:"subject,omitempty"`
 	At         time.Time      `json:"at"`
+	// Uncertain marks a reply whose kind a person must confirm, and says why.
+	Uncertain    bool    `json:"uncertain,omitempty"`
+	UncertainWhy string  `json:"uncertain_why,omitempty"`
+	Confidence   float64 `json:"confidence,omitempty"`
 }
 
 // ProcessOutput is the decision about one message.
@@ -198,6 +203,75 @@ func isData(name, contentType string) bool {
 	ct := strings.ToLower(contentType)
 	return strings.Contains(ct, "pdf") || strings.Contains(ct, "spreadsheet") || strings.Contains(ct, "excel") ||
 		strings.Contains(ct, "csv") || strings.Contains(ct, "wordprocessing") || strings.HasPrefix(ct, "text/html")
+}
+
+// hasData reports whether any of docs may hold tables.
+func hasData(docs []store.Document) bool {
+	for _, d := range docs {
+		if isData(d.Filename, d.ContentType) {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyTableTimeout bounds the look for a table in a message body.
+const bodyTableTimeout = 10 * time.Second
+
+// bodyTable returns the message body as a document when it holds a table
+// of figures (two rows or more with a number in them): the figures of a
+// reply that has no attachment are in its body. It returns nil otherwise,
+// so that letters without tables add no documents.
+func bodyTable(ctx context.Context, msg *fmail.Message) *store.Document {
+	ctx, cancel := context.WithTimeout(ctx, bodyTableTimeout)
+	defer cancel()
+	name, ct, body := "body.txt", "text/plain", msg.Text
+	if strings.TrimSpace(msg.HTML) != "" {
+		name, ct, body = "body.html", "text/html", msg.HTML
+	}
+	if strings.TrimSpace(body) == "" {
+		return nil
+	}
+	tables, err := extract.File(ctx, name, []byte(body), nil)
+	if err != nil && len(tables) == 0 {
+		return nil
+	}
+	for _, t := range tables {
+		if figureRows(t) >= 2 {
+			return &store.Document{Filename: name, ContentType: ct, Data: []byte(body), Path: name}
+		}
+	}
+	return nil
+}
+
+// figureRows counts the rows of t below its header with a number in them.
+func figureRows(t *extract.Table) int {
+	n := 0
+	for r := t.HeaderRows; r < t.NumRows(); r++ {
+		for c := 1; c < len(t.Rows[r]); c++ {
+			if looksNumeric(t.Rows[r][c].Text) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// looksNumeric reports whether s reads as a count: digits with optional
+// thousands separators, or a suppression mark such as "<5".
+func looksNumeric(s string) bool {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	s = strings.TrimPrefix(s, "<")
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // ProcessInbound parses a stored message, keeps its attachments as
@@ -254,9 +328,15 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if msg.Bounce != nil {
 		kind = "bounce"
 	}
-	// A data reply's body may hold the table itself.
+	// The body may hold the table itself: an answer's HTML body always
+	// goes to extraction; any other reply's body does when it holds a
+	// table of figures and nothing else in the message does.
 	if (kind == "response" || kind == "partial_response" || kind == "internal_review") && strings.TrimSpace(msg.HTML) != "" {
 		docs = append(docs, store.Document{Filename: "body.html", ContentType: "text/html", Data: []byte(msg.HTML), Path: "body.html"})
+	} else if !hasData(docs) && kind != "bounce" && kind != "auto_reply" {
+		if d := bodyTable(ctx, msg); d != nil {
+			docs = append(docs, *d)
+		}
 	}
 	ids, err := a.Store.SaveDocuments(ctx, id, docs)
 	if err != nil {
@@ -282,8 +362,10 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 		at = *m.InternalDate
 	}
 	if out.Status == "matched" {
+		uncertain, why := cls.NeedsPerson(len(refs) > 0)
 		for _, mt := range mres.Matches {
 			r := newReply(mt.WorkflowID, id, msg, kind, cls, refs, at)
+			r.Uncertain, r.UncertainWhy = uncertain && kind != "bounce", why
 			out.Replies = append(out.Replies, r)
 		}
 	}
@@ -374,6 +456,7 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 		}
 	}
 	r := newReply(c.WorkflowID, in.InboundID, msg, string(cls.Kind), cls, refs, m.StoredAt)
+	r.Uncertain, r.UncertainWhy = cls.NeedsPerson(len(refs) > 0)
 	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
 		slog.String("by", in.By))
 	return &ProcessOutput{Status: "matched", Kind: r.Kind, Replies: []InboundReply{r}}, nil
@@ -383,7 +466,8 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 func newReply(workflowID string, inboundID int64, msg *fmail.Message, kind string, cls classify.Result,
 	docs []DocumentRef, at time.Time) InboundReply {
 	r := InboundReply{WorkflowID: workflowID, InboundID: inboundID, MessageID: msg.MessageID, Kind: kind,
-		Reference: cls.Reference, Sections: cls.Sections, Documents: docs, Subject: msg.Subject, At: at}
+		Reference: cls.Reference, Sections: cls.Sections, Documents: docs, Subject: msg.Subject, At: at,
+		Confidence: cls.Confidence}
 	if d, err := calendar.ParseDate(cls.Received); err == nil {
 		r.Received = &d
 	}

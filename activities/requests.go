@@ -40,6 +40,10 @@ type CreateCampaignInput struct {
 	Spec       campaign.Spec `json:"spec"`
 	Year       int           `json:"year"`
 	WorkflowID string        `json:"workflow_id"`
+	// ClockOrigin and ClockScale are the campaign's clock, kept so that a
+	// request reopened later counts campaign time as the run did.
+	ClockOrigin time.Time `json:"clock_origin,omitzero"`
+	ClockScale  float64   `json:"clock_scale,omitempty"`
 }
 
 // CreateCampaignResult lists the run's requests.
@@ -89,6 +93,11 @@ func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput)
 	}, reqs)
 	if err != nil {
 		return nil, storeErr(err)
+	}
+	if !in.ClockOrigin.IsZero() {
+		if err := a.Store.SetCampaignClock(ctx, id, in.ClockOrigin, in.ClockScale); err != nil {
+			return nil, storeErr(err)
+		}
 	}
 	res := &CreateCampaignResult{CampaignID: id}
 	for i, f := range forces {

@@ -74,6 +74,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 	var created activities.CreateCampaignResult
 	err := workflow.ExecuteActivity(actx, (*activities.Activities).CreateCampaign, activities.CreateCampaignInput{
 		Spec: in.Spec, Year: in.Year, WorkflowID: info.WorkflowExecution.ID,
+		ClockOrigin: clock.Origin, ClockScale: clock.Scale,
 	}).Get(ctx, &created)
 	if err != nil {
 		return nil, fmt.Errorf("create campaign: %w", err)
@@ -115,19 +116,8 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				AttrCampaign.ValueSet(in.Spec.Slug), AttrForce.ValueSet(t.Force.Slug), AttrState.ValueSet(string(StateDraft))),
 		})
-		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{
-			Campaign:      CampaignRef{ID: created.CampaignID, Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title},
-			Target:        t,
-			Subject:       in.Spec.Subject,
-			Body:          in.Spec.Body,
-			Period:        in.Spec.Period.Label(),
-			Requester:     in.Spec.Requester,
-			Ladder:        in.Spec.Chase.Ladder,
-			SendRegulator: in.Spec.Chase.SendRegulator,
-			ChasingPaused: in.Spec.Chase.Paused,
-			CloseAfter:    in.CloseAfter,
-			Clock:         clock,
-		})
+		ref := CampaignRef{ID: created.CampaignID, Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title}
+		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, newRequestInput(ref, in.Spec, t, in.CloseAfter, clock))
 		slug := t.Force.Slug
 		sel.AddFuture(child, func(f workflow.Future) {
 			var res RequestResult
@@ -167,6 +157,23 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 		return nil, err
 	}
 	return &summary, nil
+}
+
+// newRequestInput is the input of a campaign's request to one force.
+func newRequestInput(ref CampaignRef, spec campaign.Spec, t activities.Target, closeAfter int, clock Clock) RequestInput {
+	return RequestInput{
+		Campaign:      ref,
+		Target:        t,
+		Subject:       spec.Subject,
+		Body:          spec.Body,
+		Period:        spec.Period.Label(),
+		Requester:     spec.Requester,
+		Ladder:        spec.Chase.Ladder,
+		SendRegulator: spec.Chase.SendRegulator,
+		ChasingPaused: spec.Chase.Paused,
+		CloseAfter:    closeAfter,
+		Clock:         clock,
+	}
 }
 
 func campaignStatus(in CampaignInput, today calendar.Date, order []string, states map[string]*RequestState, finished int) CampaignStatus {

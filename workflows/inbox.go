@@ -1,10 +1,12 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -125,14 +127,51 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 	}
 }
 
-// deliver signals a request about a reply. The match is already in the
-// database; if the request's workflow has ended the signal is dropped with
-// a warning (the reply is still on the request's record).
+// changeReopenOnLateReply reopens a request whose run has ended when a
+// reply for it arrives.
+const changeReopenOnLateReply = "reopen-on-late-reply"
+
+// deliver signals a request about a reply. A request whose run has ended
+// (closed unanswered, answered, withdrawn) is reopened: a new run under the
+// same ID, a child of the inbox that outlives it, carries on from the
+// database and is told of the reply. Nothing a force sends is lost because
+// its request had finished.
 func deliver(ctx workflow.Context, r activities.InboundReply) {
 	rep := Reply{InboundID: r.InboundID, MessageID: r.MessageID, Kind: ReplyKind(r.Kind), Reference: r.Reference,
-		Received: r.Received, Due: r.Due, Sections: r.Sections, Documents: r.Documents, Subject: r.Subject, At: r.At}
-	if err := workflow.SignalExternalWorkflow(ctx, r.WorkflowID, "", SignalReply, rep).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("reply not delivered to its request", "workflow_id", r.WorkflowID,
+		Received: r.Received, Due: r.Due, Sections: r.Sections, Documents: r.Documents, Subject: r.Subject, At: r.At,
+		Uncertain: r.Uncertain, UncertainWhy: r.UncertainWhy, Confidence: r.Confidence}
+	err := workflow.SignalExternalWorkflow(ctx, r.WorkflowID, "", SignalReply, rep).Get(ctx, nil)
+	if err == nil {
+		return
+	}
+	logger := workflow.GetLogger(ctx)
+	if workflow.GetVersion(ctx, changeReopenOnLateReply, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		logger.Warn("reply not delivered to its request", "workflow_id", r.WorkflowID,
+			"inbound_id", r.InboundID, "error", err)
+		return
+	}
+	if err := reopenWith(ctx, r.WorkflowID, fmt.Sprintf("%s received (message %d)", kindWords(rep.Kind), r.InboundID), rep); err != nil {
+		logger.Error("reply not delivered: its request could not be reopened", "workflow_id", r.WorkflowID,
 			"inbound_id", r.InboundID, "error", err)
 	}
+}
+
+// reopenWith starts a new run of a finished request and signals it the
+// reply; if another run has started meanwhile, that run is signalled.
+func reopenWith(ctx workflow.Context, workflowID, reason string, rep Reply) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            workflowID,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		StaticSummary:         "reopened: " + MarkdownText(reason),
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{Reopen: &Reopen{WorkflowID: workflowID, Reason: reason}})
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		var already *temporal.ChildWorkflowExecutionAlreadyStartedError
+		if !errors.As(err, &already) {
+			return fmt.Errorf("start: %w", err)
+		}
+		return workflow.SignalExternalWorkflow(ctx, workflowID, "", SignalReply, rep).Get(ctx, nil)
+	}
+	return child.SignalChildWorkflow(ctx, SignalReply, rep).Get(ctx, nil)
 }

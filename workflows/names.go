@@ -27,6 +27,9 @@ const (
 	UpdateAnswerClarification = "answer-clarification"
 	UpdateMarkAnswered        = "mark-answered"
 	UpdateAddNote             = "add-note"
+	// UpdateConfirmKind confirms or corrects the kind of a reply
+	// (KindInput): a reply the classifier was unsure of waits for it.
+	UpdateConfirmKind = "confirm-kind"
 )
 
 // State is a request's place in its lifecycle.
@@ -92,6 +95,12 @@ type Reply struct {
 	Documents []activities.DocumentRef `json:"documents,omitempty"`
 	Subject   string                   `json:"subject,omitempty"`
 	At        time.Time                `json:"at"`
+	// Uncertain is set when the classifier is not sure of Kind: the
+	// reply's documents are processed, but the request does not move until
+	// a person confirms or corrects the kind (UpdateConfirmKind).
+	Uncertain    bool    `json:"uncertain,omitempty"`
+	UncertainWhy string  `json:"uncertain_why,omitempty"`
+	Confidence   float64 `json:"confidence,omitempty"`
 }
 
 // DocumentDone is the payload of SignalDocumentDone.
@@ -124,20 +133,23 @@ type TimelineEntry struct {
 
 // RequestStatus answers QueryStatus on a RequestWorkflow.
 type RequestStatus struct {
-	Force              string          `json:"force"`
-	ForceName          string          `json:"force_name"`
-	State              State           `json:"state"`
-	Reference          string          `json:"reference,omitempty"`
-	Received           *calendar.Date  `json:"received,omitempty"`
-	Due                *calendar.Date  `json:"due,omitempty"`
-	Today              calendar.Date   `json:"today"`
-	WorkingDaysOverdue int             `json:"working_days_overdue"`
-	ChasersSent        int             `json:"chasers_sent"`
-	ChasingPaused      bool            `json:"chasing_paused"`
-	NextStep           string          `json:"next_step,omitempty"`
-	NextAt             *calendar.Date  `json:"next_at,omitempty"`
-	DocumentsPending   int             `json:"documents_pending"`
-	Timeline           []TimelineEntry `json:"timeline"`
+	Force              string         `json:"force"`
+	ForceName          string         `json:"force_name"`
+	State              State          `json:"state"`
+	Reference          string         `json:"reference,omitempty"`
+	Received           *calendar.Date `json:"received,omitempty"`
+	Due                *calendar.Date `json:"due,omitempty"`
+	Today              calendar.Date  `json:"today"`
+	WorkingDaysOverdue int            `json:"working_days_overdue"`
+	ChasersSent        int            `json:"chasers_sent"`
+	ChasingPaused      bool           `json:"chasing_paused"`
+	NextStep           string         `json:"next_step,omitempty"`
+	NextAt             *calendar.Date `json:"next_at,omitempty"`
+	DocumentsPending   int            `json:"documents_pending"`
+	// RepliesToCheck lists the replies whose kind waits for a person.
+	RepliesToCheck []int64         `json:"replies_to_check,omitempty"`
+	Reopened       bool            `json:"reopened,omitempty"`
+	Timeline       []TimelineEntry `json:"timeline"`
 }
 
 // Operator update payloads.
@@ -168,7 +180,33 @@ type (
 		Reason string `json:"reason"`
 		By     string `json:"by"`
 	}
+	// KindInput confirms or corrects the kind of one reply of the request.
+	KindInput struct {
+		InboundID int64     `json:"inbound_id"`
+		Kind      ReplyKind `json:"kind"`
+		By        string    `json:"by"`
+		Why       string    `json:"why,omitempty"`
+	}
 )
+
+// Valid reports whether k is a kind a person may give a reply.
+func (k ReplyKind) Valid() bool {
+	switch k {
+	case ReplyAcknowledgement, ReplyAutoAcknowledgement, ReplyClarification, ReplyExtension, ReplyRefusal,
+		ReplyNotHeld, ReplyResponse, ReplyPartialResponse, ReplyInternalReview, ReplyAutoReply, ReplyOther:
+		return true
+	}
+	return false
+}
+
+// answers reports whether a reply of kind k gives the request an outcome.
+func (k ReplyKind) answers() bool {
+	switch k {
+	case ReplyRefusal, ReplyNotHeld, ReplyResponse, ReplyPartialResponse, ReplyInternalReview:
+		return true
+	}
+	return false
+}
 
 // londonDate is the date at t in the UK.
 func londonDate(t time.Time) calendar.Date { return calendar.DateOf(t) }

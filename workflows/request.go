@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,25 @@ type RequestInput struct {
 	// never got an answer is closed (default 60).
 	CloseAfter int   `json:"close_after"`
 	Clock      Clock `json:"clock"`
+	// Reopen, when set, starts a new run of a request whose last run has
+	// ended: the rest of the input is read from the database.
+	Reopen *Reopen `json:"reopen,omitempty"`
 }
+
+// Reopen names the request a new run carries on. A force that answers
+// after a request was closed, sends a correction after its figures were
+// loaded, or an internal-review outcome months later, reopens its request
+// this way: the run picks up the state the database holds, handles what
+// it is sent, and ends when its documents are processed and nothing more
+// has come for a campaign day. It never chases.
+type Reopen struct {
+	WorkflowID string `json:"workflow_id"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// reopenLinger is how long a reopened run waits, in campaign time, for
+// more after the last thing it handled.
+const reopenLinger = 24 * time.Hour
 
 // RequestResult is how a request ended.
 type RequestResult struct {
@@ -84,6 +103,18 @@ type request struct {
 	docsDone    map[int64]bool
 	docsLoaded  int // documents done that loaded figures
 
+	// kindPending holds replies whose kind waits for a person; chasing
+	// waits with them.
+	kindPending map[int64]Reply
+	// applied remembers the last replies applied and the state before each,
+	// so a person's correction of a kind moves the request as the right
+	// kind would have.
+	applied []appliedReply
+
+	reopened    bool      // a run started by Reopen
+	lingerUntil time.Time // campaign time a reopened run waits until for more
+	lingered    bool      // it waited that long with nothing more
+
 	threadRoot string   // Message-ID of the request email
 	thread     []string // every Message-ID of the thread so far
 	timeline   []TimelineEntry
@@ -107,7 +138,7 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 	}
 	r := &request{
 		in: in, clock: in.Clock, state: StateDraft, paused: in.ChasingPaused,
-		docsPending: map[int64]bool{}, docsDone: map[int64]bool{},
+		docsPending: map[int64]bool{}, docsDone: map[int64]bool{}, kindPending: map[int64]Reply{},
 		ops: workflow.NewChannel(ctx),
 	}
 	if err := r.registerHandlers(ctx); err != nil {
@@ -117,7 +148,11 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 	replyCh := workflow.GetSignalChannel(ctx, SignalReply)
 	docCh := workflow.GetSignalChannel(ctx, SignalDocumentDone)
 
-	if err := r.sendRequest(ctx); err != nil {
+	if in.Reopen != nil {
+		if err := r.reopen(ctx); err != nil {
+			return nil, err
+		}
+	} else if err := r.sendRequest(ctx); err != nil {
 		return nil, err
 	}
 	for !r.done() {
@@ -156,6 +191,12 @@ var sendOptions = workflow.ActivityOptions{
 }
 
 func (r *request) done() bool {
+	if len(r.kindPending) > 0 {
+		return false
+	}
+	if r.reopened {
+		return r.lingered && len(r.docsPending) == 0
+	}
 	if r.closed {
 		return true
 	}
@@ -204,6 +245,24 @@ func (r *request) registerHandlers(ctx workflow.Context) error {
 			return nil
 		}, func() any { return &ClarificationInput{} }},
 		{UpdateMarkAnswered, func(_ workflow.Context, _ any) error { return r.notFinal() }, func() any { return &MarkAnsweredInput{} }},
+		{UpdateConfirmKind, func(_ workflow.Context, arg any) error {
+			k := arg.(*KindInput)
+			switch {
+			case k.InboundID <= 0:
+				return errors.New("name the reply (inbound id)")
+			case !k.Kind.Valid():
+				return fmt.Errorf("unknown kind %q", k.Kind)
+			case strings.TrimSpace(k.By) == "":
+				return errors.New("say who decides (by)")
+			}
+			if _, ok := r.kindPending[k.InboundID]; ok || r.reopened {
+				return nil
+			}
+			if _, ok := r.appliedReply(k.InboundID); !ok {
+				return fmt.Errorf("message %d is not a reply this run of the request knows", k.InboundID)
+			}
+			return nil
+		}, func() any { return &KindInput{} }},
 		{UpdateAddNote, func(_ workflow.Context, arg any) error {
 			if strings.TrimSpace(arg.(*NoteInput).Text) == "" {
 				return errors.New("the note is empty")
@@ -257,6 +316,10 @@ func setTypedUpdate(ctx workflow.Context, name string, newArg func() any,
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in MarkAnsweredInput) (RequestStatus, error) { return handler(ctx, &in) },
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in MarkAnsweredInput) error { return validate(ctx, &in) }})
+	case *KindInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in KindInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in KindInput) error { return validate(ctx, &in) }})
 	case *NoteInput:
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in NoteInput) (RequestStatus, error) { return handler(ctx, &in) },
@@ -272,7 +335,13 @@ type deadline struct {
 }
 
 func (r *request) nextDeadline() *deadline {
-	if r.plan == nil || r.state == StateAwaitingClarification || r.state.Final() {
+	if r.reopened {
+		if r.lingered {
+			return nil
+		}
+		return &deadline{kind: "linger", at: r.lingerUntil}
+	}
+	if r.plan == nil || r.state == StateAwaitingClarification || r.state.Final() || r.closed {
 		return nil
 	}
 	var next *deadline
@@ -284,7 +353,7 @@ func (r *request) nextDeadline() *deadline {
 	if !r.overdue {
 		consider(deadline{kind: "overdue", at: StartOf(r.plan.Due.AddDays(1), 0)})
 	}
-	if !r.paused && r.rungsFired < len(r.plan.Rungs) {
+	if !r.paused && len(r.kindPending) == 0 && r.rungsFired < len(r.plan.Rungs) {
 		consider(deadline{kind: "rung", at: StartOf(r.plan.Rungs[r.rungsFired].Date, chaseHour)})
 	}
 	if r.closeOn != nil {
@@ -331,6 +400,9 @@ func (r *request) step(ctx workflow.Context, replyCh, docCh workflow.ReceiveChan
 	})
 	sel.Select(ctx)
 	cancelTimer()
+	if r.reopened && (fired == nil || fired.kind != "linger") {
+		r.lingerUntil, r.lingered = r.clock.Now(ctx).Add(reopenLinger), false
+	}
 	switch {
 	case fired != nil:
 		return r.onDeadline(ctx, fired)
@@ -347,6 +419,61 @@ func (r *request) step(ctx workflow.Context, replyCh, docCh workflow.ReceiveChan
 		op.result.Set(r.status(ctx), nil)
 	}
 	return nil
+}
+
+// reopen reads the request from the database and carries on from there.
+func (r *request) reopen(ctx workflow.Context) error {
+	var snap activities.RequestSnapshot
+	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).LoadRequest, r.in.Reopen.WorkflowID).Get(ctx, &snap); err != nil {
+		return fmt.Errorf("reopen %s: %w", r.in.Reopen.WorkflowID, err)
+	}
+	ref := CampaignRef{ID: snap.CampaignID, Slug: snap.CampaignSlug, Year: snap.Year, Title: snap.Title}
+	reopen := r.in.Reopen
+	r.in = newRequestInput(ref, snap.Spec, snap.Target, r.in.CloseAfter, Clock{Origin: snap.ClockOrigin, Scale: snap.ClockScale})
+	r.in.Reopen = reopen
+	r.clock = r.in.Clock
+	r.reopened = true
+	r.state = State(snap.State)
+	r.seq = snap.NextSeq
+	r.reference = snap.Reference
+	if snap.SentAt != nil {
+		r.sentAt = *snap.SentAt
+	}
+	r.received = snap.Received
+	if snap.Due != nil {
+		r.plan = &activities.Plan{Due: *snap.Due}
+	}
+	r.chasersSent, r.paused, r.closed = snap.ChasersSent, snap.Paused, snap.Closed
+	r.thread = append([]string(nil), snap.Thread...)
+	if len(r.thread) > 0 {
+		r.threadRoot = r.thread[0]
+	}
+	for _, id := range sortedKeys(snap.Documents) {
+		switch snap.Documents[id] {
+		case "pending", "extracted", "review":
+			r.docsPending[id] = true // its DocumentWorkflow will tell this run
+		case "loaded":
+			r.docsDone[id] = true
+			r.docsLoaded++
+		default:
+			r.docsDone[id] = true
+		}
+	}
+	r.lingerUntil = r.clock.Now(ctx).Add(reopenLinger)
+	note := "reopened"
+	if reopen.Reason != "" {
+		note += ": " + reopen.Reason
+	}
+	return r.record(ctx, "reopened", r.state, note, nil)
+}
+
+func sortedKeys[V any](m map[int64]V) []int64 {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (r *request) sendRequest(ctx workflow.Context) error {
@@ -478,6 +605,9 @@ func (r *request) onDeadline(ctx workflow.Context, d *deadline) error {
 	case "close":
 		r.closed = true
 		return r.record(ctx, "closed_unanswered", r.state, "closed without an answer", nil)
+	case "linger":
+		r.lingered = true
+		return nil
 	}
 	rung := r.plan.Rungs[r.rungsFired]
 	r.rungsFired++
@@ -547,7 +677,146 @@ func (r *request) sendFailed(ctx workflow.Context, what string, err error) error
 	return r.record(ctx, "send_failed", r.state, fmt.Sprintf("%s not sent: %v", what, err), nil)
 }
 
+// Change IDs of RequestWorkflow's versioned changes.
+const (
+	// changeEveryReplysFigures reads the documents of every reply, whatever
+	// its kind, and holds a reply whose kind is uncertain for a person.
+	changeEveryReplysFigures = "figures-whatever-the-kind"
+)
+
 func (r *request) onReply(ctx workflow.Context, rep Reply) error {
+	if workflow.GetVersion(ctx, changeEveryReplysFigures, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return r.onReplyV0(ctx, rep)
+	}
+	if rep.MessageID != "" {
+		r.thread = append(r.thread, rep.MessageID)
+	}
+	if rep.Reference != "" && r.reference == "" {
+		r.reference = rep.Reference
+	}
+	detail := replyDetail(rep)
+	if r.state == StateWithdrawn {
+		return r.record(ctx, "late_reply", r.state,
+			fmt.Sprintf("%s after the request was withdrawn: recorded, not acted on", kindWords(rep.Kind)), detail)
+	}
+	// Figures are never dropped on a classification: the kind decides the
+	// request's state, not whether its documents are read.
+	if len(rep.Documents) > 0 {
+		if err := r.addDocuments(ctx, rep.Documents); err != nil {
+			return err
+		}
+	}
+	if rep.Uncertain {
+		return r.holdForKind(ctx, rep, detail)
+	}
+	return r.applyReply(ctx, rep, detail)
+}
+
+func replyDetail(rep Reply) map[string]any {
+	detail := map[string]any{"inbound_id": rep.InboundID, "kind": rep.Kind, "subject": rep.Subject}
+	if len(rep.Sections) > 0 {
+		detail["sections"] = rep.Sections
+	}
+	if len(rep.Documents) > 0 {
+		detail["documents"] = rep.Documents
+	}
+	if rep.Confidence > 0 {
+		detail["confidence"] = rep.Confidence
+	}
+	return detail
+}
+
+// kindWords is a reply kind as words: "partial response".
+func kindWords(k ReplyKind) string { return strings.ReplaceAll(string(k), "_", " ") }
+
+// holdForKind puts a reply the classifier is unsure of before a person; the
+// request keeps its state, and its chasers wait, until the kind is given.
+func (r *request) holdForKind(ctx workflow.Context, rep Reply, detail map[string]any) error {
+	r.kindPending[rep.InboundID] = rep
+	err := workflow.ExecuteActivity(ctx, (*activities.Activities).OpenReplyReview, activities.ReplyReviewInput{
+		RequestID: r.in.Target.RequestID, InboundID: rep.InboundID, Kind: string(rep.Kind),
+		Confidence: rep.Confidence, Reason: rep.UncertainWhy,
+	}).Get(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("open reply review: %w", err)
+	}
+	if rep.UncertainWhy != "" {
+		detail["why"] = rep.UncertainWhy
+	}
+	note := fmt.Sprintf("perhaps %s (confidence %.2f): waiting for a person to confirm the kind", kindWords(rep.Kind), rep.Confidence)
+	return r.record(ctx, "kind_uncertain", r.state, note, detail)
+}
+
+// appliedReply is a reply that moved the request, with the state before.
+type appliedReply struct {
+	Reply  Reply
+	Before State
+}
+
+// maxApplied bounds the replies remembered for corrections.
+const maxApplied = 20
+
+// applyReply moves the request as a reply of its kind says.
+func (r *request) applyReply(ctx workflow.Context, rep Reply, detail map[string]any) error {
+	if (r.state.Final() || r.closed) && !rep.Kind.answers() {
+		return r.record(ctx, "late_reply", r.state, fmt.Sprintf("%s after the request was %s", kindWords(rep.Kind),
+			r.stateWords()), detail)
+	}
+	r.applied = append(r.applied, appliedReply{Reply: rep, Before: r.state})
+	if len(r.applied) > maxApplied {
+		r.applied = r.applied[len(r.applied)-maxApplied:]
+	}
+	switch rep.Kind {
+	case ReplyResponse, ReplyPartialResponse:
+		next := StateAnswered
+		if rep.Kind == ReplyPartialResponse {
+			next = StatePartiallyAnswered
+		}
+		note := fmt.Sprintf("answered with %d document(s)", len(rep.Documents))
+		if rep.Kind == ReplyPartialResponse && len(rep.Sections) > 0 {
+			note = fmt.Sprintf("partly answered with %d document(s); %s cited for the rest", len(rep.Documents),
+				strings.Join(rep.Sections, ", "))
+		}
+		if err := r.transition(ctx, next, string(rep.Kind), note, detail); err != nil {
+			return err
+		}
+		return r.maybeDataLoaded(ctx)
+	case ReplyInternalReview:
+		if len(rep.Documents) > 0 {
+			if err := r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail); err != nil {
+				return err
+			}
+			return r.maybeDataLoaded(ctx)
+		}
+		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
+	case ReplyOther, ReplyAutoReply:
+		return r.record(ctx, "reply", r.state, kindWords(rep.Kind), detail)
+	}
+	// The kinds whose handling did not change.
+	return r.onReplyKind(ctx, rep, detail)
+}
+
+// maybeDataLoaded moves an answered request whose documents are all
+// processed, at least one with figures, to data_loaded.
+func (r *request) maybeDataLoaded(ctx workflow.Context) error {
+	if r.state != StateAnswered || len(r.docsPending) > 0 || r.docsLoaded == 0 {
+		return nil
+	}
+	return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", nil)
+}
+
+// stateWords is the request's state as words, with "closed unanswered"
+// for a request closed without an answer.
+func (r *request) stateWords() string {
+	if r.closed && !r.state.Final() {
+		return "closed unanswered"
+	}
+	return kindWords(ReplyKind(r.state))
+}
+
+// onReplyV0 is how replies were handled before every reply's documents
+// were read; histories recorded then replay through it.
+func (r *request) onReplyV0(ctx workflow.Context, rep Reply) error {
 	if rep.MessageID != "" {
 		r.thread = append(r.thread, rep.MessageID)
 	}
@@ -561,6 +830,14 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 	if r.state == StateWithdrawn || (r.state.Final() && rep.Kind != ReplyResponse && rep.Kind != ReplyPartialResponse) {
 		return r.record(ctx, "late_reply", r.state, fmt.Sprintf("%s after the request was %s", rep.Kind, r.state), detail)
 	}
+	return r.onReplyKind(ctx, rep, detail)
+}
+
+// onReplyKind handles the kinds whose meaning did not change:
+// acknowledgements, clarifications, extensions, refusals, not held and
+// bounces (and, for histories before every reply's documents were read,
+// all the rest).
+func (r *request) onReplyKind(ctx workflow.Context, rep Reply, detail map[string]any) error {
 	switch rep.Kind {
 	case ReplyAcknowledgement, ReplyAutoAcknowledgement:
 		note := "acknowledged"
@@ -724,8 +1001,64 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		return r.transition(ctx, StateAnswered, "marked_answered", a.Note, map[string]any{"by": a.By})
 	case *NoteInput:
 		return r.record(ctx, "note", r.state, a.Text, map[string]any{"by": a.By})
+	case *KindInput:
+		return r.onKindDecision(ctx, a)
 	}
 	return fmt.Errorf("unknown operation %s", op.name)
+}
+
+// appliedReply finds a reply this run applied.
+func (r *request) appliedReply(inboundID int64) (appliedReply, bool) {
+	for i := len(r.applied) - 1; i >= 0; i-- {
+		if r.applied[i].Reply.InboundID == inboundID {
+			return r.applied[i], true
+		}
+	}
+	return appliedReply{}, false
+}
+
+// onKindDecision records a person's word on a reply's kind and moves the
+// request as a reply of that kind would have: a reply that was waiting is
+// applied now; one already applied is undone to the state before it and
+// applied again as the right kind. Its documents stay as they are.
+func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
+	var status string
+	err := workflow.ExecuteActivity(ctx, (*activities.Activities).ResolveReplyReview, activities.KindDecision{
+		RequestID: r.in.Target.RequestID, InboundID: k.InboundID, Kind: string(k.Kind), By: k.By, Why: k.Why,
+	}).Get(ctx, &status)
+	if err != nil {
+		return err
+	}
+	rep, waiting := r.kindPending[k.InboundID]
+	prev, applied := r.appliedReply(k.InboundID)
+	switch {
+	case waiting:
+		delete(r.kindPending, k.InboundID)
+	case applied:
+		rep = prev.Reply
+	default:
+		rep = Reply{InboundID: k.InboundID} // a reply of an earlier run
+	}
+	was := rep.Kind
+	detail := map[string]any{"inbound_id": k.InboundID, "kind": k.Kind, "was": was, "by": k.By}
+	if k.Why != "" {
+		detail["why"] = k.Why
+	}
+	note := fmt.Sprintf("%s: %s, by %s", kindWords(k.Kind), status, k.By)
+	if was != "" && was != k.Kind {
+		note = fmt.Sprintf("%s, not %s: %s by %s", kindWords(k.Kind), kindWords(was), status, k.By)
+	}
+	if err := r.record(ctx, "kind_"+status, r.state, note, detail); err != nil {
+		return err
+	}
+	if applied && !waiting {
+		if was == k.Kind {
+			return nil // confirmed: the request already moved so
+		}
+		r.state = prev.Before
+	}
+	rep.Kind, rep.Uncertain = k.Kind, false
+	return r.applyReply(ctx, rep, replyDetail(rep))
 }
 
 // transition moves the request to state next and records it.
@@ -786,7 +1119,10 @@ func (r *request) record(ctx workflow.Context, kind string, next State, note str
 
 // summary is the one line an operator sees in the Temporal UI.
 func (r *request) summary(ctx workflow.Context) string {
-	s := fmt.Sprintf("%s — %s", r.in.Target.Force.Name, strings.ReplaceAll(string(r.state), "_", " "))
+	s := fmt.Sprintf("%s — %s", r.in.Target.Force.Name, r.stateWords())
+	if n := len(r.kindPending); n > 0 {
+		s += fmt.Sprintf(", %d reply to check", n)
+	}
 	if n := r.workingDaysOverdue(r.clock.Today(ctx)); n > 0 && !r.state.Final() {
 		s += fmt.Sprintf(" %d WD", n)
 	} else if r.plan != nil && !r.state.Final() {
@@ -797,7 +1133,14 @@ func (r *request) summary(ctx workflow.Context) string {
 
 func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) error {
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
-	if parent == nil {
+	campaignID := ""
+	switch {
+	case r.reopened:
+		// A reopened run's parent, if any, is the inbox.
+		campaignID = CampaignWorkflowID(r.in.Campaign.Slug, r.in.Campaign.Year)
+	case parent != nil:
+		campaignID = parent.ID
+	default:
 		return nil
 	}
 	st := RequestState{
@@ -808,7 +1151,7 @@ func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) 
 		st.WorkingDays = r.plan.WorkingDays
 	}
 	// A campaign that has gone cannot be told; the request carries on.
-	_ = workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalRequestState, st).Get(ctx, nil)
+	_ = workflow.SignalExternalWorkflow(ctx, campaignID, "", SignalRequestState, st).Get(ctx, nil)
 	return nil
 }
 
@@ -818,8 +1161,8 @@ func (r *request) status(ctx workflow.Context) RequestStatus {
 		Force: r.in.Target.Force.Slug, ForceName: r.in.Target.Force.Name, State: r.state,
 		Reference: r.reference, Received: r.received, Due: r.due(), Today: today,
 		WorkingDaysOverdue: r.workingDaysOverdue(today), ChasersSent: r.chasersSent,
-		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending),
-		Timeline: append([]TimelineEntry(nil), r.timeline...),
+		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending), RepliesToCheck: sortedKeys(r.kindPending),
+		Reopened: r.reopened, Timeline: append([]TimelineEntry(nil), r.timeline...),
 	}
 	if st.State.Final() {
 		st.WorkingDaysOverdue = 0

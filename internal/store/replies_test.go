@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+func TestRequestSnapshot(t *testing.T) {
+	st := dbtest.DB(t)
+	ctx := context.Background()
+	cid, rid, did := seedRequest(t, st)
+	origin := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	if err := st.SetCampaignClock(ctx, cid, origin, 86400); err != nil {
+		t.Fatal(err)
+	}
+	// A second clock is ignored: the first run's stands.
+	if err := st.SetCampaignClock(ctx, cid, origin.Add(time.Hour), 2); err != nil {
+		t.Fatal(err)
+	}
+	sent := origin
+	due := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	for i, kind := range []string{"sent", "overdue", "closed_unanswered"} {
+		if err := st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: i, Kind: kind, OccurredAt: origin,
+			State: "regulator", ForceReference: "DC/FOI 1/25", SentAt: &sent, DueOn: &due, ChasersSent: 4}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := st.RequestSnapshot(ctx, "request/cro/2025/durham")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestID != rid || s.CampaignID != cid || s.Force.Slug != "durham" || s.Force.FOIEmail != "foi@durham.police.uk" {
+		t.Errorf("snapshot names %+v", s)
+	}
+	if !s.ClockOrigin.Equal(origin) || s.ClockScale != 86400 {
+		t.Errorf("clock = %s × %g, want the first one recorded", s.ClockOrigin, s.ClockScale)
+	}
+	if s.State != "regulator" || s.ForceReference != "DC/FOI 1/25" || s.ChasersSent != 4 || s.NextSeq != 3 || !s.ClosedUnanswered {
+		t.Errorf("snapshot state %+v", s)
+	}
+	if s.DueOn == nil || !s.DueOn.Equal(due) || s.SentAt == nil {
+		t.Errorf("dates: sent %v due %v", s.SentAt, s.DueOn)
+	}
+	if s.Documents[did] != "pending" {
+		t.Errorf("documents = %v, want %d pending", s.Documents, did)
+	}
+	if _, err := st.RequestSnapshot(ctx, "request/none/2025/durham"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("missing request: %v, want ErrNotFound", err)
+	}
+}
+
+func TestReplyReviews(t *testing.T) {
+	st := dbtest.DB(t)
+	ctx := context.Background()
+	_, rid, _ := seedRequest(t, st)
+	var inbound int64
+	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr, kind, classification)
+		VALUES ('INBOX', 1, 2, sha256('y'::bytea), 'y', 'Re: FOI', 'foi@durham.police.uk', 'other', '{"kind":"other","confidence":0.1}')
+		RETURNING id`).Scan(&inbound); err != nil {
+		t.Fatal(err)
+	}
+	open := store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other", Confidence: 0.1, Reason: "no kind fits"}
+	for range 2 { // a repeat changes nothing
+		if err := st.OpenReplyReview(ctx, open); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := st.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Subject != "Re: FOI" || items[0].ForceSlug != "durham" || items[0].Campaign != "cro/2025" ||
+		string(items[0].Classification) == "null" {
+		t.Fatalf("open reviews = %+v", items)
+	}
+	r, err := st.ResolveReplyReview(ctx, rid, inbound, "response", "ed", "CSV attached")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != store.ReplyReviewCorrected {
+		t.Errorf("status = %s, want corrected (other → response)", r.Status)
+	}
+	if items, _ := st.ReplyReviews(ctx, store.ReplyReviewOpen, 0); len(items) != 0 {
+		t.Errorf("%d still open", len(items))
+	}
+	done, err := st.ReplyReviews(ctx, "resolved", 0)
+	if err != nil || len(done) != 1 || done[0].Kind != "response" || done[0].ResolvedBy != "ed" || done[0].Why != "CSV attached" {
+		t.Errorf("resolved = %+v, %v", done, err)
+	}
+	// A correction of a reply nobody was asked about is kept too.
+	var second int64
+	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, kind, classification)
+		VALUES ('INBOX', 1, 3, sha256('z'::bytea), 'z', 'response', '{"confidence":0.9}') RETURNING id`).Scan(&second); err != nil {
+		t.Fatal(err)
+	}
+	r, err = st.ResolveReplyReview(ctx, rid, second, "response", "ed", "")
+	if err != nil || r.Status != store.ReplyReviewConfirmed {
+		t.Errorf("confirming a confident reply: %+v, %v", r, err)
+	}
+	if _, err := st.ResolveReplyReview(ctx, rid, 999999, "response", "ed", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown message: %v, want ErrNotFound", err)
+	}
+	if _, err := st.ReplyReviews(ctx, "bogus", 0); err == nil {
+		t.Error("unknown status accepted")
+	}
+}
