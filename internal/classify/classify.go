@@ -368,7 +368,14 @@ const (
 	partialFloor = 50
 	// partialDisclosure: a refusal with disclosure evidence at least this
 	// strong is a partial response.
-	partialDisclosure = 80
+	partialDisclosure = 75
+	// partialExplicit: wording that says part is disclosed and part
+	// withheld at least this strong makes a refusal, response or not-held
+	// letter a partial response.
+	partialExplicit = 80
+	// mixedEvidence and mixedDiscount: see the end of decide.
+	mixedEvidence = 40
+	mixedDiscount = 0.7
 	// extensionHistory: disclosure or not-held evidence at least this strong
 	// makes extension wording a report of an earlier extension.
 	extensionHistory = 85
@@ -439,6 +446,11 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 		c.add(Evidence{Rule: "precedence:partial", Kind: kind, Source: SourceDecision,
 			Phrase: strongestPhrase(c, KindRefusal, KindNotHeld),
 			Note:   "information disclosed, but part of the request is refused or not held"})
+	case (best == KindRefusal || best == KindResponse || best == KindNotHeld) && scores[KindPartialResponse] >= partialExplicit:
+		kind = KindPartialResponse
+		c.add(Evidence{Rule: "precedence:partial-explicit", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindPartialResponse),
+			Note:   "the letter says it answers part of the request and withholds the rest"})
 	case best == KindRefusal && scores[KindResponse] >= partialDisclosure:
 		kind = KindPartialResponse
 		c.add(Evidence{Rule: "precedence:partial", Kind: kind, Source: SourceDecision,
@@ -467,6 +479,17 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 	}
 	margin := float64(min(top-second, 40)) / 40
 	conf := math.Min(1, float64(top)/100) * (0.6 + 0.4*margin)
+	// Whole refusals, whole answers and partial answers are told apart by
+	// what else a letter says; when a refusal or not-held letter also
+	// carries disclosure wording, or an answer carries refusal or not-held
+	// wording too weak to make it partial, the line between them is close.
+	switch {
+	case (kind == KindRefusal || kind == KindNotHeld) && scores[KindResponse] >= mixedEvidence,
+		kind == KindResponse && max(scores[KindRefusal], scores[KindNotHeld]) > 0:
+		conf *= mixedDiscount
+		c.add(Evidence{Rule: "confidence:mixed", Source: SourceDecision, Phrase: string(kind),
+			Note: "disclosure and refusal wording both present: confidence lowered"})
+	}
 	return kind, math.Round(conf*100) / 100
 }
 
@@ -544,19 +567,22 @@ func phrase(s string) string {
 // correct the kind. It is set from the held-out evaluation on real replies
 // (testdata/real, see TestRealReplies): at it, at most 1% of replies are
 // confidently wrong.
-const ConfidentAt = 0.5
+const ConfidentAt = 0.95
 
 // NeedsPerson reports whether a person should confirm the kind before the
-// request moves on it, and why: a kind below ConfidentAt, or a reply the
-// rules could not place ("other") that brings documents or figures
-// (hasData). Automatic replies never need one.
+// request moves on it, and why: a kind below ConfidentAt (which includes a
+// reply in which no rule found anything, "other" at the lowest
+// confidence), or a reply placed as "other" that brings documents or
+// figures (hasData). Automatic replies never need one.
 func (r Result) NeedsPerson(hasData bool) (bool, string) {
 	switch {
 	case r.Kind == KindAutoReply:
 		return false, ""
 	case r.Kind == KindOther && hasData:
 		return true, "no kind fits, and the reply brings documents or figures"
-	case r.Kind != KindOther && r.Confidence < ConfidentAt:
+	case r.Kind == KindOther && r.Confidence < ConfidentAt:
+		return true, "no rule recognised the reply"
+	case r.Confidence < ConfidentAt:
 		return true, fmt.Sprintf("confidence %.2f is below %.2f", r.Confidence, ConfidentAt)
 	}
 	return false, ""

@@ -62,8 +62,8 @@ var forcePatterns = map[string][]refPattern{
 	},
 	"west-yorkshire": {rp("west-yorkshire", `\bFOI ?\d{6,7}/\d{2}\b`, guardNone)},
 	"west-midlands": {
-		rp("west-midlands-legacy", `\b\d{3,4}_\d{2}\b`, guardNone),
-		rp("west-midlands", `\b\d{3,4}[A-Z]?/\d{2}\b`, guardYears),
+		rp("west-midlands-legacy", `\b\d{3,5}_\d{2}\b`, guardNone),
+		rp("west-midlands", `\b(?:\d{3,5}[A-Z]?|\d{1,2}[A-Z])/\d{2}\b`, guardYears),
 	},
 	"warwickshire": {
 		rp("warwickshire", `\bFOI-\d{1,4}-20\d{2}\b`, guardNone),

@@ -95,6 +95,10 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we are|is) required to (?:reply|respond)(?: to you)? within (?:20|twenty) working days\b`)},
 	{name: "ack:acknowledge-request", kind: KindAcknowledgement, weight: 70,
 		re: rx(`\b(?:i|we) (?:would like to |write to |wish to )?acknowledge (?:receipt of )?your (?:request|application|freedom of information)\b`)},
+	{name: "ack:received-on", kind: KindAcknowledgement, weight: 55,
+		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
+	{name: "ack:due-date", kind: KindAcknowledgement, weight: 50,
+		re: rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`)},
 	{name: "ack:thank-you", kind: KindAcknowledgement, weight: 30,
 		re: rx(`\bthank you for your (?:request|enquiry|application|e-?mail)\b`)},
 
@@ -174,6 +178,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your)\b`)},
 	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:held|recorded|stored|kept|available) (?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
+	{name: "refusal:s12-title", kind: KindRefusal, weight: 80, implies: "s12",
+		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
 	{name: "refusal:section-12", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\b(?:section|s\.?) ?12 ?\(\d\)`)},
 	{name: "refusal:cost-figures", kind: KindRefusal, weight: 45, hedgeable: true, implies: "s12",
@@ -185,7 +191,7 @@ var bodyRules = []rule{
 
 	// --- Not held. ---
 	{name: "not-held:not-held", kind: KindNotHeld, weight: 85, hedgeable: true,
-		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds no (?:recorded )?information\b`),
+		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 
 	// --- Responses. ---
@@ -195,7 +201,7 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
 	{name: "response:see-attached", kind: KindResponse, weight: 75,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
-	{name: "response:response-below", kind: KindResponse, weight: 75,
+	{name: "response:response-below", kind: KindResponse, weight: 45,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
 	{name: "response:attached-response", kind: KindResponse, weight: 80,
 		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b`)},
@@ -203,6 +209,18 @@ var bodyRules = []rule{
 		re: rx(`\bgesture of goodwill\b|\b(?:continued|decided|chosen|been able) to (?:provide|disclose|release|supply) (?:some )?(?:of the )?(?:requested )?(?:information|figures|data)\b`)},
 	{name: "response:provided", kind: KindResponse, weight: 80,
 		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b`)},
+	{name: "response:can-provide-number", kind: KindResponse, weight: 75, hedgeable: true,
+		re: rx(`\b(?:can|am able to|are able to|is able to) (?:now )?provide (?:you with )?the (?:number|figures?|total|numbers)\b`)},
+	{name: "response:there-were", kind: KindResponse, weight: 55,
+		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
+	{name: "response:as-follows", kind: KindResponse, weight: 60,
+		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b`)},
+	{name: "response:number-was", kind: KindResponse, weight: 55,
+		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
+	{name: "response:can-confirm", kind: KindResponse, weight: 50,
+		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`)},
+	{name: "response:suppressed", kind: KindResponse, weight: 40,
+		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
 	{name: "response:located", kind: KindResponse, weight: 70,
 		re: rx(`\b(?:has|have) (?:located|identified|found|retrieved) the following information\b|\bthe following information (?:is|has been) (?:provided|disclosed)\b`)},
 	{name: "response:response-heading", kind: KindResponse, weight: 60,
@@ -220,7 +238,7 @@ var bodyRules = []rule{
 	{name: "response:legal-preamble", kind: KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\bholds? some (?:of the )?information\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 }
 
 // subjectRules are tried on the subject only. WhatDoTheyKnow subjects carry
@@ -250,6 +268,9 @@ var fromRules = []rule{
 var (
 	hedgeRe     = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply)\b`)
 	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
+	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
+	// of compliance exceeds appropriate limit", is not a condition.
+	exemptionWhereRe = rx(`\bexemption\s*$`)
 )
 
 // matchRules runs rules over text and adds their evidence to c.
@@ -327,6 +348,9 @@ func hedgeIn(text string, start, end int) string {
 	for _, m := range hedgeRe.FindAllStringIndex(s, 8) {
 		w := s[m[0]:m[1]]
 		if strings.EqualFold(w, "if") && ifWhetherRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		if strings.EqualFold(w, "where") && exemptionWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
 			continue
 		}
 		return w
