@@ -376,6 +376,9 @@ const (
 	// mixedEvidence and mixedDiscount: see the end of decide.
 	mixedEvidence = 40
 	mixedDiscount = 0.7
+	// partialFigures: a not-held letter giving figures at least this
+	// strong (a refusal: a table) is a partial response.
+	partialFigures = 50
 	// extensionHistory: disclosure or not-held evidence at least this strong
 	// makes extension wording a report of an earlier extension.
 	extensionHistory = 85
@@ -396,7 +399,9 @@ const (
 //     would exceed") never counts, so an acknowledgement that explains the
 //     rules is not an extension or a refusal.
 //  4. A response with refusal or not-held evidence of weight >= 50 is a
-//     partial response; so is a refusal with disclosure evidence >= 80.
+//     partial response; so is a refusal with disclosure evidence >= 75,
+//     a not-held letter that gives figures in the body, and a refusal that
+//     gives a table of figures (see figures).
 //  5. An acknowledgement from an automatic sender (Input.AutoReply or an
 //     "Automatic reply" subject) without a reference of its own is an
 //     automatic acknowledgement; an automatic acknowledgement that does carry
@@ -451,6 +456,11 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 		c.add(Evidence{Rule: "precedence:partial-explicit", Kind: kind, Source: SourceDecision,
 			Phrase: strongestPhrase(c, KindPartialResponse),
 			Note:   "the letter says it answers part of the request and withholds the rest"})
+	case (best == KindNotHeld || best == KindRefusal) && figures(c, best) >= partialFigures:
+		kind = KindPartialResponse
+		c.add(Evidence{Rule: "precedence:partial-figures", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, KindResponse),
+			Note:   "part of the request is refused or not held, and the letter gives figures for another part"})
 	case best == KindRefusal && scores[KindResponse] >= partialDisclosure:
 		kind = KindPartialResponse
 		c.add(Evidence{Rule: "precedence:partial", Kind: kind, Source: SourceDecision,
@@ -491,6 +501,29 @@ func decide(c *collector, auto, hasRef bool) (Kind, float64) {
 			Note: "disclosure and refusal wording both present: confidence lowered"})
 	}
 	return kind, math.Round(conf*100) / 100
+}
+
+// figureRules find figures written in the body, as opposed to wording
+// that introduces an answer. tableRules are the ones that cannot be a count
+// quoted in a refusal's reasoning ("there were 3,500 records to review").
+var (
+	figureRules = []string{"response:there-were", "response:number-was", "response:year-figures",
+		"response:figure-column", "response:table-rows"}
+	tableRules = []string{"response:year-figures", "response:figure-column", "response:table-rows"}
+)
+
+// figures is the strongest counted evidence of figures in the body; for a
+// refusal, of a table only.
+func figures(c *collector, best Kind) int {
+	rules := figureRules
+	if best == KindRefusal {
+		rules = tableRules
+	}
+	w := 0
+	for _, r := range rules {
+		w = max(w, c.counted[KindResponse][r])
+	}
+	return w
 }
 
 // strongerThan returns the first of kinds scoring at least floor, and its
@@ -562,28 +595,50 @@ func phrase(s string) string {
 	return s
 }
 
-// ConfidentAt is the confidence from which a reply's kind is acted on
-// without a person: below it the request waits for someone to confirm or
-// correct the kind. It is set from the held-out evaluation on real replies
-// (testdata/real, see TestRealReplies): at it, at most 1% of replies are
-// confidently wrong.
-const ConfidentAt = 0.95
+// confidentAt holds, per kind, the confidence from which a reply of that
+// kind is acted on without a person: below it the request waits for someone
+// to confirm or correct the kind. Each threshold is the lowest at which that
+// kind has no confidently wrong reply in the tuning set of the real replies
+// (testdata/real, see TestRealReplies), checked on the held-out set. A kind
+// not listed is never acted on without a person.
+var confidentAt = map[Kind]float64{
+	KindAcknowledgement:     0.95,
+	KindAutoAcknowledgement: 0.95,
+	KindClarification:       0.95,
+	KindExtension:           0.95,
+	KindRefusal:             0.95,
+	KindNotHeld:             0.95,
+	KindResponse:            0.95,
+	KindPartialResponse:     0.95,
+	KindInternalReview:      0.95,
+	KindOther:               0.95,
+}
+
+// ConfidentAt returns the confidence from which a reply of kind k is acted
+// on without a person; above 1 for a kind that always needs one.
+func ConfidentAt(k Kind) float64 {
+	if th, ok := confidentAt[k]; ok {
+		return th
+	}
+	return 1.01
+}
 
 // NeedsPerson reports whether a person should confirm the kind before the
-// request moves on it, and why: a kind below ConfidentAt (which includes a
-// reply in which no rule found anything, "other" at the lowest
-// confidence), or a reply placed as "other" that brings documents or
+// request moves on it, and why: a kind below its threshold (ConfidentAt),
+// which includes a reply in which no rule found anything ("other" at the
+// lowest confidence), or a reply placed as "other" that brings documents or
 // figures (hasData). Automatic replies never need one.
 func (r Result) NeedsPerson(hasData bool) (bool, string) {
+	th := ConfidentAt(r.Kind)
 	switch {
 	case r.Kind == KindAutoReply:
 		return false, ""
 	case r.Kind == KindOther && hasData:
 		return true, "no kind fits, and the reply brings documents or figures"
-	case r.Kind == KindOther && r.Confidence < ConfidentAt:
+	case r.Kind == KindOther && r.Confidence < th:
 		return true, "no rule recognised the reply"
-	case r.Confidence < ConfidentAt:
-		return true, fmt.Sprintf("confidence %.2f is below %.2f", r.Confidence, ConfidentAt)
+	case r.Confidence < th:
+		return true, fmt.Sprintf("confidence %.2f is below %.2f, the threshold for %s", r.Confidence, th, r.Kind)
 	}
 	return false, ""
 }

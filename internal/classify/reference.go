@@ -115,7 +115,9 @@ var refLabelRe = regexp.MustCompile(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
-var refTokenRe = regexp.MustCompile(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,3}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+){0,4}`)
+// Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
+// between numbers may be spaced ("398 - 24", "89- 26", Cleveland).
+var refTokenRe = regexp.MustCompile(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.

@@ -94,13 +94,21 @@ var bodyRules = []rule{
 	{name: "ack:required-to-reply", kind: KindAcknowledgement, weight: 60,
 		re: rx(`\b(?:we are|is) required to (?:reply|respond)(?: to you)? within (?:20|twenty) working days\b`)},
 	{name: "ack:acknowledge-request", kind: KindAcknowledgement, weight: 70,
-		re: rx(`\b(?:i|we) (?:would like to |write to |wish to )?acknowledge (?:receipt of )?your (?:request|application|freedom of information)\b`)},
+		re: rx(`\b(?:i|we) (?:would like to |write to |wish to )?acknowledge (?:receipt of )?your (?:request|application|freedom of information|correspondence|letter)\b`)},
+	// "... which is being dealt with as a request for information in
+	// accordance with the Freedom of Information Act".
+	{name: "ack:dealt-with-as", kind: KindAcknowledgement, weight: 75,
+		re: rx(`\b(?:is being|will be|has been) (?:dealt with|treated|handled|processed) as a (?:freedom of information |foi )?request\b`)},
+	// "You will receive a response in due course", "will respond in due
+	// course and in any case by ...".
+	{name: "ack:in-due-course", kind: KindAcknowledgement, weight: 70,
+		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b`)},
 	{name: "ack:received-on", kind: KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
 	{name: "ack:due-date", kind: KindAcknowledgement, weight: 50,
 		re: rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`)},
 	{name: "ack:thank-you", kind: KindAcknowledgement, weight: 30,
-		re: rx(`\bthank you for your (?:request|enquiry|application|e-?mail)\b`)},
+		re: rx(`\bthank you for your (?:(?:foi|freedom of information) )?(?:request|enquiry|application|e-?mail)\b`)},
 
 	// --- Clarification. ---
 	{name: "clarification:please-clarify", kind: KindClarification, weight: 85,
@@ -163,7 +171,15 @@ var bodyRules = []rule{
 	{name: "refusal:exempt", kind: KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bexempt(?: from disclosure)? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`)},
 	{name: "refusal:ncnd", kind: KindRefusal, weight: 80, hedgeable: true,
-		re: rx(`\bneither confirm nor deny\b|\bncnd\b`)},
+		re: rx(`\bneither (?:confirms?|confirming) nor (?:deny|denies|denying)\b|\bncnd\b`)},
+	// Dyfed-Powys and others: "we are withholding the whole of the requested
+	// information"; North Yorkshire: "I am exempting any information".
+	{name: "refusal:withholding-whole", kind: KindRefusal, weight: 85, hedgeable: true,
+		re: rx(`\bwithhold(?:ing)? (?:the whole|all) of (?:the|that|this) (?:requested )?information\b|\b(?:i am|we are) exempting (?:any|all|the) (?:requested )?information\b`)},
+	// Cost refusals in words, without the section: "would require the
+	// manual searching of records", "at the given rate of £25 per hour".
+	{name: "refusal:manual-search", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+		re: rx(`\bwould (?:require|involve|necessitate|mean) (?:the |a )?(?:manual(?:ly)? (?:search(?:ing)?|review(?:ing)?|examin(?:ing|ation)|check(?:ing)?|read(?:ing)?|trawl)|manual (?:search|review|examination|trawl))\b|£ ?25 (?:per|an) hour\b`)},
 	{name: "refusal:s21-accessible", kind: KindRefusal, weight: 80, hedgeable: true, implies: "s21",
 		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b`)},
 	{name: "refusal:exemption-applies", kind: KindRefusal, weight: 75, hedgeable: true,
@@ -177,7 +193,7 @@ var bodyRules = []rule{
 	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your)\b`)},
 	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
-		re: rx(`\bnot (?:held|recorded|stored|kept|available) (?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
+		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
 	{name: "refusal:s12-title", kind: KindRefusal, weight: 80, implies: "s12",
 		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
 	{name: "refusal:section-12", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -211,6 +227,27 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b`)},
 	{name: "response:can-provide-number", kind: KindResponse, weight: 75, hedgeable: true,
 		re: rx(`\b(?:can|am able to|are able to|is able to) (?:now )?provide (?:you with )?the (?:number|figures?|total|numbers)\b`)},
+	// Disclosure-log letters lay out the request and the answer: "Below is
+	// your request and our response", "Below are the questions raised in
+	// your request and our response", "our response is provided below".
+	// Refusals use the same layout, so the rule only supports.
+	{name: "response:qa-layout", kind: KindResponse, weight: 40,
+		re: rx(`\bbelow (?:is|are) (?:your request|the questions raised in your request),? and (?:our|the) (?:response|answers?)\b|\b(?:our|the) (?:response|answers?) (?:is|are) (?:provided|given|set out) below\b|\bplease see our (?:response|answers?) below\b`)},
+	// "Below are the figures", "the below figures relate only to",
+	// "Below is the headcount".
+	{name: "response:figures-below", kind: KindResponse, weight: 60,
+		re: rx(`\b(?:below|above) (?:is|are) the (?:figures|numbers|totals|data|headcount|breakdown|results|statistics)\b|\bthe (?:below|above) (?:figures|numbers|totals|table|data)\b`)},
+	// "below is all the information we have been able to retrieve", "the
+	// information provided above is all that we have been able to retrieve".
+	{name: "response:all-retrieved", kind: KindResponse, weight: 70,
+		re: rx(`\ball (?:the information |that )?(?:we|i) (?:have been|were|was|am|are) able to (?:retrieve|locate|find|obtain)\b`)},
+	// Figures in the body: two lines of "year – number" ("2012 – 80",
+	// "2021/22 – 6258"), or a column of bare numbers, one per line, as
+	// tables come out of web pages ("314 |").
+	{name: "response:year-figures", kind: KindResponse, weight: 55,
+		re: regexp.MustCompile(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
+	{name: "response:figure-column", kind: KindResponse, weight: 50,
+		re: regexp.MustCompile(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
 	{name: "response:there-were", kind: KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: KindResponse, weight: 60,
@@ -239,6 +276,21 @@ var bodyRules = []rule{
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+	// Phrase families for the part withheld after an answer: "we are
+	// withholding some of the requested information", "exempting part of
+	// that information", "for anything else we would rely on", "holds
+	// further information in relation to your request however, I am not
+	// obliged", "neither confirm nor deny that it holds any other
+	// information", "this letter acts as a refusal notice to those aspects
+	// of your request".
+	{name: "partial:withholding-some", kind: KindPartialResponse, weight: 85, hedgeable: true,
+		re: rx(`\b(?:withholding|exempting|redacting|withhold|exempt) (?:some|part|parts) of (?:the|that|this|your) (?:requested )?(?:information|request)\b`)},
+	{name: "partial:anything-else", kind: KindPartialResponse, weight: 85,
+		re: rx(`\bfor (?:anything|everything) else (?:we|i) (?:would |will )?rely on\b|\b(?:above|below) is all the information (?:we|i) hold\b`)},
+	{name: "partial:further-information", kind: KindPartialResponse, weight: 85,
+		re: rx(`\bholds? (?:further|additional|addition|other|more) information (?:in relation|relevant|relating) to your request\b|\b(?:confirm|deny) (?:that|whether) (?:it|we) holds? any (?:other|further|additional) information\b`)},
+	{name: "partial:those-aspects", kind: KindPartialResponse, weight: 85,
+		re: rx(`\brefusal notice (?:to|for|in respect of|in relation to) (?:those|these|the following|certain|some) (?:aspects|parts|elements|questions)\b`)},
 }
 
 // subjectRules are tried on the subject only. WhatDoTheyKnow subjects carry
@@ -271,6 +323,7 @@ var (
 	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
 	// of compliance exceeds appropriate limit", is not a condition.
 	exemptionWhereRe = rx(`\bexemption\s*$`)
+	ifHeldRe         = rx(`^ (?:held|any)\b`)
 )
 
 // matchRules runs rules over text and adds their evidence to c.
@@ -348,6 +401,10 @@ func hedgeIn(text string, start, end int) string {
 	for _, m := range hedgeRe.FindAllStringIndex(s, 8) {
 		w := s[m[0]:m[1]]
 		if strings.EqualFold(w, "if") && ifWhetherRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		// "if held", "if any": the information, not the rule, is in doubt.
+		if strings.EqualFold(w, "if") && ifHeldRe.MatchString(s[m[1]:min(len(s), m[1]+12)]) {
 			continue
 		}
 		if strings.EqualFold(w, "where") && exemptionWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
