@@ -183,7 +183,7 @@ var bodyRules = []rule{
 	{name: "refusal:s21-accessible", kind: KindRefusal, weight: 80, hedgeable: true, implies: "s21",
 		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b`)},
 	{name: "refusal:exemption-applies", kind: KindRefusal, weight: 75, hedgeable: true,
-		re: rx(`\bfollowing exemptions? (?:applies|apply|has been applied|have been applied)\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
+		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
 	{name: "refusal:cannot-comply", kind: KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:cannot|can not|is unable to|are unable to|am unable to) comply with (?:your|this|the) request\b|\bregret to inform you that [^.]{0,60}?\b(?:cannot|unable)\b`)},
 	{name: "refusal:cannot-confirm-held", kind: KindRefusal, weight: 80, hedgeable: true,
@@ -191,7 +191,7 @@ var bodyRules = []rule{
 	{name: "refusal:remain-exempt", kind: KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:should|will|must) remain exempt\b`)},
 	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
-		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your)\b`)},
+		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
 	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
 	{name: "refusal:s12-title", kind: KindRefusal, weight: 80, implies: "s12",
@@ -255,7 +255,10 @@ var bodyRules = []rule{
 	{name: "response:number-was", kind: KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
 	{name: "response:can-confirm", kind: KindResponse, weight: 50,
-		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`)},
+		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
+		// "I can confirm that the information you have requested is not
+		// held": a confirmation that nothing is held.
+		veto: rx(`^[^.\n]{0,60}?\b(?:not|no)\b`)},
 	{name: "response:suppressed", kind: KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
 	{name: "response:located", kind: KindResponse, weight: 70,
@@ -324,6 +327,7 @@ var (
 	// of compliance exceeds appropriate limit", is not a condition.
 	exemptionWhereRe = rx(`\bexemption\s*$`)
 	ifHeldRe         = rx(`^ (?:held|any)\b`)
+	noneWhereRe      = rx(`\bno (?:incidences?|incidents?|cases?|occasions?|instances?|records?)\s*$`)
 )
 
 // matchRules runs rules over text and adds their evidence to c.
@@ -407,6 +411,10 @@ func hedgeIn(text string, start, end int) string {
 		if strings.EqualFold(w, "if") && ifHeldRe.MatchString(s[m[1]:min(len(s), m[1]+12)]) {
 			continue
 		}
+		// "no incidences where ...": a relative clause, not a condition.
+		if strings.EqualFold(w, "where") && noneWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
 		if strings.EqualFold(w, "where") && exemptionWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
 			continue
 		}
@@ -426,12 +434,30 @@ func sentenceStart(text string, i int) int {
 				return j + 1
 			}
 		case '\n':
-			if j > 0 && text[j-1] == '\n' {
+			if j > 0 && (text[j-1] == '\n' || lineClosed(text[:j])) {
 				return j + 1
 			}
 		}
 	}
 	return lo
+}
+
+// lineClosed reports whether a line ending where text ends closes a
+// sentence although it has no full stop: a heading or list item ending in
+// a colon, a bracket or a number ("exemption:", "(earlies, days, lates)",
+// "Response 1 & 2"). A line wrapped mid-sentence ends in a word or a comma.
+func lineClosed(text string) bool {
+	t := strings.TrimRight(text, " \t\r")
+	if t == "" {
+		return false
+	}
+	switch c := t[len(t)-1]; {
+	case c == ':' || c == ')' || c == '|':
+		return true
+	case c >= '0' && c <= '9':
+		return true
+	}
+	return false
 }
 
 // sentenceEnd finds the end of the sentence holding text[i-1], looking ahead
@@ -445,7 +471,7 @@ func sentenceEnd(text string, i int) int {
 				return j
 			}
 		case '\n':
-			if j+1 < len(text) && text[j+1] == '\n' {
+			if j+1 < len(text) && text[j+1] == '\n' || lineClosed(text[:j]) {
 				return j
 			}
 		}
