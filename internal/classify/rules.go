@@ -25,6 +25,8 @@ type rule struct {
 	// ("is not held" followed by "in a retrievable format" is a cost refusal,
 	// not a statement that nothing is held).
 	veto *regexp.Regexp
+	// reject, when set, discards a match that it matches itself.
+	reject *regexp.Regexp
 	// implies names the section a counted match relies on even when the
 	// letter does not cite it by number.
 	implies string
@@ -190,6 +192,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:unable|not able) to confirm (?:whether|if) (?:or not )?(?:any |the )?information (?:is|was) held\b`)},
 	{name: "refusal:remain-exempt", kind: KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:should|will|must) remain exempt\b`)},
+	{name: "refusal:withheld", kind: KindRefusal, weight: 65, hedgeable: true,
+		re: rx(`\b(?:has|have) been withheld\b|\bis (?:therefore )?withheld\b`)},
 	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
 	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -206,6 +210,11 @@ var bodyRules = []rule{
 		re: rx(`\bsection 16\b[^.\n]{0,15}(?:advice|assistance)|\badvice (?:and|&) assistance\b`)},
 
 	// --- Not held. ---
+	// "We do not record this information", "we do not collate such
+	// information": not held, in the words of the recording systems.
+	{name: "not-held:not-recorded", kind: KindNotHeld, weight: 70, hedgeable: true,
+		re:   rx(`\b(?:we|force|constabulary|police|service) do(?:es)? not (?:record|collate|capture|retain) (?:this|that|such|the|any)\b|\bour answer,? on this occasion,? (?:must be|is) no information held\b`),
+		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 	{name: "not-held:not-held", kind: KindNotHeld, weight: 85, hedgeable: true,
 		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
@@ -232,7 +241,12 @@ var bodyRules = []rule{
 	// your request and our response", "our response is provided below".
 	// Refusals use the same layout, so the rule only supports.
 	{name: "response:qa-layout", kind: KindResponse, weight: 40,
-		re: rx(`\bbelow (?:is|are) (?:your request|the questions raised in your request),? and (?:our|the) (?:response|answers?)\b|\b(?:our|the) (?:response|answers?) (?:is|are) (?:provided|given|set out) below\b|\bplease see our (?:response|answers?) below\b`)},
+		re: rx(`\bbelow (?:is|are) (?:your request|the questions raised in your request),? and (?:our|the) (?:response|answers?)\b|\b(?:our|the) (?:response|answers?) (?:is|are) (?:provided|given|set out) below\b|\bplease see our (?:response|answers?) below\b|\b(?:has|have) responded accordingly\b`)},
+	// "Having made enquiries within the Force we have attached a document",
+	// "Please find attached.": the answer is in an attachment, which may
+	// still be a refusal, so the rule only supports.
+	{name: "response:attached", kind: KindResponse, weight: 55,
+		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
 	{name: "response:figures-below", kind: KindResponse, weight: 60,
@@ -248,6 +262,13 @@ var bodyRules = []rule{
 		re: regexp.MustCompile(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
 	{name: "response:figure-column", kind: KindResponse, weight: 50,
 		re: regexp.MustCompile(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
+	// North Yorkshire, Durham: "I have today decided to disclose the located
+	// information to you (in full as follows)". Without "in full" the same
+	// template introduces exemptions too.
+	{name: "response:decided-disclose", kind: KindResponse, weight: 60,
+		re: rx(`\bdecided to disclose the (?:located |requested )?information\b`)},
+	{name: "response:disclose-in-full", kind: KindResponse, weight: 85,
+		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
 	{name: "response:there-were", kind: KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: KindResponse, weight: 60,
@@ -258,7 +279,8 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
-		veto: rx(`^[^.\n]{0,60}?\b(?:not|no)\b`)},
+		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b`),
+		reject: rx(`\b(?:not|no)\b`)},
 	{name: "response:suppressed", kind: KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
 	{name: "response:located", kind: KindResponse, weight: 70,
@@ -289,7 +311,7 @@ var bodyRules = []rule{
 	{name: "partial:withholding-some", kind: KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:withholding|exempting|redacting|withhold|exempt) (?:some|part|parts) of (?:the|that|this|your) (?:requested )?(?:information|request)\b`)},
 	{name: "partial:anything-else", kind: KindPartialResponse, weight: 85,
-		re: rx(`\bfor (?:anything|everything) else (?:we|i) (?:would |will )?rely on\b|\b(?:above|below) is all the information (?:we|i) hold\b`)},
+		re: rx(`\bfor (?:anything|everything) else (?:we|i) (?:would |will )?rely on\b|\bfor (?:questions?|q|parts?) ?\d[^.\n]{0,20}?(?:we|i) (?:would |will )?rely on\b|\b(?:above|below) is all the information (?:we|i) hold\b`)},
 	{name: "partial:further-information", kind: KindPartialResponse, weight: 85,
 		re: rx(`\bholds? (?:further|additional|addition|other|more) information (?:in relation|relevant|relating) to your request\b|\b(?:confirm|deny) (?:that|whether) (?:it|we) holds? any (?:other|further|additional) information\b`)},
 	{name: "partial:those-aspects", kind: KindPartialResponse, weight: 85,
@@ -345,6 +367,9 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 		counted := false
 		for _, loc := range r.re.FindAllStringIndex(text, matchesPerRe) {
 			if r.veto != nil && r.veto.MatchString(text[loc[1]:min(len(text), loc[1]+120)]) {
+				continue
+			}
+			if r.reject != nil && r.reject.MatchString(text[loc[0]:loc[1]]) {
 				continue
 			}
 			if r.hedgeable {
