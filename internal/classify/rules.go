@@ -121,6 +121,10 @@ var bodyRules = []rule{
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
 	{name: "clarification:provide-further", kind: KindClarification, weight: 85,
 		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:me|us|this office) (?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
+	// "Please define the area", "please specify which"; "to enable
+	// Merseyside Police to meet your request could you please provide".
+	{name: "clarification:define", kind: KindClarification, weight: 70, hedgeable: true,
+		re: rx(`\bplease (?:could you )?(?:define|specify) (?:the|what|which|exactly|whether)\b|\bin order to (?:identify and )?locate the information you (?:require|seek|want)\b|\bto enable [\w ]{2,40}? to (?:meet|process|answer|deal with) your request\b`)},
 	{name: "clarification:withdrawn", kind: KindClarification, weight: 55,
 		re: rx(`\b(?:will be|be) treated as withdrawn\b|\bno longer wish to (?:proceed|pursue)\b`)},
 	{name: "clarification:sought", kind: KindClarification, weight: 70,
@@ -154,6 +158,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\binternal review \(?(?:ir\)? )?decision\b`)},
 	{name: "review:conducted", kind: KindInternalReview, weight: 85,
 		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b`)},
+	// "your request for an Internal Review", "I have carried out a review of
+	// how the initial request was processed", "Internal Review (IR)
+	// Decision", "review its handling".
+	{name: "review:asked", kind: KindInternalReview, weight: 70, hedgeable: true,
+		re: rx(`\b(?:requesting|request(?:ed)? for|asked for|asking for) (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
 	{name: "review:requested", kind: KindInternalReview, weight: 70,
 		re: rx(`\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
 
