@@ -330,7 +330,7 @@ func (kc *kindCalibration) lowestSafe() float64 {
 // round 2 (see testdata/real/README.md). Percentages.
 const (
 	floorHeldOutLenient  = 45
-	floorHeldOutRefs     = 85
+	floorHeldOutRefs     = 88
 	ceilHeldOutConfWrong = 2
 	ceilHeldOutToPerson  = 90
 	floorTuningLenient   = 89

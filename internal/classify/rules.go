@@ -91,6 +91,9 @@ var bodyRules = []rule{
 		re: rx(`\b(?:will|should|are entitled to) receive (?:a|your|our|the) (?:response|reply|answer)\b[^.]{0,120}?\b(?:within|no later than)\b`)},
 	{name: "ack:aim-to-respond", kind: KindAcknowledgement, weight: 75,
 		re: rx(`\b(?:we|i) (?:will|shall) (?:aim|endeavour|try|seek) to (?:provide (?:you with )?a response|respond|reply)[^.]{0,60}?\bwithin\b`)},
+	// "We will respond within 20 working days", "I will reply by ...".
+	{name: "ack:will-respond", kind: KindAcknowledgement, weight: 70, hedgeable: true,
+		re: rx(`\b(?:we|i) (?:will|shall) (?:respond|reply|provide (?:you with )?(?:a|our) response)(?: to (?:you|your request))? (?:promptly|within|by|no later than)\b`)},
 	{name: "ack:response-within", kind: KindAcknowledgement, weight: 75,
 		re: rx(`\ba response (?:should|will) be (?:sent|provided|issued) (?:to you )?within\b`)},
 	{name: "ack:required-to-reply", kind: KindAcknowledgement, weight: 60,
@@ -278,6 +281,10 @@ var bodyRules = []rule{
 		re: rx(`\bdecided to disclose the (?:located |requested )?information\b`)},
 	{name: "response:disclose-in-full", kind: KindResponse, weight: 85,
 		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
+	// "the information requested is provided below", "the figures are set
+	// out in the table", "I have detailed the information below".
+	{name: "response:info-set-out", kind: KindResponse, weight: 70,
+		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b`)},
 	{name: "response:there-were", kind: KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: KindResponse, weight: 60,
