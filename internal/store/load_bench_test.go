@@ -94,7 +94,7 @@ periods: {from: 2020, to: 2024, kind: calendar}
 				b.Fatal(err)
 			}
 			docs = append(docs, ids[0])
-			if err := st.AttachDocument(ctx, rid, ids[0], fmt.Sprintf("document/bench/%d", d)); err != nil {
+			if err := st.AttachDocument(ctx, rid, ids[0], fmt.Sprintf("document/bench/%d", d), store.DocumentSource{}); err != nil {
 				b.Fatal(err)
 			}
 		}
