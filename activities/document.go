@@ -43,14 +43,16 @@ type ReviewTable struct {
 // DocumentOutput says what processing did.
 type DocumentOutput struct {
 	// Status is loaded, review, no_tables or failed.
-	Status       string        `json:"status"`
-	Tables       int           `json:"tables"`
-	Observations int           `json:"observations"`
-	Inserted     int           `json:"inserted"`
-	Updated      int           `json:"updated"`
-	Deleted      int           `json:"deleted"`
-	Review       []ReviewTable `json:"review,omitempty"`
-	Error        string        `json:"error,omitempty"`
+	Status            string        `json:"status"`
+	Tables            int           `json:"tables"`
+	Observations      int           `json:"observations"`
+	Inserted          int           `json:"inserted"`
+	Updated           int           `json:"updated"`
+	Deleted           int           `json:"deleted"`
+	Superseded        int           `json:"superseded,omitempty"`          // earlier documents' figures this one replaced
+	SupersededByNewer int           `json:"superseded_by_newer,omitempty"` // this one's figures a later document replaced
+	Review            []ReviewTable `json:"review,omitempty"`
+	Error             string        `json:"error,omitempty"`
 }
 
 // AttachDocument records that a request's document is being processed,
@@ -234,8 +236,10 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return nil, storeErr(err)
 	}
 	out.Status, out.Inserted, out.Updated, out.Deleted = "loaded", res.Inserted, res.Updated, res.Deleted
+	out.Superseded, out.SupersededByNewer = res.Superseded, res.SupersededByNewer
 	log.Info("document loaded", slog.Int("tables", out.Tables), slog.Int("observations", out.Observations),
-		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted))
+		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted),
+		slog.Int("superseded", res.Superseded), slog.Int("superseded_by_newer", res.SupersededByNewer))
 	return out, nil
 }
 
