@@ -52,4 +52,27 @@ func TestForcePageNamesTheRequestsOwnFile(t *testing.T) {
 			t.Errorf("%s's page does not name its own file %s alone:\n%s", slug, name, body)
 		}
 	}
+
+	// A corrected file from Durham replaces its first answer's figure: the
+	// first answer's document says why it has none.
+	var inbound int64
+	must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		VALUES ('INBOX', 1, 3, sha256('correction'::bytea), 'correction') RETURNING id`).Scan(&inbound))
+	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "durham-corrected.csv", ContentType: "text/csv",
+		Data: []byte("Nationality,2023\nPolish,4\n"), Path: "durham-corrected.csv"}})
+	must(t, err)
+	must(t, st.AttachDocument(ctx, ids["durham"], docs[0], "document/durham/2",
+		store.DocumentSource{InboundID: inbound, Filename: "durham-corrected.csv"}))
+	v := 4.0
+	res, err := st.LoadDocument(ctx, store.LoadInput{CampaignID: cid, RequestID: ids["durham"], ForceSlug: "durham", DocumentID: docs[0],
+		Observations: []store.Observation{{TableIndex: 1, Row: 1, Col: 1, CellRef: "B2", Period: "2023",
+			Dimensions: map[string]string{"nationality": "POL"}, Measure: "count", Value: &v, Raw: "4", Confidence: 1}}})
+	must(t, err)
+	if res.Superseded != 1 {
+		t.Errorf("correction: %+v, want the first answer's figure superseded", res)
+	}
+	body := get(t, h, "/campaigns/cro/2025/forces/durham", 200)
+	if !strings.Contains(body, "status-superseded") || !strings.Contains(body, "replaced by a later document") {
+		t.Errorf("Durham's page does not show its first answer superseded:\n%s", body)
+	}
 }
