@@ -166,27 +166,40 @@ func supersede(ctx context.Context, tx pgx.Tx, in *LoadInput, res *LoadResult) e
 	if !others {
 		return nil
 	}
-	// One pass over the request's rows, grouped by key, finds those of a
-	// key this document has whose document is not the key's newest; they
-	// are deleted by their row address, read in the same statement. (No
-	// join whose plan rests on statistics: rows copied in this transaction
-	// are not in them yet, and a nested loop over a million would not end.)
+	// The keys this document shares with others of the request are found
+	// by hashing its keys and probing the others' rows; only rows of those
+	// keys are then grouped, and the ones not of the key's newest document
+	// deleted by their row address, read in the same statement. Rows
+	// copied in this transaction are not in the planner's statistics yet,
+	// and a nested loop planned for "a few rows" would not end over a
+	// million: nested loops are off for this statement.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
 	rows, err := tx.Query(ctx, `WITH ranked AS (
 			SELECT document_id, row_number() OVER (ORDER BY inbound_id NULLS FIRST, document_id) AS n
-			FROM request_documents WHERE request_id = $2)
+			FROM request_documents WHERE request_id = $2),
+		shared AS (
+			SELECT DISTINCT o.period, o.dimensions, o.measure FROM observations o
+			WHERE o.campaign_id = $1 AND o.request_id = $2 AND o.document_id <> $3
+			AND (o.period, o.dimensions, o.measure) IN (SELECT period, dimensions, measure FROM observations
+				WHERE campaign_id = $1 AND request_id = $2 AND document_id = $3))
 		DELETE FROM observations WHERE ctid = ANY (ARRAY (
 			SELECT k.ctid FROM (
-				SELECT o.ctid, r.n, max(r.n) OVER w AS newest, bool_or(o.document_id = $3) OVER w AS mine
+				SELECT o.ctid, r.n, max(r.n) OVER (PARTITION BY o.period, o.dimensions, o.measure) AS newest
 				FROM observations o JOIN ranked r ON r.document_id = o.document_id
 				WHERE o.campaign_id = $1 AND o.request_id = $2
-				WINDOW w AS (PARTITION BY o.period, o.dimensions, o.measure)) k
-			WHERE k.mine AND k.n < k.newest))
+				AND (o.period, o.dimensions, o.measure) IN (SELECT period, dimensions, measure FROM shared)) k
+			WHERE k.n < k.newest))
 		RETURNING document_id`, in.CampaignID, in.RequestID, in.DocumentID)
 	if err != nil {
 		return fmt.Errorf("supersede: %w", err)
 	}
 	deleted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = on`); err != nil {
 		return fmt.Errorf("supersede: %w", err)
 	}
 	if len(deleted) == 0 {
