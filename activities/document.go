@@ -20,6 +20,11 @@ type DocumentInput struct {
 	RequestID  int64  `json:"request_id"`
 	DocumentID int64  `json:"document_id"`
 	WorkflowID string `json:"workflow_id"`
+	// InboundID and Filename say which message the document came in for
+	// this request and its name there (the DocumentRef's); without them
+	// the request's first matched message that carried it is taken.
+	InboundID int64  `json:"inbound_id,omitempty"`
+	Filename  string `json:"filename,omitempty"`
 	// Overrides remap headers and values, by table index.
 	Overrides map[int]*normalise.Overrides `json:"overrides,omitempty"`
 	// Remaps are operators' remaps in the order given, merged over
@@ -38,19 +43,23 @@ type ReviewTable struct {
 // DocumentOutput says what processing did.
 type DocumentOutput struct {
 	// Status is loaded, review, no_tables or failed.
-	Status       string        `json:"status"`
-	Tables       int           `json:"tables"`
-	Observations int           `json:"observations"`
-	Inserted     int           `json:"inserted"`
-	Updated      int           `json:"updated"`
-	Deleted      int           `json:"deleted"`
-	Review       []ReviewTable `json:"review,omitempty"`
-	Error        string        `json:"error,omitempty"`
+	Status            string        `json:"status"`
+	Tables            int           `json:"tables"`
+	Observations      int           `json:"observations"`
+	Inserted          int           `json:"inserted"`
+	Updated           int           `json:"updated"`
+	Deleted           int           `json:"deleted"`
+	Superseded        int           `json:"superseded,omitempty"`          // earlier documents' figures this one replaced
+	SupersededByNewer int           `json:"superseded_by_newer,omitempty"` // this one's figures a later document replaced
+	Review            []ReviewTable `json:"review,omitempty"`
+	Error             string        `json:"error,omitempty"`
 }
 
-// AttachDocument records that a request's document is being processed.
+// AttachDocument records that a request's document is being processed,
+// with the message and name it came under for that request.
 func (a *Activities) AttachDocument(ctx context.Context, in DocumentInput) error {
-	return storeErr(a.Store.AttachDocument(ctx, in.RequestID, in.DocumentID, in.WorkflowID))
+	return storeErr(a.Store.AttachDocument(ctx, in.RequestID, in.DocumentID, in.WorkflowID,
+		store.DocumentSource{InboundID: in.InboundID, Filename: in.Filename}))
 }
 
 // ProcessDocument extracts a document's tables, maps them onto the
@@ -64,7 +73,9 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	} else if err != nil {
 		return nil, err
 	}
-	doc, err := a.Store.Document(ctx, in.DocumentID)
+	// Named as in this request's message: the same bytes may have come to
+	// another request under another name.
+	doc, err := a.Store.RequestDocumentData(ctx, in.RequestID, in.DocumentID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nonRetryable(ErrTypeNotFound, err)
 	} else if err != nil {
@@ -225,8 +236,10 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return nil, storeErr(err)
 	}
 	out.Status, out.Inserted, out.Updated, out.Deleted = "loaded", res.Inserted, res.Updated, res.Deleted
+	out.Superseded, out.SupersededByNewer = res.Superseded, res.SupersededByNewer
 	log.Info("document loaded", slog.Int("tables", out.Tables), slog.Int("observations", out.Observations),
-		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted))
+		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted),
+		slog.Int("superseded", res.Superseded), slog.Int("superseded_by_newer", res.SupersededByNewer))
 	return out, nil
 }
 

@@ -154,11 +154,15 @@ func heartbeat(ctx context.Context, d time.Duration) (stop func()) {
 	return func() { close(done) }
 }
 
-// DocumentRef names a stored attachment to process for data.
+// DocumentRef names a stored attachment to process for data, as one
+// message carried it: identical bytes from two messages are one stored
+// document, each message with its own filename.
 type DocumentRef struct {
 	ID       int64  `json:"id"`
 	SHA256   string `json:"sha256"`
-	Filename string `json:"filename"`
+	Filename string `json:"filename"` // the name in the message
+	// InboundID is the message; 0 in payloads from before it was recorded.
+	InboundID int64 `json:"inbound_id,omitempty"`
 }
 
 // InboundReply is what the inbox tells a request about a message; the
@@ -346,7 +350,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	for i, d := range docs {
 		if isData(d.Filename, d.ContentType) {
 			sum := sha256.Sum256(d.Data)
-			refs = append(refs, DocumentRef{ID: ids[i], SHA256: hex.EncodeToString(sum[:]), Filename: d.Filename})
+			refs = append(refs, DocumentRef{ID: ids[i], SHA256: hex.EncodeToString(sum[:]), Filename: d.Filename, InboundID: id})
 		}
 	}
 
@@ -452,7 +456,8 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 	var refs []DocumentRef
 	for _, d := range docs {
 		if isData(d.Filename, d.ContentType) {
-			refs = append(refs, DocumentRef{ID: d.ID, SHA256: hex.EncodeToString(d.SHA256), Filename: d.Filename})
+			refs = append(refs, DocumentRef{ID: d.ID, SHA256: hex.EncodeToString(d.SHA256), Filename: d.Filename,
+				InboundID: in.InboundID})
 		}
 	}
 	r := newReply(c.WorkflowID, in.InboundID, msg, string(cls.Kind), cls, refs, m.StoredAt)

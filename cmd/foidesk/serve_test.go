@@ -76,7 +76,7 @@ func serveDB(t *testing.T, figures map[int]map[string]float64) (url string, st *
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := st.AttachDocument(ctx, ids[slug], docs[0], fmt.Sprintf("document/%d/%s", year, slug)); err != nil {
+			if err := st.AttachDocument(ctx, ids[slug], docs[0], fmt.Sprintf("document/%d/%s", year, slug), store.DocumentSource{}); err != nil {
 				t.Fatal(err)
 			}
 			a, b := total/2, total-total/2

@@ -98,9 +98,11 @@ func Load(ctx context.Context, db *pgxpool.Pool, slug string, year int) (*Data, 
 		return nil, &ErrNoCampaign{Slug: slug, Year: year}
 	}
 	rows, err := db.Query(ctx, `SELECT o.force_slug, f.name, o.period, o.dimensions, o.measure, o.value::float8,
-			coalesce(o.flag, ''), o.raw_text, d.filename, d.id, o.page, o.sheet, o.table_index, o.cell_ref, o.confidence
+			coalesce(o.flag, ''), o.raw_text, coalesce(rd.filename, d.filename), d.id, o.page, o.sheet, o.table_index,
+			o.cell_ref, o.confidence
 		FROM observations o JOIN campaigns c ON c.id = o.campaign_id
 		JOIN forces f ON f.slug = o.force_slug JOIN documents d ON d.id = o.document_id
+		LEFT JOIN request_documents rd ON rd.request_id = o.request_id AND rd.document_id = o.document_id
 		WHERE c.slug = $1 AND c.year = $2
 		ORDER BY o.force_slug, o.period_start NULLS LAST, o.period, o.dimensions::text, o.document_id, o.table_index, o.row_index, o.col_index`,
 		slug, year)
@@ -243,7 +245,7 @@ func Check(ctx context.Context, db *pgxpool.Pool, slug string, year int) ([]Issu
 		return nil, err
 	}
 	var issues []Issue
-	rows, err := db.Query(ctx, `SELECT DISTINCT r.force_slug, d.filename, t.table_index, reason
+	rows, err := db.Query(ctx, `SELECT DISTINCT r.force_slug, coalesce(rd.filename, d.filename), t.table_index, reason
 		FROM extracted_tables t JOIN request_documents rd ON rd.document_id = t.document_id
 		JOIN requests r ON r.id = rd.request_id JOIN campaigns c ON c.id = r.campaign_id
 		JOIN documents d ON d.id = t.document_id, unnest(t.reasons) AS reason
@@ -262,7 +264,8 @@ func Check(ctx context.Context, db *pgxpool.Pool, slug string, year int) ([]Issu
 	}
 	rows.Close()
 	rows, err = db.Query(ctx, `SELECT r.force_slug, r.state,
-			(SELECT string_agg(rd.status || ' ' || d.filename, ', ' ORDER BY d.filename) FROM request_documents rd
+			(SELECT string_agg(rd.status || ' ' || coalesce(rd.filename, d.filename), ', '
+				ORDER BY coalesce(rd.filename, d.filename)) FROM request_documents rd
 				JOIN documents d ON d.id = rd.document_id WHERE rd.request_id = r.id AND rd.status <> 'loaded')
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
 		WHERE c.slug = $1 AND c.year = $2

@@ -261,16 +261,20 @@ func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkf
 	return &c, nil
 }
 
-// MessageDocuments lists the documents a message carried.
+// MessageDocuments lists the documents a message carried, each named as
+// in that message (the last part of its path there), which may differ from
+// the name of the first message that carried the same bytes.
 func (s *Store) MessageDocuments(ctx context.Context, inboundID int64) ([]StoredDocument, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT d.id, d.sha256, d.filename, d.content_type FROM message_documents md
-		JOIN documents d ON d.id = md.document_id WHERE md.inbound_id = $1 ORDER BY d.id`, inboundID)
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT ON (d.id) d.id, d.sha256,
+			coalesce(nullif(regexp_replace(md.path, '^.*/', ''), ''), d.filename), md.path, d.content_type
+		FROM message_documents md JOIN documents d ON d.id = md.document_id
+		WHERE md.inbound_id = $1 ORDER BY d.id, md.path`, inboundID)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents of message %d: %w", inboundID, err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (StoredDocument, error) {
 		var d StoredDocument
-		err := row.Scan(&d.ID, &d.SHA256, &d.Filename, &d.ContentType)
+		err := row.Scan(&d.ID, &d.SHA256, &d.Filename, &d.Path, &d.ContentType)
 		return d, err
 	})
 }

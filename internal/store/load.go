@@ -59,6 +59,11 @@ type LoadInput struct {
 // LoadResult counts what a load changed.
 type LoadResult struct {
 	Inserted, Updated, Deleted int
+	// Superseded counts rows of the request's earlier documents replaced by
+	// this document's figures for the same key (period, dimensions,
+	// measure); SupersededByNewer counts this document's rows not kept
+	// because a later document of the request has the same figures.
+	Superseded, SupersededByNewer int
 }
 
 // LoadDocument replaces a document's tables and observations for a request
@@ -69,6 +74,11 @@ type LoadResult struct {
 // Loading the same result twice changes nothing; a failure anywhere —
 // including an observation PostgreSQL cannot store, reported with its
 // cell — leaves the previous load intact.
+//
+// A figure is kept once per request: where the same key (period,
+// dimensions, measure) has rows from two documents of the request, only
+// the later document's stay (see supersede), whichever of the two is
+// loaded last. Loads of one request are serialised for that.
 func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, error) {
 	var res LoadResult
 	if in.Status == "" {
@@ -86,25 +96,137 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 			return fmt.Errorf("earlier load: %w", err)
 		}
 		if !loaded {
-			// The first load of a document: straight in with COPY.
+			// The first load of a document: straight in with COPY. New rows
+			// lock nothing another load of the request waits for, so the
+			// request's lock is taken only after.
 			n, err := copyObservations(ctx, tx, "observations", newObservationReader(&in, true))
 			if err != nil {
 				return err
 			}
 			res.Inserted = int(n)
-		} else if err := merge(ctx, tx, &in, &res); err != nil {
-			return err
+			if err := lockRequest(ctx, tx, in.RequestID); err != nil {
+				return err
+			}
+		} else {
+			// A reload updates and deletes committed rows that a load of
+			// another document may supersede: lock first.
+			if err := lockRequest(ctx, tx, in.RequestID); err != nil {
+				return err
+			}
+			if err := merge(ctx, tx, &in, &res); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE request_documents SET status = $3, error = NULL, updated_at = now()
 			WHERE request_id = $1 AND document_id = $2`, in.RequestID, in.DocumentID, in.Status); err != nil {
 			return fmt.Errorf("status: %w", err)
 		}
-		return nil
+		return supersede(ctx, tx, &in, &res)
 	})
 	if err != nil {
 		return LoadResult{}, fmt.Errorf("store: load document %d for request %d: %w", in.DocumentID, in.RequestID, err)
 	}
 	return res, nil
+}
+
+// loadLockSpace is the first key of the advisory locks that serialise the
+// loads of one request; the second is the request's id.
+const loadLockSpace = 0x6c6f6164 // "load"
+
+// lockRequest waits for any other load of the request to commit, and holds
+// its lock until this transaction ends. Statements after it see what the
+// other load committed.
+func lockRequest(ctx context.Context, tx pgx.Tx, requestID int64) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483648)::int)`,
+		loadLockSpace, requestID); err != nil {
+		return fmt.Errorf("lock request: %w", err)
+	}
+	return nil
+}
+
+// supersede keeps one document's rows per figure of the request: where a
+// key (period, dimensions, measure) of this document's rows also has rows
+// from another document of the request, the rows of the earlier document
+// are deleted — earlier by the order of the messages they came in
+// (request_documents.inbound_id, no message counting as earliest), then by
+// document id. The rule is the same whichever document loads last, so
+// reloading an old document after a correction does not bring its
+// superseded figures back. A document left with no figures is marked
+// superseded. It costs two index probes when the request has no other
+// document with figures.
+func supersede(ctx context.Context, tx pgx.Tx, in *LoadInput, res *LoadResult) error {
+	var others bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM observations
+				WHERE campaign_id = $1 AND request_id = $2 AND document_id < $3)
+			OR EXISTS (SELECT 1 FROM observations
+				WHERE campaign_id = $1 AND request_id = $2 AND document_id > $3)`,
+		in.CampaignID, in.RequestID, in.DocumentID).Scan(&others); err != nil {
+		return fmt.Errorf("supersede: other documents: %w", err)
+	}
+	if !others {
+		return nil
+	}
+	// The keys this document shares with others of the request are found
+	// by hashing its keys and probing the others' rows; only rows of those
+	// keys are then grouped, and the ones not of the key's newest document
+	// deleted by their row address, read in the same statement. Rows
+	// copied in this transaction are not in the planner's statistics yet,
+	// and a nested loop planned for "a few rows" would not end over a
+	// million: nested loops are off for this statement.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
+	rows, err := tx.Query(ctx, `WITH ranked AS (
+			SELECT document_id, row_number() OVER (ORDER BY inbound_id NULLS FIRST, document_id) AS n
+			FROM request_documents WHERE request_id = $2),
+		shared AS (
+			SELECT DISTINCT o.period, o.dimensions, o.measure FROM observations o
+			WHERE o.campaign_id = $1 AND o.request_id = $2 AND o.document_id <> $3
+			AND (o.period, o.dimensions, o.measure) IN (SELECT period, dimensions, measure FROM observations
+				WHERE campaign_id = $1 AND request_id = $2 AND document_id = $3))
+		DELETE FROM observations WHERE ctid = ANY (ARRAY (
+			SELECT k.ctid FROM (
+				SELECT o.ctid, r.n, max(r.n) OVER (PARTITION BY o.period, o.dimensions, o.measure) AS newest
+				FROM observations o JOIN ranked r ON r.document_id = o.document_id
+				WHERE o.campaign_id = $1 AND o.request_id = $2
+				AND (o.period, o.dimensions, o.measure) IN (SELECT period, dimensions, measure FROM shared)) k
+			WHERE k.n < k.newest))
+		RETURNING document_id`, in.CampaignID, in.RequestID, in.DocumentID)
+	if err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
+	deleted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = on`); err != nil {
+		return fmt.Errorf("supersede: %w", err)
+	}
+	if len(deleted) == 0 {
+		return nil
+	}
+	docs := map[int64]bool{}
+	for _, d := range deleted {
+		docs[d] = true
+		if d == in.DocumentID {
+			res.SupersededByNewer++
+		} else {
+			res.Superseded++
+		}
+	}
+	ids := make([]int64, 0, len(docs))
+	for d := range docs {
+		ids = append(ids, d)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE request_documents rd SET status = 'superseded',
+			error = 'every figure replaced by a later document of the request', updated_at = now()
+		WHERE rd.request_id = $2 AND rd.document_id = ANY($3) AND rd.status = 'loaded'
+		AND NOT EXISTS (SELECT 1 FROM observations o
+			WHERE o.campaign_id = $1 AND o.request_id = $2 AND o.document_id = rd.document_id)`,
+		in.CampaignID, in.RequestID, ids); err != nil {
+		return fmt.Errorf("supersede: status: %w", err)
+	}
+	return nil
 }
 
 // SaveTables records the tables found in a document — for a document

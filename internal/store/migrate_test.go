@@ -165,3 +165,76 @@ func TestUniqueKeysRejectDuplicates(t *testing.T) {
 		})
 	}
 }
+
+// Migration 0004 gives request documents recorded before it the message
+// and name they came under for their request.
+func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
+	ctx := context.Background()
+	st := emptyStore(t)
+	all, err := store.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL,
+		checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all {
+		if m.Version >= 4 {
+			break
+		}
+		if _, err := st.Pool.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := st.Pool.Exec(ctx, `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
+			m.Version, m.Name, m.Checksum); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two forces' byte-identical files, recorded the old way: Durham's with
+	// its message, Cleveland's without.
+	_, rids := seedRequests(t, st, 2)
+	var msgs [2]int64
+	var doc int64
+	for i, path := range []string{"durham-cro.csv", "reply.zip/2023/table.csv"} {
+		if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea) RETURNING id`, 10+i, []byte(path)).Scan(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := st.SaveDocuments(ctx, msgs[i], []store.Document{{Filename: path[strings.LastIndex(path, "/")+1:],
+			ContentType: "text/csv", Data: []byte("same bytes"), Path: path}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc = ids[0]
+		if _, err := st.Pool.Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method) VALUES ($1, $2, 'token')`,
+			msgs[i], rids[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id, status)
+		VALUES ($1, $3, $4, 'document/0', 'loaded'), ($2, $3, NULL, 'document/1', 'loaded')`, rids[0], rids[1], doc, msgs[0]); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 1 || !strings.HasPrefix(applied[0], "0004_") {
+		t.Fatalf("Migrate applied %v, want 0004 alone", applied)
+	}
+	for i, want := range []struct{ file, path string }{{"durham-cro.csv", "durham-cro.csv"}, {"table.csv", "reply.zip/2023/table.csv"}} {
+		var msg int64
+		var file, path string
+		if err := st.Pool.QueryRow(ctx, `SELECT inbound_id, filename, path FROM request_documents WHERE request_id = $1`,
+			rids[i]).Scan(&msg, &file, &path); err != nil {
+			t.Fatal(err)
+		}
+		if msg != msgs[i] || file != want.file || path != want.path {
+			t.Errorf("request %d: message %d, %q at %q; want message %d, %q at %q", i, msg, file, path, msgs[i], want.file, want.path)
+		}
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE request_documents SET status = 'superseded' WHERE request_id = $1`, rids[0]); err != nil {
+		t.Errorf("status superseded refused: %v", err)
+	}
+}

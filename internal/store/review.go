@@ -15,6 +15,7 @@ type StoredDocument struct {
 	ID          int64
 	SHA256      []byte
 	Filename    string
+	Path        string // where it sat in a message, when read as that message's
 	ContentType string
 	Data        []byte
 }
@@ -59,19 +60,58 @@ func (s *Store) Request(ctx context.Context, id int64) (*RequestContext, error) 
 	return &r, nil
 }
 
-// AttachDocument records that a document is being processed for a request
-// (idempotent).
-func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64, workflowID string) error {
-	_, err := s.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, workflow_id,
-			inbound_id)
-		VALUES ($1, $2, $3, (SELECT md.inbound_id FROM message_documents md
-			JOIN message_matches mm ON mm.inbound_id = md.inbound_id AND mm.request_id = $1
-			WHERE md.document_id = $2 ORDER BY md.inbound_id LIMIT 1))
-		ON CONFLICT (request_id, document_id) DO NOTHING`, requestID, documentID, workflowID)
+// DocumentSource is where a request's document came from: the message
+// and the name it had there. Identical bytes sent by two forces are one
+// stored document, each request citing its own message and filename.
+type DocumentSource struct {
+	InboundID int64  // the message; 0 for the first matched message of the request that carried it
+	Filename  string // the name in that message; "" for the name its path there ends in
+}
+
+// AttachDocument records that a document is being processed for a request,
+// with the message and filename it came under (idempotent: a second call
+// only fills what the first left unknown).
+func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64, workflowID string, src DocumentSource) error {
+	_, err := s.Pool.Exec(ctx, `WITH src AS (
+			SELECT md.inbound_id, md.path FROM message_documents md
+			WHERE md.document_id = $2 AND CASE WHEN $4::bigint > 0 THEN md.inbound_id = $4
+				ELSE EXISTS (SELECT 1 FROM message_matches mm WHERE mm.inbound_id = md.inbound_id AND mm.request_id = $1) END
+			ORDER BY md.inbound_id, (md.path = $5 OR right(md.path, length($5) + 1) = '/' || $5) DESC, md.path
+			LIMIT 1)
+		INSERT INTO request_documents (request_id, document_id, workflow_id, inbound_id, filename, path)
+		SELECT $1, $2, $3, coalesce(nullif($4::bigint, 0), src.inbound_id),
+			coalesce(nullif($5, ''), nullif(regexp_replace(src.path, '^.*/', ''), '')), src.path
+		FROM (SELECT) one LEFT JOIN src ON true
+		ON CONFLICT (request_id, document_id) DO UPDATE SET
+			inbound_id = coalesce(request_documents.inbound_id, EXCLUDED.inbound_id),
+			filename = coalesce(request_documents.filename, EXCLUDED.filename),
+			path = coalesce(request_documents.path, EXCLUDED.path)
+		WHERE request_documents.inbound_id IS NULL OR request_documents.filename IS NULL
+			OR request_documents.path IS NULL`,
+		requestID, documentID, workflowID, src.InboundID, src.Filename)
 	if err != nil {
 		return fmt.Errorf("store: attach document %d to request %d: %w", documentID, requestID, err)
 	}
 	return nil
+}
+
+// RequestDocumentData reads a document's bytes as a request received them:
+// named as in that request's message (whose extension decides how it is
+// read), not as whoever sent the same bytes first.
+func (s *Store) RequestDocumentData(ctx context.Context, requestID, documentID int64) (*StoredDocument, error) {
+	var d StoredDocument
+	err := s.Pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
+			d.content_type, d.data
+		FROM documents d LEFT JOIN request_documents rd ON rd.document_id = d.id AND rd.request_id = $1
+		WHERE d.id = $2`, requestID, documentID).
+		Scan(&d.ID, &d.SHA256, &d.Filename, &d.Path, &d.ContentType, &d.Data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: document %d of request %d: %w", documentID, requestID, err)
+	}
+	return &d, nil
 }
 
 // SetDocumentStatus sets a request document's processing status.
@@ -135,10 +175,12 @@ func (s *Store) ResolveReviews(ctx context.Context, requestID, documentID int64,
 
 const reviewCols = `ri.id, ri.request_id, ri.document_id, ri.table_index, ri.workflow_id, ri.reasons,
 	coalesce(ri.proposal, 'null'), ri.status, coalesce(ri.resolution, 'null'), coalesce(ri.resolved_by, ''), ri.created_at,
-	r.force_slug, c.slug || '/' || c.year, d.filename`
+	r.force_slug, c.slug || '/' || c.year, coalesce(rd.filename, d.filename)`
 
+// reviewFrom names each document as its request's message did.
 const reviewFrom = ` FROM review_items ri JOIN requests r ON r.id = ri.request_id
-	JOIN campaigns c ON c.id = r.campaign_id JOIN documents d ON d.id = ri.document_id`
+	JOIN campaigns c ON c.id = r.campaign_id JOIN documents d ON d.id = ri.document_id
+	LEFT JOIN request_documents rd ON rd.request_id = ri.request_id AND rd.document_id = ri.document_id`
 
 func scanReview(row pgx.CollectableRow) (ReviewItem, error) {
 	var it ReviewItem
@@ -180,14 +222,15 @@ type RequestDocument struct {
 	WorkflowID        string // the DocumentWorkflow's
 	DocumentID        int64
 	SHA256            string // hex
-	Filename          string
+	Filename          string // as named in the request's message
+	InboundID         int64  // the message it came in; 0 if not known
 	Status            string
 }
 
 // RequestDocuments lists the requests a document has been processed for.
 func (s *Store) RequestDocuments(ctx context.Context, documentID int64) ([]RequestDocument, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT rd.request_id, r.workflow_id, rd.workflow_id, d.id, encode(d.sha256, 'hex'),
-			d.filename, rd.status
+			coalesce(rd.filename, d.filename), coalesce(rd.inbound_id, 0), rd.status
 		FROM request_documents rd JOIN requests r ON r.id = rd.request_id JOIN documents d ON d.id = rd.document_id
 		WHERE rd.document_id = $1 ORDER BY rd.request_id`, documentID)
 	if err != nil {
@@ -195,7 +238,7 @@ func (s *Store) RequestDocuments(ctx context.Context, documentID int64) ([]Reque
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RequestDocument, error) {
 		var d RequestDocument
-		err := row.Scan(&d.RequestID, &d.RequestWorkflowID, &d.WorkflowID, &d.DocumentID, &d.SHA256, &d.Filename, &d.Status)
+		err := row.Scan(&d.RequestID, &d.RequestWorkflowID, &d.WorkflowID, &d.DocumentID, &d.SHA256, &d.Filename, &d.InboundID, &d.Status)
 		return d, err
 	})
 }

@@ -38,7 +38,7 @@ func seedRun(t *testing.T, st *store.Store, year int, figures map[string]map[str
 		docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: slug + ".csv", ContentType: "text/csv",
 			Data: []byte(fmt.Sprint(year, slug)), Path: slug + ".csv"}})
 		must(t, err)
-		must(t, st.AttachDocument(ctx, ids[slug], docs[0], fmt.Sprintf("document/%d/%s", year, slug)))
+		must(t, st.AttachDocument(ctx, ids[slug], docs[0], fmt.Sprintf("document/%d/%s", year, slug), store.DocumentSource{}))
 		var obs []store.Observation
 		row := 0
 		for period, v := range periods {

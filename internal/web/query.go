@@ -622,9 +622,9 @@ func dimsText(dims map[string]string) string {
 }
 
 func (s *server) documents(ctx context.Context, requestID int64) ([]docView, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT d.id, d.filename, d.content_type, d.size, rd.status, coalesce(rd.error, ''),
-			rd.workflow_id,
-			coalesce((SELECT string_agg(DISTINCT md.path, ', ') FROM message_documents md
+	rows, err := s.st.Pool.Query(ctx, `SELECT d.id, coalesce(rd.filename, d.filename), d.content_type, d.size, rd.status,
+			coalesce(rd.error, ''), rd.workflow_id,
+			coalesce(rd.path, (SELECT string_agg(DISTINCT md.path, ', ') FROM message_documents md
 				WHERE md.document_id = d.id AND (rd.inbound_id IS NULL OR md.inbound_id = rd.inbound_id)), '')
 		FROM request_documents rd JOIN documents d ON d.id = rd.document_id
 		WHERE rd.request_id = $1 ORDER BY d.id`, requestID)

@@ -190,7 +190,7 @@ func loadFigures(t testing.TB, st *store.Store, fx *fixture, i int, f force.Forc
 	must(t, err)
 	doc := docs[0]
 	wf := fmt.Sprintf("document/%s/%d/%s/%x", testSlug, testYear, f.Slug, sha256.Sum256([]byte(f.Slug)))
-	must(t, st.AttachDocument(ctx, rid, doc, wf))
+	must(t, st.AttachDocument(ctx, rid, doc, wf, store.DocumentSource{}))
 	type cell struct {
 		Text string `json:"text"`
 		Ref  string `json:"ref"`
@@ -238,7 +238,7 @@ func openReview(t testing.TB, st *store.Store, rid, inbound int64, f force.Force
 		Data: []byte("%PDF-1.4 " + f.Slug), Path: "breakdown.pdf"}})
 	must(t, err)
 	wf := fmt.Sprintf("document/%s/%d/%s/%x", testSlug, testYear, f.Slug, sha256.Sum256([]byte("breakdown")))
-	must(t, st.AttachDocument(ctx, rid, docs[0], wf))
+	must(t, st.AttachDocument(ctx, rid, docs[0], wf, store.DocumentSource{}))
 	must(t, st.SetDocumentStatus(ctx, rid, docs[0], "review", ""))
 	// The table as extracted, kept for the reviewer beside the proposal.
 	must(t, st.SaveTables(ctx, docs[0], []store.ExtractedTable{{Index: 1, Method: "ocr", Page: 1, HeaderRows: 1, NRows: 2, NCols: 2,
