@@ -279,6 +279,10 @@ var bodyRules = []rule{
 	// template introduces exemptions too.
 	{name: "response:decided-disclose", kind: KindResponse, weight: 60,
 		re: rx(`\bdecided to disclose the (?:located |requested )?information\b`)},
+	// The same template's refusal: "I have today decided not to disclose
+	// the located information to you".
+	{name: "refusal:decided-not-disclose", kind: KindRefusal, weight: 80,
+		re: rx(`\bdecided (?:not to|to not) (?:disclose|release|provide) the (?:located |requested )?information\b`)},
 	{name: "response:disclose-in-full", kind: KindResponse, weight: 85,
 		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
 	// "the information requested is provided below", "the figures are set
