@@ -19,6 +19,8 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -137,6 +139,14 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	}, workflows.InboxWorkflow, workflows.InboxInput{Mailbox: "INBOX", MaxWait: 30 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
+	// The desk reads the replies the classifier is unsure of and gives
+	// each its kind, as a journalist would.
+	go desk(ctx, t, s, map[string]workflows.ReplyKind{
+		"ack-1@met.police.uk": workflows.ReplyAcknowledgement, "resp-1@westmidlands.police.uk": workflows.ReplyResponse,
+		"ref-1@south-wales.police.uk": workflows.ReplyRefusal, "stray-1@gmail.com": workflows.ReplyResponse,
+		"resp-2@durham.police.uk": workflows.ReplyResponse, "late-1@south-wales.police.uk": workflows.ReplyResponse,
+		"resp-3@met.police.uk": workflows.ReplyResponse,
+	})
 
 	status := func(force string) workflows.RequestStatus {
 		t.Helper()
@@ -292,9 +302,14 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		attach: "Nationality,2022\nPolish,3\n"})
 	waitFor("the reply to be stored", func() bool { return count(t, s, `SELECT count(*) FROM inbound_messages`) == 7 })
 	stored := time.Since(start)
-	waitFor("durham to be answered", func() bool { return status("durham").State == workflows.StateAnswered })
+	waitFor("durham to be answered", func() bool {
+		st := status("durham").State
+		return st == workflows.StateAnswered || st == workflows.StateDataLoaded
+	})
 	t.Logf("reply stored %s after delivery, request answered after %s",
 		stored.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+
+	lateAndUncertainReplies(t, ctx, s, spec.Slug, year, sent, deliver, waitFor)
 
 	// The Met answers with a scanned letter (testdata/scanned-letter.pdf:
 	// a corpus PDF printed and scanned back at 200 dpi). Its table is read
@@ -334,7 +349,8 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		JOIN requests r ON r.id = ri.request_id WHERE r.force_slug = 'metropolitan'`); n != 60 {
 		t.Errorf("the review proposes %d figures, want the letter's 60", n)
 	}
-	if n := count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'metropolitan'`); n != 0 {
+	if n := count(t, s, `SELECT count(*) FROM observations o JOIN request_documents rd USING (request_id, document_id)
+		JOIN documents d ON d.id = o.document_id WHERE o.force_slug = 'metropolitan' AND d.filename = 'response.pdf'`); n != 0 {
 		t.Errorf("%d figures of the scanned letter loaded before review", n)
 	}
 
@@ -345,6 +361,106 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		t.Fatal(err)
 	}
 	rerun(t, ctx, s, metDoc, true)
+}
+
+// lateAndUncertainReplies checks that nothing a force sends is lost on a
+// guess or because its request has finished: a refused request's late
+// answer reopens it and loads its figures; a one-line covering email with
+// a CSV, which no kind fits, has its figures loaded at once while the
+// request waits for a person, whose word then moves it.
+func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug string, year int, sent map[string]string,
+	deliver func(email), waitFor func(string, func() bool)) {
+	t.Helper()
+	state := func(force string) string {
+		var st string
+		_ = s.store.Pool.QueryRow(ctx, `SELECT state FROM requests WHERE force_slug = $1`, force).Scan(&st)
+		return st
+	}
+	// South Wales refused under s.12; its run has ended. Months later it
+	// sends the figures after all.
+	deliver(email{from: "foi@south-wales.police.uk", subject: "RE: Freedom of Information request", messageID: "late-1@south-wales.police.uk",
+		inReplyTo: sent["south-wales"], body: fixtureBody(t, "08-response-norfolk.txt"),
+		attach: "Nationality,2022,2023\nPolish,4,6\n"})
+	waitFor("south-wales's late answer loaded", func() bool { return state("south-wales") == "data_loaded" })
+	if n := count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'south-wales'`); n != 2 {
+		t.Errorf("south-wales has %d figures after its late answer, want 2", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
+		WHERE r.force_slug = 'south-wales' AND e.kind = 'reopened'`); n != 1 {
+		t.Errorf("south-wales reopened %d times, want once", n)
+	}
+
+	// The Met, acknowledged, sends only "Please find attached." and a CSV.
+	deliver(email{from: "foi@met.police.uk", subject: "RE: Freedom of Information request", messageID: "cover-1@met.police.uk",
+		inReplyTo: sent["metropolitan"], body: "Please find attached.\n\nMetropolitan Police Service",
+		attach: "Nationality,2022\nPolish,21\nRomanian,17\n"})
+	var review store.ReplyReview
+	waitFor("the covering email in the kinds to check", func() bool {
+		items, err := s.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+		if err != nil {
+			return false
+		}
+		for _, it := range items {
+			if m, err := s.store.InboundMessage(ctx, it.InboundID); err == nil && m.MessageID == "cover-1@met.police.uk" {
+				review = it
+				return true
+			}
+		}
+		return false
+	})
+	waitFor("the covering email's figures loaded", func() bool {
+		return count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'metropolitan'`) == 2
+	})
+	if st := state("metropolitan"); st != "acknowledged" {
+		t.Errorf("metropolitan is %s while its reply's kind waits for a person, want acknowledged", st)
+	}
+	wid := activities.RequestWorkflowID(slug, year, "metropolitan")
+	st, err := engine.UpdateRequest(ctx, s.client, "foidesk", wid, workflows.UpdateConfirmKind,
+		workflows.KindInput{InboundID: review.InboundID, Kind: workflows.ReplyResponse, By: "desk", Why: "the CSV is the answer"})
+	if err != nil {
+		t.Fatalf("confirm kind: %v", err)
+	}
+	if st.State != workflows.StateDataLoaded {
+		t.Errorf("after the desk's word the Met is %s, want data_loaded", st.State)
+	}
+	if n := count(t, s, `SELECT count(*) FROM reply_reviews WHERE inbound_id = $1 AND status <> 'open' AND kind = 'response' AND resolved_by = 'desk'`,
+		review.InboundID); n != 1 {
+		t.Errorf("the desk's word on the covering email recorded %d times, want once", n)
+	}
+	// A note on a request whose run has ended reopens it.
+	if _, err := engine.UpdateRequest(ctx, s.client, "foidesk", activities.RequestWorkflowID(slug, year, "kent"),
+		workflows.UpdateAddNote, workflows.NoteInput{Text: "called the FOI office", By: "desk"}); err != nil {
+		t.Fatalf("note on a finished request: %v", err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
+		WHERE r.force_slug = 'kent' AND e.kind = 'note'`); n != 1 {
+		t.Errorf("%d notes on kent, want 1", n)
+	}
+}
+
+// desk gives the replies waiting for a person the kinds in truth (by
+// Message-ID) until ctx ends; replies it does not know it leaves.
+func desk(ctx context.Context, t *testing.T, s *stack, truth map[string]workflows.ReplyKind) {
+	done := map[int64]bool{}
+	for ctx.Err() == nil {
+		items, _ := s.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+		for _, it := range items {
+			m, err := s.store.InboundMessage(ctx, it.InboundID)
+			if err != nil || done[it.ID] {
+				continue
+			}
+			k, ok := truth[m.MessageID]
+			if !ok {
+				continue
+			}
+			done[it.ID] = true
+			if _, err := engine.UpdateRequest(ctx, s.client, "foidesk", it.WorkflowID, workflows.UpdateConfirmKind,
+				workflows.KindInput{InboundID: it.InboundID, Kind: k, By: "desk"}); err != nil && ctx.Err() == nil {
+				t.Logf("desk: %s: %v", m.MessageID, err)
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // rerun starts document's DocumentWorkflow again as foidesk reprocess

@@ -92,7 +92,8 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
 			MaximumAttempts: 10, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid, activities.ErrTypeNotFound}},
 	})
-	act := activities.DocumentInput{RequestID: in.RequestID, DocumentID: in.Document.ID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	act := activities.DocumentInput{RequestID: in.RequestID, DocumentID: in.Document.ID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID,
+		InboundID: in.Document.InboundID, Filename: in.Document.Filename}
 	if err := workflow.ExecuteActivity(ctx, (*activities.Activities).AttachDocument, act).Get(ctx, nil); err != nil {
 		return nil, err
 	}

@@ -24,5 +24,5 @@ func RerunDocument(d store.RequestDocument, taskQueue string) (client.StartWorkf
 			WorkflowExecutionErrorWhenAlreadyStarted: true,
 			StaticSummary:                            "rerun: " + d.Filename,
 		}, DocumentInput{RequestID: d.RequestID, RequestWorkflowID: d.RequestWorkflowID,
-			Document: activities.DocumentRef{ID: d.DocumentID, SHA256: d.SHA256, Filename: d.Filename}}
+			Document: activities.DocumentRef{ID: d.DocumentID, SHA256: d.SHA256, Filename: d.Filename, InboundID: d.InboundID}}
 }

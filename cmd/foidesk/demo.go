@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -25,7 +26,9 @@ import (
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/simulate"
+	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -94,6 +97,9 @@ type demoResult struct {
 	CampaignDays int
 	ByState      map[workflows.State]int
 	TruthOK      bool
+	// Replies the classifier was unsure of, which the desk read and gave
+	// their kind: as proposed, or corrected.
+	KindsConfirmed, KindsCorrected int
 }
 
 func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
@@ -160,6 +166,7 @@ func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
 	var sum workflows.CampaignSummary
 	go func() { done <- wr.Get(ctx, &sum) }()
 	clarified := map[string]bool{}
+	desk := &demoDesk{run: run, sim: sim, log: a.logger(), taskQueue: cfg.TemporalTaskQueue, seen: map[int64]bool{}}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	var last *workflows.CampaignStatus
@@ -188,6 +195,7 @@ wait:
 				go answerClarification(ctx, a.logger(), tc, spec.Slug, year, r.Force)
 			}
 		}
+		desk.checkKinds(ctx)
 		line := progressLine(ctx, run, st, sim)
 		if o.Live {
 			fmt.Fprintf(a.stdout, "\r\033[K%s", line)
@@ -199,6 +207,15 @@ wait:
 	if o.Live {
 		fmt.Fprintln(a.stdout)
 	}
+	// Some forces write after their request has finished: a corrected
+	// file, an answer after the request was closed. Wait for the last of
+	// them, and for what they start (a reopened request, its documents,
+	// the desk's reading) to settle.
+	fmt.Fprintln(a.stdout, "waiting for the forces' last letters …")
+	sim.Wait()
+	if err := settle(ctx, run, desk); err != nil {
+		return nil, err
+	}
 	elapsed := time.Since(start)
 	if st, err := campaignStatus(ctx, tc, spec.Slug, year); err == nil {
 		last = st
@@ -207,8 +224,12 @@ wait:
 		fmt.Fprintln(a.stdout)
 		printBoard(a, last)
 	}
+	desk.wait()
 	res := &demoResult{Elapsed: elapsed, ByState: sum.ByState,
 		CampaignDays: int(sum.FinishedAt.Sub(sum.StartedAt).Hours() / 24)}
+	res.KindsConfirmed, res.KindsCorrected = desk.counts()
+	fmt.Fprintf(a.stdout, "\nThe desk read %d replies the classifier was unsure of: %d as proposed, %d corrected.\n",
+		res.KindsConfirmed+res.KindsCorrected, res.KindsConfirmed, res.KindsCorrected)
 	if err := demoHeadlines(ctx, a.stdout, run, spec.Slug, year, &sum); err != nil {
 		return nil, err
 	}
@@ -223,6 +244,109 @@ wait:
 		<-ctx.Done()
 	}
 	return res, nil
+}
+
+// demoDesk plays the journalist who reads the replies the classifier was
+// unsure of and gives each its kind, as the simulator sent it.
+type demoDesk struct {
+	run       *devRun
+	sim       *simulate.Simulator
+	log       *slog.Logger
+	taskQueue string
+
+	mu                   sync.Mutex
+	seen                 map[int64]bool
+	confirmed, corrected int
+	wg                   sync.WaitGroup
+}
+
+func (d *demoDesk) checkKinds(ctx context.Context) {
+	items, err := d.run.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	if err != nil {
+		return
+	}
+	for _, it := range items {
+		d.mu.Lock()
+		seen := d.seen[it.ID]
+		d.seen[it.ID] = true
+		d.mu.Unlock()
+		if seen {
+			continue
+		}
+		m, err := d.run.store.InboundMessage(ctx, it.InboundID)
+		if err != nil {
+			continue
+		}
+		k, ok := d.sim.Sent(m.MessageID)
+		if !ok {
+			d.log.Warn("demo: a reply the simulator did not send waits for a person", slog.Int64("inbound_id", it.InboundID))
+			continue
+		}
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			_, err := engine.UpdateRequest(ctx, d.run.client, d.taskQueue, it.WorkflowID, workflows.UpdateConfirmKind,
+				workflows.KindInput{InboundID: it.InboundID, Kind: workflows.ReplyKind(k.Expect()), By: "demo desk",
+					Why: "read the letter"})
+			if err != nil {
+				d.log.Warn("demo: reply kind not given", slog.String("workflow_id", it.WorkflowID), slog.Any("err", err))
+				return
+			}
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			if k.Expect() == it.ProposedKind {
+				d.confirmed++
+			} else {
+				d.corrected++
+			}
+		}()
+	}
+}
+
+func (d *demoDesk) wait() { d.wg.Wait() }
+
+// settleTimeout bounds how long the demo waits for the last replies to be
+// processed.
+const settleTimeout = 2 * time.Minute
+
+// settle waits until no stored message waits to be processed, no
+// document is being processed and no reply waits for the desk, for a
+// second on end.
+func settle(ctx context.Context, run *devRun, desk *demoDesk) error {
+	deadline := time.Now().Add(settleTimeout)
+	quiet := 0
+	for quiet < 4 {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: the last replies were not processed within %s", settleTimeout)
+		}
+		desk.checkKinds(ctx)
+		desk.wait()
+		var busy int
+		err := run.store.Pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM inbound_messages WHERE status = 'stored') +
+			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')) +
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`).Scan(&busy)
+		if err != nil {
+			return err
+		}
+		if busy == 0 {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+func (d *demoDesk) counts() (confirmed, corrected int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.confirmed, d.corrected
 }
 
 func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client, slug string, year int, force string) {

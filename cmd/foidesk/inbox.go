@@ -19,12 +19,12 @@ import (
 func init() {
 	register(&command{
 		name:    "inbox",
-		summary: "the inbox's triage queue: list, assign",
+		summary: "the inbox's queues: triage, assign, kinds to check",
 		help: `Mail that matches no request, or whose sender's domain does not belong to
 the force it names, waits in triage with the reason; nothing is dropped.
 An operator assigns such a message to a request, which then takes it as if
 it had matched on its own.`,
-		subs: []*command{
+		subs: append([]*command{
 			{name: "triage", summary: "list messages waiting in triage", usage: "[--json]",
 				flags: func(fs *flag.FlagSet) { fs.Bool("json", false, "print JSON") },
 				run:   runInboxTriage},
@@ -38,7 +38,7 @@ request named by campaign slug, year and force slug, e.g.
 					fs.String("mailbox", "", "mailbox whose inbox workflow takes the update (default FOIDESK_IMAP_MAILBOX)")
 				},
 				run: runInboxAssign},
-		},
+		}, kindCommands()...),
 	})
 }
 

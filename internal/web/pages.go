@@ -29,7 +29,7 @@ type page struct {
 
 type crumb struct{ Label, Href string }
 
-var pageNames = []string{"campaigns", "board", "force", "dataset", "review", "triage", "error"}
+var pageNames = []string{"campaigns", "board", "force", "dataset", "review", "triage", "kinds", "error"}
 
 func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}

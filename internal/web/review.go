@@ -215,6 +215,12 @@ func (s *server) readForm(w http.ResponseWriter, r *http.Request, page string) e
 // the dashboard's bound, for the workflow to complete it. The form's nonce
 // joins updateID, so that the same form sent twice is one update.
 func (s *server) update(r *http.Request, workflowID, name, updateID string, arg any) error {
+	var result string
+	return s.updateInto(r, workflowID, name, updateID, arg, &result)
+}
+
+// updateInto is update, decoding the Update's result into result.
+func (s *server) updateInto(r *http.Request, workflowID, name, updateID string, arg, result any) error {
 	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
 		updateID += "/" + n
 	}
@@ -227,8 +233,7 @@ func (s *server) update(r *http.Request, workflowID, name, updateID string, arg 
 	if err != nil {
 		return err
 	}
-	var result string
-	return h.Get(ctx, &result)
+	return h.Get(ctx, result)
 }
 
 // rememberDecider keeps the name given in a form for the next one.

@@ -144,6 +144,8 @@ func New(opts *Options) (http.Handler, error) {
 	app.HandleFunc("POST /review/{id}", s.handle(s.reviewDecide))
 	app.HandleFunc("GET /triage", s.handle(s.triage))
 	app.HandleFunc("POST /triage/{id}", s.handle(s.triageAssign))
+	app.HandleFunc("GET /kinds", s.handle(s.kinds))
+	app.HandleFunc("POST /kinds/{id}", s.handle(s.kindDecide))
 	if opts.Metrics != nil {
 		app.Handle("GET /metrics", opts.Metrics)
 	}

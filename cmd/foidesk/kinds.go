@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/engine"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// kindCommands are the inbox's subcommands for replies whose kind a person
+// confirms or corrects.
+func kindCommands() []*command {
+	return []*command{
+		{name: "kinds", summary: "list replies whose kind waits for a person",
+			usage: "[--all] [--json] [--export DIR]",
+			help: `A reply the classifier is unsure of (confidence below the threshold, or no
+kind fits a reply that brings documents or figures) does not move its
+request: its documents are read at once, and the request waits, without
+chasing, for a person to confirm or correct the kind with
+'foidesk inbox kind'. --all lists the decided ones too; --export DIR
+writes every decided reply as a labelled example in the classifier's
+fixture format (internal/classify/testdata), for measuring it.`,
+			flags: func(fs *flag.FlagSet) {
+				fs.Bool("all", false, "list decided replies too")
+				fs.Bool("json", false, "print JSON")
+				fs.String("export", "", "write decided replies as labelled examples into this directory")
+			},
+			run: runInboxKinds},
+		{name: "kind", summary: "confirm or correct a reply's kind", usage: "ID KIND [--why TEXT] [--by NAME]",
+			help: `Give the reply listed as ID by 'foidesk inbox kinds' its kind, one of:
+  ` + strings.Join(replyKindNames(), ", ") + `
+The request moves as a reply of that kind would have (an answer whose
+documents are loaded becomes data_loaded); a request whose run has ended
+is reopened to take the decision. Who and why are recorded.`,
+			flags: func(fs *flag.FlagSet) {
+				byFlag(fs)
+				fs.String("why", "", "why, for the record")
+			},
+			run: runInboxKind},
+	}
+}
+
+func replyKindNames() []string {
+	var out []string
+	for _, k := range classify.Kinds() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+func runInboxKinds(ctx context.Context, a *app, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("inbox kinds takes no arguments")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	status := store.ReplyReviewOpen
+	if a.flagBool("all") {
+		status = ""
+	}
+	if dir := a.flagString("export"); dir != "" {
+		status = "resolved"
+		items, err := st.ReplyReviews(ctx, status, 100000)
+		if err != nil {
+			return err
+		}
+		n, err := exportLabelled(ctx, st, dir, items)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%d labelled replies written to %s\n", n, dir)
+		return nil
+	}
+	items, err := st.ReplyReviews(ctx, status, 1000)
+	if err != nil {
+		return err
+	}
+	if a.flagBool("json") {
+		return json.NewEncoder(a.stdout).Encode(items)
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(a.stdout, "no reply waits for a person")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tSTATUS\tSUBJECT\tWHY")
+	for _, it := range items {
+		status := it.Status
+		if it.Kind != "" {
+			status += " as " + it.Kind
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
+			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, status, clipLine(it.Subject, 60), it.Reason)
+	}
+	return tw.Flush()
+}
+
+func runInboxKind(ctx context.Context, a *app, args []string) error {
+	if len(args) != 2 {
+		return usageErrorf("want ID and KIND")
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil {
+		return usageErrorf("id %q is not a number", args[0])
+	}
+	kind := workflows.ReplyKind(strings.ReplaceAll(args[1], "-", "_"))
+	if !kind.Valid() {
+		return usageErrorf("unknown kind %q (want one of %s)", args[1], strings.Join(replyKindNames(), ", "))
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	it, err := st.ReplyReviewByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	tc, err := a.temporal(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	rs, err := engine.UpdateRequest(ctx, tc, cfg.TemporalTaskQueue, it.WorkflowID, workflows.UpdateConfirmKind,
+		workflows.KindInput{InboundID: it.InboundID, Kind: kind, By: a.flagString("by"), Why: a.flagString("why")})
+	if err != nil {
+		return fmt.Errorf("reply %d of %s: %w", id, it.WorkflowID, err)
+	}
+	fmt.Fprintf(a.stdout, "%s: reply %d is %s; the request is %s\n", rs.ForceName, it.InboundID,
+		strings.ReplaceAll(string(kind), "_", " "), strings.ReplaceAll(string(rs.State), "_", " "))
+	return nil
+}
+
+// exportLabelled writes decided replies in the classifier's fixture format,
+// one file each, and returns how many it wrote.
+func exportLabelled(ctx context.Context, st *store.Store, dir string, items []store.ReplyReview) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		m, err := st.InboundMessage(ctx, it.InboundID)
+		if err != nil {
+			return n, err
+		}
+		msg, err := fmail.Parse(m.Raw, nil)
+		if err != nil {
+			continue // unreadable mail has no text to label
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "source: foidesk inbound message %d\nforce: %s\nkind: %s\n", it.InboundID, it.ForceSlug,
+			strings.ReplaceAll(it.Kind, "_", "-"))
+		fmt.Fprintf(&b, "subject: %s\nfrom: %s\n", clipLine(msg.Subject, 500), clipLine(msg.From.String(), 200))
+		fmt.Fprintf(&b, "note: %s by %s (classifier said %s at %.2f)%s\n---\n", it.Status, it.ResolvedBy, it.ProposedKind,
+			it.Confidence, whyNote(it.Why))
+		b.WriteString(msg.Text)
+		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.txt", it.ForceSlug, it.InboundID, strings.ReplaceAll(it.Kind, "_", "-")))
+		if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func whyNote(why string) string {
+	if why == "" {
+		return ""
+	}
+	return ": " + clipLine(why, 300)
+}
+
+// clipLine folds s onto one line of at most n runes.
+func clipLine(s string, n int) string {
+	s = oneLine(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+func TestRepliesToCheck(t *testing.T) {
+	fx := seed(t)
+	up := &updater{}
+	h := newHandler(t, fx.st, &Options{Temporal: up})
+	ctx := t.Context()
+	inbound := triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", "RE: your request <script>alert(1)</script>",
+		"Please find attached.", "")
+	durham := fmt.Sprintf("request/%s/%d/durham", testSlug, testYear)
+	var rid int64
+	must(t, fx.st.Pool.QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
+	_, err := fx.st.Pool.Exec(ctx, `UPDATE inbound_messages SET classification =
+		'{"kind":"other","confidence":0.1,"evidence":[{"rule":"response:please-find-attached","kind":"response","source":"body","phrase":"Please find attached"}]}'
+		WHERE id = $1`, inbound)
+	must(t, err)
+	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other",
+		Confidence: 0.1, Reason: "no kind fits, and the reply brings documents or figures"}))
+	items, err := fx.st.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	must(t, err)
+	if len(items) != 1 {
+		t.Fatalf("%d open reply reviews, want 1", len(items))
+	}
+	path := "/kinds/" + strconv.FormatInt(items[0].ID, 10)
+
+	page := get(t, h, "/kinds", http.StatusOK)
+	for _, s := range []string{"Durham Constabulary", "no kind fits", "Please find attached", "figures.csv",
+		`<option value="other" selected>`, "1 reply waits", "&lt;script&gt;"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("replies-to-check page lacks %q", s)
+		}
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Error("the subject reached the page unescaped")
+	}
+
+	form, cookies := pageForm(t, h, "/kinds", path)
+	form.Set("by", "Sam Reporter")
+	form.Set("why", "the CSV is the answer")
+	for _, bad := range []struct{ kind, by string }{{"planet", "Sam"}, {"response", " "}} {
+		form.Set("kind", bad.kind)
+		form.Set("by", bad.by)
+		if rec := post(t, h, path, form, cookies); rec.Code != http.StatusBadRequest {
+			t.Errorf("kind %q by %q: %d, want 400", bad.kind, bad.by, rec.Code)
+		}
+	}
+	if n := len(up.recorded()); n != 0 {
+		t.Fatalf("%d updates sent for refused forms", n)
+	}
+	form.Set("kind", "response")
+	form.Set("by", "Sam Reporter")
+	rec := post(t, h, path, form, cookies)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("decide: %d\n%s", rec.Code, rec.Body)
+	}
+	calls := up.recorded()
+	if len(calls) != 1 || calls[0].WorkflowID != durham || calls[0].UpdateName != workflows.UpdateConfirmKind {
+		t.Fatalf("updates %+v, want confirm-kind to %s", calls, durham)
+	}
+	want := workflows.KindInput{InboundID: inbound, Kind: workflows.ReplyResponse, By: "Sam Reporter", Why: "the CSV is the answer"}
+	if in, ok := calls[0].Args[0].(workflows.KindInput); !ok || in != want {
+		t.Errorf("update argument %#v, want %#v", calls[0].Args[0], want)
+	}
+	if !strings.HasSuffix(calls[0].UpdateID, "/"+form.Get("nonce")) {
+		t.Errorf("update ID %q does not carry the form's nonce", calls[0].UpdateID)
+	}
+	up.err = errors.New("message 9 is not a reply this run of the request knows")
+	if rec := post(t, h, path, form, cookies); rec.Code != http.StatusBadGateway || !strings.Contains(rec.Body.String(), "not a reply") {
+		t.Errorf("refused update: %d", rec.Code)
+	}
+	up.err = nil
+	// Once decided, the reply leaves the page and takes no more decisions.
+	_, err = fx.st.ResolveReplyReview(ctx, rid, inbound, "response", "Sam Reporter", "")
+	must(t, err)
+	if rec := post(t, h, path, form, cookies); rec.Code != http.StatusConflict {
+		t.Errorf("deciding a decided reply: %d, want 409", rec.Code)
+	}
+	if page := get(t, h, "/kinds", http.StatusOK); !strings.Contains(page, "No reply waits for a person") {
+		t.Error("a decided reply is still listed")
+	}
+}
