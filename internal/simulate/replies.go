@@ -21,6 +21,11 @@ const (
 	KindNotHeld       Kind = "not_held"
 	KindResponse      Kind = "response"
 	KindPartial       Kind = "partial_response"
+	// KindCovering is an answer whose email says no more than "please find
+	// attached": the letter, if any, is the attachment.
+	KindCovering Kind = "covering"
+	// KindCorrection sends a corrected version of an answer already given.
+	KindCorrection Kind = "correction"
 )
 
 // Expect is the kind internal/classify should read from a reply.
@@ -28,6 +33,8 @@ func (k Kind) Expect() string {
 	switch k {
 	case KindRefusalS12, KindRefusalS40:
 		return "refusal"
+	case KindCovering, KindCorrection:
+		return "response"
 	}
 	return string(k)
 }
@@ -68,6 +75,12 @@ func letter(k Kind, ref string, received, due time.Time) string {
 		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
 			"Following receipt of your request, searches were conducted within the force to locate information relevant to your request. " +
 			"I can confirm that the information you have requested is held by the force, and I am pleased to provide it. Please find the information attached." + tail
+	case KindCovering:
+		return "Please find attached our response to your request.\n\nFOI Team\n"
+	case KindCorrection:
+		return head + "Please find attached a corrected version of our response to your request. " +
+			"An error was found in one of the figures we sent; the attached table replaces the one we sent before.\n\n" +
+			"We apologise for any inconvenience." + tail
 	case KindPartial:
 		return head + "I write in connection with your request for information received on " + long(received) + ".\n\n" +
 			"I can confirm that the information you have requested is held in part, and what is held is provided in the attached. " +

@@ -29,6 +29,8 @@ const (
 	Partial       Behaviour = "partial"        // answers in part, with data
 	Silent        Behaviour = "silent"         // never answers: the ladder runs to the regulator
 	AckOnly       Behaviour = "ack_then_quiet" // acknowledges, then nothing until the internal review
+	Corrects      Behaviour = "corrects"       // answers, then sends a corrected file
+	AfterClose    Behaviour = "after_close"    // silent until the request is closed, then answers
 )
 
 // mix is the share of each behaviour among 44 forces, shuffled by seed.
@@ -36,8 +38,8 @@ var mix = []struct {
 	b Behaviour
 	n int
 }{
-	{OnTime, 15}, {LateOne, 6}, {LateTwo, 3}, {Clarifies, 2}, {Extends, 3}, {RefusesCost, 3},
-	{RefusesPerson, 1}, {NotHeld, 2}, {Partial, 2}, {Silent, 4}, {AckOnly, 3},
+	{OnTime, 14}, {LateOne, 6}, {LateTwo, 3}, {Clarifies, 2}, {Extends, 3}, {RefusesCost, 3},
+	{RefusesPerson, 1}, {NotHeld, 2}, {Partial, 2}, {Silent, 3}, {AckOnly, 3}, {Corrects, 1}, {AfterClose, 1},
 }
 
 // Options configure a simulation.
@@ -62,6 +64,11 @@ type Force struct {
 	Layout    Layout
 	Reference string
 	Data      *Dataset // figures it will send, if it answers with data
+	// Covering: its answer's email says only "please find attached".
+	Covering bool
+	// Twin names a force that sends the very same file (a shared
+	// collaboration's extract): identical bytes, each force's own figures.
+	Twin string
 
 	mu        sync.Mutex
 	requestID string // Message-ID of the request, once received
@@ -80,6 +87,7 @@ type Simulator struct {
 	mu     sync.Mutex
 	origin time.Time // real time of the first request: campaign time's origin
 	truth  []Figure
+	kinds  map[string]Kind // Message-ID → the kind of reply sent
 	sends  int
 	log    *slog.Logger
 	wg     sync.WaitGroup
@@ -123,7 +131,7 @@ func Start(opts *Options) (*Simulator, error) {
 		behaviours = append(behaviours, OnTime)
 	}
 	r.Shuffle(len(behaviours), func(i, j int) { behaviours[i], behaviours[j] = behaviours[j], behaviours[i] })
-	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{})}
+	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{}), kinds: map[string]Kind{}}
 	dataForces := 0
 	for i, f := range o.Forces {
 		b := behaviours[i]
@@ -137,6 +145,7 @@ func Start(opts *Options) (*Simulator, error) {
 		}
 		s.Forces[f.Slug] = sf
 	}
+	s.pairForces(o.Forces)
 	var err error
 	if s.SMTP, err = mailtest.StartSMTP(); err != nil {
 		return nil, err
@@ -151,10 +160,36 @@ func Start(opts *Options) (*Simulator, error) {
 
 func (b Behaviour) answersWithData() bool {
 	switch b {
-	case OnTime, LateOne, LateTwo, Clarifies, Extends, Partial:
+	case OnTime, LateOne, LateTwo, Clarifies, Extends, Partial, Corrects, AfterClose:
 		return true
 	}
 	return false
+}
+
+// pairForces gives the first two forces that answer on time with data the
+// same figures in the same CSV file, byte for byte, and makes the third
+// answer with a one-line covering email; the choice follows the seeded
+// behaviours, so a seed reproduces it.
+func (s *Simulator) pairForces(order []force.Force) {
+	var onTime []*Force
+	for _, f := range order {
+		if sf := s.Forces[f.Slug]; sf.Behaviour == OnTime && sf.Data != nil {
+			onTime = append(onTime, sf)
+		}
+	}
+	if len(onTime) >= 2 {
+		a, b := onTime[0], onTime[1]
+		a.Layout, b.Layout = LayoutCSVLong, LayoutCSVLong
+		b.Data = a.Data.forForce(b.Slug)
+		a.Twin, b.Twin = b.Slug, a.Slug
+	}
+	if len(onTime) >= 3 {
+		c := onTime[2]
+		c.Covering = true
+		if c.Layout == LayoutHTMLBody {
+			c.Layout = LayoutXLSXWide // a covering note needs an attachment
+		}
+	}
 }
 
 // Close stops the servers and any pending replies.
@@ -169,6 +204,16 @@ func (s *Simulator) Truth() []Figure {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.truth)
+}
+
+// Sent says what kind of reply the message with Message-ID id was, for
+// the demo's desk, which reads the replies the classifier is unsure of
+// and knows them for what they are.
+func (s *Simulator) Sent(id string) (Kind, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.kinds[id]
+	return k, ok
 }
 
 // Received counts the emails the forces have received.
@@ -260,6 +305,10 @@ var scripts = map[Behaviour][]step{
 	NotHeld:       {{"request", 9, KindNotHeld}},
 	Partial:       {{"request", 1, KindAck}, {"request", 20, KindPartial}},
 	AckOnly:       {{"request", 1, KindAck}},
+	Corrects:      {{"request", 1, KindAck}, {"request", 12, KindResponse}, {"request", 24, KindCorrection}},
+	// AfterClose answers long after its internal review: past the
+	// regulator's rung and the request's closing.
+	AfterClose: {{"internal_review", 50, KindResponse}},
 	// Silent answers nothing.
 }
 
@@ -282,12 +331,12 @@ func (s *Simulator) after(days float64, f *Force, k Kind, subject string) {
 
 func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 	f.mu.Lock()
-	if f.answered || f.sent[k] {
+	if (f.answered && k != KindCorrection) || f.sent[k] {
 		f.mu.Unlock()
 		return nil
 	}
 	f.sent[k] = true
-	final := k != KindAck && k != KindClarification && k != KindExtension
+	final := k != KindAck && k != KindClarification && k != KindExtension && k != KindCorrection
 	if final {
 		f.answered = true
 	}
@@ -316,8 +365,23 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 		Date:      now,
 		Text:      letter(k, f.Reference, camp(received), due),
 	}
-	if k == KindResponse || k == KindPartial {
-		att, body, err := Render(f.Data, f.Layout, f.Name)
+	if k == KindResponse && f.Covering {
+		e.Text = letter(KindCovering, f.Reference, camp(received), due)
+	}
+	if k == KindCorrection {
+		f.mu.Lock()
+		f.Data = f.Data.corrected()
+		f.mu.Unlock()
+		s.mu.Lock()
+		s.truth = slices.DeleteFunc(s.truth, func(fig Figure) bool { return fig.Force == f.Slug })
+		s.mu.Unlock()
+	}
+	if k == KindResponse || k == KindPartial || k == KindCorrection {
+		name := f.Name
+		if f.Twin != "" {
+			name = "Regional collaboration" // the twins' shared file names neither force
+		}
+		att, body, err := Render(f.Data, f.Layout, name)
 		if err != nil {
 			return err
 		}
@@ -330,6 +394,9 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 		s.truth = append(s.truth, f.Data.Figures...)
 		s.mu.Unlock()
 	}
+	s.mu.Lock()
+	s.kinds[e.MessageID] = k
+	s.mu.Unlock()
 	return s.IMAP.Deliver("INBOX", e.raw())
 }
 

@@ -10,6 +10,7 @@ package simulate
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -103,4 +104,33 @@ func newDataset(r *rand.Rand, force string, years []int, suppress string) *Datas
 		}
 	}
 	return d
+}
+
+// forForce is a copy of d as force's own answer: the same rows, each
+// figure the other force's.
+func (d *Dataset) forForce(force string) *Dataset {
+	c := *d
+	c.Force = force
+	c.Figures = make([]Figure, len(d.Figures))
+	for i, f := range d.Figures {
+		f.Force = force
+		c.Figures[i] = f
+	}
+	return &c
+}
+
+// corrected is d with its first unsuppressed figure put right: the value
+// first sent was three short.
+func (d *Dataset) corrected() *Dataset {
+	c := *d
+	c.Figures = slices.Clone(d.Figures)
+	for i, f := range c.Figures {
+		if !f.Suppressed() {
+			f.Value += 3
+			f.Shown = strconv.Itoa(f.Value)
+			c.Figures[i] = f
+			break
+		}
+	}
+	return &c
 }
