@@ -94,7 +94,7 @@ var distinctive = []refPattern{
 	// Across forces, a number written after "FOI" or "RFI" is the force's
 	// reference: "FOI 2009-038", "FOI2025/01135", "FOI 531-25",
 	// "RFI2011000175".
-	rp("foi-prefix", `\b(?:FOI|RFI)[ -]?(?:\d{5,}|\d{2,7}[/-]\d{2,6})\b`, guardNone),
+	rp("foi-prefix", `\b(?:FOI|RFI)[ -]?(?:\d{2,7}[/-]\d{2,6}|\d{5,})\b`, guardNone),
 }
 
 // ForceSlugs lists the force slugs with reference formats of their own; any
@@ -116,6 +116,7 @@ var refLabelRe = regexp.MustCompile(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`|(?:freedom\s+of\s+information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
+	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
 	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
