@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/classify"
 )
 
 func TestDocumentSlotsBoundConcurrency(t *testing.T) {
@@ -60,5 +62,20 @@ func TestDocumentSlotsDefaultToCPUs(t *testing.T) {
 	release()
 	if cap(a.docSlots) < 1 {
 		t.Errorf("%d slots by default, want one per CPU", cap(a.docSlots))
+	}
+}
+
+// A classifier that panics does not fail the message: the reply comes out
+// as "other" for a person to place.
+func TestClassifierPanicIsContained(t *testing.T) {
+	defer func(f func(*classify.Input, *classify.Options) classify.Result) { classifyReply = f }(classifyReply)
+	classifyReply = func(*classify.Input, *classify.Options) classify.Result { panic("index out of range") }
+	a := &Activities{}
+	res := a.classify(&classify.Input{Subject: "RE: FOI"}, nil)
+	if res.Kind != classify.KindOther || len(res.Evidence) == 0 || res.Evidence[0].Rule != "classifier-failed" {
+		t.Errorf("result %+v, want other with the failure as evidence", res)
+	}
+	if need, _ := res.NeedsPerson(false); !need {
+		t.Error("a reply the classifier failed on must go to a person")
 	}
 }

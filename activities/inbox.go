@@ -209,6 +209,23 @@ func isData(name, contentType string) bool {
 		strings.Contains(ct, "csv") || strings.Contains(ct, "wordprocessing") || strings.HasPrefix(ct, "text/html")
 }
 
+// classify classifies a reply; a panic inside the classifier is contained
+// and logged, and the reply comes out as "other" with no confidence, so a
+// person gives it its kind and nothing already stored is touched.
+func (a *Activities) classify(in *classify.Input, opts *classify.Options) (res classify.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log().Error("classifier failed", slog.Any("panic", p))
+			res = classify.Result{Kind: classify.KindOther, Evidence: []classify.Evidence{{Rule: "classifier-failed",
+				Source: classify.SourceDecision, Note: fmt.Sprintf("the classifier failed on this reply: %v", p)}}}
+		}
+	}()
+	return classifyReply(in, opts)
+}
+
+// classifyReply is the classifier; tests replace it.
+var classifyReply = classify.Classify
+
 // hasData reports whether any of docs may hold tables.
 func hasData(docs []store.Document) bool {
 	for _, d := range docs {
@@ -326,7 +343,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if senderForce == "" && len(mres.Matches) > 0 {
 		senderForce = mres.Matches[0].ForceSlug
 	}
-	cls := classify.Classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
+	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
 		Force: senderForce, AutoReply: msg.AutoReply}, nil)
 	kind := string(cls.Kind)
 	if msg.Bounce != nil {
@@ -447,7 +464,7 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 	if err != nil {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("message %d: %w", in.InboundID, err))
 	}
-	cls := classify.Classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
+	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
 		Force: c.ForceSlug, AutoReply: msg.AutoReply}, nil)
 	docs, err := a.Store.MessageDocuments(ctx, in.InboundID)
 	if err != nil {

@@ -31,7 +31,7 @@ var States = []string{"draft", "sent", "acknowledged", "awaiting_clarification",
 var InboxStatuses = []string{"stored", "matched", "triage", "ignored", "failed"}
 
 // DocumentStatuses lists the processing statuses of a request's document.
-var DocumentStatuses = []string{"pending", "extracted", "review", "loaded", "rejected", "no_tables", "failed"}
+var DocumentStatuses = []string{"pending", "extracted", "review", "loaded", "rejected", "no_tables", "failed", "superseded"}
 
 // overdueStates are the states a request is put in once its due date has
 // passed without an answer.
@@ -63,6 +63,10 @@ var (
 		"Tables waiting in the review queue.", nil, nil)
 	descReviewAge = prometheus.NewDesc("foidesk_review_oldest_seconds",
 		"Age of the oldest open review item (0 when the queue is empty).", nil, nil)
+	descKinds = prometheus.NewDesc("foidesk_replies_to_check",
+		"Replies whose kind waits for a person; their requests do not move, nor are they chased, until then.", nil, nil)
+	descKindsAge = prometheus.NewDesc("foidesk_replies_to_check_oldest_seconds",
+		"Age of the oldest reply whose kind waits for a person (0 when none waits).", nil, nil)
 )
 
 // Collector computes foidesk's gauges from the database on every scrape.
@@ -82,7 +86,7 @@ func NewCollector(st *store.Store, log *slog.Logger) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descUp, descScrape, descRequests, descOverdue, descInbox, descInboxLag,
-		descDocuments, descExtractFail, descReview, descReviewAge} {
+		descDocuments, descExtractFail, descReview, descReviewAge, descKinds, descKindsAge} {
 		ch <- d
 	}
 }
@@ -118,6 +122,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descExtractFail, prometheus.GaugeValue, float64(snap.Documents["failed"]))
 	ch <- prometheus.MustNewConstMetric(descReview, prometheus.GaugeValue, float64(snap.ReviewOpen))
 	ch <- prometheus.MustNewConstMetric(descReviewAge, prometheus.GaugeValue, snap.ReviewAge.Seconds())
+	ch <- prometheus.MustNewConstMetric(descKinds, prometheus.GaugeValue, float64(snap.KindsOpen))
+	ch <- prometheus.MustNewConstMetric(descKindsAge, prometheus.GaugeValue, snap.KindsAge.Seconds())
 }
 
 // CampaignCounts is one campaign run's requests.
@@ -136,6 +142,8 @@ type Snapshot struct {
 	Documents  map[string]int // request documents by status
 	ReviewOpen int
 	ReviewAge  time.Duration // age of the oldest open review item
+	KindsOpen  int           // replies whose kind waits for a person
+	KindsAge   time.Duration // age of the oldest of them
 }
 
 // Read computes a snapshot in one read-only transaction, so its numbers
@@ -188,17 +196,20 @@ func Read(ctx context.Context, st *store.Store) (*Snapshot, error) {
 	if err := countBy(ctx, tx, `SELECT status, count(*) FROM request_documents GROUP BY status`, snap.Documents); err != nil {
 		return nil, fmt.Errorf("metrics: documents: %w", err)
 	}
-	var inboxLag, reviewAge float64
+	var inboxLag, reviewAge, kindsAge float64
 	err = tx.QueryRow(ctx, `SELECT
 			coalesce((SELECT extract(epoch FROM now() - min(stored_at)) FROM inbound_messages WHERE status = 'stored'), 0)::float8,
 			(SELECT count(*) FROM review_items WHERE status = 'open'),
-			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM review_items WHERE status = 'open'), 0)::float8`).
-		Scan(&inboxLag, &snap.ReviewOpen, &reviewAge)
+			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM review_items WHERE status = 'open'), 0)::float8,
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open'),
+			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM reply_reviews WHERE status = 'open'), 0)::float8`).
+		Scan(&inboxLag, &snap.ReviewOpen, &reviewAge, &snap.KindsOpen, &kindsAge)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: lag: %w", err)
 	}
 	snap.InboxLag = seconds(inboxLag)
 	snap.ReviewAge = seconds(reviewAge)
+	snap.KindsAge = seconds(kindsAge)
 	return snap, nil
 }
 

@@ -75,6 +75,9 @@ func seed(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 	exec(t, st, `UPDATE review_items SET created_at = now() - interval '2 hours'`)
+	// A reply whose kind waits for a person: the triaged message, matched to Essex.
+	exec(t, st, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason, created_at)
+		SELECT $1, id, 'other', 0.1, 'no kind fits', now() - interval '3 hours' FROM inbound_messages WHERE status = 'triage'`, ids["essex"])
 }
 
 func scrape(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
@@ -165,6 +168,12 @@ func TestHandlerReportsTheDatabase(t *testing.T) {
 	if got := value(t, fams, "foidesk_review_oldest_seconds", nil); got < 7190 || got > 7300 {
 		t.Errorf("oldest review = %vs, want about two hours", got)
 	}
+	if got := value(t, fams, "foidesk_replies_to_check", nil); got != 1 {
+		t.Errorf("replies to check = %v, want 1", got)
+	}
+	if got := value(t, fams, "foidesk_replies_to_check_oldest_seconds", nil); got < 10790 || got > 10900 {
+		t.Errorf("oldest reply to check = %vs, want about three hours", got)
+	}
 	if got := value(t, fams, "foidesk_database_up", nil); got != 1 {
 		t.Errorf("database_up = %v, want 1", got)
 	}
@@ -186,7 +195,8 @@ func TestEmptyDatabase(t *testing.T) {
 	if _, ok := fams["foidesk_requests"]; ok {
 		t.Error("request series without any campaign")
 	}
-	for _, name := range []string{"foidesk_inbox_lag_seconds", "foidesk_review_queue_length", "foidesk_extraction_failures"} {
+	for _, name := range []string{"foidesk_inbox_lag_seconds", "foidesk_review_queue_length", "foidesk_extraction_failures",
+		"foidesk_replies_to_check"} {
 		if got := value(t, fams, name, nil); got != 0 {
 			t.Errorf("%s = %v on an empty database", name, got)
 		}

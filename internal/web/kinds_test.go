@@ -34,6 +34,9 @@ func TestRepliesToCheck(t *testing.T) {
 		t.Fatalf("%d open reply reviews, want 1", len(items))
 	}
 	path := "/kinds/" + strconv.FormatInt(items[0].ID, 10)
+	if board := get(t, h, fmt.Sprintf("/campaigns/%s/%d", testSlug, testYear), http.StatusOK); !strings.Contains(board, "1 reply to check") {
+		t.Error("the board does not say a reply waits for a person")
+	}
 
 	page := get(t, h, "/kinds", http.StatusOK)
 	for _, s := range []string{"Durham Constabulary", "no kind fits", "Please find attached", "figures.csv",

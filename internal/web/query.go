@@ -47,6 +47,7 @@ type campaignRow struct {
 	Late         int // requests without an outcome past their due date (set by lateCounts)
 	Observations int
 	OpenReviews  int
+	OpenKinds    int // replies whose kind waits for a person
 	LatestEvent  *time.Time
 }
 
@@ -56,12 +57,13 @@ const campaignCols = `c.id, c.slug, c.year, c.title, c.status, c.workflow_id, c.
 	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND r.state = ANY($1)),
 	(SELECT count(*) FROM observations o WHERE o.campaign_id = c.id),
 	(SELECT count(*) FROM review_items ri JOIN requests r ON r.id = ri.request_id WHERE r.campaign_id = c.id AND ri.status = 'open'),
+	(SELECT count(*) FROM reply_reviews rr JOIN requests r ON r.id = rr.request_id WHERE r.campaign_id = c.id AND rr.status = 'open'),
 	(SELECT max(r.last_event_at) FROM requests r WHERE r.campaign_id = c.id)`
 
 func scanCampaign(row pgx.CollectableRow) (campaignRow, error) {
 	var c campaignRow
 	err := row.Scan(&c.ID, &c.Slug, &c.Year, &c.Title, &c.Status, &c.WorkflowID, &c.CreatedAt, &c.CompletedAt,
-		&c.Spec, &c.Summary, &c.Requests, &c.Finished, &c.Observations, &c.OpenReviews, &c.LatestEvent)
+		&c.Spec, &c.Summary, &c.Requests, &c.Finished, &c.Observations, &c.OpenReviews, &c.OpenKinds, &c.LatestEvent)
 	return c, err
 }
 
