@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/engine"
@@ -99,7 +100,9 @@ running (or has finished) says so and changes nothing.`,
   pause | resume        pause or resume chasing
   clarify               answer the force's request for clarification (--text)
   answered              mark answered by hand (--text notes how)
-  note                  add a note to the timeline (--text)`,
+  note                  add a note to the timeline (--text)
+A request whose run has ended (closed unanswered, answered, refused) is
+reopened to take the action; a withdrawn one records it.`,
 				flags: func(fs *flag.FlagSet) {
 					yearFlag(fs)
 					fs.String("text", "", "the reason, clarification or note")
@@ -118,16 +121,14 @@ running (or has finished) says so and changes nothing.`,
 						return err
 					}
 					defer tc.Close()
-					id := fmt.Sprintf("request/%s/%d/%s", args[0], a.year(), args[1])
-					h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-						WorkflowID: id, UpdateName: name, Args: []any{arg},
-						WaitForStage: client.WorkflowUpdateStageCompleted,
-					})
+					cfg, err := a.config()
 					if err != nil {
-						return fmt.Errorf("%s on %s: %w", args[2], id, err)
+						return err
 					}
-					var st workflows.RequestStatus
-					if err := h.Get(ctx, &st); err != nil {
+					id := activities.RequestWorkflowID(args[0], a.year(), args[1])
+					// A request whose run has ended is reopened to take it.
+					st, err := engine.UpdateRequest(ctx, tc, cfg.TemporalTaskQueue, id, name, arg)
+					if err != nil {
 						return fmt.Errorf("%s on %s: %w", args[2], id, err)
 					}
 					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, strings.ReplaceAll(string(st.State), "_", " "))
