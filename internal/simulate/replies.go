@@ -39,6 +39,65 @@ func (k Kind) Expect() string {
 	return string(k)
 }
 
+// letterFrom is the text of a force's reply in its own voice: Police
+// Scotland writes under FOISA 2002, PSNI heads its letters with the
+// request number; the rest write as English and Welsh units do.
+func letterFrom(force string, k Kind, ref string, received, due time.Time) string {
+	switch force {
+	case "police-scotland":
+		if t := scottishLetter(k, ref, received); t != "" {
+			return t
+		}
+	case "psni":
+		if t := psniLetter(k, ref, received); t != "" {
+			return t
+		}
+	}
+	return letter(k, ref, received, due)
+}
+
+// scottishLetter is a Police Scotland reply under FOISA 2002, or "" for a
+// kind it writes as everyone does.
+func scottishLetter(k Kind, ref string, received time.Time) string {
+	long := received.Format("2 January 2006")
+	head := "OFFICIAL\n\nOur Ref: " + ref + "\n\nFreedom of Information (Scotland) Act 2002\n\n"
+	tail := "\n\nShould you require any further assistance please contact Information Management quoting the reference number given.\n"
+	switch k {
+	case KindAck:
+		return head + "Thank you for your request for information which we received on " + long + ". " +
+			"We will respond as soon as possible and in any event within 20 working days, in accordance with the Freedom of Information (Scotland) Act 2002." + tail
+	case KindNotHeld:
+		return head + "I refer to your recent request for information which we received on " + long + ".\n\n" +
+			"In terms of section 17 of the Act, I am refusing to provide you with the information sought: this represents a notice that the information requested is not held by Police Scotland. " +
+			"Nationality is not recorded against the outcome of a recorded police warning or a community resolution." + tail
+	case KindResponse, KindCorrection:
+		return head + "I refer to your recent request for information which we received on " + long + ".\n\n" +
+			"I am pleased to provide you with the information you requested, which is attached to this letter. " +
+			"The figures are extracted from our crime recording systems and are correct as at the date of extraction." + tail
+	}
+	return ""
+}
+
+// psniLetter is a PSNI reply, or "" for a kind it writes as everyone does.
+func psniLetter(k Kind, ref string, received time.Time) string {
+	head := "Request Number: " + ref + "\n\nCategory: Statistics\n\nRequest and Answer:\n"
+	switch k {
+	case KindAck:
+		return "PSNI Freedom of Information Request " + ref + "\n\nThank you for your request for information received on " +
+			received.Format("02/01/2006") + ". Your request will be considered in accordance with the Freedom of Information Act 2000 " +
+			"and a response will be sent to you within 20 working days, unless a clarification of your request is required.\n"
+	case KindPartial:
+		return head + "Your request for information has now been considered. In respect of Section 1(1)(a) of the Freedom of Information Act 2000 " +
+			"the Police Service of Northern Ireland can confirm that it holds the information you requested. " +
+			"The figures are provided in the attached table, however numbers below five have been withheld under Section 40(2) " +
+			"(personal information) of the Act, as their disclosure could lead to the identification of individuals.\n"
+	case KindResponse, KindCorrection:
+		return head + "Your request for information has now been considered. In respect of Section 1(1)(a) of the Freedom of Information Act 2000 " +
+			"we can confirm that the Police Service of Northern Ireland does hold information to which your request relates and this is provided in the attached.\n"
+	}
+	return ""
+}
+
 // letter is the text of a reply, written the way police FOI units write.
 func letter(k Kind, ref string, received, due time.Time) string {
 	long := func(t time.Time) string { return t.Format("2 January 2006") }

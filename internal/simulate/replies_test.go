@@ -31,3 +31,39 @@ func TestRepliesClassify(t *testing.T) {
 		}
 	}
 }
+
+// Police Scotland (FOISA 2002) and PSNI write in their own voice and
+// reference formats; their letters are read as what they are, or sent to a
+// person, never confidently misread.
+func TestScottishAndNorthernIrishLetters(t *testing.T) {
+	received := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		force, ref string
+		kinds      []Kind
+	}{
+		{"police-scotland", reference("police-scotland", 1234, 2026), []Kind{KindAck, KindNotHeld, KindResponse}},
+		{"psni", reference("psni", 875, 2026), []Kind{KindAck, KindPartial, KindResponse}},
+	} {
+		for _, k := range tt.kinds {
+			text := letterFrom(tt.force, k, tt.ref, received, received.AddDate(0, 1, 0))
+			if text == letter(k, tt.ref, received, received.AddDate(0, 1, 0)) {
+				t.Errorf("%s %s: written as an English force writes", tt.force, k)
+			}
+			res := classify.Classify(&classify.Input{Subject: "RE: Freedom of Information request", Body: text, Force: tt.force}, nil)
+			need, _ := res.NeedsPerson(true)
+			if string(res.Kind) != k.Expect() && !need {
+				t.Errorf("%s %s confidently read as %s (%.2f)", tt.force, k, res.Kind, res.Confidence)
+			}
+			if res.Reference != tt.ref {
+				t.Errorf("%s %s: reference %q, want %q", tt.force, k, res.Reference, tt.ref)
+			}
+			t.Logf("%s %s → %s %.2f (to a person: %v)", tt.force, k, res.Kind, res.Confidence, need)
+		}
+	}
+	if got := reference("police-scotland", 1234, 2026); got != "IM-FOI-2026-1234" {
+		t.Errorf("Scottish reference %q", got)
+	}
+	if got := reference("durham", 1234, 2026); got != "FOI/02234/26" {
+		t.Errorf("English reference %q", got)
+	}
+}

@@ -136,7 +136,7 @@ func Start(opts *Options) (*Simulator, error) {
 	for i, f := range o.Forces {
 		b := behaviours[i]
 		sf := &Force{Force: f, Behaviour: b, sent: map[Kind]bool{},
-			Reference: fmt.Sprintf("FOI/%05d/%02d", 1000+r.IntN(90000), o.Years[len(o.Years)-1]%100+2)}
+			Reference: reference(f.Slug, r.IntN(90000), o.Years[len(o.Years)-1]+2)}
 		if b.answersWithData() {
 			suppress := []string{"", "<5", "*"}[r.IntN(3)]
 			sf.Data = newDataset(r, f.Slug, o.Years, suppress)
@@ -156,6 +156,17 @@ func Start(opts *Options) (*Simulator, error) {
 	}
 	s.SMTP.OnMessage = s.receive
 	return s, nil
+}
+
+// reference is a force's reference for the request, in its own format.
+func reference(force string, n, year int) string {
+	switch force {
+	case "police-scotland":
+		return fmt.Sprintf("IM-FOI-%d-%04d", year, n%10000)
+	case "psni":
+		return fmt.Sprintf("F-%d-%05d", year, n%100000)
+	}
+	return fmt.Sprintf("FOI/%05d/%02d", 1000+n, year%100)
 }
 
 func (b Behaviour) answersWithData() bool {
@@ -363,7 +374,7 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 		MessageID: fmt.Sprintf("%s.%s.%d@%s", k, f.Slug, now.UnixNano(), domainOf(f.FOIEmail)),
 		InReplyTo: f.requestID,
 		Date:      now,
-		Text:      letter(k, f.Reference, camp(received), due),
+		Text:      letterFrom(f.Slug, k, f.Reference, camp(received), due),
 	}
 	if k == KindResponse && f.Covering {
 		e.Text = letter(KindCovering, f.Reference, camp(received), due)
