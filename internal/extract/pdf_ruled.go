@@ -181,6 +181,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 		yv = append(yv, h.at)
 		minX, maxX = math.Min(minX, h.a), math.Max(maxX, h.b)
 	}
+	minX, maxX = frameX(vs, minX, maxX, minY, maxY)
 	xv = append(xv, minX, maxX)
 	yv = append(yv, minY, maxY)
 	xs := clusterCoords(xv, ruleSnap)
@@ -290,18 +291,22 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 			cut[id] = true
 		}
 	}
-	owner = dropEmpty(owner, texts)
-	if len(owner) < 2 || len(owner[0]) < 2 {
-		return nil
-	}
+	rows := dropEmptyRows(owner, texts)
+	owner = dropEmptyOwnerCols(rows, texts)
 	nonEmpty := 0
 	for _, t := range texts {
 		if t != "" {
 			nonEmpty++
 		}
 	}
-	if nonEmpty < 3 {
-		return nil
+	fragment := false
+	if len(owner) < 2 || len(owner[0]) < 2 || nonEmpty < 3 {
+		// Too little for a table of its own; kept, with all its columns,
+		// as a possible end of the table on the page before.
+		if len(rows) == 0 || len(rows) > 2 || len(rows[0]) < 2 {
+			return nil
+		}
+		owner, fragment = rows, true
 	}
 	for _, w := range in {
 		w.used = true
@@ -311,7 +316,38 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	t.Confidence = 0.9
 	t.Reasons = append(t.Reasons, "cells from drawn ruling lines")
 	noteCutCells(t, owner, cut)
-	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in)}
+	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in), fragment: fragment}
+}
+
+// frameX bounds a grid by its outer vertical rulings when they run its
+// whole height (a framed table): a horizontal rule that reaches beyond
+// the frame on a side, such as a footer's rule touching the table's foot,
+// is not part of the table. Open-sided tables keep the extent of their
+// horizontal rules.
+func frameX(vs []seg, minX, maxX, minY, maxY float64) (float64, float64) {
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		left, right = math.Min(left, v.at), math.Max(right, v.at)
+	}
+	if right <= left {
+		return minX, maxX
+	}
+	covers := func(x float64) bool {
+		got := 0.0
+		for _, v := range vs {
+			if math.Abs(v.at-x) <= ruleSnap {
+				got += v.b - v.a
+			}
+		}
+		return got >= 0.8*(maxY-minY)
+	}
+	if minX < left-ruleSnap && covers(left) {
+		minX = left
+	}
+	if maxX > right+ruleSnap && covers(right) {
+		maxX = right
+	}
+	return minX, maxX
 }
 
 func medianWordSize(ws []*word) float64 {
@@ -416,6 +452,9 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 			continue
 		}
 		ls := cellLines(cw)
+		if proseWrapped(ls, xs[c]+pad/2, xs[c+1]-xs[c]-pad) {
+			return true
+		}
 		for i := 1; i < len(ls); i++ {
 			prev := ls[i-1]
 			st := lineBreak{acc: prev[len(prev)-1].text, inner: xs[c+1] - xs[c] - pad, vocab: vocab}
@@ -427,38 +466,74 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 	return false
 }
 
+// proseWrapped reports whether a cell's lines read as text wrapped at the
+// cell's width: at two or more line breaks, and at most of them, the next
+// line's first word would not have fitted after the line before. Lines
+// that are rows of their own are short of the width, or the next one's
+// first word would have fitted. left and inner are where the cell's text
+// starts and the width it has.
+func proseWrapped(ls [][]*word, left, inner float64) bool {
+	if len(ls) < 3 || inner <= 0 {
+		return false
+	}
+	full := 0
+	for i := 1; i < len(ls); i++ {
+		prev, next := ls[i-1], ls[i]
+		last, first := prev[len(prev)-1], next[0]
+		space := 0.25 * last.size
+		if !hasLetter(last.text) || !hasLetter(first.text) {
+			continue
+		}
+		if last.x1-left+space+(first.x1-first.x0) > inner {
+			full++
+		}
+	}
+	return full >= 2 && 2*full >= len(ls)-1
+}
+
+func hasLetter(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
 // dropEmpty removes rows and columns that hold no text of their own (empty,
 // or only the continuation of a span already kept).
 func dropEmpty(owner [][]int, texts []string) [][]int {
-	R := len(owner)
-	if R == 0 {
-		return owner
+	return dropEmptyOwnerCols(dropEmptyRows(owner, texts), texts)
+}
+
+// dropEmptyRows removes the rows that hold no text of their own.
+func dropEmptyRows(owner [][]int, texts []string) [][]int {
+	if len(owner) == 0 {
+		return nil
 	}
-	C := len(owner[0])
 	kept := map[int]bool{}
 	var rows [][]int
-	for r := range R {
+	for _, row := range owner {
 		keep := false
-		for c := range C {
-			id := owner[r][c]
+		for _, id := range row {
 			if texts[id] != "" && !kept[id] {
 				keep = true
 				break
 			}
 		}
 		if keep {
-			for c := range C {
-				kept[owner[r][c]] = true
+			for _, id := range row {
+				kept[id] = true
 			}
-			rows = append(rows, owner[r])
+			rows = append(rows, row)
 		}
 	}
+	return rows
+}
+
+// dropEmptyOwnerCols removes the columns that hold no text of their own.
+func dropEmptyOwnerCols(rows [][]int, texts []string) [][]int {
 	if len(rows) == 0 {
 		return nil
 	}
-	kept = map[int]bool{}
+	kept := map[int]bool{}
 	var cols []int
-	for c := range C {
+	for c := range rows[0] {
 		keep := false
 		for r := range rows {
 			id := rows[r][c]
