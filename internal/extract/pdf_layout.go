@@ -23,6 +23,7 @@ type word struct {
 	firstW         float64 // width of its first glyph
 	apart          bool    // close to the word before but written as a separate text (buildWords)
 	used           bool    // taken by a table
+	vertical       bool    // text set sideways (verticalWords); its box covers the whole run
 }
 
 func (w *word) cx() float64 { return (w.x0 + w.x1) / 2 }

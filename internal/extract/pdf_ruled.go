@@ -149,6 +149,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 	sort.Ints(roots)
 	var out []*ptable
 	vocab := vocabulary(words)
+	sideways := verticalWords(p)
 	for _, r := range roots {
 		var ch, cv []seg
 		for _, i := range comps[r] {
@@ -161,7 +162,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 		if len(ch) < 2 || len(cv) < 2 {
 			continue
 		}
-		if t := gridTable(p, ch, cv, words, vocab); t != nil {
+		if t := gridTable(p, ch, cv, words, sideways, vocab); t != nil {
 			out = append(out, t)
 		}
 	}
@@ -169,8 +170,10 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 }
 
 // gridTable turns one component of rulings into a table, or nil when it is
-// not one (a frame, a single box).
-func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *ptable {
+// not one (a frame, a single box). Text set sideways (sideways) goes into
+// the cell that holds it; a row boundary inferred from text does not cut
+// through it, so that a merged cell written sideways stays one cell.
+func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[string]int) *ptable {
 	var xv, yv []float64
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, v := range vs {
@@ -209,6 +212,12 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	if len(in) == 0 {
 		return nil
 	}
+	var side []*word
+	for _, w := range sideways {
+		if cx, cy := w.cx(), w.cy(); cx > box.X0 && cx < box.X1 && cy > box.Y0 && cy < box.Y1 {
+			side = append(side, w)
+		}
+	}
 	pad := cellPadding(xs, in)
 	// Rows without inner rulings but several aligned text lines are split.
 	virtual := map[int]bool{} // indexes into ys of added boundaries
@@ -227,7 +236,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	}
 	hCovers := func(yi int, xa, xb float64) bool {
 		if virtual[yi] {
-			return true
+			return !crossesSideways(side, ys[yi], xa, xb)
 		}
 		y := ys[yi]
 		need := (xb - xa) * ruleCover
@@ -252,7 +261,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	}
 	// Assign words to cells.
 	cellWords := map[int][]*word{}
-	for _, w := range in {
+	for _, w := range append(in, side...) {
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
 		r := sort.Search(len(ys), func(i int) bool { return ys[i] < w.cy() }) - 1
 		if r < 0 || c < 0 || r >= R || c >= C {
@@ -317,6 +326,17 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	t.Reasons = append(t.Reasons, "cells from drawn ruling lines")
 	noteCutCells(t, owner, cut)
 	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in), fragment: fragment}
+}
+
+// crossesSideways reports whether text set sideways between xa and xb
+// runs across height y.
+func crossesSideways(side []*word, y, xa, xb float64) bool {
+	for _, w := range side {
+		if cx := w.cx(); cx > xa && cx < xb && w.y0 < y && w.y1 > y {
+			return true
+		}
+	}
+	return false
 }
 
 // frameX bounds a grid by its outer vertical rulings when they run its
@@ -433,8 +453,10 @@ func splitRowsByText(ys, xs []float64, ws []*word, pad float64, vocab map[string
 // wrappedRow reports whether the text lines of one grid row are the
 // wrapped lines of its cells rather than rows of their own: a line that
 // has text in two or more columns leaves out some of the row's columns
-// (a cell of one line beside cells of several), or a cell breaks a word
-// from one line to the next. lines holds the column sets of the lines
+// (a cell of one line beside cells of several; but three or more lines
+// with text in every column are rows, of which the last may be short),
+// or a cell's text is wrapped at its width or breaks a word from one line
+// to the next. lines holds the column sets of the lines
 // with text in two or more columns.
 func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, vocab map[string]int) bool {
 	byCol := map[int][]*word{}
@@ -442,8 +464,14 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
 		byCol[c] = append(byCol[c], w)
 	}
+	full := 0
 	for _, l := range lines {
-		if float64(len(l)) < 0.85*float64(len(byCol)) {
+		if len(l) >= len(byCol) {
+			full++
+		}
+	}
+	for _, l := range lines {
+		if float64(len(l)) < 0.85*float64(len(byCol)) && full < 3 {
 			return true
 		}
 	}
