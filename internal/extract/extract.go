@@ -18,8 +18,12 @@ type Options struct {
 	// MaxRows stops spreadsheet extraction after this many rows per sheet
 	// (default 1,000,000).
 	MaxRows int
-	// Timeout bounds the whole extraction (default 2 minutes).
+	// Timeout bounds the whole extraction (default 2 minutes); for a PDF,
+	// each page read by OCR adds OCRPageTime to it.
 	Timeout time.Duration
+	// OCRPageTime is the time each scanned PDF page read by OCR adds to
+	// Timeout (default 15 s; at most 30 minutes in all).
+	OCRPageTime time.Duration
 	// DisableOCR reports scanned PDF pages with ErrNeedsOCR instead of
 	// reading them with Tesseract (which is used when installed).
 	DisableOCR bool
@@ -41,6 +45,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.Timeout <= 0 {
 		v.Timeout = 2 * time.Minute
+	}
+	if v.OCRPageTime <= 0 {
+		v.OCRPageTime = 15 * time.Second
 	}
 	return v
 }
@@ -88,9 +95,12 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	if int64(len(data)) > o.MaxBytes {
 		return nil, &Error{Format: "file", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), o.MaxBytes)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
 	format := Sniff(name, data)
+	if format != "pdf" { // a PDF's limit grows with its scanned pages (pdfBudget)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
 	var ts []*Table
 	var err error
 	switch format {
