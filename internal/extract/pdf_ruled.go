@@ -222,6 +222,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[str
 	// Rows without inner rulings but several aligned text lines are split.
 	virtual := map[int]bool{} // indexes into ys of added boundaries
 	ys, virtual = splitRowsByText(ys, xs, in, 2*pad, vocab)
+	ys, virtual = splitRowsByGaps(ys, xs, in, virtual)
 
 	R, C := len(ys)-1, len(xs)-1
 	vCovers := func(x, ya, yb float64) bool { // ya > yb
@@ -448,6 +449,71 @@ func splitRowsByText(ys, xs []float64, ws []*word, pad float64, vocab map[string
 		}
 	}
 	return out, virtual
+}
+
+// splitRowsByGaps adds a boundary inside a grid row at a blank line that
+// runs across all its columns, when the row's first column with text has
+// text on both sides of it and the row has text in two or more columns:
+// rows of a box ruled only around its header, set apart by blank lines.
+// virtual lists the indexes of ys already added; the result lists those
+// of the new ys.
+func splitRowsByGaps(ys, xs []float64, ws []*word, virtual map[int]bool) ([]float64, map[int]bool) {
+	var out []float64
+	outVirtual := map[int]bool{}
+	for r := 0; r+1 < len(ys); r++ {
+		if virtual[r] {
+			outVirtual[len(out)] = true
+		}
+		out = append(out, ys[r])
+		var row []*word
+		for _, w := range ws {
+			if cy := w.cy(); cy < ys[r] && cy > ys[r+1] {
+				row = append(row, w)
+			}
+		}
+		for _, y := range blankLineSplits(row, xs) {
+			outVirtual[len(out)] = true
+			out = append(out, y)
+		}
+	}
+	if virtual[len(ys)-1] {
+		outVirtual[len(out)] = true
+	}
+	out = append(out, ys[len(ys)-1])
+	return out, outVirtual
+}
+
+// blankLineSplits returns, top to bottom, the middles of the blank lines
+// that split one grid row's words (splitRowsByGaps).
+func blankLineSplits(row []*word, xs []float64) []float64 {
+	if len(row) < 4 {
+		return nil
+	}
+	first, cols := len(xs), map[int]bool{}
+	for _, w := range row {
+		c := sort.SearchFloat64s(xs, w.cx()) - 1
+		cols[c] = true
+		first = min(first, c)
+	}
+	if len(cols) < 2 {
+		return nil
+	}
+	s := slices.Clone(row)
+	sort.Slice(s, func(i, j int) bool { return s[i].y1 > s[j].y1 })
+	size := medianWordSize(s)
+	var splits []float64
+	bottom := s[0].y0
+	firstAbove := false
+	for i, w := range s {
+		inFirst := sort.SearchFloat64s(xs, w.cx())-1 == first
+		if i > 0 && bottom-w.y1 > 0.7*size && firstAbove && inFirst {
+			splits = append(splits, (bottom+w.y1)/2)
+			firstAbove = false
+		}
+		bottom = math.Min(bottom, w.y0)
+		firstAbove = firstAbove || inFirst
+	}
+	return splits
 }
 
 // wrappedRow reports whether the text lines of one grid row are the
