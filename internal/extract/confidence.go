@@ -52,7 +52,7 @@ func finishTables(ts []*Table, o *Options, format string) []*Table {
 		if t == nil || len(t.Rows) == 0 {
 			continue
 		}
-		if t.HeaderRows == 0 && t.Method == MethodXLSX {
+		if t.HeaderRows == 0 {
 			t.HeaderRows = detectHeaderRows(t)
 		}
 		out = append(out, splitRepeatedHeaders(t)...)

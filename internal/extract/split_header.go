@@ -1,28 +1,31 @@
 package extract
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
-// splitRepeatedHeaders cuts a spreadsheet table where its header comes
-// again: blocks stacked on a sheet without a blank row between them (one
-// per year, each under its own year row) read as one block, and a body
-// row that repeats the last header row, with the rows above it that
-// match the header's depth, starts the next table. Other tables are
-// returned as they are.
+// splitRepeatedHeaders cuts a table where its header comes again: blocks
+// stacked on a sheet without a blank row between them (one per year, each
+// under its own year row), or tables one under another on a scanned page,
+// read as one. A body row that repeats one of the header rows, with the
+// rows above it that match that row's depth in the header, starts the
+// next table.
 func splitRepeatedHeaders(t *Table) []*Table {
 	h := t.HeaderRows
-	if t.Method != MethodXLSX || h == 0 || len(t.Rows) < 2*h+2 {
+	if h == 0 || len(t.Rows) < 2*h+2 {
 		return []*Table{t}
 	}
-	hdr := t.Rows[h-1]
 	var out []*Table
 	start := 0
 	for r := h + 1; r < len(t.Rows); r++ {
-		s := r - (h - 1)
-		if s < start+h+1 || !repeatsHeader(t.Rows[r], hdr) {
+		k := repeatedHeaderRow(t.Rows[:h], t.Rows[r])
+		if k < 0 || r-k < start+h+1 {
 			continue
 		}
-		out = append(out, subTable(t, start, s))
-		start = s
+		out = append(out, subTable(t, start, r-k))
+		start = r - k
+		r += h - 1 - k
 	}
 	if len(out) == 0 {
 		return []*Table{t}
@@ -35,9 +38,20 @@ func splitRepeatedHeaders(t *Table) []*Table {
 		if i < len(out)-1 {
 			p.Notes = nil
 		}
-		p.Reasons = append(p.Reasons, fmt.Sprintf("one of %d tables stacked on the sheet, each under the same header", len(out)))
+		p.Reasons = append(p.Reasons, fmt.Sprintf("one of %d tables set one under another, each under the same header", len(out)))
 	}
 	return out
+}
+
+// repeatedHeaderRow returns the index of the header row that row repeats,
+// the last one first, or -1.
+func repeatedHeaderRow(header [][]Cell, row []Cell) int {
+	for k := len(header) - 1; k >= 0; k-- {
+		if repeatsHeader(row, header[k]) {
+			return k
+		}
+	}
+	return -1
 }
 
 // subTable is rows [r0, r1) of t as a table of its own, with t's header
@@ -51,8 +65,8 @@ func subTable(t *Table, r0, r1 int) *Table {
 }
 
 // repeatsHeader reports whether row holds, cell for cell, the texts of the
-// header row hdr: two or more, at least four in five of the header's own
-// (not covered) texts, and nothing else.
+// header row hdr (white space and case aside): two or more, at least four
+// in five of the header's own (not covered) texts, and nothing else.
 func repeatsHeader(row, hdr []Cell) bool {
 	own, same := 0, 0
 	for c, hc := range hdr {
@@ -62,10 +76,13 @@ func repeatsHeader(row, hdr []Cell) bool {
 		if c >= len(row) || row[c].Text == "" || row[c].Covered {
 			continue
 		}
-		if row[c].Text != hc.Text {
+		if squeezeFold(row[c].Text) != squeezeFold(hc.Text) {
 			return false
 		}
 		same++
 	}
 	return same >= 2 && float64(same) >= 0.8*float64(own)
 }
+
+// squeezeFold is s without white space, in lower case.
+func squeezeFold(s string) string { return strings.ToLower(squeeze(s)) }
