@@ -4,7 +4,8 @@
 # per second, and for PDFs the time ratio to `pdftotext -layout` (poppler)
 # on the same files. Then the 100,000-row XLSX benchmark: time, allocations
 # and peak RSS. Last, the real-document corpus (testdata/real): cell F1 per
-# document and overall, and expected tables missed.
+# document and overall, and expected tables missed (the two scanned documents
+# are read by OCR when tesseract is installed: minutes).
 #
 #   scripts/bench-extract.sh          # corpus as committed
 #   scripts/bench-extract.sh -regen   # regenerate the corpus first (PDFs need LibreOffice)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -89,8 +90,13 @@ func tableNumber(path string) int {
 
 // RealResult is the score of one real document.
 type RealResult struct {
-	Doc     RealDoc
-	Counts  Counts // whitespace collapsed
+	Doc    RealDoc
+	Counts Counts // whitespace collapsed
+	// Hyphens counts as Counts, but a space after a hyphen that ends a
+	// word part is ignored: the corpus joins a cell's wrapped lines with
+	// a space even after a hyphen ("Co- ordinator"), where a reader that
+	// rejoins the word writes "Co-ordinator".
+	Hyphens Counts
 	Elapsed time.Duration
 	Err     error // the extractor's error, if any (tables may still be scored)
 }
@@ -133,6 +139,7 @@ func RunReal(ctx context.Context, d RealDoc, opts *extract.Options) RealResult {
 		grids[i] = OriginGrid(t)
 	}
 	res.Counts = ScoreGrids(got, grids, want, Collapse, !d.Selection)
+	res.Hyphens = ScoreGrids(got, grids, want, hyphenJoined, !d.Selection)
 	return res
 }
 
@@ -149,3 +156,10 @@ func OriginGrid(t *extract.Table) [][]string {
 	}
 	return g
 }
+
+// hyphenBreakRE is a hyphen after a letter or digit, then white space.
+var hyphenBreakRE = regexp.MustCompile(`([\p{L}\p{N}])- `)
+
+// hyphenJoined is Collapse with the space after a word part's hyphen
+// removed.
+func hyphenJoined(s string) string { return hyphenBreakRE.ReplaceAllString(Collapse(s), "$1-") }
