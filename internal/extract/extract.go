@@ -58,6 +58,9 @@ var ErrUnsupported = errors.New("unsupported format")
 // ErrTooLarge is returned when an input exceeds a size, count or depth bound.
 var ErrTooLarge = errors.New("input exceeds limits")
 
+// ErrEmpty is returned for a document of no bytes.
+var ErrEmpty = errors.New("empty file")
+
 // ErrNeedsOCR is returned for PDF pages that carry no text layer.
 var ErrNeedsOCR = errors.New("no text layer (needs OCR)")
 
@@ -91,6 +94,9 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	o := opts.withDefaults()
 	if o.Document == "" {
 		o.Document = name
+	}
+	if len(data) == 0 {
+		return nil, &Error{Format: "file", Err: ErrEmpty}
 	}
 	if int64(len(data)) > o.MaxBytes {
 		return nil, &Error{Format: "file", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), o.MaxBytes)}
