@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/richardlehane/mscfb"
 )
 
 // sniffOther names the format of a document that is not a PDF by its
@@ -34,6 +36,9 @@ func sniffOther(name string, data []byte) string {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return sniffZip(ext, data)
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		if f := sniffCFB(data); f != "" {
+			return f
+		}
 		switch {
 		case bytes.Contains(data[:min(len(data), 1<<16)], utf16Bytes("EncryptedPackage")):
 			return "encrypted"
@@ -67,6 +72,42 @@ func sniffOther(name string, data []byte) string {
 		return "text"
 	}
 	return "unknown"
+}
+
+// sniffCFB names an OLE2 compound file by the streams at the top of its
+// directory: "Workbook" or "Book" for a legacy workbook, "WordDocument"
+// for a Word document, "EncryptedPackage" for a password-protected OOXML
+// file; "" when the directory cannot be read. Names of streams inside
+// embedded objects (a workbook holding a Word object) do not count.
+func sniffCFB(data []byte) (format string) {
+	defer func() {
+		if recover() != nil {
+			format = ""
+		}
+	}()
+	r, err := mscfb.New(bytes.NewReader(data))
+	if err != nil {
+		return ""
+	}
+	top := map[string]bool{}
+	for i := 0; i < 10000; i++ {
+		f, err := r.Next()
+		if err != nil {
+			break
+		}
+		if len(f.Path) == 0 {
+			top[f.Name] = true
+		}
+	}
+	switch {
+	case top["EncryptedPackage"]:
+		return "encrypted"
+	case top["Workbook"] || top["Book"]:
+		return "xls"
+	case top["WordDocument"]:
+		return "doc"
+	}
+	return ""
 }
 
 // onlyThousandsCommas reports whether most lines of s that hold commas use
