@@ -55,7 +55,10 @@ func finishTables(ts []*Table, o *Options, format string) []*Table {
 		if t.HeaderRows == 0 {
 			t.HeaderRows = detectHeaderRows(t)
 		}
-		out = append(out, splitRepeatedHeaders(t)...)
+		for _, p := range splitRepeatedHeaders(t) {
+			joinWrappedHeader(p)
+			out = append(out, p)
+		}
 	}
 	for i, t := range out {
 		t.Index = i + 1

@@ -17,7 +17,7 @@ const realCorpus = "testdata/real"
 // counted once); a change that lowers one fails.
 var realFloor = map[string]float64{
 	"academy-cardinal-vaughan-accounts-scan.pdf":                         0.9,
-	"academy-west-midlands-utc-accounts-scan.pdf":                        0.77,
+	"academy-west-midlands-utc-accounts-scan.pdf":                        0.88,
 	"council-argyll-bute-mobile-library-timetable.pdf":                   0.98,
 	"council-birmingham-group-company-governance-2018.pdf":               1,
 	"nhs-camden-islington-accommodation-status-foi-2021.xlsx":            1,
@@ -32,13 +32,16 @@ var realFloor = map[string]float64{
 	"nhs-rotherham-doncaster-housing-support-foi-2021.pdf":               0.87,
 	"nhs-south-london-maudsley-accommodation-status-foi-2021.xlsx":       1,
 	"nhs-tees-esk-wear-referrals-foi-2021.xlsx":                          1,
+	"ons-construction-new-orders-halfyearly-2012.xls":                    1,
 	"ons-migration-user-information-2015-pt1.pdf":                        1,
+	"yjb-disposals-by-region-2012-13.xls":                                1,
+	"yjb-offences-by-region-2012-13.xls":                                 1,
 }
 
 // Floors over the whole real corpus: micro cell F1 over all expected
 // cells, and expected tables that no extracted table shares a cell with.
 const (
-	realMinF1     = 0.995
+	realMinF1     = 0.997
 	realMaxMissed = 0
 )
 

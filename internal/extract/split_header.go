@@ -55,10 +55,21 @@ func repeatedHeaderRow(header [][]Cell, row []Cell) int {
 }
 
 // subTable is rows [r0, r1) of t as a table of its own, with t's header
-// depth, source and method.
+// depth, source and method; grid references (not a sheet's) renumbered.
 func subTable(t *Table, r0, r1 int) *Table {
 	n := *t
 	n.Rows = t.Rows[r0:r1]
+	if len(n.Rows) > 0 && len(n.Rows[0]) > 0 && n.Rows[0][0].Ref == refOf(r0, 0) {
+		// Grid references (r1c1) count from the new table's top.
+		for r := range n.Rows {
+			for c := range n.Rows[r] {
+				n.Rows[r][c].Ref = refOf(r, c)
+			}
+		}
+	}
+	if p := firstPage(n.Rows); p > 0 {
+		n.Source.Page = p
+	}
 	n.Reasons = append([]string(nil), t.Reasons...)
 	n.Notes = append([]string(nil), t.Notes...)
 	return &n
@@ -86,3 +97,54 @@ func repeatsHeader(row, hdr []Cell) bool {
 
 // squeezeFold is s without white space, in lower case.
 func squeezeFold(s string) string { return strings.ToLower(squeeze(s)) }
+
+// joinWrappedHeader joins the last header row of a table read by OCR to
+// the row above when it only continues that row's headings: OCR gives a
+// heading wrapped over two lines ("Meetings" over "Attended") as two
+// rows. Every text of the lower row must stand under a heading of the
+// upper one, and none may be a figure.
+func joinWrappedHeader(t *Table) {
+	h := t.HeaderRows
+	if t.Method != MethodOCR || h < 2 || len(t.Rows) <= h {
+		return
+	}
+	up, low := t.Rows[h-2], t.Rows[h-1]
+	n := 0
+	for c, cell := range low {
+		if cell.Text == "" {
+			continue
+		}
+		if c >= len(up) || up[c].Text == "" || up[c].Covered || cell.Covered || isNumeric(cell.Text) {
+			return
+		}
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	for c, cell := range low {
+		if cell.Text != "" {
+			up[c].Text = NormaliseSpace(up[c].Text + " " + cell.Text)
+		}
+	}
+	t.Rows = append(t.Rows[:h-1:h-1], t.Rows[h:]...)
+	for r := h - 1; r < len(t.Rows); r++ {
+		for c := range t.Rows[r] {
+			t.Rows[r][c].Ref = refOf(r, c)
+		}
+	}
+	t.HeaderRows--
+	t.Reasons = append(t.Reasons, "a heading read as two lines by OCR joined into one header row")
+}
+
+// firstPage is the page of the first cell with one, or 0.
+func firstPage(rows [][]Cell) int {
+	for _, row := range rows {
+		for _, c := range row {
+			if c.Page > 0 {
+				return c.Page
+			}
+		}
+	}
+	return 0
+}

@@ -36,3 +36,25 @@ func TestSplitRepeatedHeaders(t *testing.T) {
 		t.Errorf("got %d tables, want 1", n)
 	}
 }
+
+func TestJoinWrappedHeader(t *testing.T) {
+	tb := &Table{Method: MethodOCR, HeaderRows: 2, Rows: [][]Cell{
+		cellsOf("Trustee", "Meetings", "Out of a"),
+		cellsOf("", "Attended", "Possible"),
+		cellsOf("A Gill", "5", "5"),
+	}}
+	joinWrappedHeader(tb)
+	if tb.HeaderRows != 1 || len(tb.Rows) != 2 || tb.Rows[0][1].Text != "Meetings Attended" || tb.Rows[1][0].Ref != "r2c1" {
+		t.Errorf("header %d, rows %q", tb.HeaderRows, tb.Strings())
+	}
+	// A group heading over sub-headings is two rows.
+	tb = &Table{Method: MethodOCR, HeaderRows: 2, Rows: [][]Cell{
+		cellsOf("Area", "Age", ""),
+		cellsOf("", "10-14", "15"),
+		cellsOf("North", "5", "5"),
+	}}
+	joinWrappedHeader(tb)
+	if tb.HeaderRows != 2 {
+		t.Errorf("group heading joined: %q", tb.Strings())
+	}
+}
