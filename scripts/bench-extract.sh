@@ -3,7 +3,9 @@
 # cell-level F1 per format against the expected CSV files, rows (PDF: pages)
 # per second, and for PDFs the time ratio to `pdftotext -layout` (poppler)
 # on the same files. Then the 100,000-row XLSX benchmark: time, allocations
-# and peak RSS.
+# and peak RSS. Last, the real-document corpus (testdata/real): cell F1 per
+# document and overall, and expected tables missed (the two scanned documents
+# are read by OCR when tesseract is installed: minutes).
 #
 #   scripts/bench-extract.sh          # corpus as committed
 #   scripts/bench-extract.sh -regen   # regenerate the corpus first (PDFs need LibreOffice)
@@ -18,3 +20,7 @@ fi
 go run ./internal/extract/bench/cmd/benchextract "$@"
 echo
 go test -run '^$' -bench 'BenchmarkXLSX100k' -benchtime 1x ./internal/extract/
+echo
+# The real-document corpus (testdata/real/README.md): cell F1 per document
+# and micro over all expected cells, tables missed.
+go test -count=1 -run 'TestRealCorpusF1' -v ./internal/extract/ | sed -n '/real corpus:/,/^--- /p'

@@ -34,7 +34,15 @@ table as CSV after comment lines:
 with a blank line between tables. Legacy .xls, .doc and .ods files are
 converted with LibreOffice when it is installed. Scanned PDF pages are read
 by OCR when pdftoppm (poppler-utils) and tesseract are installed (method
-"ocr"; --no-ocr reports them as needing OCR instead).`,
+"ocr"; --no-ocr reports them as needing OCR instead).
+
+Exit status:
+  0  every table found is printed and the whole document was read
+  1  the document could not be read (empty, damaged, unsupported): nothing printed
+  2  the command line is wrong
+  3  the document was read and holds no tables
+  4  the tables found are printed, but part of the document could not be
+     read (pages needing OCR, pages past the time limit): see the message`,
 	flags: func(fs *flag.FlagSet) {
 		fs.String("format", "csv", "output format: csv or json")
 		fs.Int64("max-bytes", 64<<20, "refuse documents larger than this many bytes")
@@ -63,25 +71,40 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if err != nil && len(tables) == 0 {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if err != nil {
-		fmt.Fprintf(a.stderr, "foidesk extract: %s: %v (printing the tables found)\n", name, err)
+	if werr := writeTables(a.stdout, format, tables); werr != nil {
+		return werr
 	}
-	if len(tables) == 0 {
-		fmt.Fprintf(a.stderr, "foidesk extract: %s: no tables found\n", name)
+	switch {
+	case err != nil:
+		return &exitError{code: exitPartial, err: fmt.Errorf("%s: %w (the tables found are printed)", name, err)}
+	case len(tables) == 0:
+		return &exitError{code: exitNoTables, err: fmt.Errorf("%s: no tables found", name)}
 	}
-	if format == "json" {
-		if tables == nil {
-			tables = []*extract.Table{}
-		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(tables); err != nil {
-			return fmt.Errorf("write tables: %w", err)
-		}
-		return nil
+	return nil
+}
+
+// Exit statuses of foidesk extract besides 0, 1 (could not read) and 2
+// (usage): documented in its help.
+const (
+	exitNoTables = 3 // read, and no table in it
+	exitPartial  = 4 // tables printed, part of the document unread
+)
+
+// writeTables prints tables as JSON (an array, empty when none) or CSV.
+func writeTables(w io.Writer, format string, tables []*extract.Table) error {
+	if format != "json" {
+		return writeTablesCSV(w, tables)
 	}
-	return writeTablesCSV(a.stdout, tables)
+	if tables == nil {
+		tables = []*extract.Table{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(tables); err != nil {
+		return fmt.Errorf("write tables: %w", err)
+	}
+	return nil
 }
 
 // writeTablesCSV prints tables as CSV, each after its "# table" line and

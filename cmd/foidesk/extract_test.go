@@ -76,12 +76,22 @@ func TestExtractCommandErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("PK\x03\x04 not really a workbook"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(dir, "empty.pdf")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prose := filepath.Join(dir, "letter.txt")
+	if err := os.WriteFile(prose, []byte("Dear requester,\n\nWe hold no information within the scope of your request.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		args []string
 		code int
 		msg  string
 	}{
 		{[]string{"extract", bad}, 1, "not a readable xlsx package"},
+		{[]string{"extract", empty}, 1, "empty file"},
+		{[]string{"extract", prose}, 3, "no tables found"},
 		{[]string{"extract", filepath.Join(dir, "missing.pdf")}, 1, "no such file"},
 		{[]string{"extract"}, 2, "want one FILE"},
 		{[]string{"extract", "--format", "xml", bad}, 2, "--format must be csv or json"},

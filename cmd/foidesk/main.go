@@ -83,6 +83,16 @@ func usageErrorf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
 }
 
+// exitError ends a command with an exit status of its own (other than 1,
+// any error, and 2, a usage error), after printing its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
 // registry holds the top-level commands; each command's file registers it
 // from an init function.
 var registry []*command
@@ -164,6 +174,10 @@ func run(ctx context.Context, args []string, a *app) int {
 			fmt.Fprintln(a.stderr)
 			printHelp(a.stderr, c)
 			return 2
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
 		}
 		return 1
 	}

@@ -47,12 +47,18 @@ func baseConfidence(m Method) float64 {
 // finishTables numbers the tables, fills their Source, detects header rows
 // where the extractor did not, and runs the totals self-check.
 func finishTables(ts []*Table, o *Options, format string) []*Table {
-	out := ts[:0]
+	var out []*Table
 	for _, t := range ts {
 		if t == nil || len(t.Rows) == 0 {
 			continue
 		}
-		out = append(out, t)
+		if t.HeaderRows == 0 {
+			t.HeaderRows = detectHeaderRows(t)
+		}
+		for _, p := range splitRepeatedHeaders(t) {
+			joinWrappedHeader(p)
+			out = append(out, p)
+		}
 	}
 	for i, t := range out {
 		t.Index = i + 1

@@ -18,8 +18,12 @@ type Options struct {
 	// MaxRows stops spreadsheet extraction after this many rows per sheet
 	// (default 1,000,000).
 	MaxRows int
-	// Timeout bounds the whole extraction (default 2 minutes).
+	// Timeout bounds the whole extraction (default 2 minutes); for a PDF,
+	// each page read by OCR adds OCRPageTime to it.
 	Timeout time.Duration
+	// OCRPageTime is the time each scanned PDF page read by OCR adds to
+	// Timeout (default 15 s; at most 30 minutes in all).
+	OCRPageTime time.Duration
 	// DisableOCR reports scanned PDF pages with ErrNeedsOCR instead of
 	// reading them with Tesseract (which is used when installed).
 	DisableOCR bool
@@ -42,6 +46,9 @@ func (o *Options) withDefaults() Options {
 	if v.Timeout <= 0 {
 		v.Timeout = 2 * time.Minute
 	}
+	if v.OCRPageTime <= 0 {
+		v.OCRPageTime = 15 * time.Second
+	}
 	return v
 }
 
@@ -50,6 +57,9 @@ var ErrUnsupported = errors.New("unsupported format")
 
 // ErrTooLarge is returned when an input exceeds a size, count or depth bound.
 var ErrTooLarge = errors.New("input exceeds limits")
+
+// ErrEmpty is returned for a document of no bytes.
+var ErrEmpty = errors.New("empty file")
 
 // ErrNeedsOCR is returned for PDF pages that carry no text layer.
 var ErrNeedsOCR = errors.New("no text layer (needs OCR)")
@@ -85,12 +95,18 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	if o.Document == "" {
 		o.Document = name
 	}
+	if len(data) == 0 {
+		return nil, &Error{Format: "file", Err: ErrEmpty}
+	}
 	if int64(len(data)) > o.MaxBytes {
 		return nil, &Error{Format: "file", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), o.MaxBytes)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
 	format := Sniff(name, data)
+	if format != "pdf" { // a PDF's limit grows with its scanned pages (pdfBudget)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
 	var ts []*Table
 	var err error
 	switch format {

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/richardlehane/mscfb"
 )
 
 // sniffOther names the format of a document that is not a PDF by its
@@ -34,6 +36,9 @@ func sniffOther(name string, data []byte) string {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return sniffZip(ext, data)
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		if f := sniffCFB(data); f != "" {
+			return f
+		}
 		switch {
 		case bytes.Contains(data[:min(len(data), 1<<16)], utf16Bytes("EncryptedPackage")):
 			return "encrypted"
@@ -67,6 +72,42 @@ func sniffOther(name string, data []byte) string {
 		return "text"
 	}
 	return "unknown"
+}
+
+// sniffCFB names an OLE2 compound file by the streams at the top of its
+// directory: "Workbook" or "Book" for a legacy workbook, "WordDocument"
+// for a Word document, "EncryptedPackage" for a password-protected OOXML
+// file; "" when the directory cannot be read. Names of streams inside
+// embedded objects (a workbook holding a Word object) do not count.
+func sniffCFB(data []byte) (format string) {
+	defer func() {
+		if recover() != nil {
+			format = ""
+		}
+	}()
+	r, err := mscfb.New(bytes.NewReader(data))
+	if err != nil {
+		return ""
+	}
+	top := map[string]bool{}
+	for i := 0; i < 10000; i++ {
+		f, err := r.Next()
+		if err != nil {
+			break
+		}
+		if len(f.Path) == 0 {
+			top[f.Name] = true
+		}
+	}
+	switch {
+	case top["EncryptedPackage"]:
+		return "encrypted"
+	case top["Workbook"] || top["Book"]:
+		return "xls"
+	case top["WordDocument"]:
+		return "doc"
+	}
+	return ""
 }
 
 // onlyThousandsCommas reports whether most lines of s that hold commas use
@@ -476,6 +517,16 @@ func isTextRow(cs []gcell, c0 int) bool {
 	return o[0].col == c0 || utf8.RuneCountInString(o[0].text) > 30
 }
 
+// isSectionLabel reports whether row i, a text row just above a block,
+// is a section label of the table above: a short label (five words at
+// most, not a caption or a note) in the table's first column c0, alone
+// in the row.
+func isSectionLabel(g *sheetGrid, i, blockC0, c0 int, text string) bool {
+	cs := originCells(g.rowCells(i, blockC0, 1<<30))
+	return len(cs) == 1 && cs[0].col == c0 && len(strings.Fields(text)) <= 5 &&
+		!isCaption(text) && !isNoteText(text)
+}
+
 // isNoteRow reports whether a trailing text row reads as a note.
 func isNoteRow(text string) bool {
 	return isNoteText(text) || len(strings.Fields(text)) >= 7
@@ -558,16 +609,25 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 	}
 
 	// A table block without title whose first row is data, under a table
-	// block of about the same columns, continues it across a blank row.
+	// block of about the same columns, continues it across a blank row;
+	// so does one whose only title is a section label in the first column
+	// ("Pre-court"), which becomes a row of the table.
 	var last *piece
 	for _, p := range ps {
 		if p.text {
 			last = nil
 			continue
 		}
-		if last != nil && len(p.title) == 0 && len(last.notes) == 0 && p.firstIsDat &&
+		if last != nil && len(last.notes) == 0 && p.firstIsDat &&
 			colOverlap(last.b.c0, last.b.c1, p.b.c0, p.b.c1) >= 0.8 {
-			p.continues = true
+			switch {
+			case len(p.title) == 0:
+				p.continues = true
+			case len(p.title) == 1 && isSectionLabel(g, p.tr0-1, p.b.c0, last.b.c0, p.title[0]):
+				p.continues = true
+				p.title = nil
+				p.tr0--
+			}
 		}
 		last = p
 	}

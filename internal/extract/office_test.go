@@ -61,6 +61,9 @@ func TestSniff(t *testing.T) {
 		{"office/overtime.html", "html"},
 		{"office/email.txt", "text"},
 		{"office/cost.csv", "csv"},
+		// A workbook whose directory also names a Word stream inside an
+		// embedded object is a workbook.
+		{"real/ons-construction-new-orders-halfyearly-2012.xls", "xls"},
 	}
 	for _, c := range cases {
 		data := readFixture(t, c.file)

@@ -68,11 +68,7 @@ const maxPDFObjectDepth = 12
 // merged. The whole run is bounded by ctx, o.Timeout and o.MaxPages.
 func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, err error) {
 	opts := o.withDefaults()
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
+	budget := newPDFBudget(ctx, &opts)
 	defer func() {
 		if r := recover(); r != nil {
 			tables, err = nil, &Error{Format: "pdf", Err: fmt.Errorf("malformed PDF: %v", r)}
@@ -90,17 +86,15 @@ func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, 
 	}
 	var pages []*pageTables
 	var perr PageErrors
-	ocr := &pdfOCR{disabled: opts.DisableOCR, data: data}
+	ocr := &pdfOCR{disabled: opts.DisableOCR, data: data, budget: budget}
 	defer ocr.close()
+	stopped := 0
 	for n := 1; n <= doc.NumPages(); n++ {
-		if err := ctx.Err(); err != nil {
-			perr = append(perr, &Error{Format: "pdf", Page: n, Err: fmt.Errorf("stopped: %w", err)})
-			break
-		}
-		pt, err := readPDFPage(ctx, doc, n, ocr)
+		pt, err := readBudgetedPage(budget, doc, n, ocr)
 		if err != nil {
 			perr = append(perr, &Error{Format: "pdf", Page: n, Err: err})
 			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				stopped = n
 				break
 			}
 			continue
@@ -116,11 +110,24 @@ func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, 
 		t.Index = i + 1
 		t.Source.Document = opts.Document
 		t.Source.Format = "pdf"
+		if stopped > 0 {
+			t.Reasons = append(t.Reasons, fmt.Sprintf("partial result: reading stopped at page %d of %d (time limit), later pages not read", stopped, doc.NumPages()))
+		}
 	}
 	if len(perr) > 0 {
 		return tables, perr
 	}
 	return tables, nil
+}
+
+// readBudgetedPage reads page n within the budget's current deadline.
+func readBudgetedPage(b *pdfBudget, doc *pdf.Document, n int, ocr *pdfOCR) (*pageTables, error) {
+	ctx, cancel := b.context()
+	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stopped: %w", err)
+	}
+	return readPDFPage(ctx, doc, n, ocr)
 }
 
 // pageTables is what one page gives: its tables in reading order and
@@ -140,6 +147,7 @@ type pdfOCR struct {
 	disabled bool
 	data     []byte
 	session  *ocrSession
+	budget   *pdfBudget // granted more time for each page read; nil for none
 }
 
 func (o *pdfOCR) close() { o.session.close() }
@@ -155,6 +163,11 @@ func (o *pdfOCR) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error) {
 			return ocrWordStats{}, fmt.Errorf("%w: %v", ErrNeedsOCR, err)
 		}
 		o.session = &ocrSession{engine: engine, data: o.data}
+	}
+	if o.budget != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = o.budget.grant()
+		defer cancel()
 	}
 	st, err := o.session.read(ctx, p)
 	if err != nil && !errors.Is(err, ErrNeedsOCR) {

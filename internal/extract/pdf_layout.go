@@ -23,6 +23,7 @@ type word struct {
 	firstW         float64 // width of its first glyph
 	apart          bool    // close to the word before but written as a separate text (buildWords)
 	used           bool    // taken by a table
+	vertical       bool    // text set sideways (verticalWords); its box covers the whole run
 }
 
 func (w *word) cx() float64 { return (w.x0 + w.x1) / 2 }
@@ -246,6 +247,10 @@ type ptable struct {
 	size      float64   // median font size
 	titleLine *tline
 	noteLines []*tline
+	// fragment marks a ruled box too small to be a table on its own (one
+	// or two rows, text in one column): it is kept only as the end of a
+	// table split by the page break above it.
+	fragment bool
 }
 
 // findTables finds the tables of one page: ruled grids first, then tables
@@ -258,10 +263,23 @@ func findTables(p *pdf.Page) *pageTables {
 	lines := buildLines(words)
 	tables = append(tables, findAlignedTables(p, lines)...)
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].box.Y1 > tables[j].box.Y1 })
+	tables = dropInnerFragments(tables)
 	lines = buildLines(words) // what is left: titles, notes, prose
 	attachTitlesAndNotes(p, tables, lines, pt)
 	pt.tables = tables
 	return pt
+}
+
+// dropInnerFragments keeps a fragment of a ruled table only at the top of
+// the page, where a table split by the page break goes on.
+func dropInnerFragments(tables []*ptable) []*ptable {
+	out := tables[:0]
+	for i, tb := range tables {
+		if !tb.fragment || i == 0 {
+			out = append(out, tb)
+		}
+	}
+	return out
 }
 
 // attachTitlesAndNotes gives each table the text line just above it as

@@ -9,7 +9,9 @@ import (
 // mergeAcrossPages flattens the pages' tables in reading order, joining a
 // table that ends one page with the first table of the next when it
 // continues there: same column count, no body text in between, and either
-// the same header rows repeated or no header at all.
+// the same header rows repeated, no header at all, or a first row that is
+// the rest of the row the page before ends with. A fragment of a ruled
+// table that continues nothing is dropped.
 func mergeAcrossPages(pages []*pageTables) []*Table {
 	var out []*Table
 	var prev *ptable
@@ -17,8 +19,12 @@ func mergeAcrossPages(pages []*pageTables) []*Table {
 	for _, pg := range pages {
 		for i, tb := range pg.tables {
 			if i == 0 && prev != nil && prevPage != nil && prevPage.number+1 == pg.number &&
-				!prevPage.textBelow && !pg.textAbove && continues(prev, tb) {
+				(!prevPage.textBelow && !pg.textAbove || splitsRow(prev, tb)) && continues(prev, tb) {
 				appendContinuation(prev, tb)
+				continue
+			}
+			if tb.fragment {
+				prev = nil
 				continue
 			}
 			out = append(out, tb.t)
@@ -38,6 +44,9 @@ func continues(t, next *ptable) bool {
 	if a.Method != b.Method || a.NumCols() != b.NumCols() || len(b.Rows) == 0 {
 		return false
 	}
+	if splitsRow(t, next) {
+		return true
+	}
 	if h := a.HeaderRows; h > 0 && len(b.Rows) > h &&
 		(b.HeaderRows == h || b.HeaderRows == h+1 && splitRemainder(a.Rows[len(a.Rows)-1], b.Rows[h])) {
 		for r := 0; r < h; r++ {
@@ -50,25 +59,47 @@ func continues(t, next *ptable) bool {
 		}
 		return true
 	}
-	if b.HeaderRows != 0 {
+	aligned := sameEdges(t, next)
+	if b.HeaderRows != 0 && !splitsRow(t, next) {
 		return false
 	}
 	// No header on the next page: the columns must line up.
 	if len(t.colEdges) == len(next.colEdges) && len(t.colEdges) > 1 {
-		for i := range t.colEdges {
-			if d := t.colEdges[i] - next.colEdges[i]; d > 3*t.sizeHint() || d < -3*t.sizeHint() {
-				return false
-			}
-		}
-		return true
+		return aligned
 	}
 	return a.Method == MethodPDFAligned || a.Method == MethodOCR
+}
+
+// splitsRow reports whether next, first on its page, begins with the rest
+// of the row that t ends with, in the same columns: the page break fell
+// inside a row, so whatever lies between (a footer, a letterhead) is not
+// between two tables.
+func splitsRow(t, next *ptable) bool {
+	a := t.t
+	return len(next.t.Rows) > 0 && len(a.Rows) > a.HeaderRows && sameEdges(t, next) &&
+		splitRemainder(a.Rows[len(a.Rows)-1], next.t.Rows[0])
+}
+
+// sameEdges reports whether two tables' column edges line up.
+func sameEdges(t, next *ptable) bool {
+	if len(t.colEdges) != len(next.colEdges) || len(t.colEdges) < 2 {
+		return false
+	}
+	for i := range t.colEdges {
+		if d := t.colEdges[i] - next.colEdges[i]; d > 3*t.sizeHint() || d < -3*t.sizeHint() {
+			return false
+		}
+	}
+	return true
 }
 
 // appendContinuation adds next's body rows to t (dropping a repeated
 // header) and takes over its notes.
 func appendContinuation(t, next *ptable) {
 	skip := min(next.t.HeaderRows, t.t.HeaderRows)
+	if skip > 0 && len(t.t.Rows) > t.t.HeaderRows && splitRemainder(t.t.Rows[len(t.t.Rows)-1], next.t.Rows[0]) {
+		skip = 0 // no header repeated: the first row was taken for one
+	}
 	if skip < len(next.t.Rows) && len(t.t.Rows) > t.t.HeaderRows && splitRemainder(t.t.Rows[len(t.t.Rows)-1], next.t.Rows[skip]) {
 		joinRemainder(t.t.Rows[len(t.t.Rows)-1], next.t.Rows[skip])
 		t.t.Reasons = appendOnce(t.t.Reasons, "a row split across pages joined")
@@ -101,29 +132,33 @@ func squeeze(s string) string { return strings.ReplaceAll(NormaliseSpace(s), " "
 // splitRemainder reports whether row rem, first on a page after the
 // repeated header, is the rest of row last that ends the page before: a
 // word processor breaks a row whose cells run over the page foot, so the
-// rest of a wrapped label starts the next page. rem holds only text that
-// goes on in lower case, each piece under a cell of last that has text,
-// and last has its figures already.
+// rest of a wrapped label or paragraph starts the next page. rem holds
+// only text that goes on in lower case (or after an opening bracket),
+// each piece under a cell of last that has text, and last has its
+// figures already or holds a wrapped paragraph.
 func splitRemainder(last, rem []Cell) bool {
 	if len(last) != len(rem) {
 		return false
 	}
-	pieces, figures := 0, false
+	pieces, figures, prose := 0, false, false
 	for c, cell := range last {
 		if !cell.Covered && isNumeric(cell.Text) {
 			figures = true
+		}
+		if !cell.Covered && len(strings.Fields(cell.Text)) >= 8 {
+			prose = true
 		}
 		t := rem[c].Text
 		if t == "" || rem[c].Covered {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(t)
-		if cell.Text == "" || cell.Covered || !unicode.IsLower(r) || isNumeric(t) {
+		if cell.Text == "" || cell.Covered || !(unicode.IsLower(r) || r == '(') || isNumeric(t) {
 			return false
 		}
 		pieces++
 	}
-	return pieces > 0 && figures
+	return pieces > 0 && (figures || prose)
 }
 
 // joinRemainder appends the text of a split row's rest to its cells: with

@@ -149,6 +149,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 	sort.Ints(roots)
 	var out []*ptable
 	vocab := vocabulary(words)
+	sideways := verticalWords(p)
 	for _, r := range roots {
 		var ch, cv []seg
 		for _, i := range comps[r] {
@@ -161,7 +162,7 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 		if len(ch) < 2 || len(cv) < 2 {
 			continue
 		}
-		if t := gridTable(p, ch, cv, words, vocab); t != nil {
+		if t := gridTable(p, ch, cv, words, sideways, vocab); t != nil {
 			out = append(out, t)
 		}
 	}
@@ -169,8 +170,10 @@ func findRuledTables(p *pdf.Page, words []*word) []*ptable {
 }
 
 // gridTable turns one component of rulings into a table, or nil when it is
-// not one (a frame, a single box).
-func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *ptable {
+// not one (a frame, a single box). Text set sideways (sideways) goes into
+// the cell that holds it; a row boundary inferred from text does not cut
+// through it, so that a merged cell written sideways stays one cell.
+func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[string]int) *ptable {
 	var xv, yv []float64
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, v := range vs {
@@ -181,6 +184,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 		yv = append(yv, h.at)
 		minX, maxX = math.Min(minX, h.a), math.Max(maxX, h.b)
 	}
+	minX, maxX = frameX(vs, minX, maxX, minY, maxY)
 	xv = append(xv, minX, maxX)
 	yv = append(yv, minY, maxY)
 	xs := clusterCoords(xv, ruleSnap)
@@ -208,10 +212,17 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	if len(in) == 0 {
 		return nil
 	}
+	var side []*word
+	for _, w := range sideways {
+		if cx, cy := w.cx(), w.cy(); cx > box.X0 && cx < box.X1 && cy > box.Y0 && cy < box.Y1 {
+			side = append(side, w)
+		}
+	}
 	pad := cellPadding(xs, in)
 	// Rows without inner rulings but several aligned text lines are split.
 	virtual := map[int]bool{} // indexes into ys of added boundaries
 	ys, virtual = splitRowsByText(ys, xs, in, 2*pad, vocab)
+	ys, virtual = splitRowsByGaps(ys, xs, in, virtual)
 
 	R, C := len(ys)-1, len(xs)-1
 	vCovers := func(x, ya, yb float64) bool { // ya > yb
@@ -226,7 +237,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	}
 	hCovers := func(yi int, xa, xb float64) bool {
 		if virtual[yi] {
-			return true
+			return !crossesSideways(side, ys[yi], xa, xb)
 		}
 		y := ys[yi]
 		need := (xb - xa) * ruleCover
@@ -251,7 +262,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	}
 	// Assign words to cells.
 	cellWords := map[int][]*word{}
-	for _, w := range in {
+	for _, w := range append(in, side...) {
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
 		r := sort.Search(len(ys), func(i int) bool { return ys[i] < w.cy() }) - 1
 		if r < 0 || c < 0 || r >= R || c >= C {
@@ -290,18 +301,22 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 			cut[id] = true
 		}
 	}
-	owner = dropEmpty(owner, texts)
-	if len(owner) < 2 || len(owner[0]) < 2 {
-		return nil
-	}
+	rows := dropEmptyRows(owner, texts)
+	owner = dropEmptyOwnerCols(rows, texts)
 	nonEmpty := 0
 	for _, t := range texts {
 		if t != "" {
 			nonEmpty++
 		}
 	}
-	if nonEmpty < 3 {
-		return nil
+	fragment := false
+	if len(owner) < 2 || len(owner[0]) < 2 || nonEmpty < 3 {
+		// Too little for a table of its own; kept, with all its columns,
+		// as a possible end of the table on the page before.
+		if len(rows) == 0 || len(rows) > 2 || len(rows[0]) < 2 {
+			return nil
+		}
+		owner, fragment = rows, true
 	}
 	for _, w := range in {
 		w.used = true
@@ -311,7 +326,49 @@ func gridTable(p *pdf.Page, hs, vs []seg, words []*word, vocab map[string]int) *
 	t.Confidence = 0.9
 	t.Reasons = append(t.Reasons, "cells from drawn ruling lines")
 	noteCutCells(t, owner, cut)
-	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in)}
+	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in), fragment: fragment}
+}
+
+// crossesSideways reports whether text set sideways between xa and xb
+// runs across height y.
+func crossesSideways(side []*word, y, xa, xb float64) bool {
+	for _, w := range side {
+		if cx := w.cx(); cx > xa && cx < xb && w.y0 < y && w.y1 > y {
+			return true
+		}
+	}
+	return false
+}
+
+// frameX bounds a grid by its outer vertical rulings when they run its
+// whole height (a framed table): a horizontal rule that reaches beyond
+// the frame on a side, such as a footer's rule touching the table's foot,
+// is not part of the table. Open-sided tables keep the extent of their
+// horizontal rules.
+func frameX(vs []seg, minX, maxX, minY, maxY float64) (float64, float64) {
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		left, right = math.Min(left, v.at), math.Max(right, v.at)
+	}
+	if right <= left {
+		return minX, maxX
+	}
+	covers := func(x float64) bool {
+		got := 0.0
+		for _, v := range vs {
+			if math.Abs(v.at-x) <= ruleSnap {
+				got += v.b - v.a
+			}
+		}
+		return got >= 0.8*(maxY-minY)
+	}
+	if minX < left-ruleSnap && covers(left) {
+		minX = left
+	}
+	if maxX > right+ruleSnap && covers(right) {
+		maxX = right
+	}
+	return minX, maxX
 }
 
 func medianWordSize(ws []*word) float64 {
@@ -394,11 +451,78 @@ func splitRowsByText(ys, xs []float64, ws []*word, pad float64, vocab map[string
 	return out, virtual
 }
 
+// splitRowsByGaps adds a boundary inside a grid row at a blank line that
+// runs across all its columns, when the row's first column with text has
+// text on both sides of it and the row has text in two or more columns:
+// rows of a box ruled only around its header, set apart by blank lines.
+// virtual lists the indexes of ys already added; the result lists those
+// of the new ys.
+func splitRowsByGaps(ys, xs []float64, ws []*word, virtual map[int]bool) ([]float64, map[int]bool) {
+	var out []float64
+	outVirtual := map[int]bool{}
+	for r := 0; r+1 < len(ys); r++ {
+		if virtual[r] {
+			outVirtual[len(out)] = true
+		}
+		out = append(out, ys[r])
+		var row []*word
+		for _, w := range ws {
+			if cy := w.cy(); cy < ys[r] && cy > ys[r+1] {
+				row = append(row, w)
+			}
+		}
+		for _, y := range blankLineSplits(row, xs) {
+			outVirtual[len(out)] = true
+			out = append(out, y)
+		}
+	}
+	if virtual[len(ys)-1] {
+		outVirtual[len(out)] = true
+	}
+	out = append(out, ys[len(ys)-1])
+	return out, outVirtual
+}
+
+// blankLineSplits returns, top to bottom, the middles of the blank lines
+// that split one grid row's words (splitRowsByGaps).
+func blankLineSplits(row []*word, xs []float64) []float64 {
+	if len(row) < 4 {
+		return nil
+	}
+	first, cols := len(xs), map[int]bool{}
+	for _, w := range row {
+		c := sort.SearchFloat64s(xs, w.cx()) - 1
+		cols[c] = true
+		first = min(first, c)
+	}
+	if len(cols) < 2 {
+		return nil
+	}
+	s := slices.Clone(row)
+	sort.Slice(s, func(i, j int) bool { return s[i].y1 > s[j].y1 })
+	size := medianWordSize(s)
+	var splits []float64
+	bottom := s[0].y0
+	firstAbove := false
+	for i, w := range s {
+		inFirst := sort.SearchFloat64s(xs, w.cx())-1 == first
+		if i > 0 && bottom-w.y1 > 0.7*size && firstAbove && inFirst {
+			splits = append(splits, (bottom+w.y1)/2)
+			firstAbove = false
+		}
+		bottom = math.Min(bottom, w.y0)
+		firstAbove = firstAbove || inFirst
+	}
+	return splits
+}
+
 // wrappedRow reports whether the text lines of one grid row are the
 // wrapped lines of its cells rather than rows of their own: a line that
 // has text in two or more columns leaves out some of the row's columns
-// (a cell of one line beside cells of several), or a cell breaks a word
-// from one line to the next. lines holds the column sets of the lines
+// (a cell of one line beside cells of several; but three or more lines
+// with text in every column are rows, of which the last may be short),
+// or a cell's text is wrapped at its width or breaks a word from one line
+// to the next. lines holds the column sets of the lines
 // with text in two or more columns.
 func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, vocab map[string]int) bool {
 	byCol := map[int][]*word{}
@@ -406,8 +530,14 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 		c := sort.SearchFloat64s(xs, w.cx()) - 1
 		byCol[c] = append(byCol[c], w)
 	}
+	full := 0
 	for _, l := range lines {
-		if float64(len(l)) < 0.85*float64(len(byCol)) {
+		if len(l) >= len(byCol) {
+			full++
+		}
+	}
+	for _, l := range lines {
+		if float64(len(l)) < 0.85*float64(len(byCol)) && full < 3 {
 			return true
 		}
 	}
@@ -416,6 +546,9 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 			continue
 		}
 		ls := cellLines(cw)
+		if proseWrapped(ls, xs[c]+pad/2, xs[c+1]-xs[c]-pad) {
+			return true
+		}
 		for i := 1; i < len(ls); i++ {
 			prev := ls[i-1]
 			st := lineBreak{acc: prev[len(prev)-1].text, inner: xs[c+1] - xs[c] - pad, vocab: vocab}
@@ -427,38 +560,74 @@ func wrappedRow(ws []*word, lines []map[int]bool, xs []float64, pad float64, voc
 	return false
 }
 
+// proseWrapped reports whether a cell's lines read as text wrapped at the
+// cell's width: at two or more line breaks, and at most of them, the next
+// line's first word would not have fitted after the line before. Lines
+// that are rows of their own are short of the width, or the next one's
+// first word would have fitted. left and inner are where the cell's text
+// starts and the width it has.
+func proseWrapped(ls [][]*word, left, inner float64) bool {
+	if len(ls) < 3 || inner <= 0 {
+		return false
+	}
+	full := 0
+	for i := 1; i < len(ls); i++ {
+		prev, next := ls[i-1], ls[i]
+		last, first := prev[len(prev)-1], next[0]
+		space := 0.25 * last.size
+		if !hasLetter(last.text) || !hasLetter(first.text) {
+			continue
+		}
+		if last.x1-left+space+(first.x1-first.x0) > inner {
+			full++
+		}
+	}
+	return full >= 2 && 2*full >= len(ls)-1
+}
+
+func hasLetter(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
 // dropEmpty removes rows and columns that hold no text of their own (empty,
 // or only the continuation of a span already kept).
 func dropEmpty(owner [][]int, texts []string) [][]int {
-	R := len(owner)
-	if R == 0 {
-		return owner
+	return dropEmptyOwnerCols(dropEmptyRows(owner, texts), texts)
+}
+
+// dropEmptyRows removes the rows that hold no text of their own.
+func dropEmptyRows(owner [][]int, texts []string) [][]int {
+	if len(owner) == 0 {
+		return nil
 	}
-	C := len(owner[0])
 	kept := map[int]bool{}
 	var rows [][]int
-	for r := range R {
+	for _, row := range owner {
 		keep := false
-		for c := range C {
-			id := owner[r][c]
+		for _, id := range row {
 			if texts[id] != "" && !kept[id] {
 				keep = true
 				break
 			}
 		}
 		if keep {
-			for c := range C {
-				kept[owner[r][c]] = true
+			for _, id := range row {
+				kept[id] = true
 			}
-			rows = append(rows, owner[r])
+			rows = append(rows, row)
 		}
 	}
+	return rows
+}
+
+// dropEmptyOwnerCols removes the columns that hold no text of their own.
+func dropEmptyOwnerCols(rows [][]int, texts []string) [][]int {
 	if len(rows) == 0 {
 		return nil
 	}
-	kept = map[int]bool{}
+	kept := map[int]bool{}
 	var cols []int
-	for c := range C {
+	for c := range rows[0] {
 		keep := false
 		for r := range rows {
 			id := rows[r][c]

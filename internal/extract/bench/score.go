@@ -82,6 +82,9 @@ type Counts struct {
 	TP, FP, FN int
 	// Tables expected and found, titles expected and matched exactly.
 	TablesWant, TablesGot, Titles, TitlesOK, Notes, NotesOK int
+	// TablesMissed counts expected tables that share no cell with any
+	// extracted table.
+	TablesMissed int
 }
 
 // Add accumulates c2 into c.
@@ -95,6 +98,7 @@ func (c *Counts) Add(c2 Counts) {
 	c.TitlesOK += c2.TitlesOK
 	c.Notes += c2.Notes
 	c.NotesOK += c2.NotesOK
+	c.TablesMissed += c2.TablesMissed
 }
 
 // Precision returns TP/(TP+FP), 1 when nothing was found or expected.
@@ -151,12 +155,20 @@ func Numeric(s string) string {
 // three rows or columns (an extra title row costs its own cells, not every
 // cell under it). Unpaired extracted tables are false positives entirely.
 func Score(got []*extract.Table, want []*Expected, norm Normalizer) Counts {
-	var c Counts
-	c.TablesWant, c.TablesGot = len(want), len(got)
 	gotGrids := make([][][]string, len(got))
 	for i, t := range got {
 		gotGrids[i] = t.Strings()
 	}
+	return ScoreGrids(got, gotGrids, want, norm, true)
+}
+
+// ScoreGrids is Score on the given grids of the extracted tables (one per
+// table, in order). With unpairedFP false, extracted tables paired with no
+// expected table are not counted: the expected tables are a selection of
+// the document's.
+func ScoreGrids(got []*extract.Table, gotGrids [][][]string, want []*Expected, norm Normalizer, unpairedFP bool) Counts {
+	var c Counts
+	c.TablesWant, c.TablesGot = len(want), len(got)
 	used := make([]bool, len(got))
 	for _, w := range want {
 		best, bestTP := -1, -1
@@ -175,6 +187,7 @@ func Score(got []*extract.Table, want []*Expected, norm Normalizer) Counts {
 		c.Notes += len(w.Notes)
 		if best < 0 || bestTP == 0 {
 			c.FN += nw
+			c.TablesMissed++
 			continue
 		}
 		used[best] = true
@@ -191,7 +204,7 @@ func Score(got []*extract.Table, want []*Expected, norm Normalizer) Counts {
 		}
 	}
 	for i, g := range gotGrids {
-		if !used[i] {
+		if !used[i] && unpairedFP {
 			c.FP += nonEmpty(g)
 		}
 	}

@@ -133,7 +133,9 @@ func Open(data []byte, lim *Limits) (doc *Document, err error) {
 		if errors.Is(err, lpdf.ErrInvalidPassword) || strings.Contains(err.Error(), "encrypt") {
 			return nil, fmt.Errorf("%w: %v", ErrEncrypted, err)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		if r, err = openRepaired(ra, err); err != nil {
+			return nil, err
+		}
 	}
 	d := &Document{r: r, lim: l, fonts: map[fontKey]*font{}}
 	d.walkPages()
@@ -144,6 +146,33 @@ func Open(data []byte, lim *Limits) (doc *Document, err error) {
 		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
 	}
 	return d, nil
+}
+
+// openRepaired opens a document whose cross-reference table could not be
+// read (openErr) from a table rebuilt by scanning its objects, when the
+// file ends as a whole PDF does (with %%EOF): the table's offsets are
+// wrong, as poppler and other readers repair. A file cut short stays
+// refused.
+func openRepaired(ra *headerReader, openErr error) (r *lpdf.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("%w: %v (repair failed: %v)", ErrMalformed, openErr, p)
+		}
+	}()
+	if !bytes.Contains(ra.data[max(0, len(ra.data)-1024):], []byte("%%EOF")) {
+		// Cut short: what is missing cannot be rebuilt.
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, openErr)
+	}
+	fixed, err := rebuildXref(ra.data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v (%v)", ErrMalformed, openErr, err)
+	}
+	ra.data = fixed
+	r, err = lpdf.NewReader(ra, int64(len(fixed)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v (rebuilt cross-reference table unreadable: %v)", ErrMalformed, openErr, err)
+	}
+	return r, nil
 }
 
 // trimTrailingGarbage cuts bytes after the last %%EOF when it lies within

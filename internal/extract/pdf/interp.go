@@ -515,6 +515,7 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 		cutEnd(&g, gs.clip, dir)
 	}
 	g.Upright = dir == 0
+	g.Dir = int8(dir)
 	if !g.Space {
 		page.dirs[dir]++
 	}

@@ -55,8 +55,11 @@ type Glyph struct {
 	BaseY          float64 // baseline
 	Size           float64 // font size in display space
 	Upright        bool    // reads left to right
-	Space          bool    // white space
-	Bold           bool
+	// Dir is the glyph's reading direction in quarter turns from upright:
+	// 0 left to right, 1 upwards, 2 upside down, 3 downwards, 4 other.
+	Dir   int8
+	Space bool // white space
+	Bold  bool
 	// Cut is set when the clipping path cuts the glyph short at its end
 	// in reading order: the text it belongs to runs on, unseen, beyond
 	// the clip (a spreadsheet cell too narrow for its text). The box is
@@ -186,6 +189,9 @@ func (p *Page) finish() {
 		for i := range p.Glyphs {
 			g := &p.Glyphs[i]
 			g.Upright = int(p.glyphDir[i]) == best
+			if g.Dir < 4 {
+				g.Dir = (g.Dir - int8(best) + 4) % 4
+			}
 			g.BaseY = g.Y0 + (g.Y1-g.Y0)*0.25
 		}
 	}
