@@ -8,9 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -90,5 +95,44 @@ func TestEverySummaryIsEscaped(t *testing.T) {
 	}
 	if found < 6 {
 		t.Errorf("found %d summaries, want at least 6: the search no longer sees them", found)
+	}
+}
+
+// A remap whose codes are not in the dimension's vocabulary, or whose
+// heading names no dimension, is refused before the workflow takes it,
+// and the refusal names the value.
+func TestDocumentRefusesHostileRemap(t *testing.T) {
+	schema, err := normalise.ParseSchema([]byte(`
+measure: {name: community_resolutions}
+dimensions:
+  - {name: period, kind: period}
+  - {name: nationality, kind: nationality}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newDocHarness(t)
+	h.schema = schema
+	for _, code := range []string{"+1", "@SUM(1)", `=HYPERLINK("evil.example","Click for source")`, "X'); DROP TABLE observations;--"} {
+		r := ReviewInput{Action: "remap", By: "desk", Overrides: map[int]*normalise.Overrides{
+			1: {Values: map[string]map[string]string{"nationality": {"Elsewhere": code}}}}}
+		h.env.RegisterDelayedCallback(func() {
+			h.env.UpdateWorkflow(UpdateReview, "", &testsuite.TestUpdateCallback{
+				OnReject: func(err error) {
+					if !strings.Contains(err.Error(), strconv.Quote(code)) {
+						t.Errorf("remap to %q refused with %q, which does not name it", code, err)
+					}
+				},
+				OnAccept:   func() { t.Errorf("remap to %q accepted", code) },
+				OnComplete: func(any, error) {},
+			}, r)
+		}, time.Hour)
+	}
+	h.update(t, time.Hour, ReviewInput{Action: "remap", By: "desk", Overrides: map[int]*normalise.Overrides{
+		1: {Headers: map[string]string{"Country": "planet"}}}}, true)
+	h.update(t, time.Hour, ReviewInput{Action: "remap", By: "desk", Overrides: map[int]*normalise.Overrides{
+		1: {Headers: map[string]string{"Country": "nationality"}, Values: map[string]map[string]string{"nationality": {"n/k": "UNKNOWN"}}}}}, false)
+	if st := h.run(t); st.Status != "loaded" || len(h.resolved) != 1 {
+		t.Errorf("status %s after %d decisions, want loaded after the one sound remap", st.Status, len(h.resolved))
 	}
 }

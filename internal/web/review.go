@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
@@ -274,6 +275,11 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(http.StatusBadRequest, err.Error())
 	}
+	if in.Action == "remap" {
+		if err := s.checkRemap(r.Context(), it.RequestID, in.Overrides[it.TableIndex]); err != nil {
+			return fail(http.StatusBadRequest, err.Error())
+		}
+	}
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u
 	}
@@ -326,4 +332,19 @@ func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
 		in.Overrides = map[int]*normalise.Overrides{tableIndex: &o}
 	}
 	return in, nil
+}
+
+// checkRemap checks a remap against the dataset of the review item's
+// campaign before it is sent, so that the operator sees which value or
+// heading is refused.
+func (s *server) checkRemap(ctx context.Context, requestID int64, o *normalise.Overrides) error {
+	req, err := s.st.Request(ctx, requestID)
+	if err != nil {
+		return fmt.Errorf("campaign of request %d: %w", requestID, err)
+	}
+	schema, err := campaign.SchemaOf(req.Spec)
+	if err != nil {
+		return fmt.Errorf("campaign %s: %w", req.CampaignSlug, err)
+	}
+	return schema.CheckOverrides(o)
 }
