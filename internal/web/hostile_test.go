@@ -5,12 +5,15 @@ package web
 // access checks. See "Hostile content" in the README.
 
 import (
+	"crypto/tls"
 	"encoding/csv"
 	"html"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/dbtest"
 )
 
 func TestReviewRefusesHostileRemap(t *testing.T) {
@@ -83,5 +86,68 @@ func TestCSVDownloadHasNoFormulaCells(t *testing.T) {
 				t.Errorf("column %s cell %q starts a formula", recs[0][j], cell)
 			}
 		}
+	}
+}
+
+func TestBearerSchemeIgnoresCase(t *testing.T) {
+	st := dbtest.DB(t)
+	h := newHandler(t, st, &Options{AuthToken: "tok-123"})
+	for _, auth := range []string{"Bearer tok-123", "bearer tok-123", "BEARER tok-123", "bEaReR  tok-123"} {
+		r := local("GET", "/", nil)
+		r.RemoteAddr = "203.0.113.9:4000"
+		r.Header.Set("Authorization", auth)
+		if rec := do(t, h, r); rec.Code != http.StatusOK {
+			t.Errorf("Authorization: %s: %d, want 200", auth, rec.Code)
+		}
+	}
+	for _, auth := range []string{"Bearertok-123", "Basic tok-123", "bearer tok-1234", "bearer"} {
+		r := local("GET", "/", nil)
+		r.Header.Set("Authorization", auth)
+		if rec := do(t, h, r); rec.Code != http.StatusUnauthorized {
+			t.Errorf("Authorization: %s: %d, want 401", auth, rec.Code)
+		}
+	}
+}
+
+// The session cookie is Secure over HTTPS, and behind a proxy saying so
+// only when the dashboard is told to trust it.
+func TestSessionCookieSecureOverHTTPS(t *testing.T) {
+	st := dbtest.DB(t)
+	for _, tc := range []struct {
+		name       string
+		trust, tls bool
+		proto      string
+		want       bool
+	}{
+		{"plain http", false, false, "", false},
+		{"direct TLS", false, true, "", true},
+		{"proxy trusted", true, false, "https", true},
+		{"proxy trusted, upper case", true, false, "HTTPS", true},
+		{"proxy trusted, says http", true, false, "http", false},
+		{"proxy not trusted", false, false, "https", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHandler(t, st, &Options{AuthToken: "tok-123", TrustForwardedProto: tc.trust})
+			r := local("GET", "/?token=tok-123", nil)
+			if tc.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			if tc.proto != "" {
+				r.Header.Set("X-Forwarded-Proto", tc.proto)
+			}
+			rec := do(t, h, r)
+			var session *http.Cookie
+			for _, c := range rec.Result().Cookies() {
+				if c.Name == sessionCookie {
+					session = c
+				}
+			}
+			if session == nil {
+				t.Fatalf("no session cookie set (%d)", rec.Code)
+			}
+			if session.Secure != tc.want {
+				t.Errorf("session cookie Secure = %v, want %v", session.Secure, tc.want)
+			}
+		})
 	}
 }

@@ -238,9 +238,10 @@ func (s *server) updateInto(r *http.Request, workflowID, name, updateID string, 
 }
 
 // rememberDecider keeps the name given in a form for the next one.
-func rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
+func (s *server) rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
+	secure := s.auth.secure(r)
 	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(by), Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
+		Secure: secure, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
 }
 
 const maxFormBytes = 64 << 10
@@ -290,7 +291,7 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("review decision", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
 		slog.String("action", in.Action), slog.String("by", in.By))
-	rememberDecider(w, r, in.By)
+	s.rememberDecider(w, r, in.By)
 	back := url.Values{"done": {strconv.FormatInt(id, 10)}, "action": {in.Action}}
 	http.Redirect(w, r, "/review?"+back.Encode(), http.StatusSeeOther)
 	return nil
