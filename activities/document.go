@@ -53,6 +53,28 @@ type DocumentOutput struct {
 	SupersededByNewer int           `json:"superseded_by_newer,omitempty"` // this one's figures a later document replaced
 	Review            []ReviewTable `json:"review,omitempty"`
 	Error             string        `json:"error,omitempty"`
+	// Schema, for a document in review, is the campaign's dataset, so that
+	// an operator's remap can be checked against it before it is taken.
+	Schema *normalise.Schema `json:"schema,omitempty"`
+}
+
+// mergeOverrides merges the operators' remaps over the input's overrides,
+// table by table, the latest winning. A remap the schema does not allow
+// (a code outside a dimension's vocabulary, a heading mapped to no
+// dimension) is left out, and its table's error given back.
+func mergeOverrides(schema *normalise.Schema, in DocumentInput) (map[int]*normalise.Overrides, map[int]error) {
+	overrides, refused := map[int]*normalise.Overrides{}, map[int]error{}
+	for _, m := range append([]map[int]*normalise.Overrides{in.Overrides}, in.Remaps...) {
+		for i, o := range m {
+			if err := schema.CheckOverrides(o); err != nil {
+				refused[i] = err
+				continue
+			}
+			overrides[i] = o
+			delete(refused, i)
+		}
+	}
+	return overrides, refused
 }
 
 // AttachDocument records that a request's document is being processed,
@@ -140,12 +162,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		}
 	}
 	mapped := map[*extract.Table]normalise.TableResult{}
-	overrides := map[int]*normalise.Overrides{}
-	for _, m := range append([]map[int]*normalise.Overrides{in.Overrides}, in.Remaps...) {
-		for i, o := range m {
-			overrides[i] = o
-		}
-	}
+	overrides, refused := mergeOverrides(schema, in)
 	n := 0
 	for i, r := range normalise.Tables(data, schema, overrides) {
 		mapped[data[i]] = r
@@ -166,6 +183,12 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		}
 		if err != nil {
 			res = &normalise.Result{NeedsReview: true, ReviewReasons: []string{err.Error()}}
+		}
+		if err := refused[t.Index]; err != nil {
+			// A remap the schema does not allow is not applied: the table
+			// waits again, saying why.
+			res.NeedsReview = true
+			res.ReviewReasons = append(res.ReviewReasons, err.Error())
 		}
 		if t.Method == extract.MethodOCR && len(res.Observations) > 0 {
 			// A misread digit would pass every other check: figures read
@@ -227,7 +250,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", ""); err != nil {
 			return nil, err
 		}
-		out.Status = "review"
+		out.Status, out.Schema = "review", schema
 		log.Info("document waits for review", slog.Int("tables", len(out.Review)))
 		return out, nil
 	}

@@ -4,7 +4,8 @@
 #
 #   test   PostgreSQL server (tests start throwaway clusters), Dovecot IMAP,
 #          Chromium (the dashboard's browser tests), poppler-utils and
-#          Tesseract (reading scanned PDF pages)
+#          Tesseract (reading scanned PDF pages), LibreOffice Calc (legacy
+#          office formats; opening the CSV export to check it holds no formula)
 #   demo   PostgreSQL server
 #   bench  poppler-utils (pdftotext, the extraction speed baseline)
 set -euo pipefail
@@ -22,6 +23,7 @@ case "${1:-demo}" in
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
+    command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
     ;;
   bench)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

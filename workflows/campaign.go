@@ -112,7 +112,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 			WorkflowID:            t.WorkflowID,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
-			StaticSummary:         fmt.Sprintf("%s — %s %d", t.Force.Name, in.Spec.Title, in.Year),
+			StaticSummary:         requestRunSummary(t.Force.Name, in.Spec.Title, in.Year),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				AttrCampaign.ValueSet(in.Spec.Slug), AttrForce.ValueSet(t.Force.Slug), AttrState.ValueSet(string(StateDraft))),
 		})

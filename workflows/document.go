@@ -3,6 +3,8 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,6 +77,9 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 				if len(r.Overrides) == 0 {
 					return errors.New("remap needs overrides: header or value mappings for a table")
 				}
+				if err := checkRemap(st.Result, r.Overrides); err != nil {
+					return err
+				}
 			default:
 				return fmt.Errorf("unknown review action %q (want approve, reject or remap)", r.Action)
 			}
@@ -134,4 +139,19 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		workflow.GetLogger(ctx).Warn("request not told of its document", "request", in.RequestWorkflowID, "error", err)
 	}
 	return st, nil
+}
+
+// checkRemap checks an operator's remap against the campaign's dataset the
+// document's last run gave back (runs recorded before it gave one are not
+// checked here; the activity checks again).
+func checkRemap(out *activities.DocumentOutput, overrides map[int]*normalise.Overrides) error {
+	if out == nil || out.Schema == nil {
+		return nil
+	}
+	for _, i := range slices.Sorted(maps.Keys(overrides)) {
+		if err := out.Schema.CheckOverrides(overrides[i]); err != nil {
+			return fmt.Errorf("table %d: %w", i, err)
+		}
+	}
+	return nil
 }

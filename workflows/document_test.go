@@ -19,6 +19,7 @@ type docHarness struct {
 	runs     []activities.DocumentInput
 	resolved []activities.ReviewDecision
 	told     []DocumentDone
+	schema   *normalise.Schema // given back with "review", when set
 }
 
 func newDocHarness(t *testing.T) *docHarness {
@@ -36,7 +37,7 @@ func newDocHarness(t *testing.T) *docHarness {
 			if in.Approve || remapped {
 				return &activities.DocumentOutput{Status: "loaded", Tables: 1, Observations: 6}, nil
 			}
-			return &activities.DocumentOutput{Status: "review", Tables: 1,
+			return &activities.DocumentOutput{Status: "review", Tables: 1, Schema: h.schema,
 				Review: []activities.ReviewTable{{Index: 1, Reasons: []string{`heading "Country" placed on no dimension`}}}}, nil
 		})
 	h.env.OnActivity(acts.ResolveReview, mock.Anything, mock.Anything).Return(

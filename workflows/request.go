@@ -926,7 +926,7 @@ func (r *request) addDocuments(ctx workflow.Context, docs []activities.DocumentR
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:        DocumentWorkflowID(r.in.Target.WorkflowID, d.SHA256),
 			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-			StaticSummary:     fmt.Sprintf("%s — %s", r.in.Target.Force.Name, d.Filename),
+			StaticSummary:     documentRunSummary(r.in.Target.Force.Name, d.Filename),
 		})
 		child := workflow.ExecuteChildWorkflow(cctx, DocumentWorkflow, DocumentInput{
 			RequestID: r.in.Target.RequestID, RequestWorkflowID: r.in.Target.WorkflowID, Document: d})
@@ -1119,7 +1119,7 @@ func (r *request) record(ctx workflow.Context, kind string, next State, note str
 
 // summary is the one line an operator sees in the Temporal UI.
 func (r *request) summary(ctx workflow.Context) string {
-	s := fmt.Sprintf("%s — %s", r.in.Target.Force.Name, r.stateWords())
+	s := MarkdownText(r.in.Target.Force.Name) + " — " + r.stateWords()
 	if n := len(r.kindPending); n > 0 {
 		s += fmt.Sprintf(", %d reply to check", n)
 	}

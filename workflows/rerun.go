@@ -22,7 +22,7 @@ func RerunDocument(d store.RequestDocument, taskQueue string) (client.StartWorkf
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 			// Without it the client hands back the running run as if started.
 			WorkflowExecutionErrorWhenAlreadyStarted: true,
-			StaticSummary:                            "rerun: " + d.Filename,
+			StaticSummary:                            rerunSummary(d.Filename),
 		}, DocumentInput{RequestID: d.RequestID, RequestWorkflowID: d.RequestWorkflowID,
 			Document: activities.DocumentRef{ID: d.DocumentID, SHA256: d.SHA256, Filename: d.Filename, InboundID: d.InboundID}}
 }

@@ -30,7 +30,7 @@ func YearlyCampaignWorkflow(ctx workflow.Context, in YearlyInput) (*CampaignSumm
 		WorkflowID:            CampaignWorkflowID(spec.Slug, year),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		StaticSummary:         fmt.Sprintf("%s %d (%s)", spec.Title, year, spec.Period.Label()),
+		StaticSummary:         yearlyRunSummary(spec.Title, year, spec.Period.Label()),
 		WorkflowRunTimeout:    0,
 		WorkflowTaskTimeout:   10 * time.Second,
 	})

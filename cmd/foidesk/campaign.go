@@ -209,7 +209,7 @@ func startCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign
 		TaskQueue:                cfg.TemporalTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		StaticSummary:            fmt.Sprintf("%s %d", spec.Title, year),
+		StaticSummary:            workflows.CampaignRunSummary(spec.Title, year),
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.AttrCampaign.ValueSet(spec.Slug)),
 	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year})
 	var already *serviceerror.WorkflowExecutionAlreadyStarted

@@ -13,6 +13,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -174,6 +175,9 @@ func reviewAction(action string) func(context.Context, *app, []string) error {
 			if err != nil {
 				return err
 			}
+			if err := checkRemap(ctx, st, it.RequestID, o); err != nil {
+				return fmt.Errorf("review %d: %w", it.ID, err)
+			}
 			in.Overrides = map[int]*normalise.Overrides{it.TableIndex: o}
 		}
 		tc, err := a.temporal(ctx)
@@ -225,4 +229,19 @@ func parseOverrides(a *app) (*normalise.Overrides, error) {
 		return nil, usageErrorf("remap needs at least one --header, --value or --ignore-row")
 	}
 	return o, nil
+}
+
+// checkRemap checks a remap against the dataset of the review item's
+// campaign, so that a code outside a dimension's vocabulary or a heading
+// naming no dimension is refused here, naming the value.
+func checkRemap(ctx context.Context, st *store.Store, requestID int64, o *normalise.Overrides) error {
+	req, err := st.Request(ctx, requestID)
+	if err != nil {
+		return fmt.Errorf("campaign of request %d: %w", requestID, err)
+	}
+	schema, err := campaign.SchemaOf(req.Spec)
+	if err != nil {
+		return fmt.Errorf("campaign %s: %w", req.CampaignSlug, err)
+	}
+	return schema.CheckOverrides(o)
 }

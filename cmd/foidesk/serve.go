@@ -98,8 +98,15 @@ func startServe(ctx context.Context, cfg *config.Config, st *store.Store, tc cli
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	httpAddr := cfg.HTTPAddr
+	if httpAddr == "" {
+		httpAddr = "127.0.0.1:8080"
+	}
+	if err := cfg.CheckDashboardListen(httpAddr); err != nil {
+		return "", nil, err
+	}
 	opts := &web.Options{Store: st, TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace,
-		AuthToken: cfg.AuthToken, Logger: log}
+		AuthToken: cfg.AuthToken, TrustForwardedProto: cfg.TrustForwardedProto, Logger: log}
 	if tc != nil {
 		opts.Temporal = tc
 	}
@@ -113,10 +120,6 @@ func startServe(ctx context.Context, cfg *config.Config, st *store.Store, tc cli
 	handler, err := web.New(opts)
 	if err != nil {
 		return "", nil, err
-	}
-	httpAddr := cfg.HTTPAddr
-	if httpAddr == "" {
-		httpAddr = "127.0.0.1:8080"
 	}
 	var servers []*http.Server
 	listen := func(what, at string, h http.Handler) (string, error) {

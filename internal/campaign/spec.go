@@ -270,7 +270,8 @@ func (s *Spec) validate(root *yaml.Node) []error {
 			bad("month and day must form a date", "schedule")
 		}
 	}
-	return errs
+	dataset := s.validateDataset(root, bad)
+	return append(errs, dataset...)
 }
 
 func checkTemplate(name, text string) error {

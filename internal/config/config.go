@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -44,6 +45,13 @@ type Config struct {
 	BasicAuthUser string
 	BasicAuthPass string
 	MetricsAddr   string // empty: metrics are served on the dashboard's /metrics
+	// AllowOpen lets the dashboard listen on an address other than
+	// loopback with no credentials set (it still answers only requests
+	// from this machine).
+	AllowOpen bool
+	// TrustForwardedProto believes a proxy's "X-Forwarded-Proto: https",
+	// so that the session cookie is Secure behind a TLS-terminating proxy.
+	TrustForwardedProto bool
 
 	// WorkerDocuments is how many documents a worker extracts, normalises
 	// and loads at once; 0 means one per CPU.
@@ -118,6 +126,8 @@ var Vars = []Var{
 	{Name: "FOIDESK_HTTP_ADDR", Default: "127.0.0.1:8080", Help: "dashboard listen address"},
 	{Name: "FOIDESK_AUTH_TOKEN", Secret: true, Help: "bearer token (or ?token=) required by the dashboard"},
 	{Name: "FOIDESK_BASIC_AUTH", Secret: true, Help: "user:password for the dashboard (alternative to a token)"},
+	{Name: "FOIDESK_ALLOW_OPEN", Default: "false", Help: "let the dashboard listen on a non-loopback address with no FOIDESK_AUTH_TOKEN or FOIDESK_BASIC_AUTH (it still answers only this machine); otherwise it refuses to start"},
+	{Name: "FOIDESK_TRUST_FORWARDED_PROTO", Default: "false", Help: "the dashboard is behind a proxy that terminates TLS and sets X-Forwarded-Proto: https (session cookies are then Secure); set only when every request comes through that proxy"},
 	{Name: "FOIDESK_METRICS_ADDR", Help: "separate listen address for /metrics (unset: on the dashboard)"},
 	{Name: "FOIDESK_WORKER_DOCUMENTS", Default: "0", Help: "documents a worker processes at once (0: one per CPU); each holds its tables and figures in memory"},
 	{Name: "FOIDESK_DATA_DIR", Default: ".foidesk", Help: "local state for dev and demo"},
@@ -174,16 +184,18 @@ func Load(getenv func(string) string) (*Config, error) {
 			Password: p.secret("FOIDESK_SMTP_PASSWORD"),
 			TLS:      p.tls("FOIDESK_SMTP_TLS"),
 		},
-		FromAddress:     p.email("FOIDESK_FROM_ADDRESS"),
-		FromName:        p.str("FOIDESK_FROM_NAME"),
-		MessageIDDomain: p.str("FOIDESK_MESSAGE_ID_DOMAIN"),
-		HTTPAddr:        p.hostPort("FOIDESK_HTTP_ADDR"),
-		AuthToken:       p.secret("FOIDESK_AUTH_TOKEN"),
-		MetricsAddr:     p.hostPort("FOIDESK_METRICS_ADDR"),
-		WorkerDocuments: p.count("FOIDESK_WORKER_DOCUMENTS"),
-		DataDir:         p.str("FOIDESK_DATA_DIR"),
-		LogFormat:       p.oneOf("FOIDESK_LOG_FORMAT", "text", "json"),
-		LogLevel:        p.oneOf("FOIDESK_LOG_LEVEL", "debug", "info", "warn", "error"),
+		FromAddress:         p.email("FOIDESK_FROM_ADDRESS"),
+		FromName:            p.str("FOIDESK_FROM_NAME"),
+		MessageIDDomain:     p.str("FOIDESK_MESSAGE_ID_DOMAIN"),
+		HTTPAddr:            p.hostPort("FOIDESK_HTTP_ADDR"),
+		AuthToken:           p.secret("FOIDESK_AUTH_TOKEN"),
+		MetricsAddr:         p.hostPort("FOIDESK_METRICS_ADDR"),
+		AllowOpen:           p.boolean("FOIDESK_ALLOW_OPEN"),
+		TrustForwardedProto: p.boolean("FOIDESK_TRUST_FORWARDED_PROTO"),
+		WorkerDocuments:     p.count("FOIDESK_WORKER_DOCUMENTS"),
+		DataDir:             p.str("FOIDESK_DATA_DIR"),
+		LogFormat:           p.oneOf("FOIDESK_LOG_FORMAT", "text", "json"),
+		LogLevel:            p.oneOf("FOIDESK_LOG_LEVEL", "debug", "info", "warn", "error"),
 	}
 	if ba := p.secret("FOIDESK_BASIC_AUTH"); ba != "" {
 		user, pass, ok := strings.Cut(ba, ":")
@@ -379,6 +391,8 @@ func (c *Config) Display() [][2]string {
 		"FOIDESK_AUTH_TOKEN":            Mask(c.AuthToken),
 		"FOIDESK_BASIC_AUTH":            maskBasic(c.BasicAuthUser, c.BasicAuthPass),
 		"FOIDESK_METRICS_ADDR":          c.MetricsAddr,
+		"FOIDESK_ALLOW_OPEN":            strconv.FormatBool(c.AllowOpen),
+		"FOIDESK_TRUST_FORWARDED_PROTO": strconv.FormatBool(c.TrustForwardedProto),
 		"FOIDESK_WORKER_DOCUMENTS":      strconv.Itoa(c.WorkerDocuments),
 		"FOIDESK_DATA_DIR":              c.DataDir,
 		"FOIDESK_LOG_FORMAT":            c.LogFormat,
@@ -415,4 +429,28 @@ func maskBasic(user, pass string) string {
 		return ""
 	}
 	return user + ":" + Mask(pass)
+}
+
+// CheckDashboardListen refuses a dashboard that would listen beyond this
+// machine with no credentials, unless FOIDESK_ALLOW_OPEN says so.
+func (c *Config) CheckDashboardListen(addr string) error {
+	if c.AuthToken != "" || c.BasicAuthUser != "" || c.AllowOpen || IsLoopbackAddr(addr) {
+		return nil
+	}
+	return fmt.Errorf("config: FOIDESK_HTTP_ADDR %s is not a loopback address and neither FOIDESK_AUTH_TOKEN nor FOIDESK_BASIC_AUTH is set: "+
+		"set one of them, listen on 127.0.0.1, or set FOIDESK_ALLOW_OPEN=true to start anyway (answering only this machine)", addr)
+}
+
+// IsLoopbackAddr reports whether a host:port listens only on this machine:
+// localhost or a loopback IP. An empty host (every interface) is not.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.IsLoopback()
 }

@@ -151,15 +151,33 @@ func (d *Data) record(r Row) []string {
 	return append(rec, r.Measure, v, r.Flag, r.Source(), strconv.FormatInt(r.DocumentID, 10), r.CellRef)
 }
 
+// numericCols reports which of the export's columns hold numbers foidesk
+// formats itself (the value and the document ID); every other column is
+// text that may have come from a force, a file name or a reviewer.
+func (d *Data) numericCols() map[int]bool {
+	valueCol := 3 + len(d.Dims) + 1
+	return map[int]bool{valueCol: true, valueCol + 3: true}
+}
+
 // WriteCSV writes the data as CSV with a header row. A suppressed or
-// missing value is an empty cell with its flag beside it, never 0.
+// missing value is an empty cell with its flag beside it, never 0. Text
+// cells go through CSVText, so that none opens as a formula in a
+// spreadsheet; the value and document_id columns are numbers written as
+// numbers, a negative one with a plain leading minus ("-3").
 func (d *Data) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(d.Header()); err != nil {
 		return err
 	}
+	numeric := d.numericCols()
 	for _, r := range d.Rows {
-		if err := cw.Write(d.record(r)); err != nil {
+		rec := d.record(r)
+		for i, s := range rec {
+			if !numeric[i] {
+				rec[i] = CSVText(s)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
@@ -191,6 +209,8 @@ func (d *Data) WriteXLSX(w io.Writer) error {
 	if err := row(1, head); err != nil {
 		return err
 	}
+	// Text goes in as strings, which excelize writes as string cells
+	// (never as formulas), so no prefix is needed or added here.
 	valueCol := 3 + len(d.Dims) + 1
 	for i, r := range d.Rows {
 		rec := d.record(r)

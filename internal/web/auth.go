@@ -28,6 +28,24 @@ type access struct {
 	session  string // the session cookie's value for a valid token
 	csrfKey  []byte
 	loopback bool // neither token nor basic auth: loopback only
+	// trustProto believes a proxy's X-Forwarded-Proto.
+	trustProto bool
+}
+
+// secure reports whether r reached foidesk over HTTPS: directly, or, when
+// configured to trust it, through a proxy that says so.
+func (a *access) secure(r *http.Request) bool {
+	return r.TLS != nil || (a.trustProto && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https"))
+}
+
+// bearer returns the credentials of an "Authorization: Bearer …" header;
+// the scheme's name is compared without regard to case (RFC 9110 11.1).
+func bearer(r *http.Request) (string, bool) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(cred), true
 }
 
 func newAccess(token, basic string) (*access, error) {
@@ -99,7 +117,7 @@ func (a *access) middleware(next http.Handler) http.Handler {
 					return
 				}
 				http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: a.session, Path: "/", HttpOnly: true,
-					Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+					Secure: a.secure(r), SameSite: http.SameSiteLaxMode})
 				if r.Method == http.MethodGet || r.Method == http.MethodHead {
 					q.Del("token")
 					u := *r.URL
@@ -110,7 +128,7 @@ func (a *access) middleware(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && equal(strings.TrimSpace(bearer), a.token) {
+			if tok, ok := bearer(r); ok && equal(tok, a.token) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -176,7 +194,7 @@ func (a *access) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b)
 		c = &http.Cookie{Name: csrfCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
-			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode}
+			HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteStrictMode}
 		http.SetCookie(w, c)
 	}
 	return mac(a.csrfKey, "csrf\x00"+c.Value)

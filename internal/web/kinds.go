@@ -125,7 +125,7 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("reply kind decided", slog.Int64("inbound_id", it.InboundID), slog.String("request", it.WorkflowID),
 		slog.String("kind", string(in.Kind)), slog.String("by", in.By))
-	rememberDecider(w, r, in.By)
+	s.rememberDecider(w, r, in.By)
 	http.Redirect(w, r, "/kinds?done="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
@@ -237,9 +238,10 @@ func (s *server) updateInto(r *http.Request, workflowID, name, updateID string, 
 }
 
 // rememberDecider keeps the name given in a form for the next one.
-func rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
+func (s *server) rememberDecider(w http.ResponseWriter, r *http.Request, by string) {
+	secure := s.auth.secure(r)
 	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(by), Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
+		Secure: secure, SameSite: http.SameSiteStrictMode, MaxAge: 180 * 24 * 3600})
 }
 
 const maxFormBytes = 64 << 10
@@ -274,6 +276,11 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(http.StatusBadRequest, err.Error())
 	}
+	if in.Action == "remap" {
+		if err := s.checkRemap(r.Context(), it.RequestID, in.Overrides[it.TableIndex]); err != nil {
+			return fail(http.StatusBadRequest, err.Error())
+		}
+	}
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u
 	}
@@ -284,7 +291,7 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("review decision", slog.Int64("review_id", id), slog.String("workflow_id", it.WorkflowID),
 		slog.String("action", in.Action), slog.String("by", in.By))
-	rememberDecider(w, r, in.By)
+	s.rememberDecider(w, r, in.By)
 	back := url.Values{"done": {strconv.FormatInt(id, 10)}, "action": {in.Action}}
 	http.Redirect(w, r, "/review?"+back.Encode(), http.StatusSeeOther)
 	return nil
@@ -326,4 +333,19 @@ func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
 		in.Overrides = map[int]*normalise.Overrides{tableIndex: &o}
 	}
 	return in, nil
+}
+
+// checkRemap checks a remap against the dataset of the review item's
+// campaign before it is sent, so that the operator sees which value or
+// heading is refused.
+func (s *server) checkRemap(ctx context.Context, requestID int64, o *normalise.Overrides) error {
+	req, err := s.st.Request(ctx, requestID)
+	if err != nil {
+		return fmt.Errorf("campaign of request %d: %w", requestID, err)
+	}
+	schema, err := campaign.SchemaOf(req.Spec)
+	if err != nil {
+		return fmt.Errorf("campaign %s: %w", req.CampaignSlug, err)
+	}
+	return schema.CheckOverrides(o)
 }

@@ -228,7 +228,7 @@ func (s *server) triageAssign(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("triage assignment", slog.Int64("inbound_id", id), slog.String("request", in.RequestWorkflowID),
 		slog.String("by", in.By))
-	rememberDecider(w, r, in.By)
+	s.rememberDecider(w, r, in.By)
 	http.Redirect(w, r, "/triage?done="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }

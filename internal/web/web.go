@@ -60,6 +60,9 @@ type Options struct {
 	AuthToken string
 	// BasicAuth, "user:password", when set, is accepted as HTTP basic auth.
 	BasicAuth string
+	// TrustForwardedProto believes "X-Forwarded-Proto: https" from a
+	// TLS-terminating proxy in front, making cookies Secure.
+	TrustForwardedProto bool
 	// Metrics, when set, is served at /metrics behind the same access
 	// control as the pages.
 	Metrics http.Handler
@@ -114,6 +117,7 @@ func New(opts *Options) (http.Handler, error) {
 	if s.auth, err = newAccess(opts.AuthToken, opts.BasicAuth); err != nil {
 		return nil, err
 	}
+	s.auth.trustProto = opts.TrustForwardedProto
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
