@@ -220,8 +220,8 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(applied) != 1 || !strings.HasPrefix(applied[0], "0004_") {
-		t.Fatalf("Migrate applied %v, want 0004 alone", applied)
+	if len(applied) == 0 || !strings.HasPrefix(applied[0], "0004_") {
+		t.Fatalf("Migrate applied %v, want 0004 first", applied)
 	}
 	for i, want := range []struct{ file, path string }{{"durham-cro.csv", "durham-cro.csv"}, {"table.csv", "reply.zip/2023/table.csv"}} {
 		var msg int64
