@@ -24,6 +24,25 @@ import (
 	"github.com/foidesk/foidesk/internal/freeport"
 )
 
+// ErrRunning is returned by Start when a live PostgreSQL server already runs
+// on the data directory for another live process, such as a second
+// 'foidesk dev' on the same data.
+type ErrRunning struct {
+	Dir   string
+	PID   int // the postmaster
+	Owner int // the process that started it
+}
+
+func (e *ErrRunning) Error() string {
+	return fmt.Sprintf("pglocal: PostgreSQL (pid %d) already runs on %s for process %d: stop that process first, "+
+		"or use another data directory", e.PID, e.Dir, e.Owner)
+}
+
+// ownerFile, in the data directory, names the process that started the
+// running postmaster, so that a later Start can tell a server in use from
+// one orphaned by a killed parent.
+const ownerFile = "foidesk-owner.pid"
+
 // ErrNoBinaries is returned when no PostgreSQL server binaries are found.
 var ErrNoBinaries = errors.New("PostgreSQL server binaries (initdb, postgres) not found: " +
 	"install them with 'apt-get install -y postgresql' (Debian/Ubuntu), or set DATABASE_URL to use an existing server")
@@ -39,8 +58,7 @@ type Options struct {
 	// throwaway clusters only).
 	User     string
 	Password string
-	// Ephemeral turns off durability (fsync, full-page writes) for speed, and
-	// has the server die with this process.
+	// Ephemeral turns off durability (fsync, full-page writes) for speed.
 	Ephemeral bool
 	// LogFile receives the server's log (default Dir/postgres.log).
 	LogFile string
@@ -53,7 +71,8 @@ type Cluster struct {
 	User     string
 	Password string
 	cmd      *exec.Cmd
-	done     chan error
+	done     chan struct{} // closed when the server has exited
+	exitErr  error         // set before done is closed
 }
 
 // FindBinaries returns the directory holding initdb and postgres: from PATH,
@@ -122,6 +141,9 @@ func Start(ctx context.Context, opts *Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
+	if err := stopOrphan(dir); err != nil {
+		return nil, err
+	}
 	if o.Port == 0 {
 		if o.Port, err = freeport.Port(); err != nil {
 			return nil, err
@@ -142,21 +164,101 @@ func Start(ctx context.Context, opts *Options) (*Cluster, error) {
 	}
 	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}
+	// The server dies with this process (on Linux): a killed parent leaves
+	// no postmaster behind holding the data directory and the port. A
+	// durable cluster gets a fast shutdown, which checkpoints; a throwaway
+	// one an immediate shutdown.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred, Pdeathsig: syscall.SIGINT}
 	if o.Ephemeral {
 		cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 	}
+	// Pdeathsig follows the thread that forked: Go ends a thread only when
+	// a goroutine locked to it exits, and Start is never called from one.
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("pglocal: start postgres: %w", err)
 	}
-	c := &Cluster{Dir: dir, Port: o.Port, User: o.User, Password: o.Password, cmd: cmd, done: make(chan error, 1)}
-	go func() { c.done <- cmd.Wait(); logf.Close() }()
+	c := &Cluster{Dir: dir, Port: o.Port, User: o.User, Password: o.Password, cmd: cmd, done: make(chan struct{})}
+	go func() { c.exitErr = cmd.Wait(); logf.Close(); close(c.done) }()
 	if err := c.waitReady(ctx, logFile); err != nil {
 		c.Stop()
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		c.Stop()
+		return nil, fmt.Errorf("pglocal: %w", err)
+	}
 	return c, nil
+}
+
+// stopOrphan looks for a postmaster still running on dir. One whose owner
+// (the process that started it) is gone was left behind by a killed
+// parent: it is stopped, and Start goes on. One whose owner is alive is in
+// use: *ErrRunning.
+func stopOrphan(dir string) error {
+	pid := postmasterPID(dir)
+	if pid == 0 {
+		return nil
+	}
+	owner := 0
+	if b, err := os.ReadFile(filepath.Join(dir, ownerFile)); err == nil {
+		owner, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	}
+	if owner > 0 && owner != os.Getpid() && alive(owner) {
+		return &ErrRunning{Dir: dir, PID: pid, Owner: owner}
+	}
+	// Fast shutdown, then immediate, then kill: each given time to finish.
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGQUIT, syscall.SIGKILL} {
+		if err := syscall.Kill(pid, sig); err != nil {
+			if errors.Is(err, syscall.ESRCH) {
+				return nil
+			}
+			return fmt.Errorf("pglocal: stop the PostgreSQL (pid %d) left running on %s: %w", pid, dir, err)
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for time.Now().Before(deadline) {
+			if !alive(pid) {
+				return nil
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return fmt.Errorf("pglocal: the PostgreSQL (pid %d) left running on %s did not stop", pid, dir)
+}
+
+// postmasterPID returns the PID in dir/postmaster.pid when that process is
+// alive and is a postgres server, else 0 (a stale file after a crash is
+// PostgreSQL's own business: it removes it on start).
+func postmasterPID(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 || !alive(pid) {
+		return 0
+	}
+	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil &&
+		!strings.Contains(string(cmdline), "postgres") {
+		return 0 // the PID was reused by another program
+	}
+	return pid
+}
+
+// alive reports whether process pid exists; a zombie (exited, not yet
+// reaped by its parent) counts as gone.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	if err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		if _, rest, ok := strings.Cut(string(b), ") "); ok && strings.HasPrefix(rest, "Z") {
+			return false
+		}
+	}
+	return true
 }
 
 func initdb(ctx context.Context, bin, dir string, o *Options, cred *syscall.Credential) error {
@@ -243,9 +345,8 @@ func (c *Cluster) waitReady(ctx context.Context, logFile string) error {
 	var last error
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-c.done:
-			c.done <- err
-			return fmt.Errorf("pglocal: postgres exited during start-up (%v); see %s:\n%s", err, logFile, tail(logFile, 20))
+		case <-c.done:
+			return fmt.Errorf("pglocal: postgres exited during start-up (%v); see %s:\n%s", c.exitErr, logFile, tail(logFile, 20))
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
@@ -253,7 +354,13 @@ func (c *Cluster) waitReady(ctx context.Context, logFile string) error {
 		conn, err := pgx.Connect(ctx, c.URL("postgres"))
 		if err == nil {
 			conn.Close(ctx)
-			return nil
+			// Another server on the port would answer too: ready means
+			// this one, which has written its PID for the directory.
+			if pid := postmasterPID(c.Dir); pid == c.cmd.Process.Pid {
+				return nil
+			}
+			last = fmt.Errorf("port %d answers, but not for the server started on %s", c.Port, c.Dir)
+			continue
 		}
 		last = err
 	}
