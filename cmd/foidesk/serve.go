@@ -61,17 +61,17 @@ dashboard behind the same access. GET /healthz is always open.`,
 				return errors.New("DATABASE_URL must be set")
 			}
 			log := a.logger()
-			st, err := store.Open(ctx, cfg.DatabaseURL, nil)
+			st, _, err := waitForDependencies(ctx, cfg, log, false)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.CheckSchema(ctx); err != nil {
-				return err
-			}
 			var tc client.Client
 			if cfg.TemporalAddress != "" {
-				if tc, err = engine.Dial(ctx, engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+				// The dashboard reads PostgreSQL; Temporal only carries its
+				// actions, and the client connects lazily so that the
+				// dashboard is up during a Temporal outage.
+				if tc, err = engine.DialLazy(engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
 					APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: log}); err != nil {
 					return err
 				}

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/await"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/engine"
@@ -41,16 +42,11 @@ TEMPORAL_ADDRESS; refuses to start against an out-of-date schema (run
 			if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
 				return errors.New("DATABASE_URL and TEMPORAL_ADDRESS must be set (or use 'foidesk dev')")
 			}
-			st, err := store.Open(ctx, cfg.DatabaseURL, nil)
+			st, tc, err := waitForDependencies(ctx, cfg, a.logger(), true)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			tc, err := engine.Dial(ctx, engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-				APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: a.logger(), MetricsHandler: metrics.DefaultSDK()})
-			if err != nil {
-				return err
-			}
 			defer tc.Close()
 			w, err := startWorker(ctx, cfg, st, tc, a.logger())
 			if err != nil {
@@ -73,6 +69,51 @@ TEMPORAL_ADDRESS; refuses to start against an out-of-date schema (run
 			return nil
 		},
 	})
+}
+
+// dependencyWait is the backoff of waitForDependencies (tests shorten it).
+var dependencyWait = await.Options{}
+
+// waitForDependencies connects to PostgreSQL, checks that its schema is up
+// to date and, when withTemporal is set, connects to Temporal, waiting with
+// backoff through outages: a process started while a dependency is down (or
+// before 'foidesk migrate' has run) logs what it waits for and carries on
+// when it answers, instead of exiting. A malformed DATABASE_URL is an error
+// at once.
+func waitForDependencies(ctx context.Context, cfg *config.Config, log *slog.Logger, withTemporal bool) (*store.Store, client.Client, error) {
+	opts := dependencyWait
+	opts.Logger = log
+	var st *store.Store
+	err := await.Until(ctx, "PostgreSQL", &opts, func(ctx context.Context) error {
+		var err error
+		st, err = store.Open(ctx, cfg.DatabaseURL, nil)
+		if errors.Is(err, store.ErrBadURL) {
+			return await.Permanent(err)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := await.Until(ctx, "the database schema", &opts, st.CheckSchema); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if !withTemporal {
+		return st, nil, nil
+	}
+	var tc client.Client
+	err = await.Until(ctx, "Temporal", &opts, func(ctx context.Context) error {
+		var err error
+		tc, err = engine.Dial(ctx, engine.Options{Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+			APIKey: cfg.TemporalAPIKey, TLS: cfg.TemporalTLS, Logger: log, MetricsHandler: metrics.DefaultSDK()})
+		return err
+	})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, tc, nil
 }
 
 // startWorker checks the schema, builds the activities from the

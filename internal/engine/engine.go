@@ -29,8 +29,27 @@ type Options struct {
 	MetricsHandler client.MetricsHandler
 }
 
-// Dial connects a Temporal client.
+// Dial connects a Temporal client, checking that the server answers.
 func Dial(ctx context.Context, o Options) (client.Client, error) {
+	c, err := client.DialContext(ctx, clientOptions(o))
+	if err != nil {
+		return nil, fmt.Errorf("engine: connect to Temporal at %s (namespace %s): %w", o.Address, o.Namespace, err)
+	}
+	return c, nil
+}
+
+// DialLazy returns a client that connects on its first call: for a process
+// (the dashboard) that must start while Temporal is down, and whose calls
+// fail, each with its own error, until it is back.
+func DialLazy(o Options) (client.Client, error) {
+	c, err := client.NewLazyClient(clientOptions(o))
+	if err != nil {
+		return nil, fmt.Errorf("engine: Temporal client for %s (namespace %s): %w", o.Address, o.Namespace, err)
+	}
+	return c, nil
+}
+
+func clientOptions(o Options) client.Options {
 	co := client.Options{HostPort: o.Address, Namespace: o.Namespace, MetricsHandler: o.MetricsHandler}
 	if o.Logger != nil {
 		co.Logger = tlog.NewStructuredLogger(o.Logger)
@@ -41,11 +60,7 @@ func Dial(ctx context.Context, o Options) (client.Client, error) {
 	if o.APIKey != "" {
 		co.Credentials = client.NewAPIKeyStaticCredentials(o.APIKey)
 	}
-	c, err := client.DialContext(ctx, co)
-	if err != nil {
-		return nil, fmt.Errorf("engine: connect to Temporal at %s (namespace %s): %w", o.Address, o.Namespace, err)
-	}
-	return c, nil
+	return co
 }
 
 // EnsureSearchAttributes registers foidesk's custom search attributes on the

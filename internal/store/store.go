@@ -23,11 +23,15 @@ type Options struct {
 	MaxConns int32
 }
 
+// ErrBadURL is returned by Open for a database URL that cannot be parsed:
+// a configuration error, not an outage.
+var ErrBadURL = errors.New("malformed database URL")
+
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("store: parse database URL: %w", err)
+		return nil, fmt.Errorf("store: %w: %w", ErrBadURL, err)
 	}
 	if opts != nil && opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
