@@ -178,9 +178,13 @@ var activityOptions = workflow.ActivityOptions{
 }
 
 // sendOptions bound retries of a send: after them the failure is recorded
-// and the operator told, rather than retrying forever.
+// and the operator told, rather than retrying forever. The send heartbeats,
+// so an attempt cut off by a crashed worker is retried within the heartbeat
+// timeout, not after the whole time limit. (Timeouts are not part of the
+// replayed history: changing them needs no version.)
 var sendOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
+	HeartbeatTimeout:    15 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        2 * time.Second,
 		BackoffCoefficient:     2,
