@@ -103,6 +103,9 @@ func (a *Activities) SyncMailbox(ctx context.Context, in SyncInput) (*SyncOutput
 	out := &SyncOutput{}
 	sync := func() error {
 		res, err := s.Sync(ctx)
+		if ctx.Err() == nil { // a cancelled attempt says nothing of the mailbox
+			a.recordSync(ctx, s.Name(), err)
+		}
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", in.Mailbox, err)
 		}
@@ -129,6 +132,16 @@ func (a *Activities) SyncMailbox(ctx context.Context, in SyncInput) (*SyncOutput
 		return nil, err
 	}
 	return out, pending()
+}
+
+// recordSync records a sync's outcome for the dashboard and the metrics. A
+// failure to record is logged: it must not fail the sync.
+func (a *Activities) recordSync(ctx context.Context, mailbox string, syncErr error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.Store.RecordMailboxSync(ctx, mailbox, syncErr); err != nil {
+		a.log().Warn("recording the mailbox's health", slog.String("mailbox", mailbox), slog.Any("err", err))
+	}
 }
 
 // heartbeat records activity heartbeats every d until stopped.

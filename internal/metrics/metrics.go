@@ -67,6 +67,13 @@ var (
 		"Replies whose kind waits for a person; their requests do not move, nor are they chased, until then.", nil, nil)
 	descKindsAge = prometheus.NewDesc("foidesk_replies_to_check_oldest_seconds",
 		"Age of the oldest reply whose kind waits for a person (0 when none waits).", nil, nil)
+	descMailboxUp = prometheus.NewDesc("foidesk_mailbox_up",
+		"1 if the mailbox's last sync succeeded, 0 if it failed (a wrong password, the IMAP server down): replies are not coming in.",
+		[]string{"mailbox"}, nil)
+	descMailboxFailures = prometheus.NewDesc("foidesk_mailbox_sync_failures",
+		"Syncs of the mailbox failed in a row since its last success.", []string{"mailbox"}, nil)
+	descMailboxLastSync = prometheus.NewDesc("foidesk_mailbox_last_success_timestamp_seconds",
+		"Unix time of the mailbox's last successful sync (absent before the first).", []string{"mailbox"}, nil)
 )
 
 // Collector computes foidesk's gauges from the database on every scrape.
@@ -86,7 +93,8 @@ func NewCollector(st *store.Store, log *slog.Logger) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descUp, descScrape, descRequests, descOverdue, descInbox, descInboxLag,
-		descDocuments, descExtractFail, descReview, descReviewAge, descKinds, descKindsAge} {
+		descDocuments, descExtractFail, descReview, descReviewAge, descKinds, descKindsAge,
+		descMailboxUp, descMailboxFailures, descMailboxLastSync} {
 		ch <- d
 	}
 }
@@ -124,6 +132,18 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descReviewAge, prometheus.GaugeValue, snap.ReviewAge.Seconds())
 	ch <- prometheus.MustNewConstMetric(descKinds, prometheus.GaugeValue, float64(snap.KindsOpen))
 	ch <- prometheus.MustNewConstMetric(descKindsAge, prometheus.GaugeValue, snap.KindsAge.Seconds())
+	for _, h := range snap.Mailboxes {
+		up := 1.0
+		if h.Failing() {
+			up = 0
+		}
+		ch <- prometheus.MustNewConstMetric(descMailboxUp, prometheus.GaugeValue, up, h.Mailbox)
+		ch <- prometheus.MustNewConstMetric(descMailboxFailures, prometheus.GaugeValue, float64(h.ConsecutiveFailures), h.Mailbox)
+		if h.LastSuccessAt != nil {
+			ch <- prometheus.MustNewConstMetric(descMailboxLastSync, prometheus.GaugeValue,
+				float64(h.LastSuccessAt.UnixNano())/1e9, h.Mailbox)
+		}
+	}
 }
 
 // CampaignCounts is one campaign run's requests.
@@ -144,6 +164,7 @@ type Snapshot struct {
 	ReviewAge  time.Duration // age of the oldest open review item
 	KindsOpen  int           // replies whose kind waits for a person
 	KindsAge   time.Duration // age of the oldest of them
+	Mailboxes  []store.MailboxHealth
 }
 
 // Read computes a snapshot in one read-only transaction, so its numbers
@@ -210,6 +231,9 @@ func Read(ctx context.Context, st *store.Store) (*Snapshot, error) {
 	snap.InboxLag = seconds(inboxLag)
 	snap.ReviewAge = seconds(reviewAge)
 	snap.KindsAge = seconds(kindsAge)
+	if snap.Mailboxes, err = st.MailboxHealths(ctx); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	return snap, nil
 }
 

@@ -2,9 +2,12 @@ package metrics_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -213,5 +216,56 @@ func TestDatabaseDownStillScrapes(t *testing.T) {
 	}
 	if _, ok := fams["foidesk_review_queue_length"]; ok {
 		t.Error("gauges reported without a database")
+	}
+}
+
+func TestMailboxHealth(t *testing.T) {
+	st := dbtest.DB(t)
+	ctx := context.Background()
+	if fams := scrape(t, metrics.Handler(st)); fams["foidesk_mailbox_up"] != nil {
+		t.Fatal("mailbox series before any sync")
+	}
+	inbox := map[string]string{"mailbox": "INBOX"}
+	if err := st.RecordMailboxSync(ctx, "INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	fams := scrape(t, metrics.Handler(st))
+	if got := value(t, fams, "foidesk_mailbox_up", inbox); got != 1 {
+		t.Errorf("mailbox_up after a sync = %v, want 1", got)
+	}
+	last := value(t, fams, "foidesk_mailbox_last_success_timestamp_seconds", inbox)
+	if d := time.Since(time.Unix(int64(last), 0)); d < -time.Minute || d > time.Minute {
+		t.Errorf("last success %v, want now", last)
+	}
+
+	for range 3 {
+		if err := st.RecordMailboxSync(ctx, "INBOX", errors.New("imap: LOGIN failed: authentication failed")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fams = scrape(t, metrics.Handler(st))
+	if got := value(t, fams, "foidesk_mailbox_up", inbox); got != 0 {
+		t.Errorf("mailbox_up while failing = %v, want 0", got)
+	}
+	if got := value(t, fams, "foidesk_mailbox_sync_failures", inbox); got != 3 {
+		t.Errorf("failures = %v, want 3", got)
+	}
+	if got := value(t, fams, "foidesk_mailbox_last_success_timestamp_seconds", inbox); got != last {
+		t.Errorf("last success moved to %v on failures (was %v)", got, last)
+	}
+	hs, err := st.MailboxHealths(ctx)
+	if err != nil || len(hs) != 1 || !strings.Contains(hs[0].LastError, "authentication failed") {
+		t.Fatalf("health %+v (%v), want the login error", hs, err)
+	}
+
+	if err := st.RecordMailboxSync(ctx, "INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	fams = scrape(t, metrics.Handler(st))
+	if got := value(t, fams, "foidesk_mailbox_sync_failures", inbox); got != 0 {
+		t.Errorf("failures after recovery = %v, want 0", got)
+	}
+	if hs, _ := st.MailboxHealths(ctx); len(hs) != 1 || hs[0].Failing() || hs[0].LastError != "" {
+		t.Errorf("health after recovery %+v", hs)
 	}
 }

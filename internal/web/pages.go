@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -25,6 +27,43 @@ type page struct {
 	Flash   string
 	Error   string
 	Data    any
+	// Mailboxes whose last sync failed: every page says so, since a
+	// failing inbox means replies are not coming in.
+	Mailboxes []mailboxAlert
+}
+
+// mailboxAlert is a failing mailbox in the page's banner.
+type mailboxAlert struct {
+	Mailbox     string
+	Error       string
+	Failures    int
+	Since       string // the last success, "never" before one
+	LastErrorAt string
+}
+
+// failingMailboxes returns the mailboxes whose last sync failed. An error
+// reading them is logged, not shown: the page matters more than its banner.
+func (s *server) failingMailboxes(ctx context.Context) []mailboxAlert {
+	hs, err := s.st.MailboxHealths(ctx)
+	if err != nil {
+		s.log.Warn("dashboard: mailbox health", slog.Any("err", err))
+		return nil
+	}
+	var out []mailboxAlert
+	for _, h := range hs {
+		if !h.Failing() {
+			continue
+		}
+		a := mailboxAlert{Mailbox: h.Mailbox, Error: h.LastError, Failures: h.ConsecutiveFailures, Since: "never"}
+		if h.LastSuccessAt != nil {
+			a.Since = h.LastSuccessAt.In(calendar.London).Format("2 Jan 2006 15:04")
+		}
+		if h.LastErrorAt != nil {
+			a.LastErrorAt = h.LastErrorAt.In(calendar.London).Format("2 Jan 2006 15:04")
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 type crumb struct{ Label, Href string }
@@ -115,6 +154,7 @@ func formatValueHuman(v *float64) string {
 // never leaves half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	p.CSRF = s.auth.csrfToken(w, r)
+	p.Mailboxes = s.failingMailboxes(r.Context())
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("dashboard: render "+name, "err", err)

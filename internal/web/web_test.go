@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/xml"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -535,5 +536,38 @@ func BenchmarkPages(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFailingInboxIsShownOnEveryPage: a mailbox whose syncs fail (replies
+// not coming in) is announced on every page, with its error, until a sync
+// succeeds.
+func TestFailingInboxIsShownOnEveryPage(t *testing.T) {
+	fx := seed(t)
+	h := newHandler(t, fx.st, nil)
+	ctx := context.Background()
+	if body := get(t, h, "/", http.StatusOK); strings.Contains(body, "mailbox-down") {
+		t.Fatal("inbox banner with no mailbox recorded")
+	}
+	if err := fx.st.RecordMailboxSync(ctx, "INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := fx.st.RecordMailboxSync(ctx, "INBOX", errors.New(`imap: LOGIN: <b>authentication failed</b>`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{"/", boardPath, "/review", "/triage"} {
+		body := get(t, h, path, http.StatusOK)
+		if !strings.Contains(body, "Inbox INBOX is not syncing") || !strings.Contains(body, "2 failed syncs in a row") ||
+			!strings.Contains(body, "&lt;b&gt;authentication failed&lt;/b&gt;") {
+			t.Errorf("%s: no escaped banner for the failing inbox:\n%s", path, body)
+		}
+	}
+	if err := fx.st.RecordMailboxSync(ctx, "INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(t, h, "/", http.StatusOK); strings.Contains(body, "mailbox-down") {
+		t.Error("inbox banner after a successful sync")
 	}
 }
