@@ -76,7 +76,7 @@ func StartTemporal(ctx context.Context, opts *TemporalOptions) (*Temporal, error
 		MasterClusterName:      "active",
 		CurrentClusterName:     "active",
 		InitialFailoverVersion: 1,
-		Logger:                 o.Logger,
+		Logger:                 slog.New(quietHandler{o.Logger.Handler()}),
 		LogLevel:               o.LogLevel,
 		DatabaseFile:           o.DatabaseFile,
 		SearchAttributes:       workflows.SearchAttributes,

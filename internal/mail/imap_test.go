@@ -133,8 +133,11 @@ func TestSyncSurvivesConnectionDroppedMidFetch(t *testing.T) {
 	if raceEnabled {
 		// go-imap v2.0.0-beta.8's reader goroutine and FetchCommand.Collect
 		// touch the same bufio.Reader when the connection drops inside a
-		// literal (a race in the library, not here). scripts/test.sh runs
-		// this test without the race detector.
+		// literal (a race in the library, not here). v2.0.0-beta.9 was
+		// tried on 2026-12-06: the same race, three runs in three
+		// (imapwire.Decoder.readByte against the reader goroutine), so
+		// beta.8 stays. scripts/test.sh runs this test without the race
+		// detector.
 		t.Skip("upstream data race on a dropped connection; run without -race")
 	}
 	ctx := context.Background()
