@@ -1,0 +1,146 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// layoutPage builds the content stream of a one-page PDF set in
+// Helvetica (font /F1), for layout tests.
+type layoutPage struct {
+	b strings.Builder
+}
+
+// text shows s with its left end at x and its baseline at y.
+func (lp *layoutPage) text(x, y, size float64, s string) {
+	fmt.Fprintf(&lp.b, "BT /F1 %g Tf %g %g Td (%s) Tj ET\n", size, x, y, s)
+}
+
+// right shows figures s (digits, commas, hyphens) ending at x1.
+func (lp *layoutPage) right(x1, y, size float64, s string) {
+	lp.text(x1-helveticaWidth(s, size), y, size, s)
+}
+
+// hline strokes a horizontal line from x0 to x1 at y.
+func (lp *layoutPage) hline(x0, x1, y, width float64) {
+	fmt.Fprintf(&lp.b, "%g w %g %g m %g %g l S\n", width, x0, y, x1, y)
+}
+
+// vline strokes a vertical line from y0 to y1 at x.
+func (lp *layoutPage) vline(x, y0, y1, width float64) {
+	fmt.Fprintf(&lp.b, "%g w %g %g m %g %g l S\n", width, x, y0, x, y1)
+}
+
+// fill fills a rectangle in grey g (0 black, 1 white).
+func (lp *layoutPage) fill(x, y, w, h, g float64) {
+	fmt.Fprintf(&lp.b, "q %g g %g %g %g %g re f Q\n", g, x, y, w, h)
+}
+
+func (lp *layoutPage) raw(s string) { lp.b.WriteString(s + "\n") }
+
+func (lp *layoutPage) pdf() []byte { return onePage(lp.b.String(), "") }
+
+// layoutTables extracts the tables of a one-page layout.
+func layoutTables(t *testing.T, lp *layoutPage) []*Table {
+	t.Helper()
+	tables, err := File(context.Background(), "layout.pdf", lp.pdf(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tables
+}
+
+// wantTables checks the tables found against the expected grids.
+func wantTables(t *testing.T, got []*Table, want ...[][]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		var b strings.Builder
+		for _, tb := range got {
+			fmt.Fprintf(&b, "table %d:\n%s\n", tb.Index, gridDiff(nil, tb.Strings()))
+		}
+		t.Fatalf("got %d tables, want %d:\n%s", len(got), len(want), b.String())
+	}
+	for i, w := range want {
+		g := got[i].Strings()
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			t.Errorf("table %d:\n%s", i+1, gridDiff(w, g))
+		}
+	}
+}
+
+// figures is a small table of counts used by the layout tests.
+var figures = [][]string{
+	{"Region", "2019", "2020", "2021"},
+	{"North East", "1,204", "1,310", "1,422"},
+	{"North West", "3,018", "2,977", "3,105"},
+	{"Yorkshire", "2,260", "2,301", "2,415"},
+	{"East Midlands", "1,884", "1,902", "1,950"},
+	{"West Midlands", "2,731", "2,688", "2,840"},
+	{"London", "6,512", "6,204", "6,630"},
+}
+
+// figureCols are the right edges of figures' columns after the first.
+var figureCols = []float64{260, 340, 420}
+
+// setFigures lays out rows from top y, 16 points apart: the first
+// column flush left at 60, the others flush right at figureCols. It
+// returns the baselines.
+func setFigures(lp *layoutPage, rows [][]string, top float64) []float64 {
+	var ys []float64
+	for r, row := range rows {
+		y := top - 16*float64(r)
+		ys = append(ys, y)
+		for c, s := range row {
+			if c == 0 {
+				lp.text(60, y, 10, s)
+			} else {
+				lp.right(figureCols[c-1], y, 10, s)
+			}
+		}
+	}
+	return ys
+}
+
+// TestPDFInvisibleTextIgnored checks that text drawn invisibly (rendering
+// mode 3 or 7) over a table adds neither rows nor cell text.
+func TestPDFInvisibleTextIgnored(t *testing.T) {
+	lp := &layoutPage{}
+	setFigures(lp, figures, 700)
+	lp.raw("BT 3 Tr /F1 10 Tf 60 612 Td (Hidden row) Tj 200 0 Td (999) Tj ET")
+	lp.raw("BT 7 Tr /F1 10 Tf 262 700 Td (ZZZ) Tj ET")
+	lp.raw("BT 3 Tr /F1 10 Tf 60 560 Td (keywords) Tj 200 0 Td (1) Tj 80 0 Td (2) Tj ET")
+	lp.raw("BT 0 Tr /F1 10 Tf 60 598 Td (Source: custody records) Tj ET")
+	tables := layoutTables(t, lp)
+	wantTables(t, tables, figures)
+	if n := len(tables[0].Notes); n != 1 {
+		t.Errorf("notes %q, want the visible source line only", tables[0].Notes)
+	}
+}
+
+// TestPDFInvisibleTextOverImage checks that the invisible text layer of a
+// scanned page, laid over the page image, is read as the page's text.
+func TestPDFInvisibleTextOverImage(t *testing.T) {
+	lp := &layoutPage{}
+	lp.raw("q 595 0 0 842 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q")
+	lp.raw("3 Tr")
+	setFigures(lp, figures, 700)
+	wantTables(t, layoutTables(t, lp), figures)
+}
+
+// TestPDFFormClippedText checks that text a Form XObject draws outside
+// its bounding box, which clips it, is not read.
+func TestPDFFormClippedText(t *testing.T) {
+	lp := &layoutPage{}
+	setFigures(lp, figures, 700)
+	lp.raw("BT /F1 10 Tf 60 588 Td (Cut off) Tj 200 0 Td (12) Tj 80 0 Td (13) Tj 80 0 Td (14) Tj ET")
+	body := lp.b.String()
+	form := fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [50 596 450 720] /Resources << /Font << /F1 4 0 R >> >> /Length %d >>\nstream\n%s\nendstream", len(body), body)
+	data := onePage("/X Do", "/XObject << /X 6 0 R >>", form)
+	tables, err := File(context.Background(), "form.pdf", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTables(t, tables, figures)
+}
