@@ -393,6 +393,12 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 			mergeInto(down, r)
 			rows = append(rows[:k], rows[k+1:]...)
 			k--
+		case down != nil && gapDown < 0.6*r.l.size && startsLower(down) && hyphenEnd(firstCellText(r)):
+			// A label broken at a hyphen ("Co-" over "ordinator"), its
+			// figures set on the last line.
+			mergeInto(down, r)
+			rows = append(rows[:k], rows[k+1:]...)
+			k--
 		}
 	}
 	// Owner grid.
@@ -562,6 +568,14 @@ func startsLowerText(t string) bool {
 }
 
 func startsLower(r *row) bool {
+	for _, ch := range firstCellText(r) {
+		return unicode.IsLower(ch)
+	}
+	return false
+}
+
+// firstCellText returns the text of the row's leftmost cell.
+func firstCellText(r *row) string {
 	best := -1
 	var first *rcell
 	for _, c := range r.cells {
@@ -570,13 +584,9 @@ func startsLower(r *row) bool {
 		}
 	}
 	if first == nil || len(first.words) == 0 {
-		return false
+		return ""
 	}
-	t := cellText(first.words)
-	for _, ch := range t {
-		return unicode.IsLower(ch)
-	}
-	return false
+	return cellText(first.words)
 }
 
 // column is the horizontal extent of one column's text, and whether its

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
 )
@@ -177,41 +178,39 @@ func buildLines(words []*word) []*tline {
 }
 
 // cellText joins words into cell text: lines top to bottom, words left to
-// right, single spaces.
+// right, single spaces. A word broken at a line break with a hyphen
+// ("Co-" over "ordinator") or a soft hyphen is joined up again, keeping
+// a visible hyphen.
 func cellText(ws []*word) string {
 	if len(ws) == 0 {
 		return ""
 	}
 	s := slices.Clone(ws)
+	newLine := func(a, b *word) bool { return math.Abs(a.base-b.base) > 0.3*math.Max(a.size, b.size) }
 	sort.SliceStable(s, func(i, j int) bool {
-		if math.Abs(s[i].base-s[j].base) > 0.3*math.Max(s[i].size, s[j].size) {
+		if newLine(s[i], s[j]) {
 			return s[i].base > s[j].base
 		}
 		return s[i].x0 < s[j].x0
 	})
-	parts := make([]string, len(s))
+	var b strings.Builder
 	for i, w := range s {
-		parts[i] = w.text
+		if i > 0 {
+			prev := s[i-1]
+			soft := strings.HasSuffix(prev.text, "\u00ad")
+			broken := newLine(prev, w) && hyphenEnd(prev.text) && startsAlnum(w.text)
+			if !soft && !broken {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(strings.TrimSuffix(w.text, "\u00ad"))
 	}
-	return NormaliseSpace(joinHyphenated(parts))
+	return NormaliseSpace(b.String())
 }
 
-// joinHyphenated joins parts with spaces, except after a part ending in a
-// soft hyphen.
-func joinHyphenated(parts []string) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			prev := parts[i-1]
-			if strings.HasSuffix(prev, "\u00ad") {
-				b.WriteString(strings.TrimSuffix(p, ""))
-				continue
-			}
-			b.WriteByte(' ')
-		}
-		b.WriteString(strings.TrimSuffix(p, "\u00ad"))
-	}
-	return b.String()
+func startsAlnum(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // isNumeric reports whether s reads as a figure of a statistics table: a
