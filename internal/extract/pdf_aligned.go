@@ -80,6 +80,7 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		als[i] = a
 	}
 	var out []*ptable
+	hs, _ := mergeRulings(p.Rulings)
 	for i := 0; i < len(als); {
 		if len(als[i].chunks) < 2 {
 			i++
@@ -116,7 +117,7 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		region := als[i:j]
 		// Spanning header lines just above (not in the first column) join.
 		start := i
-		if t := alignedTable(p, region, als, &start); t != nil {
+		if t := alignedTable(p, region, als, &start, hs); t != nil {
 			out = append(out, t)
 		}
 		i = j
@@ -145,8 +146,9 @@ func continuesBelowGap(prev, l *aline) bool {
 }
 
 // alignedTable builds a table from a run of lines, or nil if the lines do
-// not form one. all and start let it take header lines just above.
-func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptable {
+// not form one. all and start let it take header lines just above; hs
+// are the page's horizontal rules.
+func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []seg) *ptable {
 	multi := 0
 	for _, l := range region {
 		if len(l.chunks) >= 2 {
@@ -243,6 +245,10 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 					}
 					continue
 				}
+			}
+			if a, b, ok := underlined(r.header, hs, c, l.size); ok && spanUnder(cols, a, b, &c0, &c1) {
+				r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
+				continue
 			}
 			if r.header && c1 > c0 {
 				// A spanning header is centred over its columns: widen the
@@ -498,6 +504,46 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	}
 	edges = append(edges, cols[len(cols)-1].x1)
 	return &ptable{t: t, box: box, colEdges: edges, size: medianWordSize(allWords)}
+}
+
+// underlined returns the extent of a rule drawn just below a header
+// chunk and under its middle: a group heading's underline, which spans
+// the columns it heads.
+func underlined(header bool, hs []seg, c *chunk, size float64) (float64, float64, bool) {
+	if !header {
+		return 0, 0, false
+	}
+	y0 := math.Inf(1)
+	for _, w := range c.words {
+		y0 = math.Min(y0, w.y0)
+	}
+	mid := (c.x0 + c.x1) / 2
+	for _, h := range hs {
+		if h.at <= y0+0.2*size && h.at >= y0-0.6*size && h.a <= mid && h.b >= mid && h.b-h.a > c.x1-c.x0 {
+			return h.a, h.b, true
+		}
+	}
+	return 0, 0, false
+}
+
+// spanUnder sets c0..c1 to the columns whose middles lie between a and b,
+// when they are two or more but not all of them (a rule under the whole
+// header row heads no group).
+func spanUnder(cols []column, a, b float64, c0, c1 *int) bool {
+	lo, hi := -1, -1
+	for k, col := range cols {
+		if m := (col.x0 + col.x1) / 2; m >= a && m <= b {
+			if lo < 0 {
+				lo = k
+			}
+			hi = k
+		}
+	}
+	if lo < 0 || hi == lo || hi-lo+1 == len(cols) {
+		return false
+	}
+	*c0, *c1 = lo, hi
+	return true
 }
 
 type rcell struct {

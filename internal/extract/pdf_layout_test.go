@@ -144,3 +144,32 @@ func TestPDFFormClippedText(t *testing.T) {
 	}
 	wantTables(t, tables, figures)
 }
+
+// TestPDFGroupHeadingUnderline checks booktabs-style group headings: a
+// heading over a rule drawn under the columns it heads (stroked, or a
+// thin filled rectangle) spans those columns, though it is set off
+// their centre; the full-width rules above and below the header and at
+// the foot only separate rows.
+func TestPDFGroupHeadingUnderline(t *testing.T) {
+	want := [][]string{{"", "Arrests", "Arrests", "Charges"}}
+	want = append(want, figures...)
+	for _, filled := range []bool{false, true} {
+		lp := &layoutPage{}
+		rule := func(x0, x1, y, w float64) {
+			if filled {
+				lp.fill(x0, y-w/2, x1-x0, w, 0)
+			} else {
+				lp.hline(x0, x1, y, w)
+			}
+		}
+		lp.text(272, 718, 10, "Arrests")
+		lp.text(380, 718, 10, "Charges")
+		ys := setFigures(lp, figures, 700)
+		rule(55, 425, 732, 0.8)
+		rule(200, 345, 714, 0.4)
+		rule(352, 425, 714, 0.4)
+		rule(55, 425, ys[0]-5, 0.5)
+		rule(55, 425, ys[len(ys)-1]-5, 0.8)
+		wantTables(t, layoutTables(t, lp), want)
+	}
+}
