@@ -262,11 +262,71 @@ func findTables(p *pdf.Page) *pageTables {
 	lines := buildLines(words)
 	tables = append(tables, findAlignedTables(p, lines)...)
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].box.Y1 > tables[j].box.Y1 })
+	tables = joinRuledHeaders(tables)
 	tables = dropInnerFragments(tables)
 	lines = buildLines(words) // what is left: titles, notes, prose
 	attachTitlesAndNotes(p, tables, lines, pt)
 	pt.tables = tables
 	return pt
+}
+
+// joinRuledHeaders joins a ruled box of one or two rows (a fragment) to
+// the aligned table just below it when each of its cells heads one of the
+// table's columns: a header row drawn as a box over a body set without
+// rules, or ruled only by horizontal lines. tables are top to bottom.
+func joinRuledHeaders(tables []*ptable) []*ptable {
+	out := tables[:0]
+	for i := 0; i < len(tables); i++ {
+		h := tables[i]
+		if i+1 < len(tables) && h.fragment && headsColumns(h, tables[i+1]) {
+			b := tables[i+1]
+			n := len(h.t.Rows)
+			rows := append(h.t.Rows, b.t.Rows...)
+			for r := range rows {
+				for c := range rows[r] {
+					rows[r][c].Ref = refOf(r, c)
+				}
+			}
+			b.t.Rows = rows
+			b.t.HeaderRows += n
+			b.box = unionBox(b.box, h.box)
+			b.t.Reasons = append(b.t.Reasons, "header row from the ruled box above")
+			out = append(out, b)
+			i++
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// headsColumns reports whether fragment h sits just above aligned table b
+// with one cell over each of b's columns, in order: every column's cells
+// lie within the header cell above them.
+func headsColumns(h, b *ptable) bool {
+	if b.t.Method != MethodPDFAligned || h.t.NumCols() != b.t.NumCols() || len(b.t.Rows) < 2 {
+		return false
+	}
+	size := b.sizeHint()
+	if gap := h.box.Y0 - b.box.Y1; gap < -0.5*size || gap > 1.5*size {
+		return false
+	}
+	last := h.t.Rows[len(h.t.Rows)-1]
+	for c, hc := range last {
+		if hc.BBox == nil || hc.Covered {
+			return false
+		}
+		for _, row := range b.t.Rows {
+			bb := row[c].BBox
+			if bb == nil || row[c].Covered {
+				continue
+			}
+			if m := (bb.X0 + bb.X1) / 2; m < hc.BBox.X0 || m > hc.BBox.X1 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // dropInnerFragments keeps a fragment of a ruled table only at the top of

@@ -173,3 +173,23 @@ func TestPDFGroupHeadingUnderline(t *testing.T) {
 		wantTables(t, layoutTables(t, lp), want)
 	}
 }
+
+// TestPDFRuledHeaderOverAlignedBody checks a table whose header row is
+// drawn as a ruled box and whose body is ruled by horizontal lines only:
+// the header heads the aligned body's columns.
+func TestPDFRuledHeaderOverAlignedBody(t *testing.T) {
+	lp := &layoutPage{}
+	ys := setFigures(lp, figures, 700)
+	lp.hline(55, 425, ys[0]+12, 0.5)
+	for _, y := range ys {
+		lp.hline(55, 425, y-5, 0.5)
+	}
+	for _, x := range []float64{55, 180, 265, 345, 425} {
+		lp.vline(x, ys[0]-5, ys[0]+12, 0.5)
+	}
+	tables := layoutTables(t, lp)
+	wantTables(t, tables, figures)
+	if h := tables[0].HeaderRows; h != 1 {
+		t.Errorf("header rows %d, want 1", h)
+	}
+}
