@@ -193,3 +193,30 @@ func TestPDFRuledHeaderOverAlignedBody(t *testing.T) {
 		t.Errorf("header rows %d, want 1", h)
 	}
 }
+
+// TestPDFFooterOverprintedOnRuledTable checks that footer lines printed
+// over a ruled table, running out across its right border, are not read
+// into its cells.
+func TestPDFFooterOverprintedOnRuledTable(t *testing.T) {
+	want := [][]string{
+		{"Request", "Response"},
+		{"Number of housing support workers", "See attached spreadsheet"},
+		{"Discharge policy for homeless patients", "Policy attached"},
+	}
+	lp := &layoutPage{}
+	top := 700.0
+	lp.hline(70, 480, top, 0.5)
+	for r, row := range want {
+		y := top - 30*float64(r)
+		lp.text(76, y-14, 10, row[0])
+		lp.text(286, y-14, 10, row[1])
+		lp.hline(70, 480, y-30, 0.5)
+	}
+	for _, x := range []float64{70, 280, 480} {
+		lp.vline(x, top-90, top, 0.5)
+	}
+	// The footer, right-aligned at the page margin, over the last row.
+	lp.text(400, 636, 10, "Jane Smith OBE - Chair")
+	lp.text(380, 624, 10, "John Brown - Chief Executive")
+	wantTables(t, layoutTables(t, lp), want)
+}
