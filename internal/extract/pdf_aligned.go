@@ -125,6 +125,40 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 	return out
 }
 
+// isContentsList reports lines most of which end in dot leaders and a
+// page number ("Results by region ........ 15"): a list of contents, not
+// a table.
+func isContentsList(region []*aline) bool {
+	n, leaders := 0, 0
+	for _, l := range region {
+		if len(l.chunks) < 2 {
+			continue
+		}
+		n++
+		last := l.chunks[len(l.chunks)-1].text()
+		if !isPageNumber(last) {
+			continue
+		}
+		rest := strings.ReplaceAll(l.text(), " ", "")
+		if strings.Contains(rest, "....") || strings.Contains(rest, "……") || strings.Contains(rest, "····") {
+			leaders++
+		}
+	}
+	return n > 0 && 2*leaders > n
+}
+
+// isPageNumber reports a page number: figures, or a small roman numeral.
+func isPageNumber(s string) bool {
+	s = strings.Trim(strings.TrimSpace(s), ".… ")
+	if s == "" || len(s) > 6 {
+		return false
+	}
+	if strings.Trim(s, "0123456789") == "" {
+		return true
+	}
+	return strings.Trim(strings.ToLower(s), "ivxl") == ""
+}
+
 // continuesBelowGap reports whether l, below a blank line or two, is a
 // row of the table that prev ends: a row of figures whose cells line up,
 // edge for edge, with prev's (a total row set apart).
@@ -155,7 +189,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 			multi++
 		}
 	}
-	if multi < 2 {
+	if multi < 2 || isContentsList(region) {
 		return nil
 	}
 	// Header zone: lines before the first with figures.

@@ -220,3 +220,26 @@ func TestPDFFooterOverprintedOnRuledTable(t *testing.T) {
 	lp.text(380, 624, 10, "John Brown - Chief Executive")
 	wantTables(t, layoutTables(t, lp), want)
 }
+
+// TestPDFContentsListNotTable checks that a list of contents, its lines
+// ending in dot leaders and page numbers, is not read as a table, while
+// a table on the same page still is.
+func TestPDFContentsListNotTable(t *testing.T) {
+	items := []string{"Introduction", "Background to the request", "Data sources", "Results by region", "Annex A: definitions", "Annex B: tables"}
+	for _, spaced := range []bool{false, true} {
+		lp := &layoutPage{}
+		lp.text(60, 780, 12, "Contents")
+		for i, s := range items {
+			y := 760 - 16*float64(i)
+			lp.text(60, y, 10, s)
+			leader := strings.Repeat(".", 40)
+			if spaced {
+				leader = strings.Repeat(". ", 20)
+			}
+			lp.text(300, y, 10, leader)
+			lp.right(460, y, 10, fmt.Sprint(3+4*i))
+		}
+		setFigures(lp, figures, 560)
+		wantTables(t, layoutTables(t, lp), figures)
+	}
+}
