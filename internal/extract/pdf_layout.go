@@ -25,6 +25,7 @@ type word struct {
 	apart          bool    // close to the word before but written as a separate text (buildWords)
 	used           bool    // taken by a table
 	vertical       bool    // text set sideways (verticalWords); its box covers the whole run
+	up             bool    // text set sideways reads upwards
 }
 
 func (w *word) cx() float64 { return (w.x0 + w.x1) / 2 }
@@ -264,6 +265,7 @@ func findTables(p *pdf.Page) *pageTables {
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].box.Y1 > tables[j].box.Y1 })
 	tables = joinRuledHeaders(tables)
 	tables = dropInnerFragments(tables)
+	addVerticalHeadings(p, tables, buildLines(words))
 	lines = buildLines(words) // what is left: titles, notes, prose
 	attachTitlesAndNotes(p, tables, lines, pt)
 	pt.tables = tables

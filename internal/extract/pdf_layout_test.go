@@ -243,3 +243,40 @@ func TestPDFContentsListNotTable(t *testing.T) {
 		wantTables(t, layoutTables(t, lp), figures)
 	}
 }
+
+// TestPDFAlignedRotatedHeadings checks column headings set sideways over
+// the columns of an aligned table, reading upwards or downwards, one of
+// them over two lines: each heads the column beneath it, and the stub's
+// heading beside them heads the first column.
+func TestPDFAlignedRotatedHeadings(t *testing.T) {
+	want := [][]string{{"Region", "Detained", "Released on bail", "Charged"}}
+	want = append(want, figures[1:]...)
+	for _, down := range []bool{false, true} {
+		lp := &layoutPage{}
+		for c, h := range []string{"Detained", "Released on|bail", "Charged"} {
+			parts := strings.Split(h, "|")
+			for i, s := range parts {
+				x := figureCols[c] - 12 + 10*float64(i-len(parts)+1)
+				if down {
+					x = figureCols[c] - 12 - 10*float64(i) + 8
+					fmt.Fprintf(&lp.b, "BT /F1 9 Tf 0 -1 1 0 %g %g Tm (%s) Tj ET\n", x, 690+helveticaTextWidth(s, 9), s)
+				} else {
+					fmt.Fprintf(&lp.b, "BT /F1 9 Tf 0 1 -1 0 %g 690 Tm (%s) Tj ET\n", x, s)
+				}
+			}
+		}
+		lp.text(60, 690, 10, "Region")
+		setFigures(lp, figures[1:], 674)
+		tables := layoutTables(t, lp)
+		wantTables(t, tables, want)
+		if len(tables) == 1 && tables[0].HeaderRows != 1 {
+			t.Errorf("header rows %d, want 1", tables[0].HeaderRows)
+		}
+	}
+}
+
+// helveticaTextWidth is a rough width of s in Helvetica at size: half
+// an em a character.
+func helveticaTextWidth(s string, size float64) float64 {
+	return 0.5 * size * float64(len(s))
+}
