@@ -95,6 +95,9 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 			if prev.y0-l.y1 > regionGap*size && !(prev.y0-l.y1 < 3.2*size && continuesBelowGap(prev, l)) {
 				break
 			}
+			if j+1 < len(als) && startsNewTable(prev, l, als[j+1]) {
+				break
+			}
 			if len(l.chunks) < 2 {
 				lone++
 				if lone > maxLoneRuns {
@@ -123,6 +126,23 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		i = j
 	}
 	return out
+}
+
+// startsNewTable reports whether l, between rows of figures, is the
+// header of a second table stacked under the first: a line of three or
+// more cells without figures after a row of figures and before another,
+// set further from the row above than from the row below.
+func startsNewTable(prev, l, next *aline) bool {
+	if l.numeric || !prev.numeric || !next.numeric || len(l.chunks) < 3 || len(l.chunks) < len(next.chunks)-1 {
+		return false
+	}
+	for _, c := range l.chunks {
+		if isNumeric(c.text()) {
+			return false
+		}
+	}
+	size := math.Max(l.size, next.size)
+	return prev.y0-l.y1 > l.y0-next.y1+0.25*size
 }
 
 // isContentsList reports lines most of which end in dot leaders and a

@@ -280,3 +280,14 @@ func TestPDFAlignedRotatedHeadings(t *testing.T) {
 func helveticaTextWidth(s string, size float64) float64 {
 	return 0.5 * size * float64(len(s))
 }
+
+// TestPDFStackedAlignedTables checks two aligned tables stacked with only
+// a little space between them, the second under a header of its own:
+// they are two tables, not one.
+func TestPDFStackedAlignedTables(t *testing.T) {
+	second := [][]string{{"Area", "Q1", "Q2", "Q3"}, {"North", "1", "2", "3"}, {"South", "4", "5", "6"}, {"West", "7", "8", "9"}}
+	lp := &layoutPage{}
+	setFigures(lp, figures, 720)
+	setFigures(lp, second, 720-16*float64(len(figures))-8)
+	wantTables(t, layoutTables(t, lp), figures, second)
+}
