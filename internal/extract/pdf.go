@@ -191,6 +191,7 @@ func readPDFPage(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (pt
 		}
 		return nil, err
 	}
+	dropHiddenText(p)
 	if p.HasText() {
 		return findTables(p), nil
 	}
@@ -221,4 +222,38 @@ func markOCR(t *Table, st ocrWordStats) {
 		r += "; least certain words on the page: " + strings.Join(st.doubtful, " ")
 	}
 	t.Reasons = append(t.Reasons, r)
+}
+
+// dropHiddenText removes the glyphs drawn invisibly (text rendering mode
+// 3 or 7) that do not lie over an image: text hidden from the reader
+// (search keywords, a template's leftovers, white-on-white copies) is
+// not what the page shows. Invisible text over an image is the text
+// layer of a scanned page, laid over the words it reads, and stays.
+func dropHiddenText(p *pdf.Page) {
+	hidden := false
+	for _, g := range p.Glyphs {
+		if g.Invisible {
+			hidden = true
+			break
+		}
+	}
+	if !hidden {
+		return
+	}
+	overImage := func(g pdf.Glyph) bool {
+		cx, cy := (g.X0+g.X1)/2, (g.Y0+g.Y1)/2
+		for _, b := range p.Images {
+			if cx >= b.X0 && cx <= b.X1 && cy >= b.Y0 && cy <= b.Y1 {
+				return true
+			}
+		}
+		return false
+	}
+	out := p.Glyphs[:0]
+	for _, g := range p.Glyphs {
+		if !g.Invisible || overImage(g) {
+			out = append(out, g)
+		}
+	}
+	p.Glyphs = out
 }

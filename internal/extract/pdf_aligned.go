@@ -80,6 +80,7 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		als[i] = a
 	}
 	var out []*ptable
+	hs, _ := mergeRulings(p.Rulings)
 	for i := 0; i < len(als); {
 		if len(als[i].chunks) < 2 {
 			i++
@@ -92,6 +93,9 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 			prev, l := als[j-1], als[j]
 			size := math.Max(prev.size, l.size)
 			if prev.y0-l.y1 > regionGap*size && !(prev.y0-l.y1 < 3.2*size && continuesBelowGap(prev, l)) {
+				break
+			}
+			if j+1 < len(als) && startsNewTable(prev, l, als[j+1]) {
 				break
 			}
 			if len(l.chunks) < 2 {
@@ -116,12 +120,63 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		region := als[i:j]
 		// Spanning header lines just above (not in the first column) join.
 		start := i
-		if t := alignedTable(p, region, als, &start); t != nil {
+		if t := alignedTable(p, region, als, &start, hs); t != nil {
 			out = append(out, t)
 		}
 		i = j
 	}
 	return out
+}
+
+// startsNewTable reports whether l, between rows of figures, is the
+// header of a second table stacked under the first: a line of three or
+// more cells without figures after a row of figures and before another,
+// set further from the row above than from the row below.
+func startsNewTable(prev, l, next *aline) bool {
+	if l.numeric || !prev.numeric || !next.numeric || len(l.chunks) < 3 || len(l.chunks) < len(next.chunks)-1 {
+		return false
+	}
+	for _, c := range l.chunks {
+		if isNumeric(c.text()) {
+			return false
+		}
+	}
+	size := math.Max(l.size, next.size)
+	return prev.y0-l.y1 > l.y0-next.y1+0.25*size
+}
+
+// isContentsList reports lines most of which end in dot leaders and a
+// page number ("Results by region ........ 15"): a list of contents, not
+// a table.
+func isContentsList(region []*aline) bool {
+	n, leaders := 0, 0
+	for _, l := range region {
+		if len(l.chunks) < 2 {
+			continue
+		}
+		n++
+		last := l.chunks[len(l.chunks)-1].text()
+		if !isPageNumber(last) {
+			continue
+		}
+		rest := strings.ReplaceAll(l.text(), " ", "")
+		if strings.Contains(rest, "....") || strings.Contains(rest, "……") || strings.Contains(rest, "····") {
+			leaders++
+		}
+	}
+	return n > 0 && 2*leaders > n
+}
+
+// isPageNumber reports a page number: figures, or a small roman numeral.
+func isPageNumber(s string) bool {
+	s = strings.Trim(strings.TrimSpace(s), ".… ")
+	if s == "" || len(s) > 6 {
+		return false
+	}
+	if strings.Trim(s, "0123456789") == "" {
+		return true
+	}
+	return strings.Trim(strings.ToLower(s), "ivxl") == ""
 }
 
 // continuesBelowGap reports whether l, below a blank line or two, is a
@@ -145,15 +200,16 @@ func continuesBelowGap(prev, l *aline) bool {
 }
 
 // alignedTable builds a table from a run of lines, or nil if the lines do
-// not form one. all and start let it take header lines just above.
-func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptable {
+// not form one. all and start let it take header lines just above; hs
+// are the page's horizontal rules.
+func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []seg) *ptable {
 	multi := 0
 	for _, l := range region {
 		if len(l.chunks) >= 2 {
 			multi++
 		}
 	}
-	if multi < 2 {
+	if multi < 2 || isContentsList(region) {
 		return nil
 	}
 	// Header zone: lines before the first with figures.
@@ -243,6 +299,10 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 					}
 					continue
 				}
+			}
+			if a, b, ok := underlined(r.header, hs, c, l.size); ok && spanUnder(cols, a, b, &c0, &c1) {
+				r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
+				continue
 			}
 			if r.header && c1 > c0 {
 				// A spanning header is centred over its columns: widen the
@@ -393,6 +453,12 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 			mergeInto(down, r)
 			rows = append(rows[:k], rows[k+1:]...)
 			k--
+		case down != nil && gapDown < 0.6*r.l.size && startsLower(down) && hyphenEnd(firstCellText(r)):
+			// A label broken at a hyphen ("Co-" over "ordinator"), its
+			// figures set on the last line.
+			mergeInto(down, r)
+			rows = append(rows[:k], rows[k+1:]...)
+			k--
 		}
 	}
 	// Owner grid.
@@ -494,6 +560,46 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int) *ptabl
 	return &ptable{t: t, box: box, colEdges: edges, size: medianWordSize(allWords)}
 }
 
+// underlined returns the extent of a rule drawn just below a header
+// chunk and under its middle: a group heading's underline, which spans
+// the columns it heads.
+func underlined(header bool, hs []seg, c *chunk, size float64) (float64, float64, bool) {
+	if !header {
+		return 0, 0, false
+	}
+	y0 := math.Inf(1)
+	for _, w := range c.words {
+		y0 = math.Min(y0, w.y0)
+	}
+	mid := (c.x0 + c.x1) / 2
+	for _, h := range hs {
+		if h.at <= y0+0.2*size && h.at >= y0-0.6*size && h.a <= mid && h.b >= mid && h.b-h.a > c.x1-c.x0 {
+			return h.a, h.b, true
+		}
+	}
+	return 0, 0, false
+}
+
+// spanUnder sets c0..c1 to the columns whose middles lie between a and b,
+// when they are two or more but not all of them (a rule under the whole
+// header row heads no group).
+func spanUnder(cols []column, a, b float64, c0, c1 *int) bool {
+	lo, hi := -1, -1
+	for k, col := range cols {
+		if m := (col.x0 + col.x1) / 2; m >= a && m <= b {
+			if lo < 0 {
+				lo = k
+			}
+			hi = k
+		}
+	}
+	if lo < 0 || hi == lo || hi-lo+1 == len(cols) {
+		return false
+	}
+	*c0, *c1 = lo, hi
+	return true
+}
+
 type rcell struct {
 	c0, c1 int
 	words  []*word
@@ -562,6 +668,14 @@ func startsLowerText(t string) bool {
 }
 
 func startsLower(r *row) bool {
+	for _, ch := range firstCellText(r) {
+		return unicode.IsLower(ch)
+	}
+	return false
+}
+
+// firstCellText returns the text of the row's leftmost cell.
+func firstCellText(r *row) string {
 	best := -1
 	var first *rcell
 	for _, c := range r.cells {
@@ -570,13 +684,9 @@ func startsLower(r *row) bool {
 		}
 	}
 	if first == nil || len(first.words) == 0 {
-		return false
+		return ""
 	}
-	t := cellText(first.words)
-	for _, ch := range t {
-		return unicode.IsLower(ch)
-	}
-	return false
+	return cellText(first.words)
 }
 
 // column is the horizontal extent of one column's text, and whether its

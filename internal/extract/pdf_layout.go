@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
 )
@@ -24,6 +25,7 @@ type word struct {
 	apart          bool    // close to the word before but written as a separate text (buildWords)
 	used           bool    // taken by a table
 	vertical       bool    // text set sideways (verticalWords); its box covers the whole run
+	up             bool    // text set sideways reads upwards
 }
 
 func (w *word) cx() float64 { return (w.x0 + w.x1) / 2 }
@@ -177,41 +179,39 @@ func buildLines(words []*word) []*tline {
 }
 
 // cellText joins words into cell text: lines top to bottom, words left to
-// right, single spaces.
+// right, single spaces. A word broken at a line break with a hyphen
+// ("Co-" over "ordinator") or a soft hyphen is joined up again, keeping
+// a visible hyphen.
 func cellText(ws []*word) string {
 	if len(ws) == 0 {
 		return ""
 	}
 	s := slices.Clone(ws)
+	newLine := func(a, b *word) bool { return math.Abs(a.base-b.base) > 0.3*math.Max(a.size, b.size) }
 	sort.SliceStable(s, func(i, j int) bool {
-		if math.Abs(s[i].base-s[j].base) > 0.3*math.Max(s[i].size, s[j].size) {
+		if newLine(s[i], s[j]) {
 			return s[i].base > s[j].base
 		}
 		return s[i].x0 < s[j].x0
 	})
-	parts := make([]string, len(s))
+	var b strings.Builder
 	for i, w := range s {
-		parts[i] = w.text
+		if i > 0 {
+			prev := s[i-1]
+			soft := strings.HasSuffix(prev.text, "\u00ad")
+			broken := newLine(prev, w) && hyphenEnd(prev.text) && startsAlnum(w.text)
+			if !soft && !broken {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(strings.TrimSuffix(w.text, "\u00ad"))
 	}
-	return NormaliseSpace(joinHyphenated(parts))
+	return NormaliseSpace(b.String())
 }
 
-// joinHyphenated joins parts with spaces, except after a part ending in a
-// soft hyphen.
-func joinHyphenated(parts []string) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			prev := parts[i-1]
-			if strings.HasSuffix(prev, "\u00ad") {
-				b.WriteString(strings.TrimSuffix(p, ""))
-				continue
-			}
-			b.WriteByte(' ')
-		}
-		b.WriteString(strings.TrimSuffix(p, "\u00ad"))
-	}
-	return b.String()
+func startsAlnum(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // isNumeric reports whether s reads as a figure of a statistics table: a
@@ -263,11 +263,72 @@ func findTables(p *pdf.Page) *pageTables {
 	lines := buildLines(words)
 	tables = append(tables, findAlignedTables(p, lines)...)
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].box.Y1 > tables[j].box.Y1 })
+	tables = joinRuledHeaders(tables)
 	tables = dropInnerFragments(tables)
+	addVerticalHeadings(p, tables, buildLines(words))
 	lines = buildLines(words) // what is left: titles, notes, prose
 	attachTitlesAndNotes(p, tables, lines, pt)
 	pt.tables = tables
 	return pt
+}
+
+// joinRuledHeaders joins a ruled box of one or two rows (a fragment) to
+// the aligned table just below it when each of its cells heads one of the
+// table's columns: a header row drawn as a box over a body set without
+// rules, or ruled only by horizontal lines. tables are top to bottom.
+func joinRuledHeaders(tables []*ptable) []*ptable {
+	out := tables[:0]
+	for i := 0; i < len(tables); i++ {
+		h := tables[i]
+		if i+1 < len(tables) && h.fragment && headsColumns(h, tables[i+1]) {
+			b := tables[i+1]
+			n := len(h.t.Rows)
+			rows := append(h.t.Rows, b.t.Rows...)
+			for r := range rows {
+				for c := range rows[r] {
+					rows[r][c].Ref = refOf(r, c)
+				}
+			}
+			b.t.Rows = rows
+			b.t.HeaderRows += n
+			b.box = unionBox(b.box, h.box)
+			b.t.Reasons = append(b.t.Reasons, "header row from the ruled box above")
+			out = append(out, b)
+			i++
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// headsColumns reports whether fragment h sits just above aligned table b
+// with one cell over each of b's columns, in order: every column's cells
+// lie within the header cell above them.
+func headsColumns(h, b *ptable) bool {
+	if b.t.Method != MethodPDFAligned || h.t.NumCols() != b.t.NumCols() || len(b.t.Rows) < 2 {
+		return false
+	}
+	size := b.sizeHint()
+	if gap := h.box.Y0 - b.box.Y1; gap < -0.5*size || gap > 1.5*size {
+		return false
+	}
+	last := h.t.Rows[len(h.t.Rows)-1]
+	for c, hc := range last {
+		if hc.BBox == nil || hc.Covered {
+			return false
+		}
+		for _, row := range b.t.Rows {
+			bb := row[c].BBox
+			if bb == nil || row[c].Covered {
+				continue
+			}
+			if m := (bb.X0 + bb.X1) / 2; m < hc.BBox.X0 || m > hc.BBox.X1 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // dropInnerFragments keeps a fragment of a ruled table only at the top of

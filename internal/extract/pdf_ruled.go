@@ -209,6 +209,7 @@ func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[str
 			in = append(in, w)
 		}
 	}
+	in = dropOverprinted(in, words, vs, box)
 	if len(in) == 0 {
 		return nil
 	}
@@ -327,6 +328,58 @@ func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[str
 	t.Reasons = append(t.Reasons, "cells from drawn ruling lines")
 	noteCutCells(t, owner, cut)
 	return &ptable{t: t, box: box, colEdges: xs, size: medianWordSize(in), fragment: fragment}
+}
+
+// dropOverprinted removes from in the text lines that run across the
+// grid's left or right frame: a page footer or letterhead printed over
+// the table ("Simon Gilby – Chief Executive" reaching past its right
+// border), which no cell can hold. A line is a run of words on one
+// baseline set closer than a cell gap (from all, the page's words). The
+// frame must be ruled where the line crosses it.
+func dropOverprinted(in, all []*word, vs []seg, box pdf.Box) []*word {
+	ruledAt := func(x, y float64) bool {
+		for _, v := range vs {
+			if math.Abs(v.at-x) <= ruleSnap && y >= v.a && y <= v.b {
+				return true
+			}
+		}
+		return false
+	}
+	var near []*word
+	for _, w := range all {
+		if cy := w.cy(); !w.used && !w.vertical && cy > box.Y0 && cy < box.Y1 {
+			near = append(near, w)
+		}
+	}
+	drop := map[*word]bool{}
+	for _, l := range cellLines(near) {
+		for i := 0; i < len(l); {
+			j := i + 1
+			for j < len(l) && l[j].x0-l[j-1].x1 < chunkGap*math.Max(l[j].size, l[j-1].size) {
+				j++
+			}
+			run := l[i:j]
+			x0, x1 := run[0].x0, run[len(run)-1].x1
+			tol, y := 0.1*run[0].size, run[0].cy()
+			if x0 < box.X1-tol && x1 > box.X1+tol && ruledAt(box.X1, y) ||
+				x0 < box.X0-tol && x1 > box.X0+tol && ruledAt(box.X0, y) {
+				for _, w := range run {
+					drop[w] = true
+				}
+			}
+			i = j
+		}
+	}
+	if len(drop) == 0 {
+		return in
+	}
+	out := in[:0:0]
+	for _, w := range in {
+		if !drop[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // crossesSideways reports whether text set sideways between xa and xb

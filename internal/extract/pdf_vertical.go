@@ -75,7 +75,7 @@ func verticalRuns(col []pdf.Glyph) []*word {
 			}
 		}
 		if cur == nil {
-			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, size: g.Size, vertical: true}
+			cur = &word{x0: g.X0, y0: g.Y0, x1: g.X1, y1: g.Y1, size: g.Size, vertical: true, up: up}
 		}
 		if g.Space {
 			sb.WriteByte(' ')
@@ -88,4 +88,96 @@ func verticalRuns(col []pdf.Glyph) []*word {
 	}
 	flush()
 	return out
+}
+
+// addVerticalHeadings gives an aligned table the headings set sideways
+// just above its columns (narrow columns under tall rotated headings):
+// each becomes the heading of the column beneath its middle. A heading
+// of two or more lines is read line by line. A text line just beside the
+// rotated headings, over the first column (the stub's heading), joins
+// them. tables are top to bottom; lines are the page's text lines not in
+// a table.
+func addVerticalHeadings(p *pdf.Page, tables []*ptable, lines []*tline) {
+	side := verticalWords(p)
+	if len(side) == 0 {
+		return
+	}
+	for ti, tb := range tables {
+		if tb.t.Method != MethodPDFAligned || len(tb.colEdges) != tb.t.NumCols()+1 {
+			continue
+		}
+		size := tb.sizeHint()
+		edges := tb.colEdges
+		byCol := map[int][]*word{}
+		top := tb.box.Y1
+		for _, w := range side {
+			if w.y0 < tb.box.Y1-0.3*size || w.y0-tb.box.Y1 > 1.5*size {
+				continue
+			}
+			if ti > 0 && w.y1 > tables[ti-1].box.Y0 && overlapX(w.x0, w.x1, tables[ti-1].box.X0, tables[ti-1].box.X1) {
+				continue
+			}
+			cx := w.cx()
+			c := sort.SearchFloat64s(edges, cx) - 1
+			if c < 1 || c >= len(edges)-1 {
+				continue
+			}
+			byCol[c] = append(byCol[c], w)
+			top = math.Max(top, w.y1)
+		}
+		if len(byCol) < 2 {
+			continue
+		}
+		texts := make([]string, len(edges)-1)
+		boxes := make([]*pdf.Box, len(edges)-1)
+		for c, ws := range byCol {
+			up := ws[0].up
+			sort.Slice(ws, func(i, j int) bool {
+				if up {
+					return ws[i].x0 < ws[j].x0
+				}
+				return ws[i].x0 > ws[j].x0
+			})
+			parts := make([]string, len(ws))
+			for i, w := range ws {
+				parts[i] = w.text
+			}
+			texts[c] = NormaliseSpace(strings.Join(parts, " "))
+			b := wordsBox(ws)
+			boxes[c] = &b
+		}
+		// The stub's heading: a line over the first column, beside the
+		// rotated headings.
+		for _, l := range lines {
+			if l.y0 >= tb.box.Y1-0.3*size && l.y1 <= top+0.5*size && l.x1 <= edges[1]+0.5*size && l.x0 >= edges[0]-2*size {
+				texts[0] = NormaliseSpace(l.text())
+				b := pdf.Box{X0: l.x0, Y0: l.y0, X1: l.x1, Y1: l.y1}
+				boxes[0] = &b
+				for _, w := range l.words {
+					w.used = true
+				}
+				if tb.titleLine == l {
+					tb.titleLine, tb.t.Title = nil, ""
+				}
+				break
+			}
+		}
+		row := make([]Cell, len(texts))
+		for c := range row {
+			row[c] = Cell{Text: texts[c], Page: p.Number}
+			if b := boxes[c]; b != nil {
+				x0, y0, x1, y1 := p.ToUser(b.X0, b.Y0, b.X1, b.Y1)
+				row[c].BBox = &Rect{X0: round2(x0), Y0: round2(y0), X1: round2(x1), Y1: round2(y1)}
+			}
+		}
+		tb.t.Rows = append([][]Cell{row}, tb.t.Rows...)
+		for r := range tb.t.Rows {
+			for c := range tb.t.Rows[r] {
+				tb.t.Rows[r][c].Ref = refOf(r, c)
+			}
+		}
+		tb.t.HeaderRows++
+		tb.box.Y1 = math.Max(tb.box.Y1, top)
+		tb.t.Reasons = append(tb.t.Reasons, "column headings set sideways")
+	}
 }

@@ -21,6 +21,7 @@ type gstate struct {
 	strokeWhite bool
 	clip        Box
 	clipped     bool
+	render      int // text rendering mode (Tr)
 }
 
 type pt struct{ x, y float64 }
@@ -236,6 +237,10 @@ func (in *interp) do(op string, args []operand, l *lexer, depth int) error {
 	case "Ts":
 		if v, ok := lastNum(args); ok {
 			gs.rise = v
+		}
+	case "Tr":
+		if v, ok := lastNum(args); ok {
+			gs.render = int(v)
 		}
 	case "Td":
 		if p, ok := nums(args, 2); ok {
@@ -475,6 +480,8 @@ func (in *interp) emit(f *font, d decoded, trm matrix) {
 		Y1:   math.Max(math.Max(ys[0], ys[1]), math.Max(ys[2], ys[3])),
 		Size: math.Hypot(trm[2], trm[3]),
 		Bold: f.bold,
+		// Modes 3 and 7 neither fill nor stroke the glyphs.
+		Invisible: in.gs.render == 3 || in.gs.render == 7,
 	}
 	_, g.BaseY = trm.apply(0, 0)
 	if g.Size < 0.5 || g.Size > 500 || math.IsNaN(g.X0+g.Y0+g.X1+g.Y1) {
@@ -610,6 +617,19 @@ func (in *interp) xobject(name string, depth int) error {
 		savedPath := in.path
 		in.path = nil
 		in.gs.ctm = m.mul(in.gs.ctm)
+		if bb := xo.Key("BBox"); bb.Len() == 4 {
+			// The form's bounding box clips what it draws.
+			x0, y0, x1, y1 := in.gs.ctm.box(num(bb.Index(0)), num(bb.Index(1)), num(bb.Index(2)), num(bb.Index(3)))
+			b := Box{x0, y0, x1, y1}
+			if x1-x0 < 1 || y1-y0 < 1 {
+				b = Box{math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)} // a box of no size: taken as none
+			}
+			if in.gs.clipped {
+				c := in.gs.clip
+				b = Box{math.Max(b.X0, c.X0), math.Max(b.Y0, c.Y0), math.Min(b.X1, c.X1), math.Min(b.Y1, c.Y1)}
+			}
+			in.gs.clip, in.gs.clipped = b, true
+		}
 		in.ops = in.ops[:0]
 		err = in.run(data, res, in.gs.ctm, depth+1)
 		in.gs, in.tm, in.tlm = saved, savedTm, savedTlm

@@ -65,6 +65,10 @@ type Glyph struct {
 	// the clip (a spreadsheet cell too narrow for its text). The box is
 	// trimmed to the clip.
 	Cut bool
+	// Invisible is set for text drawn in rendering mode 3 or 7, which
+	// paints nothing: the text layer a scanner's OCR lays over the page
+	// image, or text hidden from the reader.
+	Invisible bool
 }
 
 // Ruling is a horizontal or vertical line segment in display space.
