@@ -290,6 +290,9 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 					Why: "read the letter"})
 			if err != nil {
 				d.log.Warn("demo: reply kind not given", slog.String("workflow_id", it.WorkflowID), slog.Any("err", err))
+				d.mu.Lock()
+				delete(d.seen, it.ID) // read it again on the next round
+				d.mu.Unlock()
 				return
 			}
 			d.mu.Lock()

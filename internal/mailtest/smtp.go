@@ -40,6 +40,11 @@ type SMTPServer struct {
 	// Reject, when set, is asked about each recipient; a non-nil error is
 	// returned to the client as a permanent failure.
 	Reject func(to string) error
+	// Fault, when set, is called before each message is stored; a non-nil
+	// error is returned to the client instead (an *smtp.SMTPError keeps
+	// its code: 451 for a transient failure, 554 for a permanent one). It
+	// may also sleep, to play a server that does not answer in time.
+	Fault func() error
 }
 
 // StartSMTP starts a server on 127.0.0.1 and a free port. Authentication
@@ -124,6 +129,11 @@ func (ss *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if f := ss.s.Fault; f != nil {
+		if err := f(); err != nil {
+			return err
+		}
 	}
 	rec := Received{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw, At: time.Now()}
 	if m, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {

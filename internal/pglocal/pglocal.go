@@ -408,6 +408,12 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name string) error {
 	return nil
 }
 
+// PID returns the postmaster's process ID (for fault injection).
+func (c *Cluster) PID() int { return c.cmd.Process.Pid }
+
+// Done is closed when the server has exited.
+func (c *Cluster) Done() <-chan struct{} { return c.done }
+
 // Stop shuts the server down (fast shutdown: active transactions are rolled
 // back) and waits for it to exit.
 func (c *Cluster) Stop() error {
