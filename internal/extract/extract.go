@@ -64,6 +64,11 @@ var ErrEmpty = errors.New("empty file")
 // ErrNeedsOCR is returned for PDF pages that carry no text layer.
 var ErrNeedsOCR = errors.New("no text layer (needs OCR)")
 
+// ErrPassword is returned for a password-protected document that the
+// default password of Excel ("VelvetSweatshop") does not open. It wraps
+// ErrUnsupported.
+var ErrPassword = fmt.Errorf("%w: password-protected document", ErrUnsupported)
+
 // Error describes why a document could not be read.
 type Error struct {
 	Format string // "pdf", "xlsx", ...
@@ -125,7 +130,10 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	case "xls", "ods", "doc", "odt":
 		ts, err = extractConverted(ctx, format, data, &o)
 	case "encrypted":
-		return nil, &Error{Format: format, Err: fmt.Errorf("%w: password-protected document", ErrUnsupported)}
+		ts, err = extractEncrypted(ctx, data, &o)
+		if len(ts) > 0 {
+			format = ts[0].Source.Format
+		}
 	default:
 		return nil, &Error{Format: format, Err: ErrUnsupported}
 	}

@@ -507,3 +507,46 @@ func parseRange(s string) (mergeRange, bool) {
 	m := mergeRange{r0: min(r0, r1) - 1, c0: min(c0, c1) - 1, r1: max(r0, r1) - 1, c1: max(c0, c1) - 1}
 	return m, true
 }
+
+// defaultPassword is the password Excel encrypts a workbook with when it
+// is marked read-only or its structure protected without a password of
+// the user's: Excel and LibreOffice open such a file without asking.
+const defaultPassword = "VelvetSweatshop"
+
+// extractEncrypted opens an OOXML package encrypted by ECMA-376 standard or
+// agile encryption (an OLE compound file holding EncryptionInfo and
+// EncryptedPackage streams) with the default password, and extracts the
+// workbook or document inside. Any other password gives ErrPassword.
+func extractEncrypted(ctx context.Context, data []byte, o *Options) (ts []*Table, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ts, err = nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: malformed encrypted package: %v", ErrPassword, r)}
+		}
+	}()
+	plain, err := excelize.Decrypt(data, &excelize.Options{Password: defaultPassword})
+	if err != nil {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: cannot decrypt (%v): ask for an unprotected copy", ErrPassword, err)}
+	}
+	// Neither kind of encryption lets the key be checked cheaply here: a
+	// wrong password gives bytes that are not a zip package.
+	if !bytes.HasPrefix(plain, []byte("PK\x03\x04")) {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: not Excel's default password: ask for an unprotected copy", ErrPassword)}
+	}
+	if int64(len(plain)) > o.MaxBytes {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: decrypted package of %d bytes (limit %d)", ErrTooLarge, len(plain), o.MaxBytes)}
+	}
+	format := sniffZip("", plain)
+	switch format {
+	case "xlsx":
+		ts, err = extractXLSX(ctx, plain, o)
+	case "docx":
+		ts, err = extractDOCX(ctx, plain, o)
+	default:
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: decrypted package is %s", ErrUnsupported, format)}
+	}
+	for _, t := range ts {
+		t.Source.Format = format
+		t.Reasons = append(t.Reasons, "encrypted with Excel's default password (VelvetSweatshop), which opens it without asking")
+	}
+	return ts, err
+}
