@@ -274,7 +274,12 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 }
 
 // maxCells bounds the dense cells of one document's tables: a sparse sheet
-// with a stray cell far away must not become a huge grid.
+// with a stray cell far away must not become a huge grid. It is
+// o.MaxCells, or else one cell per 8 bytes of MaxBytes (8,388,608 for the
+// default 64 MiB), within 2^20 and 2^27.
 func maxCells(o *Options) int {
+	if o.MaxCells > 0 {
+		return o.MaxCells
+	}
 	return int(max(min(o.MaxBytes/8, 1<<27), 1<<20))
 }

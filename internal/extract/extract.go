@@ -16,8 +16,12 @@ type Options struct {
 	// MaxPages stops PDF extraction after this many pages (default 2000).
 	MaxPages int
 	// MaxRows stops spreadsheet extraction after this many rows per sheet
-	// (default 1,000,000).
+	// (default 1,048,576, as many as an Excel sheet holds).
 	MaxRows int
+	// MaxCells bounds the cells of one document's tables (default one per
+	// 8 bytes of MaxBytes: 8,388,608). A workbook stops giving rows once
+	// its sheets have given this many non-empty cells.
+	MaxCells int
 	// Timeout bounds the whole extraction (default 2 minutes); for a PDF,
 	// each page read by OCR adds OCRPageTime to it.
 	Timeout time.Duration
@@ -41,7 +45,7 @@ func (o *Options) withDefaults() Options {
 		v.MaxPages = 2000
 	}
 	if v.MaxRows <= 0 {
-		v.MaxRows = 1_000_000
+		v.MaxRows = 1 << 20
 	}
 	if v.Timeout <= 0 {
 		v.Timeout = 2 * time.Minute

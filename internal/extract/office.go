@@ -188,10 +188,25 @@ func sniffZip(ext string, data []byte) string {
 	return "zip"
 }
 
-// openZip opens an OOXML or ODF package after checking that the sizes its
-// entries declare stay within o.MaxBytes in total, so that a zip bomb is
-// refused before anything is inflated. Reading an entry past its declared
-// size fails in archive/zip, so a lying header cannot get around the check.
+// Bounds on what a zip package may inflate to. Sizes are those the entries
+// declare: reading an entry past its declared size fails in archive/zip,
+// so a lying header cannot get around them.
+const (
+	// maxZipRatio is the compression ratio above which a part larger than
+	// Options.MaxBytes is taken for a zip bomb. Sheet XML of real
+	// workbooks compresses about 5 to 20 times; runs of zeros, 1000 times.
+	maxZipRatio = 100
+	// maxZipInflated bounds what all of a package's parts inflate to.
+	maxZipInflated = 2 << 30
+)
+
+// openZip opens an OOXML or ODF package after checking the sizes its
+// entries declare, so that a zip bomb is refused before anything is
+// inflated. The parts read as a stream (worksheets and the shared strings
+// of a workbook, which excelize spills to temporary files when large) may
+// inflate past o.MaxBytes unless they compress more than maxZipRatio to
+// one; every other part is read whole and must stay within o.MaxBytes;
+// all parts together must stay within maxZipInflated.
 func openZip(format string, data []byte, o *Options) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -202,13 +217,35 @@ func openZip(format string, data []byte, o *Options) (*zip.Reader, error) {
 	}
 	var total uint64
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > uint64(o.MaxBytes) || total > uint64(o.MaxBytes) {
+		size := f.UncompressedSize64
+		total += size
+		if total > maxZipInflated {
 			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip entries inflate to more than %d bytes (entry %q declares %d)",
-				ErrTooLarge, o.MaxBytes, f.Name, f.UncompressedSize64)}
+				ErrTooLarge, uint64(maxZipInflated), f.Name, size)}
+		}
+		if size <= uint64(o.MaxBytes) {
+			continue
+		}
+		if !streamedPart(format, f.Name) {
+			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip entry %q inflates to %d bytes (limit %d)",
+				ErrTooLarge, f.Name, size, o.MaxBytes)}
+		}
+		if size > maxZipRatio*max(f.CompressedSize64, 1) {
+			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip bomb: entry %q inflates %d bytes to %d (more than %d to 1, over %d bytes)",
+				ErrTooLarge, f.Name, f.CompressedSize64, size, maxZipRatio, o.MaxBytes)}
 		}
 	}
 	return zr, nil
+}
+
+// streamedPart reports whether a package part is read as a stream rather
+// than whole: a workbook's worksheets and shared strings.
+func streamedPart(format, name string) bool {
+	if format != "xlsx" {
+		return false
+	}
+	n := strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/"))
+	return strings.HasPrefix(n, "xl/worksheets/") && strings.HasSuffix(n, ".xml") || n == "xl/sharedstrings.xml"
 }
 
 // zipEntry finds a package part by name, ignoring case and a leading slash.

@@ -48,7 +48,7 @@ func extractXLSX(ctx context.Context, data []byte, o *Options) (ts []*Table, err
 	}
 	xmlLimit := min(o.MaxBytes, 16<<20)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    o.MaxBytes,
+		UnzipSizeLimit:    maxZipInflated, // openZip checked the sizes
 		UnzipXMLSizeLimit: xmlLimit,
 	})
 	if err != nil {
@@ -56,12 +56,13 @@ func extractXLSX(ctx context.Context, data []byte, o *Options) (ts []*Table, err
 	}
 	defer f.Close()
 	budget := maxCells(o)
+	cellsLeft := budget // non-empty cells the sheets may still give
 	for _, sh := range sheets {
 		zf := zipEntry(zr, sh.part)
 		if zf == nil {
 			continue // a chart sheet or a dangling relationship
 		}
-		g, err := readXLSXSheet(ctx, f, zf, sh, dateStyle, o)
+		g, err := readXLSXSheet(ctx, f, zf, sh, dateStyle, o, &cellsLeft)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {
@@ -269,8 +270,15 @@ type xcell struct {
 	formula bool
 }
 
-// readXLSXSheet reads one worksheet into a sparse grid.
-func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options) (*sheetGrid, error) {
+// maxMerges bounds the merged ranges taken from one sheet; those past it
+// are ignored, with a reason.
+const maxMerges = 65536
+
+// readXLSXSheet reads one worksheet into a sparse grid. It stops taking
+// rows after o.MaxRows rows, or once the workbook has given *cellsLeft
+// non-empty cells, saying so in the tables' reasons; it fails when ctx
+// ends.
+func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options, cellsLeft *int) (*sheetGrid, error) {
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", zf.Name, err)
@@ -288,15 +296,17 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 	noCache := 0
 	var firstNoCache string
 
-	xRow := 0 // rows the display iterator has passed
-	d := xml.NewDecoder(io.LimitReader(rc, o.MaxBytes))
+	xRow := 0               // rows the display iterator has passed
+	d := xml.NewDecoder(rc) // openZip bounded the part's size
 	var cur *grow
 	var cells []xcell
 	var cell *xcell
 	inV := false
 	var vbuf strings.Builder
 	rowNum := 0
-	truncated := false
+	rowsSeen := 0
+	truncated, cellLimit := false, 0
+	mergesDropped := 0
 
 	flush := func() error {
 		if cur == nil {
@@ -348,6 +358,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 		}
 		if len(r.cells) > 0 {
 			g.rows = append(g.rows, *r)
+			*cellsLeft -= len(r.cells)
 		}
 		return nil
 	}
@@ -379,14 +390,21 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 						hidden = a.Value == "1" || a.Value == "true"
 					}
 				}
+				if rowsSeen++; rowsSeen%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, fmt.Errorf("stopped at row %d: %w", rowNum, err)
+					}
+				}
+				if truncated || cellLimit > 0 {
+					break
+				}
 				if len(g.rows) >= o.MaxRows {
 					truncated = true
 					break
 				}
-				if rowNum%1024 == 0 {
-					if err := ctx.Err(); err != nil {
-						return nil, err
-					}
+				if *cellsLeft <= 0 {
+					cellLimit = rowNum
+					break
 				}
 				cur = &grow{row: rowNum - 1, hidden: hidden}
 				cells = cells[:0]
@@ -442,6 +460,10 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 				for _, a := range t.Attr {
 					if a.Name.Local == "ref" {
 						if m, ok := parseRange(a.Value); ok {
+							if len(merges) >= maxMerges {
+								mergesDropped++
+								break
+							}
 							merges = append(merges, m)
 						}
 					}
@@ -483,6 +505,12 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 	g.applyMerges(merges, 1<<16)
 	if truncated {
 		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated after %d rows (MaxRows)", o.MaxRows))
+	}
+	if cellLimit > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated before row %d: the workbook's cell limit (%d cells) was reached", cellLimit, maxCells(o)))
+	}
+	if mergesDropped > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d merged ranges past the first %d ignored", mergesDropped, maxMerges))
 	}
 	if noCache > 0 {
 		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d formulas without a cached value (first %s): read as blank", noCache, firstNoCache))
