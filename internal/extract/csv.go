@@ -227,7 +227,7 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 		gr := grow{row: sheetRow}
 		for c, f := range rec {
 			if t := NormaliseSpace(f); t != "" {
-				gr.cells = append(gr.cells, gcell{col: c, text: t})
+				gr.cells = append(gr.cells, gcell{col: int32(c), text: t})
 			}
 		}
 		if len(gr.cells) > 0 {

@@ -374,13 +374,14 @@ func extractConverted(ctx context.Context, format string, data []byte, o *Option
 
 // ---- layout analysis of sheet-like grids ----
 
-// gcell is one non-empty position of a sparse grid.
+// gcell is one non-empty position of a sparse grid. Its fields are kept
+// narrow: a sheet of a million rows holds millions of them.
 type gcell struct {
-	col     int // 0-based
 	text    string
 	num     *float64
-	rowSpan int
-	colSpan int
+	col     int32 // 0-based
+	rowSpan int32
+	colSpan int32
 	covered bool
 }
 
@@ -412,15 +413,51 @@ func (g *sheetGrid) ref(r, c int) string {
 	return fmt.Sprintf("r%dc%d", r+1, c+1)
 }
 
+// setRefs sets the refs of the cells of row r from column c0 as
+// substrings of one string, so that a row costs one allocation for its
+// refs rather than one per cell.
+func (g *sheetGrid) setRefs(out []Cell, r, c0 int) {
+	var stack [512]byte
+	var endStack [64]int
+	buf := stack[:0]
+	ends := endStack[:0]
+	var row [20]byte
+	rs := strconv.AppendInt(row[:0], int64(r+1), 10)
+	for j := range out {
+		if g.a1 {
+			buf = appendColName(buf, c0+j)
+			buf = append(buf, rs...)
+		} else {
+			buf = append(buf, 'r')
+			buf = append(buf, rs...)
+			buf = append(buf, 'c')
+			buf = strconv.AppendInt(buf, int64(c0+j+1), 10)
+		}
+		ends = append(ends, len(buf))
+	}
+	all := string(buf)
+	start := 0
+	for j, e := range ends {
+		out[j].Ref = all[start:e]
+		start = e
+	}
+}
+
 // colName returns the spreadsheet column name of 0-based column c.
 func colName(c int) string {
+	var b [8]byte
+	return string(appendColName(b[:0], c))
+}
+
+// appendColName appends the spreadsheet column name of 0-based column c.
+func appendColName(dst []byte, c int) []byte {
 	var b [8]byte
 	i := len(b)
 	for c++; c > 0; c = (c - 1) / 26 {
 		i--
 		b[i] = byte('A' + (c-1)%26)
 	}
-	return string(b[i:])
+	return append(dst, b[i:]...)
 }
 
 // gridBlock is a rectangle of a sparse grid: rows[r0:r1] (indexes into
@@ -433,8 +470,8 @@ type gridBlock struct {
 // rowCells returns the cells of row i within columns c0..c1.
 func (g *sheetGrid) rowCells(i, c0, c1 int) []gcell {
 	cs := g.rows[i].cells
-	lo := sort.Search(len(cs), func(k int) bool { return cs[k].col >= c0 })
-	hi := sort.Search(len(cs), func(k int) bool { return cs[k].col > c1 })
+	lo := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) >= c0 })
+	hi := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) > c1 })
 	return cs[lo:hi]
 }
 
@@ -455,10 +492,10 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	for i := b.r0; i < b.r1; i++ {
 		cs := g.rowCells(i, b.c0, b.c1)
 		if len(cs) > 0 {
-			if lo < 0 || cs[0].col < lo {
-				lo = cs[0].col
+			if lo < 0 || int(cs[0].col) < lo {
+				lo = int(cs[0].col)
 			}
-			hi = max(hi, cs[len(cs)-1].col)
+			hi = max(hi, int(cs[len(cs)-1].col))
 		}
 	}
 	b.c0, b.c1 = lo, hi
@@ -490,7 +527,7 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	occupied := map[int]bool{}
 	for i := b.r0; i < b.r1; i++ {
 		for _, c := range g.rowCells(i, b.c0, b.c1) {
-			occupied[c.col] = true
+			occupied[int(c.col)] = true
 		}
 	}
 	cols := make([]int, 0, len(occupied))
@@ -540,7 +577,7 @@ func isTextRow(cs []gcell, c0 int) bool {
 		if c.covered && c.col != o[0].col {
 			// A merged cell spanning columns: a group heading unless it
 			// starts at the left edge (a title across the table).
-			if o[0].col != c0 {
+			if int(o[0].col) != c0 {
 				return false
 			}
 		}
@@ -551,7 +588,7 @@ func isTextRow(cs []gcell, c0 int) bool {
 	if _, ok := parseNumber(o[0].text); ok {
 		return false
 	}
-	return o[0].col == c0 || utf8.RuneCountInString(o[0].text) > 30
+	return int(o[0].col) == c0 || utf8.RuneCountInString(o[0].text) > 30
 }
 
 // isSectionLabel reports whether row i, a text row just above a block,
@@ -560,7 +597,7 @@ func isTextRow(cs []gcell, c0 int) bool {
 // in the row.
 func isSectionLabel(g *sheetGrid, i, blockC0, c0 int, text string) bool {
 	cs := originCells(g.rowCells(i, blockC0, 1<<30))
-	return len(cs) == 1 && cs[0].col == c0 && len(strings.Fields(text)) <= 5 &&
+	return len(cs) == 1 && int(cs[0].col) == c0 && len(strings.Fields(text)) <= 5 &&
 		!isCaption(text) && !isNoteText(text)
 }
 
@@ -629,13 +666,13 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		for i := p.tr0; i < p.tr1; i++ {
 			cs := g.rowCells(i, b.c0, b.c1)
 			if len(cs) > 0 {
-				lo, hi = min(lo, cs[0].col), max(hi, cs[len(cs)-1].col)
+				lo, hi = min(lo, int(cs[0].col)), max(hi, int(cs[len(cs)-1].col))
 			}
 		}
 		p.b.c0, p.b.c1 = lo, hi
 		first := g.rowCells(p.tr0, lo, hi)
 		for _, c := range first {
-			if c.col > lo && (c.num != nil || isDataValue(&Cell{Text: c.text})) && !isPeriodLabel(c.text) {
+			if int(c.col) > lo && (c.num != nil || isDataValue(&Cell{Text: c.text})) && !isPeriodLabel(c.text) {
 				p.firstIsDat = true
 			}
 		}
@@ -791,22 +828,22 @@ func colOverlap(a0, a1, b0, b1 int) float64 {
 func (g *sheetGrid) denseRow(i, c0, c1 int) []Cell {
 	r := &g.rows[i]
 	out := make([]Cell, c1-c0+1)
+	g.setRefs(out, r.row, c0)
 	for j := range out {
-		out[j].Ref = g.ref(r.row, c0+j)
 		if r.hidden || (g.colHidden != nil && g.colHidden(c0+j)) {
 			out[j].Hidden = true
 		}
 	}
 	for _, c := range g.rowCells(i, c0, c1) {
-		d := &out[c.col-c0]
+		d := &out[int(c.col)-c0]
 		d.Text = c.text
 		d.Number = c.num
 		d.Covered = c.covered
 		if c.rowSpan > 1 {
-			d.RowSpan = c.rowSpan
+			d.RowSpan = int(c.rowSpan)
 		}
 		if c.colSpan > 1 {
-			d.ColSpan = c.colSpan
+			d.ColSpan = int(c.colSpan)
 		}
 	}
 	return out
@@ -854,7 +891,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 		}
 		k := -1
 		for j, c := range g.rows[oi].cells {
-			if c.col == m.c0 {
+			if int(c.col) == m.c0 {
 				k = j
 			}
 		}
@@ -862,7 +899,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 			continue
 		}
 		origin := &g.rows[oi].cells[k]
-		origin.rowSpan, origin.colSpan = m.r1-m.r0+1, m.c1-m.c0+1
+		origin.rowSpan, origin.colSpan = int32(m.r1-m.r0+1), int32(m.c1-m.c0+1)
 		if (m.r1-m.r0+1)*(m.c1-m.c0+1) > maxArea {
 			continue
 		}
@@ -877,7 +914,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 				if r == m.r0 && c == m.c0 {
 					continue
 				}
-				row.cells = setCell(row.cells, gcell{col: c, text: text, num: num, covered: true})
+				row.cells = setCell(row.cells, gcell{col: int32(c), text: text, num: num, covered: true})
 			}
 		}
 	}

@@ -332,6 +332,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 				return fmt.Errorf("row %d: %w", r.row+1, err)
 			}
 		}
+		r.cells = make([]gcell, 0, len(cells))
 		for _, c := range cells {
 			text := ""
 			if c.col < len(disp) {
@@ -348,7 +349,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 			if text == "" {
 				continue
 			}
-			gc := gcell{col: c.col, text: text}
+			gc := gcell{col: int32(c.col), text: text}
 			if (c.typ == "" || c.typ == "n") && c.value != "" && !(c.style < len(dateStyle) && dateStyle[c.style]) {
 				if v, err := strconv.ParseFloat(c.value, 64); err == nil {
 					gc.num = &v
