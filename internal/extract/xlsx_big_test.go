@@ -54,16 +54,16 @@ func genTallXLSX(t testing.TB, n int) []byte {
 
 // childStats is what a child process reports of one extraction.
 type childStats struct {
-	Rows, Cols   int
-	Last         string
-	Err          string
-	Seconds      float64
-	PeakRSS      int64 // bytes, VmHWM of the child
-	TotalAlloc   uint64
-	PeakHeap     uint64 // highest HeapAlloc seen by a sampler
-	BaselineRSS  int64  // VmHWM before extracting
-	FileBytes    int
-	LiveAfter    uint64 // heap in use after extracting and a GC, the tables alive
+	Rows, Cols  int
+	Last        string
+	Err         string
+	Seconds     float64
+	PeakRSS     int64 // bytes, VmHWM of the child
+	TotalAlloc  uint64
+	PeakHeap    uint64 // highest HeapAlloc seen by a sampler
+	BaselineRSS int64  // VmHWM before extracting
+	FileBytes   int
+	LiveAfter   uint64 // heap in use after extracting and a GC, the tables alive
 }
 
 // runChild extracts the file at path in a fresh process (this test binary
