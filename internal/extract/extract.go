@@ -28,6 +28,10 @@ type Options struct {
 	// OCRPageTime is the time each scanned PDF page read by OCR adds to
 	// Timeout (default 15 s; at most 30 minutes in all).
 	OCRPageTime time.Duration
+	// Progress, when set, is called as a PDF's pages are read: once as each
+	// page is begun, and once more when a scanned page is handed to OCR.
+	// It is called from the extracting goroutine; it should return quickly.
+	Progress func(Progress)
 	// DisableOCR reports scanned PDF pages with ErrNeedsOCR instead of
 	// reading them with Tesseract (which is used when installed).
 	DisableOCR bool
@@ -54,6 +58,15 @@ func (o *Options) withDefaults() Options {
 		v.OCRPageTime = 15 * time.Second
 	}
 	return v
+}
+
+// Progress says how far the reading of a PDF has got.
+type Progress struct {
+	Page     int           // 1-based page being read
+	OCR      bool          // the page is scanned and is being read by OCR
+	OCRPages int           // scanned pages handed to OCR so far, this one included
+	Elapsed  time.Duration // since the extraction began
+	Deadline time.Time     // when reading stops unless more OCR pages extend it
 }
 
 // ErrUnsupported is returned for formats foidesk cannot read.
