@@ -662,12 +662,23 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			p.notes = append([]string{NormaliseSpace(originCells(cs)[0].text)}, p.notes...)
 			p.tr1--
 		}
-		// The table's columns: those its rows use.
+		// The table's columns: those its rows use, other than columns
+		// that only a merged cell reaches into (a heading merged across
+		// far more columns than the table has).
 		lo, hi := 1<<30, -1
 		for i := p.tr0; i < p.tr1; i++ {
-			cs := g.rowCells(i, b.c0, b.c1)
-			if len(cs) > 0 {
-				lo, hi = min(lo, int(cs[0].col)), max(hi, int(cs[len(cs)-1].col))
+			for _, c := range g.rowCells(i, b.c0, b.c1) {
+				if !c.covered {
+					lo, hi = min(lo, int(c.col)), max(hi, int(c.col))
+				}
+			}
+		}
+		if hi < 0 {
+			for i := p.tr0; i < p.tr1; i++ {
+				cs := g.rowCells(i, b.c0, b.c1)
+				if len(cs) > 0 {
+					lo, hi = min(lo, int(cs[0].col)), max(hi, int(cs[len(cs)-1].col))
+				}
 			}
 		}
 		p.b.c0, p.b.c1 = lo, hi
