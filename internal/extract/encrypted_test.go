@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,6 +50,21 @@ func TestEncryptedWorkbooks(t *testing.T) {
 			}
 		})
 	}
+	t.Run("docx", func(t *testing.T) {
+		plain := extractFixture(t, "corpus/merged_headers.docx")
+		ts, err := File(context.Background(), "reply.docx", readFixture(t, "office/encrypted/merged_headers-velvet.docx"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ts) != len(plain) || ts[0].Source.Format != "docx" {
+			t.Fatalf("%d tables (format %q), want %d as from the plain file", len(ts), ts[0].Source.Format, len(plain))
+		}
+		for i := range ts {
+			if fmt.Sprint(ts[i].Strings()) != fmt.Sprint(plain[i].Strings()) {
+				t.Errorf("table %d: %q, want %q", i+1, ts[i].Strings(), plain[i].Strings())
+			}
+		}
+	})
 	t.Run("other password", func(t *testing.T) {
 		_, err := File(context.Background(), "locked.xlsx", readFixture(t, "office/encrypted/agile-secret.xlsx"), nil)
 		var e *Error
