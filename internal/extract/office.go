@@ -602,6 +602,39 @@ func isSectionLabel(g *sheetGrid, i, blockC0, c0 int, text string) bool {
 		!isCaption(text) && !isNoteText(text)
 }
 
+// withoutNavigation drops the links of a workbook's own navigation ("Back
+// to contents", "Return to index") from title or note lines.
+func withoutNavigation(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !isNavigation(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// isNavigation reports whether a line is a link to elsewhere in the
+// workbook: "Back to contents", "Return to the index", "Go to Guidance -->".
+func isNavigation(s string) bool {
+	f := strings.Fields(strings.ToLower(strings.Trim(s, " .-=<>«»‹›←→↑")))
+	if len(f) < 2 || len(f) > 8 {
+		return false
+	}
+	switch {
+	case (f[0] == "back" || f[0] == "return" || f[0] == "go" && f[1] == "to") && len(f) <= 6:
+	case f[0] == "click" && strings.Contains(s, " to "):
+	default:
+		return false
+	}
+	switch f[len(f)-1] {
+	case "contents", "index", "menu", "top", "notes", "cover", "front", "page", "sheet", "list", "tables",
+		"guidance", "summary", "overview", "home", "start":
+		return true
+	}
+	return false
+}
+
 // isNoteRow reports whether a trailing text row reads as a note.
 func isNoteRow(text string) bool {
 	return isNoteText(text) || len(strings.Fields(text)) >= 7
@@ -719,14 +752,25 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 	}
 
 	// Text blocks between tables: leading note-like lines go under the
-	// table above, the rest is the title of the table below.
+	// table above, the rest is the title of the table below. Text blocks
+	// side by side on the same rows (a title at the left, a link back to
+	// the contents at the right) count as one.
+	beside := func(a, b *piece) bool { return a.b.r0 < b.b.r1 && b.b.r0 < a.b.r1 }
+	titles := map[*piece][]string{} // lines to go above each table's own title, in reading order
 	for k, p := range ps {
 		if !p.text {
 			continue
 		}
+		i, j := k-1, k+1
+		for i >= 0 && ps[i].text && beside(ps[i], p) {
+			i--
+		}
+		for j < len(ps) && ps[j].text && beside(ps[j], p) {
+			j++
+		}
 		// Only text below a table is its note, only text above its title.
-		prev := k > 0 && !ps[k-1].text && p.b.r0 >= ps[k-1].tr1
-		next := k+1 < len(ps) && !ps[k+1].text && !ps[k+1].continues && p.b.r1 <= ps[k+1].tr0
+		prev := i >= 0 && !ps[i].text && p.b.r0 >= ps[i].tr1
+		next := j < len(ps) && !ps[j].text && !ps[j].continues && p.b.r1 <= ps[j].tr0
 		lines := p.title
 		switch {
 		case prev && next:
@@ -734,13 +778,16 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			for n < len(lines) && isNoteText(lines[n]) {
 				n++
 			}
-			ps[k-1].notes = append(ps[k-1].notes, lines[:n]...)
-			ps[k+1].title = append(append([]string(nil), lines[n:]...), ps[k+1].title...)
+			ps[i].notes = append(ps[i].notes, lines[:n]...)
+			titles[ps[j]] = append(titles[ps[j]], lines[n:]...)
 		case prev:
-			ps[k-1].notes = append(ps[k-1].notes, lines...)
+			ps[i].notes = append(ps[i].notes, lines...)
 		case next:
-			ps[k+1].title = append(append([]string(nil), lines...), ps[k+1].title...)
+			titles[ps[j]] = append(titles[ps[j]], lines...)
 		}
+	}
+	for p, lines := range titles {
+		p.title = append(lines, p.title...)
 	}
 
 	var tables []*Table
@@ -755,7 +802,7 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			p.table = cur.table
 			continue
 		}
-		title := p.title
+		title := withoutNavigation(p.title)
 		if len(title) > 3 {
 			title = title[len(title)-3:]
 		}
@@ -800,7 +847,7 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			c0, c1 = min(c0, p.b.c0), max(c1, p.b.c1)
 			notes = p.notes
 		}
-		if len(notes) > 0 {
+		if notes = withoutNavigation(notes); len(notes) > 0 {
 			t.Notes = notes
 		}
 		w := c1 - c0 + 1

@@ -52,7 +52,7 @@ func TestXLSXReleaseLayout(t *testing.T) {
 	if a.Text(0, 0) != "Offence group" || a.Text(6, 0) != "Drugs" {
 		t.Errorf("table 3 first/last rows %q / %q", a.Text(0, 0), a.Text(6, 0))
 	}
-	if !strings.Contains(a.Title, "Table 3: Arrests by offence group") {
+	if !strings.HasPrefix(a.Title, "Table 3: Arrests by offence group") || strings.Contains(a.Title, "contents") {
 		t.Errorf("table 3 title %q", a.Title)
 	}
 	for _, row := range a.Strings() {
@@ -120,5 +120,47 @@ func TestXLSXMergesWiderThanTable(t *testing.T) {
 	}
 	if c := tb.Rows[0][1]; c.Text != "Financial year" || c.ColSpan != 6 {
 		t.Errorf("B2 %+v, want its span clipped to the table's 6 year columns", c)
+	}
+}
+
+// A "Back to contents" link beside the title, at the right, is neither a
+// column of the table nor a row of it.
+func TestXLSXContentsLinkBesideTitle(t *testing.T) {
+	data := writeWorkbook(t, func(f *excelize.File) {
+		sh := "Sheet1"
+		f.SetCellValue(sh, "A1", "Table 2: Stop and search by outcome")
+		f.SetCellValue(sh, "J1", "Back to contents")
+		f.SetCellHyperLink(sh, "J1", "Contents!A1", "Location")
+		f.SetSheetRow(sh, "A3", &[]any{"Outcome", "2022/23", "2023/24"})
+		f.SetSheetRow(sh, "A4", &[]any{"Arrest", 120, 131})
+		f.SetSheetRow(sh, "A5", &[]any{"No further action", 800, 779})
+		f.SetSheetRow(sh, "A6", &[]any{"Total", 920, 910})
+	})
+	ts := extractFixtureBytes(t, "link.xlsx", data)
+	if len(ts) != 1 {
+		for _, tb := range ts {
+			t.Logf("table %d: title %q rows %q", tb.Index, tb.Title, tb.Strings())
+		}
+		t.Fatalf("got %d tables, want 1", len(ts))
+	}
+	tb := ts[0]
+	if tb.NumCols() != 3 || tb.NumRows() != 4 || tb.Text(0, 0) != "Outcome" {
+		t.Errorf("table %d×%d: %q", tb.NumRows(), tb.NumCols(), tb.Strings())
+	}
+	if tb.Title != "Table 2: Stop and search by outcome" {
+		t.Errorf("title %q", tb.Title)
+	}
+}
+
+func TestIsNavigation(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Back to contents": true, "Return to the index": true, "Go to Guidance -->": true, "<< Back to Table of Contents": true,
+		"Click here to return to the contents page": true, "Back to top": true,
+		"Return to work rates": false, "Contents": false, "Go to court": false, "Back pay owed to staff": false,
+		"Table 3: Arrests by offence group": false,
+	} {
+		if got := isNavigation(s); got != want {
+			t.Errorf("isNavigation(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
