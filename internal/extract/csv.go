@@ -213,6 +213,7 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o)}
+	g.rows = make([]grow, 0, min(bytes.Count(body, []byte{'\n'})+1, o.MaxRows))
 	sheetRow, prevEnd := -1, 0
 	for row := 0; ; row++ {
 		if row%1024 == 0 {

@@ -457,6 +457,19 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 				if hidden && lo > 0 && hi >= lo {
 					hiddenCols = append(hiddenCols, [2]int{lo - 1, hi - 1})
 				}
+			case "dimension":
+				// Make room for the rows the sheet says it spans, as far as
+				// the part's size allows (a row takes 30 bytes of XML at
+				// least), rather than grow the slice as they come.
+				for _, a := range t.Attr {
+					if a.Name.Local != "ref" || g.rows != nil {
+						continue
+					}
+					if m, ok := parseRange(a.Value); ok {
+						n := min(m.r1-m.r0+1, o.MaxRows, int(min(zf.UncompressedSize64/30, 1<<30)))
+						g.rows = make([]grow, 0, max(n, 0))
+					}
+				}
 			case "mergeCell":
 				for _, a := range t.Attr {
 					if a.Name.Local == "ref" {
