@@ -43,7 +43,11 @@ type ReviewTable struct {
 // DocumentOutput says what processing did.
 type DocumentOutput struct {
 	// Status is loaded, review, no_tables or failed.
-	Status            string        `json:"status"`
+	Status string `json:"status"`
+	// Partial, when set, says which pages were not read: the tables of
+	// the others were loaded or wait for review (status loaded or review,
+	// with this text as the document's error).
+	Partial           string        `json:"partial,omitempty"`
 	Tables            int           `json:"tables"`
 	Observations      int           `json:"observations"`
 	Inserted          int           `json:"inserted"`
@@ -151,8 +155,16 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	if len(tables) == 0 {
 		return fail("no_tables", errors.New("no tables found"))
 	}
+	// Pages left unread (past the time limit, scanned pages past the OCR
+	// cap, pages that failed) make the result partial: the tables read
+	// stand, and the document's status keeps its usual value (loaded or
+	// review) with the pages not read in its error text.
+	partial := ""
+	if pageErrs != nil {
+		partial = partialNote(pageErrs)
+	}
 
-	out := &DocumentOutput{Tables: len(tables)}
+	out := &DocumentOutput{Tables: len(tables), Partial: partial}
 	var load store.LoadInput
 	load.CampaignID, load.RequestID, load.ForceSlug, load.DocumentID = req.CampaignID, in.RequestID, req.ForceSlug, in.DocumentID
 	var data []*extract.Table
@@ -203,8 +215,8 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 					strconv.FormatFloat(tc.Sum, 'f', -1, 64)))
 			}
 		}
-		if pageErrs != nil {
-			reasons = append(reasons, pageErrs.Error())
+		if partial != "" {
+			reasons = append(reasons, partial)
 		}
 		cells, err := json.Marshal(t.Rows)
 		if err != nil {
@@ -247,7 +259,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		if err := a.Store.SaveTables(ctx, in.DocumentID, load.Tables); err != nil {
 			return nil, storeErr(err)
 		}
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", ""); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", partial); err != nil {
 			return nil, err
 		}
 		out.Status, out.Schema = "review", schema
@@ -259,6 +271,12 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return nil, storeErr(err)
 	}
 	out.Status, out.Inserted, out.Updated, out.Deleted = "loaded", res.Inserted, res.Updated, res.Deleted
+	if partial != "" && res.SupersededByNewer < len(load.Observations) {
+		// Loaded, and not wholly superseded: say what was not read.
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "loaded", partial); err != nil {
+			return nil, err
+		}
+	}
 	out.Superseded, out.SupersededByNewer = res.Superseded, res.SupersededByNewer
 	log.Info("document loaded", slog.Int("tables", out.Tables), slog.Int("observations", out.Observations),
 		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted),
@@ -292,3 +310,9 @@ func (a *Activities) ResolveReview(ctx context.Context, d ReviewDecision) error 
 }
 
 func clamp01(f float64) float64 { return max(0, min(1, f)) }
+
+// partialNote describes the pages of a document left unread, for the
+// document's status and each table's reasons.
+func partialNote(pe extract.PageErrors) string {
+	return "partial result: " + pe.Error()
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/foidesk/foidesk/internal/extract"
 )
@@ -16,7 +17,7 @@ import (
 var extractCmd = &command{
 	name:    "extract",
 	summary: "extract the tables of a document (PDF, XLSX, CSV, DOCX, HTML, text)",
-	usage:   "[--format csv|json] FILE",
+	usage:   "[--format csv|json] [--quiet] FILE",
 	help: `Find every table in one document and print it with its provenance: the
 document, the page or sheet it stands on, the method that found it, its
 title and notes, its header rows, and a confidence with the reasons for it.
@@ -34,7 +35,10 @@ table as CSV after comment lines:
 with a blank line between tables. Legacy .xls, .doc and .ods files are
 converted with LibreOffice when it is installed. Scanned PDF pages are read
 by OCR when pdftoppm (poppler-utils) and tesseract are installed (method
-"ocr"; --no-ocr reports them as needing OCR instead).
+"ocr"; --no-ocr reports them as needing OCR instead). Each page of a PDF
+read by OCR adds to the time limit. While a PDF is read, each page is
+reported on standard error as it is begun, scanned pages with the time
+spent and the time limit reached so far; --quiet leaves these out.
 
 Exit status:
   0  every table found is printed and the whole document was read
@@ -47,6 +51,7 @@ Exit status:
 		fs.String("format", "csv", "output format: csv or json")
 		fs.Int64("max-bytes", 64<<20, "refuse documents larger than this many bytes")
 		fs.Bool("no-ocr", false, "do not read scanned PDF pages by OCR")
+		fs.Bool("quiet", false, "do not report the pages of a PDF on standard error as they are read")
 	},
 	run: runExtract,
 }
@@ -67,7 +72,11 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	tables, err := extract.File(ctx, name, data, &extract.Options{MaxBytes: maxBytes, DisableOCR: a.flagBool("no-ocr")})
+	opts := &extract.Options{MaxBytes: maxBytes, DisableOCR: a.flagBool("no-ocr")}
+	if !a.flagBool("quiet") {
+		opts.Progress = func(p extract.Progress) { printProgress(a.stderr, name, p) }
+	}
+	tables, err := extract.File(ctx, name, data, opts)
 	if err != nil && len(tables) == 0 {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -81,6 +90,17 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		return &exitError{code: exitNoTables, err: fmt.Errorf("%s: no tables found", name)}
 	}
 	return nil
+}
+
+// printProgress reports one page of a PDF being read.
+func printProgress(w io.Writer, name string, p extract.Progress) {
+	if !p.OCR {
+		fmt.Fprintf(w, "foidesk extract: %s: page %d\n", name, p.Page)
+		return
+	}
+	limit := p.Elapsed + time.Until(p.Deadline)
+	fmt.Fprintf(w, "foidesk extract: %s: page %d is scanned: reading it by OCR (scanned page %d, %s elapsed, time limit now %s)\n",
+		name, p.Page, p.OCRPages, p.Elapsed.Round(time.Second), limit.Round(time.Second))
 }
 
 // Exit statuses of foidesk extract besides 0, 1 (could not read) and 2

@@ -103,3 +103,21 @@ func TestExtractCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// The pages of a PDF are reported on standard error as they are read,
+// unless --quiet.
+func TestExtractReportsPages(t *testing.T) {
+	pdf := filepath.Join("..", "..", "internal", "extract", "testdata", "pdf", "w05-multipage.pdf")
+	code, out, errs := runCLI(t, "extract", pdf)
+	if code != 0 || !strings.Contains(out, "# table 1") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{": page 1\n", ": page 2\n", ": page 3\n"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr %q lacks %q", errs, want)
+		}
+	}
+	if code, _, errs := runCLI(t, "extract", "--quiet", pdf); code != 0 || errs != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", code, errs)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -167,18 +168,37 @@ func sniffDelimiter(s string) (delim rune, ok bool) {
 // quoted fields, ragged rows padded, titles and notes around the table
 // kept apart, several tables separated by blank lines.
 func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) {
-	dec := decodeText(data)
+	// The encoding is sniffed on the head of the file; a file that is
+	// UTF-8 throughout is read from its bytes as they are, without a
+	// decoded copy of the whole.
+	head := data[:min(len(data), 64<<10)]
+	dec := decodeText(head)
 	if dec.binary {
 		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
 	}
-	text := dec.s
+	body := data
+	if dec.encoding == "utf-8-bom" {
+		body = data[3:]
+	}
+	var src io.Reader
+	var text string // the head of the file as text, to sniff the delimiter
+	if (dec.encoding == "utf-8" || dec.encoding == "utf-8-bom") && utf8.Valid(body) {
+		src, text = bytes.NewReader(body), string(body[:min(len(body), 64<<10)])
+	} else {
+		dec = decodeText(data)
+		src, text = strings.NewReader(dec.s), dec.s
+	}
 	var delim rune
 	var ok bool
 	// Excel's "sep=;" first line names the delimiter.
-	if first, rest, found := strings.Cut(text, "\n"); found && strings.HasPrefix(first, "sep=") {
+	if first, _, found := strings.Cut(text, "\n"); found && strings.HasPrefix(first, "sep=") {
 		if d, size := utf8.DecodeRuneInString(strings.TrimRight(first[4:], "\r")); size > 0 && d != '"' && d != '\r' {
 			delim, ok = d, true
-			text = "\n" + rest // keep line numbers
+			// Skip the line but keep line numbers.
+			if _, err := io.CopyN(io.Discard, src, int64(len(first))); err != nil {
+				return nil, &Error{Format: "csv", Err: err}
+			}
+			text = text[len(first):]
 		}
 	}
 	if !ok {
@@ -187,13 +207,13 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	if !ok {
 		delim = ','
 	}
-	r := csv.NewReader(strings.NewReader(text))
+	r := csv.NewReader(src)
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o)}
-	widths := map[int]int{} // fields of each source row
+	g.rows = make([]grow, 0, min(bytes.Count(body, []byte{'\n'})+1, o.MaxRows))
 	sheetRow, prevEnd := -1, 0
 	for row := 0; ; row++ {
 		if row%1024 == 0 {
@@ -224,14 +244,20 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 		sheetRow += 1 + max(line-prevEnd-1, 0)
 		last, _ := r.FieldPos(len(rec) - 1)
 		prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
-		gr := grow{row: sheetRow}
+		gr := grow{row: sheetRow, width: int32(len(rec))}
+		n := 0
+		for _, f := range rec {
+			if strings.TrimSpace(f) != "" {
+				n++
+			}
+		}
+		gr.cells = make([]gcell, 0, n)
 		for c, f := range rec {
 			if t := NormaliseSpace(f); t != "" {
-				gr.cells = append(gr.cells, gcell{col: c, text: t})
+				gr.cells = append(gr.cells, gcell{col: int32(c), text: t})
 			}
 		}
 		if len(gr.cells) > 0 {
-			widths[sheetRow] = len(rec)
 			g.rows = append(g.rows, gr)
 		}
 	}
@@ -247,11 +273,14 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	}
 	for _, t := range ts {
 		// Rows of a table with different numbers of fields were padded.
-		seen := map[int]bool{}
+		seen := map[int32]bool{}
 		for _, row := range t.Rows {
 			if len(row) > 0 {
 				if _, r, err := excelize.CellNameToCoordinates(row[0].Ref); err == nil {
-					seen[widths[r-1]] = true
+					k := sort.Search(len(g.rows), func(i int) bool { return g.rows[i].row >= r-1 })
+					if k < len(g.rows) && g.rows[k].row == r-1 {
+						seen[g.rows[k].width] = true
+					}
 				}
 			}
 		}
@@ -274,7 +303,12 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 }
 
 // maxCells bounds the dense cells of one document's tables: a sparse sheet
-// with a stray cell far away must not become a huge grid.
+// with a stray cell far away must not become a huge grid. It is
+// o.MaxCells, or else one cell per 8 bytes of MaxBytes (8,388,608 for the
+// default 64 MiB), within 2^20 and 2^27.
 func maxCells(o *Options) int {
+	if o.MaxCells > 0 {
+		return o.MaxCells
+	}
 	return int(max(min(o.MaxBytes/8, 1<<27), 1<<20))
 }

@@ -16,14 +16,22 @@ type Options struct {
 	// MaxPages stops PDF extraction after this many pages (default 2000).
 	MaxPages int
 	// MaxRows stops spreadsheet extraction after this many rows per sheet
-	// (default 1,000,000).
+	// (default 1,048,576, as many as an Excel sheet holds).
 	MaxRows int
+	// MaxCells bounds the cells of one document's tables (default one per
+	// 8 bytes of MaxBytes: 8,388,608). A workbook stops giving rows once
+	// its sheets have given this many non-empty cells.
+	MaxCells int
 	// Timeout bounds the whole extraction (default 2 minutes); for a PDF,
 	// each page read by OCR adds OCRPageTime to it.
 	Timeout time.Duration
 	// OCRPageTime is the time each scanned PDF page read by OCR adds to
 	// Timeout (default 15 s; at most 30 minutes in all).
 	OCRPageTime time.Duration
+	// Progress, when set, is called as a PDF's pages are read: once as each
+	// page is begun, and once more when a scanned page is handed to OCR.
+	// It is called from the extracting goroutine; it should return quickly.
+	Progress func(Progress)
 	// DisableOCR reports scanned PDF pages with ErrNeedsOCR instead of
 	// reading them with Tesseract (which is used when installed).
 	DisableOCR bool
@@ -41,7 +49,7 @@ func (o *Options) withDefaults() Options {
 		v.MaxPages = 2000
 	}
 	if v.MaxRows <= 0 {
-		v.MaxRows = 1_000_000
+		v.MaxRows = 1 << 20
 	}
 	if v.Timeout <= 0 {
 		v.Timeout = 2 * time.Minute
@@ -50,6 +58,15 @@ func (o *Options) withDefaults() Options {
 		v.OCRPageTime = 15 * time.Second
 	}
 	return v
+}
+
+// Progress says how far the reading of a PDF has got.
+type Progress struct {
+	Page     int           // 1-based page being read
+	OCR      bool          // the page is scanned and is being read by OCR
+	OCRPages int           // scanned pages handed to OCR so far, this one included
+	Elapsed  time.Duration // since the extraction began
+	Deadline time.Time     // when reading stops unless more OCR pages extend it
 }
 
 // ErrUnsupported is returned for formats foidesk cannot read.
@@ -63,6 +80,11 @@ var ErrEmpty = errors.New("empty file")
 
 // ErrNeedsOCR is returned for PDF pages that carry no text layer.
 var ErrNeedsOCR = errors.New("no text layer (needs OCR)")
+
+// ErrPassword is returned for a password-protected document that the
+// default password of Excel ("VelvetSweatshop") does not open. It wraps
+// ErrUnsupported.
+var ErrPassword = fmt.Errorf("%w: password-protected document", ErrUnsupported)
 
 // Error describes why a document could not be read.
 type Error struct {
@@ -125,7 +147,10 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 	case "xls", "ods", "doc", "odt":
 		ts, err = extractConverted(ctx, format, data, &o)
 	case "encrypted":
-		return nil, &Error{Format: format, Err: fmt.Errorf("%w: password-protected document", ErrUnsupported)}
+		ts, err = extractEncrypted(ctx, data, &o)
+		if len(ts) > 0 {
+			format = ts[0].Source.Format
+		}
 	default:
 		return nil, &Error{Format: format, Err: ErrUnsupported}
 	}

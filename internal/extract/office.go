@@ -188,10 +188,25 @@ func sniffZip(ext string, data []byte) string {
 	return "zip"
 }
 
-// openZip opens an OOXML or ODF package after checking that the sizes its
-// entries declare stay within o.MaxBytes in total, so that a zip bomb is
-// refused before anything is inflated. Reading an entry past its declared
-// size fails in archive/zip, so a lying header cannot get around the check.
+// Bounds on what a zip package may inflate to. Sizes are those the entries
+// declare: reading an entry past its declared size fails in archive/zip,
+// so a lying header cannot get around them.
+const (
+	// maxZipRatio is the compression ratio above which a part larger than
+	// Options.MaxBytes is taken for a zip bomb. Sheet XML of real
+	// workbooks compresses about 5 to 20 times; runs of zeros, 1000 times.
+	maxZipRatio = 100
+	// maxZipInflated bounds what all of a package's parts inflate to.
+	maxZipInflated = 2 << 30
+)
+
+// openZip opens an OOXML or ODF package after checking the sizes its
+// entries declare, so that a zip bomb is refused before anything is
+// inflated. The parts read as a stream (worksheets and the shared strings
+// of a workbook, which excelize spills to temporary files when large) may
+// inflate past o.MaxBytes unless they compress more than maxZipRatio to
+// one; every other part is read whole and must stay within o.MaxBytes;
+// all parts together must stay within maxZipInflated.
 func openZip(format string, data []byte, o *Options) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -202,13 +217,35 @@ func openZip(format string, data []byte, o *Options) (*zip.Reader, error) {
 	}
 	var total uint64
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > uint64(o.MaxBytes) || total > uint64(o.MaxBytes) {
+		size := f.UncompressedSize64
+		total += size
+		if total > maxZipInflated {
 			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip entries inflate to more than %d bytes (entry %q declares %d)",
-				ErrTooLarge, o.MaxBytes, f.Name, f.UncompressedSize64)}
+				ErrTooLarge, uint64(maxZipInflated), f.Name, size)}
+		}
+		if size <= uint64(o.MaxBytes) {
+			continue
+		}
+		if !streamedPart(format, f.Name) {
+			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip entry %q inflates to %d bytes (limit %d)",
+				ErrTooLarge, f.Name, size, o.MaxBytes)}
+		}
+		if size > maxZipRatio*max(f.CompressedSize64, 1) {
+			return nil, &Error{Format: format, Err: fmt.Errorf("%w: zip bomb: entry %q inflates %d bytes to %d (more than %d to 1, over %d bytes)",
+				ErrTooLarge, f.Name, f.CompressedSize64, size, maxZipRatio, o.MaxBytes)}
 		}
 	}
 	return zr, nil
+}
+
+// streamedPart reports whether a package part is read as a stream rather
+// than whole: a workbook's worksheets and shared strings.
+func streamedPart(format, name string) bool {
+	if format != "xlsx" {
+		return false
+	}
+	n := strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/"))
+	return strings.HasPrefix(n, "xl/worksheets/") && strings.HasSuffix(n, ".xml") || n == "xl/sharedstrings.xml"
 }
 
 // zipEntry finds a package part by name, ignoring case and a leading slash.
@@ -337,13 +374,14 @@ func extractConverted(ctx context.Context, format string, data []byte, o *Option
 
 // ---- layout analysis of sheet-like grids ----
 
-// gcell is one non-empty position of a sparse grid.
+// gcell is one non-empty position of a sparse grid. Its fields are kept
+// narrow: a sheet of a million rows holds millions of them.
 type gcell struct {
-	col     int // 0-based
 	text    string
 	num     *float64
-	rowSpan int
-	colSpan int
+	col     int32 // 0-based
+	rowSpan int32
+	colSpan int32
 	covered bool
 }
 
@@ -351,6 +389,7 @@ type gcell struct {
 type grow struct {
 	row    int // 0-based source row
 	hidden bool
+	width  int32 // fields of the source record (CSV)
 	cells  []gcell
 }
 
@@ -375,15 +414,51 @@ func (g *sheetGrid) ref(r, c int) string {
 	return fmt.Sprintf("r%dc%d", r+1, c+1)
 }
 
+// setRefs sets the refs of the cells of row r from column c0 as
+// substrings of one string, so that a row costs one allocation for its
+// refs rather than one per cell.
+func (g *sheetGrid) setRefs(out []Cell, r, c0 int) {
+	var stack [512]byte
+	var endStack [64]int
+	buf := stack[:0]
+	ends := endStack[:0]
+	var row [20]byte
+	rs := strconv.AppendInt(row[:0], int64(r+1), 10)
+	for j := range out {
+		if g.a1 {
+			buf = appendColName(buf, c0+j)
+			buf = append(buf, rs...)
+		} else {
+			buf = append(buf, 'r')
+			buf = append(buf, rs...)
+			buf = append(buf, 'c')
+			buf = strconv.AppendInt(buf, int64(c0+j+1), 10)
+		}
+		ends = append(ends, len(buf))
+	}
+	all := string(buf)
+	start := 0
+	for j, e := range ends {
+		out[j].Ref = all[start:e]
+		start = e
+	}
+}
+
 // colName returns the spreadsheet column name of 0-based column c.
 func colName(c int) string {
+	var b [8]byte
+	return string(appendColName(b[:0], c))
+}
+
+// appendColName appends the spreadsheet column name of 0-based column c.
+func appendColName(dst []byte, c int) []byte {
 	var b [8]byte
 	i := len(b)
 	for c++; c > 0; c = (c - 1) / 26 {
 		i--
 		b[i] = byte('A' + (c-1)%26)
 	}
-	return string(b[i:])
+	return append(dst, b[i:]...)
 }
 
 // gridBlock is a rectangle of a sparse grid: rows[r0:r1] (indexes into
@@ -396,8 +471,8 @@ type gridBlock struct {
 // rowCells returns the cells of row i within columns c0..c1.
 func (g *sheetGrid) rowCells(i, c0, c1 int) []gcell {
 	cs := g.rows[i].cells
-	lo := sort.Search(len(cs), func(k int) bool { return cs[k].col >= c0 })
-	hi := sort.Search(len(cs), func(k int) bool { return cs[k].col > c1 })
+	lo := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) >= c0 })
+	hi := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) > c1 })
 	return cs[lo:hi]
 }
 
@@ -418,10 +493,10 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	for i := b.r0; i < b.r1; i++ {
 		cs := g.rowCells(i, b.c0, b.c1)
 		if len(cs) > 0 {
-			if lo < 0 || cs[0].col < lo {
-				lo = cs[0].col
+			if lo < 0 || int(cs[0].col) < lo {
+				lo = int(cs[0].col)
 			}
-			hi = max(hi, cs[len(cs)-1].col)
+			hi = max(hi, int(cs[len(cs)-1].col))
 		}
 	}
 	b.c0, b.c1 = lo, hi
@@ -453,7 +528,7 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	occupied := map[int]bool{}
 	for i := b.r0; i < b.r1; i++ {
 		for _, c := range g.rowCells(i, b.c0, b.c1) {
-			occupied[c.col] = true
+			occupied[int(c.col)] = true
 		}
 	}
 	cols := make([]int, 0, len(occupied))
@@ -503,7 +578,7 @@ func isTextRow(cs []gcell, c0 int) bool {
 		if c.covered && c.col != o[0].col {
 			// A merged cell spanning columns: a group heading unless it
 			// starts at the left edge (a title across the table).
-			if o[0].col != c0 {
+			if int(o[0].col) != c0 {
 				return false
 			}
 		}
@@ -514,7 +589,7 @@ func isTextRow(cs []gcell, c0 int) bool {
 	if _, ok := parseNumber(o[0].text); ok {
 		return false
 	}
-	return o[0].col == c0 || utf8.RuneCountInString(o[0].text) > 30
+	return int(o[0].col) == c0 || utf8.RuneCountInString(o[0].text) > 30
 }
 
 // isSectionLabel reports whether row i, a text row just above a block,
@@ -523,8 +598,41 @@ func isTextRow(cs []gcell, c0 int) bool {
 // in the row.
 func isSectionLabel(g *sheetGrid, i, blockC0, c0 int, text string) bool {
 	cs := originCells(g.rowCells(i, blockC0, 1<<30))
-	return len(cs) == 1 && cs[0].col == c0 && len(strings.Fields(text)) <= 5 &&
+	return len(cs) == 1 && int(cs[0].col) == c0 && len(strings.Fields(text)) <= 5 &&
 		!isCaption(text) && !isNoteText(text)
+}
+
+// withoutNavigation drops the links of a workbook's own navigation ("Back
+// to contents", "Return to index") from title or note lines.
+func withoutNavigation(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !isNavigation(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// isNavigation reports whether a line is a link to elsewhere in the
+// workbook: "Back to contents", "Return to the index", "Go to Guidance -->".
+func isNavigation(s string) bool {
+	f := strings.Fields(strings.ToLower(strings.Trim(s, " .-=<>«»‹›←→↑")))
+	if len(f) < 2 || len(f) > 8 {
+		return false
+	}
+	switch {
+	case (f[0] == "back" || f[0] == "return" || f[0] == "go" && f[1] == "to") && len(f) <= 6:
+	case f[0] == "click" && strings.Contains(s, " to "):
+	default:
+		return false
+	}
+	switch f[len(f)-1] {
+	case "contents", "index", "menu", "top", "notes", "cover", "front", "page", "sheet", "list", "tables",
+		"guidance", "summary", "overview", "home", "start":
+		return true
+	}
+	return false
 }
 
 // isNoteRow reports whether a trailing text row reads as a note.
@@ -587,18 +695,29 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			p.notes = append([]string{NormaliseSpace(originCells(cs)[0].text)}, p.notes...)
 			p.tr1--
 		}
-		// The table's columns: those its rows use.
+		// The table's columns: those its rows use, other than columns
+		// that only a merged cell reaches into (a heading merged across
+		// far more columns than the table has).
 		lo, hi := 1<<30, -1
 		for i := p.tr0; i < p.tr1; i++ {
-			cs := g.rowCells(i, b.c0, b.c1)
-			if len(cs) > 0 {
-				lo, hi = min(lo, cs[0].col), max(hi, cs[len(cs)-1].col)
+			for _, c := range g.rowCells(i, b.c0, b.c1) {
+				if !c.covered {
+					lo, hi = min(lo, int(c.col)), max(hi, int(c.col))
+				}
+			}
+		}
+		if hi < 0 {
+			for i := p.tr0; i < p.tr1; i++ {
+				cs := g.rowCells(i, b.c0, b.c1)
+				if len(cs) > 0 {
+					lo, hi = min(lo, int(cs[0].col)), max(hi, int(cs[len(cs)-1].col))
+				}
 			}
 		}
 		p.b.c0, p.b.c1 = lo, hi
 		first := g.rowCells(p.tr0, lo, hi)
 		for _, c := range first {
-			if c.col > lo && (c.num != nil || isDataValue(&Cell{Text: c.text})) && !isPeriodLabel(c.text) {
+			if int(c.col) > lo && (c.num != nil || isDataValue(&Cell{Text: c.text})) && !isPeriodLabel(c.text) {
 				p.firstIsDat = true
 			}
 		}
@@ -633,14 +752,25 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 	}
 
 	// Text blocks between tables: leading note-like lines go under the
-	// table above, the rest is the title of the table below.
+	// table above, the rest is the title of the table below. Text blocks
+	// side by side on the same rows (a title at the left, a link back to
+	// the contents at the right) count as one.
+	beside := func(a, b *piece) bool { return a.b.r0 < b.b.r1 && b.b.r0 < a.b.r1 }
+	titles := map[*piece][]string{} // lines to go above each table's own title, in reading order
 	for k, p := range ps {
 		if !p.text {
 			continue
 		}
+		i, j := k-1, k+1
+		for i >= 0 && ps[i].text && beside(ps[i], p) {
+			i--
+		}
+		for j < len(ps) && ps[j].text && beside(ps[j], p) {
+			j++
+		}
 		// Only text below a table is its note, only text above its title.
-		prev := k > 0 && !ps[k-1].text && p.b.r0 >= ps[k-1].tr1
-		next := k+1 < len(ps) && !ps[k+1].text && !ps[k+1].continues && p.b.r1 <= ps[k+1].tr0
+		prev := i >= 0 && !ps[i].text && p.b.r0 >= ps[i].tr1
+		next := j < len(ps) && !ps[j].text && !ps[j].continues && p.b.r1 <= ps[j].tr0
 		lines := p.title
 		switch {
 		case prev && next:
@@ -648,13 +778,16 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			for n < len(lines) && isNoteText(lines[n]) {
 				n++
 			}
-			ps[k-1].notes = append(ps[k-1].notes, lines[:n]...)
-			ps[k+1].title = append(append([]string(nil), lines[n:]...), ps[k+1].title...)
+			ps[i].notes = append(ps[i].notes, lines[:n]...)
+			titles[ps[j]] = append(titles[ps[j]], lines[n:]...)
 		case prev:
-			ps[k-1].notes = append(ps[k-1].notes, lines...)
+			ps[i].notes = append(ps[i].notes, lines...)
 		case next:
-			ps[k+1].title = append(append([]string(nil), lines...), ps[k+1].title...)
+			titles[ps[j]] = append(titles[ps[j]], lines...)
 		}
+	}
+	for p, lines := range titles {
+		p.title = append(lines, p.title...)
 	}
 
 	var tables []*Table
@@ -669,7 +802,7 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			p.table = cur.table
 			continue
 		}
-		title := p.title
+		title := withoutNavigation(p.title)
 		if len(title) > 3 {
 			title = title[len(title)-3:]
 		}
@@ -714,7 +847,7 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			c0, c1 = min(c0, p.b.c0), max(c1, p.b.c1)
 			notes = p.notes
 		}
-		if len(notes) > 0 {
+		if notes = withoutNavigation(notes); len(notes) > 0 {
 			t.Notes = notes
 		}
 		w := c1 - c0 + 1
@@ -754,22 +887,22 @@ func colOverlap(a0, a1, b0, b1 int) float64 {
 func (g *sheetGrid) denseRow(i, c0, c1 int) []Cell {
 	r := &g.rows[i]
 	out := make([]Cell, c1-c0+1)
+	g.setRefs(out, r.row, c0)
 	for j := range out {
-		out[j].Ref = g.ref(r.row, c0+j)
 		if r.hidden || (g.colHidden != nil && g.colHidden(c0+j)) {
 			out[j].Hidden = true
 		}
 	}
 	for _, c := range g.rowCells(i, c0, c1) {
-		d := &out[c.col-c0]
+		d := &out[int(c.col)-c0]
 		d.Text = c.text
 		d.Number = c.num
 		d.Covered = c.covered
 		if c.rowSpan > 1 {
-			d.RowSpan = c.rowSpan
+			d.RowSpan = int(c.rowSpan)
 		}
 		if c.colSpan > 1 {
-			d.ColSpan = c.colSpan
+			d.ColSpan = int(c.colSpan)
 		}
 	}
 	return out
@@ -817,7 +950,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 		}
 		k := -1
 		for j, c := range g.rows[oi].cells {
-			if c.col == m.c0 {
+			if int(c.col) == m.c0 {
 				k = j
 			}
 		}
@@ -825,7 +958,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 			continue
 		}
 		origin := &g.rows[oi].cells[k]
-		origin.rowSpan, origin.colSpan = m.r1-m.r0+1, m.c1-m.c0+1
+		origin.rowSpan, origin.colSpan = int32(m.r1-m.r0+1), int32(m.c1-m.c0+1)
 		if (m.r1-m.r0+1)*(m.c1-m.c0+1) > maxArea {
 			continue
 		}
@@ -840,7 +973,7 @@ func (g *sheetGrid) applyMerges(ms []mergeRange, maxArea int) {
 				if r == m.r0 && c == m.c0 {
 					continue
 				}
-				row.cells = setCell(row.cells, gcell{col: c, text: text, num: num, covered: true})
+				row.cells = setCell(row.cells, gcell{col: int32(c), text: text, num: num, covered: true})
 			}
 		}
 	}

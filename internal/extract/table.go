@@ -98,9 +98,35 @@ func (t *Table) Strings() [][]string {
 }
 
 // NormaliseSpace collapses runs of white space (including NBSP) to single
-// spaces and trims the ends. Cell text is stored this way.
+// spaces and trims the ends. Cell text is stored this way. A string that
+// is so already is returned as it is, without copying.
 func NormaliseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0' || r == '\f' || r == '\v'
-	}), " ")
+	if isNormalSpace(s) {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, isSpaceRune), " ")
+}
+
+func isSpaceRune(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0' || r == '\f' || r == '\v'
+}
+
+// isNormalSpace reports whether s has no white space at its ends, no run
+// of it, and none but single ASCII spaces.
+func isNormalSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case '\t', '\n', '\r', '\f', '\v':
+			return false
+		case 0xc2: // the first byte of U+00A0 in UTF-8
+			if i+1 < len(s) && s[i+1] == 0xa0 {
+				return false
+			}
+		}
+	}
+	return true
 }

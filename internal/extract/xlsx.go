@@ -48,7 +48,7 @@ func extractXLSX(ctx context.Context, data []byte, o *Options) (ts []*Table, err
 	}
 	xmlLimit := min(o.MaxBytes, 16<<20)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    o.MaxBytes,
+		UnzipSizeLimit:    maxZipInflated, // openZip checked the sizes
 		UnzipXMLSizeLimit: xmlLimit,
 	})
 	if err != nil {
@@ -56,12 +56,13 @@ func extractXLSX(ctx context.Context, data []byte, o *Options) (ts []*Table, err
 	}
 	defer f.Close()
 	budget := maxCells(o)
+	cellsLeft := budget // non-empty cells the sheets may still give
 	for _, sh := range sheets {
 		zf := zipEntry(zr, sh.part)
 		if zf == nil {
 			continue // a chart sheet or a dangling relationship
 		}
-		g, err := readXLSXSheet(ctx, f, zf, sh, dateStyle, o)
+		g, err := readXLSXSheet(ctx, f, zf, sh, dateStyle, o, &cellsLeft)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {
@@ -269,8 +270,15 @@ type xcell struct {
 	formula bool
 }
 
-// readXLSXSheet reads one worksheet into a sparse grid.
-func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options) (*sheetGrid, error) {
+// maxMerges bounds the merged ranges taken from one sheet; those past it
+// are ignored, with a reason.
+const maxMerges = 65536
+
+// readXLSXSheet reads one worksheet into a sparse grid. It stops taking
+// rows after o.MaxRows rows, or once the workbook has given *cellsLeft
+// non-empty cells, saying so in the tables' reasons; it fails when ctx
+// ends.
+func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options, cellsLeft *int) (*sheetGrid, error) {
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", zf.Name, err)
@@ -288,15 +296,17 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 	noCache := 0
 	var firstNoCache string
 
-	xRow := 0 // rows the display iterator has passed
-	d := xml.NewDecoder(io.LimitReader(rc, o.MaxBytes))
+	xRow := 0               // rows the display iterator has passed
+	d := xml.NewDecoder(rc) // openZip bounded the part's size
 	var cur *grow
 	var cells []xcell
 	var cell *xcell
 	inV := false
 	var vbuf strings.Builder
 	rowNum := 0
-	truncated := false
+	rowsSeen := 0
+	truncated, cellLimit := false, 0
+	mergesDropped := 0
 
 	flush := func() error {
 		if cur == nil {
@@ -322,6 +332,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 				return fmt.Errorf("row %d: %w", r.row+1, err)
 			}
 		}
+		r.cells = make([]gcell, 0, len(cells))
 		for _, c := range cells {
 			text := ""
 			if c.col < len(disp) {
@@ -338,7 +349,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 			if text == "" {
 				continue
 			}
-			gc := gcell{col: c.col, text: text}
+			gc := gcell{col: int32(c.col), text: text}
 			if (c.typ == "" || c.typ == "n") && c.value != "" && !(c.style < len(dateStyle) && dateStyle[c.style]) {
 				if v, err := strconv.ParseFloat(c.value, 64); err == nil {
 					gc.num = &v
@@ -348,6 +359,7 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 		}
 		if len(r.cells) > 0 {
 			g.rows = append(g.rows, *r)
+			*cellsLeft -= len(r.cells)
 		}
 		return nil
 	}
@@ -379,14 +391,21 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 						hidden = a.Value == "1" || a.Value == "true"
 					}
 				}
+				if rowsSeen++; rowsSeen%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, fmt.Errorf("stopped at row %d: %w", rowNum, err)
+					}
+				}
+				if truncated || cellLimit > 0 {
+					break
+				}
 				if len(g.rows) >= o.MaxRows {
 					truncated = true
 					break
 				}
-				if rowNum%1024 == 0 {
-					if err := ctx.Err(); err != nil {
-						return nil, err
-					}
+				if *cellsLeft <= 0 {
+					cellLimit = rowNum
+					break
 				}
 				cur = &grow{row: rowNum - 1, hidden: hidden}
 				cells = cells[:0]
@@ -438,10 +457,27 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 				if hidden && lo > 0 && hi >= lo {
 					hiddenCols = append(hiddenCols, [2]int{lo - 1, hi - 1})
 				}
+			case "dimension":
+				// Make room for the rows the sheet says it spans, as far as
+				// the part's size allows (a row takes 30 bytes of XML at
+				// least), rather than grow the slice as they come.
+				for _, a := range t.Attr {
+					if a.Name.Local != "ref" || g.rows != nil {
+						continue
+					}
+					if m, ok := parseRange(a.Value); ok {
+						n := min(m.r1-m.r0+1, o.MaxRows, int(min(zf.UncompressedSize64/30, 1<<30)))
+						g.rows = make([]grow, 0, max(n, 0))
+					}
+				}
 			case "mergeCell":
 				for _, a := range t.Attr {
 					if a.Name.Local == "ref" {
 						if m, ok := parseRange(a.Value); ok {
+							if len(merges) >= maxMerges {
+								mergesDropped++
+								break
+							}
 							merges = append(merges, m)
 						}
 					}
@@ -484,6 +520,12 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 	if truncated {
 		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated after %d rows (MaxRows)", o.MaxRows))
 	}
+	if cellLimit > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated before row %d: the workbook's cell limit (%d cells) was reached", cellLimit, maxCells(o)))
+	}
+	if mergesDropped > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d merged ranges past the first %d ignored", mergesDropped, maxMerges))
+	}
 	if noCache > 0 {
 		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d formulas without a cached value (first %s): read as blank", noCache, firstNoCache))
 	}
@@ -506,4 +548,47 @@ func parseRange(s string) (mergeRange, bool) {
 	}
 	m := mergeRange{r0: min(r0, r1) - 1, c0: min(c0, c1) - 1, r1: max(r0, r1) - 1, c1: max(c0, c1) - 1}
 	return m, true
+}
+
+// defaultPassword is the password Excel encrypts a workbook with when it
+// is marked read-only or its structure protected without a password of
+// the user's: Excel and LibreOffice open such a file without asking.
+const defaultPassword = "VelvetSweatshop"
+
+// extractEncrypted opens an OOXML package encrypted by ECMA-376 standard or
+// agile encryption (an OLE compound file holding EncryptionInfo and
+// EncryptedPackage streams) with the default password, and extracts the
+// workbook or document inside. Any other password gives ErrPassword.
+func extractEncrypted(ctx context.Context, data []byte, o *Options) (ts []*Table, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ts, err = nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: malformed encrypted package: %v", ErrPassword, r)}
+		}
+	}()
+	plain, err := excelize.Decrypt(data, &excelize.Options{Password: defaultPassword})
+	if err != nil {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: cannot decrypt (%v): ask for an unprotected copy", ErrPassword, err)}
+	}
+	// Neither kind of encryption lets the key be checked cheaply here: a
+	// wrong password gives bytes that are not a zip package.
+	if !bytes.HasPrefix(plain, []byte("PK\x03\x04")) {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: not Excel's default password: ask for an unprotected copy", ErrPassword)}
+	}
+	if int64(len(plain)) > o.MaxBytes {
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: decrypted package of %d bytes (limit %d)", ErrTooLarge, len(plain), o.MaxBytes)}
+	}
+	format := sniffZip("", plain)
+	switch format {
+	case "xlsx":
+		ts, err = extractXLSX(ctx, plain, o)
+	case "docx":
+		ts, err = extractDOCX(ctx, plain, o)
+	default:
+		return nil, &Error{Format: "encrypted", Err: fmt.Errorf("%w: decrypted package is %s", ErrUnsupported, format)}
+	}
+	for _, t := range ts {
+		t.Source.Format = format
+		t.Reasons = append(t.Reasons, "encrypted with Excel's default password (VelvetSweatshop), which opens it without asking")
+	}
+	return ts, err
 }

@@ -271,6 +271,41 @@ func zipWith(t testing.TB, base []byte, name string, size int64, lie bool) []byt
 	return buf.Bytes()
 }
 
+// zipDeclaring adds n worksheet parts to base, each of size stored bytes
+// declared to inflate to declared bytes (a ratio below maxZipRatio).
+func zipDeclaring(t testing.TB, base []byte, n int, size int, declared uint64) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := make([]byte, size)
+	for i := range body {
+		body[i] = byte(i * 7919 >> 3)
+	}
+	for i := 0; i < n; i++ {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("xl/worksheets/extra%d.xml", i), Method: zip.Store,
+			CompressedSize64: uint64(size), UncompressedSize64: declared})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // Zip bombs inside XLSX and DOCX are refused before inflating, and a lying
 // size header fails when the entry is read, quickly and without panics.
 func TestZipBombs(t *testing.T) {
@@ -284,7 +319,9 @@ func TestZipBombs(t *testing.T) {
 	}{
 		{"bomb.xlsx", zipWith(t, xlsx, "xl/worksheets/sheet1.xml", 256<<20, false), nil, true},
 		{"bomb.docx", zipWith(t, docx, "word/document.xml", 256<<20, false), nil, true},
-		{"small-limit.xlsx", xlsx, &Options{MaxBytes: 8 << 10}, true},
+		{"bomb-32MiB.xlsx", zipWith(t, xlsx, "xl/worksheets/sheet1.xml", 32<<20, false), &Options{MaxBytes: 16 << 20}, true},
+		{"styles-over-limit.xlsx", zipWith(t, xlsx, "xl/styles.xml", 2<<20, false), &Options{MaxBytes: 1 << 20}, true},
+		{"over-2GiB.xlsx", zipDeclaring(t, xlsx, 4, 8<<20, 700<<20), nil, true},
 		{"lying.xlsx", zipWith(t, xlsx, "xl/worksheets/sheet1.xml", 64<<20, true), nil, false},
 		{"lying.docx", zipWith(t, docx, "word/document.xml", 64<<20, true), nil, false},
 	}
