@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/foidesk
 
-.PHONY: all build demo dev test lint vet fmt bench-extract clean
+.PHONY: all build demo dev test chaos lint vet fmt bench-extract clean
 
 all: build
 
@@ -24,6 +24,15 @@ dev: build
 test:
 	scripts/deps.sh test
 	scripts/test.sh
+
+# The fault-injection suite alone (make test runs it at this size too):
+# PostgreSQL, a Temporal server on PostgreSQL, separate worker processes,
+# and workers, Temporal and the postmaster killed while a campaign runs.
+# Bigger by hand, e.g. FOIDESK_CHAOS_SEED=7 FOIDESK_CHAOS_WORKERS=4
+# FOIDESK_CHAOS_GAP=1s make chaos (see cmd/foidesk/chaos_test.go).
+chaos:
+	scripts/deps.sh test
+	$(GO) test -count=1 -run '^TestChaos$$' -v -timeout 60m ./cmd/foidesk/
 
 vet:
 	$(GO) vet ./...

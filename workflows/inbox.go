@@ -57,9 +57,13 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 	}
 	syncCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: in.MaxWait + 2*time.Minute,
-		HeartbeatTimeout:    time.Minute,
+		// SyncMailbox beats every 5 s: a sync on a crashed worker is taken
+		// up again within 20 s, and an outage is retried at least every
+		// 15 s, so replies wait little once it ends. (Timeouts and retry
+		// policies are not replayed: no version.)
+		HeartbeatTimeout: 20 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
-			MaximumInterval: time.Minute, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid}},
+			MaximumInterval: 15 * time.Second, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid}},
 	})
 	procCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,

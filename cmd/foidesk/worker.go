@@ -132,7 +132,13 @@ func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc cl
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
-	if err := startInbox(ctx, cfg, tc, log); err != nil {
+	// A Temporal server that has just started answers before its
+	// namespaces are loaded: wait for the inbox to start as for the rest.
+	opts := dependencyWait
+	opts.Logger = log
+	if err := await.Until(ctx, "the inbox workflow", &opts, func(ctx context.Context) error {
+		return startInbox(ctx, cfg, tc, log)
+	}); err != nil {
 		w.Stop()
 		return nil, err
 	}

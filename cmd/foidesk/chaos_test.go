@@ -1,0 +1,716 @@
+package main
+
+// The fault-injection suite: the production topology on this machine, and
+// faults at random and at chosen points while a 44-force campaign runs.
+//
+//   - PostgreSQL (a durable local cluster), holding foidesk's database and
+//     Temporal's two;
+//   - a Temporal server persisting to that PostgreSQL, in its own process
+//     (cmd/foidesk-temporal);
+//   - separate 'foidesk worker' processes;
+//   - the simulated forces behind an SMTP sink that records every message
+//     and an IMAP server their replies are delivered to.
+//
+// Faults: SIGKILL of a worker; of every worker at the moment the SMTP sink
+// has accepted a message and before the worker has heard so (the ambiguous
+// window between acceptance and the ledger update); of the Temporal server;
+// of PostgreSQL's postmaster; IMAP connections dropped mid-transfer; SMTP
+// 451 answers and slow answers. Each killed process is started again.
+//
+// The checks: every figure the forces sent is in the database exactly once;
+// each ledger message reached the SMTP sink, copies of one message only
+// under its own Message-ID and only when the ledger counts more than one
+// attempt; no request got two messages for one rung; each reply delivered is
+// stored once and processed; the campaign finished and no workflow failed.
+//
+// The seed fixes the sequence of faults and the gaps between them (the
+// timing of the processes themselves is the machine's). Run bigger by hand:
+//
+//	FOIDESK_CHAOS_SEED=7 FOIDESK_CHAOS_WORKERS=4 FOIDESK_CHAOS_GAP=1s make chaos
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/foidesk/foidesk/examples"
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/freeport"
+	"github.com/foidesk/foidesk/internal/mailtest"
+	"github.com/foidesk/foidesk/internal/pglocal"
+	"github.com/foidesk/foidesk/internal/simulate"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// chaosOptions size a run; the environment overrides the defaults.
+type chaosOptions struct {
+	Seed    uint64
+	Workers int
+	Speed   float64       // campaign days a second
+	Gap     time.Duration // mean time between faults
+}
+
+func chaosOptionsFromEnv(t *testing.T) chaosOptions {
+	o := chaosOptions{Seed: 1, Workers: 2, Speed: 1, Gap: 4 * time.Second}
+	if v := os.Getenv("FOIDESK_CHAOS_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("FOIDESK_CHAOS_SEED: %v", err)
+		}
+		o.Seed = n
+	}
+	if v := os.Getenv("FOIDESK_CHAOS_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("FOIDESK_CHAOS_WORKERS: %q", v)
+		}
+		o.Workers = n
+	}
+	if v := os.Getenv("FOIDESK_CHAOS_SPEED"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			t.Fatalf("FOIDESK_CHAOS_SPEED: %q", v)
+		}
+		o.Speed = f
+	}
+	if v := os.Getenv("FOIDESK_CHAOS_GAP"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			t.Fatalf("FOIDESK_CHAOS_GAP: %q", v)
+		}
+		o.Gap = d
+	}
+	return o
+}
+
+// proc is a child process that can be killed and started again.
+type proc struct {
+	name string
+	path string
+	args []string
+	env  []string
+	logf *os.File
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+	starts int
+}
+
+func (p *proc) start() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd := exec.Command(p.path, p.args...)
+	cmd.Env = append(os.Environ(), p.env...)
+	cmd.Stdout, cmd.Stderr = p.logf, p.logf
+	// Never outlive the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	fmt.Fprintf(p.logf, "\n=== start %d of %s\n", p.starts+1, p.name)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", p.name, err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	p.cmd, p.exited = cmd, exited
+	p.starts++
+	return nil
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (p *proc) kill() {
+	p.mu.Lock()
+	cmd, exited := p.cmd, p.exited
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	<-exited
+	fmt.Fprintf(p.logf, "\n=== killed %s\n", p.name)
+}
+
+// stop sends SIGTERM and waits, then SIGKILL.
+func (p *proc) stop() {
+	p.mu.Lock()
+	cmd, exited := p.cmd, p.exited
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		p.kill()
+	}
+}
+
+// chaosCounts are the faults injected.
+type chaosCounts struct {
+	mu                                            sync.Mutex
+	workerKills, windowKills, temporalKills       int
+	postmasterKills, imapDrops, smtp451, smtpSlow int
+}
+
+func (c *chaosCounts) add(f *int) { c.mu.Lock(); *f++; c.mu.Unlock() }
+
+func (c *chaosCounts) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprintf("worker kills %d (of which %d in the window between SMTP acceptance and the ledger), "+
+		"Temporal kills %d, postmaster kills %d, IMAP drops %d, SMTP 451 answers %d, slow SMTP answers %d",
+		c.workerKills+c.windowKills, c.windowKills, c.temporalKills, c.postmasterKills, c.imapDrops, c.smtp451, c.smtpSlow)
+}
+
+func buildBinaries(t *testing.T, dir string) (foidesk, temporalBin string) {
+	t.Helper()
+	foidesk, temporalBin = filepath.Join(dir, "foidesk"), filepath.Join(dir, "foidesk-temporal")
+	for _, b := range []struct{ out, pkg string }{{foidesk, "."}, {temporalBin, "../foidesk-temporal"}} {
+		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	return foidesk, temporalBin
+}
+
+func startPostgres(ctx context.Context, dir string, port int) (*pglocal.Cluster, error) {
+	var last error
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		// After a killed postmaster its backends take a moment to notice
+		// and exit; until then the new server refuses the shared memory.
+		pg, err := pglocal.Start(ctx, &pglocal.Options{Dir: dir, Port: port, Password: "chaos"})
+		if err == nil {
+			return pg, nil
+		}
+		last = err
+		time.Sleep(500 * time.Millisecond)
+	}
+	return nil, last
+}
+
+func TestChaos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault-injection suite: processes, faults, a whole campaign")
+	}
+	if _, err := pglocal.FindBinaries(); err != nil {
+		t.Skip(err)
+	}
+	o := chaosOptionsFromEnv(t)
+	t.Logf("chaos: seed %d, %d workers, %g campaign days a second, a fault every ~%s", o.Seed, o.Workers, o.Speed, o.Gap)
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	logDir := filepath.Join(dir, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, name := range []string{"temporal.log", "worker-1.log"} {
+				b, _ := os.ReadFile(filepath.Join(logDir, name))
+				if len(b) > 6000 {
+					b = b[len(b)-6000:]
+				}
+				t.Logf("--- end of %s:\n%s", name, b)
+			}
+		}
+	})
+	foideskBin, temporalBin := buildBinaries(t, dir)
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+
+	// PostgreSQL.
+	pgDir := filepath.Join(dir, "pg")
+	pgPort, err := freeport.Port()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pgMu sync.Mutex
+	pg, err := startPostgres(ctx, pgDir, pgPort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pgMu.Lock(); pg.Stop(); pgMu.Unlock() })
+	for _, db := range []string{"foidesk", "temporal", "temporal_visibility"} {
+		if err := pg.CreateDatabase(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dbURL := pg.URL("foidesk")
+	st, err := store.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// Temporal on PostgreSQL, in its own process.
+	tAddr, err := freeport.Addr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlog, err := os.Create(filepath.Join(logDir, "temporal.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tlog.Close()
+	temporalProc := &proc{name: "temporal", path: temporalBin, args: []string{"-addr", tAddr}, logf: tlog,
+		env: []string{"FOIDESK_TEMPORAL_PG=127.0.0.1:" + strconv.Itoa(pgPort), "FOIDESK_TEMPORAL_PG_USER=foidesk",
+			"FOIDESK_TEMPORAL_PG_PASSWORD=chaos"}}
+	if err := temporalProc.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(temporalProc.stop)
+	var tc client.Client
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
+		tc, err = engine.Dial(dctx, engine.Options{Address: tAddr, Namespace: "default", Logger: logger})
+		dcancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Temporal did not answer: %v", err)
+		}
+		time.Sleep(time.Second)
+	}
+	defer tc.Close()
+
+	// The forces, the SMTP sink and the IMAP server.
+	scale := o.Speed * 86400
+	sim, err := simulate.Start(&simulate.Options{Seed: o.Seed, Scale: scale, DeskAddress: "foi-desk@newsroom.example",
+		Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	r := rand.New(rand.NewPCG(o.Seed, 0xc4a05))
+	var rmu sync.Mutex
+	roll := func() float64 { rmu.Lock(); defer rmu.Unlock(); return r.Float64() }
+	counts := &chaosCounts{}
+	var smtpMode atomic.Int32 // 1: answer 451 once; 2: answer slowly once
+	sim.SMTP.Fault = func() error {
+		switch smtpMode.Swap(0) {
+		case 1:
+			counts.add(&counts.smtp451)
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+		case 2:
+			counts.add(&counts.smtpSlow)
+			time.Sleep(3 * time.Second)
+		}
+		return nil
+	}
+
+	// The workers.
+	workerEnv := []string{
+		"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + tAddr, "TEMPORAL_NAMESPACE=default",
+		"FOIDESK_SMTP_ADDR=" + sim.SMTP.Addr, "FOIDESK_SMTP_USERNAME=desk", "FOIDESK_SMTP_PASSWORD=desk", "FOIDESK_SMTP_TLS=insecure",
+		"FOIDESK_IMAP_ADDR=" + sim.IMAP.Addr, "FOIDESK_IMAP_USERNAME=desk", "FOIDESK_IMAP_PASSWORD=desk-password",
+		"FOIDESK_IMAP_TLS=insecure", "FOIDESK_IMAP_POLL_INTERVAL=1s",
+		"FOIDESK_FROM_ADDRESS=foi-desk@newsroom.example", "FOIDESK_FROM_NAME=Data desk", "FOIDESK_MESSAGE_ID_DOMAIN=newsroom.example",
+		"FOIDESK_LOG_LEVEL=warn", "FOIDESK_DATA_DIR=" + filepath.Join(dir, "data"),
+	}
+	workers := make([]*proc, o.Workers)
+	for i := range workers {
+		f, err := os.Create(filepath.Join(logDir, fmt.Sprintf("worker-%d.log", i+1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		workers[i] = &proc{name: fmt.Sprintf("worker %d", i+1), path: foideskBin, args: []string{"worker"}, env: workerEnv, logf: f}
+		if err := workers[i].start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(workers[i].stop)
+	}
+	var restarts sync.WaitGroup
+	restartLater := func(p *proc, after time.Duration) {
+		restarts.Add(1)
+		go func() {
+			defer restarts.Done()
+			time.Sleep(after)
+			if err := p.start(); err != nil {
+				t.Errorf("restart %s: %v", p.name, err)
+			}
+		}()
+	}
+
+	// The ambiguous window: the sink has the message, the worker has not
+	// heard so. Kill every worker there, now and then.
+	var faulting atomic.Bool
+	prev := sim.SMTP.OnMessage
+	sim.SMTP.OnMessage = func(m mailtest.Received) {
+		if faulting.Load() && roll() < 0.06 {
+			for _, w := range workers {
+				w.kill()
+			}
+			counts.add(&counts.windowKills)
+			for _, w := range workers {
+				restartLater(w, 500*time.Millisecond)
+			}
+		}
+		prev(m)
+	}
+
+	// Start the campaign, as the demo does.
+	spec, err := campaign.Parse(bytes.NewReader(examples.CROForeignNationals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.TimeScale = scale
+	year := calendar.DateOf(time.Now()).Year()
+	wr, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk"},
+		workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year, CloseAfter: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		// Get survives a restarted server: retry it on transport errors.
+		for {
+			var sum workflows.CampaignSummary
+			err := tc.GetWorkflow(ctx, wr.GetID(), "").Get(ctx, &sum)
+			if err == nil || ctx.Err() != nil {
+				done <- err
+				return
+			}
+			var failed *temporal.WorkflowExecutionError
+			if errors.As(err, &failed) {
+				done <- err
+				return
+			}
+			time.Sleep(time.Second)
+		}
+	}()
+
+	// Faults, one every ~Gap, until the campaign is done.
+	faulting.Store(true)
+	stopFaults := make(chan struct{})
+	faultsDone := make(chan struct{})
+	go func() {
+		defer close(faultsDone)
+		for {
+			gap := time.Duration((0.5 + roll()) * float64(o.Gap))
+			select {
+			case <-stopFaults:
+				return
+			case <-time.After(gap):
+			}
+			switch x := roll(); {
+			case x < 0.45:
+				w := workers[int(roll()*float64(len(workers)))]
+				w.kill()
+				counts.add(&counts.workerKills)
+				restartLater(w, time.Duration(200+roll()*1800)*time.Millisecond)
+			case x < 0.55:
+				temporalProc.kill()
+				counts.add(&counts.temporalKills)
+				restartLater(temporalProc, time.Second)
+			case x < 0.63:
+				pgMu.Lock()
+				_ = syscall.Kill(pg.PID(), syscall.SIGKILL)
+				<-pg.Done()
+				counts.add(&counts.postmasterKills)
+				np, err := startPostgres(ctx, pgDir, pgPort)
+				if err != nil {
+					t.Errorf("restart PostgreSQL: %v", err)
+				} else {
+					pg = np
+				}
+				pgMu.Unlock()
+			case x < 0.8:
+				sim.IMAP.CutAfter.Store(int64(200 + roll()*4000))
+				counts.add(&counts.imapDrops)
+				time.Sleep(1500 * time.Millisecond)
+				sim.IMAP.CutAfter.Store(0)
+			case x < 0.92:
+				smtpMode.Store(1)
+			default:
+				smtpMode.Store(2)
+			}
+		}
+	}()
+
+	// The desk: answers clarifications and gives the kinds of replies the
+	// classifier was unsure of, retrying through the faults.
+	desk := &demoDesk{run: &devRun{store: st, client: tc}, sim: sim, log: logger, taskQueue: "foidesk", seen: map[int64]bool{}}
+	clarified := map[string]bool{}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var campaignErr error
+wait:
+	for {
+		select {
+		case campaignErr = <-done:
+			break wait
+		case <-ctx.Done():
+			t.Fatalf("the campaign did not finish; faults so far: %s", counts)
+		case <-tick.C:
+		}
+		status, err := campaignStatus(ctx, tc, spec.Slug, year)
+		if err != nil {
+			continue
+		}
+		for _, rq := range status.Requests {
+			if rq.State == workflows.StateAwaitingClarification && !clarified[rq.Force] {
+				id := workflowsRequestID(spec.Slug, year, rq.Force)
+				h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateAnswerClarification,
+					Args:         []any{workflows.ClarificationInput{Text: "By offence, please.", By: "chaos desk"}},
+					WaitForStage: client.WorkflowUpdateStageCompleted})
+				if err == nil {
+					err = h.Get(ctx, nil)
+				}
+				clarified[rq.Force] = err == nil
+			}
+		}
+		desk.checkKinds(ctx)
+	}
+	close(stopFaults)
+	<-faultsDone
+	faulting.Store(false)
+	restarts.Wait()
+	if campaignErr != nil {
+		t.Fatalf("campaign: %v", campaignErr)
+	}
+	sim.Wait()
+	// Work cut off by the last faults resumes when its heartbeat or retry
+	// timeouts expire.
+	defer func(d time.Duration) { settleTimeout = d }(settleTimeout)
+	settleTimeout = 4 * time.Minute
+	if err := settle(ctx, desk.run, desk); err != nil {
+		var stored, docs, kinds int
+		var detail string
+		_ = st.Pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM inbound_messages WHERE status = 'stored'),
+			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')),
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open'),
+			coalesce((SELECT string_agg(d.workflow_id || ' ' || d.status, ', ') FROM request_documents d
+				JOIN requests r ON r.id = d.request_id WHERE d.status IN ('pending', 'extracted')), '')`).
+			Scan(&stored, &docs, &kinds, &detail)
+		t.Fatalf("%v: %d replies stored and not processed, %d documents in progress (%s), %d kinds waiting; faults: %s",
+			err, stored, docs, detail, kinds, counts)
+	}
+	desk.wait()
+	t.Logf("chaos: faults: %s", counts)
+	starts := []string{fmt.Sprintf("temporal %d", temporalProc.starts)}
+	for _, w := range workers {
+		starts = append(starts, fmt.Sprintf("%s %d", w.name, w.starts))
+	}
+	t.Logf("chaos: process starts: %s", strings.Join(starts, ", "))
+
+	// Every figure exactly once.
+	res := &demoResult{}
+	if err := compareTruth(ctx, desk.run, spec.Slug, year, sim.Truth(), res); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("chaos: ground truth: %d figures sent, %d loaded exactly once and right, %d duplicated, %d extra",
+		res.Truth, res.Found, res.Duplicates, res.Extra)
+	if !res.TruthOK {
+		t.Errorf("figures: missing %v, wrong %v, extra %d", res.Missing, res.Wrong, res.Extra)
+	}
+	if res.Truth < 500 {
+		t.Errorf("only %d figures sent: the forces did not answer with data", res.Truth)
+	}
+
+	checkSends(ctx, t, st, sim.SMTP.Messages())
+	checkReplies(ctx, t, st, sim)
+	checkWorkflows(ctx, t, tc)
+}
+
+// workflowsRequestID is the request workflow's ID for a force.
+func workflowsRequestID(slug string, year int, force string) string {
+	return fmt.Sprintf("request/%s/%d/%s", slug, year, force)
+}
+
+// checkSends: each ledger message reached the sink; copies of one message
+// only under its own Message-ID and only when the ledger counts the
+// attempts; at most one message per request and rung.
+func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailtest.Received) {
+	t.Helper()
+	copies := map[string]int{}
+	for _, m := range sink {
+		copies[m.MessageID]++
+	}
+	rows, err := st.Pool.Query(ctx, `SELECT request_id, purpose, message_id, status, attempts FROM outbound_messages`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	perRung := map[string]int{}
+	ledger := map[string]bool{}
+	var sent, resent, flaggedResends int
+	for rows.Next() {
+		var req int64
+		var purpose, id, status string
+		var attempts int
+		if err := rows.Scan(&req, &purpose, &id, &status, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		ledger[id] = true
+		if purpose != "other" && purpose != "clarification_answer" {
+			perRung[fmt.Sprintf("%d/%s", req, purpose)]++
+		}
+		n := copies[id]
+		switch {
+		case status == "sent" && n == 0:
+			t.Errorf("ledger message %s (%s) marked sent, never reached the SMTP server", id, purpose)
+		case status == "drafted" && n > 0:
+			t.Errorf("ledger message %s (%s), a draft for a person to send, reached the SMTP server", id, purpose)
+		case status != "sent" && status != "failed" && status != "drafted":
+			t.Errorf("ledger message %s (%s) left %s", id, purpose, status)
+		case n > 1 && attempts < n:
+			t.Errorf("message %s reached the SMTP server %d times, the ledger counts %d attempts", id, n, attempts)
+		}
+		if n > 0 {
+			sent++
+		}
+		if n > 1 {
+			resent++
+			if attempts > 1 {
+				flaggedResends++
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range perRung {
+		if n > 1 {
+			req, _, _ := strings.Cut(k, "/")
+			t.Errorf("request/rung %s has %d messages, want one; the request's events:\n%s", k, n, requestEvents(ctx, st, req))
+		}
+	}
+	for id := range copies {
+		if !ledger[id] {
+			t.Errorf("the SMTP server got %s, which is not in the ledger", id)
+		}
+	}
+	t.Logf("chaos: %d messages sent, %d of them more than once (each under its own Message-ID, %d flagged by attempts)",
+		sent, resent, flaggedResends)
+	if sent < 44 {
+		t.Errorf("only %d messages reached the SMTP server", sent)
+	}
+}
+
+// requestEvents lists a request's events and ledger, for a failure message.
+func requestEvents(ctx context.Context, st *store.Store, requestID string) string {
+	rows, err := st.Pool.Query(ctx, `SELECT seq::text, kind, coalesce(from_state, ''), coalesce(to_state, ''),
+			to_char(occurred_at, 'YYYY-MM-DD'), recorded_at::text, detail::text FROM request_events WHERE request_id = $1::bigint
+		UNION ALL SELECT 'mail', purpose, status, attempts::text, '', created_at::text, message_id FROM outbound_messages WHERE request_id = $1::bigint
+		ORDER BY 6`, requestID)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var f [7]string
+		if err := rows.Scan(&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "  %s\n", strings.Join(f[:], " | "))
+	}
+	return b.String()
+}
+
+// checkReplies: every reply in the mailbox stored once and processed.
+func checkReplies(ctx context.Context, t *testing.T, st *store.Store, sim *simulate.Simulator) {
+	t.Helper()
+	n, err := sim.IMAP.Count("INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored, distinct, waiting, failed int
+	err = st.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT message_id),
+		count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'failed') FROM inbound_messages`).
+		Scan(&stored, &distinct, &waiting, &failed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("chaos: %d replies delivered, %d stored (%d distinct Message-IDs), %d waiting, %d failed", n, stored, distinct, waiting, failed)
+	if stored != int(n) || distinct != stored {
+		t.Errorf("%d replies delivered, %d stored with %d distinct Message-IDs: want each once", n, stored, distinct)
+	}
+	if waiting != 0 || failed != 0 {
+		t.Errorf("%d replies not processed, %d failed", waiting, failed)
+	}
+}
+
+// checkWorkflows: no workflow failed, timed out or was terminated, and
+// what is still open is the inbox or a request waiting on a person.
+func checkWorkflows(ctx context.Context, t *testing.T, tc client.Client) {
+	t.Helper()
+	// A request reopened by a late reply waits a campaign day for more
+	// before it finishes: give those time.
+	var open []string
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(time.Second) {
+		resp, err := tc.ListOpenWorkflow(ctx, &workflowservice.ListOpenWorkflowExecutionsRequest{Namespace: "default", MaximumPageSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open = open[:0]
+		for _, e := range resp.Executions {
+			if !strings.HasPrefix(e.Execution.WorkflowId, "inbox/") {
+				open = append(open, e.Execution.WorkflowId)
+			}
+		}
+		if len(open) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	var bad []string
+	var next []byte
+	closed := 0
+	for {
+		resp, err := tc.ListClosedWorkflow(ctx, &workflowservice.ListClosedWorkflowExecutionsRequest{
+			Namespace: "default", MaximumPageSize: 1000, NextPageToken: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range resp.Executions {
+			closed++
+			switch e.Status {
+			case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+			default:
+				bad = append(bad, fmt.Sprintf("%s %s", e.Execution.WorkflowId, e.Status))
+			}
+		}
+		if next = resp.NextPageToken; len(next) == 0 {
+			break
+		}
+	}
+	sort.Strings(bad)
+	if len(bad) > 0 {
+		t.Errorf("%d workflows ended badly: %v", len(bad), bad)
+	}
+	t.Logf("chaos: %d workflows closed, %d open besides the inbox %v", closed, len(open), open)
+	if len(open) > 0 {
+		t.Errorf("workflows still open after the campaign settled: %v", open)
+	}
+}
