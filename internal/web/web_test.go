@@ -2,9 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/xml"
-	"context"
 	"errors"
 	"fmt"
 	"io"
