@@ -22,7 +22,7 @@ var realFloor = map[string]float64{
 	"council-birmingham-group-company-governance-2018.pdf":               1,
 	"nhs-camden-islington-accommodation-status-foi-2021.xlsx":            1,
 	"nhs-cornwall-housing-support-foi-2021.pdf":                          0.75,
-	"nhs-coventry-warwickshire-accommodation-status-foi-2021.pdf":        0.87,
+	"nhs-coventry-warwickshire-accommodation-status-foi-2021.pdf":        0.99,
 	"nhs-coventry-warwickshire-accommodation-status-q1-2021.csv":         1,
 	"nhs-coventry-warwickshire-housing-support-foi-2021.pdf":             0.87,
 	"nhs-herefordshire-worcestershire-accommodation-status-foi-2021.pdf": 1,
