@@ -20,8 +20,10 @@ package main
 // The checks: every figure the forces sent is in the database exactly once;
 // each ledger message reached the SMTP sink, copies of one message only
 // under its own Message-ID and only when the ledger counts more than one
-// attempt; no request got two messages for one rung; each reply delivered is
-// stored once and processed; the campaign finished and no workflow failed.
+// attempt; no request got two messages for one rung of one deadline (an
+// answered clarification restarts the clock, and the chasing with it); each
+// reply delivered is stored once and processed; the campaign finished and
+// no workflow failed.
 //
 // The seed fixes the sequence of faults and the gaps between them (the
 // timing of the processes themselves is the machine's). Run bigger by hand:
@@ -33,17 +35,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -56,8 +54,6 @@ import (
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
-	"github.com/foidesk/foidesk/internal/engine"
-	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/simulate"
@@ -106,68 +102,6 @@ func chaosOptionsFromEnv(t *testing.T) chaosOptions {
 	return o
 }
 
-// proc is a child process that can be killed and started again.
-type proc struct {
-	name string
-	path string
-	args []string
-	env  []string
-	logf *os.File
-
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
-	starts int
-}
-
-func (p *proc) start() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	cmd := exec.Command(p.path, p.args...)
-	cmd.Env = append(os.Environ(), p.env...)
-	cmd.Stdout, cmd.Stderr = p.logf, p.logf
-	// Never outlive the test.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	fmt.Fprintf(p.logf, "\n=== start %d of %s\n", p.starts+1, p.name)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", p.name, err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	p.cmd, p.exited = cmd, exited
-	p.starts++
-	return nil
-}
-
-// kill sends SIGKILL and waits for the process to be gone.
-func (p *proc) kill() {
-	p.mu.Lock()
-	cmd, exited := p.cmd, p.exited
-	p.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	<-exited
-	fmt.Fprintf(p.logf, "\n=== killed %s\n", p.name)
-}
-
-// stop sends SIGTERM and waits, then SIGKILL.
-func (p *proc) stop() {
-	p.mu.Lock()
-	cmd, exited := p.cmd, p.exited
-	p.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		p.kill()
-	}
-}
-
 // chaosCounts are the faults injected.
 type chaosCounts struct {
 	mu                                            sync.Mutex
@@ -185,34 +119,6 @@ func (c *chaosCounts) String() string {
 		c.workerKills+c.windowKills, c.windowKills, c.temporalKills, c.postmasterKills, c.imapDrops, c.smtp451, c.smtpSlow)
 }
 
-func buildBinaries(t *testing.T, dir string) (foidesk, temporalBin string) {
-	t.Helper()
-	foidesk, temporalBin = filepath.Join(dir, "foidesk"), filepath.Join(dir, "foidesk-temporal")
-	for _, b := range []struct{ out, pkg string }{{foidesk, "."}, {temporalBin, "../foidesk-temporal"}} {
-		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
-	return foidesk, temporalBin
-}
-
-func startPostgres(ctx context.Context, dir string, port int) (*pglocal.Cluster, error) {
-	var last error
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		// After a killed postmaster its backends take a moment to notice
-		// and exit; until then the new server refuses the shared memory.
-		pg, err := pglocal.Start(ctx, &pglocal.Options{Dir: dir, Port: port, Password: "chaos"})
-		if err == nil {
-			return pg, nil
-		}
-		last = err
-		time.Sleep(500 * time.Millisecond)
-	}
-	return nil, last
-}
-
 func TestChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault-injection suite: processes, faults, a whole campaign")
@@ -224,83 +130,8 @@ func TestChaos(t *testing.T) {
 	t.Logf("chaos: seed %d, %d workers, %g campaign days a second, a fault every ~%s", o.Seed, o.Workers, o.Speed, o.Gap)
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	logDir := filepath.Join(dir, "logs")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, name := range []string{"temporal.log", "worker-1.log"} {
-				b, _ := os.ReadFile(filepath.Join(logDir, name))
-				if len(b) > 6000 {
-					b = b[len(b)-6000:]
-				}
-				t.Logf("--- end of %s:\n%s", name, b)
-			}
-		}
-	})
-	foideskBin, temporalBin := buildBinaries(t, dir)
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-
-	// PostgreSQL.
-	pgDir := filepath.Join(dir, "pg")
-	pgPort, err := freeport.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pgMu sync.Mutex
-	pg, err := startPostgres(ctx, pgDir, pgPort)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pgMu.Lock(); pg.Stop(); pgMu.Unlock() })
-	for _, db := range []string{"foidesk", "temporal", "temporal_visibility"} {
-		if err := pg.CreateDatabase(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dbURL := pg.URL("foidesk")
-	st, err := store.Open(ctx, dbURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-
-	// Temporal on PostgreSQL, in its own process.
-	tAddr, err := freeport.Addr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tlog, err := os.Create(filepath.Join(logDir, "temporal.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tlog.Close()
-	temporalProc := &proc{name: "temporal", path: temporalBin, args: []string{"-addr", tAddr}, logf: tlog,
-		env: []string{"FOIDESK_TEMPORAL_PG=127.0.0.1:" + strconv.Itoa(pgPort), "FOIDESK_TEMPORAL_PG_USER=foidesk",
-			"FOIDESK_TEMPORAL_PG_PASSWORD=chaos"}}
-	if err := temporalProc.start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(temporalProc.stop)
-	var tc client.Client
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
-		tc, err = engine.Dial(dctx, engine.Options{Address: tAddr, Namespace: "default", Logger: logger})
-		dcancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Temporal did not answer: %v", err)
-		}
-		time.Sleep(time.Second)
-	}
-	defer tc.Close()
+	tp := startTopology(ctx, t)
+	st, tc, logger := tp.st, tp.tc, tp.logger
 
 	// The forces, the SMTP sink and the IMAP server.
 	scale := o.Speed * 86400
@@ -328,27 +159,11 @@ func TestChaos(t *testing.T) {
 	}
 
 	// The workers.
-	workerEnv := []string{
-		"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + tAddr, "TEMPORAL_NAMESPACE=default",
+	workers := tp.startWorkers(t, o.Workers, []string{
 		"FOIDESK_SMTP_ADDR=" + sim.SMTP.Addr, "FOIDESK_SMTP_USERNAME=desk", "FOIDESK_SMTP_PASSWORD=desk", "FOIDESK_SMTP_TLS=insecure",
 		"FOIDESK_IMAP_ADDR=" + sim.IMAP.Addr, "FOIDESK_IMAP_USERNAME=desk", "FOIDESK_IMAP_PASSWORD=desk-password",
 		"FOIDESK_IMAP_TLS=insecure", "FOIDESK_IMAP_POLL_INTERVAL=1s",
-		"FOIDESK_FROM_ADDRESS=foi-desk@newsroom.example", "FOIDESK_FROM_NAME=Data desk", "FOIDESK_MESSAGE_ID_DOMAIN=newsroom.example",
-		"FOIDESK_LOG_LEVEL=warn", "FOIDESK_DATA_DIR=" + filepath.Join(dir, "data"),
-	}
-	workers := make([]*proc, o.Workers)
-	for i := range workers {
-		f, err := os.Create(filepath.Join(logDir, fmt.Sprintf("worker-%d.log", i+1)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		workers[i] = &proc{name: fmt.Sprintf("worker %d", i+1), path: foideskBin, args: []string{"worker"}, env: workerEnv, logf: f}
-		if err := workers[i].start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(workers[i].stop)
-	}
+	})
 	var restarts sync.WaitGroup
 	restartLater := func(p *proc, after time.Duration) {
 		restarts.Add(1)
@@ -429,21 +244,14 @@ func TestChaos(t *testing.T) {
 				counts.add(&counts.workerKills)
 				restartLater(w, time.Duration(200+roll()*1800)*time.Millisecond)
 			case x < 0.55:
-				temporalProc.kill()
+				tp.temporal.kill()
 				counts.add(&counts.temporalKills)
-				restartLater(temporalProc, time.Second)
+				restartLater(tp.temporal, time.Second)
 			case x < 0.63:
-				pgMu.Lock()
-				_ = syscall.Kill(pg.PID(), syscall.SIGKILL)
-				<-pg.Done()
-				counts.add(&counts.postmasterKills)
-				np, err := startPostgres(ctx, pgDir, pgPort)
-				if err != nil {
+				if err := tp.killPostmaster(ctx); err != nil {
 					t.Errorf("restart PostgreSQL: %v", err)
-				} else {
-					pg = np
 				}
-				pgMu.Unlock()
+				counts.add(&counts.postmasterKills)
 			case x < 0.8:
 				sim.IMAP.CutAfter.Store(int64(200 + roll()*4000))
 				counts.add(&counts.imapDrops)
@@ -518,7 +326,7 @@ wait:
 	}
 	desk.wait()
 	t.Logf("chaos: faults: %s", counts)
-	starts := []string{fmt.Sprintf("temporal %d", temporalProc.starts)}
+	starts := []string{fmt.Sprintf("temporal %d", tp.temporal.starts)}
 	for _, w := range workers {
 		starts = append(starts, fmt.Sprintf("%s %d", w.name, w.starts))
 	}
@@ -550,7 +358,7 @@ func workflowsRequestID(slug string, year int, force string) string {
 
 // checkSends: each ledger message reached the sink; copies of one message
 // only under its own Message-ID and only when the ledger counts the
-// attempts; at most one message per request and rung.
+// attempts; at most one message per request and rung of one deadline.
 func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailtest.Received) {
 	t.Helper()
 	copies := map[string]int{}
@@ -562,7 +370,6 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	perRung := map[string]int{}
 	ledger := map[string]bool{}
 	var sent, resent, flaggedResends int
 	for rows.Next() {
@@ -573,9 +380,6 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 			t.Fatal(err)
 		}
 		ledger[id] = true
-		if purpose != "other" && purpose != "clarification_answer" {
-			perRung[fmt.Sprintf("%d/%s", req, purpose)]++
-		}
 		n := copies[id]
 		switch {
 		case status == "sent" && n == 0:
@@ -600,11 +404,27 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for k, n := range perRung {
-		if n > 1 {
-			req, _, _ := strings.Cut(k, "/")
-			t.Errorf("request/rung %s has %d messages, want one; the request's events:\n%s", k, n, requestEvents(ctx, st, req))
+	// One message per request and rung within one deadline: an answered
+	// clarification restarts the clock and the chasing with it.
+	dup, err := st.Pool.Query(ctx, `SELECT o.request_id::text, o.purpose, count(*) FROM outbound_messages o
+		WHERE o.purpose NOT IN ('other', 'clarification_answer')
+		GROUP BY o.request_id, o.purpose, (SELECT count(*) FROM request_events e WHERE e.request_id = o.request_id
+			AND e.kind = 'clarification_answered' AND e.recorded_at <= o.created_at)
+		HAVING count(*) > 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dup.Next() {
+		var req, purpose string
+		var n int
+		if err := dup.Scan(&req, &purpose, &n); err != nil {
+			t.Fatal(err)
 		}
+		t.Errorf("request %s has %d %s messages for one deadline, want one; its events:\n%s", req, n, purpose, requestEvents(ctx, st, req))
+	}
+	dup.Close()
+	if err := dup.Err(); err != nil {
+		t.Fatal(err)
 	}
 	for id := range copies {
 		if !ledger[id] {

@@ -1,0 +1,272 @@
+package main
+
+// The production topology on this machine, for the fault-injection suite
+// and the scale benchmark: PostgreSQL, a Temporal server persisting to it
+// in its own process (cmd/foidesk-temporal), and 'foidesk worker'
+// processes, each of which can be killed and started again.
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/freeport"
+	"github.com/foidesk/foidesk/internal/pglocal"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// topology is PostgreSQL, Temporal on it, and the workers.
+type topology struct {
+	dir, logDir string
+	foideskBin  string
+	pgDir       string
+	pgPort      int
+	dbURL       string
+	tAddr       string
+	st          *store.Store
+	tc          client.Client
+	temporal    *proc
+	logger      *slog.Logger
+
+	pgMu sync.Mutex
+	pg   *pglocal.Cluster
+}
+
+// startTopology builds the binaries and starts PostgreSQL (foidesk's
+// database migrated) and the Temporal server; the workers come after, with
+// startWorkers. Everything stops when the test ends.
+func startTopology(ctx context.Context, tb testing.TB) *topology {
+	tb.Helper()
+	if _, err := pglocal.FindBinaries(); err != nil {
+		tb.Skip(err)
+	}
+	tp := &topology{dir: tb.TempDir(),
+		logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	tp.logDir = filepath.Join(tp.dir, "logs")
+	if err := os.MkdirAll(tp.logDir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			for _, name := range []string{"temporal.log", "worker-1.log"} {
+				b, _ := os.ReadFile(filepath.Join(tp.logDir, name))
+				if len(b) > 6000 {
+					b = b[len(b)-6000:]
+				}
+				tb.Logf("--- end of %s:\n%s", name, b)
+			}
+		}
+	})
+	var temporalBin string
+	tp.foideskBin, temporalBin = buildBinaries(tb, tp.dir)
+
+	tp.pgDir = filepath.Join(tp.dir, "pg")
+	var err error
+	if tp.pgPort, err = freeport.Port(); err != nil {
+		tb.Fatal(err)
+	}
+	if tp.pg, err = startPostgres(ctx, tp.pgDir, tp.pgPort); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { tp.pgMu.Lock(); tp.pg.Stop(); tp.pgMu.Unlock() })
+	for _, db := range []string{"foidesk", "temporal", "temporal_visibility"} {
+		if err := tp.pg.CreateDatabase(ctx, db); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tp.dbURL = tp.pg.URL("foidesk")
+	if tp.st, err = store.Open(ctx, tp.dbURL, nil); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(tp.st.Close)
+	if _, err := tp.st.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+
+	if tp.tAddr, err = freeport.Addr(); err != nil {
+		tb.Fatal(err)
+	}
+	tlog, err := os.Create(filepath.Join(tp.logDir, "temporal.log"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { tlog.Close() })
+	tp.temporal = &proc{name: "temporal", path: temporalBin, args: []string{"-addr", tp.tAddr}, logf: tlog,
+		env: []string{"FOIDESK_TEMPORAL_PG=127.0.0.1:" + strconv.Itoa(tp.pgPort), "FOIDESK_TEMPORAL_PG_USER=foidesk",
+			"FOIDESK_TEMPORAL_PG_PASSWORD=chaos"}}
+	if err := tp.temporal.start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(tp.temporal.stop)
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
+		tp.tc, err = engine.Dial(dctx, engine.Options{Address: tp.tAddr, Namespace: "default", Logger: tp.logger})
+		dcancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("Temporal did not answer: %v", err)
+		}
+		time.Sleep(time.Second)
+	}
+	tb.Cleanup(tp.tc.Close)
+	return tp
+}
+
+// startWorkers starts n 'foidesk worker' processes with the topology's
+// database and Temporal, and env besides.
+func (tp *topology) startWorkers(tb testing.TB, n int, env []string) []*proc {
+	tb.Helper()
+	env = append([]string{
+		"DATABASE_URL=" + tp.dbURL, "TEMPORAL_ADDRESS=" + tp.tAddr, "TEMPORAL_NAMESPACE=default",
+		"FOIDESK_FROM_ADDRESS=foi-desk@newsroom.example", "FOIDESK_FROM_NAME=Data desk", "FOIDESK_MESSAGE_ID_DOMAIN=newsroom.example",
+		"FOIDESK_LOG_LEVEL=warn", "FOIDESK_DATA_DIR=" + filepath.Join(tp.dir, "data"),
+	}, env...)
+	workers := make([]*proc, n)
+	for i := range workers {
+		f, err := os.Create(filepath.Join(tp.logDir, fmt.Sprintf("worker-%d.log", i+1)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { f.Close() })
+		workers[i] = &proc{name: fmt.Sprintf("worker %d", i+1), path: tp.foideskBin, args: []string{"worker"}, env: env, logf: f}
+		if err := workers[i].start(); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(workers[i].stop)
+	}
+	return workers
+}
+
+// killPostmaster kills PostgreSQL's postmaster with SIGKILL and starts it
+// again on the same data.
+func (tp *topology) killPostmaster(ctx context.Context) error {
+	tp.pgMu.Lock()
+	defer tp.pgMu.Unlock()
+	_ = syscall.Kill(tp.pg.PID(), syscall.SIGKILL)
+	<-tp.pg.Done()
+	pg, err := startPostgres(ctx, tp.pgDir, tp.pgPort)
+	if err != nil {
+		return err
+	}
+	tp.pg = pg
+	return nil
+}
+
+// peakRSSOf returns a process's high-water resident set size (Linux).
+func peakRSSOf(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// proc is a child process that can be killed and started again.
+type proc struct {
+	name string
+	path string
+	args []string
+	env  []string
+	logf *os.File
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+	starts int
+}
+
+func (p *proc) start() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd := exec.Command(p.path, p.args...)
+	cmd.Env = append(os.Environ(), p.env...)
+	cmd.Stdout, cmd.Stderr = p.logf, p.logf
+	// Never outlive the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	fmt.Fprintf(p.logf, "\n=== start %d of %s\n", p.starts+1, p.name)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", p.name, err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	p.cmd, p.exited = cmd, exited
+	p.starts++
+	return nil
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (p *proc) kill() {
+	p.mu.Lock()
+	cmd, exited := p.cmd, p.exited
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	<-exited
+	fmt.Fprintf(p.logf, "\n=== killed %s\n", p.name)
+}
+
+// stop sends SIGTERM and waits, then SIGKILL.
+func (p *proc) stop() {
+	p.mu.Lock()
+	cmd, exited := p.cmd, p.exited
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		p.kill()
+	}
+}
+
+func buildBinaries(t testing.TB, dir string) (foidesk, temporalBin string) {
+	t.Helper()
+	foidesk, temporalBin = filepath.Join(dir, "foidesk"), filepath.Join(dir, "foidesk-temporal")
+	for _, b := range []struct{ out, pkg string }{{foidesk, "."}, {temporalBin, "../foidesk-temporal"}} {
+		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	return foidesk, temporalBin
+}
+
+func startPostgres(ctx context.Context, dir string, port int) (*pglocal.Cluster, error) {
+	var last error
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		// After a killed postmaster its backends take a moment to notice
+		// and exit; until then the new server refuses the shared memory.
+		pg, err := pglocal.Start(ctx, &pglocal.Options{Dir: dir, Port: port, Password: "chaos"})
+		if err == nil {
+			return pg, nil
+		}
+		last = err
+		time.Sleep(500 * time.Millisecond)
+	}
+	return nil, last
+}
