@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,9 +124,22 @@ func BenchmarkCampaignsPG(b *testing.B) {
 			sum += v
 			rss = append(rss, fmt.Sprintf("%d", v>>20))
 		}
+		var wcpu float64
+		for _, w := range workers {
+			w.mu.Lock()
+			wcpu += cpuSeconds(w.cmd.Process.Pid)
+			w.mu.Unlock()
+		}
 		tp.temporal.mu.Lock()
 		trss := peakRSSOf(tp.temporal.cmd.Process.Pid)
+		tcpu := cpuSeconds(tp.temporal.cmd.Process.Pid)
 		tp.temporal.mu.Unlock()
+		pcpu := tp.postgresCPUSeconds()
+		b.Logf("CPU seconds over the run: Temporal server %.0f, workers %.0f, PostgreSQL (live backends) %.0f; wall %.0f s on %d cores",
+			tcpu, wcpu, pcpu, wall.Seconds(), runtime.NumCPU())
+		b.ReportMetric(tcpu, "temporal-cpu-s")
+		b.ReportMetric(wcpu, "workers-cpu-s")
+		b.ReportMetric(pcpu, "postgres-cpu-s")
 		b.Logf("%d campaigns × %d forces on %d worker process(es): %d requests (%d answered) in %s; "+
 			"peak RSS per worker %s MiB, Temporal server %d MiB; %d messages sent",
 			n, len(forces), nw, total, got, wall.Round(time.Millisecond), strings.Join(rss, "/"), trss>>20, len(sink.Messages()))

@@ -166,6 +166,50 @@ func (tp *topology) killPostmaster(ctx context.Context) error {
 	return nil
 }
 
+// cpuSeconds returns the CPU time (user and system) process pid has used.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest) // f[0] is field 3 (state); utime, stime are fields 14, 15
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // clock ticks (USER_HZ, 100 on Linux)
+}
+
+// postgresCPUSeconds is the CPU time of the postmaster and its live
+// children (the backends).
+func (tp *topology) postgresCPUSeconds() float64 {
+	tp.pgMu.Lock()
+	pm := tp.pg.PID()
+	tp.pgMu.Unlock()
+	total := cpuSeconds(pm)
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		_, rest, ok := strings.Cut(string(b), ") ")
+		if f := strings.Fields(rest); ok && len(f) > 1 && f[1] == strconv.Itoa(pm) {
+			total += cpuSeconds(pid)
+		}
+	}
+	return total
+}
+
 // peakRSSOf returns a process's high-water resident set size (Linux).
 func peakRSSOf(pid int) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))

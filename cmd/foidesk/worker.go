@@ -159,7 +159,7 @@ func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*acti
 		Logger:          log,
 	}
 	if cfg.SMTP.Addr != "" {
-		a.SMTP = &fmail.SMTPOptions{Addr: cfg.SMTP.Addr, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+		a.SMTP = &fmail.SMTPOptions{Addr: cfg.SMTP.Addr, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, Timeout: cfg.SMTP.Timeout,
 			TLS: string(cfg.SMTP.TLS)}
 	}
 	if cfg.IMAP.Addr != "" {

@@ -88,6 +88,9 @@ type SMTP struct {
 	Username string
 	Password string
 	TLS      TLSMode
+	// Timeout bounds each step of a send (connect, each command): past it
+	// the attempt fails and is retried under the same Message-ID.
+	Timeout time.Duration
 }
 
 // Var describes one environment variable foidesk reads.
@@ -120,6 +123,7 @@ var Vars = []Var{
 	{Name: "FOIDESK_SMTP_USERNAME", Help: "SMTP user"},
 	{Name: "FOIDESK_SMTP_PASSWORD", Secret: true, Help: "SMTP password"},
 	{Name: "FOIDESK_SMTP_TLS", Default: "starttls", Help: "tls | starttls | insecure"},
+	{Name: "FOIDESK_SMTP_TIMEOUT", Default: "1m", Help: "time limit of each step of a send (connect, each command); a send that times out is retried under the same Message-ID"},
 	{Name: "FOIDESK_FROM_ADDRESS", Default: "foi@foidesk.localhost", Help: "address requests are sent from"},
 	{Name: "FOIDESK_FROM_NAME", Default: "FOI desk", Help: "display name requests are sent from"},
 	{Name: "FOIDESK_MESSAGE_ID_DOMAIN", Help: "domain of minted Message-IDs (default: the From address's domain)"},
@@ -183,6 +187,7 @@ func Load(getenv func(string) string) (*Config, error) {
 			Username: p.str("FOIDESK_SMTP_USERNAME"),
 			Password: p.secret("FOIDESK_SMTP_PASSWORD"),
 			TLS:      p.tls("FOIDESK_SMTP_TLS"),
+			Timeout:  p.duration("FOIDESK_SMTP_TIMEOUT"),
 		},
 		FromAddress:         p.email("FOIDESK_FROM_ADDRESS"),
 		FromName:            p.str("FOIDESK_FROM_NAME"),
@@ -384,6 +389,7 @@ func (c *Config) Display() [][2]string {
 		"FOIDESK_SMTP_USERNAME":         c.SMTP.Username,
 		"FOIDESK_SMTP_PASSWORD":         Mask(c.SMTP.Password),
 		"FOIDESK_SMTP_TLS":              string(c.SMTP.TLS),
+		"FOIDESK_SMTP_TIMEOUT":          c.SMTP.Timeout.String(),
 		"FOIDESK_FROM_ADDRESS":          c.FromAddress,
 		"FOIDESK_FROM_NAME":             c.FromName,
 		"FOIDESK_MESSAGE_ID_DOMAIN":     c.MessageIDDomain,
