@@ -54,6 +54,9 @@ type Options struct {
 	Years []int
 	// DeskAddress is where replies are addressed.
 	DeskAddress string
+	// Deliver, when set, receives each reply instead of the simulator's
+	// in-memory IMAP server (a real mail server: Dovecot).
+	Deliver func(raw []byte) error
 	Logger      *slog.Logger
 }
 
@@ -109,6 +112,7 @@ func Start(opts *Options) (*Simulator, error) {
 		if opts.Logger != nil {
 			o.Logger = opts.Logger
 		}
+		o.Deliver = opts.Deliver
 	}
 	if o.Forces == nil {
 		fs, err := force.Group("all44")
@@ -408,6 +412,9 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 	s.mu.Lock()
 	s.kinds[e.MessageID] = k
 	s.mu.Unlock()
+	if s.opts.Deliver != nil {
+		return s.opts.Deliver(e.raw())
+	}
 	return s.IMAP.Deliver("INBOX", e.raw())
 }
 
