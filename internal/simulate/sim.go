@@ -57,7 +57,7 @@ type Options struct {
 	// Deliver, when set, receives each reply instead of the simulator's
 	// in-memory IMAP server (a real mail server: Dovecot).
 	Deliver func(raw []byte) error
-	Logger      *slog.Logger
+	Logger  *slog.Logger
 }
 
 // Force is one simulated force.
