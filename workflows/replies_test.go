@@ -265,3 +265,23 @@ func TestReopenedRunLingers(t *testing.T) {
 		t.Errorf("events = %v, want %v", h.kinds(), want)
 	}
 }
+
+// Two people confirm the same reply at once (or a desk retries a
+// confirmation whose answer it lost): the first makes the request final.
+// The second must still be answered and the request must complete; it used
+// to wait for the second handler while that handler waited for the loop.
+func TestConfirmationArrivingAsTheRequestFinishes(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.captureReviews()
+	csv := []activities.DocumentRef{{ID: 21, SHA256: "cc", Filename: "figures.csv"}}
+	h.reply("2025-03-10", Reply{Kind: ReplyAcknowledgement, Reference: "DC/FOI 1/25"})
+	h.reply("2025-03-25", Reply{InboundID: 5, Kind: ReplyResponse, Uncertain: true, UncertainWhy: "short body",
+		Confidence: 0.6, Documents: csv})
+	h.docDone("2025-03-26", 21, "loaded")
+	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: ReplyResponse, By: "ed"}, false)
+	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: ReplyResponse, By: "jo"}, false)
+	res := h.run(requestInput(englishForce()))
+	if res.State != StateDataLoaded {
+		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+}

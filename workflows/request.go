@@ -155,14 +155,32 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 	} else if err := r.sendRequest(ctx); err != nil {
 		return nil, err
 	}
-	for !r.done() {
+	for {
+		for !r.done() {
+			if err := r.step(ctx, replyCh, docCh); err != nil {
+				return nil, err
+			}
+		}
+		if workflow.GetVersion(ctx, changeAnswerLateUpdates, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			// Let any update still being answered finish before completing.
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return nil, err
+			}
+			break
+		}
+		// An update admitted while the last step ran (a second person
+		// confirming the same reply, a retried action) waits to hand its
+		// operation to the loop: handle it, as any other, before
+		// completing; waiting for it to finish would wait for ever.
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) || r.ops.Len() > 0 }); err != nil {
+			return nil, err
+		}
+		if r.ops.Len() == 0 {
+			break
+		}
 		if err := r.step(ctx, replyCh, docCh); err != nil {
 			return nil, err
 		}
-	}
-	// Let any update still being answered finish before completing.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return nil, err
 	}
 	return &RequestResult{Force: in.Target.Force.Slug, State: r.state, Reference: r.reference,
 		Due: r.due(), ChasersSent: r.chasersSent, Unanswered: r.closed}, nil
@@ -686,6 +704,9 @@ const (
 	// changeEveryReplysFigures reads the documents of every reply, whatever
 	// its kind, and holds a reply whose kind is uncertain for a person.
 	changeEveryReplysFigures = "figures-whatever-the-kind"
+	// changeAnswerLateUpdates handles an update admitted as the request
+	// finished instead of waiting for it (which never ended).
+	changeAnswerLateUpdates = "answer-late-updates"
 )
 
 func (r *request) onReply(ctx workflow.Context, rep Reply) error {
