@@ -319,14 +319,8 @@ wait:
 		}
 		for _, rq := range status.Requests {
 			if rq.State == workflows.StateAwaitingClarification && !clarified[rq.Force] {
-				id := workflowsRequestID(spec.Slug, year, rq.Force)
-				h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateAnswerClarification,
-					Args:         []any{workflows.ClarificationInput{Text: "By offence, please.", By: "chaos desk"}},
-					WaitForStage: client.WorkflowUpdateStageCompleted})
-				if err == nil {
-					err = h.Get(ctx, nil)
-				}
-				clarified[rq.Force] = err == nil
+				// Answered again on the next round if a fault cut it off.
+				clarified[rq.Force] = answerClarification(ctx, logger, tc, spec.Slug, year, rq.Force) == nil
 			}
 		}
 		desk.checkKinds(ctx)
@@ -381,11 +375,6 @@ wait:
 	checkSends(ctx, t, st, sim.SMTP.Messages())
 	checkReplies(ctx, t, st, int(delivered.Load()))
 	checkWorkflows(ctx, t, tc)
-}
-
-// workflowsRequestID is the request workflow's ID for a force.
-func workflowsRequestID(slug string, year int, force string) string {
-	return fmt.Sprintf("request/%s/%d/%s", slug, year, force)
 }
 
 // checkSends: each ledger message reached the sink; copies of one message

@@ -352,7 +352,7 @@ func (d *demoDesk) counts() (confirmed, corrected int) {
 	return d.confirmed, d.corrected
 }
 
-func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client, slug string, year int, force string) {
+func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client, slug string, year int, force string) error {
 	id := activities.RequestWorkflowID(slug, year, force)
 	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateAnswerClarification,
 		Args:         []any{workflows.ClarificationInput{Text: "We would like figures by the offence for which each community resolution was given.", By: "demo desk"}},
@@ -363,6 +363,7 @@ func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client
 	if err != nil {
 		log.Warn("demo: clarification not answered", slog.String("workflow_id", id), slog.Any("err", err))
 	}
+	return err
 }
 
 func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus, sim *simulate.Simulator) string {

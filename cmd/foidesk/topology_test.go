@@ -21,6 +21,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/await"
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
@@ -110,17 +111,16 @@ func startTopology(ctx context.Context, tb testing.TB) *topology {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(tp.temporal.stop)
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
-		tp.tc, err = engine.Dial(dctx, engine.Options{Address: tp.tAddr, Namespace: "default", Logger: tp.logger})
-		dcancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("Temporal did not answer: %v", err)
-		}
-		time.Sleep(time.Second)
+	dctx, dcancel := context.WithTimeout(ctx, 2*time.Minute)
+	err = await.Until(dctx, "Temporal", &await.Options{Initial: time.Second, Max: time.Second, Attempt: 10 * time.Second},
+		func(ctx context.Context) error {
+			var err error
+			tp.tc, err = engine.Dial(ctx, engine.Options{Address: tp.tAddr, Namespace: "default", Logger: tp.logger})
+			return err
+		})
+	dcancel()
+	if err != nil {
+		tb.Fatalf("Temporal did not answer: %v", err)
 	}
 	tb.Cleanup(tp.tc.Close)
 	return tp
@@ -166,23 +166,28 @@ func (tp *topology) killPostmaster(ctx context.Context) error {
 	return nil
 }
 
-// cpuSeconds returns the CPU time (user and system) process pid has used.
-func cpuSeconds(pid int) float64 {
+// procStat reads a process's parent and the CPU time (user and system)
+// it has used, from /proc/PID/stat.
+func procStat(pid int) (ppid int, cpu float64, ok bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0, false
 	}
-	_, rest, ok := strings.Cut(string(b), ") ")
-	if !ok {
-		return 0
+	_, rest, found := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest) // f[0] is field 3 (state): ppid is field 4, utime and stime 14 and 15
+	if !found || len(f) < 13 {
+		return 0, 0, false
 	}
-	f := strings.Fields(rest) // f[0] is field 3 (state); utime, stime are fields 14, 15
-	if len(f) < 13 {
-		return 0
-	}
+	ppid, _ = strconv.Atoi(f[1])
 	ut, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)
-	return (ut + st) / 100 // clock ticks (USER_HZ, 100 on Linux)
+	return ppid, (ut + st) / 100, true // clock ticks (USER_HZ, 100 on Linux)
+}
+
+// cpuSeconds returns the CPU time process pid has used.
+func cpuSeconds(pid int) float64 {
+	_, cpu, _ := procStat(pid)
+	return cpu
 }
 
 // postgresCPUSeconds is the CPU time of the postmaster and its live
@@ -198,13 +203,8 @@ func (tp *topology) postgresCPUSeconds() float64 {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		_, rest, ok := strings.Cut(string(b), ") ")
-		if f := strings.Fields(rest); ok && len(f) > 1 && f[1] == strconv.Itoa(pm) {
-			total += cpuSeconds(pid)
+		if ppid, cpu, ok := procStat(pid); ok && ppid == pm {
+			total += cpu
 		}
 	}
 	return total
@@ -300,17 +300,16 @@ func buildBinaries(t testing.TB, dir string) (foidesk, temporalBin string) {
 }
 
 func startPostgres(ctx context.Context, dir string, port int) (*pglocal.Cluster, error) {
-	var last error
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		// After a killed postmaster its backends take a moment to notice
-		// and exit; until then the new server refuses the shared memory.
-		pg, err := pglocal.Start(ctx, &pglocal.Options{Dir: dir, Port: port, Password: "chaos"})
-		if err == nil {
-			return pg, nil
-		}
-		last = err
-		time.Sleep(500 * time.Millisecond)
-	}
-	return nil, last
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	var pg *pglocal.Cluster
+	// After a killed postmaster its backends take a moment to notice and
+	// exit; until then the new server refuses the shared memory.
+	err := await.Until(ctx, "PostgreSQL", &await.Options{Initial: 500 * time.Millisecond, Max: 500 * time.Millisecond,
+		Attempt: 90 * time.Second}, func(ctx context.Context) error {
+		var err error
+		pg, err = pglocal.Start(ctx, &pglocal.Options{Dir: dir, Port: port, Password: "chaos"})
+		return err
+	})
+	return pg, err
 }
