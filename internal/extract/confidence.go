@@ -4,7 +4,7 @@ package extract
 // format (File calls finishTables, which calls them):
 //
 //	detectHeaderRows(t *Table) int   how many top rows are headers
-//	checkTotals(t *Table)            Total rows/columns against their parts;
+//	checkTotals(t *Table)            Total rows/columns against their parts (totals.go);
 //	                                 adjusts t.Confidence and t.Reasons
 //	parseNumber(s string) (numVal, bool)   "1,234", "(5)", "12.5%", "£3"
 //	isSuppressed(s string) bool      "<5", "*", "-", "..", "[x]"
@@ -17,7 +17,6 @@ package extract
 // Table.HeaderRows itself; finishTables only detects them when it is 0.
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -190,8 +189,6 @@ func cellNumber(c *Cell) (numVal, bool) {
 var (
 	suppressedRE = regexp.MustCompile(`^(?:<\s*\d+|≤\s*\d+|\*{1,3}|[-–—]|\.{2,3}|\[[a-z]\]|[xc~]|n/?a|redacted|suppressed|withheld)$`)
 	periodRE     = regexp.MustCompile(`^(?:(?:fy|financial year|year)\s*)?(?:19|20)\d\d(?:\s*[/\-–]\s*(?:19|20)?\d\d)?(?:\s*(?:q[1-4]|h[12]))?$|^(?:q[1-4]|h[12])\s*(?:19|20)\d\d(?:\s*[/\-–]\s*\d\d)?$|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*[\s\-']*(?:19|20)?\d\d$|^(?:19|20)\d\d[\-/](?:0[1-9]|1[0-2])$`)
-	totalRE      = regexp.MustCompile(`^(?:grand\s+total|sub[\s-]?total|totals?|all|overall(?:\s+total)?|sum)\b`)
-	notTotalRE   = regexp.MustCompile(`^all\s+(?:other|others|else)\b`)
 	noteRE       = regexp.MustCompile(`^(?:notes?\b|source\b|sources\b|please\b|figures\b|data\b|the\s+(?:data|figures|information)\b|these\s+figures\b|this\s+(?:data|information|table)\b|\*|†|‡|\(\d+\)|\[\d+\]|\d+\s*[.)]\s+\S|nb\b|n\.b\.|key\b|caveat|disclaimer|information\s+(?:is|was)\b|where\s+|counts?\s+of\s+|numbers?\s+(?:below|under|less)\b|<\s*\d+\s*(?:=|means|indicates|denotes)|[-–]\s*(?:=|means|indicates|denotes)|\.\.\s*(?:=|means|denotes))`)
 )
 
@@ -207,13 +204,6 @@ func isSuppressed(s string) bool {
 func isPeriodLabel(s string) bool {
 	s = strings.ToLower(NormaliseSpace(s))
 	return s != "" && len(s) <= 30 && periodRE.MatchString(s)
-}
-
-// isTotalLabel reports whether a row or column label names a total:
-// "Total", "Grand total", "Totals", "All", "All offences", "Overall".
-func isTotalLabel(s string) bool {
-	s = strings.ToLower(NormaliseSpace(s))
-	return s != "" && len(s) <= 80 && totalRE.MatchString(s) && !notTotalRE.MatchString(s)
 }
 
 // isNoteText reports whether a line of text reads as a note or source line
@@ -326,290 +316,6 @@ func stubCols(t *Table) int {
 		s = j + 1
 	}
 	return max(s, 1)
-}
-
-// rowLabel returns the text of the row's stub cells joined.
-func rowLabel(row []Cell, stub int) string {
-	var parts []string
-	for j := 0; j < stub && j < len(row); j++ {
-		if s := strings.TrimSpace(row[j].Text); s != "" && (j == 0 || row[j].Text != row[j-1].Text) {
-			parts = append(parts, s)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// isTotalRow reports whether the row's label names a total.
-func isTotalRow(row []Cell, stub int) bool {
-	for j := 0; j < stub && j < len(row); j++ {
-		if s := strings.TrimSpace(row[j].Text); s != "" {
-			return isTotalLabel(s)
-		}
-	}
-	return false
-}
-
-// part sums the parts of a total.
-type partSum struct {
-	sum        float64
-	n          int     // numeric parts
-	suppressed int     // parts hidden by a marker
-	maxHidden  float64 // upper bound of the hidden parts, +Inf when unknown
-	decimals   int
-}
-
-func (p *partSum) add(c *Cell) {
-	t := strings.TrimSpace(c.Text)
-	if t == "" || c.Covered {
-		return
-	}
-	if v, ok := cellNumber(c); ok && !v.Percent {
-		p.sum += v.V
-		p.n++
-		p.decimals = max(p.decimals, v.Decimals)
-		return
-	}
-	if isSuppressed(t) {
-		switch {
-		case t == "-" || t == "–" || t == "—":
-			// nil
-		case strings.HasPrefix(t, "<") || strings.HasPrefix(t, "≤"):
-			k, _ := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(t, "<≤")))
-			p.suppressed++
-			if strings.HasPrefix(t, "<") {
-				k--
-			}
-			p.maxHidden += float64(max(k, 0))
-		default:
-			p.suppressed++
-			p.maxHidden = math.Inf(1)
-		}
-	}
-}
-
-// verdict compares a total with its parts: 1 equal, 0 consistent with
-// suppressed parts (or not checkable), -1 different.
-func (p *partSum) verdict(total numVal) int {
-	if p.n == 0 {
-		return 0
-	}
-	d := max(p.decimals, total.Decimals)
-	tol := 1e-9
-	if d > 0 {
-		tol = 0.5 * math.Pow(10, -float64(d)) * float64(p.n+1)
-	}
-	if p.suppressed == 0 {
-		if math.Abs(total.V-p.sum) <= tol {
-			return 1
-		}
-		return -1
-	}
-	if total.V+tol >= p.sum && total.V-tol <= p.sum+p.maxHidden {
-		return 0
-	}
-	return -1
-}
-
-func cellRef(t *Table, i, j int) string {
-	if i < len(t.Rows) && j < len(t.Rows[i]) && t.Rows[i][j].Ref != "" {
-		return t.Rows[i][j].Ref
-	}
-	return fmt.Sprintf("r%dc%d", i+1, j+1)
-}
-
-// checkTotals compares every Total row and Total column of t with the sum of
-// its parts. Totals that match raise t.Confidence; one that does not lowers
-// it, with a reason naming the cell. Parts hidden by suppression markers
-// ("<5", "*") make a total only checkable as a bound.
-func checkTotals(t *Table) {
-	if len(t.Rows) < t.HeaderRows+2 || t.NumCols() < 2 {
-		return
-	}
-	stub := stubCols(t)
-	w := t.NumCols()
-	match, mismatch, bound := 0, 0, 0
-	var bad []string
-	var good []string
-
-	// Total rows.
-	body := t.HeaderRows
-	isTotal := make([]bool, len(t.Rows))
-	for i := body; i < len(t.Rows); i++ {
-		isTotal[i] = isTotalRow(t.Rows[i], stub)
-	}
-	for i := body; i < len(t.Rows); i++ {
-		if !isTotal[i] {
-			continue
-		}
-		ok, bd, checked := 0, 0, 0
-		for j := stub; j < w; j++ {
-			if j >= len(t.Rows[i]) || t.Rows[i][j].Covered {
-				continue
-			}
-			tv, isNum := cellNumber(&t.Rows[i][j])
-			if !isNum || tv.Percent {
-				continue
-			}
-			// Candidate part sets: this section, all leaves above, the
-			// subtotals above, and the section below (a leading subtotal).
-			var section, leaves, subtotals, below partSum
-			sectionStart := body
-			for k := i - 1; k >= body; k-- {
-				if isTotal[k] {
-					sectionStart = k + 1
-					break
-				}
-			}
-			for k := body; k < i; k++ {
-				if j >= len(t.Rows[k]) {
-					continue
-				}
-				c := &t.Rows[k][j]
-				if isTotal[k] {
-					subtotals.add(c)
-					continue
-				}
-				leaves.add(c)
-				if k >= sectionStart {
-					section.add(c)
-				}
-			}
-			for k := i + 1; k < len(t.Rows) && !isTotal[k]; k++ {
-				if j < len(t.Rows[k]) {
-					below.add(&t.Rows[k][j])
-				}
-			}
-			best := -2
-			for _, p := range []*partSum{&section, &leaves, &subtotals, &below} {
-				if p.n == 0 {
-					continue
-				}
-				best = max(best, p.verdict(tv))
-			}
-			switch best {
-			case 1:
-				ok++
-				checked++
-			case 0:
-				bd++
-				checked++
-			case -1:
-				checked++
-				mismatch++
-				bad = append(bad, fmt.Sprintf("total %s is %s but the rows above sum to %s", cellRef(t, i, j),
-					t.Rows[i][j].Text, fmtNum(section.sum, section.decimals)))
-			}
-		}
-		if ok > 0 {
-			match += ok
-			good = append(good, fmt.Sprintf("total row %s (%q) equals the sum of its parts in %d of %d columns",
-				cellRef(t, i, 0), rowLabel(t.Rows[i], stub), ok, checked))
-		}
-		bound += bd
-	}
-
-	// Total columns: a header cell naming a total.
-	hdr := max(t.HeaderRows, 1)
-	var totalCols []int
-	for j := stub; j < w; j++ {
-		for i := 0; i < hdr && i < len(t.Rows); i++ {
-			if j < len(t.Rows[i]) && !t.Rows[i][j].Covered && isTotalLabel(t.Rows[i][j].Text) {
-				totalCols = append(totalCols, j)
-				break
-			}
-		}
-	}
-	skipCol := make([]bool, w)
-	for j := 0; j < w; j++ {
-		for i := 0; i < hdr && i < len(t.Rows); i++ {
-			if j < len(t.Rows[i]) {
-				h := strings.ToLower(t.Rows[i][j].Text)
-				if strings.Contains(h, "%") || strings.Contains(h, "percent") || strings.Contains(h, "rate") ||
-					strings.Contains(h, "per ") || strings.Contains(h, "change") || strings.Contains(h, "average") ||
-					strings.Contains(h, "mean") || strings.Contains(h, "median") || strings.Contains(h, "proportion") {
-					skipCol[j] = true
-				}
-			}
-		}
-	}
-	prev := stub - 1
-	for _, tc := range totalCols {
-		ok, checked := 0, 0
-		for i := max(t.HeaderRows, 1); i < len(t.Rows); i++ {
-			if tc >= len(t.Rows[i]) {
-				continue
-			}
-			tv, isNum := cellNumber(&t.Rows[i][tc])
-			if !isNum || tv.Percent {
-				continue
-			}
-			var section, all partSum
-			for j := stub; j < tc && j < len(t.Rows[i]); j++ {
-				if skipCol[j] || slicesContains(totalCols, j) {
-					continue
-				}
-				all.add(&t.Rows[i][j])
-				if j > prev {
-					section.add(&t.Rows[i][j])
-				}
-			}
-			best := -2
-			for _, p := range []*partSum{&section, &all} {
-				if p.n > 0 {
-					best = max(best, p.verdict(tv))
-				}
-			}
-			switch best {
-			case 1:
-				ok++
-				checked++
-			case 0:
-				bound++
-				checked++
-			case -1:
-				checked++
-				mismatch++
-				bad = append(bad, fmt.Sprintf("total %s is %s but the columns to its left sum to %s", cellRef(t, i, tc),
-					t.Rows[i][tc].Text, fmtNum(section.sum, section.decimals)))
-			}
-		}
-		prev = tc
-		if ok > 0 {
-			match += ok
-			good = append(good, fmt.Sprintf("total column %s (%q) equals the sum of its parts in %d of %d rows",
-				cellRef(t, 0, tc), NormaliseSpace(t.Text(max(t.HeaderRows, 1)-1, tc)), ok, checked))
-		}
-	}
-
-	switch {
-	case mismatch > 0:
-		t.Confidence -= math.Min(0.45, 0.15+0.05*float64(mismatch-1))
-		if len(bad) > 5 {
-			bad = append(bad[:5], fmt.Sprintf("and %d more totals that differ from their parts", len(bad)-5))
-		}
-		t.Reasons = append(t.Reasons, bad...)
-		if match > 0 {
-			t.Reasons = append(t.Reasons, fmt.Sprintf("%d other totals equal the sum of their parts", match))
-		}
-	case match > 0:
-		t.Confidence += (1 - t.Confidence) * 0.6
-		t.Reasons = append(t.Reasons, good...)
-		if bound > 0 {
-			t.Reasons = append(t.Reasons, fmt.Sprintf("%d totals are consistent with their suppressed parts", bound))
-		}
-	case bound > 0:
-		t.Confidence += (1 - t.Confidence) * 0.2
-		t.Reasons = append(t.Reasons, fmt.Sprintf("%d totals are consistent with their suppressed parts", bound))
-	}
-}
-
-func slicesContains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // fmtNum formats a sum with thousands separators and d decimals.

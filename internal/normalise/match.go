@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/foidesk/foidesk/internal/totals"
 )
 
 // dimMatcher reads one dimension's values: operator overrides first, then
@@ -385,34 +387,13 @@ func (mm *measureMatcher) matchKey(k string) bool {
 	return len(mm.words) > 1 && n == len(mm.words)
 }
 
-var (
-	totalWords = map[string]bool{"total": true, "totals": true, "subtotal": true, "sum": false, "grand": true, "overall": true, "sub": true}
-	allTotals  = func() map[string]bool {
-		m := map[string]bool{}
-		for _, s := range []string{
-			"all", "overall", "all nationalities", "all nationality", "all offences", "all offence groups", "all crimes",
-			"all crime types", "all years", "all countries", "all groups", "all categories", "all periods",
-			"all foreign nationals", "all foreign nationalities", "all outcomes", "all community resolutions",
-			"all offence types", "all types", "total all", "sum", "combined", "all non uk nationals",
-		} {
-			m[key(s)] = true
-		}
-		return m
-	}()
-	reTotalStrip = regexp.MustCompile(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
-)
+// totalRule recognises total labels by package totals' keyed rule, in this
+// package's key form.
+var totalRule = totals.NewKeyed(key)
 
 // mayBeTotal is false for texts totalOf surely refuses: every total word
 // has letters, so an ASCII text without letters names no total.
-func mayBeTotal(text string) bool {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-			return true
-		}
-	}
-	return false
-}
+func mayBeTotal(text string) bool { return totals.MayBe(text) }
 
 // totalOf reports whether a label marks a total, and what else it says
 // ("Total 2022" → "2022", "Polish total" → "Polish").
@@ -422,25 +403,11 @@ func totalOf(text string) (bool, string) {
 
 // totalOfKey is totalOf for a text whose key is k.
 func totalOfKey(text, k string) (bool, string) {
-	if k == "" {
-		return false, ""
+	total, whole := totalRule.Match(k)
+	if !total || whole {
+		return total, ""
 	}
-	if allTotals[k] {
-		return true, ""
-	}
-	hasTotal := false
-	for rest := k; rest != ""; {
-		var t string
-		t, rest = nextToken(rest)
-		if totalWords[t] && t != "grand" && t != "overall" && t != "sub" {
-			hasTotal = true
-		}
-	}
-	if !hasTotal {
-		return false, ""
-	}
-	rest := strings.Join(strings.Fields(reTotalStrip.ReplaceAllString(strings.ToLower(fold(text)), " ")), " ")
-	return true, rest
+	return true, totals.Rest(fold(text))
 }
 
 var reNoteStart = regexp.MustCompile(`(?i)^(?:notes?\b|source\b|sources\b|please note|n\.?b\.?\b|\*|†|‡|\(\d+\)|\d+\.\s|\[note|figures\b|data\b|this\b|these\b|the\b|all figures|correct as|caveat|disclaimer|footnote|key\b|where\b|please\b|information\b)`)

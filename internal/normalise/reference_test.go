@@ -7,6 +7,7 @@ package normalise
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -245,24 +246,43 @@ func refMeasureHeader(text string, m Measure) bool {
 	return len(ws) > 1 && n == len(ws)
 }
 
+// The total vocabulary as it stood in this package before package totals
+// held it: refTotalOf checks totalOf against it.
+var (
+	refTotalWords = map[string]bool{"total": true, "totals": true, "subtotal": true, "sum": false, "grand": true, "overall": true, "sub": true}
+	refAllTotals  = func() map[string]bool {
+		m := map[string]bool{}
+		for _, s := range []string{
+			"all", "overall", "all nationalities", "all nationality", "all offences", "all offence groups", "all crimes",
+			"all crime types", "all years", "all countries", "all groups", "all categories", "all periods",
+			"all foreign nationals", "all foreign nationalities", "all outcomes", "all community resolutions",
+			"all offence types", "all types", "total all", "sum", "combined", "all non uk nationals",
+		} {
+			m[key(s)] = true
+		}
+		return m
+	}()
+	refTotalStrip = regexp.MustCompile(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
+)
+
 func refTotalOf(text string) (bool, string) {
 	k := refKey(text)
 	if k == "" {
 		return false, ""
 	}
-	if allTotals[k] {
+	if refAllTotals[k] {
 		return true, ""
 	}
 	hasTotal := false
 	for _, t := range strings.Fields(k) {
-		if totalWords[t] && t != "grand" && t != "overall" && t != "sub" {
+		if refTotalWords[t] && t != "grand" && t != "overall" && t != "sub" {
 			hasTotal = true
 		}
 	}
 	if !hasTotal {
 		return false, ""
 	}
-	rest := strings.Join(strings.Fields(reTotalStrip.ReplaceAllString(strings.ToLower(refFold(text)), " ")), " ")
+	rest := strings.Join(strings.Fields(refTotalStrip.ReplaceAllString(strings.ToLower(refFold(text)), " ")), " ")
 	return true, rest
 }
 
