@@ -3,7 +3,6 @@ package normalise
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -211,10 +210,6 @@ func ObservationKey(o Observation) string {
 		b.WriteString(o.Dims[k])
 	}
 	return b.String()
-}
-
-func almostEqual(a, b float64) bool {
-	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
 func addUnique(list []string, s string) []string {
