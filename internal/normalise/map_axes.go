@@ -162,7 +162,8 @@ type candidate struct {
 }
 
 // classifyAxes decides which dimension each heading row and each label
-// column holds.
+// column holds: every row and column proposes candidates, the best are
+// taken, one axis per dimension, and each axis's decision is recorded.
 func (m *mapper) classifyAxes() {
 	m.headAxes = make([]axis, m.H)
 	m.labelAxes = make([]axis, m.L)
@@ -170,82 +171,103 @@ func (m *mapper) classifyAxes() {
 	headValues := make([][]string, m.H)
 	labelValues := make([][]string, m.L)
 	for h := 0; h < m.H; h++ {
-		var vals distinctTexts
-		for c := m.L; c < len(m.g[h]); c++ {
-			t := m.g[h][c]
-			if t == "" {
-				continue
-			}
-			switch m.overrideTarget(t) {
-			case "ignore":
-				m.colIgnore[c] = true
-				continue
-			case "total", "measure":
-				continue
-			}
-			if m.class(t).total || m.isCaption(t) {
-				continue
-			}
-			vals.add(t)
-		}
-		headValues[h] = vals.list
-		for _, name := range m.order {
-			if sc := m.score(name, vals.list); sc > 0 {
-				cands = append(cands, candidate{head: true, idx: h, dim: name, score: sc})
-			}
-		}
+		headValues[h], cands = m.headCandidates(h, cands)
 	}
 	for l := 0; l < m.L; l++ {
-		named, namedConf, namedWhy, ignored := "", 0.0, "", false
-		for h := 0; h < m.H; h++ {
-			t := m.g[h][l]
-			if t == "" {
-				continue
-			}
-			if m.overrideTarget(t) == "ignore" {
-				ignored = true
-			}
-			for _, name := range m.order {
-				if hn, ok := m.headerFor(name, t); ok && hn.conf > namedConf {
-					named, namedConf, namedWhy = name, hn.conf, hn.reason
-				}
-			}
-		}
-		if ignored {
-			m.labelAxes[l] = axis{kind: axisIgnored}
-			m.decide(Decision{Kind: "axis", Subject: m.colLabel(l), Confidence: 1, Reason: "operator override: ignore"})
+		labelValues[l], cands = m.labelCandidates(l, cands)
+	}
+	m.assignAxes(cands)
+	m.decideAxes(headValues, labelValues)
+}
+
+// headCandidates reads heading row h: its values (not totals, captions or
+// what the operator set aside), and a candidate per dimension they read
+// as, appended to cands.
+func (m *mapper) headCandidates(h int, cands []candidate) ([]string, []candidate) {
+	var vals distinctTexts
+	for c := m.L; c < len(m.g[h]); c++ {
+		t := m.g[h][c]
+		if t == "" {
 			continue
 		}
-		var vals distinctTexts
-		for r := m.H; r < len(m.g); r++ {
-			t := m.g[r][l]
-			k := m.rowKinds[r]
-			if t == "" || (k != rowData && (k != rowSingle || l == m.L-1)) || m.class(t).total || m.isCaption(t) {
-				continue
-			}
-			vals.add(t)
+		switch m.overrideTarget(t) {
+		case "ignore":
+			m.colIgnore[c] = true
+			continue
+		case "total", "measure":
+			continue
 		}
-		labelValues[l] = vals.list
+		if m.class(t).total || m.isCaption(t) {
+			continue
+		}
+		vals.add(t)
+	}
+	for _, name := range m.order {
+		if sc := m.score(name, vals.list); sc > 0 {
+			cands = append(cands, candidate{head: true, idx: h, dim: name, score: sc})
+		}
+	}
+	return vals.list, cands
+}
+
+// labelCandidates reads label column l: the dimension its heading names,
+// its values, and a candidate per dimension, appended to cands. A column
+// the operator ignores is settled here and has no values.
+func (m *mapper) labelCandidates(l int, cands []candidate) ([]string, []candidate) {
+	named, namedConf, namedWhy, ignored := "", 0.0, "", false
+	for h := 0; h < m.H; h++ {
+		t := m.g[h][l]
+		if t == "" {
+			continue
+		}
+		if m.overrideTarget(t) == "ignore" {
+			ignored = true
+		}
 		for _, name := range m.order {
-			sc := m.score(name, vals.list)
-			c := candidate{idx: l, dim: name, score: sc}
-			switch {
-			case named == name:
-				c.named = true
-				c.score = max(sc, 0.6) * namedConf
-				c.why = namedWhy
-				if sc >= 0.5 {
-					c.score = max(c.score, 0.9*namedConf)
-				}
-			case named != "":
-				c.score = sc * 0.9
-				c.why = fmt.Sprintf("the heading says %s", named)
-			}
-			if c.score > 0 {
-				cands = append(cands, c)
+			if hn, ok := m.headerFor(name, t); ok && hn.conf > namedConf {
+				named, namedConf, namedWhy = name, hn.conf, hn.reason
 			}
 		}
 	}
+	if ignored {
+		m.labelAxes[l] = axis{kind: axisIgnored}
+		m.decide(Decision{Kind: "axis", Subject: m.colLabel(l), Confidence: 1, Reason: "operator override: ignore"})
+		return nil, cands
+	}
+	var vals distinctTexts
+	for r := m.H; r < len(m.g); r++ {
+		t := m.g[r][l]
+		k := m.rowKinds[r]
+		if t == "" || (k != rowData && (k != rowSingle || l == m.L-1)) || m.class(t).total || m.isCaption(t) {
+			continue
+		}
+		vals.add(t)
+	}
+	for _, name := range m.order {
+		sc := m.score(name, vals.list)
+		c := candidate{idx: l, dim: name, score: sc}
+		switch {
+		case named == name:
+			c.named = true
+			c.score = max(sc, 0.6) * namedConf
+			c.why = namedWhy
+			if sc >= 0.5 {
+				c.score = max(c.score, 0.9*namedConf)
+			}
+		case named != "":
+			c.score = sc * 0.9
+			c.why = fmt.Sprintf("the heading says %s", named)
+		}
+		if c.score > 0 {
+			cands = append(cands, c)
+		}
+	}
+	return vals.list, cands
+}
+
+// assignAxes gives each dimension to its best candidate scoring at least
+// 0.5, named ones first among equals, one axis per dimension.
+func (m *mapper) assignAxes(cands []candidate) {
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		switch {
 		case a.score != b.score:
@@ -278,6 +300,11 @@ func (m *mapper) classifyAxes() {
 		*ax = axis{kind: axisDim, dim: c.dim, conf: math.Min(1, c.score), reason: c.why}
 		usedDim[c.dim] = true
 	}
+}
+
+// decideAxes records every axis's decision; rows and columns with values
+// no dimension took are unplaced and lower the table to review.
+func (m *mapper) decideAxes(headValues, labelValues [][]string) {
 	for h := 0; h < m.H; h++ {
 		ax := &m.headAxes[h]
 		subj := fmt.Sprintf("heading %s", m.rowName(h))

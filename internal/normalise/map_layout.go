@@ -21,17 +21,32 @@ const (
 
 // buildGrid drops ignored, hidden and empty rows and columns.
 func (m *mapper) buildGrid() {
-	t := m.t
-	ignR := map[int]bool{}
+	ignR, ignC := m.ignoredRowsCols()
+	hiddenCol := m.hiddenColumns()
+	keepR := m.keptRows(ignR, ignC, hiddenCol)
+	keepC := m.keptColumns(keepR, ignC, hiddenCol)
+	m.fillGrid(keepR, keepC)
+}
+
+// ignoredRowsCols is the rows and columns the operator ignores, each
+// recorded as a decision.
+func (m *mapper) ignoredRowsCols() (ignR, ignC map[int]bool) {
+	ignR = map[int]bool{}
 	for _, r := range m.ov.IgnoreRows {
 		ignR[r] = true
 		m.decide(Decision{Kind: "skip", Subject: fmt.Sprintf("row %d", r+1), Confidence: 1, Reason: "operator override: ignore row"})
 	}
-	ignC := map[int]bool{}
+	ignC = map[int]bool{}
 	for _, c := range m.ov.IgnoreCols {
 		ignC[c] = true
 		m.decide(Decision{Kind: "skip", Subject: "column " + colName(c), Confidence: 1, Reason: "operator override: ignore column"})
 	}
+	return ignR, ignC
+}
+
+// hiddenColumns reports which columns have every cell hidden.
+func (m *mapper) hiddenColumns() []bool {
+	t := m.t
 	nr, nc := t.NumRows(), t.NumCols()
 	hiddenCol := make([]bool, nc)
 	for c := 0; c < nc; c++ {
@@ -46,6 +61,14 @@ func (m *mapper) buildGrid() {
 		}
 		hiddenCol[c] = n > 0 && h == n
 	}
+	return hiddenCol
+}
+
+// keptRows is the rows that are neither ignored, empty nor hidden (a
+// hidden row is left out and asks for review), by their original position.
+func (m *mapper) keptRows(ignR, ignC map[int]bool, hiddenCol []bool) []int {
+	t := m.t
+	nr := t.NumRows()
 	var keepR []int
 	for r := 0; r < nr; r++ {
 		if ignR[r] {
@@ -74,6 +97,14 @@ func (m *mapper) buildGrid() {
 		}
 		keepR = append(keepR, r)
 	}
+	return keepR
+}
+
+// keptColumns is the columns that are neither ignored, empty in the kept
+// rows nor hidden (a hidden column is left out and asks for review).
+func (m *mapper) keptColumns(keepR []int, ignC map[int]bool, hiddenCol []bool) []int {
+	t := m.t
+	nc := t.NumCols()
 	var keepC []int
 	for c := 0; c < nc; c++ {
 		if ignC[c] {
@@ -96,6 +127,13 @@ func (m *mapper) buildGrid() {
 		}
 		keepC = append(keepC, c)
 	}
+	return keepC
+}
+
+// fillGrid makes the grid of the kept rows and columns: their normalised
+// texts and their cells.
+func (m *mapper) fillGrid(keepR, keepC []int) {
+	t := m.t
 	m.rows, m.cols = keepR, keepC
 	// One block for all rows' texts and one for their cells.
 	allTexts := make([]string, len(keepR)*len(keepC))

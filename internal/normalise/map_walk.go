@@ -6,9 +6,13 @@ package normalise
 import (
 	"fmt"
 	"slices"
+
+	"github.com/foidesk/foidesk/internal/extract"
 )
 
-// walk places every figure of the body.
+// walk places every figure of the body, row by row: rows that hold no
+// figures are set aside, the labels of the others are placed, and each of
+// their figures is emitted.
 func (m *mapper) walk() {
 	nc := len(m.g[0])
 	last := make([]string, m.L)
@@ -16,7 +20,39 @@ func (m *mapper) walk() {
 	codesBuf := make([]dimCode, 0, len(m.order))
 	section := map[string]constant{}
 	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
-	skip := make([]bool, nc) // columns whose figures are not placed
+	skip := m.figureColumns()
+	for r := m.H; r < len(m.g); r++ {
+		row := m.g[r]
+		if m.setAside(r, section, last) {
+			continue
+		}
+		if ot := m.overrideTarget(firstNonEmpty(row[:m.L])); ot == "ignore" {
+			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "operator override: ignore"})
+			continue
+		}
+		labels, totalAt := m.rowLabels(row, labelBuf, last)
+		rc := newCoord()
+		rc.codes = codesBuf[:0] // a row's codes are read only while its figures are placed
+		if m.placeRow(r, &rc, labels, totalAt); rc.bad {
+			continue
+		}
+		m.fallbacks(section, fallback, hasFallback)
+		for c := m.L; c < nc; c++ {
+			cc := &m.colCoord[c]
+			if skip[c] {
+				continue
+			}
+			m.emit(r, c, &rc, cc, fallback, hasFallback)
+		}
+	}
+}
+
+// figureColumns reports which columns' figures are not placed (a column
+// that could not be placed or that the operator ignores), and makes room
+// for the observations and decisions to come.
+func (m *mapper) figureColumns() (skip []bool) {
+	nc := len(m.g[0])
+	skip = make([]bool, nc)
 	cols, totalCols := 0, 0
 	for c := m.L; c < nc; c++ {
 		cc := &m.colCoord[c]
@@ -37,108 +73,113 @@ func (m *mapper) walk() {
 	// Room for a value decision per row label and a total decision per
 	// cell of a total column.
 	m.res.Decisions = slices.Grow(m.res.Decisions, (len(m.g)-m.H)*(m.L+totalCols)+16)
-	for r := m.H; r < len(m.g); r++ {
-		row := m.g[r]
-		switch m.rowKinds[r] {
-		case rowNote:
-			if ts, _ := m.distinct(r, 0); len(ts) > 0 {
-				m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "note row"})
+	return skip
+}
+
+// setAside reports whether body row r holds no figures to place: a note, a
+// repeated heading, a section heading (recorded in section) or a group
+// heading (recorded in last, the labels filled down).
+func (m *mapper) setAside(r int, section map[string]constant, last []string) bool {
+	row := m.g[r]
+	switch m.rowKinds[r] {
+	case rowNote:
+		if ts, _ := m.distinct(r, 0); len(ts) > 0 {
+			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "note row"})
+		}
+		return true
+	case rowRepeat:
+		m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "repeats the heading row"})
+		return true
+	case rowSingle:
+		ts, _ := m.distinct(r, 0)
+		if m.sectionRow(r, ts[0], section) {
+			return true
+		}
+		// A label alone in a grouping column ("Polish" above its
+		// offences): it heads the rows below.
+		if l := slices.Index(row[:m.L], ts[0]); l >= 0 && l < m.L-1 && m.labelAxes[l].kind == axisDim {
+			if last[l] != ts[0] {
+				clear(last[l+1:])
 			}
-			continue
-		case rowRepeat:
-			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "repeats the heading row"})
-			continue
-		case rowSingle:
-			ts, _ := m.distinct(r, 0)
-			if m.sectionRow(r, ts[0], section) {
-				continue
-			}
-			// A label alone in a grouping column ("Polish" above its
-			// offences): it heads the rows below.
-			if l := slices.Index(row[:m.L], ts[0]); l >= 0 && l < m.L-1 && m.labelAxes[l].kind == axisDim {
-				if last[l] != ts[0] {
+			last[l] = ts[0]
+			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "group heading for the rows below"})
+			return true
+		}
+	}
+	return false
+}
+
+// rowLabels is a row's labels, in labels, filled down in grouping columns
+// from last, and the first label column naming a total (-1 for none). A
+// row that is no total updates last.
+func (m *mapper) rowLabels(row, labels, last []string) ([]string, int) {
+	totalAt := -1
+	for l := 0; l < m.L; l++ {
+		t := row[l]
+		if totalAt < 0 && t != "" && (m.class(t).total || m.overrideTarget(t) == "total") {
+			totalAt = l
+		}
+		if t == "" && l < m.L-1 && totalAt < 0 {
+			t = last[l]
+		}
+		labels[l] = t
+	}
+	if totalAt < 0 {
+		for l := 0; l < m.L; l++ {
+			if row[l] != "" {
+				if last[l] != row[l] {
 					clear(last[l+1:])
 				}
-				last[l] = ts[0]
-				m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Text: ts[0], Confidence: 1, Reason: "group heading for the rows below"})
-				continue
+				last[l] = row[l]
 			}
 		}
-		if ot := m.overrideTarget(firstNonEmpty(row[:m.L])); ot == "ignore" {
-			m.decide(Decision{Kind: "skip", Subject: m.rowName(r), Confidence: 1, Reason: "operator override: ignore"})
+	}
+	return labels, totalAt
+}
+
+// placeRow places row r's labels into rc, on the label columns' axes; from
+// totalAt on, the row sums over the axes' dimensions. rc.bad tells that
+// the row cannot be placed.
+func (m *mapper) placeRow(r int, rc *coord, labels []string, totalAt int) {
+	for l := 0; l < m.L && !rc.bad; l++ {
+		ax := m.labelAxes[l]
+		if ax.kind != axisDim {
 			continue
 		}
-		// Labels, filled down in grouping columns.
-		labels := labelBuf
-		totalAt := -1
-		for l := 0; l < m.L; l++ {
-			t := row[l]
-			if totalAt < 0 && t != "" && (m.class(t).total || m.overrideTarget(t) == "total") {
-				totalAt = l
-			}
-			if t == "" && l < m.L-1 && totalAt < 0 {
-				t = last[l]
-			}
-			labels[l] = t
-		}
-		if totalAt < 0 {
-			for l := 0; l < m.L; l++ {
-				if row[l] != "" {
-					if last[l] != row[l] {
-						clear(last[l+1:])
-					}
-					last[l] = row[l]
-				}
-			}
-		}
-		rc := newCoord()
-		rc.codes = codesBuf[:0] // a row's codes are read only while its figures are placed
-		for l := 0; l < m.L && !rc.bad; l++ {
-			ax := m.labelAxes[l]
-			if ax.kind != axisDim {
-				continue
-			}
-			t := labels[l]
-			where := func() string { return fmt.Sprintf("%s, %s", m.rowName(r), m.colLabel(l)) }
-			switch {
-			case totalAt >= 0 && l == totalAt:
-				rest := m.class(t).totalRest
-				if rest == "" || !m.quietPlace(&rc, ax.dim, rest) {
-					rc.setTotalled(ax.dim)
-				}
-			case totalAt >= 0 && l > totalAt && t == "":
+		t := labels[l]
+		where := func() string { return fmt.Sprintf("%s, %s", m.rowName(r), m.colLabel(l)) }
+		switch {
+		case totalAt >= 0 && l == totalAt:
+			rest := m.class(t).totalRest
+			if rest == "" || !m.quietPlace(rc, ax.dim, rest) {
 				rc.setTotalled(ax.dim)
-			case t == "":
-				m.review("%s has no %s label", m.rowName(r), ax.dim)
-				rc.bad = true
-			default:
-				if !m.place(&rc, ax.dim, t, where) {
-					rc.bad = true
-				}
 			}
-			rc.lower(ax.conf, "")
+		case totalAt >= 0 && l > totalAt && t == "":
+			rc.setTotalled(ax.dim)
+		case t == "":
+			m.review("%s has no %s label", m.rowName(r), ax.dim)
+			rc.bad = true
+		default:
+			if !m.place(rc, ax.dim, t, where) {
+				rc.bad = true
+			}
 		}
-		if rc.bad {
+		rc.lower(ax.conf, "")
+	}
+}
+
+// fallbacks sets, by position in the schema's order, what the section or
+// the table gives each dimension no axis holds.
+func (m *mapper) fallbacks(section map[string]constant, fallback []constant, hasFallback []bool) {
+	for i, name := range m.order {
+		fallback[i], hasFallback[i] = constant{}, false
+		if m.assigned(name) {
 			continue
 		}
-		// What the section or the table gives each dimension no axis holds.
-		for i, name := range m.order {
-			fallback[i], hasFallback[i] = constant{}, false
-			if m.assigned(name) {
-				continue
-			}
-			if s, ok := section[name]; ok {
-				fallback[i], hasFallback[i] = s, true
-			} else if s, ok := m.consts[name]; ok {
-				fallback[i], hasFallback[i] = s, true
-			}
-		}
-		for c := m.L; c < nc; c++ {
-			cc := &m.colCoord[c]
-			if skip[c] {
-				continue
-			}
-			m.emit(r, c, &rc, cc, fallback, hasFallback)
+		if s, ok := section[name]; ok {
+			fallback[i], hasFallback[i] = s, true
+		} else if s, ok := m.consts[name]; ok {
+			fallback[i], hasFallback[i] = s, true
 		}
 	}
 }
@@ -164,19 +205,7 @@ func firstNonEmpty(ss []string) string {
 func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback []bool) {
 	or, oc := m.rows[r], m.cols[c]
 	cell := m.cells[r][c]
-	var v figure
-	var err error
-	if cell == nil {
-		v = figure{flag: FlagBlank, conf: 1, reason: "empty cell"}
-	} else {
-		v, err = readCell(cell)
-	}
-	var ref string
-	if cell != nil && cell.Ref != "" {
-		ref = cell.Ref // cell is the extracted cell at (or, oc)
-	} else {
-		ref = m.ref(or, oc)
-	}
+	v, ref, err := m.readFigure(cell, or, oc)
 	if err != nil {
 		m.review("cell %s: %q is not a figure", ref, cell.Text)
 		return
@@ -197,25 +226,7 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 	for _, rs := range cc.reasons {
 		reasons = addUnique(reasons, rs)
 	}
-	// The dimensions a total sums over. The row's or the column's own set
-	// serves when the other adds none: these sets are not changed once
-	// the row is read, and a pending total only reads its set.
-	var totalled map[string]bool
-	switch {
-	case len(rc.totalled) == 0 && len(cc.totalled) == 0:
-	case len(cc.totalled) == 0:
-		totalled = rc.totalled
-	case len(rc.totalled) == 0:
-		totalled = cc.totalled
-	default:
-		totalled = make(map[string]bool, len(rc.totalled)+len(cc.totalled))
-		for k := range rc.totalled {
-			totalled[k] = true
-		}
-		for k := range cc.totalled {
-			totalled[k] = true
-		}
-	}
+	totalled := totalledBy(rc, cc)
 	period := &zeroPeriod // stays zero when the period is summed over
 	dims := make(map[string]string, len(m.dimNames))
 	for i, name := range m.order {
@@ -280,6 +291,45 @@ func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback 
 	}
 	m.obs = append(m.obs, Observation{Period: *period, Dims: dims, Value: value,
 		Flag: v.flag, Raw: v.raw, Row: or, Col: oc, Ref: ref, Page: page, Confidence: conf, Reasons: m.keepReasons(reasons)})
+}
+
+// readFigure reads the figure of the grid cell at original position (or,
+// oc), and the reference that names it; no cell reads as blank.
+func (m *mapper) readFigure(cell *extract.Cell, or, oc int) (v figure, ref string, err error) {
+	if cell == nil {
+		v = figure{flag: FlagBlank, conf: 1, reason: "empty cell"}
+	} else {
+		v, err = readCell(cell)
+	}
+	if cell != nil && cell.Ref != "" {
+		ref = cell.Ref // cell is the extracted cell at (or, oc)
+	} else {
+		ref = m.ref(or, oc)
+	}
+	return v, ref, err
+}
+
+// totalledBy is the dimensions a figure at row rc and column cc sums
+// over, nil for none. The row's or the column's own set serves when the
+// other adds none: these sets are not changed once the row is read, and a
+// pending total only reads its set.
+func totalledBy(rc, cc *coord) map[string]bool {
+	switch {
+	case len(rc.totalled) == 0 && len(cc.totalled) == 0:
+		return nil
+	case len(cc.totalled) == 0:
+		return rc.totalled
+	case len(rc.totalled) == 0:
+		return cc.totalled
+	}
+	totalled := make(map[string]bool, len(rc.totalled)+len(cc.totalled))
+	for k := range rc.totalled {
+		totalled[k] = true
+	}
+	for k := range cc.totalled {
+		totalled[k] = true
+	}
+	return totalled
 }
 
 // keepReasons copies an observation's reasons into a block shared by the
