@@ -100,44 +100,16 @@ func attrVal(se xml.StartElement, local string) (string, bool) {
 }
 
 // parseDOCX streams a WordprocessingML main part.
+//
+// A docxReader follows the tokens: tables (nested ones inside their
+// parent's cell), their rows and cells with spans and merges, the text of
+// visible runs, and the body paragraphs around tables (the title above a
+// table, the notes below it).
 func parseDOCX(ctx context.Context, r io.Reader, maxCells int) ([]*Table, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = false
-	var (
-		stack     []*dtable // open tables, innermost last
-		done      []*dtable
-		seq       int
-		depth     int
-		inText    bool
-		para      strings.Builder // body paragraph being read
-		paraDepth int
-		lastPara  string  // last non-empty body paragraph since the last table
-		after     *dtable // table whose notes may follow
-		afterOK   bool    // still reading paragraphs right after it
-		inRPr     int     // inside run properties
-		vanish    bool    // current run is hidden text
-		cellsSeen int
-		tokens    int
-	)
-	top := func() *dtable {
-		if len(stack) == 0 {
-			return nil
-		}
-		return stack[len(stack)-1]
-	}
-	write := func(s string) {
-		if vanish {
-			return
-		}
-		if t := top(); t != nil {
-			c := t.cell()
-			c.text.WriteString(s)
-			return
-		}
-		if para.Len() < 1<<16 {
-			para.WriteString(s)
-		}
-	}
+	x := &docxReader{d: d, maxCells: maxCells}
+	tokens := 0
 	for {
 		tokens++
 		if tokens%4096 == 0 {
@@ -154,153 +126,228 @@ func parseDOCX(ctx context.Context, r io.Reader, maxCells int) ([]*Table, error)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			if depth > docxMaxDepth {
-				return nil, fmt.Errorf("%w: XML nested deeper than %d", ErrTooLarge, docxMaxDepth)
-			}
-			switch t.Name.Local {
-			case "Fallback":
-				// mc:Fallback repeats mc:Choice for older readers.
-				if err := d.Skip(); err != nil {
-					return nil, fmt.Errorf("document XML: %w", err)
-				}
-				depth--
-			case "tbl":
-				if len(stack) >= docxMaxNesting {
-					return nil, fmt.Errorf("%w: tables nested deeper than %d", ErrTooLarge, docxMaxNesting)
-				}
-				seq++
-				nt := &dtable{seq: seq}
-				if p := top(); p != nil {
-					nt.parent = p
-					nt.parentRef = fmt.Sprintf("r%dc%d", len(p.rows), len(p.row().cells))
-				} else {
-					nt.title = lastPara
-				}
-				stack = append(stack, nt)
-				afterOK = false
-			case "tr":
-				if t := top(); t != nil {
-					t.rows = append(t.rows, &drow{})
-				}
-			case "tc":
-				if t := top(); t != nil {
-					r := t.row()
-					r.cells = append(r.cells, &dcell{span: 1, started: true})
-					cellsSeen++
-					if cellsSeen > maxCells {
-						return nil, fmt.Errorf("%w: more than %d table cells", ErrTooLarge, maxCells)
-					}
-				}
-			case "gridSpan":
-				if t := top(); t != nil {
-					if v, ok := attrVal(t2se(tok), "val"); ok {
-						if n, err := strconv.Atoi(v); err == nil && n > 1 {
-							t.cell().span = min(n, docxMaxSpan)
-						}
-					}
-				}
-			case "vMerge":
-				if t := top(); t != nil {
-					v, _ := attrVal(t2se(tok), "val")
-					if v == "restart" {
-						t.cell().vmerge = "restart"
-					} else {
-						t.cell().vmerge = "continue"
-					}
-				}
-			case "gridBefore":
-				if t := top(); t != nil {
-					if v, ok := attrVal(t2se(tok), "val"); ok {
-						if n, err := strconv.Atoi(v); err == nil && n > 0 {
-							t.row().before = min(n, docxMaxSpan)
-						}
-					}
-				}
-			case "tblHeader":
-				if t := top(); t != nil {
-					v, ok := attrVal(t2se(tok), "val")
-					t.row().header = !ok || v == "1" || v == "true" || v == "on"
-				}
-			case "rPr":
-				inRPr++
-			case "vanish":
-				if inRPr > 0 {
-					v, ok := attrVal(t2se(tok), "val")
-					vanish = !ok || v == "1" || v == "true" || v == "on"
-				}
-			case "r":
-				vanish = false
-			case "p":
-				paraDepth++
-				if top() != nil {
-					c := top().cell()
-					if c.text.Len() > 0 {
-						c.text.WriteString("\n")
-					}
-				} else if paraDepth == 1 {
-					para.Reset()
-				}
-			case "t":
-				inText = true
-			case "tab":
-				if inRPr == 0 {
-					write(" ")
-				}
-			case "br", "cr":
-				write("\n")
-			case "delText", "instrText":
-				if err := d.Skip(); err != nil {
-					return nil, fmt.Errorf("document XML: %w", err)
-				}
-				depth--
+			if err := x.start(t); err != nil {
+				return nil, err
 			}
 		case xml.CharData:
-			if inText {
-				write(string(t))
+			if x.inText {
+				x.write(string(t))
 			}
 		case xml.EndElement:
-			depth--
-			switch t.Name.Local {
-			case "t":
-				inText = false
-			case "rPr":
-				inRPr = max(inRPr-1, 0)
-			case "p":
-				paraDepth = max(paraDepth-1, 0)
-				if top() == nil && paraDepth == 0 {
-					s := NormaliseSpace(para.String())
-					para.Reset()
-					if s == "" {
-						continue
-					}
-					if after != nil && afterOK {
-						if isNoteText(s) && len(after.notes) < 8 {
-							after.notes = append(after.notes, s)
-							continue
-						} else {
-							afterOK = false
-						}
-					}
-					lastPara = s
-				}
-			case "tbl":
-				if len(stack) == 0 {
-					continue
-				}
-				tb := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				tb.closed = true
-				done = append(done, tb)
-				if tb.parent == nil {
-					after, afterOK = tb, true
-					lastPara = ""
-				}
-			}
+			x.end(t)
 		}
 	}
-	// Tables left open by a truncated document are still returned.
-	done = append(done, stack...)
+	return x.tables(), nil
+}
+
+// docxReader is the state of parseDOCX while it reads a document.
+type docxReader struct {
+	d        *xml.Decoder
+	maxCells int
+
+	stack     []*dtable // open tables, innermost last
+	done      []*dtable
+	seq       int
+	depth     int
+	inText    bool
+	para      strings.Builder // body paragraph being read
+	paraDepth int
+	lastPara  string  // last non-empty body paragraph since the last table
+	after     *dtable // table whose notes may follow
+	afterOK   bool    // still reading paragraphs right after it
+	inRPr     int     // inside run properties
+	vanish    bool    // current run is hidden text
+	cellsSeen int
+}
+
+// top is the innermost open table, nil outside tables.
+func (x *docxReader) top() *dtable {
+	if len(x.stack) == 0 {
+		return nil
+	}
+	return x.stack[len(x.stack)-1]
+}
+
+// write adds visible text to the current cell, or outside tables to the
+// body paragraph (up to 64 KiB).
+func (x *docxReader) write(s string) {
+	if x.vanish {
+		return
+	}
+	if t := x.top(); t != nil {
+		c := t.cell()
+		c.text.WriteString(s)
+		return
+	}
+	if x.para.Len() < 1<<16 {
+		x.para.WriteString(s)
+	}
+}
+
+// start reads a start element; it fails on XML nested too deep, tables
+// nested too deep, too many cells, or a part it cannot skip.
+func (x *docxReader) start(t xml.StartElement) error {
+	x.depth++
+	if x.depth > docxMaxDepth {
+		return fmt.Errorf("%w: XML nested deeper than %d", ErrTooLarge, docxMaxDepth)
+	}
+	switch t.Name.Local {
+	case "Fallback", "delText", "instrText":
+		// mc:Fallback repeats mc:Choice for older readers; deleted text
+		// and field instructions are not shown.
+		if err := x.d.Skip(); err != nil {
+			return fmt.Errorf("document XML: %w", err)
+		}
+		x.depth--
+	case "tbl":
+		return x.openTable()
+	case "tr":
+		if t := x.top(); t != nil {
+			t.rows = append(t.rows, &drow{})
+		}
+	case "tc":
+		if t := x.top(); t != nil {
+			r := t.row()
+			r.cells = append(r.cells, &dcell{span: 1, started: true})
+			x.cellsSeen++
+			if x.cellsSeen > x.maxCells {
+				return fmt.Errorf("%w: more than %d table cells", ErrTooLarge, x.maxCells)
+			}
+		}
+	case "gridSpan", "vMerge", "gridBefore", "tblHeader":
+		if tb := x.top(); tb != nil {
+			tableProperty(tb, t)
+		}
+	case "rPr":
+		x.inRPr++
+	case "vanish":
+		if x.inRPr > 0 {
+			v, ok := attrVal(t, "val")
+			x.vanish = !ok || v == "1" || v == "true" || v == "on"
+		}
+	case "r":
+		x.vanish = false
+	case "p":
+		x.paraDepth++
+		if x.top() != nil {
+			c := x.top().cell()
+			if c.text.Len() > 0 {
+				c.text.WriteString("\n")
+			}
+		} else if x.paraDepth == 1 {
+			x.para.Reset()
+		}
+	case "t":
+		x.inText = true
+	case "tab":
+		if x.inRPr == 0 {
+			x.write(" ")
+		}
+	case "br", "cr":
+		x.write("\n")
+	}
+	return nil
+}
+
+// openTable begins a <tbl>: inside a table's cell it is nested there,
+// else the last body paragraph is its title.
+func (x *docxReader) openTable() error {
+	if len(x.stack) >= docxMaxNesting {
+		return fmt.Errorf("%w: tables nested deeper than %d", ErrTooLarge, docxMaxNesting)
+	}
+	x.seq++
+	nt := &dtable{seq: x.seq}
+	if p := x.top(); p != nil {
+		nt.parent = p
+		nt.parentRef = fmt.Sprintf("r%dc%d", len(p.rows), len(p.row().cells))
+	} else {
+		nt.title = x.lastPara
+	}
+	x.stack = append(x.stack, nt)
+	x.afterOK = false
+	return nil
+}
+
+// tableProperty applies a cell or row property of table t: a cell's
+// column span or vertical merge, cells skipped before a row, a heading
+// row.
+func tableProperty(t *dtable, se xml.StartElement) {
+	switch se.Name.Local {
+	case "gridSpan":
+		if v, ok := attrVal(se, "val"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 1 {
+				t.cell().span = min(n, docxMaxSpan)
+			}
+		}
+	case "vMerge":
+		v, _ := attrVal(se, "val")
+		if v == "restart" {
+			t.cell().vmerge = "restart"
+		} else {
+			t.cell().vmerge = "continue"
+		}
+	case "gridBefore":
+		if v, ok := attrVal(se, "val"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				t.row().before = min(n, docxMaxSpan)
+			}
+		}
+	case "tblHeader":
+		v, ok := attrVal(se, "val")
+		t.row().header = !ok || v == "1" || v == "true" || v == "on"
+	}
+}
+
+// end reads an end element.
+func (x *docxReader) end(t xml.EndElement) {
+	x.depth--
+	switch t.Name.Local {
+	case "t":
+		x.inText = false
+	case "rPr":
+		x.inRPr = max(x.inRPr-1, 0)
+	case "p":
+		x.paraDepth = max(x.paraDepth-1, 0)
+		if x.top() == nil && x.paraDepth == 0 {
+			x.endBodyPara()
+		}
+	case "tbl":
+		if len(x.stack) == 0 {
+			return
+		}
+		tb := x.stack[len(x.stack)-1]
+		x.stack = x.stack[:len(x.stack)-1]
+		tb.closed = true
+		x.done = append(x.done, tb)
+		if tb.parent == nil {
+			x.after, x.afterOK = tb, true
+			x.lastPara = ""
+		}
+	}
+}
+
+// endBodyPara ends a body paragraph: right after a table, note lines are
+// its notes (up to 8); any other text may title the next table.
+func (x *docxReader) endBodyPara() {
+	s := NormaliseSpace(x.para.String())
+	x.para.Reset()
+	if s == "" {
+		return
+	}
+	if x.after != nil && x.afterOK {
+		if isNoteText(s) && len(x.after.notes) < 8 {
+			x.after.notes = append(x.after.notes, s)
+			return
+		}
+		x.afterOK = false
+	}
+	x.lastPara = s
+}
+
+// tables lays out the tables read, in document order; tables left open by
+// a truncated document are still returned.
+func (x *docxReader) tables() []*Table {
+	done := append(x.done, x.stack...)
 	sort.Slice(done, func(i, j int) bool { return done[i].seq < done[j].seq })
 	var out []*Table
 	for _, dt := range done {
@@ -308,10 +355,8 @@ func parseDOCX(ctx context.Context, r io.Reader, maxCells int) ([]*Table, error)
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
 }
-
-func t2se(tok xml.Token) xml.StartElement { return tok.(xml.StartElement) }
 
 // build lays a dtable out as a dense grid.
 func (dt *dtable) build() *Table {

@@ -202,6 +202,11 @@ func continuesBelowGap(prev, l *aline) bool {
 // alignedTable builds a table from a run of lines, or nil if the lines do
 // not form one. all and start let it take header lines just above; hs
 // are the page's horizontal rules.
+//
+// Its steps: the header zone and the columns the body's chunks line up
+// in; spanning header lines just above; lines to rows of cells; wrapped
+// header lines and wrapped body cells joined; the grid of cell owners;
+// validation; the table.
 func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []seg) *ptable {
 	multi := 0
 	for _, l := range region {
@@ -212,7 +217,35 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 	if multi < 2 || isContentsList(region) {
 		return nil
 	}
-	// Header zone: lines before the first with figures.
+	firstBody := alignedFirstBody(region)
+	cols := alignedColumns(region, firstBody)
+	if len(cols) < 2 {
+		return nil
+	}
+	region, firstBody = takeSpanningHeaders(region, all, start, cols, firstBody)
+	rows := make([]*row, 0, len(region))
+	for k, l := range region {
+		rows = append(rows, alignedRow(l, k < firstBody, cols, hs))
+	}
+	rows = joinWrappedHeaders(rows)
+	rows = joinWrappedCells(rows, len(cols))
+	g := alignedOwners(rows, len(cols))
+	g.owner = dropEmptyCols(g.owner, g.texts)
+	if len(g.owner) < 2 || len(g.owner[0]) < 2 {
+		return nil
+	}
+	spanGroupHeadings(g.owner, g.texts, g.headerRows)
+	hasFigures, ok := validAligned(g, rows)
+	if !ok {
+		return nil
+	}
+	return g.table(p, rows, cols, hasFigures)
+}
+
+// alignedFirstBody is the index of the first body line: the header zone is
+// the lines before the first with figures, less the label lines set tight
+// above it (the start of a wrapped label, not header).
+func alignedFirstBody(region []*aline) int {
 	firstBody := 0
 	for k, l := range region {
 		if l.numeric {
@@ -220,8 +253,6 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 			break
 		}
 	}
-	// Label lines just above the first figures, set tight to it, are the
-	// start of a wrapped label, not header.
 	for firstBody > 0 {
 		l, next := region[firstBody-1], region[firstBody]
 		if len(l.chunks) != 1 || next.y1 > l.y0 || l.y0-next.y1 > 0.4*l.size || l.chunks[0].x0 > next.chunks[0].x1 {
@@ -229,6 +260,13 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 		}
 		firstBody--
 	}
+	return firstBody
+}
+
+// alignedColumns projects the chunks of the body's lines of two or more
+// chunks (of all the region's when the body has fewer than two) into
+// columns, marker columns merged, alignment set.
+func alignedColumns(region []*aline, firstBody int) []column {
 	body := region[firstBody:]
 	var proj []*aline
 	for _, l := range body {
@@ -247,10 +285,16 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 	cols := projectColumns(proj)
 	cols = mergeMarkerColumns(cols, proj)
 	if len(cols) < 2 {
-		return nil
+		return cols
 	}
 	setAlignment(cols, proj)
-	// Take spanning header lines just above the region.
+	return cols
+}
+
+// takeSpanningHeaders takes the header lines just above the region whose
+// chunks span columns, moving *start up; it returns the region and the
+// first body line's index grown by them.
+func takeSpanningHeaders(region, all []*aline, start *int, cols []column, firstBody int) ([]*aline, int) {
 	for *start > 0 {
 		above := all[*start-1]
 		top := region[0]
@@ -274,95 +318,114 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 		firstBody++
 		*start--
 	}
+	return region, firstBody
+}
 
-	// Lines to rows of cells.
-	var rows []*row
-	for k, l := range region {
-		r := &row{l: l, header: k < firstBody, y0: l.y0, y1: l.y1}
-		for _, c := range l.chunks {
-			ov := colsOverlapped(cols, c)
-			c0, c1 := ov[0], ov[len(ov)-1]
-			if !overlapsAny(cols, c) {
-				k := wordCol(cols, &word{x0: c.x0, x1: c.x1})
-				c0, c1 = k, k
+// alignedRow makes a line into a row of cells, each chunk spanning the
+// columns it overlaps.
+func alignedRow(l *aline, header bool, cols []column, hs []seg) *row {
+	r := &row{l: l, header: header, y0: l.y0, y1: l.y1}
+	for _, c := range l.chunks {
+		ov := colsOverlapped(cols, c)
+		c0, c1 := ov[0], ov[len(ov)-1]
+		if !overlapsAny(cols, c) {
+			k := wordCol(cols, &word{x0: c.x0, x1: c.x1})
+			c0, c1 = k, k
+		}
+		if !r.header && len(c.words) > 1 {
+			// In the body, split a chunk whose words sit in separate columns.
+			byCol := map[int][]*word{}
+			for _, w := range c.words {
+				k := wordCol(cols, w)
+				byCol[k] = append(byCol[k], w)
 			}
-			if !r.header && len(c.words) > 1 {
-				// In the body, split a chunk whose words sit in separate columns.
-				byCol := map[int][]*word{}
-				for _, w := range c.words {
-					k := wordCol(cols, w)
-					byCol[k] = append(byCol[k], w)
+			if len(byCol) > 1 {
+				for k, ws := range byCol {
+					r.cells = append(r.cells, &rcell{c0: k, c1: k, words: ws})
 				}
-				if len(byCol) > 1 {
-					for k, ws := range byCol {
-						r.cells = append(r.cells, &rcell{c0: k, c1: k, words: ws})
-					}
-					continue
-				}
-			}
-			if a, b, ok := underlined(r.header, hs, c, l.size); ok && spanUnder(cols, a, b, &c0, &c1) {
-				r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
 				continue
 			}
-			if r.header && c1 > c0 {
-				// A spanning header is centred over its columns: widen the
-				// span while that brings the centres closer.
-				mid := (c.x0 + c.x1) / 2
-				edge := func(k int) float64 { // left boundary of column k's cells
-					switch {
-					case k <= 0:
-						return cols[0].x0
-					case k >= len(cols):
-						return cols[len(cols)-1].x1
-					}
-					return (cols[k-1].x1 + cols[k].x0) / 2
-				}
-				centre := func(a, b int) float64 { return (edge(a) + edge(b+1)) / 2 }
-				for c1+1 < len(cols) && math.Abs(centre(c0, c1+1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c1+1, c) {
-					c1++
-				}
-				for c0 > 1 && math.Abs(centre(c0-1, c1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c0-1, c) {
-					c0--
-				}
-			}
+		}
+		if a, b, ok := underlined(r.header, hs, c, l.size); ok && spanUnder(cols, a, b, &c0, &c1) {
 			r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
+			continue
 		}
-		rows = append(rows, r)
+		if r.header && c1 > c0 {
+			c0, c1 = centreSpan(l, cols, c, c0, c1)
+		}
+		r.cells = append(r.cells, &rcell{c0: c0, c1: c1, words: c.words})
 	}
-	singleCol := func(r *row) bool {
-		for _, c := range r.cells {
-			if c.c0 != c.c1 {
-				return false
+	return r
+}
+
+// centreSpan widens the span c0..c1 of a spanning header chunk c of line l
+// while that brings the span's centre closer to the chunk's: a spanning
+// header is centred over its columns.
+func centreSpan(l *aline, cols []column, c *chunk, c0, c1 int) (int, int) {
+	mid := (c.x0 + c.x1) / 2
+	edge := func(k int) float64 { // left boundary of column k's cells
+		switch {
+		case k <= 0:
+			return cols[0].x0
+		case k >= len(cols):
+			return cols[len(cols)-1].x1
+		}
+		return (cols[k-1].x1 + cols[k].x0) / 2
+	}
+	centre := func(a, b int) float64 { return (edge(a) + edge(b+1)) / 2 }
+	for c1+1 < len(cols) && math.Abs(centre(c0, c1+1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c1+1, c) {
+		c1++
+	}
+	for c0 > 1 && math.Abs(centre(c0-1, c1)-mid) < math.Abs(centre(c0, c1)-mid) && !lineUses(l, cols, c0-1, c) {
+		c0--
+	}
+	return c0, c1
+}
+
+// singleColRow reports whether every cell of r sits in one column.
+func singleColRow(r *row) bool {
+	for _, c := range r.cells {
+		if c.c0 != c.c1 {
+			return false
+		}
+	}
+	return true
+}
+
+// rowCols is the set of columns r's cells cover.
+func rowCols(r *row) map[int]bool {
+	m := map[int]bool{}
+	for _, c := range r.cells {
+		for k := c.c0; k <= c.c1; k++ {
+			m[k] = true
+		}
+	}
+	return m
+}
+
+// mergeRow joins src's cells into dst's: a cell over the same columns takes
+// src's words after its own, others are added.
+func mergeRow(dst, src *row) {
+	for _, sc := range src.cells {
+		merged := false
+		for _, dc := range dst.cells {
+			if dc.c0 == sc.c0 && dc.c1 == sc.c1 {
+				dc.words = append(dc.words, sc.words...)
+				merged = true
+				break
 			}
 		}
-		return true
-	}
-	usedCols := func(r *row) map[int]bool {
-		m := map[int]bool{}
-		for _, c := range r.cells {
-			for k := c.c0; k <= c.c1; k++ {
-				m[k] = true
-			}
+		if !merged {
+			dst.cells = append(dst.cells, sc)
 		}
-		return m
 	}
-	mergeInto := func(dst, src *row) {
-		for _, sc := range src.cells {
-			merged := false
-			for _, dc := range dst.cells {
-				if dc.c0 == sc.c0 && dc.c1 == sc.c1 {
-					dc.words = append(dc.words, sc.words...)
-					merged = true
-					break
-				}
-			}
-			if !merged {
-				dst.cells = append(dst.cells, sc)
-			}
-		}
-		dst.y0, dst.y1 = math.Min(dst.y0, src.y0), math.Max(dst.y1, src.y1)
-	}
-	// Wrapped header lines.
+	dst.y0, dst.y1 = math.Min(dst.y0, src.y0), math.Max(dst.y1, src.y1)
+}
+
+// joinWrappedHeaders joins a header line into the header line below when
+// both hold single-column cells that line up, the lower covering the upper's
+// columns, set close: one heading wrapped over two lines.
+func joinWrappedHeaders(rows []*row) []*row {
 	for k := 0; k+1 < len(rows); {
 		a, b := rows[k], rows[k+1]
 		if !a.header || !b.header {
@@ -370,23 +433,30 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 			continue
 		}
 		size := math.Max(a.l.size, b.l.size)
-		ua, ub := usedCols(a), usedCols(b)
+		ua, ub := rowCols(a), rowCols(b)
 		sub := true
 		for c := range ua {
 			if !ub[c] {
 				sub = false
 			}
 		}
-		if a.y0-b.y1 <= headerGap*size && singleCol(a) && singleCol(b) && sub && sameCells(a, b) {
-			mergeInto(b, a)
+		if a.y0-b.y1 <= headerGap*size && singleColRow(a) && singleColRow(b) && sub && sameCells(a, b) {
+			mergeRow(b, a)
 			rows = append(rows[:k], rows[k+1:]...)
 			continue
 		}
 		k++
 	}
+	return rows
+}
+
+// joinWrappedCells joins the continuation lines of wrapped body cells (text
+// only, in text columns) into the row above or below, whichever they are
+// set tight to.
+func joinWrappedCells(rows []*row, nc int) []*row {
 	// Text columns: those where most body cells are not figures.
-	numCount := make([]int, len(cols))
-	txtCount := make([]int, len(cols))
+	numCount := make([]int, nc)
+	txtCount := make([]int, nc)
 	for _, r := range rows {
 		if r.header {
 			continue
@@ -400,19 +470,7 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 			}
 		}
 	}
-	// Typical gap between body rows that carry figures.
-	var gaps []float64
-	for k := 1; k < len(rows); k++ {
-		if !rows[k].header && !rows[k-1].header && rows[k].l.numeric && rows[k-1].l.numeric {
-			gaps = append(gaps, rows[k-1].y0-rows[k].y1)
-		}
-	}
-	sort.Float64s(gaps)
-	medGap := -1.0
-	if len(gaps) > 0 {
-		medGap = gaps[len(gaps)/2]
-	}
-	// Continuation lines of wrapped body cells.
+	medGap := medianFigureGap(rows)
 	for k := 0; k < len(rows); k++ {
 		r := rows[k]
 		if r.header || r.l.numeric {
@@ -446,73 +504,101 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 		}
 		switch {
 		case up != nil && (tight(gapUp) || lower && gapUp < 0.6*r.l.size) && (lower || !hasTextIn(up, r)) && gapUp <= gapDown*1.1:
-			mergeInto(up, r)
+			mergeRow(up, r)
 			rows = append(rows[:k], rows[k+1:]...)
 			k--
 		case down != nil && tight(gapDown) && gapDown < gapUp && (startsLower(down) || !hasTextIn(down, r)):
-			mergeInto(down, r)
+			mergeRow(down, r)
 			rows = append(rows[:k], rows[k+1:]...)
 			k--
 		case down != nil && gapDown < 0.6*r.l.size && startsLower(down) && hyphenEnd(firstCellText(r)):
 			// A label broken at a hyphen ("Co-" over "ordinator"), its
 			// figures set on the last line.
-			mergeInto(down, r)
+			mergeRow(down, r)
 			rows = append(rows[:k], rows[k+1:]...)
 			k--
 		}
 	}
-	// Owner grid.
-	nc := len(cols)
-	owner := make([][]int, len(rows))
-	var texts []string
-	var boxes []pdf.Box
-	headerRows := 0
-	cut := map[int]bool{}
+	return rows
+}
+
+// medianFigureGap is the typical gap between body rows that carry
+// figures, -1 when there are none.
+func medianFigureGap(rows []*row) float64 {
+	var gaps []float64
+	for k := 1; k < len(rows); k++ {
+		if !rows[k].header && !rows[k-1].header && rows[k].l.numeric && rows[k-1].l.numeric {
+			gaps = append(gaps, rows[k-1].y0-rows[k].y1)
+		}
+	}
+	sort.Float64s(gaps)
+	medGap := -1.0
+	if len(gaps) > 0 {
+		medGap = gaps[len(gaps)/2]
+	}
+	return medGap
+}
+
+// ownerGrid is an aligned table as a grid: each position holds the id of
+// the cell that owns it (-1 for none), ids index texts and boxes.
+type ownerGrid struct {
+	owner      [][]int
+	texts      []string
+	boxes      []pdf.Box
+	headerRows int
+	cut        map[int]bool // cells with words cut by the page's clip
+}
+
+// alignedOwners lays the rows' cells out on the grid of nc columns; two
+// chunks in one column become one cell.
+func alignedOwners(rows []*row, nc int) *ownerGrid {
+	g := &ownerGrid{owner: make([][]int, len(rows)), cut: map[int]bool{}}
 	for ri, r := range rows {
 		if r.header {
-			headerRows++
+			g.headerRows++
 		}
-		owner[ri] = make([]int, nc)
-		for k := range owner[ri] {
-			owner[ri][k] = -1
+		g.owner[ri] = make([]int, nc)
+		for k := range g.owner[ri] {
+			g.owner[ri][k] = -1
 		}
 		sort.Slice(r.cells, func(a, b int) bool { return r.cells[a].c0 < r.cells[b].c0 })
 		for _, c := range r.cells {
 			id := -1
 			for k := c.c0; k <= c.c1; k++ {
-				if owner[ri][k] >= 0 {
-					id = owner[ri][k]
+				if g.owner[ri][k] >= 0 {
+					id = g.owner[ri][k]
 				}
 			}
 			if id >= 0 {
 				// Two chunks in one column: join them.
-				texts[id] = NormaliseSpace(texts[id] + " " + cellText(c.words))
-				boxes[id] = unionBox(boxes[id], wordsBox(c.words))
+				g.texts[id] = NormaliseSpace(g.texts[id] + " " + cellText(c.words))
+				g.boxes[id] = unionBox(g.boxes[id], wordsBox(c.words))
 			} else {
-				id = len(texts)
-				texts = append(texts, cellText(c.words))
-				boxes = append(boxes, wordsBox(c.words))
+				id = len(g.texts)
+				g.texts = append(g.texts, cellText(c.words))
+				g.boxes = append(g.boxes, wordsBox(c.words))
 			}
 			for k := c.c0; k <= c.c1; k++ {
-				owner[ri][k] = id
+				g.owner[ri][k] = id
 			}
 			if anyCut(c.words) {
-				cut[id] = true
+				g.cut[id] = true
 			}
 		}
 	}
-	owner = dropEmptyCols(owner, texts)
-	if len(owner) < 2 || len(owner[0]) < 2 {
-		return nil
-	}
-	spanGroupHeadings(owner, texts, headerRows)
-	// Validation: enough rows with two or more cells; two-column tables need figures.
+	return g
+}
+
+// validAligned reports whether the grid is a table: two rows or more with
+// two cells or more, and, with two columns, figures in three rows or
+// more. hasFigures tells whether a body row carries figures.
+func validAligned(g *ownerGrid, rows []*row) (hasFigures, ok bool) {
 	full := 0
-	for _, row := range owner {
+	for _, row := range g.owner {
 		n := 0
 		last := -2
 		for _, id := range row {
-			if id >= 0 && id != last && texts[id] != "" {
+			if id >= 0 && id != last && g.texts[id] != "" {
 				n++
 			}
 			last = id
@@ -522,17 +608,21 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 		}
 	}
 	if full < 2 {
-		return nil
+		return false, false
 	}
-	hasFigures := false
 	for _, r := range rows {
 		if !r.header && r.l.numeric {
 			hasFigures = true
 		}
 	}
-	if len(owner[0]) == 2 && (!hasFigures || len(owner) < 3) {
-		return nil
+	if len(g.owner[0]) == 2 && (!hasFigures || len(g.owner) < 3) {
+		return hasFigures, false
 	}
+	return hasFigures, true
+}
+
+// table makes the grid into the page's table, its words marked used.
+func (g *ownerGrid) table(p *pdf.Page, rows []*row, cols []column, hasFigures bool) *ptable {
 	var allWords []*word
 	box := pdf.Box{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
 	for _, r := range rows {
@@ -544,14 +634,14 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 			}
 		}
 	}
-	t := makeTable(p, MethodPDFAligned, owner, texts, boxes)
-	t.HeaderRows = headerRows
+	t := makeTable(p, MethodPDFAligned, g.owner, g.texts, g.boxes)
+	t.HeaderRows = g.headerRows
 	if !hasFigures {
 		t.HeaderRows = min(1, len(t.Rows))
 	}
 	t.Confidence = 0.75
 	t.Reasons = append(t.Reasons, "columns inferred from text alignment")
-	noteCutCells(t, owner, cut)
+	noteCutCells(t, g.owner, g.cut)
 	edges := []float64{cols[0].x0}
 	for k := 1; k < len(cols); k++ {
 		edges = append(edges, (cols[k-1].x1+cols[k].x0)/2)

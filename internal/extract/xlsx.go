@@ -278,6 +278,11 @@ const maxMerges = 65536
 // rows after o.MaxRows rows, or once the workbook has given *cellsLeft
 // non-empty cells, saying so in the tables' reasons; it fails when ctx
 // ends.
+//
+// The worksheet's XML is read token by token (sheetReader): rows and their
+// cells' raw values, hidden columns, the sheet's dimension and merged
+// ranges. Each row's display texts come from excelize's row iterator,
+// advanced alongside.
 func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxSheet, dateStyle []bool, o *Options, cellsLeft *int) (*sheetGrid, error) {
 	rc, err := zf.Open()
 	if err != nil {
@@ -290,80 +295,11 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 	}
 	defer rows.Close()
 
-	g := &sheetGrid{a1: true, sheet: sh.name, hidden: sh.hidden, method: MethodXLSX, format: "xlsx"}
-	var hiddenCols [][2]int
-	var merges []mergeRange
-	noCache := 0
-	var firstNoCache string
-
-	xRow := 0               // rows the display iterator has passed
-	d := xml.NewDecoder(rc) // openZip bounded the part's size
-	var cur *grow
-	var cells []xcell
-	var cell *xcell
-	inV := false
-	var vbuf strings.Builder
-	rowNum := 0
-	rowsSeen := 0
-	truncated, cellLimit := false, 0
-	mergesDropped := 0
-
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		r := cur
-		cur = nil
-		if len(cells) == 0 {
-			return nil
-		}
-		// Advance the display iterator to this row.
-		var disp []string
-		for xRow < r.row+1 {
-			if !rows.Next() {
-				break
-			}
-			xRow++
-		}
-		if xRow == r.row+1 {
-			var err error
-			disp, err = rows.Columns()
-			if err != nil {
-				return fmt.Errorf("row %d: %w", r.row+1, err)
-			}
-		}
-		r.cells = make([]gcell, 0, len(cells))
-		for _, c := range cells {
-			text := ""
-			if c.col < len(disp) {
-				text = NormaliseSpace(disp[c.col])
-			} else if c.typ == "" || c.typ == "n" || c.typ == "str" || c.typ == "inlineStr" {
-				text = NormaliseSpace(c.value)
-			}
-			if c.formula && c.value == "" {
-				noCache++
-				if firstNoCache == "" {
-					firstNoCache = colName(c.col) + strconv.Itoa(r.row+1)
-				}
-			}
-			if text == "" {
-				continue
-			}
-			gc := gcell{col: int32(c.col), text: text}
-			if (c.typ == "" || c.typ == "n") && c.value != "" && !(c.style < len(dateStyle) && dateStyle[c.style]) {
-				if v, err := strconv.ParseFloat(c.value, 64); err == nil {
-					gc.num = &v
-				}
-			}
-			r.cells = append(r.cells, gc)
-		}
-		if len(r.cells) > 0 {
-			g.rows = append(g.rows, *r)
-			*cellsLeft -= len(r.cells)
-		}
-		return nil
+	s := &sheetReader{
+		ctx: ctx, zf: zf, rows: rows, dateStyle: dateStyle, o: o, cellsLeft: cellsLeft,
+		g: &sheetGrid{a1: true, sheet: sh.name, hidden: sh.hidden, method: MethodXLSX, format: "xlsx"},
 	}
-
+	d := xml.NewDecoder(rc) // openZip bounded the part's size
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -372,141 +308,272 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 			}
 			return nil, fmt.Errorf("worksheet XML: %w", err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				if err := flush(); err != nil {
-					return nil, err
-				}
-				rowNum++
-				hidden := false
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						if n, err := strconv.Atoi(a.Value); err == nil && n > 0 && n <= excelize.TotalRows {
-							rowNum = n
-						}
-					case "hidden":
-						hidden = a.Value == "1" || a.Value == "true"
-					}
-				}
-				if rowsSeen++; rowsSeen%1024 == 0 {
-					if err := ctx.Err(); err != nil {
-						return nil, fmt.Errorf("stopped at row %d: %w", rowNum, err)
-					}
-				}
-				if truncated || cellLimit > 0 {
-					break
-				}
-				if len(g.rows) >= o.MaxRows {
-					truncated = true
-					break
-				}
-				if *cellsLeft <= 0 {
-					cellLimit = rowNum
-					break
-				}
-				cur = &grow{row: rowNum - 1, hidden: hidden}
-				cells = cells[:0]
-			case "c":
-				if cur == nil {
-					continue
-				}
-				col := len(cells)
-				if len(cells) > 0 {
-					col = cells[len(cells)-1].col + 1
-				}
-				c := xcell{col: col}
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						if cn, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
-							c.col = cn - 1
-						}
-					case "t":
-						c.typ = a.Value
-					case "s":
-						c.style, _ = strconv.Atoi(a.Value)
-					}
-				}
-				cells = append(cells, c)
-				cell = &cells[len(cells)-1]
-			case "v":
-				if cell != nil {
-					inV = true
-					vbuf.Reset()
-				}
-			case "f":
-				if cell != nil {
-					cell.formula = true
-				}
-			case "col":
-				var lo, hi int
-				hidden := false
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "min":
-						lo, _ = strconv.Atoi(a.Value)
-					case "max":
-						hi, _ = strconv.Atoi(a.Value)
-					case "hidden":
-						hidden = a.Value == "1" || a.Value == "true"
-					}
-				}
-				if hidden && lo > 0 && hi >= lo {
-					hiddenCols = append(hiddenCols, [2]int{lo - 1, hi - 1})
-				}
-			case "dimension":
-				// Make room for the rows the sheet says it spans, as far as
-				// the part's size allows (a row takes 30 bytes of XML at
-				// least), rather than grow the slice as they come.
-				for _, a := range t.Attr {
-					if a.Name.Local != "ref" || g.rows != nil {
-						continue
-					}
-					if m, ok := parseRange(a.Value); ok {
-						n := min(m.r1-m.r0+1, o.MaxRows, int(min(zf.UncompressedSize64/30, 1<<30)))
-						g.rows = make([]grow, 0, max(n, 0))
-					}
-				}
-			case "mergeCell":
-				for _, a := range t.Attr {
-					if a.Name.Local == "ref" {
-						if m, ok := parseRange(a.Value); ok {
-							if len(merges) >= maxMerges {
-								mergesDropped++
-								break
-							}
-							merges = append(merges, m)
-						}
-					}
-				}
+		if err := s.token(tok); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.flush(); err != nil {
+		return nil, err
+	}
+	s.finish(sh)
+	return s.g, nil
+}
+
+// sheetReader is the state of readXLSXSheet while it reads a worksheet.
+type sheetReader struct {
+	ctx       context.Context
+	zf        *zip.File
+	rows      *excelize.Rows
+	dateStyle []bool
+	o         *Options
+	cellsLeft *int
+
+	g          *sheetGrid
+	hiddenCols [][2]int
+	merges     []mergeRange
+
+	xRow     int // rows the display iterator has passed
+	cur      *grow
+	cells    []xcell
+	cell     *xcell
+	inV      bool
+	vbuf     strings.Builder
+	rowNum   int
+	rowsSeen int
+
+	truncated     bool
+	cellLimit     int // the row at which the cell limit stopped reading
+	mergesDropped int
+	noCache       int
+	firstNoCache  string
+}
+
+// token reads one token of the worksheet's XML.
+func (s *sheetReader) token(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		switch t.Name.Local {
+		case "row":
+			return s.startRow(t)
+		case "c":
+			s.startCell(t)
+		case "v":
+			if s.cell != nil {
+				s.inV = true
+				s.vbuf.Reset()
 			}
-		case xml.CharData:
-			if inV && vbuf.Len() < 1<<16 {
-				vbuf.Write(t)
+		case "f":
+			if s.cell != nil {
+				s.cell.formula = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				if inV && cell != nil {
-					cell.value = vbuf.String()
+		case "col":
+			s.readCol(t)
+		case "dimension":
+			s.reserveRows(t)
+		case "mergeCell":
+			s.addMerge(t)
+		}
+	case xml.CharData:
+		if s.inV && s.vbuf.Len() < 1<<16 {
+			s.vbuf.Write(t)
+		}
+	case xml.EndElement:
+		switch t.Name.Local {
+		case "v":
+			if s.inV && s.cell != nil {
+				s.cell.value = s.vbuf.String()
+			}
+			s.inV = false
+		case "c":
+			s.cell = nil
+		case "sheetData":
+			return s.flush()
+		}
+	}
+	return nil
+}
+
+// startRow ends the row before and begins a <row>, unless the row or cell
+// limit has been reached; it checks ctx every 1,024 rows.
+func (s *sheetReader) startRow(t xml.StartElement) error {
+	if err := s.flush(); err != nil {
+		return err
+	}
+	s.rowNum++
+	hidden := false
+	for _, a := range t.Attr {
+		switch a.Name.Local {
+		case "r":
+			if n, err := strconv.Atoi(a.Value); err == nil && n > 0 && n <= excelize.TotalRows {
+				s.rowNum = n
+			}
+		case "hidden":
+			hidden = a.Value == "1" || a.Value == "true"
+		}
+	}
+	if s.rowsSeen++; s.rowsSeen%1024 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return fmt.Errorf("stopped at row %d: %w", s.rowNum, err)
+		}
+	}
+	if s.truncated || s.cellLimit > 0 {
+		return nil
+	}
+	if len(s.g.rows) >= s.o.MaxRows {
+		s.truncated = true
+		return nil
+	}
+	if *s.cellsLeft <= 0 {
+		s.cellLimit = s.rowNum
+		return nil
+	}
+	s.cur = &grow{row: s.rowNum - 1, hidden: hidden}
+	s.cells = s.cells[:0]
+	return nil
+}
+
+// startCell begins a <c> of the current row: its column (from its
+// reference, else the one after the last), type and style.
+func (s *sheetReader) startCell(t xml.StartElement) {
+	if s.cur == nil {
+		return
+	}
+	col := len(s.cells)
+	if len(s.cells) > 0 {
+		col = s.cells[len(s.cells)-1].col + 1
+	}
+	c := xcell{col: col}
+	for _, a := range t.Attr {
+		switch a.Name.Local {
+		case "r":
+			if cn, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+				c.col = cn - 1
+			}
+		case "t":
+			c.typ = a.Value
+		case "s":
+			c.style, _ = strconv.Atoi(a.Value)
+		}
+	}
+	s.cells = append(s.cells, c)
+	s.cell = &s.cells[len(s.cells)-1]
+}
+
+// readCol notes the columns a hidden <col> covers.
+func (s *sheetReader) readCol(t xml.StartElement) {
+	var lo, hi int
+	hidden := false
+	for _, a := range t.Attr {
+		switch a.Name.Local {
+		case "min":
+			lo, _ = strconv.Atoi(a.Value)
+		case "max":
+			hi, _ = strconv.Atoi(a.Value)
+		case "hidden":
+			hidden = a.Value == "1" || a.Value == "true"
+		}
+	}
+	if hidden && lo > 0 && hi >= lo {
+		s.hiddenCols = append(s.hiddenCols, [2]int{lo - 1, hi - 1})
+	}
+}
+
+// reserveRows makes room for the rows the sheet's <dimension> says it
+// spans, as far as the part's size allows (a row takes 30 bytes of XML at
+// least), rather than grow the slice as they come.
+func (s *sheetReader) reserveRows(t xml.StartElement) {
+	for _, a := range t.Attr {
+		if a.Name.Local != "ref" || s.g.rows != nil {
+			continue
+		}
+		if m, ok := parseRange(a.Value); ok {
+			n := min(m.r1-m.r0+1, s.o.MaxRows, int(min(s.zf.UncompressedSize64/30, 1<<30)))
+			s.g.rows = make([]grow, 0, max(n, 0))
+		}
+	}
+}
+
+// addMerge notes a <mergeCell>'s range, up to maxMerges of them.
+func (s *sheetReader) addMerge(t xml.StartElement) {
+	for _, a := range t.Attr {
+		if a.Name.Local == "ref" {
+			if m, ok := parseRange(a.Value); ok {
+				if len(s.merges) >= maxMerges {
+					s.mergesDropped++
+					break
 				}
-				inV = false
-			case "c":
-				cell = nil
-			case "sheetData":
-				if err := flush(); err != nil {
-					return nil, err
-				}
+				s.merges = append(s.merges, m)
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return nil, err
+}
+
+// flush ends the current row: each cell's text is its display text (its
+// raw value for a number or string past the display row), a number's
+// value is kept unless the cell is styled as a date, and a row with text
+// joins the grid.
+func (s *sheetReader) flush() error {
+	if s.cur == nil {
+		return nil
 	}
-	if len(hiddenCols) > 0 {
+	r := s.cur
+	s.cur = nil
+	if len(s.cells) == 0 {
+		return nil
+	}
+	// Advance the display iterator to this row.
+	var disp []string
+	for s.xRow < r.row+1 {
+		if !s.rows.Next() {
+			break
+		}
+		s.xRow++
+	}
+	if s.xRow == r.row+1 {
+		var err error
+		disp, err = s.rows.Columns()
+		if err != nil {
+			return fmt.Errorf("row %d: %w", r.row+1, err)
+		}
+	}
+	r.cells = make([]gcell, 0, len(s.cells))
+	for _, c := range s.cells {
+		text := ""
+		if c.col < len(disp) {
+			text = NormaliseSpace(disp[c.col])
+		} else if c.typ == "" || c.typ == "n" || c.typ == "str" || c.typ == "inlineStr" {
+			text = NormaliseSpace(c.value)
+		}
+		if c.formula && c.value == "" {
+			s.noCache++
+			if s.firstNoCache == "" {
+				s.firstNoCache = colName(c.col) + strconv.Itoa(r.row+1)
+			}
+		}
+		if text == "" {
+			continue
+		}
+		gc := gcell{col: int32(c.col), text: text}
+		if (c.typ == "" || c.typ == "n") && c.value != "" && !(c.style < len(s.dateStyle) && s.dateStyle[c.style]) {
+			if v, err := strconv.ParseFloat(c.value, 64); err == nil {
+				gc.num = &v
+			}
+		}
+		r.cells = append(r.cells, gc)
+	}
+	if len(r.cells) > 0 {
+		s.g.rows = append(s.g.rows, *r)
+		*s.cellsLeft -= len(r.cells)
+	}
+	return nil
+}
+
+// finish applies the hidden columns and merged ranges to the grid and
+// gives it the reasons for what was not read.
+func (s *sheetReader) finish(sh xlsxSheet) {
+	g := s.g
+	if len(s.hiddenCols) > 0 {
+		hiddenCols := s.hiddenCols
 		g.colHidden = func(c int) bool {
 			for _, h := range hiddenCols {
 				if c >= h[0] && c <= h[1] {
@@ -516,23 +583,22 @@ func readXLSXSheet(ctx context.Context, f *excelize.File, zf *zip.File, sh xlsxS
 			return false
 		}
 	}
-	g.applyMerges(merges, 1<<16)
-	if truncated {
-		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated after %d rows (MaxRows)", o.MaxRows))
+	g.applyMerges(s.merges, 1<<16)
+	if s.truncated {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated after %d rows (MaxRows)", s.o.MaxRows))
 	}
-	if cellLimit > 0 {
-		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated before row %d: the workbook's cell limit (%d cells) was reached", cellLimit, maxCells(o)))
+	if s.cellLimit > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("sheet truncated before row %d: the workbook's cell limit (%d cells) was reached", s.cellLimit, maxCells(s.o)))
 	}
-	if mergesDropped > 0 {
-		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d merged ranges past the first %d ignored", mergesDropped, maxMerges))
+	if s.mergesDropped > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d merged ranges past the first %d ignored", s.mergesDropped, maxMerges))
 	}
-	if noCache > 0 {
-		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d formulas without a cached value (first %s): read as blank", noCache, firstNoCache))
+	if s.noCache > 0 {
+		g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("%d formulas without a cached value (first %s): read as blank", s.noCache, s.firstNoCache))
 	}
 	if sh.hidden {
 		g.reasonsAll = append(g.reasonsAll, "sheet is hidden")
 	}
-	return g, nil
 }
 
 // parseRange reads "A1:C3" (or "B2") as a 0-based inclusive range.
