@@ -26,4 +26,7 @@
 //     section rows and sheet names, unpivots the figures, checks stated
 //     totals against their parts, and says whether the result needs review
 //     and why. Every reading is a Decision with a confidence and a reason.
+//     The mapper (mapper.go) does it in phases, one file each (map_*.go).
+//     Which labels name a total, and how closely a total must match its
+//     parts, is package totals' (the keyed rule, the Relative tolerance).
 package normalise

@@ -129,7 +129,7 @@ func (m *mapper) computeColumns() {
 				cc.bad = true
 				break
 			}
-			isTotal := t != "" && (m.class(t).total || m.overrideTarget(t) == "total")
+			isTotal := t != "" && m.namesTotal(t)
 			if isTotal && totalFrom < 0 {
 				totalFrom = h
 			}

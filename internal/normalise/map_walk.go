@@ -116,7 +116,7 @@ func (m *mapper) rowLabels(row, labels, last []string) ([]string, int) {
 	totalAt := -1
 	for l := 0; l < m.L; l++ {
 		t := row[l]
-		if totalAt < 0 && t != "" && (m.class(t).total || m.overrideTarget(t) == "total") {
+		if totalAt < 0 && t != "" && m.namesTotal(t) {
 			totalAt = l
 		}
 		if t == "" && l < m.L-1 && totalAt < 0 {

@@ -12,11 +12,11 @@ import (
 // cellClass is what a cell's text could be.
 type cellClass struct {
 	empty     bool
-	value     bool // a figure or flag (not blank)
-	isPeriod  bool // reads as a period
-	strong    bool // a figure that cannot be a heading
-	total     bool
-	totalRest string
+	value     bool   // a figure or flag (not blank)
+	isPeriod  bool   // reads as a period
+	strong    bool   // a figure that cannot be a heading
+	total     bool   // names a total (totalOf: package totals' keyed rule)
+	totalRest string // what else a total's label says ("Total 2022": "2022")
 }
 
 // mapper reads one table into observations. run takes it through its
@@ -188,6 +188,12 @@ func (m *mapper) class(text string) cellClass {
 	}
 	m.classes[text] = c
 	return c
+}
+
+// namesTotal reports whether a heading or label marks a total: by its
+// wording or by the operator's override.
+func (m *mapper) namesTotal(text string) bool {
+	return m.class(text).total || m.overrideTarget(text) == "total"
 }
 
 // ref names an original grid position.
