@@ -21,35 +21,34 @@ const (
 
 // buildGrid drops ignored, hidden and empty rows and columns.
 func (m *mapper) buildGrid() {
-	ignR, ignC := m.ignoredRowsCols()
-	hiddenCol := m.hiddenColumns()
+	ignR, ignC := map[int]bool{}, map[int]bool{}
+	m.ignoredRowsCols(ignR, ignC)
+	hiddenCol := make([]bool, m.t.NumCols())
+	m.hiddenColumns(hiddenCol)
 	keepR := m.keptRows(ignR, ignC, hiddenCol)
 	keepC := m.keptColumns(keepR, ignC, hiddenCol)
 	m.fillGrid(keepR, keepC)
 }
 
-// ignoredRowsCols is the rows and columns the operator ignores, each
-// recorded as a decision.
-func (m *mapper) ignoredRowsCols() (ignR, ignC map[int]bool) {
-	ignR = map[int]bool{}
+// ignoredRowsCols sets the rows and columns the operator ignores in ignR
+// and ignC, each recorded as a decision.
+func (m *mapper) ignoredRowsCols(ignR, ignC map[int]bool) {
 	for _, r := range m.ov.IgnoreRows {
 		ignR[r] = true
 		m.decide(Decision{Kind: "skip", Subject: fmt.Sprintf("row %d", r+1), Confidence: 1, Reason: "operator override: ignore row"})
 	}
-	ignC = map[int]bool{}
 	for _, c := range m.ov.IgnoreCols {
 		ignC[c] = true
 		m.decide(Decision{Kind: "skip", Subject: "column " + colName(c), Confidence: 1, Reason: "operator override: ignore column"})
 	}
-	return ignR, ignC
 }
 
-// hiddenColumns reports which columns have every cell hidden.
-func (m *mapper) hiddenColumns() []bool {
+// hiddenColumns sets hiddenCol[c] for each column c whose every cell is
+// hidden.
+func (m *mapper) hiddenColumns(hiddenCol []bool) {
 	t := m.t
-	nr, nc := t.NumRows(), t.NumCols()
-	hiddenCol := make([]bool, nc)
-	for c := 0; c < nc; c++ {
+	nr := t.NumRows()
+	for c := range hiddenCol {
 		n, h := 0, 0
 		for r := 0; r < nr; r++ {
 			if c < len(t.Rows[r]) {
@@ -61,7 +60,6 @@ func (m *mapper) hiddenColumns() []bool {
 		}
 		hiddenCol[c] = n > 0 && h == n
 	}
-	return hiddenCol
 }
 
 // keptRows is the rows that are neither ignored, empty nor hidden (a

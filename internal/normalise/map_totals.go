@@ -25,9 +25,10 @@ func (m *mapper) checkTotals() {
 	if len(m.totals) > 0 && m.res.Totals == nil {
 		m.res.Totals = make([]TotalCheck, 0, len(m.totals))
 	}
-	tc := totalChecker{m: m, indexes: map[string]*partIndex{}}
+	tc := totalChecker{m: m}
+	indexes := map[string]*partIndex{} // by totalSig
 	for _, pt := range m.totals {
-		parts := m.withoutNested(tc.partsOf(&pt), pt.totalled)
+		parts := m.withoutNested(tc.partsOf(indexes, &pt), pt.totalled)
 		tc.partsBuf = parts
 		if len(parts) == 0 {
 			m.keepUncoveredTotal(pt)
@@ -50,14 +51,13 @@ func (m *mapper) keepUncoveredTotal(pt pendingTotal) {
 	m.obs = append(m.obs, t)
 }
 
-// totalChecker finds and sums the parts of the table's totals. Its
-// indexes are made on first use, one per set of summed dimensions, from
-// the figures read by then.
+// totalChecker finds and sums the parts of the table's totals. The
+// indexes of the figures are made on first use, one per set of summed
+// dimensions, from the figures read by then.
 type totalChecker struct {
 	m        *mapper
-	indexes  map[string]*partIndex // by totalSig
-	buf      []byte                // scratch for projections and reasons
-	partsBuf []int                 // positions in m.obs
+	buf      []byte // scratch for projections and reasons
+	partsBuf []int  // positions in m.obs
 }
 
 // partIndex indexes the figures by their coordinates on the dimensions a
@@ -92,12 +92,12 @@ func (c *totalChecker) project(o *Observation, idx *partIndex) []byte {
 	return b
 }
 
-// index returns the index for totals that sum over totalled, made from
-// the figures read so far when it is first asked for.
-func (c *totalChecker) index(totalled map[string]bool) *partIndex {
+// index returns the index for totals that sum over totalled, from indexes
+// or made from the figures read so far and added to them.
+func (c *totalChecker) index(indexes map[string]*partIndex, totalled map[string]bool) *partIndex {
 	m := c.m
 	sig := totalSig(totalled)
-	if idx, ok := c.indexes[sig]; ok {
+	if idx, ok := indexes[sig]; ok {
 		return idx
 	}
 	idx := &partIndex{chains: make(map[string]int32, len(m.g)), next: make([]int32, len(m.obs)), period: !totalled[m.pdim]}
@@ -117,14 +117,14 @@ func (c *totalChecker) index(totalled map[string]bool) *partIndex {
 		idx.chains[string(k)] = int32(len(idx.heads))
 		idx.heads = append(idx.heads, partChain{int32(i), int32(i)})
 	}
-	c.indexes[sig] = idx
+	indexes[sig] = idx
 	return idx
 }
 
 // partsOf returns the positions in m.obs of the figures at a total's
 // coordinates on the dimensions it does not sum over, in c.partsBuf.
-func (c *totalChecker) partsOf(pt *pendingTotal) []int {
-	idx := c.index(pt.totalled)
+func (c *totalChecker) partsOf(indexes map[string]*partIndex, pt *pendingTotal) []int {
+	idx := c.index(indexes, pt.totalled)
 	parts := c.partsBuf[:0]
 	if ch, ok := idx.chains[string(c.project(&pt.obs, idx))]; ok {
 		for i := idx.heads[ch].first; i >= 0; i = idx.next[i] {

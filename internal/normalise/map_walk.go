@@ -20,7 +20,8 @@ func (m *mapper) walk() {
 	codesBuf := make([]dimCode, 0, len(m.order))
 	section := map[string]constant{}
 	fallback, hasFallback := make([]constant, len(m.order)), make([]bool, len(m.order))
-	skip := m.figureColumns()
+	skip := make([]bool, nc) // columns whose figures are not placed
+	m.figureColumns(skip)
 	for r := m.H; r < len(m.g); r++ {
 		row := m.g[r]
 		if m.setAside(r, section, last) {
@@ -47,12 +48,11 @@ func (m *mapper) walk() {
 	}
 }
 
-// figureColumns reports which columns' figures are not placed (a column
-// that could not be placed or that the operator ignores), and makes room
-// for the observations and decisions to come.
-func (m *mapper) figureColumns() (skip []bool) {
+// figureColumns sets skip[c] for each column c whose figures are not
+// placed (a column that could not be placed or that the operator
+// ignores), and makes room for the observations and decisions to come.
+func (m *mapper) figureColumns(skip []bool) {
 	nc := len(m.g[0])
-	skip = make([]bool, nc)
 	cols, totalCols := 0, 0
 	for c := m.L; c < nc; c++ {
 		cc := &m.colCoord[c]
@@ -73,7 +73,6 @@ func (m *mapper) figureColumns() (skip []bool) {
 	// Room for a value decision per row label and a total decision per
 	// cell of a total column.
 	m.res.Decisions = slices.Grow(m.res.Decisions, (len(m.g)-m.H)*(m.L+totalCols)+16)
-	return skip
 }
 
 // setAside reports whether body row r holds no figures to place: a note, a
