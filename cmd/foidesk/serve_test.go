@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/store"
-	"github.com/foidesk/foidesk/internal/web"
 )
 
 // serveDB starts a throwaway PostgreSQL, migrated, with two runs of a
@@ -221,7 +221,7 @@ func TestDataCompare(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("--json exit %d: %s", code, errs)
 	}
-	var c web.Comparison
+	var c dataset.Comparison
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out)
 	}

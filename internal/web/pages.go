@@ -370,7 +370,7 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 // datasetData is the dataset page's data.
 type datasetData struct {
 	Campaign campaignView
-	Summary  *Summary
+	Summary  *dataset.Summary
 	Charts   []chartView
 	Issues   []dataset.Issue
 	// IssueKinds counts the issues by kind, in order of first appearance.
@@ -409,7 +409,7 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sum := Summarise(data)
+	sum := dataset.Summarise(data)
 	href := campaignHref(c.Slug, c.Year)
 	d := &datasetData{Campaign: campaignView{campaignRow: *c, Href: href, Today: c.today(s.now()), Scale: c.timeScale()},
 		Summary: sum, Issues: issues, Dims: data.Dims, CSVHref: href + "/data.csv", XLSXHref: href + "/data.xlsx",
@@ -443,7 +443,7 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 
 // chartKinds lists the charts a summary has: by force, by period, then by
 // each dimension.
-func chartKinds(sum *Summary) []string {
+func chartKinds(sum *dataset.Summary) []string {
 	kinds := []string{"force"}
 	if len(sum.Periods) > 1 {
 		kinds = append(kinds, "period")
@@ -457,7 +457,7 @@ func chartKinds(sum *Summary) []string {
 }
 
 // chartBars returns the title and bars of one chart of a summary.
-func chartBars(sum *Summary, by, href string) (string, []bar) {
+func chartBars(sum *dataset.Summary, by, href string) (string, []bar) {
 	measure := strings.ReplaceAll(sum.Measure, "_", " ")
 	if measure == "" {
 		measure = "figures"
@@ -503,7 +503,7 @@ func (s *server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if by == "" {
 		by = "force"
 	}
-	title, bars := chartBars(Summarise(data), by, campaignHref(c.Slug, c.Year))
+	title, bars := chartBars(dataset.Summarise(data), by, campaignHref(c.Slug, c.Year))
 	if title == "" {
 		return notFound("Chart " + strconv.Quote(by))
 	}
