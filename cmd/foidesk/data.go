@@ -51,7 +51,7 @@ func runDataCompare(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	c, err := dataset.CompareRuns(ctx, st.Pool, slug, before, after, a.flagString("period"))
+	c, err := dataset.CompareRuns(ctx, st, slug, before, after, a.flagString("period"))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/foidesk/foidesk/internal/store"
 )
 
 // allCode is the code a dimension has on figures that are not broken down
@@ -266,9 +266,9 @@ type Comparison struct {
 // CompareRuns loads two runs of a campaign and compares their force
 // totals (see Summary for how a total is made). A run that does not exist
 // is a *ErrNoCampaign.
-func CompareRuns(ctx context.Context, db *pgxpool.Pool, slug string, before, after int, period string) (*Comparison, error) {
+func CompareRuns(ctx context.Context, st *store.Store, slug string, before, after int, period string) (*Comparison, error) {
 	load := func(year int) (*Summary, error) {
-		d, err := Load(ctx, db, slug, year)
+		d, err := Load(ctx, st, slug, year)
 		if err != nil {
 			return nil, err
 		}

@@ -353,10 +353,9 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var open int
-	if err := s.st.Pool.QueryRow(r.Context(), `SELECT count(*) FROM review_items WHERE request_id = $1 AND status = 'open'`,
-		b.RequestID).Scan(&open); err != nil {
-		return fmt.Errorf("reviews of request %d: %w", b.RequestID, err)
+	open, err := s.st.OpenReviewCount(r.Context(), b.RequestID)
+	if err != nil {
+		return err
 	}
 	href := campaignHref(c.Slug, c.Year)
 	d := &forceData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
@@ -401,11 +400,11 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
-	issues, err := dataset.Check(r.Context(), s.st.Pool, c.Slug, c.Year)
+	issues, err := dataset.Check(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
@@ -495,7 +494,7 @@ func (s *server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
@@ -518,7 +517,7 @@ func (s *server) download(w http.ResponseWriter, r *http.Request, ext, contentTy
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
