@@ -78,7 +78,7 @@ func TestProcessDocumentRecordsPartialResult(t *testing.T) {
 	})
 	must(t, err)
 	var inbound int64
-	must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 1, sha256($1::bytea), $1::bytea) RETURNING id`, []byte("kent")).Scan(&inbound))
 	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "reply.pdf", ContentType: "application/pdf",
 		Data: data, Path: "reply.pdf"}})
@@ -94,13 +94,13 @@ func TestProcessDocumentRecordsPartialResult(t *testing.T) {
 	}
 	t.Logf("partial: %s", out.Partial)
 	var status, errText string
-	must(t, st.Pool.QueryRow(ctx, `SELECT status, coalesce(error, '') FROM request_documents WHERE request_id = $1 AND document_id = $2`,
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT status, coalesce(error, '') FROM request_documents WHERE request_id = $1 AND document_id = $2`,
 		ids["kent"], docs[0]).Scan(&status, &errText))
 	if status != "loaded" || errText != out.Partial {
 		t.Errorf("document status %q, error %q; want loaded with %q", status, errText, out.Partial)
 	}
 	var reasons []string
-	must(t, st.Pool.QueryRow(ctx, `SELECT reasons FROM extracted_tables WHERE document_id = $1 ORDER BY table_index LIMIT 1`,
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT reasons FROM extracted_tables WHERE document_id = $1 ORDER BY table_index LIMIT 1`,
 		docs[0]).Scan(&reasons))
 	if !strings.Contains(fmt.Sprint(reasons), "partial result") {
 		t.Errorf("table reasons %q lack the partial result", reasons)

@@ -41,7 +41,7 @@ func TestProcessDocumentReadsTheRequestsOwnFilename(t *testing.T) {
 	msgs := map[string]int64{}
 	for i, f := range []struct{ slug, name string }{{"durham", "export.htm"}, {"kent", "figures.csv"}} {
 		var inbound int64
-		must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea) RETURNING id`, i+1, []byte(f.slug)).Scan(&inbound))
 		docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: f.name, ContentType: "application/octet-stream",
 			Data: data, Path: f.name}})
@@ -58,7 +58,7 @@ func TestProcessDocumentReadsTheRequestsOwnFilename(t *testing.T) {
 		t.Fatalf("processing Kent's figures.csv: %+v, want 4 figures loaded", out)
 	}
 	var cited string
-	must(t, st.Pool.QueryRow(ctx, `SELECT DISTINCT coalesce(rd.filename, d.filename) FROM observations o
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT DISTINCT coalesce(rd.filename, d.filename) FROM observations o
 		JOIN request_documents rd ON rd.request_id = o.request_id AND rd.document_id = o.document_id
 		JOIN documents d ON d.id = o.document_id WHERE o.request_id = $1`, ids["kent"]).Scan(&cited))
 	if cited != "figures.csv" {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -168,7 +169,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		t.Helper()
 		for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(200 * time.Millisecond) {
 			if time.Now().After(deadline) {
-				rows, _ := s.store.Pool.Query(ctx, `SELECT id, status, coalesce(kind, ''), coalesce(triage_reason, ''), subject FROM inbound_messages ORDER BY id`)
+				rows, _ := dbtest.SQL(t, s.store).Query(ctx, `SELECT id, status, coalesce(kind, ''), coalesce(triage_reason, ''), subject FROM inbound_messages ORDER BY id`)
 				for rows.Next() {
 					var id int64
 					var st, kind, reason, subj string
@@ -201,7 +202,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		t.Errorf("%d auto-replies ignored, want 1", n)
 	}
 	methods := map[string]string{}
-	rows, err := s.store.Pool.Query(ctx, `SELECT r.force_slug, m.method FROM message_matches m JOIN requests r ON r.id = m.request_id`)
+	rows, err := dbtest.SQL(t, s.store).Query(ctx, `SELECT r.force_slug, m.method FROM message_matches m JOIN requests r ON r.id = m.request_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		Value                  *float64
 	}
 	var got []obs
-	rows, err = s.store.Pool.Query(ctx, `SELECT o.dimensions->>'nationality', o.period, coalesce(o.flag, ''), o.cell_ref, o.value::float8
+	rows, err = dbtest.SQL(t, s.store).Query(ctx, `SELECT o.dimensions->>'nationality', o.period, coalesce(o.flag, ''), o.cell_ref, o.value::float8
 		FROM observations o WHERE o.force_slug = 'west-midlands' ORDER BY o.row_index, o.col_index`)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +253,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	// ... and running the document again (foidesk reprocess, after a
 	// vocabulary fix say) changes nothing that was right.
 	var wmDoc int64
-	if err := s.store.Pool.QueryRow(ctx, `SELECT document_id FROM observations WHERE force_slug = 'west-midlands' LIMIT 1`).Scan(&wmDoc); err != nil {
+	if err := dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT document_id FROM observations WHERE force_slug = 'west-midlands' LIMIT 1`).Scan(&wmDoc); err != nil {
 		t.Fatal(err)
 	}
 	if out := rerun(t, ctx, s, wmDoc, false); out.Status != "loaded" || out.Result == nil || out.Result.Observations != 6 ||
@@ -263,7 +264,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		t.Errorf("%d observations after the rerun, want 6", n)
 	}
 	var sections []string
-	if err := s.store.Pool.QueryRow(ctx, `SELECT array(SELECT jsonb_array_elements_text(classification->'result'->'sections'))
+	if err := dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT array(SELECT jsonb_array_elements_text(classification->'result'->'sections'))
 		FROM inbound_messages WHERE message_id = 'ref-1@south-wales.police.uk'`).Scan(&sections); err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		body: fixtureBody(t, "08-response-norfolk.txt")})
 	var stray int64
 	waitFor("the stray reply in triage", func() bool {
-		return s.store.Pool.QueryRow(ctx, `SELECT id FROM inbound_messages WHERE message_id = 'stray-1@gmail.com' AND status = 'triage'`).Scan(&stray) == nil
+		return dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT id FROM inbound_messages WHERE message_id = 'stray-1@gmail.com' AND status = 'triage'`).Scan(&stray) == nil
 	})
 	upd, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.InboxWorkflowID("INBOX"),
 		UpdateName: workflows.UpdateAssign, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -327,7 +328,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		file: &attachment{"response.pdf", "application/pdf", scanned}})
 	var reasons []string
 	waitFor("the scanned letter's table in review", func() bool {
-		return s.store.Pool.QueryRow(ctx, `SELECT ri.reasons FROM review_items ri JOIN requests r ON r.id = ri.request_id
+		return dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT ri.reasons FROM review_items ri JOIN requests r ON r.id = ri.request_id
 			WHERE r.force_slug = 'metropolitan' AND ri.status = 'open'`).Scan(&reasons) == nil
 	})
 	if !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, "read by OCR") }) {
@@ -336,7 +337,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	// The table is kept for the reviewer to see, marked as read by OCR.
 	var method string
 	var nRows, nCols int
-	if err := s.store.Pool.QueryRow(ctx, `SELECT et.method, et.n_rows, et.n_cols FROM extracted_tables et
+	if err := dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT et.method, et.n_rows, et.n_cols FROM extracted_tables et
 		JOIN documents d ON d.id = et.document_id WHERE d.filename = 'response.pdf'`).Scan(&method, &nRows, &nCols); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	// Running a document again (foidesk reprocess) is refused while it
 	// waits in review ...
 	var metDoc int64
-	if err := s.store.Pool.QueryRow(ctx, `SELECT id FROM documents WHERE filename = 'response.pdf'`).Scan(&metDoc); err != nil {
+	if err := dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT id FROM documents WHERE filename = 'response.pdf'`).Scan(&metDoc); err != nil {
 		t.Fatal(err)
 	}
 	rerun(t, ctx, s, metDoc, true)
@@ -373,7 +374,7 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 	t.Helper()
 	state := func(force string) string {
 		var st string
-		_ = s.store.Pool.QueryRow(ctx, `SELECT state FROM requests WHERE force_slug = $1`, force).Scan(&st)
+		_ = dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT state FROM requests WHERE force_slug = $1`, force).Scan(&st)
 		return st
 	}
 	// South Wales refused under s.12; its run has ended. Months later it
@@ -495,7 +496,7 @@ func rerun(t *testing.T, ctx context.Context, s *stack, document int64, refused 
 func count(t *testing.T, s *stack, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := s.store.Pool.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+	if err := dbtest.SQL(t, s.store).QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

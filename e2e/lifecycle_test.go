@@ -215,7 +215,7 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 	// The ledger agrees with the wire: one row per email, sent; the
 	// regulator complaints drafted, not sent.
 	var sent, drafted, regulator int
-	err = s.store.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'sent'),
+	err = dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'sent'),
 		count(*) FILTER (WHERE status = 'drafted'), count(*) FILTER (WHERE purpose = 'regulator')
 		FROM outbound_messages`).Scan(&sent, &drafted, &regulator)
 	if err != nil {
@@ -226,7 +226,7 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 			sent, len(s.smtp.Messages()), drafted, regulator)
 	}
 	var states int
-	if err := s.store.Pool.QueryRow(ctx, `SELECT count(DISTINCT state) FROM requests WHERE state IN ('answered','regulator')`).Scan(&states); err != nil {
+	if err := dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT count(DISTINCT state) FROM requests WHERE state IN ('answered','regulator')`).Scan(&states); err != nil {
 		t.Fatal(err)
 	}
 	if states != 2 {

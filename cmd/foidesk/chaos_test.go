@@ -57,6 +57,7 @@ import (
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/simulate"
@@ -340,7 +341,7 @@ wait:
 	if err := settle(ctx, desk.run, desk); err != nil {
 		var stored, docs, kinds int
 		var detail string
-		_ = st.Pool.QueryRow(ctx, `SELECT
+		_ = dbtest.SQL(t, st).QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM inbound_messages WHERE status = 'stored'),
 			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')),
 			(SELECT count(*) FROM reply_reviews WHERE status = 'open'),
@@ -386,7 +387,7 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 	for _, m := range sink {
 		copies[m.MessageID]++
 	}
-	rows, err := st.Pool.Query(ctx, `SELECT request_id, purpose, message_id, status, attempts FROM outbound_messages`)
+	rows, err := dbtest.SQL(t, st).Query(ctx, `SELECT request_id, purpose, message_id, status, attempts FROM outbound_messages`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +428,7 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 	}
 	// One message per request and rung within one deadline: an answered
 	// clarification restarts the clock and the chasing with it.
-	dup, err := st.Pool.Query(ctx, `SELECT o.request_id::text, o.purpose, count(*) FROM outbound_messages o
+	dup, err := dbtest.SQL(t, st).Query(ctx, `SELECT o.request_id::text, o.purpose, count(*) FROM outbound_messages o
 		WHERE o.purpose NOT IN ('other', 'clarification_answer')
 		GROUP BY o.request_id, o.purpose, (SELECT count(*) FROM request_events e WHERE e.request_id = o.request_id
 			AND e.kind = 'clarification_answered' AND e.recorded_at <= o.created_at)
@@ -441,7 +442,7 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 		if err := dup.Scan(&req, &purpose, &n); err != nil {
 			t.Fatal(err)
 		}
-		t.Errorf("request %s has %d %s messages for one deadline, want one; its events:\n%s", req, n, purpose, requestEvents(ctx, st, req))
+		t.Errorf("request %s has %d %s messages for one deadline, want one; its events:\n%s", req, n, purpose, requestEvents(ctx, t, st, req))
 	}
 	dup.Close()
 	if err := dup.Err(); err != nil {
@@ -460,8 +461,8 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 }
 
 // requestEvents lists a request's events and ledger, for a failure message.
-func requestEvents(ctx context.Context, st *store.Store, requestID string) string {
-	rows, err := st.Pool.Query(ctx, `SELECT seq::text, kind, coalesce(from_state, ''), coalesce(to_state, ''),
+func requestEvents(ctx context.Context, t *testing.T, st *store.Store, requestID string) string {
+	rows, err := dbtest.SQL(t, st).Query(ctx, `SELECT seq::text, kind, coalesce(from_state, ''), coalesce(to_state, ''),
 			to_char(occurred_at, 'YYYY-MM-DD'), recorded_at::text, detail::text FROM request_events WHERE request_id = $1::bigint
 		UNION ALL SELECT 'mail', purpose, status, attempts::text, '', created_at::text, message_id FROM outbound_messages WHERE request_id = $1::bigint
 		ORDER BY 6`, requestID)
@@ -484,7 +485,7 @@ func requestEvents(ctx context.Context, st *store.Store, requestID string) strin
 func checkReplies(ctx context.Context, t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	var stored, distinct, waiting, failed int
-	err := st.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT message_id),
+	err := dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*), count(DISTINCT message_id),
 		count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'failed') FROM inbound_messages`).
 		Scan(&stored, &distinct, &waiting, &failed)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/foidesk/foidesk/internal/web"
+	"github.com/foidesk/foidesk/internal/dataset"
 )
 
 // foidesk data compare: force by force, how a campaign's totals changed
@@ -51,7 +51,7 @@ func runDataCompare(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	c, err := web.CompareRuns(ctx, st.Pool, slug, before, after, a.flagString("period"))
+	c, err := dataset.CompareRuns(ctx, st, slug, before, after, a.flagString("period"))
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func parseYears(s string) (before, after int, err error) {
 	return ys[0], ys[1], nil
 }
 
-func printComparison(w io.Writer, c *web.Comparison) error {
+func printComparison(w io.Writer, c *dataset.Comparison) error {
 	what := strings.ReplaceAll(c.Measure, "_", " ")
 	if c.Period != "" {
 		what += ", period " + c.Period
@@ -151,7 +151,7 @@ func cmpSigned(v float64) string {
 	return cmpNumber(v)
 }
 
-func cmpChange(f web.Change) string {
+func cmpChange(f dataset.Change) string {
 	if f.Change == nil {
 		return "—"
 	}

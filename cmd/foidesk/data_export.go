@@ -88,7 +88,7 @@ func campaignRun(ctx context.Context, a *app) (st *store.Store, slug string, yea
 	}
 	year = a.flagInt("year")
 	if year == 0 {
-		if year, err = dataset.LatestYear(ctx, st.Pool, slug); err != nil {
+		if year, err = dataset.LatestYear(ctx, st, slug); err != nil {
 			st.Close()
 			return nil, "", 0, err
 		}
@@ -102,7 +102,7 @@ func loadData(ctx context.Context, a *app) (*dataset.Data, error) {
 		return nil, err
 	}
 	defer st.Close()
-	return dataset.Load(ctx, st.Pool, slug, year)
+	return dataset.Load(ctx, st, slug, year)
 }
 
 func runDataCheck(ctx context.Context, a *app, args []string) error {
@@ -111,7 +111,7 @@ func runDataCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	issues, err := dataset.Check(ctx, st.Pool, slug, year)
+	issues, err := dataset.Check(ctx, st, slug, year)
 	if err != nil {
 		return err
 	}

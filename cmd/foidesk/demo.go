@@ -324,11 +324,7 @@ func settle(ctx context.Context, run *devRun, desk *demoDesk) error {
 		}
 		desk.checkKinds(ctx)
 		desk.wait()
-		var busy int
-		err := run.store.Pool.QueryRow(ctx, `SELECT
-			(SELECT count(*) FROM inbound_messages WHERE status = 'stored') +
-			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')) +
-			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`).Scan(&busy)
+		busy, err := run.store.Backlog(ctx)
 		if err != nil {
 			return err
 		}
@@ -367,11 +363,8 @@ func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client
 }
 
 func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus, sim *simulate.Simulator) string {
-	var sent, chasers, observations, review int
-	_ = run.store.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE purpose = 'request' AND status = 'sent'),
-		count(*) FILTER (WHERE purpose NOT IN ('request', 'clarification_answer')) FROM outbound_messages`).Scan(&sent, &chasers)
-	_ = run.store.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM review_items WHERE status = 'open')`).
-		Scan(&observations, &review)
+	// A count that cannot be read shows as 0: the line is only progress.
+	p, _ := run.store.Progress(ctx)
 	n := func(states ...workflows.State) int {
 		t := 0
 		for _, s := range states {
@@ -380,13 +373,13 @@ func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus
 		return t
 	}
 	return fmt.Sprintf("%s  sent %d  acknowledged %d  overdue %d  chased %d  answered %d  refused %d  loaded %d figures  review %d  (%d/%d done)",
-		st.Today, sent, n(workflows.StateAcknowledged, workflows.StateExtended), len(st.Overdue), chasers,
+		st.Today, p.RequestsSent, n(workflows.StateAcknowledged, workflows.StateExtended), len(st.Overdue), p.Chasers,
 		n(workflows.StateAnswered, workflows.StatePartiallyAnswered, workflows.StateDataLoaded),
-		n(workflows.StateRefused, workflows.StateNotHeld), observations, review, st.Finished, st.Total)
+		n(workflows.StateRefused, workflows.StateNotHeld), p.Observations, p.OpenReviews, st.Finished, st.Total)
 }
 
 func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, year int, sum *workflows.CampaignSummary) error {
-	data, err := dataset.Load(ctx, run.store.Pool, slug, year)
+	data, err := dataset.Load(ctx, run.store, slug, year)
 	if err != nil {
 		return err
 	}
@@ -432,9 +425,7 @@ func countForces(d *dataset.Data) int {
 // observations: exactly one row each, with the value (or, for a suppressed
 // figure, a flag and no value).
 func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth []simulate.Figure, res *demoResult) error {
-	rows, err := run.store.Pool.Query(ctx, `SELECT o.force_slug, o.period, coalesce(o.dimensions->>'offence_group', ''),
-			coalesce(o.dimensions->>'nationality', ''), o.value::float8, coalesce(o.flag, '')
-		FROM observations o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = $1 AND c.year = $2`, slug, year)
+	figures, err := run.store.DemoFigures(ctx, slug, year)
 	if err != nil {
 		return err
 	}
@@ -443,17 +434,9 @@ func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth
 		flag  string
 	}
 	got := map[string][]obs{}
-	for rows.Next() {
-		var force, period, off, nat, flag string
-		var v *float64
-		if err := rows.Scan(&force, &period, &off, &nat, &v, &flag); err != nil {
-			return err
-		}
-		k := fmt.Sprintf("%s|%s|%s|%s", force, period, off, nat)
-		got[k] = append(got[k], obs{v, flag})
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	for _, f := range figures {
+		k := fmt.Sprintf("%s|%s|%s|%s", f.Force, f.Period, f.OffenceGroup, f.Nationality)
+		got[k] = append(got[k], obs{f.Value, f.Flag})
 	}
 	res.Truth = len(truth)
 	for _, f := range truth {

@@ -132,8 +132,7 @@ func runReviewShow(ctx context.Context, a *app, args []string) error {
 	var cells [][]struct {
 		Text string `json:"text"`
 	}
-	if err := st.Pool.QueryRow(ctx, `SELECT cells FROM extracted_tables WHERE document_id = $1 AND table_index = $2`,
-		it.DocumentID, it.TableIndex).Scan(&cells); err == nil {
+	if raw, err := st.ExtractedTableCells(ctx, it.DocumentID, it.TableIndex); err == nil && json.Unmarshal(raw, &cells) == nil {
 		fmt.Fprintln(a.stdout, "\ntable:")
 		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		for i, row := range cells {

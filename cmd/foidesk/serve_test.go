@@ -15,10 +15,11 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/store"
-	"github.com/foidesk/foidesk/internal/web"
 )
 
 // serveDB starts a throwaway PostgreSQL, migrated, with two runs of a
@@ -38,11 +39,7 @@ func serveDB(t *testing.T, figures map[int]map[string]float64) (url string, st *
 		t.Fatal(err)
 	}
 	url = pg.URL("foidesk")
-	st, err = store.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
+	st = dbtest.Open(t, url)
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +64,7 @@ func serveDB(t *testing.T, figures map[int]map[string]float64) (url string, st *
 		for slug, total := range forces {
 			uid++
 			var inbound int64
-			if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+			if err := dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 				VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea) RETURNING id`, uid, []byte(fmt.Sprint(year, slug))).Scan(&inbound); err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +218,7 @@ func TestDataCompare(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("--json exit %d: %s", code, errs)
 	}
-	var c web.Comparison
+	var c dataset.Comparison
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out)
 	}

@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/await"
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
@@ -88,10 +89,7 @@ func startTopology(ctx context.Context, tb testing.TB) *topology {
 		}
 	}
 	tp.dbURL = tp.pg.URL("foidesk")
-	if tp.st, err = store.Open(ctx, tp.dbURL, nil); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(tp.st.Close)
+	tp.st = dbtest.Open(tb, tp.dbURL)
 	if _, err := tp.st.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}

@@ -1,11 +1,13 @@
-// Package dataset reads a campaign's loaded figures back out of PostgreSQL:
-// exports (CSV, XLSX) with the source of every value, and checks that point
-// a data desk at what to look at before publishing.
+// Package dataset reads a campaign's loaded figures back out of the store:
+// exports (CSV, XLSX) with the source of every value, checks that point a
+// data desk at what to look at before publishing, and summaries that add
+// the figures up without counting anything twice.
 package dataset
 
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,12 +16,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/foidesk/foidesk/internal/store"
 )
 
-// Row is one observation with its provenance.
+// Row is one observation with its provenance. It has the fields of
+// store.ExportRow, from which it converts.
 type Row struct {
 	Force      string
 	ForceName  string
@@ -76,51 +79,35 @@ func (e *ErrNoCampaign) Error() string {
 
 // LatestYear returns the most recent year of a campaign, for callers that
 // were given none.
-func LatestYear(ctx context.Context, db *pgxpool.Pool, slug string) (int, error) {
-	var y *int
-	if err := db.QueryRow(ctx, `SELECT max(year) FROM campaigns WHERE slug = $1`, slug).Scan(&y); err != nil {
-		return 0, fmt.Errorf("dataset: %w", err)
-	}
-	if y == nil {
+func LatestYear(ctx context.Context, st *store.Store, slug string) (int, error) {
+	y, err := st.LatestCampaignYear(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
 		return 0, &ErrNoCampaign{Slug: slug}
 	}
-	return *y, nil
+	if err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	}
+	return y, nil
 }
 
 // Load reads every observation of a campaign run, in force, period and
 // dimension order.
-func Load(ctx context.Context, db *pgxpool.Pool, slug string, year int) (*Data, error) {
-	var exists bool
-	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaigns WHERE slug = $1 AND year = $2)`, slug, year).Scan(&exists); err != nil {
+func Load(ctx context.Context, st *store.Store, slug string, year int) (*Data, error) {
+	exists, err := st.CampaignExists(ctx, slug, year)
+	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	if !exists {
 		return nil, &ErrNoCampaign{Slug: slug, Year: year}
 	}
-	rows, err := db.Query(ctx, `SELECT o.force_slug, f.name, o.period, o.dimensions, o.measure, o.value::float8,
-			coalesce(o.flag, ''), o.raw_text, coalesce(rd.filename, d.filename), d.id, o.page, o.sheet, o.table_index,
-			o.cell_ref, o.confidence
-		FROM observations o JOIN campaigns c ON c.id = o.campaign_id
-		JOIN forces f ON f.slug = o.force_slug JOIN documents d ON d.id = o.document_id
-		LEFT JOIN request_documents rd ON rd.request_id = o.request_id AND rd.document_id = o.document_id
-		WHERE c.slug = $1 AND c.year = $2
-		ORDER BY o.force_slug, o.period_start NULLS LAST, o.period, o.dimensions::text, o.document_id, o.table_index, o.row_index, o.col_index`,
-		slug, year)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
 	data := &Data{Campaign: slug, Year: year}
 	seen := map[string]bool{}
-	data.Rows, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Row, error) {
-		var r Row
-		var conf float32
-		err := row.Scan(&r.Force, &r.ForceName, &r.Period, &r.Dims, &r.Measure, &r.Value, &r.Flag, &r.Raw,
-			&r.Document, &r.DocumentID, &r.Page, &r.Sheet, &r.Table, &r.CellRef, &conf)
-		r.Confidence = float64(conf)
+	err = st.ExportRows(ctx, slug, year, func(r store.ExportRow) error {
 		for k := range r.Dims {
 			seen[k] = true
 		}
-		return r, err
+		data.Rows = append(data.Rows, Row(r))
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
@@ -259,54 +246,30 @@ type Issue struct {
 // totals that do not add up, forces with no data, documents waiting in
 // review or failed, and values far outside the other forces' range for the
 // same period and breakdown.
-func Check(ctx context.Context, db *pgxpool.Pool, slug string, year int) ([]Issue, error) {
-	data, err := Load(ctx, db, slug, year)
+func Check(ctx context.Context, st *store.Store, slug string, year int) ([]Issue, error) {
+	data, err := Load(ctx, st, slug, year)
 	if err != nil {
 		return nil, err
 	}
 	var issues []Issue
-	rows, err := db.Query(ctx, `SELECT DISTINCT r.force_slug, coalesce(rd.filename, d.filename), t.table_index, reason
-		FROM extracted_tables t JOIN request_documents rd ON rd.document_id = t.document_id
-		JOIN requests r ON r.id = rd.request_id JOIN campaigns c ON c.id = r.campaign_id
-		JOIN documents d ON d.id = t.document_id, unnest(t.reasons) AS reason
-		WHERE c.slug = $1 AND c.year = $2 AND reason LIKE 'total %'
-		ORDER BY 1, 2, 3`, slug, year)
+	totals, err := st.TotalsWarnings(ctx, slug, year)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: check totals: %w", err)
 	}
-	for rows.Next() {
-		var force, file, reason string
-		var idx int
-		if err := rows.Scan(&force, &file, &idx, &reason); err != nil {
-			return nil, err
-		}
-		issues = append(issues, Issue{Kind: "totals", Force: force, Detail: fmt.Sprintf("%s table %d: %s", file, idx, reason)})
+	for _, w := range totals {
+		issues = append(issues, Issue{Kind: "totals", Force: w.ForceSlug, Detail: fmt.Sprintf("%s table %d: %s", w.Filename, w.TableIndex, w.Reason)})
 	}
-	rows.Close()
-	rows, err = db.Query(ctx, `SELECT r.force_slug, r.state,
-			(SELECT string_agg(rd.status || ' ' || coalesce(rd.filename, d.filename), ', '
-				ORDER BY coalesce(rd.filename, d.filename)) FROM request_documents rd
-				JOIN documents d ON d.id = rd.document_id WHERE rd.request_id = r.id AND rd.status <> 'loaded')
-		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
-		WHERE c.slug = $1 AND c.year = $2
-		AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)
-		ORDER BY 1`, slug, year)
+	empty, err := st.RequestsWithoutFigures(ctx, slug, year)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: check coverage: %w", err)
 	}
-	for rows.Next() {
-		var force, state string
-		var docs *string
-		if err := rows.Scan(&force, &state, &docs); err != nil {
-			return nil, err
+	for _, r := range empty {
+		detail := "no figures loaded; request is " + r.State
+		if r.Documents != nil {
+			detail += "; documents: " + *r.Documents
 		}
-		detail := "no figures loaded; request is " + state
-		if docs != nil {
-			detail += "; documents: " + *docs
-		}
-		issues = append(issues, Issue{Kind: "no_data", Force: force, Detail: detail})
+		issues = append(issues, Issue{Kind: "no_data", Force: r.ForceSlug, Detail: detail})
 	}
-	rows.Close()
 	issues = append(issues, outliers(data)...)
 	return issues, nil
 }

@@ -70,7 +70,7 @@ func TestIdenticalFilesFromTwoForcesCiteTheirOwnMessage(t *testing.T) {
 	must(t, st.AttachDocument(ctx, ids["cleveland"], doc, "document/cleveland", store.DocumentSource{}))
 
 	var nDocs, nReqDocs int
-	must(t, st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM request_documents)`).Scan(&nDocs, &nReqDocs))
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM request_documents)`).Scan(&nDocs, &nReqDocs))
 	if nDocs != 1 || nReqDocs != 2 {
 		t.Fatalf("%d documents and %d request documents, want 1 and 2", nDocs, nReqDocs)
 	}
@@ -84,7 +84,7 @@ func TestIdenticalFilesFromTwoForcesCiteTheirOwnMessage(t *testing.T) {
 	for force, w := range want {
 		var msg int64
 		var file, path string
-		must(t, st.Pool.QueryRow(ctx, `SELECT inbound_id, filename, path FROM request_documents
+		must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT inbound_id, filename, path FROM request_documents
 			WHERE request_id = $1 AND document_id = $2`, ids[force], doc).Scan(&msg, &file, &path))
 		if msg != w.msg || file != w.file || path != w.path {
 			t.Errorf("%s's request document: message %d, %q at %q; want message %d, %q at %q", force, msg, file, path, w.msg, w.file, w.path)
@@ -126,7 +126,7 @@ func TestIdenticalFilesFromTwoForcesCiteTheirOwnMessage(t *testing.T) {
 		t.Errorf("review queue shows %+v, want Cleveland's table.csv", reviews)
 	}
 
-	d, err := dataset.Load(ctx, st.Pool, "cro", 2025)
+	d, err := dataset.Load(ctx, st, "cro", 2025)
 	must(t, err)
 	if len(d.Rows) != 2 {
 		t.Fatalf("%d rows exported, want 2", len(d.Rows))

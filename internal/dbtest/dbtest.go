@@ -2,7 +2,9 @@
 // TEST_DATABASE_URL if set, else a throwaway cluster started from the
 // system's binaries and shared by the test binary. Each test gets either a
 // transaction rolled back at its end (Tx) or a fresh database cloned from a
-// migrated template (DB), after River's pattern.
+// migrated template (DB), after River's pattern. Tests that set up or
+// inspect rows no store method covers get a pool of their own on the same
+// database (SQL): store keeps its pool to itself.
 //
 // A package using it declares
 //
@@ -136,12 +138,74 @@ func URL(t testing.TB) string {
 // that commit, run concurrent transactions or exercise migrations.
 func DB(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), URL(t), nil)
+	return Open(t, URL(t))
+}
+
+// Open returns a Store on the database at url, closed when the test ends,
+// for tests that run their own PostgreSQL; SQL works on it as on DB's.
+func Open(t testing.TB, url string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url, nil)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
 	t.Cleanup(st.Close)
+	db := &rawDB{url: url}
+	dbs.Store(st, db)
+	t.Cleanup(func() {
+		dbs.Delete(st)
+		db.close()
+	})
 	return st
+}
+
+// rawDB is the database of a Store made by Open, with the pool SQL gives
+// out for it, opened on first use.
+type rawDB struct {
+	url  string
+	mu   sync.Mutex
+	pool *pgxpool.Pool
+}
+
+func (d *rawDB) open() (*pgxpool.Pool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pool == nil {
+		p, err := pgxpool.New(context.Background(), d.url)
+		if err != nil {
+			return nil, err
+		}
+		d.pool = p
+	}
+	return d.pool, nil
+}
+
+func (d *rawDB) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pool != nil {
+		d.pool.Close()
+	}
+}
+
+// dbs maps each Store made by Open to its *rawDB.
+var dbs sync.Map
+
+// SQL returns a connection pool on the database of st, a Store made by DB
+// or Open, for a test's set-up and assertions that no Store method covers (the
+// Store runs no SQL but its own). It is the same pool for every call on
+// st, closed when the test that made st ends.
+func SQL(t testing.TB, st *store.Store) *pgxpool.Pool {
+	t.Helper()
+	v, ok := dbs.Load(st)
+	if !ok {
+		t.Fatalf("dbtest: SQL: the store was not made by dbtest.DB or dbtest.Open")
+	}
+	pool, err := v.(*rawDB).open()
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return pool
 }
 
 // Tx returns a transaction on a migrated database shared by the package's

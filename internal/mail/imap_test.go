@@ -35,7 +35,7 @@ func memServer(t *testing.T) (*mailtest.IMAPServer, mail.IMAPOptions) {
 func count(t *testing.T, st *store.Store, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := st.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+	if err := dbtest.SQL(t, st).QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -32,10 +31,6 @@ var InboxStatuses = []string{"stored", "matched", "triage", "ignored", "failed"}
 
 // DocumentStatuses lists the processing statuses of a request's document.
 var DocumentStatuses = []string{"pending", "extracted", "review", "loaded", "rejected", "no_tables", "failed", "superseded"}
-
-// overdueStates are the states a request is put in once its due date has
-// passed without an answer.
-var overdueStates = []string{"overdue", "chased", "internal_review", "regulator"}
 
 // ScrapeTimeout bounds the queries one scrape runs.
 const ScrapeTimeout = 10 * time.Second
@@ -147,119 +142,19 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // CampaignCounts is one campaign run's requests.
-type CampaignCounts struct {
-	Slug    string
-	Year    int
-	ByState map[string]int
-	Overdue int
-}
+type CampaignCounts = store.CampaignRequestCounts
 
 // Snapshot is everything one scrape reports.
-type Snapshot struct {
-	Campaigns  []CampaignCounts
-	Inbox      map[string]int // by status
-	InboxLag   time.Duration  // age of the oldest unprocessed message
-	Documents  map[string]int // request documents by status
-	ReviewOpen int
-	ReviewAge  time.Duration // age of the oldest open review item
-	KindsOpen  int           // replies whose kind waits for a person
-	KindsAge   time.Duration // age of the oldest of them
-	Mailboxes  []store.MailboxHealth
-}
+type Snapshot = store.MetricsSnapshot
 
 // Read computes a snapshot in one read-only transaction, so its numbers
 // agree with each other.
 func Read(ctx context.Context, st *store.Store) (*Snapshot, error) {
-	tx, err := st.Pool.Begin(ctx)
+	snap, err := st.MetricsSnapshot(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
-	}
-	snap := &Snapshot{Inbox: map[string]int{}, Documents: map[string]int{}}
-
-	rows, err := tx.Query(ctx, `SELECT c.slug, c.year, r.state, count(r.id),
-			count(r.id) FILTER (WHERE r.state = ANY($1)
-				OR (r.due_on < (now() AT TIME ZONE 'Europe/London')::date AND NOT (r.state = ANY($2)) AND r.state <> 'draft'))
-		FROM campaigns c LEFT JOIN requests r ON r.campaign_id = c.id
-		GROUP BY c.slug, c.year, r.state ORDER BY c.slug, c.year`, overdueStates, store.FinalStates)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: requests: %w", err)
-	}
-	for rows.Next() {
-		var slug string
-		var year int
-		var state *string
-		var n, overdue int
-		if err := rows.Scan(&slug, &year, &state, &n, &overdue); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("metrics: requests: %w", err)
-		}
-		if k := len(snap.Campaigns); k == 0 || snap.Campaigns[k-1].Slug != slug || snap.Campaigns[k-1].Year != year {
-			snap.Campaigns = append(snap.Campaigns, CampaignCounts{Slug: slug, Year: year, ByState: map[string]int{}})
-		}
-		cur := &snap.Campaigns[len(snap.Campaigns)-1]
-		if state != nil {
-			cur.ByState[*state] += n
-		}
-		cur.Overdue += overdue
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: requests: %w", err)
-	}
-
-	if err := countBy(ctx, tx, `SELECT status, count(*) FROM inbound_messages GROUP BY status`, snap.Inbox); err != nil {
-		return nil, fmt.Errorf("metrics: inbox: %w", err)
-	}
-	if err := countBy(ctx, tx, `SELECT status, count(*) FROM request_documents GROUP BY status`, snap.Documents); err != nil {
-		return nil, fmt.Errorf("metrics: documents: %w", err)
-	}
-	var inboxLag, reviewAge, kindsAge float64
-	err = tx.QueryRow(ctx, `SELECT
-			coalesce((SELECT extract(epoch FROM now() - min(stored_at)) FROM inbound_messages WHERE status = 'stored'), 0)::float8,
-			(SELECT count(*) FROM review_items WHERE status = 'open'),
-			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM review_items WHERE status = 'open'), 0)::float8,
-			(SELECT count(*) FROM reply_reviews WHERE status = 'open'),
-			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM reply_reviews WHERE status = 'open'), 0)::float8`).
-		Scan(&inboxLag, &snap.ReviewOpen, &reviewAge, &snap.KindsOpen, &kindsAge)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: lag: %w", err)
-	}
-	snap.InboxLag = seconds(inboxLag)
-	snap.ReviewAge = seconds(reviewAge)
-	snap.KindsAge = seconds(kindsAge)
-	if snap.Mailboxes, err = st.MailboxHealths(ctx); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return snap, nil
-}
-
-// countBy adds the (key, count) rows of query to into.
-func countBy(ctx context.Context, tx pgx.Tx, query string, into map[string]int) error {
-	rows, err := tx.Query(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return err
-		}
-		into[k] += n
-	}
-	return rows.Err()
-}
-
-func seconds(s float64) time.Duration {
-	if s < 0 {
-		return 0
-	}
-	return time.Duration(s * float64(time.Second))
 }
 
 // Handler serves the gauges, with the Go runtime's and the process's, in

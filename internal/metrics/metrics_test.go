@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func exec(t *testing.T, st *store.Store, sql string, args ...any) {
 	t.Helper()
-	if _, err := st.Pool.Exec(context.Background(), sql, args...); err != nil {
+	if _, err := dbtest.SQL(t, st).Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
@@ -61,11 +61,11 @@ func seed(t *testing.T, st *store.Store) {
 	}
 	// Documents: one failed, one in review with an open review item.
 	var doc1, doc2 int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
+	if err := dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
 		VALUES (sha256('a'::bytea), 'a.pdf', 'application/pdf', 1, 'a') RETURNING id`).Scan(&doc1); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
+	if err := dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
 		VALUES (sha256('b'::bytea), 'b.xlsx', 'application/vnd.ms-excel', 1, 'b') RETURNING id`).Scan(&doc2); err != nil {
 		t.Fatal(err)
 	}

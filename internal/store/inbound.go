@@ -29,7 +29,7 @@ type Checkpoint struct {
 // Checkpoint reads a mailbox's checkpoint; ok is false if it was never synced.
 func (s *Store) Checkpoint(ctx context.Context, mailbox string) (cp Checkpoint, ok bool, err error) {
 	var v, last int64
-	err = s.Pool.QueryRow(ctx, `SELECT uid_validity, last_uid FROM mailbox_checkpoints WHERE mailbox = $1`, mailbox).Scan(&v, &last)
+	err = s.pool.QueryRow(ctx, `SELECT uid_validity, last_uid FROM mailbox_checkpoints WHERE mailbox = $1`, mailbox).Scan(&v, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Checkpoint{}, false, nil
 	}
@@ -52,7 +52,7 @@ type StoreResult struct {
 // counted as a duplicate and not stored again.
 func (s *Store) StoreMessages(ctx context.Context, mailbox string, cp Checkpoint, msgs []RawMessage) (StoreResult, error) {
 	var res StoreResult
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		res = StoreResult{}
 		// One round trip for the batch: the inserts are pipelined.
 		b := &pgx.Batch{}
@@ -129,7 +129,7 @@ type Inbound struct {
 func (s *Store) InboundMessage(ctx context.Context, id int64) (*Inbound, error) {
 	var m Inbound
 	var msgID *string
-	err := s.Pool.QueryRow(ctx, `SELECT id, mailbox, uid, message_id, raw, internal_date, from_addr, subject, status, stored_at
+	err := s.pool.QueryRow(ctx, `SELECT id, mailbox, uid, message_id, raw, internal_date, from_addr, subject, status, stored_at
 		FROM inbound_messages WHERE id = $1`, id).
 		Scan(&m.ID, &m.Mailbox, &m.UID, &msgID, &m.Raw, &m.InternalDate, &m.From, &m.Subject, &m.Status, &m.StoredAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -146,7 +146,7 @@ func (s *Store) InboundMessage(ctx context.Context, id int64) (*Inbound, error) 
 
 // UnprocessedInbound lists stored messages not yet processed, oldest first.
 func (s *Store) UnprocessedInbound(ctx context.Context, mailbox string, limit int) ([]int64, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id FROM inbound_messages WHERE mailbox = $1 AND status = 'stored'
+	rows, err := s.pool.Query(ctx, `SELECT id FROM inbound_messages WHERE mailbox = $1 AND status = 'stored'
 		ORDER BY id LIMIT $2`, mailbox, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unprocessed inbound: %w", err)

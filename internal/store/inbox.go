@@ -32,7 +32,7 @@ func scanCandidates(rows pgx.Rows, err error) ([]match.Candidate, error) {
 
 // ByMessageIDs implements match.Lookup: requests whose ledger holds any of ids.
 func (s *Store) ByMessageIDs(ctx context.Context, ids []string) ([]match.Candidate, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT `+candidateCols+`
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT `+candidateCols+`
 		FROM outbound_messages o JOIN requests r ON r.id = o.request_id
 		WHERE o.message_id = ANY($1) ORDER BY r.id`, ids)
 	return scanCandidates(rows, err)
@@ -40,14 +40,14 @@ func (s *Store) ByMessageIDs(ctx context.Context, ids []string) ([]match.Candida
 
 // ByTokens implements match.Lookup.
 func (s *Store) ByTokens(ctx context.Context, tokens []string) ([]match.Candidate, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r WHERE r.token = ANY($1) ORDER BY r.id`, tokens)
+	rows, err := s.pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r WHERE r.token = ANY($1) ORDER BY r.id`, tokens)
 	return scanCandidates(rows, err)
 }
 
 // ByForceReferences implements match.Lookup. References are compared in
 // their normalised form.
 func (s *Store) ByForceReferences(ctx context.Context, forceSlug string, refs []string) ([]match.Candidate, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
+	rows, err := s.pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
 		WHERE r.force_slug = $1 AND r.force_reference IS NOT NULL ORDER BY r.id`, forceSlug)
 	all, err := scanCandidates(rows, err)
 	if err != nil {
@@ -71,7 +71,7 @@ var FinalStates = []string{"answered", "partially_answered", "refused", "not_hel
 
 // OpenByForce implements match.Lookup.
 func (s *Store) OpenByForce(ctx context.Context, forceSlug string) ([]match.Candidate, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
+	rows, err := s.pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
 		WHERE r.force_slug = $1 AND NOT (r.state = ANY($2)) ORDER BY r.id`, forceSlug, FinalStates)
 	return scanCandidates(rows, err)
 }
@@ -88,7 +88,7 @@ type Document struct {
 // records where each came from. It returns the document ids in order.
 func (s *Store) SaveDocuments(ctx context.Context, inboundID int64, docs []Document) ([]int64, error) {
 	ids := make([]int64, len(docs))
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		for i, d := range docs {
 			sum := sha256.Sum256(d.Data)
 			err := tx.QueryRow(ctx, `INSERT INTO documents (sha256, filename, content_type, size, data)
@@ -131,7 +131,7 @@ type InboundDecision struct {
 // Deciding a message twice keeps the first decision and returns it.
 func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) (*InboundDecision, error) {
 	var out *InboundDecision
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
 		var signals []byte
 		if err := tx.QueryRow(ctx, `SELECT status, coalesce(classification->'signals', 'null')
@@ -201,7 +201,7 @@ type TriageItem struct {
 
 // Triage lists messages in triage, oldest first.
 func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id, mailbox, status, coalesce(kind, ''), from_addr, subject,
+	rows, err := s.pool.Query(ctx, `SELECT id, mailbox, status, coalesce(kind, ''), from_addr, subject,
 			coalesce(triage_reason, ''), octet_length(raw), stored_at
 		FROM inbound_messages WHERE status IN ('triage', 'failed') ORDER BY id LIMIT $1`, limit)
 	if err != nil {
@@ -214,13 +214,41 @@ func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
 	})
 }
 
+// AssignableRequest is a request of a running campaign: one whose
+// workflow can still be told of a reply.
+type AssignableRequest struct {
+	CampaignSlug  string
+	CampaignYear  int
+	CampaignTitle string
+	WorkflowID    string
+	ForceSlug     string
+	State         string
+}
+
+// AssignableRequests lists the requests of running campaigns, newest
+// campaign first, then by campaign and force.
+func (s *Store) AssignableRequests(ctx context.Context) ([]AssignableRequest, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.slug, c.year, c.title, r.workflow_id, r.force_slug, r.state
+		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
+		WHERE c.status = 'running'
+		ORDER BY c.year DESC, c.slug, r.force_slug`)
+	if err != nil {
+		return nil, fmt.Errorf("store: assignable requests: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[AssignableRequest])
+	if err != nil {
+		return nil, fmt.Errorf("store: assignable requests: %w", err)
+	}
+	return rs, nil
+}
+
 // AssignInbound matches a message in triage to a request by hand, in one
 // transaction, and returns the request. Assigning it again to the same
 // request is a no-op that returns the same; a message already matched
 // otherwise is refused.
 func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkflowID, by string) (*match.Candidate, error) {
 	var c match.Candidate
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`, inboundID).Scan(&status); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -265,7 +293,7 @@ func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkf
 // in that message (the last part of its path there), which may differ from
 // the name of the first message that carried the same bytes.
 func (s *Store) MessageDocuments(ctx context.Context, inboundID int64) ([]StoredDocument, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT ON (d.id) d.id, d.sha256,
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (d.id) d.id, d.sha256,
 			coalesce(nullif(regexp_replace(md.path, '^.*/', ''), ''), d.filename), md.path, d.content_type
 		FROM message_documents md JOIN documents d ON d.id = md.document_id
 		WHERE md.inbound_id = $1 ORDER BY d.id, md.path`, inboundID)

@@ -84,7 +84,7 @@ func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, err
 	if in.Status == "" {
 		in.Status = "loaded"
 	}
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		res = LoadResult{}
 		if err := saveTables(ctx, tx, in.DocumentID, in.Tables); err != nil {
 			return err
@@ -233,7 +233,7 @@ func supersede(ctx context.Context, tx pgx.Tx, in *LoadInput, res *LoadResult) e
 // waiting for review, whose observations are not loaded — replacing those
 // of an earlier extraction.
 func (s *Store) SaveTables(ctx context.Context, documentID int64, tables []ExtractedTable) error {
-	err := s.InTx(ctx, func(tx pgx.Tx) error { return saveTables(ctx, tx, documentID, tables) })
+	err := s.inTx(ctx, func(tx pgx.Tx) error { return saveTables(ctx, tx, documentID, tables) })
 	if err != nil {
 		return fmt.Errorf("store: tables of document %d: %w", documentID, err)
 	}

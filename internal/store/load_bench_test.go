@@ -117,10 +117,10 @@ periods: {from: 2020, to: 2024, kind: calendar}
 		// dirty pages written and its rows vacuumed, so that neither pays
 		// for the other's background work.
 		settle := func() {
-			if _, err := st.Pool.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
+			if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := st.Pool.Exec(ctx, `CHECKPOINT`); err != nil {
+			if _, err := st.Pool().Exec(ctx, `CHECKPOINT`); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -210,7 +210,7 @@ periods: {from: 2020, to: 2024, kind: calendar}
 				dimensions, measure, value, raw_text FROM observations) TO '`+narrowPath+`' CSV`).CombinedOutput(); err != nil {
 			b.Fatalf("psql: %v\n%s", err, out)
 		}
-		if _, err := st.Pool.Exec(ctx, `CREATE TABLE obs_like (LIKE observations INCLUDING ALL);
+		if _, err := st.Pool().Exec(ctx, `CREATE TABLE obs_like (LIKE observations INCLUDING ALL);
 			CREATE TABLE obs_narrow (doc int, table_index int, sheet text, row_index int, col_index int,
 				cell_ref text, period text, period_start date, period_end date, dimensions jsonb, measure text, value numeric,
 				raw_text text, UNIQUE (doc, table_index, row_index, col_index))`); err != nil {
@@ -261,7 +261,7 @@ func seedRequests(tb testing.TB, st *store.Store, n int) (int64, []int64) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 1, sha256('x'::bytea), 'x')`); err != nil {
 		tb.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func seedRequest(t testing.TB, st *store.Store) (campaignID, requestID, document
 		t.Fatal(err)
 	}
 	var inbound int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 1, sha256('x'::bytea), 'x') RETURNING id`).Scan(&inbound); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func seedRequest(t testing.TB, st *store.Store) (campaignID, requestID, document
 	if err != nil || again[0] != docs[0] {
 		t.Fatalf("same bytes stored as document %v (first %d), err %v", again, docs[0], err)
 	}
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id)
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id)
 		VALUES ($1, $2, $3, 'document/x')`, ids["durham"], docs[0], inbound); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func f(v float64) *float64 { return &v }
 func count(t *testing.T, st *store.Store, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := st.Pool.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+	if err := st.Pool().QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -135,7 +135,7 @@ func TestObservationProvenanceEnforced(t *testing.T) {
 		Observations: []store.Observation{obs(1, 1, "POL", f(1), "")}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Pool.Exec(ctx, `DELETE FROM request_documents`); err == nil {
+	if _, err := st.Pool().Exec(ctx, `DELETE FROM request_documents`); err == nil {
 		t.Error("deleted a document record that observations cite")
 	}
 }
@@ -158,7 +158,7 @@ func TestLoadDocumentRoundTripsAwkwardText(t *testing.T) {
 	if _, err := st.LoadDocument(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := st.Pool.Query(ctx, `SELECT row_index, raw_text, sheet, cell_ref, value::text, coalesce(flag, ''),
+	rows, err := st.Pool().Query(ctx, `SELECT row_index, raw_text, sheet, cell_ref, value::text, coalesce(flag, ''),
 			dimensions->>'nationality' FROM observations ORDER BY row_index`)
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func (h MailboxHealth) Failing() bool { return h.ConsecutiveFailures > 0 }
 func (s *Store) RecordMailboxSync(ctx context.Context, mailbox string, syncErr error) error {
 	var err error
 	if syncErr == nil {
-		_, err = s.Pool.Exec(ctx, `INSERT INTO mailbox_health (mailbox, last_success_at, consecutive_failures)
+		_, err = s.pool.Exec(ctx, `INSERT INTO mailbox_health (mailbox, last_success_at, consecutive_failures)
 			VALUES ($1, now(), 0)
 			ON CONFLICT (mailbox) DO UPDATE SET last_success_at = now(), consecutive_failures = 0,
 				last_error = NULL, updated_at = now()`, mailbox)
@@ -34,7 +34,7 @@ func (s *Store) RecordMailboxSync(ctx context.Context, mailbox string, syncErr e
 		if len(msg) > 2000 {
 			msg = msg[:2000]
 		}
-		_, err = s.Pool.Exec(ctx, `INSERT INTO mailbox_health (mailbox, last_error, last_error_at, consecutive_failures)
+		_, err = s.pool.Exec(ctx, `INSERT INTO mailbox_health (mailbox, last_error, last_error_at, consecutive_failures)
 			VALUES ($1, $2, now(), 1)
 			ON CONFLICT (mailbox) DO UPDATE SET last_error = $2, last_error_at = now(),
 				consecutive_failures = mailbox_health.consecutive_failures + 1, updated_at = now()`, mailbox, msg)
@@ -47,7 +47,7 @@ func (s *Store) RecordMailboxSync(ctx context.Context, mailbox string, syncErr e
 
 // MailboxHealths returns every mailbox's health, by name.
 func (s *Store) MailboxHealths(ctx context.Context) ([]MailboxHealth, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT mailbox, last_success_at, coalesce(last_error, ''), last_error_at,
+	rows, err := s.pool.Query(ctx, `SELECT mailbox, last_success_at, coalesce(last_error, ''), last_error_at,
 		consecutive_failures FROM mailbox_health ORDER BY mailbox`)
 	if err != nil {
 		return nil, fmt.Errorf("store: mailbox health: %w", err)

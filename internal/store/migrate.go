@@ -87,7 +87,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 }
 
 func (s *Store) migrate(ctx context.Context, ms []Migration) ([]string, error) {
-	conn, err := s.Pool.Acquire(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
@@ -177,12 +177,12 @@ func (s *Store) Status(ctx context.Context) (SchemaStatus, error) {
 	}
 	var st SchemaStatus
 	var exists bool
-	if err := s.Pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
 		return st, fmt.Errorf("store: schema status: %w", err)
 	}
 	applied := map[int]appliedMigration{}
 	if exists {
-		conn, err := s.Pool.Acquire(ctx)
+		conn, err := s.pool.Acquire(ctx)
 		if err != nil {
 			return st, fmt.Errorf("store: schema status: %w", err)
 		}

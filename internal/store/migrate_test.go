@@ -20,7 +20,7 @@ func emptyStore(t *testing.T) *store.Store {
 	t.Helper()
 	st := dbtest.DB(t)
 	ctx := context.Background()
-	_, err := st.Pool.Exec(ctx, `DROP SCHEMA public CASCADE; CREATE SCHEMA public`)
+	_, err := st.Pool().Exec(ctx, `DROP SCHEMA public CASCADE; CREATE SCHEMA public`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestMigrateConcurrent(t *testing.T) {
 		}
 	}
 	var n int
-	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	all, _ := store.Migrations()
@@ -90,7 +90,7 @@ func TestMigrateConcurrent(t *testing.T) {
 func TestEditedMigrationRefused(t *testing.T) {
 	ctx := context.Background()
 	st := dbtest.DB(t)
-	if _, err := st.Pool.Exec(ctx, `UPDATE schema_migrations SET checksum = 'deadbeefdeadbeef' WHERE version = 1`); err != nil {
+	if _, err := st.Pool().Exec(ctx, `UPDATE schema_migrations SET checksum = 'deadbeefdeadbeef' WHERE version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	_, err := st.Migrate(ctx)
@@ -102,7 +102,7 @@ func TestEditedMigrationRefused(t *testing.T) {
 // schemaFingerprint lists every column and constraint of the public schema.
 func schemaFingerprint(t *testing.T, st *store.Store) string {
 	t.Helper()
-	rows, err := st.Pool.Query(context.Background(), `
+	rows, err := st.Pool().Query(context.Background(), `
 		SELECT table_name || '.' || column_name || ':' || data_type
 		FROM information_schema.columns WHERE table_schema = 'public'
 		UNION ALL
@@ -175,7 +175,7 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Pool.Exec(ctx, `CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL,
+	if _, err := st.Pool().Exec(ctx, `CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL,
 		checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		t.Fatal(err)
 	}
@@ -183,10 +183,10 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 		if m.Version >= 4 {
 			break
 		}
-		if _, err := st.Pool.Exec(ctx, m.SQL); err != nil {
+		if _, err := st.Pool().Exec(ctx, m.SQL); err != nil {
 			t.Fatalf("%s: %v", m.Name, err)
 		}
-		if _, err := st.Pool.Exec(ctx, `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
+		if _, err := st.Pool().Exec(ctx, `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
 			m.Version, m.Name, m.Checksum); err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 	var msgs [2]int64
 	var doc int64
 	for i, path := range []string{"durham-cro.csv", "reply.zip/2023/table.csv"} {
-		if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea) RETURNING id`, 10+i, []byte(path)).Scan(&msgs[i]); err != nil {
 			t.Fatal(err)
 		}
@@ -207,12 +207,12 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 			t.Fatal(err)
 		}
 		doc = ids[0]
-		if _, err := st.Pool.Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method) VALUES ($1, $2, 'token')`,
+		if _, err := st.Pool().Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method) VALUES ($1, $2, 'token')`,
 			msgs[i], rids[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id, status)
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id, status)
 		VALUES ($1, $3, $4, 'document/0', 'loaded'), ($2, $3, NULL, 'document/1', 'loaded')`, rids[0], rids[1], doc, msgs[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 	for i, want := range []struct{ file, path string }{{"durham-cro.csv", "durham-cro.csv"}, {"table.csv", "reply.zip/2023/table.csv"}} {
 		var msg int64
 		var file, path string
-		if err := st.Pool.QueryRow(ctx, `SELECT inbound_id, filename, path FROM request_documents WHERE request_id = $1`,
+		if err := st.Pool().QueryRow(ctx, `SELECT inbound_id, filename, path FROM request_documents WHERE request_id = $1`,
 			rids[i]).Scan(&msg, &file, &path); err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func TestMigrationFillsRequestDocumentProvenance(t *testing.T) {
 			t.Errorf("request %d: message %d, %q at %q; want message %d, %q at %q", i, msg, file, path, msgs[i], want.file, want.path)
 		}
 	}
-	if _, err := st.Pool.Exec(ctx, `UPDATE request_documents SET status = 'superseded' WHERE request_id = $1`, rids[0]); err != nil {
+	if _, err := st.Pool().Exec(ctx, `UPDATE request_documents SET status = 'superseded' WHERE request_id = $1`, rids[0]); err != nil {
 		t.Errorf("status superseded refused: %v", err)
 	}
 }

@@ -36,7 +36,7 @@ func (s *Store) LedgerEntry(ctx context.Context, o Outbound) (*Outbound, error) 
 	if o.Status == "" {
 		o.Status = "pending"
 	}
-	_, err := s.Pool.Exec(ctx, `INSERT INTO outbound_messages
+	_, err := s.pool.Exec(ctx, `INSERT INTO outbound_messages
 		(request_id, message_id, purpose, from_addr, to_addr, subject, in_reply_to, refs, raw, status)
 		VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, $9, $10)
 		ON CONFLICT (message_id) DO NOTHING`,
@@ -51,7 +51,7 @@ func (s *Store) LedgerEntry(ctx context.Context, o Outbound) (*Outbound, error) 
 func (s *Store) Outbound(ctx context.Context, messageID string) (*Outbound, error) {
 	var o Outbound
 	var inReplyTo, lastErr *string
-	err := s.Pool.QueryRow(ctx, `SELECT id, request_id, message_id, purpose, from_addr, to_addr, subject,
+	err := s.pool.QueryRow(ctx, `SELECT id, request_id, message_id, purpose, from_addr, to_addr, subject,
 		in_reply_to, refs, raw, status, attempts, last_error, created_at, sent_at
 		FROM outbound_messages WHERE message_id = $1`, messageID).
 		Scan(&o.ID, &o.RequestID, &o.MessageID, &o.Purpose, &o.From, &o.To, &o.Subject, &inReplyTo, &o.Refs,
@@ -75,7 +75,7 @@ func (s *Store) Outbound(ctx context.Context, messageID string) (*Outbound, erro
 // count; a count above one means an earlier attempt may have been delivered.
 func (s *Store) MarkAttempt(ctx context.Context, messageID string) (int, error) {
 	var n int
-	err := s.Pool.QueryRow(ctx, `UPDATE outbound_messages SET attempts = attempts + 1
+	err := s.pool.QueryRow(ctx, `UPDATE outbound_messages SET attempts = attempts + 1
 		WHERE message_id = $1 RETURNING attempts`, messageID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: ledger %s: %w", messageID, err)
@@ -85,7 +85,7 @@ func (s *Store) MarkAttempt(ctx context.Context, messageID string) (int, error) 
 
 // MarkSent records a successful send (or a draft kept for the operator).
 func (s *Store) MarkSent(ctx context.Context, messageID, status string, at time.Time) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE outbound_messages SET status = $2, sent_at = $3, last_error = NULL
+	_, err := s.pool.Exec(ctx, `UPDATE outbound_messages SET status = $2, sent_at = $3, last_error = NULL
 		WHERE message_id = $1`, messageID, status, at)
 	if err != nil {
 		return fmt.Errorf("store: ledger %s: %w", messageID, err)
@@ -95,7 +95,7 @@ func (s *Store) MarkSent(ctx context.Context, messageID, status string, at time.
 
 // MarkFailed records why an attempt failed.
 func (s *Store) MarkFailed(ctx context.Context, messageID string, cause error) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE outbound_messages SET last_error = $2 WHERE message_id = $1`,
+	_, err := s.pool.Exec(ctx, `UPDATE outbound_messages SET last_error = $2 WHERE message_id = $1`,
 		messageID, cause.Error())
 	if err != nil {
 		return fmt.Errorf("store: ledger %s: %w", messageID, err)
@@ -105,7 +105,7 @@ func (s *Store) MarkFailed(ctx context.Context, messageID string, cause error) e
 
 // OutboundForRequest lists a request's ledger entries, oldest first.
 func (s *Store) OutboundForRequest(ctx context.Context, requestID int64) ([]Outbound, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id, message_id, purpose, to_addr, subject, status, attempts, created_at, sent_at
+	rows, err := s.pool.Query(ctx, `SELECT id, message_id, purpose, to_addr, subject, status, attempts, created_at, sent_at
 		FROM outbound_messages WHERE request_id = $1 ORDER BY id`, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbound for request %d: %w", requestID, err)

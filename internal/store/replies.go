@@ -53,7 +53,7 @@ func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*Reques
 		scale  *float64
 		ref    *string
 	)
-	err := s.Pool.QueryRow(ctx, `SELECT r.id, r.workflow_id, r.token,
+	err := s.pool.QueryRow(ctx, `SELECT r.id, r.workflow_id, r.token,
 			f.slug, f.name, f.short_name, f.category, f.regime, f.foi_email, f.domains,
 			c.id, c.slug, c.year, c.title, c.spec, coalesce(c.clock_origin, c.created_at), c.clock_scale,
 			r.state, r.force_reference, r.sent_at, r.received_on, r.due_on, r.chasers_sent, r.chasing_paused,
@@ -83,7 +83,7 @@ func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*Reques
 	if ref != nil {
 		r.ForceReference = *ref
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT document_id, status FROM request_documents WHERE request_id = $1`, r.RequestID)
+	rows, err := s.pool.Query(ctx, `SELECT document_id, status FROM request_documents WHERE request_id = $1`, r.RequestID)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents of request %s: %w", workflowID, err)
 	}
@@ -106,7 +106,7 @@ func (s *Store) SetCampaignClock(ctx context.Context, campaignID int64, origin t
 	if scale <= 0 {
 		scale = 1
 	}
-	_, err := s.Pool.Exec(ctx, `UPDATE campaigns SET clock_origin = $2, clock_scale = $3
+	_, err := s.pool.Exec(ctx, `UPDATE campaigns SET clock_origin = $2, clock_scale = $3
 		WHERE id = $1 AND clock_origin IS NULL`, campaignID, origin, scale)
 	if err != nil {
 		return fmt.Errorf("store: clock of campaign %d: %w", campaignID, err)
@@ -148,7 +148,7 @@ type ReplyReview struct {
 // OpenReplyReview puts a reply in the queue of kinds to check; a repeat
 // changes nothing.
 func (s *Store) OpenReplyReview(ctx context.Context, r ReplyReview) error {
-	_, err := s.Pool.Exec(ctx, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason)
+	_, err := s.pool.Exec(ctx, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id, inbound_id) DO NOTHING`,
 		r.RequestID, r.InboundID, r.ProposedKind, min(max(r.Confidence, 0), 1), r.Reason)
 	if err != nil {
@@ -164,7 +164,7 @@ func (s *Store) OpenReplyReview(ctx context.Context, r ReplyReview) error {
 // changes nothing.
 func (s *Store) ResolveReplyReview(ctx context.Context, requestID, inboundID int64, kind, by, why string) (*ReplyReview, error) {
 	var r ReplyReview
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason)
 			SELECT $1, m.id, coalesce(m.kind, 'other'),
 				least(greatest(coalesce((m.classification->>'confidence')::real, 0), 0), 1), 'corrected by a person'
@@ -221,7 +221,7 @@ func (s *Store) ReplyReviews(ctx context.Context, status string, limit int) ([]R
 	default:
 		return nil, fmt.Errorf("store: reply reviews: unknown status %q (want open or resolved)", status)
 	}
-	rows, err := s.Pool.Query(ctx, replyReviewSelect+where+` ORDER BY rr.created_at, rr.id LIMIT $1`, limit)
+	rows, err := s.pool.Query(ctx, replyReviewSelect+where+` ORDER BY rr.created_at, rr.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: reply reviews: %w", err)
 	}
@@ -234,7 +234,7 @@ func (s *Store) ReplyReviews(ctx context.Context, status string, limit int) ([]R
 
 // ReplyReviewByID returns one reply review.
 func (s *Store) ReplyReviewByID(ctx context.Context, id int64) (*ReplyReview, error) {
-	rows, err := s.Pool.Query(ctx, replyReviewSelect+` WHERE rr.id = $1`, id)
+	rows, err := s.pool.Query(ctx, replyReviewSelect+` WHERE rr.id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: reply review %d: %w", id, err)
 	}

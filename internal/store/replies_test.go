@@ -59,7 +59,7 @@ func TestReplyReviews(t *testing.T) {
 	ctx := context.Background()
 	_, rid, _ := seedRequest(t, st)
 	var inbound int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr, kind, classification)
+	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr, kind, classification)
 		VALUES ('INBOX', 1, 2, sha256('y'::bytea), 'y', 'Re: FOI', 'foi@durham.police.uk', 'other', '{"kind":"other","confidence":0.1}')
 		RETURNING id`).Scan(&inbound); err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func TestReplyReviews(t *testing.T) {
 	}
 	// A correction of a reply nobody was asked about is kept too.
 	var second int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, kind, classification)
+	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, kind, classification)
 		VALUES ('INBOX', 1, 3, sha256('z'::bytea), 'z', 'response', '{"confidence":0.9}') RETURNING id`).Scan(&second); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func (s *Store) UpsertForces(ctx context.Context, forces []Force) error {
 				IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.category, EXCLUDED.regime, EXCLUDED.foi_email, EXCLUDED.domains)`,
 			f.Slug, f.Name, f.ShortName, f.Category, f.Regime, f.FOIEmail, f.Domains)
 	}
-	if err := s.Pool.SendBatch(ctx, b).Close(); err != nil {
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store: upsert forces: %w", err)
 	}
 	return nil
@@ -67,7 +67,7 @@ type NewRequest struct {
 func (s *Store) CreateCampaign(ctx context.Context, c Campaign, reqs []NewRequest) (int64, map[string]int64, error) {
 	ids := map[string]int64{}
 	var campaignID int64
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO campaigns (slug, year, title, spec, workflow_id)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (slug, year) DO UPDATE SET title = EXCLUDED.title
@@ -101,7 +101,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c Campaign, reqs []NewReques
 
 // CompleteCampaign stores a campaign's summary and marks it completed.
 func (s *Store) CompleteCampaign(ctx context.Context, id int64, summary json.RawMessage) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE campaigns SET status = 'completed', summary = $2,
+	_, err := s.pool.Exec(ctx, `UPDATE campaigns SET status = 'completed', summary = $2,
 		completed_at = coalesce(completed_at, now()) WHERE id = $1`, id, summary)
 	if err != nil {
 		return fmt.Errorf("store: complete campaign %d: %w", id, err)
@@ -112,7 +112,7 @@ func (s *Store) CompleteCampaign(ctx context.Context, id int64, summary json.Raw
 // GetCampaign finds a campaign run by slug and year.
 func (s *Store) GetCampaign(ctx context.Context, slug string, year int) (*Campaign, error) {
 	var c Campaign
-	err := s.Pool.QueryRow(ctx, `SELECT id, slug, year, title, spec, workflow_id, status, summary, created_at, completed_at
+	err := s.pool.QueryRow(ctx, `SELECT id, slug, year, title, spec, workflow_id, status, summary, created_at, completed_at
 		FROM campaigns WHERE slug = $1 AND year = $2`, slug, year).
 		Scan(&c.ID, &c.Slug, &c.Year, &c.Title, &c.Spec, &c.WorkflowID, &c.Status, &c.Summary, &c.CreatedAt, &c.CompletedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -162,7 +162,7 @@ func (s *Store) RecordEvent(ctx context.Context, e RequestEvent) error {
 	if e.Detail == nil {
 		detail = []byte("{}")
 	}
-	err = s.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO request_events (request_id, seq, kind, from_state, to_state, occurred_at, detail)
 			VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), $6, $7)
 			ON CONFLICT (request_id, seq) DO NOTHING`,

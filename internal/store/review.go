@@ -23,7 +23,7 @@ type StoredDocument struct {
 // Document reads a stored document.
 func (s *Store) Document(ctx context.Context, id int64) (*StoredDocument, error) {
 	var d StoredDocument
-	err := s.Pool.QueryRow(ctx, `SELECT id, sha256, filename, content_type, data FROM documents WHERE id = $1`, id).
+	err := s.pool.QueryRow(ctx, `SELECT id, sha256, filename, content_type, data FROM documents WHERE id = $1`, id).
 		Scan(&d.ID, &d.SHA256, &d.Filename, &d.ContentType, &d.Data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -48,7 +48,7 @@ type RequestContext struct {
 // Request reads a request with its campaign's spec.
 func (s *Store) Request(ctx context.Context, id int64) (*RequestContext, error) {
 	var r RequestContext
-	err := s.Pool.QueryRow(ctx, `SELECT r.id, c.id, c.slug, c.year, r.force_slug, r.workflow_id, c.spec
+	err := s.pool.QueryRow(ctx, `SELECT r.id, c.id, c.slug, c.year, r.force_slug, r.workflow_id, c.spec
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = $1`, id).
 		Scan(&r.RequestID, &r.CampaignID, &r.CampaignSlug, &r.Year, &r.ForceSlug, &r.WorkflowID, &r.Spec)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -72,7 +72,7 @@ type DocumentSource struct {
 // with the message and filename it came under (idempotent: a second call
 // only fills what the first left unknown).
 func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64, workflowID string, src DocumentSource) error {
-	_, err := s.Pool.Exec(ctx, `WITH src AS (
+	_, err := s.pool.Exec(ctx, `WITH src AS (
 			SELECT md.inbound_id, md.path FROM message_documents md
 			WHERE md.document_id = $2 AND CASE WHEN $4::bigint > 0 THEN md.inbound_id = $4
 				ELSE EXISTS (SELECT 1 FROM message_matches mm WHERE mm.inbound_id = md.inbound_id AND mm.request_id = $1) END
@@ -100,7 +100,7 @@ func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64,
 // read), not as whoever sent the same bytes first.
 func (s *Store) RequestDocumentData(ctx context.Context, requestID, documentID int64) (*StoredDocument, error) {
 	var d StoredDocument
-	err := s.Pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
+	err := s.pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
 			d.content_type, d.data
 		FROM documents d LEFT JOIN request_documents rd ON rd.document_id = d.id AND rd.request_id = $1
 		WHERE d.id = $2`, requestID, documentID).
@@ -120,7 +120,7 @@ func (s *Store) SetDocumentStatus(ctx context.Context, requestID, documentID int
 	if errText != "" {
 		e = &errText
 	}
-	_, err := s.Pool.Exec(ctx, `UPDATE request_documents SET status = $3, error = $4, updated_at = now()
+	_, err := s.pool.Exec(ctx, `UPDATE request_documents SET status = $3, error = $4, updated_at = now()
 		WHERE request_id = $1 AND document_id = $2`, requestID, documentID, status, e)
 	if err != nil {
 		return fmt.Errorf("store: document status: %w", err)
@@ -151,7 +151,7 @@ type ReviewItem struct {
 // reasons after a remap.
 func (s *Store) OpenReview(ctx context.Context, it ReviewItem) (int64, error) {
 	var id int64
-	err := s.Pool.QueryRow(ctx, `INSERT INTO review_items (request_id, document_id, table_index, workflow_id, reasons, proposal)
+	err := s.pool.QueryRow(ctx, `INSERT INTO review_items (request_id, document_id, table_index, workflow_id, reasons, proposal)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (request_id, document_id, table_index) DO UPDATE SET reasons = EXCLUDED.reasons,
 			proposal = EXCLUDED.proposal, workflow_id = EXCLUDED.workflow_id, status = 'open',
@@ -165,7 +165,7 @@ func (s *Store) OpenReview(ctx context.Context, it ReviewItem) (int64, error) {
 
 // ResolveReviews closes a document's open review items.
 func (s *Store) ResolveReviews(ctx context.Context, requestID, documentID int64, status string, resolution json.RawMessage, by string) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE review_items SET status = $3, resolution = $4, resolved_by = $5, resolved_at = now()
+	_, err := s.pool.Exec(ctx, `UPDATE review_items SET status = $3, resolution = $4, resolved_by = $5, resolved_at = now()
 		WHERE request_id = $1 AND document_id = $2 AND status = 'open'`, requestID, documentID, status, resolution, by)
 	if err != nil {
 		return fmt.Errorf("store: resolve review: %w", err)
@@ -191,7 +191,7 @@ func scanReview(row pgx.CollectableRow) (ReviewItem, error) {
 
 // Reviews lists review items with the given status ("" for all), oldest first.
 func (s *Store) Reviews(ctx context.Context, status string, limit int) ([]ReviewItem, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+`
+	rows, err := s.pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+`
 		WHERE ($1 = '' OR ri.status = $1) ORDER BY ri.id LIMIT $2`, status, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: reviews: %w", err)
@@ -201,7 +201,7 @@ func (s *Store) Reviews(ctx context.Context, status string, limit int) ([]Review
 
 // Review reads one review item.
 func (s *Store) Review(ctx context.Context, id int64) (*ReviewItem, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+` WHERE ri.id = $1`, id)
+	rows, err := s.pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+` WHERE ri.id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: review %d: %w", id, err)
 	}
@@ -229,7 +229,7 @@ type RequestDocument struct {
 
 // RequestDocuments lists the requests a document has been processed for.
 func (s *Store) RequestDocuments(ctx context.Context, documentID int64) ([]RequestDocument, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT rd.request_id, r.workflow_id, rd.workflow_id, d.id, encode(d.sha256, 'hex'),
+	rows, err := s.pool.Query(ctx, `SELECT rd.request_id, r.workflow_id, rd.workflow_id, d.id, encode(d.sha256, 'hex'),
 			coalesce(rd.filename, d.filename), coalesce(rd.inbound_id, 0), rd.status
 		FROM request_documents rd JOIN requests r ON r.id = rd.request_id JOIN documents d ON d.id = rd.document_id
 		WHERE rd.document_id = $1 ORDER BY rd.request_id`, documentID)

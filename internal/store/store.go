@@ -1,5 +1,6 @@
 // Package store is foidesk's PostgreSQL access: the connection pool,
-// migrations, and the queries every other package runs.
+// migrations, and every query foidesk runs. Other packages read and write
+// through its methods and typed rows; none of them sees the pool.
 package store
 
 import (
@@ -14,7 +15,7 @@ import (
 
 // Store wraps a pgx pool.
 type Store struct {
-	Pool *pgxpool.Pool
+	pool *pgxpool.Pool
 }
 
 // Options tunes Open. A nil *Options means defaults.
@@ -44,15 +45,23 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", redactURL(url), err)
 	}
-	return &Store{Pool: pool}, nil
+	return &Store{pool: pool}, nil
 }
 
 // Close closes the pool.
-func (s *Store) Close() { s.Pool.Close() }
+func (s *Store) Close() { s.pool.Close() }
 
-// InTx runs fn in a transaction, committing if it returns nil.
-func (s *Store) InTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.Pool, fn)
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, committing if it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
 // IsUniqueViolation reports whether err is a unique-key violation.

@@ -59,7 +59,7 @@ func fig(row int, period, nat string, v float64) store.Observation {
 // figures lists a request's observations as "document period nat=value".
 func figures(t *testing.T, st *store.Store, rid int64) []string {
 	t.Helper()
-	rows, err := st.Pool.Query(context.Background(), `SELECT document_id, period, dimensions->>'nationality', value::float8, loaded_at
+	rows, err := st.Pool().Query(context.Background(), `SELECT document_id, period, dimensions->>'nationality', value::float8, loaded_at
 		FROM observations WHERE request_id = $1`, rid)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func figures(t *testing.T, st *store.Store, rid int64) []string {
 func docStatus(t *testing.T, st *store.Store, rid, doc int64) string {
 	t.Helper()
 	var s string
-	if err := st.Pool.QueryRow(context.Background(), `SELECT status FROM request_documents WHERE request_id = $1 AND document_id = $2`,
+	if err := st.Pool().QueryRow(context.Background(), `SELECT status FROM request_documents WHERE request_id = $1 AND document_id = $2`,
 		rid, doc).Scan(&s); err != nil {
 		t.Fatal(err)
 	}

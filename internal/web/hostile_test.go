@@ -57,13 +57,13 @@ func TestCSVDownloadHasNoFormulaCells(t *testing.T) {
 	// Figures loaded before remaps were checked: a hostile file name and
 	// a hostile code in the database.
 	ctx := t.Context()
-	_, err := fx.st.Pool.Exec(ctx, `UPDATE documents SET filename = $1
+	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE documents SET filename = $1
 		WHERE id = (SELECT min(document_id) FROM observations)`, hostileFilename)
 	must(t, err)
-	_, err = fx.st.Pool.Exec(ctx, `UPDATE request_documents SET filename = $1
+	_, err = dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE request_documents SET filename = $1
 		WHERE document_id = (SELECT min(document_id) FROM observations)`, hostileFilename)
 	must(t, err)
-	_, err = fx.st.Pool.Exec(ctx, `UPDATE observations SET dimensions = jsonb_set(dimensions, '{nationality}', to_jsonb($1::text))
+	_, err = dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE observations SET dimensions = jsonb_set(dimensions, '{nationality}', to_jsonb($1::text))
 		WHERE document_id = (SELECT min(document_id) FROM observations) AND row_index = 1`, "@SUM(1)")
 	must(t, err)
 	h := newHandler(t, fx.st, nil)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -21,8 +22,8 @@ func TestRepliesToCheck(t *testing.T) {
 		"Please find attached.", "")
 	durham := fmt.Sprintf("request/%s/%d/durham", testSlug, testYear)
 	var rid int64
-	must(t, fx.st.Pool.QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
-	_, err := fx.st.Pool.Exec(ctx, `UPDATE inbound_messages SET classification =
+	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
+	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification =
 		'{"kind":"other","confidence":0.1,"evidence":[{"rule":"response:please-find-attached","kind":"response","source":"body","phrase":"Please find attached"}]}'
 		WHERE id = $1`, inbound)
 	must(t, err)

@@ -353,10 +353,9 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var open int
-	if err := s.st.Pool.QueryRow(r.Context(), `SELECT count(*) FROM review_items WHERE request_id = $1 AND status = 'open'`,
-		b.RequestID).Scan(&open); err != nil {
-		return fmt.Errorf("reviews of request %d: %w", b.RequestID, err)
+	open, err := s.st.OpenReviewCount(r.Context(), b.RequestID)
+	if err != nil {
+		return err
 	}
 	href := campaignHref(c.Slug, c.Year)
 	d := &forceData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
@@ -370,7 +369,7 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 // datasetData is the dataset page's data.
 type datasetData struct {
 	Campaign campaignView
-	Summary  *Summary
+	Summary  *dataset.Summary
 	Charts   []chartView
 	Issues   []dataset.Issue
 	// IssueKinds counts the issues by kind, in order of first appearance.
@@ -401,15 +400,15 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
-	issues, err := dataset.Check(r.Context(), s.st.Pool, c.Slug, c.Year)
+	issues, err := dataset.Check(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
-	sum := Summarise(data)
+	sum := dataset.Summarise(data)
 	href := campaignHref(c.Slug, c.Year)
 	d := &datasetData{Campaign: campaignView{campaignRow: *c, Href: href, Today: c.today(s.now()), Scale: c.timeScale()},
 		Summary: sum, Issues: issues, Dims: data.Dims, CSVHref: href + "/data.csv", XLSXHref: href + "/data.xlsx",
@@ -443,7 +442,7 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 
 // chartKinds lists the charts a summary has: by force, by period, then by
 // each dimension.
-func chartKinds(sum *Summary) []string {
+func chartKinds(sum *dataset.Summary) []string {
 	kinds := []string{"force"}
 	if len(sum.Periods) > 1 {
 		kinds = append(kinds, "period")
@@ -457,7 +456,7 @@ func chartKinds(sum *Summary) []string {
 }
 
 // chartBars returns the title and bars of one chart of a summary.
-func chartBars(sum *Summary, by, href string) (string, []bar) {
+func chartBars(sum *dataset.Summary, by, href string) (string, []bar) {
 	measure := strings.ReplaceAll(sum.Measure, "_", " ")
 	if measure == "" {
 		measure = "figures"
@@ -495,7 +494,7 @@ func (s *server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}
@@ -503,7 +502,7 @@ func (s *server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if by == "" {
 		by = "force"
 	}
-	title, bars := chartBars(Summarise(data), by, campaignHref(c.Slug, c.Year))
+	title, bars := chartBars(dataset.Summarise(data), by, campaignHref(c.Slug, c.Year))
 	if title == "" {
 		return notFound("Chart " + strconv.Quote(by))
 	}
@@ -518,7 +517,7 @@ func (s *server) download(w http.ResponseWriter, r *http.Request, ext, contentTy
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Load(r.Context(), s.st.Pool, c.Slug, c.Year)
+	data, err := dataset.Load(r.Context(), s.st, c.Slug, c.Year)
 	if err != nil {
 		return err
 	}

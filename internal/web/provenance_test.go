@@ -28,7 +28,7 @@ func TestForcePageNamesTheRequestsOwnFile(t *testing.T) {
 	names := map[string]string{"durham": "durham-figures.csv", "kent": "kent-foi-1234.csv"}
 	for i, slug := range []string{"durham", "kent"} {
 		var inbound int64
-		must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea) RETURNING id`, i+1, []byte(slug)).Scan(&inbound))
 		docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: names[slug], ContentType: "text/csv",
 			Data: []byte("Nationality,2023\nPolish,3\n"), Path: "attachments/" + names[slug]}})
@@ -56,7 +56,7 @@ func TestForcePageNamesTheRequestsOwnFile(t *testing.T) {
 	// A corrected file from Durham replaces its first answer's figure: the
 	// first answer's document says why it has none.
 	var inbound int64
-	must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 3, sha256('correction'::bytea), 'correction') RETURNING id`).Scan(&inbound))
 	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "durham-corrected.csv", ContentType: "text/csv",
 		Data: []byte("Nationality,2023\nPolish,4\n"), Path: "durham-corrected.csv"}})

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/store"
@@ -32,63 +30,31 @@ var allStates = []string{"draft", "sent", "acknowledged", "awaiting_clarificatio
 
 // campaignRow is a campaign run with its counts.
 type campaignRow struct {
-	ID           int64
-	Slug         string
-	Year         int
-	Title        string
-	Status       string
-	WorkflowID   string
-	CreatedAt    time.Time
-	CompletedAt  *time.Time
-	Spec         json.RawMessage
-	Summary      json.RawMessage
-	Requests     int
-	Finished     int
-	Late         int // requests without an outcome past their due date (set by lateCounts)
-	Observations int
-	OpenReviews  int
-	OpenKinds    int // replies whose kind waits for a person
-	LatestEvent  *time.Time
-}
-
-const campaignCols = `c.id, c.slug, c.year, c.title, c.status, c.workflow_id, c.created_at, c.completed_at,
-	c.spec, coalesce(c.summary, 'null'),
-	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id),
-	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND r.state = ANY($1)),
-	(SELECT count(*) FROM observations o WHERE o.campaign_id = c.id),
-	(SELECT count(*) FROM review_items ri JOIN requests r ON r.id = ri.request_id WHERE r.campaign_id = c.id AND ri.status = 'open'),
-	(SELECT count(*) FROM reply_reviews rr JOIN requests r ON r.id = rr.request_id WHERE r.campaign_id = c.id AND rr.status = 'open'),
-	(SELECT max(r.last_event_at) FROM requests r WHERE r.campaign_id = c.id)`
-
-func scanCampaign(row pgx.CollectableRow) (campaignRow, error) {
-	var c campaignRow
-	err := row.Scan(&c.ID, &c.Slug, &c.Year, &c.Title, &c.Status, &c.WorkflowID, &c.CreatedAt, &c.CompletedAt,
-		&c.Spec, &c.Summary, &c.Requests, &c.Finished, &c.Observations, &c.OpenReviews, &c.OpenKinds, &c.LatestEvent)
-	return c, err
+	store.CampaignOverview
+	Late int // requests without an outcome past their due date (set by lateCounts)
 }
 
 func (s *server) listCampaigns(ctx context.Context) ([]campaignRow, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT `+campaignCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, store.FinalStates)
+	cs, err := s.st.CampaignOverviews(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("campaigns: %w", err)
+		return nil, err
 	}
-	return pgx.CollectRows(rows, scanCampaign)
+	rows := make([]campaignRow, len(cs))
+	for i, c := range cs {
+		rows[i] = campaignRow{CampaignOverview: c}
+	}
+	return rows, nil
 }
 
 func (s *server) campaign(ctx context.Context, slug string, year int) (*campaignRow, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT `+campaignCols+` FROM campaigns c WHERE c.slug = $2 AND c.year = $3`,
-		store.FinalStates, slug, year)
-	if err != nil {
-		return nil, fmt.Errorf("campaign %s/%d: %w", slug, year, err)
-	}
-	c, err := pgx.CollectExactlyOneRow(rows, scanCampaign)
-	if errors.Is(err, pgx.ErrNoRows) {
+	c, err := s.st.CampaignOverview(ctx, slug, year)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(fmt.Sprintf("Campaign %s for %d", slug, year))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("campaign %s/%d: %w", slug, year, err)
+		return nil, err
 	}
-	return &c, nil
+	return &campaignRow{CampaignOverview: *c}, nil
 }
 
 // timeScale is the campaign's time scale (1: real time).
@@ -142,31 +108,22 @@ func (s *server) lateCounts(ctx context.Context, cs []campaignRow, now time.Time
 	for i, c := range cs {
 		idx[c.ID], ids[i] = i, c.ID
 	}
-	rows, err := s.st.Pool.Query(ctx, `SELECT r.campaign_id, r.force_slug, f.regime, r.state, r.due_on
-		FROM requests r JOIN forces f ON f.slug = r.force_slug
-		WHERE r.campaign_id = ANY($1) AND r.due_on IS NOT NULL AND NOT (r.state = ANY($2))`, ids, store.FinalStates)
+	due, err := s.st.DueRequests(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("late requests: %w", err)
+		return err
 	}
-	defer rows.Close()
 	today := map[int64]calendar.Date{}
-	for rows.Next() {
-		var cid int64
-		var b boardRow
-		var due *time.Time
-		if err := rows.Scan(&cid, &b.Force, &b.Regime, &b.State, &due); err != nil {
-			return fmt.Errorf("late requests: %w", err)
+	for _, d := range due {
+		c := &cs[idx[d.CampaignID]]
+		if _, ok := today[d.CampaignID]; !ok {
+			today[d.CampaignID] = c.today(now)
 		}
-		c := &cs[idx[cid]]
-		if _, ok := today[cid]; !ok {
-			today[cid] = c.today(now)
-		}
-		b.Due = dateOf(due)
-		if s.overdue(&b, today[cid]) > 0 {
+		b := boardRow{Force: d.ForceSlug, Regime: d.Regime, State: d.State, Due: dateOf(d.DueOn)}
+		if s.overdue(&b, today[d.CampaignID]) > 0 {
 			c.Late++
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // boardRow is one force's request on a campaign's board.
@@ -231,86 +188,49 @@ func (s *server) overdue(b *boardRow, today calendar.Date) int {
 	return n
 }
 
-const boardCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workflow_id, coalesce(r.force_reference, ''),
-	r.due_on, r.received_on, r.sent_at, r.chasers_sent, r.chasing_paused,
-	coalesce((SELECT e.kind FROM request_events e WHERE e.request_id = r.id ORDER BY e.seq DESC LIMIT 1), ''),
-	r.last_event_at,
-	(SELECT count(*) FROM request_documents rd WHERE rd.request_id = r.id),
-	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)`
-
-func (s *server) scanBoard(today calendar.Date) pgx.RowToFunc[boardRow] {
-	return func(row pgx.CollectableRow) (boardRow, error) {
-		var b boardRow
-		var due, received *time.Time
-		err := row.Scan(&b.RequestID, &b.Force, &b.ForceName, &b.Regime, &b.State, &b.WorkflowID, &b.Reference,
-			&due, &received, &b.SentAt, &b.Chasers, &b.Paused, &b.LastEvent, &b.LastEventAt, &b.Documents, &b.Observations)
-		b.Due, b.Received = dateOf(due), dateOf(received)
-		b.Overdue = s.overdue(&b, today)
-		return b, err
-	}
+// boardRowOf makes a board's row of a request, with the working days it
+// is overdue on today.
+func (s *server) boardRowOf(r store.BoardRequest, today calendar.Date) boardRow {
+	b := boardRow{RequestID: r.RequestID, Force: r.ForceSlug, ForceName: r.ForceName, Regime: r.Regime, State: r.State,
+		WorkflowID: r.WorkflowID, Reference: r.Reference, Due: dateOf(r.DueOn), Received: dateOf(r.ReceivedOn),
+		SentAt: r.SentAt, Chasers: r.Chasers, Paused: r.Paused, LastEvent: r.LastEvent, LastEventAt: r.LastEventAt,
+		Documents: r.Documents, Observations: r.Observations}
+	b.Overdue = s.overdue(&b, today)
+	return b
 }
 
 func (s *server) boardRows(ctx context.Context, c *campaignRow, today calendar.Date) ([]boardRow, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT `+boardCols+` FROM requests r JOIN forces f ON f.slug = r.force_slug
-		WHERE r.campaign_id = $1 ORDER BY f.name`, c.ID)
+	rs, err := s.st.CampaignBoard(ctx, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("board of %s/%d: %w", c.Slug, c.Year, err)
 	}
-	return pgx.CollectRows(rows, s.scanBoard(today))
+	rows := make([]boardRow, len(rs))
+	for i, r := range rs {
+		rows[i] = s.boardRowOf(r, today)
+	}
+	return rows, nil
 }
 
 func (s *server) boardRow(ctx context.Context, c *campaignRow, forceSlug string, today calendar.Date) (*boardRow, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT `+boardCols+` FROM requests r JOIN forces f ON f.slug = r.force_slug
-		WHERE r.campaign_id = $1 AND r.force_slug = $2`, c.ID, forceSlug)
-	if err != nil {
-		return nil, fmt.Errorf("request of %s: %w", forceSlug, err)
-	}
-	b, err := pgx.CollectExactlyOneRow(rows, s.scanBoard(today))
-	if errors.Is(err, pgx.ErrNoRows) {
+	r, err := s.st.BoardRequest(ctx, c.ID, forceSlug)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(fmt.Sprintf("A request to %s in %s %d", forceSlug, c.Slug, c.Year))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("request of %s: %w", forceSlug, err)
+		return nil, err
 	}
+	b := s.boardRowOf(*r, today)
 	return &b, nil
 }
 
 // outboundMsg is an email we sent (or drafted) for a request.
-type outboundMsg struct {
-	ID        int64
-	MessageID string
-	Purpose   string
-	From, To  string
-	Subject   string
-	Status    string
-	Attempts  int
-	LastError string
-	CreatedAt time.Time
-	SentAt    *time.Time
-}
+type outboundMsg = store.TimelineOutbound
 
 // inboundMsg is a received email matched to a request.
-type inboundMsg struct {
-	ID           int64
-	MessageID    string
-	From         string
-	Subject      string
-	Status       string
-	Kind         string
-	InternalDate *time.Time
-	StoredAt     time.Time
-	Method       string
-	Evidence     string
-}
+type inboundMsg = store.TimelineInbound
 
 // event is one entry of a request's audit trail.
-type event struct {
-	Seq        int
-	Kind       string
-	From, To   string
-	OccurredAt time.Time
-	Detail     map[string]any
-}
+type event = store.TimelineEvent
 
 // timelineEntry is a line of a force's timeline: a state change or other
 // event, with the email it concerns, or an email no event mentions.
@@ -330,51 +250,11 @@ type timelineEntry struct {
 type keyValue struct{ Key, Value string }
 
 func (s *server) timeline(ctx context.Context, c *campaignRow, requestID int64) ([]timelineEntry, error) {
-	evRows, err := s.st.Pool.Query(ctx, `SELECT seq, kind, coalesce(from_state, ''), coalesce(to_state, ''), occurred_at, detail
-		FROM request_events WHERE request_id = $1 ORDER BY seq`, requestID)
+	tl, err := s.st.RequestTimeline(ctx, requestID)
 	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
+		return nil, err
 	}
-	events, err := pgx.CollectRows(evRows, func(row pgx.CollectableRow) (event, error) {
-		var e event
-		err := row.Scan(&e.Seq, &e.Kind, &e.From, &e.To, &e.OccurredAt, &e.Detail)
-		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	outRows, err := s.st.Pool.Query(ctx, `SELECT id, message_id, purpose, from_addr, to_addr, subject, status, attempts,
-			coalesce(last_error, ''), created_at, sent_at
-		FROM outbound_messages WHERE request_id = $1 ORDER BY id`, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("outbound: %w", err)
-	}
-	outs, err := pgx.CollectRows(outRows, func(row pgx.CollectableRow) (outboundMsg, error) {
-		var o outboundMsg
-		err := row.Scan(&o.ID, &o.MessageID, &o.Purpose, &o.From, &o.To, &o.Subject, &o.Status, &o.Attempts,
-			&o.LastError, &o.CreatedAt, &o.SentAt)
-		return o, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("outbound: %w", err)
-	}
-	inRows, err := s.st.Pool.Query(ctx, `SELECT m.id, coalesce(m.message_id, ''), m.from_addr, m.subject, m.status,
-			coalesce(m.kind, ''), m.internal_date, m.stored_at, mm.method, mm.evidence
-		FROM message_matches mm JOIN inbound_messages m ON m.id = mm.inbound_id
-		WHERE mm.request_id = $1 ORDER BY m.id`, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("inbound: %w", err)
-	}
-	ins, err := pgx.CollectRows(inRows, func(row pgx.CollectableRow) (inboundMsg, error) {
-		var m inboundMsg
-		err := row.Scan(&m.ID, &m.MessageID, &m.From, &m.Subject, &m.Status, &m.Kind, &m.InternalDate, &m.StoredAt,
-			&m.Method, &m.Evidence)
-		return m, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("inbound: %w", err)
-	}
-	return buildTimeline(c, events, outs, ins), nil
+	return buildTimeline(c, tl.Events, tl.Outbound, tl.Inbound), nil
 }
 
 // buildTimeline merges events and emails. An event that names an email (a
@@ -488,15 +368,8 @@ func detailText(v any) string {
 
 // docView is a document of a request with its tables.
 type docView struct {
-	ID          int64
-	Filename    string
-	ContentType string
-	Size        int64
-	Status      string
-	Error       string
-	WorkflowID  string
-	Path        string
-	Tables      []tableView
+	store.ReceivedDocument
+	Tables []tableView
 }
 
 // tableView is an extracted table ready to render.
@@ -624,53 +497,26 @@ func dimsText(dims map[string]string) string {
 }
 
 func (s *server) documents(ctx context.Context, requestID int64) ([]docView, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT d.id, coalesce(rd.filename, d.filename), d.content_type, d.size, rd.status,
-			coalesce(rd.error, ''), rd.workflow_id,
-			coalesce(rd.path, (SELECT string_agg(DISTINCT md.path, ', ') FROM message_documents md
-				WHERE md.document_id = d.id AND (rd.inbound_id IS NULL OR md.inbound_id = rd.inbound_id)), '')
-		FROM request_documents rd JOIN documents d ON d.id = rd.document_id
-		WHERE rd.request_id = $1 ORDER BY d.id`, requestID)
+	rds, err := s.st.ReceivedDocuments(ctx, requestID)
+	if err != nil || len(rds) == 0 {
+		return nil, err
+	}
+	docs := make([]docView, len(rds))
+	ids := make([]int64, len(rds))
+	for i, d := range rds {
+		docs[i], ids[i] = docView{ReceivedDocument: d}, d.ID
+	}
+	cells, err := s.st.ObservationCells(ctx, requestID)
 	if err != nil {
-		return nil, fmt.Errorf("documents: %w", err)
-	}
-	docs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (docView, error) {
-		var d docView
-		err := row.Scan(&d.ID, &d.Filename, &d.ContentType, &d.Size, &d.Status, &d.Error, &d.WorkflowID, &d.Path)
-		return d, err
-	})
-	if err != nil || len(docs) == 0 {
-		return docs, err
-	}
-	ids := make([]int64, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
+		return nil, err
 	}
 	obs := map[[2]int64]map[cellKey]*obsView{} // (document, table) → cell → observation
-	orows, err := s.st.Pool.Query(ctx, `SELECT document_id, table_index, row_index, col_index, period, dimensions,
-			value::float8, coalesce(flag, '')
-		FROM observations WHERE campaign_id = (SELECT campaign_id FROM requests WHERE id = $1) AND request_id = $1`, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("observations: %w", err)
-	}
-	for orows.Next() {
-		var doc int64
-		var table, r, c int
-		var period, flag string
-		var dims map[string]string
-		var v *float64
-		if err := orows.Scan(&doc, &table, &r, &c, &period, &dims, &v, &flag); err != nil {
-			orows.Close()
-			return nil, fmt.Errorf("observations: %w", err)
-		}
-		k := [2]int64{doc, int64(table)}
+	for _, o := range cells {
+		k := [2]int64{o.DocumentID, int64(o.TableIndex)}
 		if obs[k] == nil {
 			obs[k] = map[cellKey]*obsView{}
 		}
-		obs[k][cellKey{r, c}] = &obsView{Period: period, Dims: dimsText(dims), Value: formatValue(v), Flag: flag}
-	}
-	orows.Close()
-	if err := orows.Err(); err != nil {
-		return nil, fmt.Errorf("observations: %w", err)
+		obs[k][cellKey{o.Row, o.Col}] = &obsView{Period: o.Period, Dims: dimsText(o.Dimensions), Value: formatValue(o.Value), Flag: o.Flag}
 	}
 	tables, err := s.tables(ctx, ids, func(doc int64, idx int) map[cellKey]*obsView { return obs[[2]int64{doc, int64(idx)}] })
 	if err != nil {
@@ -685,29 +531,21 @@ func (s *server) documents(ctx context.Context, requestID int64) ([]docView, err
 // tables reads the extracted tables of documents, rendering each with the
 // observations cellsOf gives for it.
 func (s *server) tables(ctx context.Context, docIDs []int64, cellsOf func(doc int64, idx int) map[cellKey]*obsView) (map[int64][]tableView, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT document_id, table_index, method, coalesce(page, 0), coalesce(sheet, ''),
-			title, notes, header_rows, n_rows, n_cols, confidence, reasons, cells
-		FROM extracted_tables WHERE document_id = ANY($1) ORDER BY document_id, table_index`, docIDs)
+	dts, err := s.st.DocumentTables(ctx, docIDs)
 	if err != nil {
-		return nil, fmt.Errorf("tables: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	out := map[int64][]tableView{}
-	for rows.Next() {
-		var t tableView
-		var conf float32
-		var cells json.RawMessage
-		if err := rows.Scan(&t.DocumentID, &t.Index, &t.Method, &t.Page, &t.Sheet, &t.Title, &t.Notes, &t.HeaderRows,
-			&t.NRows, &t.NCols, &conf, &t.Reasons, &cells); err != nil {
-			return nil, fmt.Errorf("tables: %w", err)
-		}
-		t.Confidence = float64(conf)
+	for _, dt := range dts {
+		t := tableView{DocumentID: dt.DocumentID, Index: dt.Index, Method: dt.Method, Page: dt.Page, Sheet: dt.Sheet,
+			Title: dt.Title, Notes: dt.Notes, HeaderRows: dt.HeaderRows, NRows: dt.NRows, NCols: dt.NCols,
+			Confidence: dt.Confidence, Reasons: dt.Reasons}
 		obs := cellsOf(t.DocumentID, t.Index)
 		t.Observations = len(obs)
-		if t.Rows, t.Truncated, err = renderGrid(cells, t.HeaderRows, obs); err != nil {
+		if t.Rows, t.Truncated, err = renderGrid(dt.Cells, t.HeaderRows, obs); err != nil {
 			return nil, fmt.Errorf("document %d table %d: %w", t.DocumentID, t.Index, err)
 		}
 		out[t.DocumentID] = append(out[t.DocumentID], t)
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -140,34 +140,25 @@ func (s *server) preview(ctx context.Context, v *triageView) error {
 // assignable lists the requests of running campaigns, newest campaign
 // first: the requests whose workflows can still be told of a reply.
 func (s *server) assignable(ctx context.Context) ([]campaignChoices, error) {
-	rows, err := s.st.Pool.Query(ctx, `SELECT c.slug, c.year, c.title, r.workflow_id, r.force_slug, r.state
-		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
-		WHERE c.status = 'running'
-		ORDER BY c.year DESC, c.slug, r.force_slug`)
+	rs, err := s.st.AssignableRequests(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assignable requests: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []campaignChoices
-	for rows.Next() {
-		var slug, title, wf, forceSlug, state string
-		var year int
-		if err := rows.Scan(&slug, &year, &title, &wf, &forceSlug, &state); err != nil {
-			return nil, fmt.Errorf("assignable requests: %w", err)
-		}
-		label := fmt.Sprintf("%s/%d — %s", slug, year, title)
+	for _, r := range rs {
+		label := fmt.Sprintf("%s/%d — %s", r.CampaignSlug, r.CampaignYear, r.CampaignTitle)
 		if len(out) == 0 || out[len(out)-1].Campaign != label {
 			out = append(out, campaignChoices{Campaign: label})
 		}
-		name := forceSlug
-		if f, ok := force.Lookup(forceSlug); ok {
+		name := r.ForceSlug
+		if f, ok := force.Lookup(r.ForceSlug); ok {
 			name = f.Name
 		}
 		c := &out[len(out)-1]
-		c.Requests = append(c.Requests, requestChoice{WorkflowID: wf, force: forceSlug,
-			Label: name + " (" + strings.ReplaceAll(state, "_", " ") + ")"})
+		c.Requests = append(c.Requests, requestChoice{WorkflowID: r.WorkflowID, force: r.ForceSlug,
+			Label: name + " (" + strings.ReplaceAll(r.State, "_", " ") + ")"})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // triageAssign sends an operator's match of a message in triage to the

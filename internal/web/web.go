@@ -185,7 +185,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.st.Pool.Ping(ctx); err != nil {
+	if err := s.st.Ping(ctx); err != nil {
 		s.log.Warn("healthz: database unavailable", slog.Any("err", err))
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "database unavailable")

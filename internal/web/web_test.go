@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -496,14 +497,14 @@ func TestDocumentDownload(t *testing.T) {
 	fx := seed(t)
 	h := newHandler(t, fx.st, nil)
 	var id int64
-	must(t, fx.st.Pool.QueryRow(t.Context(), `SELECT id FROM documents WHERE filename = 'breakdown.pdf'`).Scan(&id))
+	must(t, dbtest.SQL(t, fx.st).QueryRow(t.Context(), `SELECT id FROM documents WHERE filename = 'breakdown.pdf'`).Scan(&id))
 	rec := do(t, h, local("GET", fmt.Sprintf("/documents/%d", id), nil))
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" ||
 		!strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment") || !strings.HasPrefix(rec.Body.String(), "%PDF") {
 		t.Errorf("document download: %d %v", rec.Code, rec.Header())
 	}
 	// A document claiming to be HTML is sent as bytes, never as a page.
-	must(t, fx.st.Pool.QueryRow(t.Context(), `INSERT INTO documents (sha256, filename, content_type, size, data)
+	must(t, dbtest.SQL(t, fx.st).QueryRow(t.Context(), `INSERT INTO documents (sha256, filename, content_type, size, data)
 		VALUES (sha256('h'::bytea), 'x".html', 'text/html', 1, '<script>alert(1)</script>') RETURNING id`).Scan(&id))
 	rec = do(t, h, local("GET", fmt.Sprintf("/documents/%d", id), nil))
 	if ct := rec.Header().Get("Content-Type"); ct != "application/octet-stream" {

@@ -1,13 +1,11 @@
-package web
+package dataset
 
 import (
 	"context"
 	"sort"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/store"
 )
 
 // allCode is the code a dimension has on figures that are not broken down
@@ -72,7 +70,7 @@ func (g *cellGroup) sum() float64 {
 }
 
 // Summarise computes a Summary of d's most common measure.
-func Summarise(d *dataset.Data) *Summary {
+func Summarise(d *Data) *Summary {
 	s := &Summary{}
 	measures := map[string]int{}
 	for _, r := range d.Rows {
@@ -267,10 +265,10 @@ type Comparison struct {
 
 // CompareRuns loads two runs of a campaign and compares their force
 // totals (see Summary for how a total is made). A run that does not exist
-// is a *dataset.ErrNoCampaign.
-func CompareRuns(ctx context.Context, db *pgxpool.Pool, slug string, before, after int, period string) (*Comparison, error) {
+// is a *ErrNoCampaign.
+func CompareRuns(ctx context.Context, st *store.Store, slug string, before, after int, period string) (*Comparison, error) {
 	load := func(year int) (*Summary, error) {
-		d, err := dataset.Load(ctx, db, slug, year)
+		d, err := Load(ctx, st, slug, year)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package web
+package dataset_test
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func seedRun(t *testing.T, st *store.Store, year int, figures map[string]map[str
 	for slug, periods := range figures {
 		var inbound int64
 		uid++
-		must(t, st.Pool.QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 			VALUES ('INBOX', $1, $2, sha256($3::bytea), $3::bytea) RETURNING id`, year, uid, []byte(fmt.Sprint(year, slug))).Scan(&inbound))
 		docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: slug + ".csv", ContentType: "text/csv",
 			Data: []byte(fmt.Sprint(year, slug)), Path: slug + ".csv"}})
@@ -67,9 +67,9 @@ func TestCompareRuns(t *testing.T) {
 		"kent":   {"2023": {20, 20}, "2024": {10, 10}},
 		"dorset": {"2024": {1, 1}},
 	})
-	c, err := CompareRuns(t.Context(), st.Pool, "cro", 2024, 2025, "")
+	c, err := dataset.CompareRuns(t.Context(), st, "cro", 2024, 2025, "")
 	must(t, err)
-	byForce := map[string]Change{}
+	byForce := map[string]dataset.Change{}
 	for _, f := range c.Forces {
 		byForce[f.Force] = f
 	}
@@ -88,7 +88,7 @@ func TestCompareRuns(t *testing.T) {
 	}
 
 	// The period both runs asked about, alone.
-	c, err = CompareRuns(t.Context(), st.Pool, "cro", 2024, 2025, "2023")
+	c, err = dataset.CompareRuns(t.Context(), st, "cro", 2024, 2025, "2023")
 	must(t, err)
 	for _, f := range c.Forces {
 		if f.Force == "durham" && (*f.Before != 10 || *f.After != 12) {
@@ -99,7 +99,7 @@ func TestCompareRuns(t *testing.T) {
 		t.Errorf("2023 only: before %v, after %v", c.OnlyBefore, c.OnlyAfter)
 	}
 
-	_, err = CompareRuns(t.Context(), st.Pool, "cro", 2023, 2025, "")
+	_, err = dataset.CompareRuns(t.Context(), st, "cro", 2023, 2025, "")
 	var missing *dataset.ErrNoCampaign
 	if !errors.As(err, &missing) || missing.Year != 2023 {
 		t.Errorf("missing run: %v", err)

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The demo's reads: how far a run has got, and its figures to compare with
+// what the simulated forces sent.
+
+// Backlog counts the work in hand: stored messages waiting to be
+// processed, documents being processed and replies waiting for the desk.
+func (s *Store) Backlog(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM inbound_messages WHERE status = 'stored') +
+			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')) +
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: backlog: %w", err)
+	}
+	return n, nil
+}
+
+// Progress is how far the campaigns in the database have got.
+type Progress struct {
+	RequestsSent int // request emails sent
+	Chasers      int // other emails to forces (chasers, reviews, appeals)
+	Observations int
+	OpenReviews  int // tables waiting in the review queue
+}
+
+// Progress counts the emails sent, the figures loaded and the tables
+// waiting for review.
+func (s *Store) Progress(ctx context.Context) (Progress, error) {
+	var p Progress
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE purpose = 'request' AND status = 'sent'),
+		count(*) FILTER (WHERE purpose NOT IN ('request', 'clarification_answer')) FROM outbound_messages`).
+		Scan(&p.RequestsSent, &p.Chasers); err != nil {
+		return p, fmt.Errorf("store: progress: emails: %w", err)
+	}
+	if err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM review_items WHERE status = 'open')`).
+		Scan(&p.Observations, &p.OpenReviews); err != nil {
+		return p, fmt.Errorf("store: progress: figures: %w", err)
+	}
+	return p, nil
+}
+
+// DemoFigure is a loaded figure of the demo's campaign, keyed by its two
+// dimensions.
+type DemoFigure struct {
+	Force        string
+	Period       string
+	OffenceGroup string
+	Nationality  string
+	Value        *float64
+	Flag         string
+}
+
+// DemoFigures lists every figure loaded for a run of the demo's campaign,
+// whose figures are broken down by offence group and nationality.
+func (s *Store) DemoFigures(ctx context.Context, slug string, year int) ([]DemoFigure, error) {
+	rows, err := s.pool.Query(ctx, `SELECT o.force_slug, o.period, coalesce(o.dimensions->>'offence_group', ''),
+			coalesce(o.dimensions->>'nationality', ''), o.value::float8, coalesce(o.flag, '')
+		FROM observations o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = $1 AND c.year = $2`, slug, year)
+	if err != nil {
+		return nil, fmt.Errorf("store: figures of %s/%d: %w", slug, year, err)
+	}
+	fs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DemoFigure])
+	if err != nil {
+		return nil, fmt.Errorf("store: figures of %s/%d: %w", slug, year, err)
+	}
+	return fs, nil
+}

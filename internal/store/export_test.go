@@ -1,0 +1,7 @@
+package store
+
+import "github.com/jackc/pgx/v5/pgxpool"
+
+// Pool gives the store's own tests the pool, for set-up and assertions no
+// method covers. It exists only in the store's test binary.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
