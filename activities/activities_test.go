@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 func TestDocumentSlotsBoundConcurrency(t *testing.T) {
@@ -72,7 +73,7 @@ func TestClassifierPanicIsContained(t *testing.T) {
 	classifyReply = func(*classify.Input, *classify.Options) classify.Result { panic("index out of range") }
 	a := &Activities{}
 	res := a.classify(&classify.Input{Subject: "RE: FOI"}, nil)
-	if res.Kind != classify.KindOther || len(res.Evidence) == 0 || res.Evidence[0].Rule != "classifier-failed" {
+	if res.Kind != foi.KindOther || len(res.Evidence) == 0 || res.Evidence[0].Rule != "classifier-failed" {
 		t.Errorf("result %+v, want other with the failure as evidence", res)
 	}
 	if need, _ := res.NeedsPerson(false); !need {

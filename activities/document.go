@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/normalise"
+	"github.com/foidesk/foidesk/internal/policy"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -43,7 +44,7 @@ type ReviewTable struct {
 // DocumentOutput says what processing did.
 type DocumentOutput struct {
 	// Status is loaded, review, no_tables or failed.
-	Status string `json:"status"`
+	Status foi.DocumentStatus `json:"status"`
 	// Partial, when set, says which pages were not read: the tables of
 	// the others were loaded or wait for review (status loaded or review,
 	// with this text as the document's error).
@@ -118,11 +119,11 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	log := a.log().With(slog.Int64("request_id", in.RequestID), slog.Int64("document_id", in.DocumentID),
 		slog.String("filename", doc.Filename))
 
-	fail := func(status string, cause error) (*DocumentOutput, error) {
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, status, cause.Error()); err != nil {
+	fail := func(status foi.DocumentStatus, cause error) (*DocumentOutput, error) {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(status), cause.Error()); err != nil {
 			return nil, err
 		}
-		log.Warn("document not loaded", slog.String("status", status), slog.Any("err", cause))
+		log.Warn("document not loaded", slog.String("status", string(status)), slog.Any("err", cause))
 		return &DocumentOutput{Status: status, Error: cause.Error()}, nil
 	}
 
@@ -137,132 +138,82 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	}
 	defer release()
 	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256)})
-	var pageErrs extract.PageErrors
-	switch {
-	case xerr == nil:
-	case errors.As(xerr, &pageErrs) && len(tables) > 0:
-		// Some pages gave nothing (no text layer, say); the rest stand,
-		// but a person should know.
-	case errors.Is(xerr, extract.ErrUnsupported) || errors.Is(xerr, extract.ErrTooLarge) ||
-		errors.Is(xerr, extract.ErrNeedsOCR) || errors.As(xerr, new(*extract.Error)) || errors.As(xerr, &pageErrs):
-		return fail("failed", xerr)
-	default:
-		if ctx.Err() != nil {
-			return nil, xerr
+	ex := policy.JudgeExtraction(tables, xerr)
+	if ex.Action == policy.ActionReject {
+		if ex.Unexpected && ctx.Err() != nil {
+			return nil, xerr // cancelled: the document is not at fault
 		}
-		return fail("failed", xerr)
-	}
-	if len(tables) == 0 {
-		return fail("no_tables", errors.New("no tables found"))
+		return fail(ex.Status, ex.Cause)
 	}
 	// Pages left unread (past the time limit, scanned pages past the OCR
 	// cap, pages that failed) make the result partial: the tables read
 	// stand, and the document's status keeps its usual value (loaded or
 	// review) with the pages not read in its error text.
-	partial := ""
-	if pageErrs != nil {
-		partial = partialNote(pageErrs)
-	}
+	partial := ex.Partial
 
-	out := &DocumentOutput{Tables: len(tables), Partial: partial}
-	var load store.LoadInput
-	load.CampaignID, load.RequestID, load.ForceSlug, load.DocumentID = req.CampaignID, in.RequestID, req.ForceSlug, in.DocumentID
 	var data []*extract.Table
 	for _, t := range tables {
 		if normalise.HasFigures(t) {
 			data = append(data, t)
 		}
 	}
-	mapped := map[*extract.Table]normalise.TableResult{}
 	overrides, refused := mergeOverrides(schema, in)
-	n := 0
+	mapped := map[*extract.Table]normalise.TableResult{}
 	for i, r := range normalise.Tables(data, schema, overrides) {
 		mapped[data[i]] = r
-		if r.Result != nil {
-			n += len(r.Result.Observations)
+	}
+	decisions := make([]policy.TableDecision, len(tables))
+	n := 0
+	for i, t := range tables {
+		r, ok := mapped[t]
+		decisions[i] = policy.DecideTable(policy.Table{Extracted: t, Mapped: ok, Result: r.Result, Err: r.Err,
+			Refused: refused[t.Index]}, in.Approve, partial)
+		if !decisions[i].Review {
+			n += len(decisions[i].Result.Observations)
 		}
 	}
-	load.Observations = make([]store.Observation, 0, n)
-	for _, t := range tables {
-		reasons := append([]string(nil), t.Reasons...)
-		var res *normalise.Result
-		if r, ok := mapped[t]; ok {
-			res, err = r.Result, r.Err
-		} else {
-			// A sheet of query parameters or a letterhead: kept, not data.
-			res, err = &normalise.Result{}, nil
-			reasons = append(reasons, "no figures: not data")
-		}
-		if err != nil {
-			res = &normalise.Result{NeedsReview: true, ReviewReasons: []string{err.Error()}}
-		}
-		if err := refused[t.Index]; err != nil {
-			// A remap the schema does not allow is not applied: the table
-			// waits again, saying why.
-			res.NeedsReview = true
-			res.ReviewReasons = append(res.ReviewReasons, err.Error())
-		}
-		if t.Method == extract.MethodOCR && len(res.Observations) > 0 {
-			// A misread digit would pass every other check: figures read
-			// from a scan are loaded only once a person has compared them
-			// with it.
-			res.NeedsReview = true
-			res.ReviewReasons = append(res.ReviewReasons, "figures read by OCR from a scanned page: compare them with the scan, then approve")
-		}
-		for _, tc := range res.Totals {
-			if !tc.OK {
-				reasons = append(reasons, fmt.Sprintf("total %s states %s, parts sum to %s", tc.Ref, tc.Raw,
-					strconv.FormatFloat(tc.Sum, 'f', -1, 64)))
-			}
-		}
-		if partial != "" {
-			reasons = append(reasons, partial)
-		}
+	action := policy.DecideDocument(decisions)
+
+	out := &DocumentOutput{Tables: len(tables), Partial: partial}
+	load := store.LoadInput{CampaignID: req.CampaignID, RequestID: in.RequestID, ForceSlug: req.ForceSlug,
+		DocumentID: in.DocumentID, Observations: make([]store.Observation, 0, n)}
+	for i, t := range tables {
+		d := decisions[i]
 		cells, err := json.Marshal(t.Rows)
 		if err != nil {
 			return nil, err
 		}
 		load.Tables = append(load.Tables, store.ExtractedTable{Index: t.Index, Method: string(t.Method), Page: t.Source.Page,
 			Sheet: t.Source.Sheet, Title: t.Title, Notes: t.Notes, HeaderRows: t.HeaderRows, NRows: t.NumRows(),
-			NCols: t.NumCols(), Confidence: clamp01(t.Confidence), Reasons: reasons, Cells: cells})
-		if res.NeedsReview && !in.Approve {
-			proposal, _ := json.Marshal(struct {
-				Decisions    []normalise.Decision    `json:"decisions"`
-				Observations []normalise.Observation `json:"observations"`
-				Confidence   float64                 `json:"confidence"`
-			}{res.Decisions, res.Observations, res.Confidence})
-			out.Review = append(out.Review, ReviewTable{Index: t.Index, Reasons: res.ReviewReasons})
+			NCols: t.NumCols(), Confidence: clamp01(t.Confidence), Reasons: d.Reasons, Cells: cells})
+		if d.Review {
+			proposal, err := ReviewProposal{Decisions: d.Result.Decisions, Observations: d.Result.Observations,
+				Confidence: d.Result.Confidence}.Encode()
+			if err != nil {
+				return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("table %d: %w", t.Index, err))
+			}
+			out.Review = append(out.Review, ReviewTable{Index: t.Index, Reasons: d.ReviewReasons})
 			if _, err := a.Store.OpenReview(ctx, store.ReviewItem{RequestID: in.RequestID, DocumentID: in.DocumentID,
-				TableIndex: t.Index, WorkflowID: in.WorkflowID, Reasons: res.ReviewReasons, Proposal: proposal}); err != nil {
+				TableIndex: t.Index, WorkflowID: in.WorkflowID, Reasons: d.ReviewReasons, Proposal: proposal}); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		for _, o := range res.Observations {
-			ob := store.Observation{TableIndex: t.Index, Page: o.Page, Sheet: t.Source.Sheet, Row: o.Row, Col: o.Col,
-				CellRef: o.Ref, Period: o.Period.Label, Dimensions: o.Dims, Measure: schema.Measure.Name,
-				Value: o.Value, Flag: o.Flag, Raw: o.Raw, Confidence: clamp01(o.Confidence)}
-			if !o.Period.Start.IsZero() {
-				start, end := o.Period.Start, o.Period.End
-				ob.PeriodStart, ob.PeriodEnd = &start, &end
-			}
-			if ob.Value == nil && ob.Flag == "" {
-				ob.Flag = "blank"
-			}
-			load.Observations = append(load.Observations, ob)
+		for _, o := range d.Result.Observations {
+			load.Observations = append(load.Observations, observation(t, schema, o))
 		}
 	}
 	out.Observations = len(load.Observations)
-	if len(out.Review) > 0 {
+	if action == policy.ActionReview {
 		// Nothing half-understood is loaded: the document waits whole,
 		// its tables kept for the reviewer to see beside the proposals.
 		if err := a.Store.SaveTables(ctx, in.DocumentID, load.Tables); err != nil {
 			return nil, storeErr(err)
 		}
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "review", partial); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(foi.DocReview), partial); err != nil {
 			return nil, err
 		}
-		out.Status, out.Schema = "review", schema
+		out.Status, out.Schema = foi.DocReview, schema
 		log.Info("document waits for review", slog.Int("tables", len(out.Review)))
 		return out, nil
 	}
@@ -270,10 +221,10 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	out.Status, out.Inserted, out.Updated, out.Deleted = "loaded", res.Inserted, res.Updated, res.Deleted
+	out.Status, out.Inserted, out.Updated, out.Deleted = foi.DocLoaded, res.Inserted, res.Updated, res.Deleted
 	if partial != "" && res.SupersededByNewer < len(load.Observations) {
 		// Loaded, and not wholly superseded: say what was not read.
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, "loaded", partial); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(foi.DocLoaded), partial); err != nil {
 			return nil, err
 		}
 	}
@@ -284,13 +235,33 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	return out, nil
 }
 
+// ReviewProposal is what a table in review carries for the person who
+// decides: the normaliser's decisions, the figures it would load and its
+// confidence (review_items.proposal).
+type ReviewProposal = foi.Proposal[normalise.Decision, normalise.Observation]
+
+// observation is the row a mapped figure of table t is loaded as.
+func observation(t *extract.Table, schema *normalise.Schema, o normalise.Observation) store.Observation {
+	ob := store.Observation{TableIndex: t.Index, Page: o.Page, Sheet: t.Source.Sheet, Row: o.Row, Col: o.Col,
+		CellRef: o.Ref, Period: o.Period.Label, Dimensions: o.Dims, Measure: schema.Measure.Name,
+		Value: o.Value, Flag: o.Flag, Raw: o.Raw, Confidence: clamp01(o.Confidence)}
+	if !o.Period.Start.IsZero() {
+		start, end := o.Period.Start, o.Period.End
+		ob.PeriodStart, ob.PeriodEnd = &start, &end
+	}
+	if ob.Value == nil && ob.Flag == "" {
+		ob.Flag = "blank"
+	}
+	return ob
+}
+
 // ReviewDecision is an operator's answer to a document in review.
 type ReviewDecision struct {
-	RequestID  int64  `json:"request_id"`
-	DocumentID int64  `json:"document_id"`
-	Status     string `json:"status"`               // approved | rejected | remapped
-	Resolution any    `json:"resolution,omitempty"` // the operator's decision, kept as JSON
-	By         string `json:"by"`
+	RequestID  int64            `json:"request_id"`
+	DocumentID int64            `json:"document_id"`
+	Status     foi.ReviewStatus `json:"status"`               // approved | rejected | remapped
+	Resolution any              `json:"resolution,omitempty"` // the operator's decision, kept as JSON
+	By         string           `json:"by"`
 }
 
 // ResolveReview closes a document's review items, and marks a rejected
@@ -300,19 +271,13 @@ func (a *Activities) ResolveReview(ctx context.Context, d ReviewDecision) error 
 	if err != nil {
 		return nonRetryable(ErrTypeInvalid, err)
 	}
-	if err := a.Store.ResolveReviews(ctx, d.RequestID, d.DocumentID, d.Status, resolution, d.By); err != nil {
+	if err := a.Store.ResolveReviews(ctx, d.RequestID, d.DocumentID, string(d.Status), resolution, d.By); err != nil {
 		return storeErr(err)
 	}
-	if d.Status == "rejected" {
-		return storeErr(a.Store.SetDocumentStatus(ctx, d.RequestID, d.DocumentID, "rejected", ""))
+	if d.Status == foi.ReviewRejected {
+		return storeErr(a.Store.SetDocumentStatus(ctx, d.RequestID, d.DocumentID, string(foi.DocRejected), ""))
 	}
 	return nil
 }
 
 func clamp01(f float64) float64 { return max(0, min(1, f)) }
-
-// partialNote describes the pages of a document left unread, for the
-// document's status and each table's reasons.
-func partialNote(pe extract.PageErrors) string {
-	return "partial result: " + pe.Error()
-}

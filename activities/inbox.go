@@ -18,6 +18,7 @@ import (
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/match"
 	"github.com/foidesk/foidesk/internal/store"
@@ -184,7 +185,7 @@ type InboundReply struct {
 	WorkflowID string         `json:"workflow_id"`
 	InboundID  int64          `json:"inbound_id"`
 	MessageID  string         `json:"message_id"`
-	Kind       string         `json:"kind"`
+	Kind       foi.Kind       `json:"kind"`
 	Reference  string         `json:"reference,omitempty"`
 	Received   *calendar.Date `json:"received,omitempty"`
 	Due        *calendar.Date `json:"due,omitempty"`
@@ -200,10 +201,10 @@ type InboundReply struct {
 
 // ProcessOutput is the decision about one message.
 type ProcessOutput struct {
-	Status  string         `json:"status"` // matched | triage | ignored | failed
-	Kind    string         `json:"kind,omitempty"`
-	Triage  string         `json:"triage,omitempty"`
-	Replies []InboundReply `json:"replies,omitempty"`
+	Status  foi.InboundStatus `json:"status"` // matched | triage | ignored | failed
+	Kind    foi.Kind          `json:"kind,omitempty"`
+	Triage  string            `json:"triage,omitempty"`
+	Replies []InboundReply    `json:"replies,omitempty"`
 }
 
 // dataExts are the attachment formats tables are extracted from.
@@ -229,7 +230,7 @@ func (a *Activities) classify(in *classify.Input, opts *classify.Options) (res c
 	defer func() {
 		if p := recover(); p != nil {
 			a.log().Error("classifier failed", slog.Any("panic", p))
-			res = classify.Result{Kind: classify.KindOther, Evidence: []classify.Evidence{{Rule: "classifier-failed",
+			res = classify.Result{Kind: foi.KindOther, Evidence: []classify.Evidence{{Rule: "classifier-failed",
 				Source: classify.SourceDecision, Note: fmt.Sprintf("the classifier failed on this reply: %v", p)}}}
 		}
 	}()
@@ -320,18 +321,18 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if err != nil {
 		return nil, err
 	}
-	if m.Status != "stored" {
+	if foi.InboundStatus(m.Status) != foi.InboundStored {
 		return a.decided(ctx, id)
 	}
 	msg, perr := fmail.Parse(m.Raw, nil)
 	if perr != nil {
-		d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: "failed",
+		d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: string(foi.InboundFailed),
 			TriageReason: "unreadable message: " + perr.Error()})
 		if err != nil {
 			return nil, storeErr(err)
 		}
 		a.log().Warn("unreadable message", slog.Int64("inbound_id", id), slog.Any("err", perr))
-		return &ProcessOutput{Status: d.Status, Triage: d.TriageReason}, nil
+		return &ProcessOutput{Status: foi.InboundStatus(d.Status), Triage: d.TriageReason}, nil
 	}
 
 	// Attachments first: a document is stored once, whatever happens next.
@@ -358,16 +359,16 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	}
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
 		Force: senderForce, AutoReply: msg.AutoReply}, nil)
-	kind := string(cls.Kind)
+	kind := cls.Kind
 	if msg.Bounce != nil {
-		kind = "bounce"
+		kind = foi.KindBounce
 	}
 	// The body may hold the table itself: an answer's HTML body always
 	// goes to extraction; any other reply's body does when it holds a
 	// table of figures and nothing else in the message does.
-	if (kind == "response" || kind == "partial_response" || kind == "internal_review") && strings.TrimSpace(msg.HTML) != "" {
+	if kind.Disclosure() && strings.TrimSpace(msg.HTML) != "" {
 		docs = append(docs, store.Document{Filename: "body.html", ContentType: "text/html", Data: []byte(msg.HTML), Path: "body.html"})
-	} else if !hasData(docs) && kind != "bounce" && kind != "auto_reply" {
+	} else if !hasData(docs) && kind != foi.KindBounce && kind != foi.KindAutoReply {
 		if d := bodyTable(ctx, msg); d != nil {
 			docs = append(docs, *d)
 		}
@@ -384,22 +385,22 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 		}
 	}
 
-	out := &ProcessOutput{Status: "matched", Kind: kind, Triage: mres.Triage}
+	out := &ProcessOutput{Status: foi.InboundMatched, Kind: kind, Triage: mres.Triage}
 	switch {
 	case mres.Triage != "":
-		out.Status = "triage"
-	case kind == "auto_reply":
-		out.Status = "ignored"
+		out.Status = foi.InboundTriage
+	case kind == foi.KindAutoReply:
+		out.Status = foi.InboundIgnored
 	}
 	at := m.StoredAt
 	if m.InternalDate != nil {
 		at = *m.InternalDate
 	}
-	if out.Status == "matched" {
+	if out.Status == foi.InboundMatched {
 		uncertain, why := cls.NeedsPerson(len(refs) > 0)
 		for _, mt := range mres.Matches {
 			r := newReply(mt.WorkflowID, id, msg, kind, cls, refs, at)
-			r.Uncertain, r.UncertainWhy = uncertain && kind != "bounce", why
+			r.Uncertain, r.UncertainWhy = uncertain && kind != foi.KindBounce, why
 			out.Replies = append(out.Replies, r)
 		}
 	}
@@ -412,20 +413,20 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 		return nil, err
 	}
 	learned := ""
-	if kind == "acknowledgement" || kind == "auto_acknowledgement" {
+	if kind == foi.KindAcknowledgement || kind == foi.KindAutoAcknowledgement {
 		learned = cls.Reference
 	}
-	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: out.Status, Kind: kind,
+	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: string(out.Status), Kind: string(kind),
 		Classification: clsJSON, TriageReason: mres.Triage, Matches: mres.Matches, Reference: learned, Signals: sig})
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if d.Status != out.Status || string(d.Signals) != string(sig) {
+	if d.Status != string(out.Status) || string(d.Signals) != string(sig) {
 		// Another worker decided first: its decision stands.
 		return a.decided(ctx, id)
 	}
-	a.log().Info("inbound message processed", slog.Int64("inbound_id", id), slog.String("status", out.Status),
-		slog.String("kind", kind), slog.Int("requests", len(out.Replies)), slog.Int("documents", len(refs)),
+	a.log().Info("inbound message processed", slog.Int64("inbound_id", id), slog.String("status", string(out.Status)),
+		slog.String("kind", string(kind)), slog.Int("requests", len(out.Replies)), slog.Int("documents", len(refs)),
 		slog.String("triage", mres.Triage))
 	return out, nil
 }
@@ -436,7 +437,7 @@ func (a *Activities) decided(ctx context.Context, id int64) (*ProcessOutput, err
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	out := &ProcessOutput{Status: d.Status}
+	out := &ProcessOutput{Status: foi.InboundStatus(d.Status)}
 	if len(d.Signals) > 0 && string(d.Signals) != "null" {
 		if err := json.Unmarshal(d.Signals, out); err != nil {
 			return nil, fmt.Errorf("decision of message %d: %w", id, err)
@@ -490,15 +491,15 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 				InboundID: in.InboundID})
 		}
 	}
-	r := newReply(c.WorkflowID, in.InboundID, msg, string(cls.Kind), cls, refs, m.StoredAt)
+	r := newReply(c.WorkflowID, in.InboundID, msg, cls.Kind, cls, refs, m.StoredAt)
 	r.Uncertain, r.UncertainWhy = cls.NeedsPerson(len(refs) > 0)
 	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
 		slog.String("by", in.By))
-	return &ProcessOutput{Status: "matched", Kind: r.Kind, Replies: []InboundReply{r}}, nil
+	return &ProcessOutput{Status: foi.InboundMatched, Kind: r.Kind, Replies: []InboundReply{r}}, nil
 }
 
 // newReply is what a request is told of a message classified as cls.
-func newReply(workflowID string, inboundID int64, msg *fmail.Message, kind string, cls classify.Result,
+func newReply(workflowID string, inboundID int64, msg *fmail.Message, kind foi.Kind, cls classify.Result,
 	docs []DocumentRef, at time.Time) InboundReply {
 	r := InboundReply{WorkflowID: workflowID, InboundID: inboundID, MessageID: msg.MessageID, Kind: kind,
 		Reference: cls.Reference, Sections: cls.Sections, Documents: docs, Subject: msg.Subject, At: at,

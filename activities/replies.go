@@ -9,6 +9,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -24,7 +25,7 @@ type RequestSnapshot struct {
 	Spec         campaign.Spec  `json:"spec"`
 	ClockOrigin  time.Time      `json:"clock_origin"`
 	ClockScale   float64        `json:"clock_scale"`
-	State        string         `json:"state"`
+	State        foi.State      `json:"state"`
 	Reference    string         `json:"reference,omitempty"`
 	SentAt       *time.Time     `json:"sent_at,omitempty"`
 	Received     *calendar.Date `json:"received,omitempty"`
@@ -35,7 +36,7 @@ type RequestSnapshot struct {
 	Closed       bool           `json:"closed,omitempty"`
 	Thread       []string       `json:"thread,omitempty"`
 	// Documents maps each document of the request to its processing status.
-	Documents map[int64]string `json:"documents,omitempty"`
+	Documents map[int64]foi.DocumentStatus `json:"documents,omitempty"`
 }
 
 // LoadRequest reads a request's snapshot by its workflow ID.
@@ -51,6 +52,14 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 	if err := json.Unmarshal(s.Spec, &spec); err != nil {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("campaign spec of %s: %w", workflowID, err))
 	}
+	regime, err := foi.ParseRegime(s.Force.Regime)
+	if err != nil {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("force of %s: %w", workflowID, err))
+	}
+	docs := make(map[int64]foi.DocumentStatus, len(s.Documents))
+	for id, st := range s.Documents {
+		docs[id] = foi.DocumentStatus(st)
+	}
 	scale := s.ClockScale
 	if scale == 0 {
 		scale = spec.TimeScale
@@ -58,12 +67,12 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 	out := &RequestSnapshot{
 		Target: Target{RequestID: s.RequestID, WorkflowID: s.WorkflowID, Token: s.Token,
 			Force: ForceInfo{Slug: s.Force.Slug, Name: s.Force.Name, ShortName: s.Force.ShortName,
-				Email: s.Force.FOIEmail, Regime: s.Force.Regime}},
+				Email: s.Force.FOIEmail, Regime: regime}},
 		CampaignID: s.CampaignID, CampaignSlug: s.CampaignSlug, Year: s.Year, Title: s.Title, Spec: spec,
 		ClockOrigin: s.ClockOrigin, ClockScale: scale,
-		State: s.State, Reference: s.ForceReference, SentAt: s.SentAt, ChasersSent: s.ChasersSent,
+		State: foi.State(s.State), Reference: s.ForceReference, SentAt: s.SentAt, ChasersSent: s.ChasersSent,
 		Paused: s.ChasingPaused, NextSeq: s.NextSeq, Closed: s.ClosedUnanswered, Thread: s.Thread,
-		Documents: s.Documents,
+		Documents: docs,
 	}
 	if s.ReceivedOn != nil {
 		d := calendar.DateOf(*s.ReceivedOn)
@@ -78,37 +87,37 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 
 // ReplyReviewInput puts a reply whose kind is uncertain before a person.
 type ReplyReviewInput struct {
-	RequestID  int64   `json:"request_id"`
-	InboundID  int64   `json:"inbound_id"`
-	Kind       string  `json:"kind"` // the classifier's
-	Confidence float64 `json:"confidence"`
-	Reason     string  `json:"reason"`
+	RequestID  int64    `json:"request_id"`
+	InboundID  int64    `json:"inbound_id"`
+	Kind       foi.Kind `json:"kind"` // the classifier's
+	Confidence float64  `json:"confidence"`
+	Reason     string   `json:"reason"`
 }
 
 // OpenReplyReview records a reply in the queue of kinds to check.
 func (a *Activities) OpenReplyReview(ctx context.Context, in ReplyReviewInput) error {
 	return storeErr(a.Store.OpenReplyReview(ctx, store.ReplyReview{RequestID: in.RequestID, InboundID: in.InboundID,
-		ProposedKind: in.Kind, Confidence: in.Confidence, Reason: in.Reason}))
+		ProposedKind: string(in.Kind), Confidence: in.Confidence, Reason: in.Reason}))
 }
 
 // KindDecision is a person's word on a reply's kind.
 type KindDecision struct {
-	RequestID int64  `json:"request_id"`
-	InboundID int64  `json:"inbound_id"`
-	Kind      string `json:"kind"`
-	By        string `json:"by"`
-	Why       string `json:"why,omitempty"`
+	RequestID int64    `json:"request_id"`
+	InboundID int64    `json:"inbound_id"`
+	Kind      foi.Kind `json:"kind"`
+	By        string   `json:"by"`
+	Why       string   `json:"why,omitempty"`
 }
 
 // ResolveReplyReview records a person's decision on a reply's kind and
 // returns whether it confirmed or corrected the classifier.
-func (a *Activities) ResolveReplyReview(ctx context.Context, in KindDecision) (string, error) {
-	r, err := a.Store.ResolveReplyReview(ctx, in.RequestID, in.InboundID, in.Kind, in.By, in.Why)
+func (a *Activities) ResolveReplyReview(ctx context.Context, in KindDecision) (foi.ReplyReviewStatus, error) {
+	r, err := a.Store.ResolveReplyReview(ctx, in.RequestID, in.InboundID, string(in.Kind), in.By, in.Why)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nonRetryable(ErrTypeNotFound, err)
 	}
 	if err != nil {
 		return "", storeErr(err)
 	}
-	return r.Status, nil
+	return foi.ReplyReviewStatus(r.Status), nil
 }

@@ -6,25 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/policy"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
 // ForceInfo is what a request workflow knows of its force.
 type ForceInfo struct {
-	Slug      string `json:"slug"`
-	Name      string `json:"name"`
-	ShortName string `json:"short_name"`
-	Email     string `json:"email"`
-	Regime    string `json:"regime"` // foia | foisa
+	Slug      string     `json:"slug"`
+	Name      string     `json:"name"`
+	ShortName string     `json:"short_name"`
+	Email     string     `json:"email"`
+	Regime    foi.Regime `json:"regime"` // foia | foisa
 }
 
 // Target is one force's request in a campaign run.
@@ -53,13 +54,18 @@ type CreateCampaignResult struct {
 }
 
 // RequestWorkflowID names a request's workflow.
+//
+// Deprecated: use foi.RequestWorkflowID; the name stays for the callers
+// not yet switched to the vocabulary (cmd/foidesk's demo and inbox, e2e).
 func RequestWorkflowID(slug string, year int, forceSlug string) string {
-	return fmt.Sprintf("request/%s/%d/%s", slug, year, forceSlug)
+	return foi.RequestWorkflowID(slug, year, forceSlug)
 }
 
 // Token is the subject token of a request: "cro-2025/durham".
+//
+// Deprecated: use foi.RequestToken; the name stays for e2e.
 func Token(slug string, year int, forceSlug string) string {
-	return fmt.Sprintf("%s-%d/%s", slug, year, forceSlug)
+	return foi.RequestToken(slug, year, forceSlug)
 }
 
 // CreateCampaign records the run and one request per target force.
@@ -71,14 +77,14 @@ func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput)
 	rows := make([]store.Force, 0, len(forces))
 	reqs := make([]store.NewRequest, 0, len(forces))
 	for _, f := range forces {
-		if f.Regime == force.RegimeNone {
+		if !f.Regime.FOI() {
 			return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("%s is not subject to FOI law; remove it from the targets", f.Slug))
 		}
 		rows = append(rows, storeForce(f))
 		reqs = append(reqs, store.NewRequest{
 			ForceSlug:  f.Slug,
-			WorkflowID: RequestWorkflowID(in.Spec.Slug, in.Year, f.Slug),
-			Token:      Token(in.Spec.Slug, in.Year, f.Slug),
+			WorkflowID: foi.RequestWorkflowID(in.Spec.Slug, in.Year, f.Slug),
+			Token:      foi.RequestToken(in.Spec.Slug, in.Year, f.Slug),
 		})
 	}
 	if err := a.Store.UpsertForces(ctx, rows); err != nil {
@@ -106,7 +112,7 @@ func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput)
 			WorkflowID: reqs[i].WorkflowID,
 			Token:      reqs[i].Token,
 			Force: ForceInfo{Slug: f.Slug, Name: f.Name, ShortName: f.ShortName, Email: f.FOIEmail,
-				Regime: f.Regime.String()},
+				Regime: f.Regime},
 		})
 	}
 	return res, nil
@@ -124,11 +130,11 @@ func (a *Activities) CompleteCampaign(ctx context.Context, campaignID int64, sum
 
 // PlanInput asks for a request's deadlines.
 type PlanInput struct {
-	Regime string `json:"regime"`
+	Regime foi.Regime `json:"regime"`
 	// Received is the day the force received the request (or its
 	// clarification); the due date is Days working days after it.
 	Received calendar.Date `json:"received"`
-	Days     int           `json:"days"` // default 20
+	Days     int           `json:"days"` // default policy.StatutoryDays
 	// Due, when set, overrides the computed due date (an extension's stated date).
 	Due *calendar.Date `json:"due,omitempty"`
 	// Extend adds this many working days to the due date (an extension that
@@ -138,7 +144,8 @@ type PlanInput struct {
 	// only when ReviewRequested is set.
 	Ladder          []campaign.Rung `json:"ladder"`
 	ReviewRequested *calendar.Date  `json:"review_requested,omitempty"`
-	// Horizon is how many working days after the due date to list (default 120).
+	// Horizon is how many working days after the due date to list (default
+	// policy.DefaultHorizon).
 	Horizon int `json:"horizon"`
 	// Resumed is the day chasing resumed after a pause, and ResumeRung the
 	// first rung not yet sent then. If that rung's date had passed, it is
@@ -169,92 +176,35 @@ type Plan struct {
 }
 
 // PlanDeadlines computes a request's due date and chase dates with the
-// statutory calendar of its regime.
+// statutory calendar of its regime (policy.PlanChase).
 func (a *Activities) PlanDeadlines(ctx context.Context, in PlanInput) (*Plan, error) {
-	regime, err := calendar.ParseRegime(in.Regime)
-	if err != nil {
-		return nil, nonRetryable(ErrTypeInvalid, err)
-	}
-	if in.Days == 0 {
-		in.Days = 20
-	}
-	if in.Horizon == 0 {
-		in.Horizon = 120
+	if !in.Regime.FOI() {
+		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("regime %s: want foia or foisa", in.Regime))
 	}
 	cal := a.Calendar
 	if in.AllowEstimate {
+		var err error
 		if cal, err = calendar.New(&calendar.Options{AllowEstimate: true}); err != nil {
 			return nil, err
 		}
 	}
-	var p Plan
-	if in.Due != nil {
-		p.Due = *in.Due
-	} else if p.Due, err = cal.DueDate(regime, in.Received, in.Days); err != nil {
+	cp, err := policy.PlanChase(cal, policy.ChaseInput{Regime: in.Regime, Received: in.Received, Days: in.Days,
+		Due: in.Due, Extend: in.Extend, Ladder: in.Ladder, ReviewRequested: in.ReviewRequested, Horizon: in.Horizon,
+		Resumed: in.Resumed, ResumeRung: in.ResumeRung})
+	if err != nil {
 		return nil, mapCalendarErr(err)
 	}
-	if in.Extend > 0 {
-		if p.Due, err = cal.AddWorkingDays(regime, p.Due, in.Extend); err != nil {
-			return nil, mapCalendarErr(err)
-		}
+	p := &Plan{Due: cp.Due, WorkingDays: cp.WorkingDays, Estimated: cp.Estimated}
+	for _, r := range cp.Rungs {
+		p.Rungs = append(p.Rungs, PlannedRung{Step: r.Step, Date: r.Date})
 	}
-	d := p.Due
-	for range in.Horizon {
-		if d, err = cal.AddWorkingDays(regime, d, 1); err != nil {
-			// Past the calendar data: stop listing rather than guess.
-			break
-		}
-		p.WorkingDays = append(p.WorkingDays, d)
-	}
-	var shift *calendar.Date // the date ResumeRung moves to, if it moves
-	for i, r := range in.Ladder {
-		from := p.Due
-		if r.From == "internal_review" {
-			if in.ReviewRequested == nil {
-				continue
-			}
-			from = *in.ReviewRequested
-		}
-		date, err := cal.AddWorkingDays(regime, from, r.After)
-		if err != nil {
-			return nil, mapCalendarErr(err)
-		}
-		if in.Resumed != nil && i >= in.ResumeRung && r.From != "internal_review" {
-			if i == in.ResumeRung && date.Before(*in.Resumed) {
-				shift = in.Resumed
-			}
-			if shift != nil {
-				gap := r.After - in.Ladder[in.ResumeRung].After
-				if date, err = cal.AddWorkingDays(regime, *shift, max(gap, 0)); err != nil {
-					return nil, mapCalendarErr(err)
-				}
-			}
-		}
-		p.Rungs = append(p.Rungs, PlannedRung{Step: r.Step, Date: date})
-	}
-	p.Estimated = !cal.Covered(p.Due)
-	for _, r := range p.Rungs {
-		p.Estimated = p.Estimated || !cal.Covered(r.Date)
-	}
-	return &p, nil
+	return p, nil
 }
-
-// Purpose of an outbound message.
-type Purpose string
-
-const (
-	PurposeRequest             Purpose = "request"
-	PurposeReminder            Purpose = "reminder"
-	PurposeSecondReminder      Purpose = "second_reminder"
-	PurposeInternalReview      Purpose = "internal_review"
-	PurposeRegulator           Purpose = "regulator"
-	PurposeClarificationAnswer Purpose = "clarification_answer"
-)
 
 // SendInput is one email of a request's thread.
 type SendInput struct {
-	RequestID int64   `json:"request_id"`
-	Purpose   Purpose `json:"purpose"`
+	RequestID int64       `json:"request_id"`
+	Purpose   foi.Purpose `json:"purpose"`
 	// Key identifies this email among all foidesk sends (workflow id,
 	// purpose and sequence); the Message-ID is minted from it.
 	Key string `json:"key"`
@@ -273,9 +223,9 @@ type SendInput struct {
 
 // SendResult says what became of an email.
 type SendResult struct {
-	MessageID string    `json:"message_id"`
-	Status    string    `json:"status"` // sent | drafted
-	SentAt    time.Time `json:"sent_at"`
+	MessageID string             `json:"message_id"`
+	Status    foi.OutboundStatus `json:"status"` // sent | drafted
+	SentAt    time.Time          `json:"sent_at"`
 	// Attempts above one mean an earlier attempt may have reached the
 	// server: the same Message-ID was reused so the copies can be told apart.
 	Attempts int `json:"attempts"`
@@ -325,16 +275,16 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 	if entry.RequestID != in.RequestID {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("send: Message-ID %s already belongs to request %d", msgID, entry.RequestID))
 	}
-	switch entry.Status {
-	case "sent", "drafted":
-		return &SendResult{MessageID: msgID, Status: entry.Status, SentAt: *entry.SentAt, Attempts: entry.Attempts}, nil
+	switch st := foi.OutboundStatus(entry.Status); st {
+	case foi.OutboundSent, foi.OutboundDrafted:
+		return &SendResult{MessageID: msgID, Status: st, SentAt: *entry.SentAt, Attempts: entry.Attempts}, nil
 	}
 	now := time.Now()
 	if in.Draft || a.SMTP == nil {
-		if err := a.Store.MarkSent(ctx, msgID, "drafted", now); err != nil {
+		if err := a.Store.MarkSent(ctx, msgID, string(foi.OutboundDrafted), now); err != nil {
 			return nil, err
 		}
-		return &SendResult{MessageID: msgID, Status: "drafted", SentAt: now}, nil
+		return &SendResult{MessageID: msgID, Status: foi.OutboundDrafted, SentAt: now}, nil
 	}
 	attempts, err := a.Store.MarkAttempt(ctx, msgID)
 	if err != nil {
@@ -353,10 +303,10 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 		return nil, err
 	}
 	now = time.Now()
-	if err := a.Store.MarkSent(ctx, msgID, "sent", now); err != nil {
+	if err := a.Store.MarkSent(ctx, msgID, string(foi.OutboundSent), now); err != nil {
 		return nil, err
 	}
-	return &SendResult{MessageID: msgID, Status: "sent", SentAt: now, Attempts: attempts}, nil
+	return &SendResult{MessageID: msgID, Status: foi.OutboundSent, SentAt: now, Attempts: attempts}, nil
 }
 
 func nonNil(s []string) []string {
@@ -366,15 +316,34 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// RecordEvent writes a request's event and new condition.
-func (a *Activities) RecordEvent(ctx context.Context, e store.RequestEvent) error {
-	return storeErr(a.Store.RecordEvent(ctx, e))
+// RequestEvent is the RecordEvent payload: one event of a request, with
+// the request's condition after it. Its JSON field names are the Go
+// names the payload has always had (recorded histories hold them).
+type RequestEvent struct {
+	RequestID  int64          `json:"RequestID"`
+	Seq        int            `json:"Seq"`
+	Kind       string         `json:"Kind"` // the event's kind: "sent", "overdue", "reminder", a reply's kind...
+	FromState  foi.State      `json:"FromState"`
+	ToState    foi.State      `json:"ToState"`
+	OccurredAt time.Time      `json:"OccurredAt"`
+	Detail     map[string]any `json:"Detail"`
+
+	// The request's condition after the event.
+	State          foi.State  `json:"State"`
+	ForceReference string     `json:"ForceReference"`
+	SentAt         *time.Time `json:"SentAt"`
+	ReceivedOn     *time.Time `json:"ReceivedOn"`
+	DueOn          *time.Time `json:"DueOn"`
+	ChasersSent    int        `json:"ChasersSent"`
+	ChasingPaused  bool       `json:"ChasingPaused"`
 }
 
-// Regulator names the body a regime's complaints go to.
-func Regulator(regime string) (name, email string) {
-	if strings.EqualFold(regime, "foisa") {
-		return "the Scottish Information Commissioner", "enquiries@foi.scot"
-	}
-	return "the Information Commissioner's Office", "icocasework@ico.org.uk"
+// RecordEvent writes a request's event and new condition.
+func (a *Activities) RecordEvent(ctx context.Context, e RequestEvent) error {
+	return storeErr(a.Store.RecordEvent(ctx, store.RequestEvent{
+		RequestID: e.RequestID, Seq: e.Seq, Kind: e.Kind, FromState: string(e.FromState), ToState: string(e.ToState),
+		OccurredAt: e.OccurredAt, Detail: e.Detail, State: string(e.State), ForceReference: e.ForceReference,
+		SentAt: e.SentAt, ReceivedOn: e.ReceivedOn, DueOn: e.DueOn, ChasersSent: e.ChasersSent,
+		ChasingPaused: e.ChasingPaused,
+	}))
 }

@@ -474,7 +474,7 @@ func rerun(t *testing.T, ctx context.Context, s *stack, document int64, refused 
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("requests of document %d: %v, %v", document, docs, err)
 	}
-	opts, in := workflows.RerunDocument(docs[0], "foidesk")
+	opts, in := engine.RerunDocument(docs[0], "foidesk")
 	run, err := s.client.ExecuteWorkflow(ctx, opts, workflows.DocumentWorkflow, in)
 	var running *serviceerror.WorkflowExecutionAlreadyStarted
 	if refused {

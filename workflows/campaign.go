@@ -12,6 +12,7 @@ import (
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // CampaignInput starts a CampaignWorkflow.
@@ -23,15 +24,16 @@ type CampaignInput struct {
 }
 
 // CampaignWorkflowID names a campaign run's workflow.
-func CampaignWorkflowID(slug string, year int) string {
-	return fmt.Sprintf("campaign/%s/%d", slug, year)
-}
+//
+// Deprecated: use foi.CampaignWorkflowID; the name stays for the callers
+// not yet switched to the vocabulary (cmd/foidesk's demo, e2e).
+func CampaignWorkflowID(slug string, year int) string { return foi.CampaignWorkflowID(slug, year) }
 
 // OverdueForce is a line of the campaign status's overdue list.
 type OverdueForce struct {
 	Force              string        `json:"force"`
 	ForceName          string        `json:"force_name"`
-	State              State         `json:"state"`
+	State              foi.State     `json:"state"`
 	Due                calendar.Date `json:"due"`
 	WorkingDaysOverdue int           `json:"working_days_overdue"`
 	ChasersSent        int           `json:"chasers_sent"`
@@ -39,29 +41,29 @@ type OverdueForce struct {
 
 // CampaignStatus answers QueryStatus on a CampaignWorkflow.
 type CampaignStatus struct {
-	Slug     string         `json:"slug"`
-	Year     int            `json:"year"`
-	Title    string         `json:"title"`
-	Today    calendar.Date  `json:"today"`
-	Total    int            `json:"total"`
-	Finished int            `json:"finished"`
-	ByState  map[State]int  `json:"by_state"`
-	Overdue  []OverdueForce `json:"overdue"`
-	Requests []RequestState `json:"requests"`
+	Slug     string            `json:"slug"`
+	Year     int               `json:"year"`
+	Title    string            `json:"title"`
+	Today    calendar.Date     `json:"today"`
+	Total    int               `json:"total"`
+	Finished int               `json:"finished"`
+	ByState  map[foi.State]int `json:"by_state"`
+	Overdue  []OverdueForce    `json:"overdue"`
+	Requests []RequestState    `json:"requests"`
 }
 
 // CampaignSummary is a finished campaign run's result, also stored in the
 // campaigns table.
 type CampaignSummary struct {
-	Slug        string          `json:"slug"`
-	Year        int             `json:"year"`
-	Total       int             `json:"total"`
-	ByState     map[State]int   `json:"by_state"`
-	Unanswered  []string        `json:"unanswered,omitempty"`
-	ChasersSent int             `json:"chasers_sent"`
-	Results     []RequestResult `json:"results"`
-	StartedAt   time.Time       `json:"started_at"`
-	FinishedAt  time.Time       `json:"finished_at"` // campaign time
+	Slug        string            `json:"slug"`
+	Year        int               `json:"year"`
+	Total       int               `json:"total"`
+	ByState     map[foi.State]int `json:"by_state"`
+	Unanswered  []string          `json:"unanswered,omitempty"`
+	ChasersSent int               `json:"chasers_sent"`
+	Results     []RequestResult   `json:"results"`
+	StartedAt   time.Time         `json:"started_at"`
+	FinishedAt  time.Time         `json:"finished_at"` // campaign time
 }
 
 // CampaignWorkflow sends a campaign's request to every target force, one
@@ -83,7 +85,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 	states := map[string]*RequestState{}
 	order := make([]string, 0, len(created.Targets))
 	for _, t := range created.Targets {
-		states[t.Force.Slug] = &RequestState{Force: t.Force.Slug, ForceName: t.Force.Name, State: StateDraft}
+		states[t.Force.Slug] = &RequestState{Force: t.Force.Slug, ForceName: t.Force.Name, State: foi.StateDraft}
 		order = append(order, t.Force.Slug)
 	}
 	results := map[string]*RequestResult{}
@@ -94,7 +96,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 		return nil, err
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx,
-		AttrCampaign.ValueSet(in.Spec.Slug), AttrState.ValueSet("running")); err != nil {
+		AttrCampaign.ValueSet(in.Spec.Slug), AttrState.ValueSet(string(foi.CampaignRunning))); err != nil {
 		return nil, err
 	}
 
@@ -114,7 +116,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
 			StaticSummary:         requestRunSummary(t.Force.Name, in.Spec.Title, in.Year),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
-				AttrCampaign.ValueSet(in.Spec.Slug), AttrForce.ValueSet(t.Force.Slug), AttrState.ValueSet(string(StateDraft))),
+				AttrCampaign.ValueSet(in.Spec.Slug), AttrForce.ValueSet(t.Force.Slug), AttrState.ValueSet(string(foi.StateDraft))),
 		})
 		ref := CampaignRef{ID: created.CampaignID, Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title}
 		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, newRequestInput(ref, in.Spec, t, in.CloseAfter, clock))
@@ -137,7 +139,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 		sel.Select(ctx)
 	}
 
-	summary := CampaignSummary{Slug: in.Spec.Slug, Year: in.Year, Total: len(order), ByState: map[State]int{},
+	summary := CampaignSummary{Slug: in.Spec.Slug, Year: in.Year, Total: len(order), ByState: map[foi.State]int{},
 		StartedAt: clock.Origin, FinishedAt: clock.Now(ctx)}
 	for _, slug := range order {
 		res := results[slug]
@@ -153,7 +155,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 	if err := workflow.ExecuteActivity(actx, (*activities.Activities).CompleteCampaign, created.CampaignID, summary).Get(ctx, nil); err != nil {
 		return nil, fmt.Errorf("complete campaign: %w", err)
 	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, AttrState.ValueSet("completed")); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, AttrState.ValueSet(string(foi.CampaignCompleted))); err != nil {
 		return nil, err
 	}
 	return &summary, nil
@@ -178,7 +180,7 @@ func newRequestInput(ref CampaignRef, spec campaign.Spec, t activities.Target, c
 
 func campaignStatus(in CampaignInput, today calendar.Date, order []string, states map[string]*RequestState, finished int) CampaignStatus {
 	st := CampaignStatus{Slug: in.Spec.Slug, Year: in.Year, Title: in.Spec.Title, Today: today,
-		Total: len(order), Finished: finished, ByState: map[State]int{}}
+		Total: len(order), Finished: finished, ByState: map[foi.State]int{}}
 	for _, slug := range order {
 		rs := *states[slug]
 		st.ByState[rs.State]++

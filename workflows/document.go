@@ -5,21 +5,15 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/normalise"
 )
-
-// DocumentWorkflowID is "document/<request>/<sha256>", where <request> is
-// the request's workflow ID without its "request/" prefix.
-func DocumentWorkflowID(requestWorkflowID, sha256 string) string {
-	return "document/" + strings.TrimPrefix(requestWorkflowID, "request/") + "/" + sha256
-}
 
 // DocumentInput starts a DocumentWorkflow.
 type DocumentInput struct {
@@ -46,7 +40,7 @@ const UpdateReview = "review"
 // DocumentStatus answers QueryStatus on a DocumentWorkflow.
 type DocumentStatus struct {
 	Document activities.DocumentRef     `json:"document"`
-	Status   string                     `json:"status"` // processing | review | loaded | rejected | no_tables | failed
+	Status   foi.DocumentStatus         `json:"status"` // processing | review | loaded | rejected | no_tables | failed
 	Review   []activities.ReviewTable   `json:"review,omitempty"`
 	Result   *activities.DocumentOutput `json:"result,omitempty"`
 	Runs     int                        `json:"runs"`
@@ -57,7 +51,7 @@ type DocumentStatus struct {
 // an operator's Update (approve, reject, or remap and run again). At the
 // end it tells its RequestWorkflow.
 func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, error) {
-	st := &DocumentStatus{Document: in.Document, Status: "processing"}
+	st := &DocumentStatus{Document: in.Document, Status: foi.DocProcessing}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (DocumentStatus, error) { return *st, nil }); err != nil {
 		return nil, err
 	}
@@ -68,7 +62,7 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 			return "accepted", nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r ReviewInput) error {
-			if st.Status != "review" || len(pending) > 0 {
+			if st.Status != foi.DocReview || len(pending) > 0 {
 				return fmt.Errorf("document %s is %s, not waiting for review", in.Document.Filename, st.Status)
 			}
 			switch r.Action {
@@ -108,10 +102,10 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		st.Runs++
 		var out activities.DocumentOutput
 		if err := workflow.ExecuteActivity(ctx, (*activities.Activities).ProcessDocument, act).Get(ctx, &out); err != nil {
-			out = activities.DocumentOutput{Status: "failed", Error: err.Error()}
+			out = activities.DocumentOutput{Status: foi.DocFailed, Error: err.Error()}
 		}
 		st.Result, st.Status, st.Review = &out, out.Status, out.Review
-		if out.Status != "review" {
+		if out.Status != foi.DocReview {
 			break
 		}
 		if err := workflow.Await(ctx, func() bool { return len(pending) > 0 }); err != nil {
@@ -119,14 +113,15 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 		}
 		r := pending[0]
 		pending = pending[1:]
-		status := map[string]string{"approve": "approved", "reject": "rejected", "remap": "remapped"}[r.Action]
+		status := map[string]foi.ReviewStatus{"approve": foi.ReviewApproved, "reject": foi.ReviewRejected,
+			"remap": foi.ReviewRemapped}[r.Action]
 		if err := workflow.ExecuteActivity(ctx, (*activities.Activities).ResolveReview, activities.ReviewDecision{
 			RequestID: in.RequestID, DocumentID: in.Document.ID, Status: status, Resolution: r, By: r.By,
 		}).Get(ctx, nil); err != nil {
 			return nil, err
 		}
 		if r.Action == "reject" {
-			st.Status = "rejected"
+			st.Status = foi.DocRejected
 			break
 		}
 		act.Approve = r.Action == "approve"

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/normalise"
 )
 
@@ -107,7 +108,10 @@ func TestDocumentRemapThenLoad(t *testing.T) {
 }
 
 func TestDocumentApproveAndReject(t *testing.T) {
-	for _, tc := range []struct{ action, want string }{{"approve", "loaded"}, {"reject", "rejected"}} {
+	for _, tc := range []struct {
+		action string
+		want   foi.DocumentStatus
+	}{{"approve", foi.DocLoaded}, {"reject", foi.DocRejected}} {
 		t.Run(tc.action, func(t *testing.T) {
 			h := newDocHarness(t)
 			h.update(t, time.Hour, ReviewInput{Action: tc.action}, true) // nobody named

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/foidesk/foidesk/internal/normalise"
-	"github.com/foidesk/foidesk/internal/store"
 )
 
 var markupPayloads = []string{
@@ -35,13 +34,12 @@ func unescaped(s string) string { return regexp.MustCompile(`\\.`).ReplaceAllStr
 
 func TestSummariesEscapeMarkup(t *testing.T) {
 	for _, p := range markupPayloads {
-		opts, _ := RerunDocument(store.RequestDocument{Filename: p}, "q")
 		for name, got := range map[string]string{
 			"campaign":  CampaignRunSummary(p, 2025),
 			"yearly":    strings.TrimSuffix(yearlyRunSummary(p, 2025, "2024-25"), ` (2024\-25)`),
 			"request":   requestRunSummary(p, p, 2025),
 			"document":  documentRunSummary(p, p),
-			"rerun":     opts.StaticSummary,
+			"rerun":     RerunSummary(p),
 			"markdown":  MarkdownText(p),
 			"reopened":  "reopened: " + MarkdownText(p),
 			"forceonly": MarkdownText(p) + " — answered",
@@ -64,7 +62,7 @@ var staticSummary = regexp.MustCompile(`(StaticSummary:|SetCurrentDetails\()\s*(
 // fails on a summary or details built without MarkdownText or one of the
 // summary functions that call it, so a new one cannot slip in unescaped.
 func TestEverySummaryIsEscaped(t *testing.T) {
-	safe := regexp.MustCompile(`MarkdownText\(|RunSummary\(|rerunSummary\(|r\.summary\(ctx\)`)
+	safe := regexp.MustCompile(`MarkdownText\(|RunSummary\(|RerunSummary\(|r\.summary\(ctx\)`)
 	var files []string
 	for _, dir := range []string{".", "../cmd/foidesk", "../internal/engine", "../activities"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.go"))

@@ -3,7 +3,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -11,10 +10,14 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // InboxWorkflowID is the ID of a mailbox's InboxWorkflow.
-func InboxWorkflowID(mailbox string) string { return "inbox/" + mailbox }
+//
+// Deprecated: use foi.InboxWorkflowID; the name stays for the callers not
+// yet switched to the vocabulary (cmd/foidesk's inbox, internal/web, e2e).
+func InboxWorkflowID(mailbox string) string { return foi.InboxWorkflowID(mailbox) }
 
 // InboxInput configures an InboxWorkflow.
 type InboxInput struct {
@@ -84,12 +87,13 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 			return fmt.Sprintf("message %d assigned to %s as %s", in.InboundID, in.RequestWorkflowID, res.Kind), nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in activities.AssignInput) error {
-			switch {
-			case in.InboundID <= 0:
+			if in.InboundID <= 0 {
 				return fmt.Errorf("name the message (inbound id)")
-			case !strings.HasPrefix(in.RequestWorkflowID, "request/"):
-				return fmt.Errorf("request %q: want a request workflow ID, request/<campaign>/<year>/<force>", in.RequestWorkflowID)
-			case in.By == "":
+			}
+			if _, err := foi.ParseRequestWorkflowID(in.RequestWorkflowID); err != nil {
+				return fmt.Errorf("want a request workflow ID: %w", err)
+			}
+			if in.By == "" {
 				return fmt.Errorf("say who assigns it (by)")
 			}
 			return nil
@@ -114,7 +118,7 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 				continue
 			}
 			st.Processed++
-			if res.Status == "triage" || res.Status == "failed" {
+			if res.Status == foi.InboundTriage || res.Status == foi.InboundFailed {
 				st.Triage++
 			}
 			for _, r := range res.Replies {
@@ -141,7 +145,7 @@ const changeReopenOnLateReply = "reopen-on-late-reply"
 // database and is told of the reply. Nothing a force sends is lost because
 // its request had finished.
 func deliver(ctx workflow.Context, r activities.InboundReply) {
-	rep := Reply{InboundID: r.InboundID, MessageID: r.MessageID, Kind: ReplyKind(r.Kind), Reference: r.Reference,
+	rep := Reply{InboundID: r.InboundID, MessageID: r.MessageID, Kind: r.Kind, Reference: r.Reference,
 		Received: r.Received, Due: r.Due, Sections: r.Sections, Documents: r.Documents, Subject: r.Subject, At: r.At,
 		Uncertain: r.Uncertain, UncertainWhy: r.UncertainWhy, Confidence: r.Confidence}
 	err := workflow.SignalExternalWorkflow(ctx, r.WorkflowID, "", SignalReply, rep).Get(ctx, nil)

@@ -53,5 +53,5 @@ func documentRunSummary(force, filename string) string {
 	return MarkdownText(force) + " — " + MarkdownText(filename)
 }
 
-// rerunSummary names a document's run started again: "rerun: file.csv".
-func rerunSummary(filename string) string { return "rerun: " + MarkdownText(filename) }
+// RerunSummary names a document's run started again: "rerun: file.csv".
+func RerunSummary(filename string) string { return "rerun: " + MarkdownText(filename) }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Signal, query and update names. They are part of foidesk's contract with
@@ -32,60 +33,56 @@ const (
 	UpdateConfirmKind = "confirm-kind"
 )
 
-// State is a request's place in its lifecycle.
-type State string
+// State is foi.State, a request's place in its lifecycle.
+//
+// Deprecated: use foi.State; the name stays, with the constants below, for
+// the callers not yet switched to the vocabulary (cmd/foidesk's demo,
+// internal/web, e2e).
+type State = foi.State
 
+// The states of a request under their former names.
+//
+// Deprecated: use the foi.State constants.
 const (
-	StateDraft                 State = "draft"
-	StateSent                  State = "sent"
-	StateAcknowledged          State = "acknowledged"
-	StateAwaitingClarification State = "awaiting_clarification"
-	StateExtended              State = "extended"
-	StateOverdue               State = "overdue"
-	StateChased                State = "chased"
-	StateInternalReview        State = "internal_review"
-	StateRegulator             State = "regulator"
-	StateAnswered              State = "answered"
-	StatePartiallyAnswered     State = "partially_answered"
-	StateRefused               State = "refused"
-	StateNotHeld               State = "not_held"
-	StateWithdrawn             State = "withdrawn"
-	StateDataLoaded            State = "data_loaded"
+	StateDraft                 = foi.StateDraft
+	StateSent                  = foi.StateSent
+	StateAcknowledged          = foi.StateAcknowledged
+	StateAwaitingClarification = foi.StateAwaitingClarification
+	StateExtended              = foi.StateExtended
+	StateOverdue               = foi.StateOverdue
+	StateChased                = foi.StateChased
+	StateInternalReview        = foi.StateInternalReview
+	StateRegulator             = foi.StateRegulator
+	StateAnswered              = foi.StateAnswered
+	StatePartiallyAnswered     = foi.StatePartiallyAnswered
+	StateRefused               = foi.StateRefused
+	StateNotHeld               = foi.StateNotHeld
+	StateWithdrawn             = foi.StateWithdrawn
+	StateDataLoaded            = foi.StateDataLoaded
 )
 
-// Final reports whether a request in state s has an outcome.
-func (s State) Final() bool {
-	switch s {
-	case StateAnswered, StatePartiallyAnswered, StateRefused, StateNotHeld, StateWithdrawn, StateDataLoaded:
-		return true
-	}
-	return false
-}
+// ReplyKind is foi.Kind, the classification of an inbound email.
+//
+// Deprecated: use foi.Kind; the name stays, with the constants below, for
+// the callers not yet switched to the vocabulary (cmd/foidesk's demo,
+// internal/web, e2e).
+type ReplyKind = foi.Kind
 
-// ReplyKind is the classification of an inbound email.
-type ReplyKind string
-
+// Reply kinds under their former names.
+//
+// Deprecated: use the foi.Kind constants.
 const (
-	ReplyAcknowledgement     ReplyKind = "acknowledgement"
-	ReplyAutoAcknowledgement ReplyKind = "auto_acknowledgement"
-	ReplyClarification       ReplyKind = "clarification"
-	ReplyExtension           ReplyKind = "extension"
-	ReplyRefusal             ReplyKind = "refusal"
-	ReplyNotHeld             ReplyKind = "not_held"
-	ReplyResponse            ReplyKind = "response"
-	ReplyPartialResponse     ReplyKind = "partial_response"
-	ReplyInternalReview      ReplyKind = "internal_review"
-	ReplyBounce              ReplyKind = "bounce"
-	ReplyAutoReply           ReplyKind = "auto_reply"
-	ReplyOther               ReplyKind = "other"
+	ReplyAcknowledgement = foi.KindAcknowledgement
+	ReplyRefusal         = foi.KindRefusal
+	ReplyResponse        = foi.KindResponse
 )
 
 // Reply is the payload of SignalReply.
 type Reply struct {
-	InboundID int64     `json:"inbound_id"`
-	MessageID string    `json:"message_id"`
-	Kind      ReplyKind `json:"kind"`
-	Reference string    `json:"reference,omitempty"`
+	InboundID int64    `json:"inbound_id"`
+	MessageID string   `json:"message_id"`
+	Kind      foi.Kind `json:"kind"`
+	Reference string   `json:"reference,omitempty"`
 	// Received is the receipt date the force states; Due a new due date.
 	Received *calendar.Date `json:"received,omitempty"`
 	Due      *calendar.Date `json:"due,omitempty"`
@@ -105,8 +102,8 @@ type Reply struct {
 
 // DocumentDone is the payload of SignalDocumentDone.
 type DocumentDone struct {
-	DocumentID int64  `json:"document_id"`
-	Status     string `json:"status"` // loaded | rejected | no_tables | failed
+	DocumentID int64              `json:"document_id"`
+	Status     foi.DocumentStatus `json:"status"` // loaded | rejected | no_tables | failed
 }
 
 // RequestState is the payload of SignalRequestState, and a row of the
@@ -114,7 +111,7 @@ type DocumentDone struct {
 type RequestState struct {
 	Force       string          `json:"force"`
 	ForceName   string          `json:"force_name"`
-	State       State           `json:"state"`
+	State       foi.State       `json:"state"`
 	Due         *calendar.Date  `json:"due,omitempty"`
 	ChasersSent int             `json:"chasers_sent"`
 	LastEvent   string          `json:"last_event"`
@@ -126,8 +123,8 @@ type RequestState struct {
 type TimelineEntry struct {
 	At   time.Time `json:"at"`   // campaign time
 	Kind string    `json:"kind"` // event kind
-	From State     `json:"from,omitempty"`
-	To   State     `json:"to,omitempty"`
+	From foi.State `json:"from,omitempty"`
+	To   foi.State `json:"to,omitempty"`
 	Note string    `json:"note,omitempty"`
 }
 
@@ -135,7 +132,7 @@ type TimelineEntry struct {
 type RequestStatus struct {
 	Force              string         `json:"force"`
 	ForceName          string         `json:"force_name"`
-	State              State          `json:"state"`
+	State              foi.State      `json:"state"`
 	Reference          string         `json:"reference,omitempty"`
 	Received           *calendar.Date `json:"received,omitempty"`
 	Due                *calendar.Date `json:"due,omitempty"`
@@ -182,31 +179,12 @@ type (
 	}
 	// KindInput confirms or corrects the kind of one reply of the request.
 	KindInput struct {
-		InboundID int64     `json:"inbound_id"`
-		Kind      ReplyKind `json:"kind"`
-		By        string    `json:"by"`
-		Why       string    `json:"why,omitempty"`
+		InboundID int64    `json:"inbound_id"`
+		Kind      foi.Kind `json:"kind"`
+		By        string   `json:"by"`
+		Why       string   `json:"why,omitempty"`
 	}
 )
-
-// Valid reports whether k is a kind a person may give a reply.
-func (k ReplyKind) Valid() bool {
-	switch k {
-	case ReplyAcknowledgement, ReplyAutoAcknowledgement, ReplyClarification, ReplyExtension, ReplyRefusal,
-		ReplyNotHeld, ReplyResponse, ReplyPartialResponse, ReplyInternalReview, ReplyAutoReply, ReplyOther:
-		return true
-	}
-	return false
-}
-
-// answers reports whether a reply of kind k gives the request an outcome.
-func (k ReplyKind) answers() bool {
-	switch k {
-	case ReplyRefusal, ReplyNotHeld, ReplyResponse, ReplyPartialResponse, ReplyInternalReview:
-		return true
-	}
-	return false
-}
 
 // londonDate is the date at t in the UK.
 func londonDate(t time.Time) calendar.Date { return calendar.DateOf(t) }

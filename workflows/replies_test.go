@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // reviews records the reply-review activities of a harness.
@@ -28,11 +29,11 @@ func (h *harness) captureReviews() *reviews {
 			return nil
 		})
 	h.env.OnActivity(acts.ResolveReplyReview, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.KindDecision) (string, error) {
+		func(ctx context.Context, in activities.KindDecision) (foi.ReplyReviewStatus, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			rv.resolved = append(rv.resolved, in)
-			return "corrected", nil
+			return foi.ReplyReviewCorrected, nil
 		})
 	return rv
 }
@@ -45,7 +46,7 @@ func (h *harness) kinds() []string {
 	return out
 }
 
-func (h *harness) docDone(d string, id int64, status string) {
+func (h *harness) docDone(d string, id int64, status foi.DocumentStatus) {
 	h.at(d, func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: id, Status: status}) })
 }
 
@@ -57,8 +58,8 @@ func TestUncertainReplyWaitsForAPerson(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	rv := h.captureReviews()
 	csv := []activities.DocumentRef{{ID: 21, SHA256: "cc", Filename: "figures.csv"}}
-	h.reply("2025-03-10", Reply{Kind: ReplyAcknowledgement, Reference: "DC/FOI 1/25"})
-	h.reply("2025-03-25", Reply{InboundID: 5, Kind: ReplyOther, Uncertain: true, UncertainWhy: "no kind fits",
+	h.reply("2025-03-10", Reply{Kind: foi.KindAcknowledgement, Reference: "DC/FOI 1/25"})
+	h.reply("2025-03-25", Reply{InboundID: 5, Kind: foi.KindOther, Uncertain: true, UncertainWhy: "no kind fits",
 		Confidence: 0.1, Documents: csv})
 	h.docDone("2025-03-26", 21, "loaded")
 	h.at("2025-04-14", func() {
@@ -74,10 +75,10 @@ func TestUncertainReplyWaitsForAPerson(t *testing.T) {
 	})
 	// Due 1 April; the reminder would go on 2 April. The desk confirms on
 	// 15 April that the message was the answer.
-	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: ReplyResponse, By: "ed", Why: "CSV attached"}, false)
+	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: foi.KindResponse, By: "ed", Why: "CSV attached"}, false)
 	res := h.run(requestInput(englishForce()))
 
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 	if len(h.documents) != 1 || h.documents[0].Document.ID != 21 {
@@ -107,10 +108,10 @@ func TestRefusalWithDocumentsIsRead(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.captureReviews()
 	doc := []activities.DocumentRef{{ID: 31, SHA256: "dd", Filename: "partial.xlsx"}}
-	h.reply("2025-03-20", Reply{Kind: ReplyRefusal, Sections: []string{"s12"}, Documents: doc})
+	h.reply("2025-03-20", Reply{Kind: foi.KindRefusal, Sections: []string{"s12"}, Documents: doc})
 	h.docDone("2025-03-21", 31, "loaded")
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateRefused {
+	if res.State != foi.StateRefused {
 		t.Errorf("state = %s, want refused", res.State)
 	}
 	if len(h.documents) != 1 || h.documents[0].Document.ID != 31 {
@@ -127,18 +128,18 @@ func TestRefusalWithDocumentsIsRead(t *testing.T) {
 func TestCorrectingAConfidentKind(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.captureReviews()
-	h.reply("2025-03-05", Reply{InboundID: 9, Kind: ReplyResponse, Reference: "DC/FOI 2/25",
+	h.reply("2025-03-05", Reply{InboundID: 9, Kind: foi.KindResponse, Reference: "DC/FOI 2/25",
 		Documents: []activities.DocumentRef{{ID: 5, SHA256: "55", Filename: "letter.pdf"}}})
-	h.update("2025-03-06", UpdateConfirmKind, KindInput{InboundID: 9, Kind: ReplyAcknowledgement, By: "ed"}, false)
-	h.update("2025-03-06", UpdateConfirmKind, KindInput{InboundID: 404, Kind: ReplyAcknowledgement, By: "ed"}, true)
+	h.update("2025-03-06", UpdateConfirmKind, KindInput{InboundID: 9, Kind: foi.KindAcknowledgement, By: "ed"}, false)
+	h.update("2025-03-06", UpdateConfirmKind, KindInput{InboundID: 404, Kind: foi.KindAcknowledgement, By: "ed"}, true)
 	h.update("2025-03-06", UpdateConfirmKind, KindInput{InboundID: 9, Kind: "planet", By: "ed"}, true)
 	h.docDone("2025-03-07", 5, "loaded")
-	h.reply("2025-04-03", Reply{InboundID: 10, Kind: ReplyResponse})
+	h.reply("2025-04-03", Reply{InboundID: 10, Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 	if want := []string{"sent", "answered", "acknowledged", "overdue", "chased", "answered", "data_loaded"}; !equal(h.states(), want) {
 		t.Errorf("states = %v, want %v", h.states(), want)
 	}
-	if res.State != StateDataLoaded || res.ChasersSent != 1 {
+	if res.State != foi.StateDataLoaded || res.ChasersSent != 1 {
 		t.Errorf("result = %+v, want data_loaded after one reminder", res)
 	}
 }
@@ -158,12 +159,12 @@ func (h *harness) reopen(snap activities.RequestSnapshot, replies ...Reply) Requ
 	return h.run(RequestInput{Reopen: &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"}})
 }
 
-func snapshot(t *testing.T, state State) activities.RequestSnapshot {
+func snapshot(t *testing.T, state foi.State) activities.RequestSnapshot {
 	due := date(t, "2025-04-01")
 	sent := date(t, "2025-03-03").Time(london).Add(10 * time.Hour)
 	in := requestInput(englishForce())
 	return activities.RequestSnapshot{Target: in.Target, CampaignID: 1, CampaignSlug: "cro", Year: 2025,
-		Title: in.Campaign.Title, ClockScale: 1, State: string(state), Reference: "DC/FOI 1/25", SentAt: &sent,
+		Title: in.Campaign.Title, ClockScale: 1, State: state, Reference: "DC/FOI 1/25", SentAt: &sent,
 		Due: &due, ChasersSent: 4, NextSeq: 12, Thread: []string{"m1@test"}}
 }
 
@@ -173,12 +174,12 @@ func snapshot(t *testing.T, state State) activities.RequestSnapshot {
 func TestAnswerAfterClosedUnanswered(t *testing.T) {
 	h := newHarness(t, "2025-08-01")
 	h.captureReviews()
-	snap := snapshot(t, StateRegulator)
+	snap := snapshot(t, foi.StateRegulator)
 	snap.Closed = true
 	h.docDone("2025-08-02", 41, "loaded")
-	res := h.reopen(snap, Reply{InboundID: 50, Kind: ReplyResponse,
+	res := h.reopen(snap, Reply{InboundID: 50, Kind: foi.KindResponse,
 		Documents: []activities.DocumentRef{{ID: 41, SHA256: "ee", Filename: "late.xlsx"}}})
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 	if len(h.sent) != 0 {
@@ -201,12 +202,12 @@ func TestAnswerAfterClosedUnanswered(t *testing.T) {
 func TestCorrectionAfterDataLoaded(t *testing.T) {
 	h := newHarness(t, "2025-06-01")
 	h.captureReviews()
-	snap := snapshot(t, StateDataLoaded)
-	snap.Documents = map[int64]string{3: "loaded"}
+	snap := snapshot(t, foi.StateDataLoaded)
+	snap.Documents = map[int64]foi.DocumentStatus{3: "loaded"}
 	h.docDone("2025-06-02", 9, "loaded")
-	res := h.reopen(snap, Reply{InboundID: 60, Kind: ReplyResponse,
+	res := h.reopen(snap, Reply{InboundID: 60, Kind: foi.KindResponse,
 		Documents: []activities.DocumentRef{{ID: 9, SHA256: "ff", Filename: "corrected.xlsx"}, {ID: 3, SHA256: "ab", Filename: "old.xlsx"}}})
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 	if len(h.documents) != 1 || h.documents[0].Document.ID != 9 {
@@ -220,9 +221,9 @@ func TestReviewOutcomeMonthsLater(t *testing.T) {
 	h := newHarness(t, "2025-11-03")
 	h.captureReviews()
 	h.docDone("2025-11-04", 77, "loaded")
-	res := h.reopen(snapshot(t, StateRefused), Reply{InboundID: 70, Kind: ReplyInternalReview,
+	res := h.reopen(snapshot(t, foi.StateRefused), Reply{InboundID: 70, Kind: foi.KindInternalReview,
 		Documents: []activities.DocumentRef{{ID: 77, SHA256: "77", Filename: "review-outcome.pdf"}}})
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 	if want := []string{"reopened", "internal_review_outcome", "data_loaded"}; !equal(h.kinds(), want) {
@@ -235,9 +236,9 @@ func TestReviewOutcomeMonthsLater(t *testing.T) {
 func TestReplyAfterWithdrawal(t *testing.T) {
 	h := newHarness(t, "2025-06-01")
 	h.captureReviews()
-	res := h.reopen(snapshot(t, StateWithdrawn), Reply{InboundID: 80, Kind: ReplyResponse,
+	res := h.reopen(snapshot(t, foi.StateWithdrawn), Reply{InboundID: 80, Kind: foi.KindResponse,
 		Documents: []activities.DocumentRef{{ID: 88, SHA256: "88", Filename: "figures.csv"}}})
-	if res.State != StateWithdrawn {
+	if res.State != foi.StateWithdrawn {
 		t.Errorf("state = %s, want withdrawn", res.State)
 	}
 	if len(h.documents) != 0 {
@@ -254,8 +255,8 @@ func TestReopenedRunLingers(t *testing.T) {
 	h := newHarness(t, "2025-06-02")
 	h.captureReviews()
 	start := h.env.Now()
-	res := h.reopen(snapshot(t, StateRefused), Reply{InboundID: 90, Kind: ReplyAcknowledgement})
-	if res.State != StateRefused {
+	res := h.reopen(snapshot(t, foi.StateRefused), Reply{InboundID: 90, Kind: foi.KindAcknowledgement})
+	if res.State != foi.StateRefused {
 		t.Errorf("state = %s, want refused", res.State)
 	}
 	if got := h.env.Now().Sub(start); got < reopenLinger || got > reopenLinger+time.Hour {
@@ -274,14 +275,14 @@ func TestConfirmationArrivingAsTheRequestFinishes(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.captureReviews()
 	csv := []activities.DocumentRef{{ID: 21, SHA256: "cc", Filename: "figures.csv"}}
-	h.reply("2025-03-10", Reply{Kind: ReplyAcknowledgement, Reference: "DC/FOI 1/25"})
-	h.reply("2025-03-25", Reply{InboundID: 5, Kind: ReplyResponse, Uncertain: true, UncertainWhy: "short body",
+	h.reply("2025-03-10", Reply{Kind: foi.KindAcknowledgement, Reference: "DC/FOI 1/25"})
+	h.reply("2025-03-25", Reply{InboundID: 5, Kind: foi.KindResponse, Uncertain: true, UncertainWhy: "short body",
 		Confidence: 0.6, Documents: csv})
 	h.docDone("2025-03-26", 21, "loaded")
-	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: ReplyResponse, By: "ed"}, false)
-	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: ReplyResponse, By: "jo"}, false)
+	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: foi.KindResponse, By: "ed"}, false)
+	h.update("2025-04-15", UpdateConfirmKind, KindInput{InboundID: 5, Kind: foi.KindResponse, By: "jo"}, false)
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 }

@@ -14,7 +14,8 @@ import (
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
-	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/policy"
 )
 
 // CampaignRef names the campaign run a request belongs to.
@@ -63,7 +64,7 @@ const reopenLinger = 24 * time.Hour
 // RequestResult is how a request ended.
 type RequestResult struct {
 	Force       string         `json:"force"`
-	State       State          `json:"state"`
+	State       foi.State      `json:"state"`
 	Reference   string         `json:"reference,omitempty"`
 	Due         *calendar.Date `json:"due,omitempty"`
 	ChasersSent int            `json:"chasers_sent"`
@@ -83,7 +84,7 @@ type request struct {
 	in    RequestInput
 	clock Clock
 
-	state       State
+	state       foi.State
 	seq         int
 	reference   string
 	sentAt      time.Time
@@ -137,7 +138,7 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 		in.CloseAfter = 60
 	}
 	r := &request{
-		in: in, clock: in.Clock, state: StateDraft, paused: in.ChasingPaused,
+		in: in, clock: in.Clock, state: foi.StateDraft, paused: in.ChasingPaused,
 		docsPending: map[int64]bool{}, docsDone: map[int64]bool{}, kindPending: map[int64]Reply{},
 		ops: workflow.NewChannel(ctx),
 	}
@@ -258,7 +259,7 @@ func (r *request) registerHandlers(ctx workflow.Context) error {
 			return r.notFinal()
 		}, func() any { return &ChasingInput{} }},
 		{UpdateAnswerClarification, func(_ workflow.Context, arg any) error {
-			if r.state != StateAwaitingClarification {
+			if r.state != foi.StateAwaitingClarification {
 				return fmt.Errorf("the force has not asked for clarification (state %s)", r.state)
 			}
 			if strings.TrimSpace(arg.(*ClarificationInput).Text) == "" {
@@ -363,7 +364,7 @@ func (r *request) nextDeadline() *deadline {
 		}
 		return &deadline{kind: "linger", at: r.lingerUntil}
 	}
-	if r.plan == nil || r.state == StateAwaitingClarification || r.state.Final() || r.closed {
+	if r.plan == nil || r.state == foi.StateAwaitingClarification || r.state.Final() || r.closed {
 		return nil
 	}
 	var next *deadline
@@ -455,7 +456,7 @@ func (r *request) reopen(ctx workflow.Context) error {
 	r.in.Reopen = reopen
 	r.clock = r.in.Clock
 	r.reopened = true
-	r.state = State(snap.State)
+	r.state = snap.State
 	r.seq = snap.NextSeq
 	r.reference = snap.Reference
 	if snap.SentAt != nil {
@@ -471,10 +472,10 @@ func (r *request) reopen(ctx workflow.Context) error {
 		r.threadRoot = r.thread[0]
 	}
 	for _, id := range sortedKeys(snap.Documents) {
-		switch snap.Documents[id] {
-		case "pending", "extracted", "review":
+		switch st := snap.Documents[id]; {
+		case st.Waiting():
 			r.docsPending[id] = true // its DocumentWorkflow will tell this run
-		case "loaded":
+		case st == foi.DocLoaded:
 			r.docsDone[id] = true
 			r.docsLoaded++
 		default:
@@ -499,7 +500,7 @@ func sortedKeys[V any](m map[int64]V) []int64 {
 }
 
 func (r *request) sendRequest(ctx workflow.Context) error {
-	res, err := r.send(ctx, activities.PurposeRequest, r.in.Subject, r.in.Body, r.in.Target.Force.Email, false)
+	res, err := r.send(ctx, foi.PurposeRequest, r.in.Subject, r.in.Body, r.in.Target.Force.Email, false)
 	if err != nil {
 		return err
 	}
@@ -511,11 +512,11 @@ func (r *request) sendRequest(ctx workflow.Context) error {
 		return err
 	}
 	detail := map[string]any{"message_id": res.MessageID, "status": res.Status, "to": r.in.Target.Force.Email}
-	return r.transition(ctx, StateSent, "sent", "request sent", detail)
+	return r.transition(ctx, foi.StateSent, "sent", "request sent", detail)
 }
 
 // send renders and sends one email of the thread.
-func (r *request) send(ctx workflow.Context, purpose activities.Purpose, subject, body, to string, draft bool) (*activities.SendResult, error) {
+func (r *request) send(ctx workflow.Context, purpose foi.Purpose, subject, body, to string, draft bool) (*activities.SendResult, error) {
 	in := activities.SendInput{
 		RequestID: r.in.Target.RequestID,
 		Purpose:   purpose,
@@ -541,7 +542,7 @@ func (r *request) send(ctx workflow.Context, purpose activities.Purpose, subject
 }
 
 func (r *request) templateData(ctx workflow.Context) campaign.TemplateData {
-	regulator, _ := activities.Regulator(r.in.Target.Force.Regime)
+	regulator := policy.RegulatorFor(r.in.Target.Force.Regime).Name
 	d := campaign.TemplateData{
 		Campaign:  campaign.CampaignData{Slug: r.in.Campaign.Slug, Title: r.in.Campaign.Title, Year: r.in.Campaign.Year},
 		Force:     campaign.ForceData{Slug: r.in.Target.Force.Slug, Name: r.in.Target.Force.Name, ShortName: r.in.Target.Force.ShortName},
@@ -620,8 +621,8 @@ func (r *request) onDeadline(ctx workflow.Context, d *deadline) error {
 	switch d.kind {
 	case "overdue":
 		r.overdue = true
-		if r.state == StateSent || r.state == StateAcknowledged || r.state == StateExtended {
-			return r.transition(ctx, StateOverdue, "overdue", fmt.Sprintf("no response by %s", r.plan.Due), nil)
+		if r.state == foi.StateSent || r.state == foi.StateAcknowledged || r.state == foi.StateExtended {
+			return r.transition(ctx, foi.StateOverdue, "overdue", fmt.Sprintf("no response by %s", r.plan.Due), nil)
 		}
 		return nil
 	case "close":
@@ -645,16 +646,16 @@ func (r *request) fireRung(ctx workflow.Context, rung activities.PlannedRung) er
 	}
 	subject, body := spec.Text()
 	to, draft := r.in.Target.Force.Email, false
-	next := StateChased
+	next := foi.StateChased
 	switch rung.Step {
 	case campaign.StepInternalReview:
-		next = StateInternalReview
+		next = foi.StateInternalReview
 	case campaign.StepRegulator:
-		next = StateRegulator
-		_, to = activities.Regulator(r.in.Target.Force.Regime)
+		next = foi.StateRegulator
+		to = policy.RegulatorFor(r.in.Target.Force.Regime).Email
 		draft = !r.in.SendRegulator
 	}
-	res, err := r.send(ctx, activities.Purpose(rung.Step), subject, body, to, draft)
+	res, err := r.send(ctx, rung.Step.Purpose(), subject, body, to, draft)
 	if err != nil {
 		return r.sendFailed(ctx, string(rung.Step), err)
 	}
@@ -720,7 +721,7 @@ func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 		r.reference = rep.Reference
 	}
 	detail := replyDetail(rep)
-	if r.state == StateWithdrawn {
+	if r.state == foi.StateWithdrawn {
 		return r.record(ctx, "late_reply", r.state,
 			fmt.Sprintf("%s after the request was withdrawn: recorded, not acted on", kindWords(rep.Kind)), detail)
 	}
@@ -752,14 +753,14 @@ func replyDetail(rep Reply) map[string]any {
 }
 
 // kindWords is a reply kind as words: "partial response".
-func kindWords(k ReplyKind) string { return strings.ReplaceAll(string(k), "_", " ") }
+func kindWords[K ~string](k K) string { return strings.ReplaceAll(string(k), "_", " ") }
 
 // holdForKind puts a reply the classifier is unsure of before a person; the
 // request keeps its state, and its chasers wait, until the kind is given.
 func (r *request) holdForKind(ctx workflow.Context, rep Reply, detail map[string]any) error {
 	r.kindPending[rep.InboundID] = rep
 	err := workflow.ExecuteActivity(ctx, (*activities.Activities).OpenReplyReview, activities.ReplyReviewInput{
-		RequestID: r.in.Target.RequestID, InboundID: rep.InboundID, Kind: string(rep.Kind),
+		RequestID: r.in.Target.RequestID, InboundID: rep.InboundID, Kind: rep.Kind,
 		Confidence: rep.Confidence, Reason: rep.UncertainWhy,
 	}).Get(ctx, nil)
 	if err != nil {
@@ -775,7 +776,7 @@ func (r *request) holdForKind(ctx workflow.Context, rep Reply, detail map[string
 // appliedReply is a reply that moved the request, with the state before.
 type appliedReply struct {
 	Reply  Reply
-	Before State
+	Before foi.State
 }
 
 // maxApplied bounds the replies remembered for corrections.
@@ -783,7 +784,7 @@ const maxApplied = 20
 
 // applyReply moves the request as a reply of its kind says.
 func (r *request) applyReply(ctx workflow.Context, rep Reply, detail map[string]any) error {
-	if (r.state.Final() || r.closed) && !rep.Kind.answers() {
+	if (r.state.Final() || r.closed) && !rep.Kind.Answers() {
 		return r.record(ctx, "late_reply", r.state, fmt.Sprintf("%s after the request was %s", kindWords(rep.Kind),
 			r.stateWords()), detail)
 	}
@@ -792,13 +793,13 @@ func (r *request) applyReply(ctx workflow.Context, rep Reply, detail map[string]
 		r.applied = r.applied[len(r.applied)-maxApplied:]
 	}
 	switch rep.Kind {
-	case ReplyResponse, ReplyPartialResponse:
-		next := StateAnswered
-		if rep.Kind == ReplyPartialResponse {
-			next = StatePartiallyAnswered
+	case foi.KindResponse, foi.KindPartialResponse:
+		next := foi.StateAnswered
+		if rep.Kind == foi.KindPartialResponse {
+			next = foi.StatePartiallyAnswered
 		}
 		note := fmt.Sprintf("answered with %d document(s)", len(rep.Documents))
-		if rep.Kind == ReplyPartialResponse && len(rep.Sections) > 0 {
+		if rep.Kind == foi.KindPartialResponse && len(rep.Sections) > 0 {
 			note = fmt.Sprintf("partly answered with %d document(s); %s cited for the rest", len(rep.Documents),
 				strings.Join(rep.Sections, ", "))
 		}
@@ -806,15 +807,15 @@ func (r *request) applyReply(ctx workflow.Context, rep Reply, detail map[string]
 			return err
 		}
 		return r.maybeDataLoaded(ctx)
-	case ReplyInternalReview:
+	case foi.KindInternalReview:
 		if len(rep.Documents) > 0 {
-			if err := r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail); err != nil {
+			if err := r.transition(ctx, foi.StateAnswered, "internal_review_outcome", "review outcome with documents", detail); err != nil {
 				return err
 			}
 			return r.maybeDataLoaded(ctx)
 		}
 		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
-	case ReplyOther, ReplyAutoReply:
+	case foi.KindOther, foi.KindAutoReply:
 		return r.record(ctx, "reply", r.state, kindWords(rep.Kind), detail)
 	}
 	// The kinds whose handling did not change.
@@ -824,10 +825,10 @@ func (r *request) applyReply(ctx workflow.Context, rep Reply, detail map[string]
 // maybeDataLoaded moves an answered request whose documents are all
 // processed, at least one with figures, to data_loaded.
 func (r *request) maybeDataLoaded(ctx workflow.Context) error {
-	if r.state != StateAnswered || len(r.docsPending) > 0 || r.docsLoaded == 0 {
+	if r.state != foi.StateAnswered || len(r.docsPending) > 0 || r.docsLoaded == 0 {
 		return nil
 	}
-	return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", nil)
+	return r.transition(ctx, foi.StateDataLoaded, "data_loaded", "all documents processed", nil)
 }
 
 // stateWords is the request's state as words, with "closed unanswered"
@@ -836,7 +837,7 @@ func (r *request) stateWords() string {
 	if r.closed && !r.state.Final() {
 		return "closed unanswered"
 	}
-	return kindWords(ReplyKind(r.state))
+	return kindWords(r.state)
 }
 
 // onReplyV0 is how replies were handled before every reply's documents
@@ -852,7 +853,7 @@ func (r *request) onReplyV0(ctx workflow.Context, rep Reply) error {
 	if len(rep.Sections) > 0 {
 		detail["sections"] = rep.Sections
 	}
-	if r.state == StateWithdrawn || (r.state.Final() && rep.Kind != ReplyResponse && rep.Kind != ReplyPartialResponse) {
+	if r.state == foi.StateWithdrawn || (r.state.Final() && rep.Kind != foi.KindResponse && rep.Kind != foi.KindPartialResponse) {
 		return r.record(ctx, "late_reply", r.state, fmt.Sprintf("%s after the request was %s", rep.Kind, r.state), detail)
 	}
 	return r.onReplyKind(ctx, rep, detail)
@@ -864,14 +865,14 @@ func (r *request) onReplyV0(ctx workflow.Context, rep Reply) error {
 // all the rest).
 func (r *request) onReplyKind(ctx workflow.Context, rep Reply, detail map[string]any) error {
 	switch rep.Kind {
-	case ReplyAcknowledgement, ReplyAutoAcknowledgement:
+	case foi.KindAcknowledgement, foi.KindAutoAcknowledgement:
 		note := "acknowledged"
 		if rep.Reference != "" {
 			note += ", reference " + rep.Reference
 		}
 		sent := londonDate(r.sentAt)
 		switch {
-		case rep.Received == nil || r.state == StateAwaitingClarification:
+		case rep.Received == nil || r.state == foi.StateAwaitingClarification:
 		case rep.Received.Before(sent) || rep.Received.After(r.clock.Today(ctx)):
 			// A receipt date before we sent the request, or in the future,
 			// is a misreading or another request's: the count stands.
@@ -884,15 +885,15 @@ func (r *request) onReplyKind(ctx workflow.Context, rep Reply, detail map[string
 			note += fmt.Sprintf("; received %s, due %s", rep.Received, r.plan.Due)
 		}
 		next := r.state
-		if r.state == StateSent || (r.state == StateOverdue && !r.overdue) {
-			next = StateAcknowledged
+		if r.state == foi.StateSent || (r.state == foi.StateOverdue && !r.overdue) {
+			next = foi.StateAcknowledged
 		}
 		return r.transition(ctx, next, string(rep.Kind), note, detail)
-	case ReplyClarification:
-		return r.transition(ctx, StateAwaitingClarification, "clarification_requested",
+	case foi.KindClarification:
+		return r.transition(ctx, foi.StateAwaitingClarification, "clarification_requested",
 			"the force asks for clarification; the clock stops", detail)
-	case ReplyExtension:
-		if strings.EqualFold(r.in.Target.Force.Regime, "foisa") {
+	case foi.KindExtension:
+		if !policy.AllowsExtension(r.in.Target.Force.Regime) {
 			return r.record(ctx, "extension_claimed", r.state,
 				"extension claimed, but FOISA allows no public-interest extension: the due date stands", detail)
 		}
@@ -906,30 +907,30 @@ func (r *request) onReplyKind(ctx workflow.Context, rep Reply, detail map[string
 		}
 		due := r.plan.Due
 		r.dueOverride = &due
-		return r.transition(ctx, StateExtended, "extension", fmt.Sprintf("extended to %s", r.plan.Due), detail)
-	case ReplyRefusal:
-		return r.transition(ctx, StateRefused, "refusal", "refused "+strings.Join(rep.Sections, ", "), detail)
-	case ReplyNotHeld:
-		return r.transition(ctx, StateNotHeld, "not_held", "information not held", detail)
-	case ReplyResponse, ReplyPartialResponse:
-		next := StateAnswered
-		if rep.Kind == ReplyPartialResponse {
-			next = StatePartiallyAnswered
+		return r.transition(ctx, foi.StateExtended, "extension", fmt.Sprintf("extended to %s", r.plan.Due), detail)
+	case foi.KindRefusal:
+		return r.transition(ctx, foi.StateRefused, "refusal", "refused "+strings.Join(rep.Sections, ", "), detail)
+	case foi.KindNotHeld:
+		return r.transition(ctx, foi.StateNotHeld, "not_held", "information not held", detail)
+	case foi.KindResponse, foi.KindPartialResponse:
+		next := foi.StateAnswered
+		if rep.Kind == foi.KindPartialResponse {
+			next = foi.StatePartiallyAnswered
 		}
 		if err := r.addDocuments(ctx, rep.Documents); err != nil {
 			return err
 		}
 		detail["documents"] = rep.Documents
 		return r.transition(ctx, next, string(rep.Kind), fmt.Sprintf("answered with %d document(s)", len(rep.Documents)), detail)
-	case ReplyInternalReview:
+	case foi.KindInternalReview:
 		if len(rep.Documents) > 0 {
 			if err := r.addDocuments(ctx, rep.Documents); err != nil {
 				return err
 			}
-			return r.transition(ctx, StateAnswered, "internal_review_outcome", "review outcome with documents", detail)
+			return r.transition(ctx, foi.StateAnswered, "internal_review_outcome", "review outcome with documents", detail)
 		}
 		return r.record(ctx, "internal_review_outcome", r.state, "internal review outcome", detail)
-	case ReplyBounce:
+	case foi.KindBounce:
 		return r.record(ctx, "bounced", r.state, "an email to the force bounced", detail)
 	default:
 		return r.record(ctx, "reply", r.state, string(rep.Kind), detail)
@@ -949,7 +950,7 @@ func (r *request) addDocuments(ctx workflow.Context, docs []activities.DocumentR
 			continue
 		}
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:        DocumentWorkflowID(r.in.Target.WorkflowID, d.SHA256),
+			WorkflowID:        foi.DocumentWorkflowID(r.in.Target.WorkflowID, d.SHA256),
 			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			StaticSummary:     documentRunSummary(r.in.Target.Force.Name, d.Filename),
 		})
@@ -972,18 +973,18 @@ func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
 	}
 	delete(r.docsPending, d.DocumentID)
 	r.docsDone[d.DocumentID] = true
-	if d.Status == "loaded" {
+	if d.Status == foi.DocLoaded {
 		r.docsLoaded++
 	}
 	detail := map[string]any{"document_id": d.DocumentID, "status": d.Status}
-	if len(r.docsPending) == 0 && r.state == StateAnswered {
+	if len(r.docsPending) == 0 && r.state == foi.StateAnswered {
 		// An answer whose every document failed, was rejected or held no
 		// table is not data: the request stays answered and says so.
 		if r.docsLoaded == 0 && workflow.GetVersion(ctx, "data-loaded-needs-figures", workflow.DefaultVersion, 1) == 1 {
 			return r.record(ctx, "no_data_loaded", r.state,
 				"no document gave figures: see the documents' errors; foidesk reprocess runs one again after a fix", detail)
 		}
-		return r.transition(ctx, StateDataLoaded, "data_loaded", "all documents processed", detail)
+		return r.transition(ctx, foi.StateDataLoaded, "data_loaded", "all documents processed", detail)
 	}
 	return r.record(ctx, "document_processed", r.state, fmt.Sprintf("document %d %s", d.DocumentID, d.Status), detail)
 }
@@ -991,7 +992,7 @@ func (r *request) onDocument(ctx workflow.Context, d DocumentDone) error {
 func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 	switch a := op.arg.(type) {
 	case *WithdrawInput:
-		return r.transition(ctx, StateWithdrawn, "withdrawn", "withdrawn: "+a.Reason, map[string]any{"by": a.By})
+		return r.transition(ctx, foi.StateWithdrawn, "withdrawn", "withdrawn: "+a.Reason, map[string]any{"by": a.By})
 	case *ChasingInput:
 		r.paused = op.name == UpdatePauseChasing
 		kind := "chasing_resumed"
@@ -1006,7 +1007,7 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		}
 		return r.record(ctx, kind, r.state, a.Reason, map[string]any{"by": a.By})
 	case *ClarificationInput:
-		res, err := r.send(ctx, activities.PurposeClarificationAnswer, "Re: {{.Campaign.Title}} - clarification",
+		res, err := r.send(ctx, foi.PurposeClarificationAnswer, "Re: {{.Campaign.Title}} - clarification",
 			a.Text+"\n\n{{.Requester.Name}}\n{{.Requester.Organisation}}\n", r.in.Target.Force.Email, false)
 		if err != nil {
 			return err
@@ -1019,11 +1020,11 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		if err := r.replan(ctx, activities.PlanInput{Received: today}); err != nil {
 			return err
 		}
-		return r.transition(ctx, StateSent, "clarification_answered",
+		return r.transition(ctx, foi.StateSent, "clarification_answered",
 			fmt.Sprintf("clarified; the clock restarts, due %s", r.plan.Due),
 			map[string]any{"by": a.By, "message_id": res.MessageID})
 	case *MarkAnsweredInput:
-		return r.transition(ctx, StateAnswered, "marked_answered", a.Note, map[string]any{"by": a.By})
+		return r.transition(ctx, foi.StateAnswered, "marked_answered", a.Note, map[string]any{"by": a.By})
 	case *NoteInput:
 		return r.record(ctx, "note", r.state, a.Text, map[string]any{"by": a.By})
 	case *KindInput:
@@ -1047,9 +1048,9 @@ func (r *request) appliedReply(inboundID int64) (appliedReply, bool) {
 // applied now; one already applied is undone to the state before it and
 // applied again as the right kind. Its documents stay as they are.
 func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
-	var status string
+	var status foi.ReplyReviewStatus
 	err := workflow.ExecuteActivity(ctx, (*activities.Activities).ResolveReplyReview, activities.KindDecision{
-		RequestID: r.in.Target.RequestID, InboundID: k.InboundID, Kind: string(k.Kind), By: k.By, Why: k.Why,
+		RequestID: r.in.Target.RequestID, InboundID: k.InboundID, Kind: k.Kind, By: k.By, Why: k.Why,
 	}).Get(ctx, &status)
 	if err != nil {
 		return err
@@ -1073,7 +1074,7 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 	if was != "" && was != k.Kind {
 		note = fmt.Sprintf("%s, not %s: %s by %s", kindWords(k.Kind), kindWords(was), status, k.By)
 	}
-	if err := r.record(ctx, "kind_"+status, r.state, note, detail); err != nil {
+	if err := r.record(ctx, "kind_"+string(status), r.state, note, detail); err != nil {
 		return err
 	}
 	if applied && !waiting {
@@ -1087,14 +1088,14 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 }
 
 // transition moves the request to state next and records it.
-func (r *request) transition(ctx workflow.Context, next State, kind, note string, detail map[string]any) error {
+func (r *request) transition(ctx workflow.Context, next foi.State, kind, note string, detail map[string]any) error {
 	return r.record(ctx, kind, next, note, detail)
 }
 
 // record writes an event (and the request's condition after it) to the
 // database, updates the search attributes and the UI's summary, and tells
 // the campaign.
-func (r *request) record(ctx workflow.Context, kind string, next State, note string, detail map[string]any) error {
+func (r *request) record(ctx workflow.Context, kind string, next foi.State, note string, detail map[string]any) error {
 	prev := r.state
 	r.state = next
 	now := r.clock.Now(ctx)
@@ -1104,12 +1105,12 @@ func (r *request) record(ctx workflow.Context, kind string, next State, note str
 	if note != "" {
 		detail["note"] = note
 	}
-	ev := store.RequestEvent{
+	ev := activities.RequestEvent{
 		RequestID: r.in.Target.RequestID, Seq: r.seq, Kind: kind, OccurredAt: now, Detail: detail,
-		State: string(next), ForceReference: r.reference, ChasersSent: r.chasersSent, ChasingPaused: r.paused,
+		State: next, ForceReference: r.reference, ChasersSent: r.chasersSent, ChasingPaused: r.paused,
 	}
 	if prev != next {
-		ev.FromState, ev.ToState = string(prev), string(next)
+		ev.FromState, ev.ToState = prev, next
 	}
 	if !r.sentAt.IsZero() {
 		t := r.sentAt
@@ -1162,7 +1163,7 @@ func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) 
 	switch {
 	case r.reopened:
 		// A reopened run's parent, if any, is the inbox.
-		campaignID = CampaignWorkflowID(r.in.Campaign.Slug, r.in.Campaign.Year)
+		campaignID = foi.CampaignWorkflowID(r.in.Campaign.Slug, r.in.Campaign.Year)
 	case parent != nil:
 		campaignID = parent.ID
 	default:

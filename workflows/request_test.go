@@ -17,7 +17,7 @@ import (
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
-	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // harness runs a RequestWorkflow in Temporal's test environment with time
@@ -29,14 +29,14 @@ type harness struct {
 
 	mu     sync.Mutex
 	sent   []sentMail
-	events []store.RequestEvent
+	events []activities.RequestEvent
 	// failSends makes the first n sends of a purpose fail (retryable).
-	failSends map[activities.Purpose]int
+	failSends map[foi.Purpose]int
 	documents []DocumentInput // DocumentWorkflows started
 }
 
 type sentMail struct {
-	Purpose activities.Purpose
+	Purpose foi.Purpose
 	To      string
 	On      calendar.Date // campaign date it went out
 	Draft   bool
@@ -57,7 +57,7 @@ func date(t testing.TB, s string) calendar.Date {
 func newHarness(t *testing.T, start string) *harness {
 	t.Helper()
 	var ts testsuite.WorkflowTestSuite
-	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[activities.Purpose]int{}}
+	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[foi.Purpose]int{}}
 	cal, err := calendar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func newHarness(t *testing.T, start string) *harness {
 			return &activities.SendResult{MessageID: fmt.Sprintf("m%d@test", len(h.sent)), Status: "sent", SentAt: h.env.Now()}, nil
 		})
 	h.env.OnActivity(acts.RecordEvent, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, e store.RequestEvent) error {
+		func(ctx context.Context, e activities.RequestEvent) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.events = append(h.events, e)
@@ -99,13 +99,13 @@ func newHarness(t *testing.T, start string) *harness {
 func englishForce() activities.Target {
 	return activities.Target{RequestID: 7, WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham",
 		Force: activities.ForceInfo{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
-			Email: "foi@durham.police.uk", Regime: "foia"}}
+			Email: "foi@durham.police.uk", Regime: foi.RegimeFOIA}}
 }
 
 func scottishForce() activities.Target {
 	return activities.Target{RequestID: 8, WorkflowID: "request/cro/2025/police-scotland", Token: "cro-2025/police-scotland",
 		Force: activities.ForceInfo{Slug: "police-scotland", Name: "Police Scotland", ShortName: "Police Scotland",
-			Email: "foi@scotland.police.uk", Regime: "foisa"}}
+			Email: "foi@scotland.police.uk", Regime: foi.RegimeFOISA}}
 }
 
 func requestInput(target activities.Target) RequestInput {
@@ -178,7 +178,7 @@ func (h *harness) states() []string {
 	var out []string
 	for _, e := range h.events {
 		if e.ToState != "" {
-			out = append(out, e.ToState)
+			out = append(out, string(e.ToState))
 		}
 	}
 	return out
@@ -188,11 +188,11 @@ func equal(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
 
 func TestAnsweredOnTime(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
-	h.reply("2025-03-10", Reply{Kind: ReplyAcknowledgement, Reference: "DC/FOI 782/25"})
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse})
+	h.reply("2025-03-10", Reply{Kind: foi.KindAcknowledgement, Reference: "DC/FOI 782/25"})
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 
-	if res.State != StateAnswered || res.ChasersSent != 0 || res.Reference != "DC/FOI 782/25" {
+	if res.State != foi.StateAnswered || res.ChasersSent != 0 || res.Reference != "DC/FOI 782/25" {
 		t.Errorf("result = %+v, want answered with no chasers and the force's reference", res)
 	}
 	// Sent Monday 3 March 2025. Twenty working days under FOIA skip weekends
@@ -217,7 +217,7 @@ func TestAnsweredOnTime(t *testing.T) {
 func TestAcknowledgedReceiptDateMovesDueDate(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	received := date(t, "2025-03-05")
-	h.reply("2025-03-06", Reply{Kind: ReplyAcknowledgement, Reference: "FOI 003055/25", Received: &received})
+	h.reply("2025-03-06", Reply{Kind: foi.KindAcknowledgement, Reference: "FOI 003055/25", Received: &received})
 	res := h.run(requestInput(englishForce()))
 
 	// Received Wednesday 5 March: 6–7 Mar (2), 10–14 (7), 18–21 (11, St
@@ -255,18 +255,18 @@ func TestAcknowledgedReceiptDateMovesDueDate(t *testing.T) {
 
 func TestClarificationRestartsTheClock(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
-	h.reply("2025-03-07", Reply{Kind: ReplyClarification})
+	h.reply("2025-03-07", Reply{Kind: foi.KindClarification})
 	// Answering before the force asks is refused by the validator.
 	h.update("2025-03-05", UpdateAnswerClarification, ClarificationInput{Text: "all offences"}, true)
 	h.update("2025-04-14", UpdateAnswerClarification, ClarificationInput{Text: "All offence groups, please."}, false)
-	h.reply("2025-05-01", Reply{Kind: ReplyResponse})
+	h.reply("2025-05-01", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 
 	// The clock stops on 7 March: no reminder when the original due date
 	// (1 April) passes. Clarified on Monday 14 April, the count restarts:
 	// 15–17 Apr (3), Good Friday and Easter Monday skipped, 22–25 (7),
 	// 28 Apr–2 May (12), 5 May skipped, 6–9 (16), 12–15 (20): due 15 May.
-	if res.State != StateAnswered || res.ChasersSent != 0 {
+	if res.State != foi.StateAnswered || res.ChasersSent != 0 {
 		t.Errorf("result = %+v, want answered with no chaser", res)
 	}
 	if res.Due.String() != "2025-05-15" {
@@ -287,14 +287,14 @@ func TestClarificationRestartsTheClock(t *testing.T) {
 func TestExtension(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	newDue := date(t, "2025-04-29")
-	h.reply("2025-03-28", Reply{Kind: ReplyExtension, Due: &newDue})
+	h.reply("2025-03-28", Reply{Kind: foi.KindExtension, Due: &newDue})
 	res := h.run(requestInput(englishForce()))
 	// With no answer the reminder comes the working day after the extended
 	// date: Wednesday 30 April.
 	if res.Due.String() != "2025-04-29" {
 		t.Errorf("due = %v, want the extension's 2025-04-29", res.Due)
 	}
-	if h.sent[1].Purpose != activities.PurposeReminder || h.sent[1].On.String() != "2025-04-30" {
+	if h.sent[1].Purpose != foi.PurposeReminder || h.sent[1].On.String() != "2025-04-30" {
 		t.Errorf("first chaser = %s on %s, want reminder on 2025-04-30", h.sent[1].Purpose, h.sent[1].On)
 	}
 	if states := h.states(); len(states) < 3 || states[1] != "extended" || states[2] != "overdue" {
@@ -304,8 +304,8 @@ func TestExtension(t *testing.T) {
 
 func TestExtensionWithoutDateAddsTwentyWorkingDays(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
-	h.reply("2025-03-28", Reply{Kind: ReplyExtension})
-	h.reply("2025-04-10", Reply{Kind: ReplyResponse})
+	h.reply("2025-03-28", Reply{Kind: foi.KindExtension})
+	h.reply("2025-04-10", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 	// Due 1 April plus 20 working days: 2–4 Apr (3), 7–11 (8), 14–17 (12),
 	// Easter skipped, 22–25 (16), 28 Apr–1 May (20): 1 May.
@@ -317,15 +317,15 @@ func TestExtensionWithoutDateAddsTwentyWorkingDays(t *testing.T) {
 func TestScottishExtensionClaimIgnored(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	later := date(t, "2025-05-30")
-	h.reply("2025-03-20", Reply{Kind: ReplyExtension, Due: &later})
-	h.reply("2025-04-03", Reply{Kind: ReplyResponse})
+	h.reply("2025-03-20", Reply{Kind: foi.KindExtension, Due: &later})
+	h.reply("2025-04-03", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(scottishForce()))
 	// FOISA: Scottish holidays only, so St Patrick's Day is a working day:
 	// 4–7 Mar (4), 10–14 (9), 17–21 (14), 24–28 (19), 31 Mar (20).
 	if res.Due.String() != "2025-03-31" {
 		t.Errorf("due = %v, want 2025-03-31: FOISA has no public-interest extension", res.Due)
 	}
-	if len(h.sent) != 2 || h.sent[1].Purpose != activities.PurposeReminder || h.sent[1].On.String() != "2025-04-01" {
+	if len(h.sent) != 2 || h.sent[1].Purpose != foi.PurposeReminder || h.sent[1].On.String() != "2025-04-01" {
 		t.Errorf("sends = %v, want the request and a reminder on 2025-04-01", h.sends())
 	}
 }
@@ -346,7 +346,7 @@ func TestLadderAcrossChristmas(t *testing.T) {
 	if !equal(h.sends(), want) {
 		t.Errorf("sends = %v\nwant    %v", h.sends(), want)
 	}
-	if res.Due.String() != "2025-12-30" || res.State != StateRegulator || !res.Unanswered {
+	if res.Due.String() != "2025-12-30" || res.State != foi.StateRegulator || !res.Unanswered {
 		t.Errorf("result = %+v", res)
 	}
 }
@@ -367,9 +367,9 @@ func TestScottishHolidayScotlandAgainstEngland(t *testing.T) {
 	} {
 		t.Run(tc.target.Force.Slug, func(t *testing.T) {
 			h := newHarness(t, "2026-07-31")
-			h.reply("2026-09-10", Reply{Kind: ReplyRefusal, Sections: []string{"s12"}})
+			h.reply("2026-09-10", Reply{Kind: foi.KindRefusal, Sections: []string{"s12"}})
 			res := h.run(requestInput(tc.target))
-			if res.Due.String() != tc.due || res.State != StateRefused {
+			if res.Due.String() != tc.due || res.State != foi.StateRefused {
 				t.Errorf("result = %+v, want refused, due %s", res, tc.due)
 			}
 			if len(h.sent) < 2 || h.sent[1].On.String() != tc.firstReminder {
@@ -382,9 +382,9 @@ func TestScottishHolidayScotlandAgainstEngland(t *testing.T) {
 func TestWithdraw(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.update("2025-03-12", UpdateWithdraw, WithdrawInput{Reason: "duplicate request", By: "desk"}, false)
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse}) // arrives after the workflow ended: not delivered
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse}) // arrives after the workflow ended: not delivered
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateWithdrawn || len(h.sent) != 1 {
+	if res.State != foi.StateWithdrawn || len(h.sent) != 1 {
 		t.Errorf("result = %+v, sends %v; want withdrawn, nothing sent after the request", res, h.sends())
 	}
 }
@@ -393,7 +393,7 @@ func TestResumedLadderKeepsItsGaps(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.update("2025-03-25", UpdatePauseChasing, ChasingInput{Reason: "force phoned", By: "desk"}, false)
 	h.update("2025-04-22", UpdateResumeChasing, ChasingInput{By: "desk"}, false)
-	h.reply("2025-05-20", Reply{Kind: ReplyResponse})
+	h.reply("2025-05-20", Reply{Kind: foi.KindResponse})
 	h.run(requestInput(englishForce()))
 	// The reminder goes on resuming, 22 April. The later rungs keep their
 	// working-day gaps after it. Second reminder (due+10, a gap of 9):
@@ -412,7 +412,7 @@ func TestPauseAndResumeChasing(t *testing.T) {
 	h.update("2025-03-25", UpdatePauseChasing, ChasingInput{Reason: "force phoned", By: "desk"}, false)
 	h.update("2025-03-26", UpdatePauseChasing, ChasingInput{}, true) // already paused
 	h.update("2025-04-22", UpdateResumeChasing, ChasingInput{Reason: "no answer after all", By: "desk"}, false)
-	h.reply("2025-04-24", Reply{Kind: ReplyResponse})
+	h.reply("2025-04-24", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 	// Paused through both reminder dates: on resuming (09:30, 22 April)
 	// the next rung, the first reminder, goes at once — one chaser, not two.
@@ -420,7 +420,7 @@ func TestPauseAndResumeChasing(t *testing.T) {
 	if !equal(h.sends(), want) {
 		t.Errorf("sends = %v, want %v", h.sends(), want)
 	}
-	if res.State != StateAnswered || res.ChasersSent != 1 {
+	if res.State != foi.StateAnswered || res.ChasersSent != 1 {
 		t.Errorf("result = %+v", res)
 	}
 	// Overdue is still marked while paused.
@@ -433,13 +433,13 @@ func TestReplyWhileSendIsRetrying(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	// The reminder (2 April) fails a few times; the response arrives while
 	// the activity is being retried, and is handled once the send settles.
-	h.failSends[activities.PurposeReminder] = 3
-	h.reply("2025-04-02", Reply{Kind: ReplyResponse})
+	h.failSends[foi.PurposeReminder] = 3
+	h.reply("2025-04-02", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateAnswered {
+	if res.State != foi.StateAnswered {
 		t.Errorf("state = %s, want answered", res.State)
 	}
-	if len(h.sent) != 2 || h.sent[1].Purpose != activities.PurposeReminder {
+	if len(h.sent) != 2 || h.sent[1].Purpose != foi.PurposeReminder {
 		t.Errorf("sends = %v, want the request and one reminder", h.sends())
 	}
 }
@@ -447,8 +447,8 @@ func TestReplyWhileSendIsRetrying(t *testing.T) {
 func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	docs := []activities.DocumentRef{{ID: 11, SHA256: "aa", Filename: "a.pdf"}, {ID: 12, SHA256: "bb", Filename: "b.xlsx"}}
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs})
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs[:1]}) // the same file again
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse, Documents: docs})
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse, Documents: docs[:1]}) // the same file again
 	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "loaded"}) })
 	h.at("2025-03-24", func() {
 		var st RequestStatus
@@ -457,19 +457,19 @@ func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 			t.Errorf("query: %v", err)
 			return
 		}
-		if st.State != StateAnswered || st.DocumentsPending != 1 {
+		if st.State != foi.StateAnswered || st.DocumentsPending != 1 {
 			t.Errorf("status = %s with %d pending, want answered with 1 pending", st.State, st.DocumentsPending)
 		}
 		h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 12, Status: "loaded"})
 	})
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateDataLoaded {
+	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
 	}
 	if len(h.documents) != 2 || h.documents[0].Document.ID != 11 || h.documents[0].RequestWorkflowID != "request/cro/2025/durham" {
 		t.Errorf("document workflows started: %+v, want one each for 11 and 12", h.documents)
 	}
-	if id := DocumentWorkflowID("request/cro/2025/durham", "aa"); id != "document/cro/2025/durham/aa" {
+	if id := foi.DocumentWorkflowID("request/cro/2025/durham", "aa"); id != "document/cro/2025/durham/aa" {
 		t.Errorf("DocumentWorkflowID = %s", id)
 	}
 }
@@ -479,11 +479,11 @@ func TestAnswerWithDocumentsWaitsForData(t *testing.T) {
 func TestAnswerWhoseDocumentsAllFailStaysAnswered(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	docs := []activities.DocumentRef{{ID: 11, SHA256: "aa", Filename: "scan.pdf"}, {ID: 12, SHA256: "bb", Filename: "old.xls"}}
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse, Documents: docs})
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse, Documents: docs})
 	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 11, Status: "failed"}) })
 	h.at("2025-03-22", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 12, Status: "rejected"}) })
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateAnswered {
+	if res.State != foi.StateAnswered {
 		t.Errorf("state = %s, want answered", res.State)
 	}
 	var kinds []string
@@ -507,30 +507,30 @@ func TestStatusQueryCountsWorkingDaysOverdue(t *testing.T) {
 		if err := v.Get(&st); err != nil {
 			t.Fatal(err)
 		}
-		if st.WorkingDaysOverdue != 4 || st.State != StateChased || st.ChasersSent != 1 {
+		if st.WorkingDaysOverdue != 4 || st.State != foi.StateChased || st.ChasersSent != 1 {
 			t.Errorf("status = %+v, want chased, 4 WD overdue, 1 chaser", st)
 		}
 		if st.NextStep != "second_reminder" || st.NextAt == nil || st.NextAt.String() != "2025-04-15" {
 			t.Errorf("next = %s on %v, want second_reminder on 2025-04-15", st.NextStep, st.NextAt)
 		}
-		h.env.SignalWorkflow(SignalReply, Reply{Kind: ReplyNotHeld})
+		h.env.SignalWorkflow(SignalReply, Reply{Kind: foi.KindNotHeld})
 	})
 	res := h.run(requestInput(englishForce()))
-	if res.State != StateNotHeld {
+	if res.State != foi.StateNotHeld {
 		t.Errorf("state = %s", res.State)
 	}
 }
 
 func TestDueDatePastTheHolidayDataIsEstimated(t *testing.T) {
 	h := newHarness(t, "2027-12-06")
-	h.reply("2027-12-10", Reply{Kind: ReplyAcknowledgement})
-	h.reply("2028-01-05", Reply{Kind: ReplyResponse})
+	h.reply("2027-12-10", Reply{Kind: foi.KindAcknowledgement})
+	h.reply("2028-01-05", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 	// Received Mon 6 Dec 2027: 7–10 (4), 13–17 (9), 20–24 (14); 27 and 28
 	// Dec are the Christmas and Boxing Day substitutes; 29–31 (17); Mon 3
 	// Jan 2028 New Year's substitute and Tue 4 Jan Scotland's 2 January
 	// substitute (estimated: the GOV.UK data ends with 2027); 5, 6, 7 Jan (20).
-	if res.Due.String() != "2028-01-07" || res.State != StateAnswered {
+	if res.Due.String() != "2028-01-07" || res.State != foi.StateAnswered {
 		t.Errorf("result = %+v, want answered, due 2028-01-07", res)
 	}
 	found := false
@@ -545,8 +545,8 @@ func TestDueDatePastTheHolidayDataIsEstimated(t *testing.T) {
 func TestStatedReceiptBeforeSendingIsIgnored(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	stale := date(t, "2014-06-26") // another request's date, quoted in a template
-	h.reply("2025-03-04", Reply{Kind: ReplyAcknowledgement, Reference: "2014060002719", Received: &stale})
-	h.reply("2025-03-20", Reply{Kind: ReplyResponse})
+	h.reply("2025-03-04", Reply{Kind: foi.KindAcknowledgement, Reference: "2014060002719", Received: &stale})
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse})
 	res := h.run(requestInput(englishForce()))
 	// Due as counted from the send date, Mon 3 March 2025: 4–7 (4), 10–14
 	// (9), 17 Mar St Patrick's Day out, 18–21 (13), 24–28 (18), 31 Mar (19),

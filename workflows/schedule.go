@@ -9,6 +9,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // YearlyInput is what a campaign's yearly schedule starts with: the spec as
@@ -27,7 +28,7 @@ func YearlyCampaignWorkflow(ctx workflow.Context, in YearlyInput) (*CampaignSumm
 	spec := in.Spec
 	spec.Period = spec.Period.Shift(year - in.BaseYear)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            CampaignWorkflowID(spec.Slug, year),
+		WorkflowID:            foi.CampaignWorkflowID(spec.Slug, year),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		StaticSummary:         yearlyRunSummary(spec.Title, year, spec.Period.Label()),

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 var calendarCmd = &command{
@@ -63,7 +64,7 @@ day of receipt (20 by default). The lines after it show the count.`,
 
 func init() { register(calendarCmd) }
 
-func calendarArgs(a *app) (*calendar.Calendar, calendar.Regime, error) {
+func calendarArgs(a *app) (*calendar.Calendar, foi.Regime, error) {
 	r, err := calendar.ParseRegime(a.flagString("regime"))
 	if err != nil {
 		return nil, 0, usageErrorf("--regime: %v", err)

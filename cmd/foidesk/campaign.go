@@ -16,10 +16,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -125,7 +125,7 @@ reopened to take the action; a withdrawn one records it.`,
 					if err != nil {
 						return err
 					}
-					id := activities.RequestWorkflowID(args[0], a.year(), args[1])
+					id := foi.RequestWorkflowID(args[0], a.year(), args[1])
 					// A request whose run has ended is reopened to take it.
 					st, err := engine.UpdateRequest(ctx, tc, cfg.TemporalTaskQueue, id, name, arg)
 					if err != nil {
@@ -203,7 +203,7 @@ func (a *app) temporal(ctx context.Context) (client.Client, error) {
 
 func startCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign.Spec, year int) error {
 	cfg, _ := a.config()
-	id := workflows.CampaignWorkflowID(spec.Slug, year)
+	id := foi.CampaignWorkflowID(spec.Slug, year)
 	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                cfg.TemporalTaskQueue,
@@ -225,7 +225,7 @@ func startCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign
 }
 
 func campaignStatus(ctx context.Context, tc client.Client, slug string, year int) (*workflows.CampaignStatus, error) {
-	id := workflows.CampaignWorkflowID(slug, year)
+	id := foi.CampaignWorkflowID(slug, year)
 	v, err := tc.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", id, err)

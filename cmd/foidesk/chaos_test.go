@@ -58,6 +58,7 @@ import (
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/simulate"
@@ -234,7 +235,7 @@ func TestChaos(t *testing.T) {
 	}
 	spec.TimeScale = scale
 	year := calendar.DateOf(time.Now()).Year()
-	wr, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk"},
+	wr, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk"},
 		workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year, CloseAfter: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +320,7 @@ wait:
 			continue
 		}
 		for _, rq := range status.Requests {
-			if rq.State == workflows.StateAwaitingClarification && !clarified[rq.Force] {
+			if rq.State == foi.StateAwaitingClarification && !clarified[rq.Force] {
 				// Answered again on the next round if a fault cut it off.
 				clarified[rq.Force] = answerClarification(ctx, logger, tc, spec.Slug, year, rq.Force) == nil
 			}
@@ -514,7 +515,7 @@ func checkWorkflows(ctx context.Context, t *testing.T, tc client.Client) {
 		}
 		open = open[:0]
 		for _, e := range resp.Executions {
-			if !strings.HasPrefix(e.Execution.WorkflowId, "inbox/") {
+			if _, err := foi.ParseInboxWorkflowID(e.Execution.WorkflowId); err != nil {
 				open = append(open, e.Execution.WorkflowId)
 			}
 		}

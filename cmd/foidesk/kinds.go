@@ -13,6 +13,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -117,7 +118,7 @@ func runInboxKind(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usageErrorf("id %q is not a number", args[0])
 	}
-	kind := workflows.ReplyKind(strings.ReplaceAll(args[1], "-", "_"))
+	kind := foi.Kind(strings.ReplaceAll(args[1], "-", "_"))
 	if !kind.Valid() {
 		return usageErrorf("unknown kind %q (want one of %s)", args[1], strings.Join(replyKindNames(), ", "))
 	}

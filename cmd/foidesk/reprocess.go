@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -83,7 +84,7 @@ func reprocessDocument(ctx context.Context, a *app, st *store.Store, tc client.C
 		if want != "" && d.RequestWorkflowID != want {
 			continue
 		}
-		opts, in := workflows.RerunDocument(d, taskQueue)
+		opts, in := engine.RerunDocument(d, taskQueue)
 		run, err := tc.ExecuteWorkflow(ctx, opts, workflows.DocumentWorkflow, in)
 		var running *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &running) {
@@ -101,7 +102,7 @@ func reprocessDocument(ctx context.Context, a *app, st *store.Store, tc client.C
 		if err := run.Get(ctx, &out); err != nil {
 			return fmt.Errorf("%s: %w", d.WorkflowID, err)
 		}
-		line := out.Status
+		line := string(out.Status)
 		if r := out.Result; r != nil {
 			line = fmt.Sprintf("%s: %d tables, %d figures (%d inserted, %d updated, %d deleted)",
 				out.Status, r.Tables, r.Observations, r.Inserted, r.Updated, r.Deleted)

@@ -14,9 +14,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/simulate"
 	"github.com/foidesk/foidesk/workflows"
@@ -73,8 +73,8 @@ func BenchmarkCampaignsPG(b *testing.B) {
 			answered.Add(1)
 			go func() {
 				defer answered.Done()
-				err := tp.tc.SignalWorkflow(ctx, activities.RequestWorkflowID(slug, year, force), "",
-					workflows.SignalReply, workflows.Reply{Kind: workflows.ReplyResponse, MessageID: "reply-" + force + "@force.test"})
+				err := tp.tc.SignalWorkflow(ctx, foi.RequestWorkflowID(slug, year, force), "",
+					workflows.SignalReply, workflows.Reply{Kind: foi.KindResponse, MessageID: "reply-" + force + "@force.test"})
 				if err != nil {
 					b.Errorf("signal %s: %v", force, err)
 				}
@@ -91,7 +91,7 @@ func BenchmarkCampaignsPG(b *testing.B) {
 			sp.Slug = fmt.Sprintf("bench%03d", c)
 			year := 2026 + i
 			r, err := tp.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-				ID: workflows.CampaignWorkflowID(sp.Slug, year), TaskQueue: "foidesk",
+				ID: foi.CampaignWorkflowID(sp.Slug, year), TaskQueue: "foidesk",
 			}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: sp, Year: year, CloseAfter: 3})
 			if err != nil {
 				b.Fatal(err)
@@ -105,7 +105,7 @@ func BenchmarkCampaignsPG(b *testing.B) {
 				b.Fatal(err)
 			}
 			total += sum.Total
-			got += sum.ByState[workflows.StateAnswered]
+			got += sum.ByState[foi.StateAnswered]
 		}
 		wall := time.Since(start)
 		answered.Wait()

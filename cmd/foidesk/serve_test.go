@@ -17,6 +17,7 @@ import (
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/store"
@@ -49,15 +50,15 @@ func serveDB(t *testing.T, figures map[int]map[string]float64) (url string, st *
 		var reqs []store.NewRequest
 		for slug := range forces {
 			fs = append(fs, store.Force{Slug: slug, Name: strings.ToUpper(slug[:1]) + slug[1:] + " Police", ShortName: slug,
-				Category: "territorial", Regime: "foia", Domains: []string{}})
-			reqs = append(reqs, store.NewRequest{ForceSlug: slug, WorkflowID: fmt.Sprintf("request/cro/%d/%s", year, slug),
-				Token: fmt.Sprintf("cro-%d/%s", year, slug)})
+				Category: "territorial", Regime: foi.RegimeFOIA.String(), Domains: []string{}})
+			reqs = append(reqs, store.NewRequest{ForceSlug: slug, WorkflowID: foi.RequestWorkflowID("cro", year, slug),
+				Token: foi.RequestToken("cro", year, slug)})
 		}
 		if err := st.UpsertForces(ctx, fs); err != nil {
 			t.Fatal(err)
 		}
 		cid, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: year, Title: "CRO", Spec: []byte(`{}`),
-			WorkflowID: fmt.Sprintf("campaign/cro/%d", year)}, reqs)
+			WorkflowID: foi.CampaignWorkflowID("cro", year)}, reqs)
 		if err != nil {
 			t.Fatal(err)
 		}

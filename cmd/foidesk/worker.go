@@ -19,6 +19,7 @@ import (
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/metrics"
 	"github.com/foidesk/foidesk/internal/store"
@@ -177,7 +178,7 @@ func startInbox(ctx context.Context, cfg *config.Config, tc client.Client, log *
 		log.Info("inbox disabled: FOIDESK_IMAP_ADDR is not set")
 		return nil
 	}
-	id := workflows.InboxWorkflowID(cfg.IMAP.Mailbox)
+	id := foi.InboxWorkflowID(cfg.IMAP.Mailbox)
 	_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: cfg.TemporalTaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,

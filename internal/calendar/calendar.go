@@ -25,40 +25,37 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 //go:embed data/bank-holidays.json
 var bankHolidaysJSON []byte
 
-// Regime is the law whose working-day rule applies.
-type Regime int
+// Regime is foi.Regime, the law whose working-day rule applies.
+//
+// Deprecated: use foi.Regime; the name stays for internal/web until it
+// switches to the vocabulary.
+type Regime = foi.Regime
 
+// FOIA and FOISA are foi.RegimeFOIA and foi.RegimeFOISA.
+//
+// Deprecated: use the foi constants; the names stay for internal/web until
+// it switches to the vocabulary.
 const (
-	FOIA  Regime = iota + 1 // Freedom of Information Act 2000
-	FOISA                   // Freedom of Information (Scotland) Act 2002
+	FOIA  = foi.RegimeFOIA  // Freedom of Information Act 2000
+	FOISA = foi.RegimeFOISA // Freedom of Information (Scotland) Act 2002
 )
 
-func (r Regime) String() string {
-	switch r {
-	case FOIA:
-		return "foia"
-	case FOISA:
-		return "foisa"
+// ParseRegime accepts "foia" or "foisa" in any case (with the Acts' years,
+// "foia2000", "foisa 2002"): the regimes with a working-day rule.
+func ParseRegime(s string) (foi.Regime, error) {
+	r, err := foi.ParseRegime(s)
+	if err != nil || !r.FOI() {
+		return 0, fmt.Errorf("regime %q: want foia or foisa", s)
 	}
-	return fmt.Sprintf("Regime(%d)", int(r))
-}
-
-// ParseRegime accepts "foia" or "foisa" in any case.
-func ParseRegime(s string) (Regime, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "foia", "foia2000", "foia 2000":
-		return FOIA, nil
-	case "foisa", "foisa2002", "foisa 2002":
-		return FOISA, nil
-	}
-	return 0, fmt.Errorf("regime %q: want foia or foisa", s)
+	return r, nil
 }
 
 // Division is one of GOV.UK's bank-holiday calendars.
@@ -181,7 +178,7 @@ func (c *Calendar) holidaysOn(d Date) ([]Holiday, error) {
 }
 
 // IsWorkingDay reports whether d is a working day under regime.
-func (c *Calendar) IsWorkingDay(r Regime, d Date) (bool, error) {
+func (c *Calendar) IsWorkingDay(r foi.Regime, d Date) (bool, error) {
 	switch d.Weekday() {
 	case time.Saturday, time.Sunday:
 		// Still check coverage so callers learn of missing data early.
@@ -199,9 +196,9 @@ func (c *Calendar) IsWorkingDay(r Regime, d Date) (bool, error) {
 	}
 	for _, h := range hs {
 		switch r {
-		case FOIA:
+		case foi.RegimeFOIA:
 			return false, nil // a bank holiday anywhere in the UK
-		case FOISA:
+		case foi.RegimeFOISA:
 			if h.Division == Scotland {
 				return false, nil
 			}
@@ -209,7 +206,7 @@ func (c *Calendar) IsWorkingDay(r Regime, d Date) (bool, error) {
 			return false, fmt.Errorf("calendar: unknown regime %d", int(r))
 		}
 	}
-	if r == FOIA && isGoodFriday(d) {
+	if r == foi.RegimeFOIA && isGoodFriday(d) {
 		return false, nil // named in s.10(6) itself
 	}
 	return true, nil
@@ -217,7 +214,7 @@ func (c *Calendar) IsWorkingDay(r Regime, d Date) (bool, error) {
 
 // AddWorkingDays returns the n-th working day after d (n ≥ 0; n = 0 returns
 // d itself). The day d is never counted, whether or not it is a working day.
-func (c *Calendar) AddWorkingDays(r Regime, d Date, n int) (Date, error) {
+func (c *Calendar) AddWorkingDays(r foi.Regime, d Date, n int) (Date, error) {
 	if n < 0 {
 		return Date{}, fmt.Errorf("calendar: negative working days %d", n)
 	}
@@ -239,7 +236,7 @@ func (c *Calendar) AddWorkingDays(r Regime, d Date, n int) (Date, error) {
 // FOISA). A request received on a weekend or holiday starts counting on the
 // next working day, which is day 1. Clarification restarts the count: call
 // DueDate again with the day the clarification was received.
-func (c *Calendar) DueDate(r Regime, received Date, days int) (Date, error) {
+func (c *Calendar) DueDate(r foi.Regime, received Date, days int) (Date, error) {
 	if received.IsZero() {
 		return Date{}, errors.New("calendar: no date of receipt")
 	}
@@ -251,7 +248,7 @@ func (c *Calendar) DueDate(r Regime, received Date, days int) (Date, error) {
 
 // WorkingDaysBetween counts the working days after from up to and including
 // to. It is 0 when to is not after from.
-func (c *Calendar) WorkingDaysBetween(r Regime, from, to Date) (int, error) {
+func (c *Calendar) WorkingDaysBetween(r foi.Regime, from, to Date) (int, error) {
 	n := 0
 	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
 		ok, err := c.IsWorkingDay(r, d)
@@ -267,13 +264,13 @@ func (c *Calendar) WorkingDaysBetween(r Regime, from, to Date) (int, error) {
 
 // Overdue returns how many working days past due a request is on today: 0
 // on or before the due date, 1 on the first working day after it.
-func (c *Calendar) Overdue(r Regime, due, today Date) (int, error) {
+func (c *Calendar) Overdue(r foi.Regime, due, today Date) (int, error) {
 	return c.WorkingDaysBetween(r, due, today)
 }
 
 // Holidays lists the days that are not working days under regime in year,
 // other than weekends, with the divisions that make them so.
-func (c *Calendar) Holidays(r Regime, year int) ([]Holiday, error) {
+func (c *Calendar) Holidays(r foi.Regime, year int) ([]Holiday, error) {
 	first := NewDate(year, time.January, 1)
 	var src map[Date][]Holiday
 	if c.Covered(first) {
@@ -289,7 +286,7 @@ func (c *Calendar) Holidays(r Regime, year int) ([]Holiday, error) {
 			continue
 		}
 		for _, h := range hs {
-			if r == FOIA || h.Division == Scotland {
+			if r == foi.RegimeFOIA || h.Division == Scotland {
 				out = append(out, h)
 			}
 		}

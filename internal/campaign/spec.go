@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 )
 
@@ -86,14 +87,25 @@ type Chase struct {
 	SendRegulator bool `yaml:"send_regulator" json:"send_regulator"`
 }
 
-// Step names a rung of the chase ladder.
+// Step names a rung of the chase ladder; each is the purpose of the email
+// it sends.
 type Step string
 
+// The rungs of a chase ladder.
 const (
-	StepReminder       Step = "reminder"
-	StepSecondReminder Step = "second_reminder"
-	StepInternalReview Step = "internal_review"
-	StepRegulator      Step = "regulator"
+	StepReminder       = Step(foi.PurposeReminder)
+	StepSecondReminder = Step(foi.PurposeSecondReminder)
+	StepInternalReview = Step(foi.PurposeInternalReview)
+	StepRegulator      = Step(foi.PurposeRegulator)
+)
+
+// Purpose is the purpose of the email a rung sends.
+func (s Step) Purpose() foi.Purpose { return foi.Purpose(s) }
+
+// What a rung's After counts from (Rung.From).
+const (
+	FromDue            = "due"
+	FromInternalReview = "internal_review"
 )
 
 // Rung is one step of the chase ladder: an email sent a number of working
@@ -102,7 +114,7 @@ type Rung struct {
 	Step Step `yaml:"step" json:"step"`
 	// After is the number of working days after From.
 	After int `yaml:"after" json:"after"`
-	// From is "due" (default) or "internal_review".
+	// From is FromDue (default) or FromInternalReview.
 	From    string `yaml:"from" json:"from"`
 	Subject string `yaml:"subject" json:"subject,omitempty"`
 	Body    string `yaml:"body" json:"body,omitempty"`
@@ -124,10 +136,10 @@ type Schedule struct {
 // a regulator complaint when the review is 20 working days late.
 func DefaultLadder() []Rung {
 	return []Rung{
-		{Step: StepReminder, After: 1, From: "due"},
-		{Step: StepSecondReminder, After: 10, From: "due"},
-		{Step: StepInternalReview, After: 20, From: "due"},
-		{Step: StepRegulator, After: 20, From: "internal_review"},
+		{Step: StepReminder, After: 1, From: FromDue},
+		{Step: StepSecondReminder, After: 10, From: FromDue},
+		{Step: StepInternalReview, After: 20, From: FromDue},
+		{Step: StepRegulator, After: 20, From: FromInternalReview},
 	}
 }
 
@@ -186,7 +198,7 @@ func (s *Spec) applyDefaults() {
 	}
 	for i := range s.Chase.Ladder {
 		if s.Chase.Ladder[i].From == "" {
-			s.Chase.Ladder[i].From = "due"
+			s.Chase.Ladder[i].From = FromDue
 		}
 	}
 }
@@ -248,10 +260,10 @@ func (s *Spec) validate(root *yaml.Node) []error {
 		if r.After < 0 || r.After > 250 {
 			bad("must be from 0 to 250 working days", "chase", at, "after")
 		}
-		if r.From != "due" && r.From != "internal_review" {
+		if r.From != FromDue && r.From != FromInternalReview {
 			bad("must be due or internal_review", "chase", at, "from")
 		}
-		if r.From == "internal_review" && !seen[StepInternalReview] {
+		if r.From == FromInternalReview && !seen[StepInternalReview] {
 			bad("counts from the internal review, which no earlier rung requests", "chase", at, "from")
 		}
 		if i > 0 && r.From == s.Chase.Ladder[i-1].From && r.After <= s.Chase.Ladder[i-1].After {

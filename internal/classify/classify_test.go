@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // fixtureWant is what a person reading the fixture expects. Kinds follow the
@@ -15,7 +17,7 @@ import (
 // sometimes names a disclosure-log slug that the text does not contain.
 type fixtureWant struct {
 	force    string // slug
-	kind     Kind
+	kind     foi.Kind
 	ref      string
 	refs     []string // all references, when more than one
 	sections []string // nil: not checked
@@ -25,59 +27,59 @@ type fixtureWant struct {
 }
 
 var fixtureWants = map[string]fixtureWant{
-	"01-acknowledgement-metropolitan.txt": {force: "metropolitan", kind: KindAcknowledgement,
+	"01-acknowledgement-metropolitan.txt": {force: "metropolitan", kind: foi.KindAcknowledgement,
 		ref: "2014060002719", received: "2014-06-25"},
 	// Note: "generic AUTO-REPLY ... carries NO reference number".
-	"03-acknowledgement-merseyside.txt": {force: "merseyside", kind: KindAutoAcknowledgement},
-	"04-acknowledgement-west-midlands.txt": {force: "west-midlands", kind: KindAcknowledgement,
+	"03-acknowledgement-merseyside.txt": {force: "merseyside", kind: foi.KindAutoAcknowledgement},
+	"04-acknowledgement-west-midlands.txt": {force: "west-midlands", kind: foi.KindAcknowledgement,
 		received: "2011-05-13"},
 	// Refusal under s.21 alone: information published elsewhere.
-	"05-other-west-yorkshire.txt": {force: "west-yorkshire", kind: KindOther,
+	"05-other-west-yorkshire.txt": {force: "west-yorkshire", kind: foi.KindOther,
 		ref: "FOI 1730525/23", sections: []string{"s21(1)"}},
-	"06-response-west-midlands.txt": {force: "west-midlands", kind: KindResponse, ref: "709_15"},
-	"08-response-norfolk.txt": {force: "norfolk", kind: KindResponse,
+	"06-response-west-midlands.txt": {force: "west-midlands", kind: foi.KindResponse, ref: "709_15"},
+	"08-response-norfolk.txt": {force: "norfolk", kind: foi.KindResponse,
 		ref: "FOI 002559/17", received: "2017-02-03"},
-	"10-refusal-s12-psni.txt": {force: "psni", kind: KindRefusal,
+	"10-refusal-s12-psni.txt": {force: "psni", kind: foi.KindRefusal,
 		ref: "FOI/15521", sections: []string{"s12(1)"}},
-	"11-refusal-s40-nottinghamshire.txt": {force: "nottinghamshire", kind: KindRefusal,
+	"11-refusal-s40-nottinghamshire.txt": {force: "nottinghamshire", kind: foi.KindRefusal,
 		ref: "002183/13", sections: []string{"s40(2)"}, received: "2013-03-14"},
 	// The cost limit is relied on in words ("exceed the 18 hours", "£450").
-	"12-refusal-s12-south-wales.txt": {force: "south-wales", kind: KindRefusal, sections: []string{"s12"}},
-	"13-acknowledgement-west-mercia.txt": {force: "west-mercia", kind: KindAcknowledgement,
+	"12-refusal-s12-south-wales.txt": {force: "south-wales", kind: foi.KindRefusal, sections: []string{"s12"}},
+	"13-acknowledgement-west-mercia.txt": {force: "west-mercia", kind: foi.KindAcknowledgement,
 		ref: "72029", received: "2021-04-12"},
-	"14-extension-greater-manchester.txt": {force: "greater-manchester", kind: KindExtension},
-	"16-internal-review-greater-manchester.txt": {force: "greater-manchester", kind: KindInternalReview,
+	"14-extension-greater-manchester.txt": {force: "greater-manchester", kind: foi.KindExtension},
+	"16-internal-review-greater-manchester.txt": {force: "greater-manchester", kind: foi.KindInternalReview,
 		ref: "GSA/4762/12", sections: []string{"s40(2)"}, received: "2012-10-17"},
-	"20-refusal-s12-kent.txt": {force: "kent", kind: KindRefusal,
+	"20-refusal-s12-kent.txt": {force: "kent", kind: foi.KindRefusal,
 		ref: "16/06/669", sections: []string{"s12(2)"}, received: "2016-06-09"},
 	"21-acknowledgement-british-transport-police.txt": {force: "british-transport-police",
-		kind: KindAcknowledgement, ref: "1009-11"},
-	"25-refusal-s12-thames-valley.txt": {force: "thames-valley", kind: KindRefusal,
+		kind: foi.KindAcknowledgement, ref: "1009-11"},
+	"25-refusal-s12-thames-valley.txt": {force: "thames-valley", kind: foi.KindRefusal,
 		ref: "HQ/PA/002769/19", sections: []string{"s12(1)"}},
-	"26-acknowledgement-essex.txt": {force: "essex", kind: KindAcknowledgement,
+	"26-acknowledgement-essex.txt": {force: "essex", kind: foi.KindAcknowledgement,
 		ref: "5607", refs: []string{"5607", "5608", "5609", "5610"}},
 	// Note: "partial: recent years given, earlier years refused as not
 	// readily retrievable / cost".
-	"28-response-warwickshire.txt": {force: "warwickshire", kind: KindPartialResponse,
+	"28-response-warwickshire.txt": {force: "warwickshire", kind: foi.KindPartialResponse,
 		ref: "1112-2023", sections: []string{"s12"}, received: "2023-12-08"},
-	"30-response-northumbria.txt": {force: "northumbria", kind: KindResponse},
-	"32-clarification-psni.txt": {force: "psni", kind: KindRefusal, ref: "FOI/00013725",
+	"30-response-northumbria.txt": {force: "northumbria", kind: foi.KindResponse},
+	"32-clarification-psni.txt": {force: "psni", kind: foi.KindRefusal, ref: "FOI/00013725",
 		sections: []string{"s12(1)"},
 		headerDiffers: "the fixture's note says the letter is the final s.12 refusal, recording a clarification " +
 			"exchange already answered (\"Clarification Received\"); treating it as a request for clarification " +
 			"would stop the clock on a request that has been answered"},
 	// Note: figures attached "plus a neither-confirm-nor-deny ... under
 	// s.24(2) and s.30(3)".
-	"34-response-avon-and-somerset.txt": {force: "avon-and-somerset", kind: KindPartialResponse,
+	"34-response-avon-and-somerset.txt": {force: "avon-and-somerset", kind: foi.KindPartialResponse,
 		sections: []string{"s24(2)", "s30(3)"}},
-	"38-response-metropolitan.txt": {force: "metropolitan", kind: KindResponse, ref: "01.FOI.23.029569"},
+	"38-response-metropolitan.txt": {force: "metropolitan", kind: foi.KindResponse, ref: "01.FOI.23.029569"},
 }
 
 // kindFamily maps a fixture header kind to the classifier kinds it covers.
-var kindFamily = map[Kind][]Kind{
-	KindAcknowledgement: {KindAcknowledgement, KindAutoAcknowledgement},
-	KindResponse:        {KindResponse, KindPartialResponse},
-	KindRefusal:         {KindRefusal, KindPartialResponse},
+var kindFamily = map[foi.Kind][]foi.Kind{
+	foi.KindAcknowledgement: {foi.KindAcknowledgement, foi.KindAutoAcknowledgement},
+	foi.KindResponse:        {foi.KindResponse, foi.KindPartialResponse},
+	foi.KindRefusal:         {foi.KindRefusal, foi.KindPartialResponse},
 }
 
 func loadFixture(t testing.TB, name string) *Fixture {
@@ -125,7 +127,7 @@ func TestFixtures(t *testing.T) {
 			}
 			fam := kindFamily[hk]
 			if fam == nil {
-				fam = []Kind{hk}
+				fam = []foi.Kind{hk}
 			}
 			if !slices.Contains(fam, want.kind) && want.headerDiffers == "" {
 				t.Fatalf("table kind %s does not fit header kind %q", want.kind, fx.Header("kind"))
@@ -175,14 +177,14 @@ func checkEvidence(t *testing.T, r Result) {
 			t.Errorf("evidence without rule or source: %+v", e)
 		}
 		if e.Source.Counts() && e.Weight > 0 && (e.Kind == r.Kind ||
-			(r.Kind == KindPartialResponse && (e.Kind == KindResponse || e.Kind == KindRefusal || e.Kind == KindNotHeld)) ||
-			(r.Kind == KindOther && e.Kind == KindRefusal) ||
-			(r.Kind == KindAutoAcknowledgement && e.Kind == KindAcknowledgement) ||
-			(r.Kind == KindAcknowledgement && e.Kind == KindAutoAcknowledgement)) {
+			(r.Kind == foi.KindPartialResponse && (e.Kind == foi.KindResponse || e.Kind == foi.KindRefusal || e.Kind == foi.KindNotHeld)) ||
+			(r.Kind == foi.KindOther && e.Kind == foi.KindRefusal) ||
+			(r.Kind == foi.KindAutoAcknowledgement && e.Kind == foi.KindAcknowledgement) ||
+			(r.Kind == foi.KindAcknowledgement && e.Kind == foi.KindAutoAcknowledgement)) {
 			backed = true
 		}
 	}
-	if r.Kind != KindOther && !backed {
+	if r.Kind != foi.KindOther && !backed {
 		t.Errorf("kind %s has no counted evidence", r.Kind)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // MaxFixtureSize bounds what ParseFixture reads.
@@ -44,16 +46,16 @@ func (f *Fixture) Header(key string) string { return f.Headers[strings.ToLower(k
 // Kind reads the "kind:" header as a Kind. Fixture kinds are written with
 // hyphens and may carry a qualifier and a comment: "refusal-s12  (partial:
 // ...)" is KindRefusal, "internal-review" is KindInternalReview.
-func (f *Fixture) Kind() (Kind, error) {
+func (f *Fixture) Kind() (foi.Kind, error) {
 	v := strings.ToLower(strings.TrimSpace(f.Header("kind")))
 	if i := strings.IndexAny(v, " \t("); i >= 0 {
 		v = v[:i]
 	}
 	v = strings.ReplaceAll(v, "-", "_")
 	if strings.HasPrefix(v, "refusal") {
-		return KindRefusal, nil
+		return foi.KindRefusal, nil
 	}
-	if k := Kind(v); k.Valid() {
+	if k := foi.Kind(v); k.Valid() {
 		return k, nil
 	}
 	return "", fmt.Errorf("classify: fixture kind %q: unknown kind", f.Header("kind"))

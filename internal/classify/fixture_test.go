@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 func TestParseFixture(t *testing.T) {
@@ -17,7 +19,7 @@ func TestParseFixture(t *testing.T) {
 	if got := fx.Header("KIND"); !strings.HasPrefix(got, "refusal-s12") {
 		t.Errorf("kind = %q", got)
 	}
-	if k, err := fx.Kind(); err != nil || k != KindRefusal {
+	if k, err := fx.Kind(); err != nil || k != foi.KindRefusal {
 		t.Errorf("Kind() = %v, %v", k, err)
 	}
 	if want := []string{"source", "force", "kind", "date", "reference-format", "attachment"}; strings.Join(fx.Keys, ",") != strings.Join(want, ",") {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // The corpus of real replies in testdata/real is split by producer: forces
@@ -76,7 +78,7 @@ func isTuningForce(force string) bool {
 type realCase struct {
 	name  string
 	force string
-	want  Kind
+	want  foi.Kind
 	ref   string // "" for "reference: none"
 	own   string // source URL and note: where a request's own number may show
 	got   Result
@@ -142,8 +144,8 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 // sameMove reports whether two kinds move a request the same way: an
 // acknowledgement and an automatic acknowledgement both only confirm
 // receipt.
-func sameMove(a, b Kind) bool {
-	ack := func(k Kind) bool { return k == KindAcknowledgement || k == KindAutoAcknowledgement }
+func sameMove(a, b foi.Kind) bool {
+	ack := func(k foi.Kind) bool { return k == foi.KindAcknowledgement || k == foi.KindAutoAcknowledgement }
 	return a == b || ack(a) && ack(b)
 }
 
@@ -182,12 +184,12 @@ type realScore struct {
 	n, strict, lenient, refs int
 	confWrong, toPerson      int
 	rightToPerson            int
-	perKind                  map[Kind][2]int       // right, total (strict)
-	confusion                map[Kind]map[Kind]int // want -> got, wrong ones only
+	perKind                  map[foi.Kind][2]int           // right, total (strict)
+	confusion                map[foi.Kind]map[foi.Kind]int // want -> got, wrong ones only
 }
 
 func scoreReal(cases []realCase) realScore {
-	s := realScore{perKind: map[Kind][2]int{}, confusion: map[Kind]map[Kind]int{}}
+	s := realScore{perKind: map[foi.Kind][2]int{}, confusion: map[foi.Kind]map[foi.Kind]int{}}
 	for _, c := range cases {
 		s.n++
 		pk := s.perKind[c.want]
@@ -197,7 +199,7 @@ func scoreReal(cases []realCase) realScore {
 			pk[0]++
 		} else {
 			if s.confusion[c.want] == nil {
-				s.confusion[c.want] = map[Kind]int{}
+				s.confusion[c.want] = map[foi.Kind]int{}
 			}
 			s.confusion[c.want][c.got.Kind]++
 		}
@@ -288,8 +290,8 @@ type kindCalibration struct {
 	rightBelow        int     // right ones waiting for a person
 }
 
-func calibrate(cases []realCase) map[Kind]*kindCalibration {
-	m := map[Kind]*kindCalibration{}
+func calibrate(cases []realCase) map[foi.Kind]*kindCalibration {
+	m := map[foi.Kind]*kindCalibration{}
 	for _, c := range cases {
 		k := c.got.Kind
 		kc := m[k]

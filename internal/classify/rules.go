@@ -3,6 +3,8 @@ package classify
 import (
 	"regexp"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // A rule is one pattern of evidence for a kind.
@@ -14,7 +16,7 @@ import (
 // input, whatever the pattern.
 type rule struct {
 	name   string
-	kind   Kind // empty for marker rules consulted by decide
+	kind   foi.Kind // empty for marker rules consulted by decide
 	weight int
 	re     *regexp.Regexp
 	// hedgeable rules do not count when the sentence around the match is
@@ -53,273 +55,273 @@ func rx(pattern string) *regexp.Regexp {
 // only for reading; every rule is tried.
 var bodyRules = []rule{
 	// --- Automatic replies from a person's mailbox (out of office). ---
-	{name: "ooo:out-of-office", kind: KindAutoReply, weight: 95,
+	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
-	{name: "ooo:return", kind: KindAutoReply, weight: 90,
+	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
 		re: rx(`\b(?:on|upon) my return\b|\bwhen i return\b|\buntil my return\b`)},
-	{name: "ooo:email-access", kind: KindAutoReply, weight: 85,
+	{name: "ooo:email-access", kind: foi.KindAutoReply, weight: 85,
 		re: rx(`\b(?:limited|no|intermittent|restricted) access to (?:my )?e-?mails?\b`)},
-	{name: "ooo:address-retired", kind: KindAutoReply, weight: 85,
+	{name: "ooo:address-retired", kind: foi.KindAutoReply, weight: 85,
 		re: rx(`\b(?:e-?mail address|mailbox|in ?box)(?: of \S+| \S+)? is no longer (?:in use|monitored|active)\b|\byour e-?mail has (?:been|automatically been) (?:forwarded|redirected) to\b`)},
-	{name: "ooo:no-longer-here", kind: KindAutoReply, weight: 80,
+	{name: "ooo:no-longer-here", kind: foi.KindAutoReply, weight: 80,
 		re: rx(`\bno longer (?:works? |working )?(?:for|at|in|with) (?:the |this )?(?:force|constabulary|police|department|unit|team|organisation)\b`)},
 
 	// --- Automatic acknowledgements from an FOI mailbox (no reference). ---
-	{name: "auto-ack:automated-message", kind: KindAutoAcknowledgement, weight: 90,
+	{name: "auto-ack:automated-message", kind: foi.KindAutoAcknowledgement, weight: 90,
 		re: rx(`\bthis is an (?:automated|automatic|auto-generated) (?:message|response|reply|e-?mail|acknowledge?ment|notification)\b`)},
-	{name: "auto-ack:no-individual-ack", kind: KindAutoAcknowledgement, weight: 90,
+	{name: "auto-ack:no-individual-ack", kind: foi.KindAutoAcknowledgement, weight: 90,
 		re: rx(`\bindividual acknowledge?ments?(?: e-?mails?| letters?)? will not be (?:sent|issued)\b`)},
-	{name: "auto-ack:accept-as-ack", kind: KindAutoAcknowledgement, weight: 85,
+	{name: "auto-ack:accept-as-ack", kind: foi.KindAutoAcknowledgement, weight: 85,
 		re: rx(`\bplease accept this (?:e-?mail|reply|message|response) as (?:an |your |our )?acknowledge?ment\b`)},
-	{name: "auto-ack:inbox-acknowledged", kind: KindAutoAcknowledgement, weight: 85,
+	{name: "auto-ack:inbox-acknowledged", kind: foi.KindAutoAcknowledgement, weight: 85,
 		re: rx(`\b(?:in ?box|mailbox) (?:is|has been) (?:acknowledged|received)\b`)},
-	{name: "auto-ack:acknowledge-email", kind: KindAutoAcknowledgement, weight: 60,
+	{name: "auto-ack:acknowledge-email", kind: foi.KindAutoAcknowledgement, weight: 60,
 		re: rx(`\backnowledge (?:the )?receipt of your e-?mail\b`)},
-	{name: "auto-ack:received", kind: KindAutoAcknowledgement, weight: 75,
+	{name: "auto-ack:received", kind: foi.KindAutoAcknowledgement, weight: 75,
 		re: rx(`\byour (?:e-?mail|request|enquiry|communication|message|correspondence)(?: for information)? has been received\b|\bplease accept this (?:e-?mail|reply|message|response) as (?:confirmation|acknowledge?ment) (?:that|of)\b|\b(?:will|shall) be issued with a (?:unique )?reference\b|\b(?:e-?mail account|mailbox|in ?box) is not (?:manned|monitored)\b`)},
-	{name: "auto-ack:unmonitored", kind: KindAutoAcknowledgement, weight: 40,
+	{name: "auto-ack:unmonitored", kind: foi.KindAutoAcknowledgement, weight: 40,
 		re: rx(`\b(?:do not|please don't) reply to this (?:e-?mail|message)\b|\bthis (?:mailbox|inbox|e-?mail address) is not monitored\b`)},
 
 	// --- Acknowledgements of one request. ---
-	{name: "ack:will-be-considered", kind: KindAcknowledgement, weight: 85,
+	{name: "ack:will-be-considered", kind: foi.KindAcknowledgement, weight: 85,
 		re: rx(`\b(?:will|shall) (?:now )?be (?:considered|processed|dealt with|handled) in accordance with the (?:freedom of information|foi)`)},
-	{name: "ack:logged", kind: KindAcknowledgement, weight: 85,
+	{name: "ack:logged", kind: foi.KindAcknowledgement, weight: 85,
 		re: rx(`\blogged under the (?:above |following |below )?ref|\b(?:has|have) been (?:logged|registered)\b`)},
-	{name: "ack:being-considered", kind: KindAcknowledgement, weight: 80,
+	{name: "ack:being-considered", kind: foi.KindAcknowledgement, weight: 80,
 		re: rx(`\byour (?:request|application|e-?mail|questions?) (?:is being|are being|will (?:now )?be) (?:considered|allocated|processed|passed|forwarded|assigned)\b`)},
-	{name: "ack:will-receive-response", kind: KindAcknowledgement, weight: 80,
+	{name: "ack:will-receive-response", kind: foi.KindAcknowledgement, weight: 80,
 		re: rx(`\b(?:will|should|are entitled to) receive (?:a|your|our|the) (?:response|reply|answer)\b[^.]{0,120}?\b(?:within|no later than)\b`)},
-	{name: "ack:aim-to-respond", kind: KindAcknowledgement, weight: 75,
+	{name: "ack:aim-to-respond", kind: foi.KindAcknowledgement, weight: 75,
 		re: rx(`\b(?:we|i) (?:will|shall) (?:aim|endeavour|try|seek) to (?:provide (?:you with )?a response|respond|reply)[^.]{0,60}?\bwithin\b`)},
 	// "We will respond within 20 working days", "I will reply by ...".
-	{name: "ack:will-respond", kind: KindAcknowledgement, weight: 70, hedgeable: true,
+	{name: "ack:will-respond", kind: foi.KindAcknowledgement, weight: 70, hedgeable: true,
 		re: rx(`\b(?:we|i) (?:will|shall) (?:respond|reply|provide (?:you with )?(?:a|our) response)(?: to (?:you|your request))? (?:promptly|within|by|no later than)\b`)},
-	{name: "ack:response-within", kind: KindAcknowledgement, weight: 75,
+	{name: "ack:response-within", kind: foi.KindAcknowledgement, weight: 75,
 		re: rx(`\ba response (?:should|will) be (?:sent|provided|issued) (?:to you )?within\b`)},
-	{name: "ack:required-to-reply", kind: KindAcknowledgement, weight: 60,
+	{name: "ack:required-to-reply", kind: foi.KindAcknowledgement, weight: 60,
 		re: rx(`\b(?:we are|is) required to (?:reply|respond)(?: to you)? within (?:20|twenty) working days\b`)},
-	{name: "ack:acknowledge-request", kind: KindAcknowledgement, weight: 70,
+	{name: "ack:acknowledge-request", kind: foi.KindAcknowledgement, weight: 70,
 		re: rx(`\b(?:i|we) (?:would like to |write to |wish to )?acknowledge (?:receipt of )?your (?:request|application|freedom of information|correspondence|letter)\b`)},
 	// "... which is being dealt with as a request for information in
 	// accordance with the Freedom of Information Act".
-	{name: "ack:dealt-with-as", kind: KindAcknowledgement, weight: 75,
+	{name: "ack:dealt-with-as", kind: foi.KindAcknowledgement, weight: 75,
 		re: rx(`\b(?:is being|will be|has been) (?:dealt with|treated|handled|processed) as a (?:freedom of information |foi )?request\b`)},
 	// "You will receive a response in due course", "will respond in due
 	// course and in any case by ...".
-	{name: "ack:in-due-course", kind: KindAcknowledgement, weight: 70,
+	{name: "ack:in-due-course", kind: foi.KindAcknowledgement, weight: 70,
 		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b`)},
-	{name: "ack:received-on", kind: KindAcknowledgement, weight: 55,
+	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
-	{name: "ack:due-date", kind: KindAcknowledgement, weight: 50,
+	{name: "ack:due-date", kind: foi.KindAcknowledgement, weight: 50,
 		re: rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`)},
-	{name: "ack:thank-you", kind: KindAcknowledgement, weight: 30,
+	{name: "ack:thank-you", kind: foi.KindAcknowledgement, weight: 30,
 		re: rx(`\bthank you for your (?:(?:foi|freedom of information) )?(?:request|enquiry|application|e-?mail)\b`)},
 
 	// --- Clarification. ---
-	{name: "clarification:please-clarify", kind: KindClarification, weight: 85,
+	{name: "clarification:please-clarify", kind: foi.KindClarification, weight: 85,
 		re: rx(`\b(?:could|can|would) you (?:please )?(?:clarify|confirm exactly|be more specific|specify (?:exactly )?(?:what|which))\b|\bplease (?:could you )?(?:clarify|confirm (?:exactly )?(?:what|which)|specify (?:exactly )?(?:what|which))\b`)},
-	{name: "clarification:need-clarification", kind: KindClarification, weight: 85, hedgeable: true,
+	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
 		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for) (?:some )?(?:further )?clarification\b`)},
-	{name: "clarification:until-clarified", kind: KindClarification, weight: 80, hedgeable: true,
+	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
-	{name: "clarification:provide-further", kind: KindClarification, weight: 85,
+	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
 		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:me|us|this office) (?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
 	// "Please define the area", "please specify which"; "to enable
 	// Merseyside Police to meet your request could you please provide".
-	{name: "clarification:define", kind: KindClarification, weight: 70, hedgeable: true,
+	{name: "clarification:define", kind: foi.KindClarification, weight: 70, hedgeable: true,
 		re: rx(`\bplease (?:could you )?(?:define|specify) (?:the|what|which|exactly|whether)\b|\bin order to (?:identify and )?locate the information you (?:require|seek|want)\b|\bto enable [\w ]{2,40}? to (?:meet|process|answer|deal with) your request\b`)},
-	{name: "clarification:withdrawn", kind: KindClarification, weight: 55,
+	{name: "clarification:withdrawn", kind: foi.KindClarification, weight: 55,
 		re: rx(`\b(?:will be|be) treated as withdrawn\b|\bno longer wish to (?:proceed|pursue)\b`)},
-	{name: "clarification:sought", kind: KindClarification, weight: 70,
+	{name: "clarification:sought", kind: foi.KindClarification, weight: 70,
 		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
 	// Marker: the clarification has already been answered (see decide).
 	{name: "clarification:received", kind: "",
 		re: rx(`\bclarification (?:was |has been )?received\b|\byou (?:then |subsequently )?clarified\b|\bfollowing (?:your|receipt of your) clarification\b|\bwe (?:also )?sought clarity\b`)},
 
 	// --- Extensions. ---
-	{name: "extension:letter", kind: KindExtension, weight: 90, hedgeable: true,
+	{name: "extension:letter", kind: foi.KindExtension, weight: 90, hedgeable: true,
 		re: rx(`\bextension (?:letter|notice|notification)\b`)},
-	{name: "extension:public-interest-time", kind: KindExtension, weight: 90, hedgeable: true,
+	{name: "extension:public-interest-time", kind: foi.KindExtension, weight: 90, hedgeable: true,
 		re: rx(`\b(?:need|needs|require|requires|requiring|take|taking|allow|allows) (?:additional|further|more|extra) time to (?:consider|assess|conduct|complete|carry out)[^.]{0,40}?public interest\b`)},
-	{name: "extension:extend-deadline", kind: KindExtension, weight: 85, hedgeable: true,
+	{name: "extension:extend-deadline", kind: foi.KindExtension, weight: 85, hedgeable: true,
 		re: rx(`\bextend(?:ed|ing)? (?:the )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date) (?:has been|is being|will be|may be|is|can be) extended\b`)},
-	{name: "extension:s10-3", kind: KindExtension, weight: 75, hedgeable: true,
+	{name: "extension:s10-3", kind: foi.KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
-	{name: "extension:unable-within", kind: KindExtension, weight: 75, hedgeable: true,
+	{name: "extension:unable-within", kind: foi.KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)`)},
-	{name: "extension:late", kind: KindExtension, weight: 70, hedgeable: true,
+	{name: "extension:late", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\bapologi[sz]e?s? for the (?:slow progress|delay)\b|\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
-	{name: "extension:new-date", kind: KindExtension, weight: 70, hedgeable: true,
+	{name: "extension:new-date", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
 
 	// --- Internal review. ---
-	{name: "review:review-of-request", kind: KindInternalReview, weight: 90,
+	{name: "review:review-of-request", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:internal )?review of (?:your )?(?:freedom of information|foi|foia)(?: act)? request\b`)},
-	{name: "review:findings", kind: KindInternalReview, weight: 90,
+	{name: "review:findings", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:the|my|this|your) (?:internal )?review\b`)},
-	{name: "review:decision", kind: KindInternalReview, weight: 90,
+	{name: "review:decision", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\binternal review \(?(?:ir\)? )?decision\b`)},
-	{name: "review:conducted", kind: KindInternalReview, weight: 85,
+	{name: "review:conducted", kind: foi.KindInternalReview, weight: 85,
 		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b`)},
 	// "your request for an Internal Review", "I have carried out a review of
 	// how the initial request was processed", "Internal Review (IR)
 	// Decision", "review its handling".
-	{name: "review:asked", kind: KindInternalReview, weight: 70, hedgeable: true,
+	{name: "review:asked", kind: foi.KindInternalReview, weight: 70, hedgeable: true,
 		re: rx(`\b(?:requesting|request(?:ed)? for|asked for|asking for) (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
-	{name: "review:requested", kind: KindInternalReview, weight: 70,
+	{name: "review:requested", kind: foi.KindInternalReview, weight: 70,
 		re: rx(`\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
 
 	// --- Refusals. ---
-	{name: "refusal:refusal-notice", kind: KindRefusal, weight: 90,
+	{name: "refusal:refusal-notice", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:letter|e-?mail|response|this) (?:represents|serves as|constitutes|acts as|is) (?:a|the|your) (?:formal )?refusal notice\b|\bnotice of refusal\b`)},
-	{name: "refusal:refused-under", kind: KindRefusal, weight: 90,
+	{name: "refusal:refused-under", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:is|are|being|been|was|were) (?:therefore )?refused (?:under|by virtue of|in accordance with|on the basis of|in reliance on)\b`)},
-	{name: "refusal:not-obliged", kind: KindRefusal, weight: 90,
+	{name: "refusal:not-obliged", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:i am|we are|is|are) not obliged to (?:supply|provide|disclose|comply)\b`)},
-	{name: "refusal:cost-exceeds", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s12",
+	{name: "refusal:cost-exceeds", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s12",
 		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
-	{name: "refusal:engaged", kind: KindRefusal, weight: 85, hedgeable: true,
+	{name: "refusal:engaged", kind: foi.KindRefusal, weight: 85, hedgeable: true,
 		re: rx(`\b(?:has|have) engaged (?:an |the )?exemptions?\b|\bexemptions? (?:has|have) been engaged\b|\bis engaged\b`)},
-	{name: "refusal:vexatious", kind: KindRefusal, weight: 85, hedgeable: true, implies: "s14",
+	{name: "refusal:vexatious", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s14",
 		re: rx(`\bvexatious\b|\brepeated request\b`)},
-	{name: "refusal:exempt", kind: KindRefusal, weight: 80, hedgeable: true,
+	{name: "refusal:exempt", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bexempt(?: from disclosure)? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`)},
-	{name: "refusal:ncnd", kind: KindRefusal, weight: 80, hedgeable: true,
+	{name: "refusal:ncnd", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bneither (?:confirms?|confirming) nor (?:deny|denies|denying)\b|\bncnd\b`)},
 	// Dyfed-Powys and others: "we are withholding the whole of the requested
 	// information"; North Yorkshire: "I am exempting any information".
-	{name: "refusal:withholding-whole", kind: KindRefusal, weight: 85, hedgeable: true,
+	{name: "refusal:withholding-whole", kind: foi.KindRefusal, weight: 85, hedgeable: true,
 		re: rx(`\bwithhold(?:ing)? (?:the whole|all) of (?:the|that|this) (?:requested )?information\b|\b(?:i am|we are) exempting (?:any|all|the) (?:requested )?information\b`)},
 	// Cost refusals in words, without the section: "would require the
 	// manual searching of records", "at the given rate of £25 per hour".
-	{name: "refusal:manual-search", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+	{name: "refusal:manual-search", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bwould (?:require|involve|necessitate|mean) (?:the |a )?(?:manual(?:ly)? (?:search(?:ing)?|review(?:ing)?|examin(?:ing|ation)|check(?:ing)?|read(?:ing)?|trawl)|manual (?:search|review|examination|trawl))\b|£ ?25 (?:per|an) hour\b`)},
-	{name: "refusal:s21-accessible", kind: KindRefusal, weight: 80, hedgeable: true, implies: "s21",
+	{name: "refusal:s21-accessible", kind: foi.KindRefusal, weight: 80, hedgeable: true, implies: "s21",
 		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b`)},
-	{name: "refusal:exemption-applies", kind: KindRefusal, weight: 75, hedgeable: true,
+	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
-	{name: "refusal:cannot-comply", kind: KindRefusal, weight: 75, hedgeable: true,
+	{name: "refusal:cannot-comply", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:cannot|can not|is unable to|are unable to|am unable to) comply with (?:your|this|the) request\b|\bregret to inform you that [^.]{0,60}?\b(?:cannot|unable)\b`)},
-	{name: "refusal:cannot-confirm-held", kind: KindRefusal, weight: 80, hedgeable: true,
+	{name: "refusal:cannot-confirm-held", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\b(?:unable|not able) to confirm (?:whether|if) (?:or not )?(?:any |the )?information (?:is|was) held\b`)},
-	{name: "refusal:remain-exempt", kind: KindRefusal, weight: 75, hedgeable: true,
+	{name: "refusal:remain-exempt", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:should|will|must) remain exempt\b`)},
-	{name: "refusal:withheld", kind: KindRefusal, weight: 65, hedgeable: true,
+	{name: "refusal:withheld", kind: foi.KindRefusal, weight: 65, hedgeable: true,
 		re: rx(`\b(?:has|have) been withheld\b|\bis (?:therefore )?withheld\b`)},
-	{name: "refusal:unable-to-provide", kind: KindRefusal, weight: 70, hedgeable: true,
+	{name: "refusal:unable-to-provide", kind: foi.KindRefusal, weight: 70, hedgeable: true,
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
-	{name: "refusal:not-retrievable", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+	{name: "refusal:not-retrievable", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
-	{name: "refusal:s12-title", kind: KindRefusal, weight: 80, implies: "s12",
+	{name: "refusal:s12-title", kind: foi.KindRefusal, weight: 80, implies: "s12",
 		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
-	{name: "refusal:section-12", kind: KindRefusal, weight: 60, hedgeable: true, implies: "s12",
+	{name: "refusal:section-12", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\b(?:section|s\.?) ?12 ?\(\d\)`)},
-	{name: "refusal:cost-figures", kind: KindRefusal, weight: 45, hedgeable: true, implies: "s12",
+	{name: "refusal:cost-figures", kind: foi.KindRefusal, weight: 45, hedgeable: true, implies: "s12",
 		re: rx(`£ ?450\b|\b18 hours\b|\b(?:appropriate|cost) limit\b`)},
-	{name: "refusal:identification", kind: KindRefusal, weight: 45,
+	{name: "refusal:identification", kind: foi.KindRefusal, weight: 45,
 		re: rx(`\b(?:could|would|might|may) (?:potentially )?lead to the identification\b|\blow numbers\b`)},
-	{name: "refusal:advice-assistance", kind: KindRefusal, weight: 40,
+	{name: "refusal:advice-assistance", kind: foi.KindRefusal, weight: 40,
 		re: rx(`\bsection 16\b[^.\n]{0,15}(?:advice|assistance)|\badvice (?:and|&) assistance\b`)},
 
 	// --- Not held. ---
 	// "We do not record this information", "we do not collate such
 	// information": not held, in the words of the recording systems.
-	{name: "not-held:not-recorded", kind: KindNotHeld, weight: 70, hedgeable: true,
+	{name: "not-held:not-recorded", kind: foi.KindNotHeld, weight: 70, hedgeable: true,
 		re:   rx(`\b(?:we|force|constabulary|police|service) do(?:es)? not (?:record|collate|capture|retain) (?:this|that|such|the|any)\b|\bour answer,? on this occasion,? (?:must be|is) no information held\b`),
 		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
-	{name: "not-held:not-held", kind: KindNotHeld, weight: 85, hedgeable: true,
+	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 
 	// --- Responses. ---
-	{name: "response:please-find-information", kind: KindResponse, weight: 85,
+	{name: "response:please-find-information", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
-	{name: "response:able-to-disclose", kind: KindResponse, weight: 85, hedgeable: true,
+	{name: "response:able-to-disclose", kind: foi.KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
-	{name: "response:see-attached", kind: KindResponse, weight: 75,
+	{name: "response:see-attached", kind: foi.KindResponse, weight: 75,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
-	{name: "response:response-below", kind: KindResponse, weight: 45,
+	{name: "response:response-below", kind: foi.KindResponse, weight: 45,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
-	{name: "response:attached-response", kind: KindResponse, weight: 80,
+	{name: "response:attached-response", kind: foi.KindResponse, weight: 80,
 		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b`)},
-	{name: "response:goodwill", kind: KindResponse, weight: 85,
+	{name: "response:goodwill", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bgesture of goodwill\b|\b(?:continued|decided|chosen|been able) to (?:provide|disclose|release|supply) (?:some )?(?:of the )?(?:requested )?(?:information|figures|data)\b`)},
-	{name: "response:provided", kind: KindResponse, weight: 80,
+	{name: "response:provided", kind: foi.KindResponse, weight: 80,
 		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b`)},
-	{name: "response:can-provide-number", kind: KindResponse, weight: 75, hedgeable: true,
+	{name: "response:can-provide-number", kind: foi.KindResponse, weight: 75, hedgeable: true,
 		re: rx(`\b(?:can|am able to|are able to|is able to) (?:now )?provide (?:you with )?the (?:number|figures?|total|numbers)\b`)},
 	// Disclosure-log letters lay out the request and the answer: "Below is
 	// your request and our response", "Below are the questions raised in
 	// your request and our response", "our response is provided below".
 	// Refusals use the same layout, so the rule only supports.
-	{name: "response:qa-layout", kind: KindResponse, weight: 40,
+	{name: "response:qa-layout", kind: foi.KindResponse, weight: 40,
 		re: rx(`\bbelow (?:is|are) (?:your request|the questions raised in your request),? and (?:our|the) (?:response|answers?)\b|\b(?:our|the) (?:response|answers?) (?:is|are) (?:provided|given|set out) below\b|\bplease see our (?:response|answers?) below\b|\b(?:has|have) responded accordingly\b`)},
 	// "Having made enquiries within the Force we have attached a document",
 	// "Please find attached.": the answer is in an attachment, which may
 	// still be a refusal, so the rule only supports.
-	{name: "response:attached", kind: KindResponse, weight: 55,
+	{name: "response:attached", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
-	{name: "response:figures-below", kind: KindResponse, weight: 60,
+	{name: "response:figures-below", kind: foi.KindResponse, weight: 60,
 		re: rx(`\b(?:below|above) (?:is|are) the (?:figures|numbers|totals|data|headcount|breakdown|results|statistics)\b|\bthe (?:below|above) (?:figures|numbers|totals|table|data)\b`)},
 	// "below is all the information we have been able to retrieve", "the
 	// information provided above is all that we have been able to retrieve".
-	{name: "response:all-retrieved", kind: KindResponse, weight: 70,
+	{name: "response:all-retrieved", kind: foi.KindResponse, weight: 70,
 		re: rx(`\ball (?:the information |that )?(?:we|i) (?:have been|were|was|am|are) able to (?:retrieve|locate|find|obtain)\b`)},
 	// Figures in the body: two lines of "year – number" ("2012 – 80",
 	// "2021/22 – 6258"), or a column of bare numbers, one per line, as
 	// tables come out of web pages ("314 |").
-	{name: "response:year-figures", kind: KindResponse, weight: 55,
+	{name: "response:year-figures", kind: foi.KindResponse, weight: 55,
 		re: regexp.MustCompile(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
-	{name: "response:figure-column", kind: KindResponse, weight: 50,
+	{name: "response:figure-column", kind: foi.KindResponse, weight: 50,
 		re: regexp.MustCompile(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
 	// North Yorkshire, Durham: "I have today decided to disclose the located
 	// information to you (in full as follows)". Without "in full" the same
 	// template introduces exemptions too.
-	{name: "response:decided-disclose", kind: KindResponse, weight: 60,
+	{name: "response:decided-disclose", kind: foi.KindResponse, weight: 60,
 		re: rx(`\bdecided to disclose the (?:located |requested )?information\b`)},
 	// The same template's refusal: "I have today decided not to disclose
 	// the located information to you".
-	{name: "refusal:decided-not-disclose", kind: KindRefusal, weight: 80,
+	{name: "refusal:decided-not-disclose", kind: foi.KindRefusal, weight: 80,
 		re: rx(`\bdecided (?:not to|to not) (?:disclose|release|provide) the (?:located |requested )?information\b`)},
-	{name: "response:disclose-in-full", kind: KindResponse, weight: 85,
+	{name: "response:disclose-in-full", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
 	// "the information requested is provided below", "the figures are set
 	// out in the table", "I have detailed the information below".
-	{name: "response:info-set-out", kind: KindResponse, weight: 70,
+	{name: "response:info-set-out", kind: foi.KindResponse, weight: 70,
 		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b`)},
-	{name: "response:there-were", kind: KindResponse, weight: 55,
+	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
-	{name: "response:as-follows", kind: KindResponse, weight: 60,
+	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
 		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b`)},
-	{name: "response:number-was", kind: KindResponse, weight: 55,
+	{name: "response:number-was", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
-	{name: "response:can-confirm", kind: KindResponse, weight: 50,
+	{name: "response:can-confirm", kind: foi.KindResponse, weight: 50,
 		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
 		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b`),
 		reject: rx(`\b(?:not|no)\b`)},
-	{name: "response:suppressed", kind: KindResponse, weight: 40,
+	{name: "response:suppressed", kind: foi.KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
-	{name: "response:located", kind: KindResponse, weight: 70,
+	{name: "response:located", kind: foi.KindResponse, weight: 70,
 		re: rx(`\b(?:has|have) (?:located|identified|found|retrieved) the following information\b|\bthe following information (?:is|has been) (?:provided|disclosed)\b`)},
-	{name: "response:response-heading", kind: KindResponse, weight: 60,
+	{name: "response:response-heading", kind: foi.KindResponse, weight: 60,
 		re: rx(`(?m)^\s*(?:response to your request|in response:)`)},
-	{name: "response:answers", kind: KindResponse, weight: 60,
+	{name: "response:answers", kind: foi.KindResponse, weight: 60,
 		re: rx(`\bplease find (?:below|attached) (?:the )?answers? to your (?:questions?|request)\b|\b(?:answers|responses) to your questions? (?:are|is) (?:below|as follows|attached)\b`)},
-	{name: "response:figures-caveat", kind: KindResponse, weight: 55,
+	{name: "response:figures-caveat", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
-	{name: "response:information-held", kind: KindResponse, weight: 50,
+	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
 		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`)},
-	{name: "response:table-rows", kind: KindResponse, weight: 35,
+	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
 		re: regexp.MustCompile(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
-	{name: "response:heading", kind: KindResponse, weight: 30,
+	{name: "response:heading", kind: foi.KindResponse, weight: 30,
 		re: regexp.MustCompile(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
-	{name: "response:legal-preamble", kind: KindResponse, weight: 30,
+	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
-	{name: "partial:explicit", kind: KindPartialResponse, weight: 85, hedgeable: true,
+	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are
 	// withholding some of the requested information", "exempting part of
@@ -328,13 +330,13 @@ var bodyRules = []rule{
 	// obliged", "neither confirm nor deny that it holds any other
 	// information", "this letter acts as a refusal notice to those aspects
 	// of your request".
-	{name: "partial:withholding-some", kind: KindPartialResponse, weight: 85, hedgeable: true,
+	{name: "partial:withholding-some", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:withholding|exempting|redacting|withhold|exempt) (?:some|part|parts) of (?:the|that|this|your) (?:requested )?(?:information|request)\b`)},
-	{name: "partial:anything-else", kind: KindPartialResponse, weight: 85,
+	{name: "partial:anything-else", kind: foi.KindPartialResponse, weight: 85,
 		re: rx(`\bfor (?:anything|everything) else (?:we|i) (?:would |will )?rely on\b|\bfor (?:questions?|q|parts?) ?\d[^.\n]{0,20}?(?:we|i) (?:would |will )?rely on\b|\b(?:above|below) is all the information (?:we|i) hold\b`)},
-	{name: "partial:further-information", kind: KindPartialResponse, weight: 85,
+	{name: "partial:further-information", kind: foi.KindPartialResponse, weight: 85,
 		re: rx(`\bholds? (?:further|additional|addition|other|more) information (?:in relation|relevant|relating) to your request\b|\b(?:confirm|deny) (?:that|whether) (?:it|we) holds? any (?:other|further|additional) information\b`)},
-	{name: "partial:those-aspects", kind: KindPartialResponse, weight: 85,
+	{name: "partial:those-aspects", kind: foi.KindPartialResponse, weight: 85,
 		re: rx(`\brefusal notice (?:to|for|in respect of|in relation to) (?:those|these|the following|certain|some) (?:aspects|parts|elements|questions)\b`)},
 }
 
@@ -342,19 +344,19 @@ var bodyRules = []rule{
 // the requester's own title, so only prefixes added by mail systems and
 // forces are trusted.
 var subjectRules = []rule{
-	{name: "subject:automatic-reply", kind: KindAutoReply, weight: 60,
+	{name: "subject:automatic-reply", kind: foi.KindAutoReply, weight: 60,
 		re: rx(`^(?:(?:re|fw|fwd): )*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|out of (?:the )?office|ooo)\b`)},
-	{name: "subject:internal-review", kind: KindInternalReview, weight: 70,
+	{name: "subject:internal-review", kind: foi.KindInternalReview, weight: 70,
 		re: rx(`^(?:(?:re|fw|fwd): )*(?:internal review|review of (?:freedom of information|foi))\b`)},
-	{name: "subject:acknowledgement", kind: KindAcknowledgement, weight: 50,
+	{name: "subject:acknowledgement", kind: foi.KindAcknowledgement, weight: 50,
 		re: rx(`^(?:(?:re|fw|fwd): )*(?:\S+ ){0,6}acknowledge?ment\b`)},
 }
 
 // fromRules are tried on the sender.
 var fromRules = []rule{
-	{name: "from:mailer-daemon", kind: KindOther, weight: 90,
+	{name: "from:mailer-daemon", kind: foi.KindOther, weight: 90,
 		re: rx(`\b(?:mailer-daemon|postmaster)@`)},
-	{name: "from:no-reply", kind: KindAutoAcknowledgement, weight: 30,
+	{name: "from:no-reply", kind: foi.KindAutoAcknowledgement, weight: 30,
 		re: rx(`\b(?:no-?reply|do-?not-?reply)\b`)},
 }
 

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Messages that are not in the fixture set, written in the words forces and
@@ -14,8 +16,8 @@ func TestClassifyCases(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       Input
-		kind     Kind
-		notKind  Kind // when set, kind is not checked, only that it is not this
+		kind     foi.Kind
+		notKind  foi.Kind // when set, kind is not checked, only that it is not this
 		ref      string
 		sections []string
 		due      string
@@ -34,7 +36,7 @@ Please could you let me know when I can expect a response to my request.
 Yours faithfully,
 
 J Stuart`},
-			kind: KindOther,
+			kind: foi.KindOther,
 		},
 		{
 			name: "out of office",
@@ -42,7 +44,7 @@ J Stuart`},
 				AutoReply: true, Body: `Thank you for your email. I am currently out of the office until Monday 3 March 2025 with limited access to email.
 
 If your email relates to a Freedom of Information request please forward it to the Information Rights team.`},
-			kind:     KindAutoReply,
+			kind:     foi.KindAutoReply,
 			evidence: []string{"ooo:out-of-office", "header:auto-submitted"},
 		},
 		{
@@ -64,7 +66,7 @@ Subject: RE: Freedom of Information Request 16/06/669
 I do not accept that my request was refused under Section 12(2). The question about fraud reports
 has engaged an exemption only because you chose to search by hand. This letter represents a
 Refusal Notice in name only.`},
-			notKind:  KindRefusal,
+			notKind:  foi.KindRefusal,
 			ref:      "16/06/669",
 			sections: []string{},
 			evidence: []string{"!refusal:refused-under", "strip:quoted:original-message"},
@@ -76,7 +78,7 @@ Refusal Notice in name only.`},
 Where consideration is being given to the application of any exemptions the 20 working day timescale may be extended under the terms of the Act to a period considered reasonable. In such cases you will be notified and a revised time-scale will be indicated.
 
 Your request is being considered and you will receive a response within the statutory timescale of 20 working days.`},
-			kind:     KindAcknowledgement,
+			kind:     foi.KindAcknowledgement,
 			evidence: []string{"!extension:extend-deadline", "!extension:new-date"},
 		},
 		{
@@ -84,7 +86,7 @@ Your request is being considered and you will receive a response within the stat
 			in: Input{Force: "durham", Body: `Our Ref: DC/FOI 782/17
 
 Durham Constabulary does not hold this information in a retrievable format. To answer your request we would need to read each of 6,000 records, at 3 minutes each, which would take 300 hours.`},
-			kind:     KindRefusal,
+			kind:     foi.KindRefusal,
 			ref:      "DC/FOI 782/17",
 			sections: []string{"s12"},
 			evidence: []string{"refusal:not-retrievable", "section:implied"},
@@ -92,7 +94,7 @@ Durham Constabulary does not hold this information in a retrievable format. To a
 		{
 			name:     "information not held",
 			in:       Input{Body: "Following searches I can confirm that the information you have requested is not held by Durham Constabulary."},
-			kind:     KindNotHeld,
+			kind:     foi.KindNotHeld,
 			sections: []string{},
 		},
 		{
@@ -102,7 +104,7 @@ Durham Constabulary does not hold this information in a retrievable format. To a
 Our Ref: IM-FOI-2021-0942
 
 In terms of section 17 of the Freedom of Information (Scotland) Act 2002, this letter represents a notice that information is not held.`},
-			kind:     KindNotHeld,
+			kind:     foi.KindNotHeld,
 			ref:      "IM-FOI-2021-0942",
 			sections: []string{"s17"},
 			evidence: []string{"strip:protective-marking"},
@@ -114,7 +116,7 @@ In terms of section 17 of the Freedom of Information (Scotland) Act 2002, this l
 Before we can process your request we need clarification. Could you please clarify which period you would like figures for?
 
 The 20 working day period will not start until we receive your clarification.`},
-			kind: KindClarification,
+			kind: foi.KindClarification,
 		},
 		{
 			name: "public interest extension with a new date",
@@ -122,7 +124,7 @@ The 20 working day period will not start until we receive your clarification.`},
 
 We need further time to consider the public interest test in relation to section 31 (Law Enforcement).
 We now aim to respond by 14 March 2025.`},
-			kind:     KindExtension,
+			kind:     foi.KindExtension,
 			ref:      "01/FOI/24/001234",
 			sections: []string{"s31"},
 			due:      "2025-03-14",
@@ -130,26 +132,26 @@ We now aim to respond by 14 March 2025.`},
 		{
 			name: "deadline extended under s.10(3)",
 			in:   Input{Body: `Under section 10(3) of the Act we are extending the deadline for our response to Monday 3 March 2025, to consider the public interest.`},
-			kind: KindExtension,
+			kind: foi.KindExtension,
 			due:  "2025-03-03",
 		},
 		{
 			name:     "automatic acknowledgement by header",
 			in:       Input{AutoReply: true, Body: `Thank you for your email. Your request will now be considered in accordance with the Freedom of Information Act 2000.`},
-			kind:     KindAutoAcknowledgement,
+			kind:     foi.KindAutoAcknowledgement,
 			evidence: []string{"precedence:automatic-without-reference"},
 		},
 		{
 			name:     "automatic acknowledgement carrying a reference",
 			in:       Input{Force: "psni", Body: `This is an automated message. Your request has been logged with reference F-2023-00875.`},
-			kind:     KindAcknowledgement,
+			kind:     foi.KindAcknowledgement,
 			ref:      "F-2023-00875",
 			evidence: []string{"precedence:automatic-with-reference"},
 		},
 		{
 			name:     "internal review outcome over refusal wording",
 			in:       Input{Subject: "RE: Internal review of Freedom of Information request - DSI referrals", Body: `I have now completed the internal review. The information remains exempt under Section 40(2) and the original decision is upheld.`},
-			kind:     KindInternalReview,
+			kind:     foi.KindInternalReview,
 			sections: []string{"s40(2)"},
 		},
 		{
@@ -161,13 +163,13 @@ COMPLAINT RIGHTS
 Are you unhappy with how your request has been handled or do you think the decision is incorrect? You have the right to require the MPS to review their decision.
 
 I have now conducted a review of our handling, and the original decision is upheld.`},
-			kind:     KindResponse,
+			kind:     foi.KindResponse,
 			evidence: []string{"strip:complaint-rights", "!review:decision", "!review:conducted"},
 		},
 		{
 			name:     "'should be noted' and 'determine if' do not hedge a refusal",
 			in:       Input{Body: `It should be noted that the data is held on paper files. In order to determine if the information is held we would need to review 6,000 records, which would exceed the appropriate limit.`},
-			kind:     KindRefusal,
+			kind:     foi.KindRefusal,
 			sections: []string{"s12"},
 			evidence: []string{"refusal:cost-exceeds", "section:implied"},
 		},
@@ -175,30 +177,30 @@ I have now conducted a review of our handling, and the original decision is uphe
 			name: "'if' as a condition hedges",
 			in: Input{Body: `Thank you for your request. If the cost of complying would exceed the appropriate limit we will write to you.
 Your request will now be considered in accordance with the Freedom of Information Act 2000.`},
-			kind:     KindAcknowledgement,
+			kind:     foi.KindAcknowledgement,
 			evidence: []string{"!refusal:cost-exceeds"},
 		},
 		{
 			name:     "extension promising a reply as soon as possible",
 			in:       Input{Body: `We are unable to respond within 20 working days as we need further time to consider the public interest. We will respond as soon as possible.`},
-			kind:     KindExtension,
+			kind:     foi.KindExtension,
 			evidence: []string{"extension:unable-within", "extension:public-interest-time"},
 		},
 		{
 			name:     "response after an extension",
 			in:       Input{Body: `Further to our extension letter of 3 March 2025, please find the information attached.`},
-			kind:     KindResponse,
+			kind:     foi.KindResponse,
 			evidence: []string{"precedence:extension-reported"},
 		},
 		{
 			name: "bounce",
 			in:   Input{From: "MAILER-DAEMON@mx.police.uk", Body: "Delivery to the following recipient failed permanently: foi@example.police.uk"},
-			kind: KindOther,
+			kind: foi.KindOther,
 		},
 		{
 			name: "empty",
 			in:   Input{},
-			kind: KindOther,
+			kind: foi.KindOther,
 		},
 	}
 	for _, tt := range tests {
@@ -255,11 +257,11 @@ func TestTruncatedInput(t *testing.T) {
 	if !got.Truncated {
 		t.Error("Truncated not set")
 	}
-	if got.Kind != KindAcknowledgement {
+	if got.Kind != foi.KindAcknowledgement {
 		t.Errorf("kind = %s: text past MaxScan was read", got.Kind)
 	}
 	got = Classify(&Input{Body: head + pad + tail}, &Options{MaxScan: 1 << 20})
-	if got.Truncated || got.Kind != KindRefusal {
+	if got.Truncated || got.Kind != foi.KindRefusal {
 		t.Errorf("MaxScan 1 MiB: kind %s, truncated %v; want refusal, not truncated", got.Kind, got.Truncated)
 	}
 }
@@ -274,7 +276,7 @@ func TestKinds(t *testing.T) {
 			t.Errorf("%s not valid", k)
 		}
 	}
-	if Kind("refusal-s12").Valid() {
+	if foi.Kind("refusal-s12").Valid() {
 		t.Error("fixture spelling accepted as a kind")
 	}
 }

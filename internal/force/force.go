@@ -15,36 +15,18 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 //go:embed data/forces.csv
 var forcesCSV string
 
-// Regime is the freedom-of-information law a body answers under.
-type Regime int
-
-const (
-	// RegimeNone marks a body outside FOI law (the National Crime Agency).
-	RegimeNone Regime = iota
-	// RegimeFOIA is the Freedom of Information Act 2000 (England, Wales,
-	// Northern Ireland and UK-wide bodies).
-	RegimeFOIA
-	// RegimeFOISA is the Freedom of Information (Scotland) Act 2002.
-	RegimeFOISA
-)
-
-// String returns "foia", "foisa" or "none", the names the calendar and the
-// database use.
-func (r Regime) String() string {
-	switch r {
-	case RegimeFOIA:
-		return "foia"
-	case RegimeFOISA:
-		return "foisa"
-	default:
-		return "none"
-	}
-}
+// RegimeFOISA is foi.RegimeFOISA.
+//
+// Deprecated: use foi.RegimeFOISA (force.Force.Regime is a foi.Regime); the
+// name stays for internal/web until it switches to the vocabulary.
+const RegimeFOISA = foi.RegimeFOISA
 
 // Force is one police body.
 type Force struct {
@@ -61,7 +43,7 @@ type Force struct {
 	// Domains are every mail domain the force's FOI replies come from,
 	// current and legacy (pnn) ones, lower case.
 	Domains       []string
-	Regime        Regime
+	Regime        foi.Regime
 	CostLimit     string
 	Website       string
 	DisclosureLog string
@@ -142,11 +124,11 @@ func parse(data string) (*registry, error) {
 		}
 		switch reg := get(row, "foi_regime"); {
 		case strings.HasPrefix(reg, "FOIA"):
-			f.Regime = RegimeFOIA
+			f.Regime = foi.RegimeFOIA
 		case strings.HasPrefix(reg, "FOISA"):
-			f.Regime = RegimeFOISA
+			f.Regime = foi.RegimeFOISA
 		case strings.HasPrefix(reg, "none"):
-			f.Regime = RegimeNone
+			f.Regime = foi.RegimeNone
 		default:
 			return nil, fmt.Errorf("forces.csv line %d: unknown foi_regime %q", n+2, reg)
 		}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 func TestGroups(t *testing.T) {
@@ -23,7 +25,7 @@ func TestGroups(t *testing.T) {
 	in := map[string]bool{}
 	for _, f := range all44 {
 		in[f.Slug] = true
-		if f.Regime != RegimeFOIA {
+		if f.Regime != foi.RegimeFOIA {
 			t.Errorf("%s in all44 answers under %s, want foia", f.Slug, f.Regime)
 		}
 		if f.FOIEmail == "" || !strings.Contains(f.FOIEmail, "@") {
@@ -41,11 +43,11 @@ func TestGroups(t *testing.T) {
 		}
 	}
 	ps, _ := Lookup("police-scotland")
-	if ps.Regime != RegimeFOISA {
+	if ps.Regime != foi.RegimeFOISA {
 		t.Errorf("Police Scotland regime %s", ps.Regime)
 	}
 	nca, _ := Lookup("national-crime-agency")
-	if nca.Regime != RegimeNone {
+	if nca.Regime != foi.RegimeNone {
 		t.Errorf("NCA regime %s", nca.Regime)
 	}
 }

@@ -7,20 +7,22 @@ import (
 	"mime"
 	"strings"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Kind is what a simulated reply says.
 type Kind string
 
 const (
-	KindAck           Kind = "acknowledgement"
-	KindClarification Kind = "clarification"
-	KindExtension     Kind = "extension"
-	KindRefusalS12    Kind = "refusal_s12"
-	KindRefusalS40    Kind = "refusal_s40"
-	KindNotHeld       Kind = "not_held"
-	KindResponse      Kind = "response"
-	KindPartial       Kind = "partial_response"
+	KindAck           = Kind(foi.KindAcknowledgement)
+	KindClarification = Kind(foi.KindClarification)
+	KindExtension     = Kind(foi.KindExtension)
+	KindRefusalS12    = Kind("refusal_s12")
+	KindRefusalS40    = Kind("refusal_s40")
+	KindNotHeld       = Kind(foi.KindNotHeld)
+	KindResponse      = Kind(foi.KindResponse)
+	KindPartial       = Kind(foi.KindPartialResponse)
 	// KindCovering is an answer whose email says no more than "please find
 	// attached": the letter, if any, is the attachment.
 	KindCovering Kind = "covering"
@@ -28,13 +30,14 @@ const (
 	KindCorrection Kind = "correction"
 )
 
-// Expect is the kind internal/classify should read from a reply.
+// Expect is the kind internal/classify should read from a reply (a
+// foi.Kind's name).
 func (k Kind) Expect() string {
 	switch k {
 	case KindRefusalS12, KindRefusalS40:
-		return "refusal"
+		return string(foi.KindRefusal)
 	case KindCovering, KindCorrection:
-		return "response"
+		return string(foi.KindResponse)
 	}
 	return string(k)
 }

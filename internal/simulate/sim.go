@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/match"
@@ -239,21 +240,24 @@ func (s *Simulator) Received() int {
 }
 
 // Purpose tells foidesk's emails apart by their subject lines: request,
-// reminder, second_reminder, internal_review, clarification_answer or other.
-func Purpose(subject string) string {
+// reminder, second_reminder, internal_review, clarification_answer or other
+// (the foi.Purpose names).
+func Purpose(subject string) string { return string(purposeOf(subject)) }
+
+func purposeOf(subject string) foi.Purpose {
 	switch {
 	case strings.HasPrefix(subject, "Freedom of Information request"):
-		return "request"
+		return foi.PurposeRequest
 	case strings.HasPrefix(subject, "Internal review request"):
-		return "internal_review"
+		return foi.PurposeInternalReview
 	case strings.Contains(subject, "second reminder"):
-		return "second_reminder"
+		return foi.PurposeSecondReminder
 	case strings.Contains(subject, "clarification"):
-		return "clarification_answer"
+		return foi.PurposeClarificationAnswer
 	case strings.HasPrefix(subject, "Re: "):
-		return "reminder"
+		return foi.PurposeReminder
 	}
-	return "other"
+	return foi.PurposeOther
 }
 
 // Token returns the request token in a subject ("cro-2026/durham"), or "".
@@ -279,10 +283,10 @@ func (s *Simulator) receive(m mailtest.Received) {
 	if f == nil {
 		return // the regulator, or someone else
 	}
-	p := Purpose(m.Subject)
+	p := purposeOf(m.Subject)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if p == "request" && f.requestID == "" {
+	if p == foi.PurposeRequest && f.requestID == "" {
 		f.requestID, f.received = m.MessageID, m.At
 		s.mu.Lock()
 		if s.origin.IsZero() || m.At.Before(s.origin) {
@@ -303,27 +307,27 @@ func (s *Simulator) receive(m mailtest.Received) {
 // step is one reply of a behaviour: on receiving mail of purpose on, reply
 // with kind after so many campaign days.
 type step struct {
-	on    string
+	on    foi.Purpose
 	after float64
 	kind  Kind
 }
 
 // scripts is what each behaviour answers to what.
 var scripts = map[Behaviour][]step{
-	OnTime:        {{"request", 1, KindAck}, {"request", 12, KindResponse}},
-	LateOne:       {{"request", 2, KindAck}, {"reminder", 2, KindResponse}},
-	LateTwo:       {{"second_reminder", 3, KindResponse}},
-	Clarifies:     {{"request", 3, KindClarification}, {"clarification_answer", 1, KindAck}, {"clarification_answer", 8, KindResponse}},
-	Extends:       {{"request", 1, KindAck}, {"request", 26, KindExtension}, {"request", 40, KindResponse}}, // the extension just before the due date
-	RefusesCost:   {{"request", 2, KindAck}, {"request", 15, KindRefusalS12}},
-	RefusesPerson: {{"request", 18, KindRefusalS40}},
-	NotHeld:       {{"request", 9, KindNotHeld}},
-	Partial:       {{"request", 1, KindAck}, {"request", 20, KindPartial}},
-	AckOnly:       {{"request", 1, KindAck}},
-	Corrects:      {{"request", 1, KindAck}, {"request", 12, KindResponse}, {"request", 24, KindCorrection}},
+	OnTime:        {{foi.PurposeRequest, 1, KindAck}, {foi.PurposeRequest, 12, KindResponse}},
+	LateOne:       {{foi.PurposeRequest, 2, KindAck}, {foi.PurposeReminder, 2, KindResponse}},
+	LateTwo:       {{foi.PurposeSecondReminder, 3, KindResponse}},
+	Clarifies:     {{foi.PurposeRequest, 3, KindClarification}, {foi.PurposeClarificationAnswer, 1, KindAck}, {foi.PurposeClarificationAnswer, 8, KindResponse}},
+	Extends:       {{foi.PurposeRequest, 1, KindAck}, {foi.PurposeRequest, 26, KindExtension}, {foi.PurposeRequest, 40, KindResponse}}, // the extension just before the due date
+	RefusesCost:   {{foi.PurposeRequest, 2, KindAck}, {foi.PurposeRequest, 15, KindRefusalS12}},
+	RefusesPerson: {{foi.PurposeRequest, 18, KindRefusalS40}},
+	NotHeld:       {{foi.PurposeRequest, 9, KindNotHeld}},
+	Partial:       {{foi.PurposeRequest, 1, KindAck}, {foi.PurposeRequest, 20, KindPartial}},
+	AckOnly:       {{foi.PurposeRequest, 1, KindAck}},
+	Corrects:      {{foi.PurposeRequest, 1, KindAck}, {foi.PurposeRequest, 12, KindResponse}, {foi.PurposeRequest, 24, KindCorrection}},
 	// AfterClose answers long after its internal review: past the
 	// regulator's rung and the request's closing.
-	AfterClose: {{"internal_review", 50, KindResponse}},
+	AfterClose: {{foi.PurposeInternalReview, 50, KindResponse}},
 	// Silent answers nothing.
 }
 

@@ -1,4 +1,4 @@
-package workflows
+package engine
 
 import (
 	enumspb "go.temporal.io/api/enums/v1"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
 )
 
 // RerunDocument gives what starts a document's processing again after a
@@ -14,7 +15,7 @@ import (
 // (one waiting in review takes a review decision instead). The new run
 // replaces the document's rows in one transaction; its request, told
 // again, keeps the state it has.
-func RerunDocument(d store.RequestDocument, taskQueue string) (client.StartWorkflowOptions, DocumentInput) {
+func RerunDocument(d store.RequestDocument, taskQueue string) (client.StartWorkflowOptions, workflows.DocumentInput) {
 	return client.StartWorkflowOptions{
 			ID:                       d.WorkflowID,
 			TaskQueue:                taskQueue,
@@ -22,7 +23,7 @@ func RerunDocument(d store.RequestDocument, taskQueue string) (client.StartWorkf
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 			// Without it the client hands back the running run as if started.
 			WorkflowExecutionErrorWhenAlreadyStarted: true,
-			StaticSummary:                            rerunSummary(d.Filename),
-		}, DocumentInput{RequestID: d.RequestID, RequestWorkflowID: d.RequestWorkflowID,
+			StaticSummary:                            workflows.RerunSummary(d.Filename),
+		}, workflows.DocumentInput{RequestID: d.RequestID, RequestWorkflowID: d.RequestWorkflowID,
 			Document: activities.DocumentRef{ID: d.DocumentID, SHA256: d.SHA256, Filename: d.Filename, InboundID: d.InboundID}}
 }

@@ -1,0 +1,63 @@
+package foi
+
+// State is a request's place in its lifecycle (requests.state, the
+// FoiState search attribute).
+type State string
+
+// The states of a request.
+const (
+	StateDraft                 State = "draft"
+	StateSent                  State = "sent"
+	StateAcknowledged          State = "acknowledged"
+	StateAwaitingClarification State = "awaiting_clarification"
+	StateExtended              State = "extended"
+	StateOverdue               State = "overdue"
+	StateChased                State = "chased"
+	StateInternalReview        State = "internal_review"
+	StateRegulator             State = "regulator"
+	StateAnswered              State = "answered"
+	StatePartiallyAnswered     State = "partially_answered"
+	StateRefused               State = "refused"
+	StateNotHeld               State = "not_held"
+	StateWithdrawn             State = "withdrawn"
+	StateDataLoaded            State = "data_loaded"
+)
+
+// States lists every state, in lifecycle order.
+func States() []State {
+	return []State{StateDraft, StateSent, StateAcknowledged, StateAwaitingClarification, StateExtended,
+		StateOverdue, StateChased, StateInternalReview, StateRegulator, StateAnswered, StatePartiallyAnswered,
+		StateRefused, StateNotHeld, StateWithdrawn, StateDataLoaded}
+}
+
+// Valid reports whether s is one of the states above.
+func (s State) Valid() bool { return member(s, States()) }
+
+// Final reports whether a request in state s has an outcome.
+func (s State) Final() bool {
+	switch s {
+	case StateAnswered, StatePartiallyAnswered, StateRefused, StateNotHeld, StateWithdrawn, StateDataLoaded:
+		return true
+	}
+	return false
+}
+
+// FinalStates lists the states with an outcome, in lifecycle order.
+func FinalStates() []State {
+	var out []State
+	for _, s := range States() {
+		if s.Final() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func member[T comparable](v T, list []T) bool {
+	for _, w := range list {
+		if v == w {
+			return true
+		}
+	}
+	return false
+}
