@@ -27,6 +27,36 @@ func TestStateFinal(t *testing.T) {
 	}
 }
 
+func TestStateOverdue(t *testing.T) {
+	want := []foi.State{foi.StateOverdue, foi.StateChased, foi.StateInternalReview, foi.StateRegulator}
+	got := foi.OverdueStates()
+	if len(got) != len(want) {
+		t.Fatalf("OverdueStates = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("OverdueStates = %v, want %v", got, want)
+		}
+	}
+	for _, s := range foi.States() {
+		if s.Overdue() && s.Final() {
+			t.Errorf("%s is overdue and final", s)
+		}
+	}
+}
+
+func TestInboundStatusTriaged(t *testing.T) {
+	for _, s := range foi.InboundStatuses() {
+		want := s == foi.InboundTriage || s == foi.InboundFailed
+		if s.Triaged() != want {
+			t.Errorf("%s.Triaged() = %v", s, s.Triaged())
+		}
+	}
+	if n := len(foi.TriagedStatuses()); n != 2 {
+		t.Errorf("TriagedStatuses = %v", foi.TriagedStatuses())
+	}
+}
+
 func TestKind(t *testing.T) {
 	for _, tc := range []struct {
 		k                          foi.Kind
@@ -107,6 +137,20 @@ func TestRegime(t *testing.T) {
 	}
 	if foi.RegimeFOIA != 1 || foi.RegimeFOISA != 2 || foi.Regime(7).String() != "none" {
 		t.Error("regime numbering changed")
+	}
+}
+
+func TestParseRequestRef(t *testing.T) {
+	want := foi.RequestRef{Campaign: "cro", Year: 2025, Force: "durham"}
+	for _, s := range []string{"cro/2025/durham", "request/cro/2025/durham"} {
+		if ref, err := foi.ParseRequestRef(s); err != nil || ref != want {
+			t.Errorf("ParseRequestRef(%q) = %+v, %v", s, ref, err)
+		}
+	}
+	for _, s := range []string{"", "cro/2025", "cro/25/durham", "campaign/cro/2025", "cro/2025/durham/x"} {
+		if ref, err := foi.ParseRequestRef(s); err == nil {
+			t.Errorf("ParseRequestRef(%q) = %+v, want an error", s, ref)
+		}
 	}
 }
 

@@ -66,6 +66,15 @@ func ParseRequestWorkflowID(id string) (RequestRef, error) {
 	return RequestRef{Campaign: parts[0], Year: year, Force: parts[2]}, nil
 }
 
+// ParseRequestRef reads a request named as "<campaign>/<year>/<force>"
+// (the form the CLI takes) or by its workflow ID.
+func ParseRequestRef(s string) (RequestRef, error) {
+	if !strings.HasPrefix(s, requestPrefix) {
+		s = requestPrefix + s
+	}
+	return ParseRequestWorkflowID(s)
+}
+
 // RequestToken is the token that marks a request's emails, in their
 // subjects and an X-Foidesk-Token header: "cro-2025/durham".
 func RequestToken(campaign string, year int, force string) string {

@@ -53,6 +53,28 @@ func FinalStates() []State {
 	return out
 }
 
+// Overdue reports whether s is a state a request is put in once its due
+// date has passed without an answer: overdue, then the chase ladder's
+// chased, internal review and regulator.
+func (s State) Overdue() bool {
+	switch s {
+	case StateOverdue, StateChased, StateInternalReview, StateRegulator:
+		return true
+	}
+	return false
+}
+
+// OverdueStates lists the states Overdue reports, in lifecycle order.
+func OverdueStates() []State {
+	var out []State
+	for _, s := range States() {
+		if s.Overdue() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func member[T comparable](v T, list []T) bool {
 	for _, w := range list {
 		if v == w {

@@ -50,6 +50,13 @@ func InboundStatuses() []InboundStatus {
 	return []InboundStatus{InboundStored, InboundMatched, InboundTriage, InboundIgnored, InboundFailed}
 }
 
+// Triaged reports whether a message in status s waits for a person to
+// assign it: in triage, or failed (it could not be processed).
+func (s InboundStatus) Triaged() bool { return s == InboundTriage || s == InboundFailed }
+
+// TriagedStatuses lists the statuses Triaged reports.
+func TriagedStatuses() []InboundStatus { return []InboundStatus{InboundTriage, InboundFailed} }
+
 // ReviewStatus is the state of a table waiting for a person
 // (review_items.status).
 type ReviewStatus string
