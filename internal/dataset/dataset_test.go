@@ -9,6 +9,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/match"
 	"github.com/foidesk/foidesk/internal/store"
 )
@@ -59,7 +60,7 @@ func TestIdenticalFilesFromTwoForcesCiteTheirOwnMessage(t *testing.T) {
 	doc := durhamDocs[0]
 	for rid, msg := range map[int64]int64{ids["durham"]: durhamMsg, ids["cleveland"]: clevelandMsg} {
 		_, err := st.DecideInbound(ctx, msg, store.InboundDecision{Status: "matched", Kind: "response",
-			Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: match.MethodToken}}})
+			Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: foi.MatchToken}}})
 		must(t, err)
 	}
 	// Durham's reference names its message and filename; Cleveland's is an

@@ -25,18 +25,8 @@ import (
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
-)
-
-// Method is the kind of evidence a match rests on.
-type Method string
-
-const (
-	MethodThread    Method = "thread"
-	MethodToken     Method = "token"
-	MethodReference Method = "reference"
-	MethodDomain    Method = "domain"
-	MethodOperator  Method = "operator" // assigned by hand from triage
 )
 
 // Candidate is a request a message might answer.
@@ -46,7 +36,7 @@ type Candidate struct {
 	ForceSlug  string
 	Token      string
 	Reference  string // the force's reference, once learned
-	State      string
+	State      foi.State
 }
 
 // Lookup finds candidate requests; internal/store implements it.
@@ -78,7 +68,7 @@ type Input struct {
 // Match is one request the message answers.
 type Match struct {
 	Candidate
-	Method   Method
+	Method   foi.MatchMethod
 	Evidence string
 }
 
@@ -125,7 +115,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 			return nil, err
 		}
 		for _, c := range cs {
-			res.Matches = append(res.Matches, Match{Candidate: c, Method: MethodThread,
+			res.Matches = append(res.Matches, Match{Candidate: c, Method: foi.MatchThread,
 				Evidence: "delivery report about our message <" + in.BounceOf + ">"})
 		}
 		if len(res.Matches) == 0 {
@@ -141,7 +131,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := res.add(cs, MethodThread, "replies to our message in the thread", sender, senderOK, domain); err != nil {
+		if err := res.add(cs, foi.MatchThread, "replies to our message in the thread", sender, senderOK, domain); err != nil {
 			return nil, err
 		}
 	}
@@ -152,7 +142,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := res.add(cs, MethodToken, "subject token "+strings.Join(toks, ", "), sender, senderOK, domain); err != nil {
+			if err := res.add(cs, foi.MatchToken, "subject token "+strings.Join(toks, ", "), sender, senderOK, domain); err != nil {
 				return nil, err
 			}
 		}
@@ -164,7 +154,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := res.add(cs, MethodReference, "the force's reference "+ref, sender, senderOK, domain); err != nil {
+			if err := res.add(cs, foi.MatchReference, "the force's reference "+ref, sender, senderOK, domain); err != nil {
 				return nil, err
 			}
 		}
@@ -177,7 +167,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 			case 0:
 				res.Triage = fmt.Sprintf("from %s, which has no open request", sender.Name)
 			case 1:
-				res.Matches = append(res.Matches, Match{Candidate: cs[0], Method: MethodDomain,
+				res.Matches = append(res.Matches, Match{Candidate: cs[0], Method: foi.MatchDomain,
 					Evidence: "sender domain " + domain + " belongs to " + sender.Name + ", whose only open request this is"})
 			default:
 				res.Triage = fmt.Sprintf("from %s, which has %d open requests, and nothing in the message says which", sender.Name, len(cs))
@@ -195,7 +185,7 @@ func Find(ctx context.Context, lk Lookup, in Input) (*Result, error) {
 
 // add records candidates found by method, after checking that the sender
 // may speak for each one's force.
-func (r *Result) add(cs []Candidate, method Method, evidence string, sender force.Force, senderOK bool, domain string) error {
+func (r *Result) add(cs []Candidate, method foi.MatchMethod, evidence string, sender force.Force, senderOK bool, domain string) error {
 	seen := map[int64]bool{}
 	for _, m := range r.Matches {
 		seen[m.RequestID] = true

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // requests is an in-memory Lookup over a fixed set of requests and ledger
@@ -86,27 +87,27 @@ func TestFind(t *testing.T) {
 		name   string
 		in     Input
 		want   []int64
-		method Method
+		method foi.MatchMethod
 		triage string // substring
 	}{
 		{name: "thread", in: Input{From: "foi@durham.police.uk", InReplyTo: []string{"rem-1@foidesk.test"},
-			Subject: "RE: Freedom of Information request"}, want: []int64{1}, method: MethodThread},
+			Subject: "RE: Freedom of Information request"}, want: []int64{1}, method: foi.MatchThread},
 		{name: "thread through References only, legacy pnn domain",
 			in:   Input{From: "FreedomOfInformation@Durham.PNN.Police.UK", References: []string{"x@y", "req-1@foidesk.test"}},
-			want: []int64{1}, method: MethodThread},
+			want: []int64{1}, method: foi.MatchThread},
 		{name: "token", in: Input{From: "foi@kent.police.uk", Subject: "FOI 123/25 [FOI cro-2025/kent]"},
-			want: []int64{2}, method: MethodToken},
+			want: []int64{2}, method: foi.MatchToken},
 		{name: "one email answering two requests by token",
 			in: Input{From: "foi@met.police.uk",
 				Subject: "Your requests [FOI cro-2025/metropolitan] and [FOI stops-2025/metropolitan]"},
-			want: []int64{3, 4}, method: MethodToken},
+			want: []int64{3, 4}, method: foi.MatchToken},
 		{name: "reference learned from the acknowledgement",
 			in: Input{From: "foi@met.police.uk", Subject: "Freedom of Information Request Reference No: 01/FOI/23/029569",
 				Body: "Please quote the reference above."},
-			want: []int64{3}, method: MethodReference},
+			want: []int64{3}, method: foi.MatchReference},
 		{name: "domain: the force's only open request",
 			in:   Input{From: "information@kent.police.uk", Subject: "Your request"},
-			want: []int64{2}, method: MethodDomain},
+			want: []int64{2}, method: foi.MatchDomain},
 		{name: "domain with several open requests", in: Input{From: "foi@met.police.uk", Subject: "Your request"},
 			triage: "2 open requests"},
 		{name: "spoofed thread reply from another domain",
@@ -118,11 +119,11 @@ func TestFind(t *testing.T) {
 		{name: "look-alike domain", in: Input{From: "foi@durham.police.uk.example.com", Subject: "[FOI cro-2025/durham]"},
 			triage: "possible spoof"},
 		{name: "regulator in the thread", in: Input{From: "casework@ico.org.uk", InReplyTo: []string{"req-2@foidesk.test"}},
-			want: []int64{2}, method: MethodThread},
+			want: []int64{2}, method: foi.MatchThread},
 		{name: "stranger", in: Input{From: "someone@gmail.com", Subject: "hello"}, triage: "no request matches"},
 		{name: "force with nothing open", in: Input{From: "foi@psni.police.uk", Subject: "hello"}, triage: "no open request"},
 		{name: "bounce of our request", in: Input{From: "MAILER-DAEMON@mx.example", BounceOf: "req-2@foidesk.test"},
-			want: []int64{2}, method: MethodThread},
+			want: []int64{2}, method: foi.MatchThread},
 		{name: "bounce of something else", in: Input{From: "MAILER-DAEMON@mx.example", BounceOf: "other@x"},
 			triage: "not in our ledger"},
 	} {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/match"
 	"github.com/foidesk/foidesk/internal/store"
 )
@@ -40,7 +41,7 @@ func replies(t *testing.T, st *store.Store, rid int64, n int) []int64 {
 		}
 		docs[i] = ids[0]
 		if _, err := st.DecideInbound(ctx, msg, store.InboundDecision{Status: "matched", Kind: "response",
-			Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: match.MethodToken}}}); err != nil {
+			Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: foi.MatchToken}}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.AttachDocument(ctx, rid, ids[0], "document/"+name, store.DocumentSource{InboundID: msg, Filename: name}); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/match"
 	"github.com/foidesk/foidesk/internal/store"
@@ -170,7 +171,7 @@ func receive(t testing.TB, st *store.Store, uid uint32, rid int64, f force.Force
 	must(t, err)
 	id := res.Stored[0]
 	_, err = st.DecideInbound(ctx, id, store.InboundDecision{Status: "matched", Kind: "response",
-		Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: match.MethodToken, Evidence: "subject token"}}})
+		Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: foi.MatchToken, Evidence: "subject token"}}})
 	must(t, err)
 	return id
 }
