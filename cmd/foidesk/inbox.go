@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -75,13 +75,9 @@ func runInboxAssign(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usageErrorf("message id %q is not a number", args[0])
 	}
-	parts := strings.Split(strings.TrimPrefix(args[1], "request/"), "/")
-	if len(parts) != 3 {
-		return usageErrorf("request %q: want CAMPAIGN/YEAR/FORCE", args[1])
-	}
-	year, err := strconv.Atoi(parts[1])
+	ref, err := parseRequestArg(args[1])
 	if err != nil {
-		return usageErrorf("request %q: year %q is not a number", args[1], parts[1])
+		return err
 	}
 	cfg, err := a.config()
 	if err != nil {
@@ -100,8 +96,8 @@ func runInboxAssign(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer tc.Close()
-	in := activities.AssignInput{InboundID: id, RequestWorkflowID: activities.RequestWorkflowID(parts[0], year, parts[2]), By: by}
-	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.InboxWorkflowID(mailbox),
+	in := activities.AssignInput{InboundID: id, RequestWorkflowID: ref.WorkflowID(), By: by}
+	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: foi.InboxWorkflowID(mailbox),
 		UpdateName: workflows.UpdateAssign, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err != nil {
 		return fmt.Errorf("assign message %d: %w", id, err)
@@ -112,4 +108,14 @@ func runInboxAssign(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintln(a.stdout, msg)
 	return nil
+}
+
+// parseRequestArg reads a request named on the command line, as
+// CAMPAIGN/YEAR/FORCE or by its workflow ID (request/CAMPAIGN/YEAR/FORCE).
+func parseRequestArg(s string) (foi.RequestRef, error) {
+	ref, err := foi.ParseRequestRef(s)
+	if err != nil {
+		return foi.RequestRef{}, usageErrorf("request %q: want CAMPAIGN/YEAR/FORCE", s)
+	}
+	return ref, nil
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -77,7 +76,11 @@ func reprocessDocument(ctx context.Context, a *app, st *store.Store, tc client.C
 	}
 	want := ""
 	if request != "" {
-		want = "request/" + strings.TrimPrefix(request, "request/")
+		ref, err := parseRequestArg(request)
+		if err != nil {
+			return err
+		}
+		want = ref.WorkflowID()
 	}
 	started := 0
 	for _, d := range docs {
