@@ -321,18 +321,18 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if err != nil {
 		return nil, err
 	}
-	if foi.InboundStatus(m.Status) != foi.InboundStored {
+	if m.Status != foi.InboundStored {
 		return a.decided(ctx, id)
 	}
 	msg, perr := fmail.Parse(m.Raw, nil)
 	if perr != nil {
-		d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: string(foi.InboundFailed),
+		d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: foi.InboundFailed,
 			TriageReason: "unreadable message: " + perr.Error()})
 		if err != nil {
 			return nil, storeErr(err)
 		}
 		a.log().Warn("unreadable message", slog.Int64("inbound_id", id), slog.Any("err", perr))
-		return &ProcessOutput{Status: foi.InboundStatus(d.Status), Triage: d.TriageReason}, nil
+		return &ProcessOutput{Status: d.Status, Triage: d.TriageReason}, nil
 	}
 
 	// Attachments first: a document is stored once, whatever happens next.
@@ -416,12 +416,12 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if kind == foi.KindAcknowledgement || kind == foi.KindAutoAcknowledgement {
 		learned = cls.Reference
 	}
-	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: string(out.Status), Kind: string(kind),
+	d, err := a.Store.DecideInbound(ctx, id, store.InboundDecision{Status: out.Status, Kind: kind,
 		Classification: clsJSON, TriageReason: mres.Triage, Matches: mres.Matches, Reference: learned, Signals: sig})
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if d.Status != string(out.Status) || string(d.Signals) != string(sig) {
+	if d.Status != out.Status || string(d.Signals) != string(sig) {
 		// Another worker decided first: its decision stands.
 		return a.decided(ctx, id)
 	}
@@ -437,7 +437,7 @@ func (a *Activities) decided(ctx context.Context, id int64) (*ProcessOutput, err
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	out := &ProcessOutput{Status: foi.InboundStatus(d.Status)}
+	out := &ProcessOutput{Status: d.Status}
 	if len(d.Signals) > 0 && string(d.Signals) != "null" {
 		if err := json.Unmarshal(d.Signals, out); err != nil {
 			return nil, fmt.Errorf("decision of message %d: %w", id, err)

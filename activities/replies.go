@@ -97,7 +97,7 @@ type ReplyReviewInput struct {
 // OpenReplyReview records a reply in the queue of kinds to check.
 func (a *Activities) OpenReplyReview(ctx context.Context, in ReplyReviewInput) error {
 	return storeErr(a.Store.OpenReplyReview(ctx, store.ReplyReview{RequestID: in.RequestID, InboundID: in.InboundID,
-		ProposedKind: string(in.Kind), Confidence: in.Confidence, Reason: in.Reason}))
+		ProposedKind: in.Kind, Confidence: in.Confidence, Reason: in.Reason}))
 }
 
 // KindDecision is a person's word on a reply's kind.
@@ -112,12 +112,12 @@ type KindDecision struct {
 // ResolveReplyReview records a person's decision on a reply's kind and
 // returns whether it confirmed or corrected the classifier.
 func (a *Activities) ResolveReplyReview(ctx context.Context, in KindDecision) (foi.ReplyReviewStatus, error) {
-	r, err := a.Store.ResolveReplyReview(ctx, in.RequestID, in.InboundID, string(in.Kind), in.By, in.Why)
+	r, err := a.Store.ResolveReplyReview(ctx, in.RequestID, in.InboundID, in.Kind, in.By, in.Why)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nonRetryable(ErrTypeNotFound, err)
 	}
 	if err != nil {
 		return "", storeErr(err)
 	}
-	return foi.ReplyReviewStatus(r.Status), nil
+	return r.Status, nil
 }

@@ -14,7 +14,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -45,8 +45,8 @@ func answerLikeForces(tb testing.TB, s *stack, behaviour map[string]string) {
 		if (b == "prompt" && strings.HasPrefix(m.Subject, "Freedom of Information request")) ||
 			(b == "late" && strings.HasPrefix(m.Subject, "Re: ")) {
 			go func() {
-				err := s.client.SignalWorkflow(context.Background(), activities.RequestWorkflowID(slug, year, force), "",
-					workflows.SignalReply, workflows.Reply{Kind: workflows.ReplyResponse, MessageID: "reply-" + force + "@force.test"})
+				err := s.client.SignalWorkflow(context.Background(), foi.RequestWorkflowID(slug, year, force), "",
+					workflows.SignalReply, workflows.Reply{Kind: foi.KindResponse, MessageID: "reply-" + force + "@force.test"})
 				if err != nil {
 					tb.Errorf("signal %s: %v", force, err)
 				}
@@ -91,7 +91,7 @@ func BenchmarkCampaign44(b *testing.B) {
 		year := 2100 + i
 		start := time.Now()
 		run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
+			ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
 		}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year, CloseAfter: 3})
 		if err != nil {
 			b.Fatal(err)
@@ -163,7 +163,7 @@ func BenchmarkCampaigns100x44(b *testing.B) {
 			sp.Slug = fmt.Sprintf("bench%03d", c)
 			year := 2026 + i
 			r, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-				ID: workflows.CampaignWorkflowID(sp.Slug, year), TaskQueue: "foidesk",
+				ID: foi.CampaignWorkflowID(sp.Slug, year), TaskQueue: "foidesk",
 			}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: sp, Year: year, CloseAfter: 3})
 			if err != nil {
 				b.Fatal(err)
@@ -177,7 +177,7 @@ func BenchmarkCampaigns100x44(b *testing.B) {
 				b.Fatal(err)
 			}
 			total += sum.Total
-			answered += sum.ByState[workflows.StateAnswered]
+			answered += sum.ByState[foi.StateAnswered]
 		}
 		wall := time.Since(start)
 		if total != n*len(forces) {

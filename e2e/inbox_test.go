@@ -21,6 +21,7 @@ import (
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -98,7 +99,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
+		ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
 	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year}); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 			sent[tok[strings.LastIndexByte(tok, '/')+1:]] = m.MessageID
 		}
 	}
-	token := func(force string) string { return activities.Token(spec.Slug, year, force) }
+	token := func(force string) string { return foi.RequestToken(spec.Slug, year, force) }
 
 	deliver := func(e email) {
 		t.Helper()
@@ -136,22 +137,22 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		body: "I am out of the office until Monday with limited access to email."})
 
 	if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.InboxWorkflowID("INBOX"), TaskQueue: "foidesk",
+		ID: foi.InboxWorkflowID("INBOX"), TaskQueue: "foidesk",
 	}, workflows.InboxWorkflow, workflows.InboxInput{Mailbox: "INBOX", MaxWait: 30 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	// The desk reads the replies the classifier is unsure of and gives
 	// each its kind, as a journalist would.
-	go desk(ctx, t, s, map[string]workflows.ReplyKind{
-		"ack-1@met.police.uk": workflows.ReplyAcknowledgement, "resp-1@westmidlands.police.uk": workflows.ReplyResponse,
-		"ref-1@south-wales.police.uk": workflows.ReplyRefusal, "stray-1@gmail.com": workflows.ReplyResponse,
-		"resp-2@durham.police.uk": workflows.ReplyResponse, "late-1@south-wales.police.uk": workflows.ReplyResponse,
-		"resp-3@met.police.uk": workflows.ReplyResponse,
+	go desk(ctx, t, s, map[string]foi.Kind{
+		"ack-1@met.police.uk": foi.KindAcknowledgement, "resp-1@westmidlands.police.uk": foi.KindResponse,
+		"ref-1@south-wales.police.uk": foi.KindRefusal, "stray-1@gmail.com": foi.KindResponse,
+		"resp-2@durham.police.uk": foi.KindResponse, "late-1@south-wales.police.uk": foi.KindResponse,
+		"resp-3@met.police.uk": foi.KindResponse,
 	})
 
 	status := func(force string) workflows.RequestStatus {
 		t.Helper()
-		v, err := s.client.QueryWorkflow(ctx, activities.RequestWorkflowID(spec.Slug, year, force), "", workflows.QueryStatus)
+		v, err := s.client.QueryWorkflow(ctx, foi.RequestWorkflowID(spec.Slug, year, force), "", workflows.QueryStatus)
 		if err != nil {
 			t.Fatalf("query %s: %v", force, err)
 		}
@@ -161,9 +162,9 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 		}
 		return st
 	}
-	want := map[string]workflows.State{
-		"metropolitan": workflows.StateAcknowledged, "west-midlands": workflows.StateDataLoaded,
-		"south-wales": workflows.StateRefused, "durham": workflows.StateSent, "kent": workflows.StateSent,
+	want := map[string]foi.State{
+		"metropolitan": foi.StateAcknowledged, "west-midlands": foi.StateDataLoaded,
+		"south-wales": foi.StateRefused, "durham": foi.StateSent, "kent": foi.StateSent,
 	}
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
@@ -281,16 +282,16 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	waitFor("the stray reply in triage", func() bool {
 		return dbtest.SQL(t, s.store).QueryRow(ctx, `SELECT id FROM inbound_messages WHERE message_id = 'stray-1@gmail.com' AND status = 'triage'`).Scan(&stray) == nil
 	})
-	upd, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.InboxWorkflowID("INBOX"),
+	upd, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: foi.InboxWorkflowID("INBOX"),
 		UpdateName: workflows.UpdateAssign, WaitForStage: client.WorkflowUpdateStageCompleted,
-		Args: []any{activities.AssignInput{InboundID: stray, RequestWorkflowID: activities.RequestWorkflowID(spec.Slug, year, "kent"), By: "desk"}}})
+		Args: []any{activities.AssignInput{InboundID: stray, RequestWorkflowID: foi.RequestWorkflowID(spec.Slug, year, "kent"), By: "desk"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := upd.Get(ctx, nil); err != nil {
 		t.Fatalf("assign: %v", err)
 	}
-	waitFor("kent to be answered", func() bool { return status("kent").State == workflows.StateAnswered })
+	waitFor("kent to be answered", func() bool { return status("kent").State == foi.StateAnswered })
 	if n := count(t, s, `SELECT count(*) FROM message_matches WHERE method = 'operator'`); n != 1 {
 		t.Errorf("%d operator matches, want 1", n)
 	}
@@ -305,7 +306,7 @@ func TestInboxMatchesAndSignals(t *testing.T) {
 	stored := time.Since(start)
 	waitFor("durham to be answered", func() bool {
 		st := status("durham").State
-		return st == workflows.StateAnswered || st == workflows.StateDataLoaded
+		return st == foi.StateAnswered || st == foi.StateDataLoaded
 	})
 	t.Logf("reply stored %s after delivery, request answered after %s",
 		stored.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
@@ -397,7 +398,7 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 		attach: "Nationality,2022\nPolish,21\nRomanian,17\n"})
 	var review store.ReplyReview
 	waitFor("the covering email in the kinds to check", func() bool {
-		items, err := s.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+		items, err := s.store.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 		if err != nil {
 			return false
 		}
@@ -415,13 +416,13 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 	if st := state("metropolitan"); st != "acknowledged" {
 		t.Errorf("metropolitan is %s while its reply's kind waits for a person, want acknowledged", st)
 	}
-	wid := activities.RequestWorkflowID(slug, year, "metropolitan")
+	wid := foi.RequestWorkflowID(slug, year, "metropolitan")
 	st, err := engine.UpdateRequest(ctx, s.client, "foidesk", wid, workflows.UpdateConfirmKind,
-		workflows.KindInput{InboundID: review.InboundID, Kind: workflows.ReplyResponse, By: "desk", Why: "the CSV is the answer"})
+		workflows.KindInput{InboundID: review.InboundID, Kind: foi.KindResponse, By: "desk", Why: "the CSV is the answer"})
 	if err != nil {
 		t.Fatalf("confirm kind: %v", err)
 	}
-	if st.State != workflows.StateAnswered && st.State != workflows.StateDataLoaded {
+	if st.State != foi.StateAnswered && st.State != foi.StateDataLoaded {
 		t.Errorf("after the desk's word the Met is %s, want answered", st.State)
 	}
 	waitFor("the Met's figures to count as its answer", func() bool { return state("metropolitan") == "data_loaded" })
@@ -430,7 +431,7 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 		t.Errorf("the desk's word on the covering email recorded %d times, want once", n)
 	}
 	// A note on a request whose run has ended reopens it.
-	if _, err := engine.UpdateRequest(ctx, s.client, "foidesk", activities.RequestWorkflowID(slug, year, "kent"),
+	if _, err := engine.UpdateRequest(ctx, s.client, "foidesk", foi.RequestWorkflowID(slug, year, "kent"),
 		workflows.UpdateAddNote, workflows.NoteInput{Text: "called the FOI office", By: "desk"}); err != nil {
 		t.Fatalf("note on a finished request: %v", err)
 	}
@@ -442,10 +443,10 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 
 // desk gives the replies waiting for a person the kinds in truth (by
 // Message-ID) until ctx ends; replies it does not know it leaves.
-func desk(ctx context.Context, t *testing.T, s *stack, truth map[string]workflows.ReplyKind) {
+func desk(ctx context.Context, t *testing.T, s *stack, truth map[string]foi.Kind) {
 	done := map[int64]bool{}
 	for ctx.Err() == nil {
-		items, _ := s.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+		items, _ := s.store.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 		for _, it := range items {
 			m, err := s.store.InboundMessage(ctx, it.InboundID)
 			if err != nil || done[it.ID] {

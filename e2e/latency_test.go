@@ -8,7 +8,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/workflows"
@@ -33,13 +33,13 @@ func BenchmarkDovecotToWorkflow(b *testing.B) {
 		year := 2030 + i
 		spec.Targets = []string{"all44"}
 		if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
+			ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
 		}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year}); err != nil {
 			b.Fatal(err)
 		}
 		if i == 0 {
 			if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-				ID: workflows.InboxWorkflowID("INBOX"), TaskQueue: "foidesk",
+				ID: foi.InboxWorkflowID("INBOX"), TaskQueue: "foidesk",
 			}, workflows.InboxWorkflow, workflows.InboxInput{Mailbox: "INBOX", MaxWait: time.Minute}); err != nil {
 				b.Fatal(err)
 			}
@@ -58,9 +58,9 @@ func BenchmarkDovecotToWorkflow(b *testing.B) {
 		}
 		var lat []time.Duration
 		for _, f := range forces[:20] {
-			id := activities.RequestWorkflowID(spec.Slug, year, f.Slug)
+			id := foi.RequestWorkflowID(spec.Slug, year, f.Slug)
 			e := email{from: f.FOIEmail, subject: "RE: Freedom of Information request", messageID: "ack-" + f.Slug + "@bench",
-				inReplyTo: sent[activities.Token(spec.Slug, year, f.Slug)],
+				inReplyTo: sent[foi.RequestToken(spec.Slug, year, f.Slug)],
 				body:      "Dear Requester\n\nFreedom of Information Request Reference No: FOI/01234/26\n\nI write in connection with your request for information. Your request will now be considered in accordance with the Freedom of Information Act 2000. You will receive a response within the statutory timescale of 20 working days.\n"}
 			start := time.Now()
 			if err := d.Deliver(ctx, "", e.raw()); err != nil {
@@ -69,7 +69,7 @@ func BenchmarkDovecotToWorkflow(b *testing.B) {
 			for {
 				v, err := s.client.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
 				var st workflows.RequestStatus
-				if err == nil && v.Get(&st) == nil && st.State == workflows.StateAcknowledged {
+				if err == nil && v.Get(&st) == nil && st.State == foi.StateAcknowledged {
 					break
 				}
 				if time.Since(start) > time.Minute {

@@ -23,6 +23,7 @@ import (
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/simulate"
@@ -145,8 +146,8 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 		mu.Unlock()
 		if answer {
 			go func() {
-				err := s.client.SignalWorkflow(context.Background(), activities.RequestWorkflowID(spec.Slug, year, slug), "",
-					workflows.SignalReply, workflows.Reply{Kind: workflows.ReplyResponse, MessageID: "reply-" + slug + "@force.test"})
+				err := s.client.SignalWorkflow(context.Background(), foi.RequestWorkflowID(spec.Slug, year, slug), "",
+					workflows.SignalReply, workflows.Reply{Kind: foi.KindResponse, MessageID: "reply-" + slug + "@force.test"})
 				if err != nil {
 					t.Errorf("signal %s: %v", slug, err)
 				}
@@ -167,7 +168,7 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
+		ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk",
 	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year, CloseAfter: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +209,7 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 			}
 		}
 	}
-	if sum.Total != 44 || sum.ByState[workflows.StateAnswered] != 30 || sum.ByState[workflows.StateRegulator] != 14 || len(sum.Unanswered) != 14 {
+	if sum.Total != 44 || sum.ByState[foi.StateAnswered] != 30 || sum.ByState[foi.StateRegulator] != 14 || len(sum.Unanswered) != 14 {
 		t.Errorf("summary: total %d, by state %v, unanswered %d", sum.Total, sum.ByState, len(sum.Unanswered))
 	}
 
@@ -236,9 +237,9 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 	// The histories this run made replay against today's workflow code;
 	// with UPDATE_HISTORIES=1 they are kept for workflows/replay_test.go,
 	// which replays them against every later change.
-	ids := []string{workflows.CampaignWorkflowID(spec.Slug, year)}
+	ids := []string{foi.CampaignWorkflowID(spec.Slug, year)}
 	for _, f := range forces[:3] { // one of each behaviour
-		ids = append(ids, activities.RequestWorkflowID(spec.Slug, year, f.Slug))
+		ids = append(ids, foi.RequestWorkflowID(spec.Slug, year, f.Slug))
 	}
 	replayer := worker.NewWorkflowReplayer()
 	workflows.Register(replayer)

@@ -19,7 +19,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
@@ -27,8 +26,8 @@ import (
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/devstack"
 	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/simulate"
-	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -95,7 +94,7 @@ type demoResult struct {
 	Extra        int
 	Elapsed      time.Duration
 	CampaignDays int
-	ByState      map[workflows.State]int
+	ByState      map[foi.State]int
 	TruthOK      bool
 	// Replies the classifier was unsure of, which the desk read and gave
 	// their kind: as proposed, or corrected.
@@ -155,7 +154,7 @@ func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
 	year := calendar.DateOf(time.Now()).Year()
 	tc := run.client
 	wr, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.CampaignWorkflowID(spec.Slug, year), TaskQueue: cfg.TemporalTaskQueue,
+		ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: cfg.TemporalTaskQueue,
 	}, workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year, CloseAfter: 5})
 	if err != nil {
 		return nil, fmt.Errorf("start campaign: %w", err)
@@ -190,7 +189,7 @@ wait:
 		last = st
 		// The desk answers clarification requests, as a journalist would.
 		for _, r := range st.Requests {
-			if r.State == workflows.StateAwaitingClarification && !clarified[r.Force] {
+			if r.State == foi.StateAwaitingClarification && !clarified[r.Force] {
 				clarified[r.Force] = true
 				go answerClarification(ctx, a.logger(), tc, spec.Slug, year, r.Force)
 			}
@@ -261,7 +260,7 @@ type demoDesk struct {
 }
 
 func (d *demoDesk) checkKinds(ctx context.Context) {
-	items, err := d.run.store.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	items, err := d.run.store.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	if err != nil {
 		return
 	}
@@ -286,7 +285,7 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 		go func() {
 			defer d.wg.Done()
 			_, err := engine.UpdateRequest(ctx, d.run.client, d.taskQueue, it.WorkflowID, workflows.UpdateConfirmKind,
-				workflows.KindInput{InboundID: it.InboundID, Kind: workflows.ReplyKind(k.Expect()), By: "demo desk",
+				workflows.KindInput{InboundID: it.InboundID, Kind: foi.Kind(k.Expect()), By: "demo desk",
 					Why: "read the letter"})
 			if err != nil {
 				d.log.Warn("demo: reply kind not given", slog.String("workflow_id", it.WorkflowID), slog.Any("err", err))
@@ -297,7 +296,7 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 			}
 			d.mu.Lock()
 			defer d.mu.Unlock()
-			if k.Expect() == it.ProposedKind {
+			if foi.Kind(k.Expect()) == it.ProposedKind {
 				d.confirmed++
 			} else {
 				d.corrected++
@@ -349,7 +348,7 @@ func (d *demoDesk) counts() (confirmed, corrected int) {
 }
 
 func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client, slug string, year int, force string) error {
-	id := activities.RequestWorkflowID(slug, year, force)
+	id := foi.RequestWorkflowID(slug, year, force)
 	h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateAnswerClarification,
 		Args:         []any{workflows.ClarificationInput{Text: "We would like figures by the offence for which each community resolution was given.", By: "demo desk"}},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
@@ -365,7 +364,7 @@ func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client
 func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus, sim *simulate.Simulator) string {
 	// A count that cannot be read shows as 0: the line is only progress.
 	p, _ := run.store.Progress(ctx)
-	n := func(states ...workflows.State) int {
+	n := func(states ...foi.State) int {
 		t := 0
 		for _, s := range states {
 			t += st.ByState[s]
@@ -373,9 +372,9 @@ func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus
 		return t
 	}
 	return fmt.Sprintf("%s  sent %d  acknowledged %d  overdue %d  chased %d  answered %d  refused %d  loaded %d figures  review %d  (%d/%d done)",
-		st.Today, p.RequestsSent, n(workflows.StateAcknowledged, workflows.StateExtended), len(st.Overdue), p.Chasers,
-		n(workflows.StateAnswered, workflows.StatePartiallyAnswered, workflows.StateDataLoaded),
-		n(workflows.StateRefused, workflows.StateNotHeld), p.Observations, p.OpenReviews, st.Finished, st.Total)
+		st.Today, p.RequestsSent, n(foi.StateAcknowledged, foi.StateExtended), len(st.Overdue), p.Chasers,
+		n(foi.StateAnswered, foi.StatePartiallyAnswered, foi.StateDataLoaded),
+		n(foi.StateRefused, foi.StateNotHeld), p.Observations, p.OpenReviews, st.Finished, st.Total)
 }
 
 func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, year int, sum *workflows.CampaignSummary) error {
@@ -406,10 +405,10 @@ func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, y
 		}
 		tw.Flush()
 	}
-	by := func(s workflows.State) int { return sum.ByState[s] }
+	by := func(s foi.State) int { return sum.ByState[s] }
 	fmt.Fprintf(w, "\n  forces answering: %d (with data loaded: %d); refusing: %d; not held: %d; silent to the end: %d\n",
-		by(workflows.StateAnswered)+by(workflows.StatePartiallyAnswered)+by(workflows.StateDataLoaded), by(workflows.StateDataLoaded),
-		by(workflows.StateRefused), by(workflows.StateNotHeld), len(sum.Unanswered))
+		by(foi.StateAnswered)+by(foi.StatePartiallyAnswered)+by(foi.StateDataLoaded), by(foi.StateDataLoaded),
+		by(foi.StateRefused), by(foi.StateNotHeld), len(sum.Unanswered))
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foidesk/foidesk/workflows"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // TestDemo runs the whole demo on a fixed seed: 44 simulated forces, every
@@ -50,8 +50,8 @@ func TestDemo(t *testing.T) {
 	for _, n := range res.ByState {
 		total += n
 	}
-	if total != 44 || res.ByState[workflows.StateRegulator] == 0 || res.ByState[workflows.StateDataLoaded] == 0 ||
-		res.ByState[workflows.StateRefused] == 0 {
+	if total != 44 || res.ByState[foi.StateRegulator] == 0 || res.ByState[foi.StateDataLoaded] == 0 ||
+		res.ByState[foi.StateRefused] == 0 {
 		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
 	}
 	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "regulator"} {

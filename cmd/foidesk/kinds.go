@@ -69,7 +69,7 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	status := store.ReplyReviewOpen
+	status := string(foi.ReplyReviewOpen)
 	if a.flagBool("all") {
 		status = ""
 	}
@@ -100,9 +100,9 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tSTATUS\tSUBJECT\tWHY")
 	for _, it := range items {
-		status := it.Status
+		status := string(it.Status)
 		if it.Kind != "" {
-			status += " as " + it.Kind
+			status += " as " + string(it.Kind)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
 			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, status, clipLine(it.Subject, 60), it.Reason)
@@ -168,12 +168,12 @@ func exportLabelled(ctx context.Context, st *store.Store, dir string, items []st
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "source: foidesk inbound message %d\nforce: %s\nkind: %s\n", it.InboundID, it.ForceSlug,
-			strings.ReplaceAll(it.Kind, "_", "-"))
+			strings.ReplaceAll(string(it.Kind), "_", "-"))
 		fmt.Fprintf(&b, "subject: %s\nfrom: %s\n", clipLine(msg.Subject, 500), clipLine(msg.From.String(), 200))
 		fmt.Fprintf(&b, "note: %s by %s (classifier said %s at %.2f)%s\n---\n", it.Status, it.ResolvedBy, it.ProposedKind,
 			it.Confidence, whyNote(it.Why))
 		b.WriteString(msg.Text)
-		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.txt", it.ForceSlug, it.InboundID, strings.ReplaceAll(it.Kind, "_", "-")))
+		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.txt", it.ForceSlug, it.InboundID, strings.ReplaceAll(string(it.Kind), "_", "-")))
 		if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
 			return n, err
 		}

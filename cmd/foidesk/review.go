@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -73,7 +74,7 @@ func runReviewList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	status := "open"
+	status := foi.ReviewOpen
 	if a.flagBool("all") {
 		status = ""
 	}
@@ -144,10 +145,12 @@ func runReviewShow(ctx context.Context, a *app, args []string) error {
 		}
 		tw.Flush()
 	}
-	var prop struct {
-		Decisions []normalise.Decision `json:"decisions"`
+	prop, err := foi.DecodeProposal[normalise.Decision, normalise.Observation](it.Proposal)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "review %d: the proposed mapping cannot be shown: %v\n", it.ID, err)
+		return nil
 	}
-	if json.Unmarshal(it.Proposal, &prop) == nil && len(prop.Decisions) > 0 {
+	if len(prop.Decisions) > 0 {
 		fmt.Fprintln(a.stdout, "\nproposed mapping:")
 		for _, d := range prop.Decisions {
 			b, _ := json.Marshal(d)

@@ -264,7 +264,7 @@ func Check(ctx context.Context, st *store.Store, slug string, year int) ([]Issue
 		return nil, fmt.Errorf("dataset: check coverage: %w", err)
 	}
 	for _, r := range empty {
-		detail := "no figures loaded; request is " + r.State
+		detail := "no figures loaded; request is " + string(r.State)
 		if r.Documents != nil {
 			detail += "; documents: " + *r.Documents
 		}

@@ -17,20 +17,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
-// States lists every request state, so each campaign reports all of them
-// (a zero rather than a missing series).
-var States = []string{"draft", "sent", "acknowledged", "awaiting_clarification", "extended", "overdue",
-	"chased", "internal_review", "regulator", "answered", "partially_answered", "refused", "not_held",
-	"withdrawn", "data_loaded"}
-
-// InboxStatuses lists the statuses of a stored inbound message.
-var InboxStatuses = []string{"stored", "matched", "triage", "ignored", "failed"}
-
-// DocumentStatuses lists the processing statuses of a request's document.
-var DocumentStatuses = []string{"pending", "extracted", "review", "loaded", "rejected", "no_tables", "failed", "superseded"}
+// The series reported for every campaign and status, so that each has a
+// value (a zero rather than a missing series): every request state, every
+// status of a stored inbound message and every processing status of a
+// request's document.
+var (
+	States           = foi.States()
+	InboxStatuses    = foi.InboundStatuses()
+	DocumentStatuses = foi.DocumentStatuses()
+)
 
 // ScrapeTimeout bounds the queries one scrape runs.
 const ScrapeTimeout = 10 * time.Second
@@ -111,18 +110,18 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, cr := range snap.Campaigns {
 		year := strconv.Itoa(cr.Year)
 		for _, s := range States {
-			ch <- prometheus.MustNewConstMetric(descRequests, prometheus.GaugeValue, float64(cr.ByState[s]), cr.Slug, year, s)
+			ch <- prometheus.MustNewConstMetric(descRequests, prometheus.GaugeValue, float64(cr.ByState[s]), cr.Slug, year, string(s))
 		}
 		ch <- prometheus.MustNewConstMetric(descOverdue, prometheus.GaugeValue, float64(cr.Overdue), cr.Slug, year)
 	}
 	for _, s := range InboxStatuses {
-		ch <- prometheus.MustNewConstMetric(descInbox, prometheus.GaugeValue, float64(snap.Inbox[s]), s)
+		ch <- prometheus.MustNewConstMetric(descInbox, prometheus.GaugeValue, float64(snap.Inbox[s]), string(s))
 	}
 	ch <- prometheus.MustNewConstMetric(descInboxLag, prometheus.GaugeValue, snap.InboxLag.Seconds())
 	for _, s := range DocumentStatuses {
-		ch <- prometheus.MustNewConstMetric(descDocuments, prometheus.GaugeValue, float64(snap.Documents[s]), s)
+		ch <- prometheus.MustNewConstMetric(descDocuments, prometheus.GaugeValue, float64(snap.Documents[s]), string(s))
 	}
-	ch <- prometheus.MustNewConstMetric(descExtractFail, prometheus.GaugeValue, float64(snap.Documents["failed"]))
+	ch <- prometheus.MustNewConstMetric(descExtractFail, prometheus.GaugeValue, float64(snap.Documents[foi.DocFailed]))
 	ch <- prometheus.MustNewConstMetric(descReview, prometheus.GaugeValue, float64(snap.ReviewOpen))
 	ch <- prometheus.MustNewConstMetric(descReviewAge, prometheus.GaugeValue, snap.ReviewAge.Seconds())
 	ch <- prometheus.MustNewConstMetric(descKinds, prometheus.GaugeValue, float64(snap.KindsOpen))

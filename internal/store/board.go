@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // The dashboard's reads: the campaigns, a campaign's board of requests, and
@@ -20,14 +22,14 @@ type CampaignOverview struct {
 	Slug         string
 	Year         int
 	Title        string
-	Status       string
+	Status       foi.CampaignStatus
 	WorkflowID   string
 	CreatedAt    time.Time
 	CompletedAt  *time.Time
 	Spec         json.RawMessage
 	Summary      json.RawMessage // JSON null before the campaign completes
 	Requests     int
-	Finished     int // requests with an outcome (in FinalStates)
+	Finished     int // requests with an outcome (in finalStates)
 	Observations int
 	OpenReviews  int
 	OpenKinds    int // replies whose kind waits for a person
@@ -45,7 +47,7 @@ const campaignOverviewCols = `c.id, c.slug, c.year, c.title, c.status, c.workflo
 
 // CampaignOverviews lists every campaign run, newest year first.
 func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, FinalStates)
+	rows, err := s.pool.Query(ctx, `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, finalStates)
 	if err != nil {
 		return nil, fmt.Errorf("store: campaigns: %w", err)
 	}
@@ -59,7 +61,7 @@ func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, erro
 // CampaignOverview reads one campaign run, or returns ErrNotFound.
 func (s *Store) CampaignOverview(ctx context.Context, slug string, year int) (*CampaignOverview, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+campaignOverviewCols+` FROM campaigns c WHERE c.slug = $2 AND c.year = $3`,
-		FinalStates, slug, year)
+		finalStates, slug, year)
 	if err != nil {
 		return nil, fmt.Errorf("store: campaign %s/%d: %w", slug, year, err)
 	}
@@ -78,7 +80,7 @@ type DueRequest struct {
 	CampaignID int64
 	ForceSlug  string
 	Regime     string // the force's, as stored
-	State      string
+	State      foi.State
 	DueOn      *time.Time
 }
 
@@ -87,7 +89,7 @@ type DueRequest struct {
 func (s *Store) DueRequests(ctx context.Context, campaignIDs []int64) ([]DueRequest, error) {
 	rows, err := s.pool.Query(ctx, `SELECT r.campaign_id, r.force_slug, f.regime, r.state, r.due_on
 		FROM requests r JOIN forces f ON f.slug = r.force_slug
-		WHERE r.campaign_id = ANY($1) AND r.due_on IS NOT NULL AND NOT (r.state = ANY($2))`, campaignIDs, FinalStates)
+		WHERE r.campaign_id = ANY($1) AND r.due_on IS NOT NULL AND NOT (r.state = ANY($2))`, campaignIDs, finalStates)
 	if err != nil {
 		return nil, fmt.Errorf("store: late requests: %w", err)
 	}
@@ -104,8 +106,8 @@ type BoardRequest struct {
 	RequestID    int64
 	ForceSlug    string
 	ForceName    string
-	Regime       string
-	State        string
+	Regime       string // the force's, as stored
+	State        foi.State
 	WorkflowID   string
 	Reference    string // the force's own reference, "" if none
 	DueOn        *time.Time
@@ -162,7 +164,7 @@ func (s *Store) BoardRequest(ctx context.Context, campaignID int64, forceSlug st
 type TimelineEvent struct {
 	Seq        int
 	Kind       string
-	From, To   string // states, "" when the event changed none
+	From, To   foi.State // "" when the event changed none
 	OccurredAt time.Time
 	Detail     map[string]any
 }
@@ -171,10 +173,10 @@ type TimelineEvent struct {
 type TimelineOutbound struct {
 	ID        int64
 	MessageID string
-	Purpose   string
+	Purpose   foi.Purpose
 	From, To  string
 	Subject   string
-	Status    string
+	Status    foi.OutboundStatus
 	Attempts  int
 	LastError string
 	CreatedAt time.Time
@@ -188,11 +190,11 @@ type TimelineInbound struct {
 	MessageID    string
 	From         string
 	Subject      string
-	Status       string
-	Kind         string
+	Status       foi.InboundStatus
+	Kind         foi.Kind // "" when not classified
 	InternalDate *time.Time
 	StoredAt     time.Time
-	Method       string
+	Method       foi.MatchMethod
 	Evidence     string
 }
 
@@ -253,7 +255,7 @@ type ReceivedDocument struct {
 	Filename    string // as named in the request's message
 	ContentType string
 	Size        int64
-	Status      string
+	Status      foi.DocumentStatus
 	Error       string
 	WorkflowID  string // the DocumentWorkflow's
 	Path        string // where it was in the message (inside an archive, say)

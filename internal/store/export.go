@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // The dataset's reads: a campaign run's figures with their provenance, for
@@ -121,7 +123,7 @@ func (s *Store) TotalsWarnings(ctx context.Context, slug string, year int) ([]To
 // loaded.
 type RequestWithoutFigures struct {
 	ForceSlug string
-	State     string
+	State     foi.State
 	// Documents lists its documents not loaded, "status filename" each,
 	// comma-separated; nil when there are none.
 	Documents *string

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // RawMessage is one fetched email, as stored.
@@ -121,7 +123,7 @@ type Inbound struct {
 	InternalDate *time.Time
 	From         string
 	Subject      string
-	Status       string
+	Status       foi.InboundStatus
 	StoredAt     time.Time
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/match"
 )
 
@@ -66,13 +67,18 @@ func (s *Store) ByForceReferences(ctx context.Context, forceSlug string, refs []
 	return out, nil
 }
 
-// FinalStates are the request states no reply can reopen but a late answer.
-var FinalStates = []string{"answered", "partially_answered", "refused", "not_held", "withdrawn", "data_loaded"}
+// finalStates are the request states with an outcome (foi.FinalStates), as
+// a query parameter: no reply reopens them but a late answer.
+var finalStates = texts(foi.FinalStates())
+
+// triagedStatuses are the statuses of messages waiting for a person to
+// assign them (foi.TriagedStatuses), as a query parameter.
+var triagedStatuses = texts(foi.TriagedStatuses())
 
 // OpenByForce implements match.Lookup.
 func (s *Store) OpenByForce(ctx context.Context, forceSlug string) ([]match.Candidate, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+candidateCols+` FROM requests r
-		WHERE r.force_slug = $1 AND NOT (r.state = ANY($2)) ORDER BY r.id`, forceSlug, FinalStates)
+		WHERE r.force_slug = $1 AND NOT (r.state = ANY($2)) ORDER BY r.id`, forceSlug, finalStates)
 	return scanCandidates(rows, err)
 }
 
@@ -113,8 +119,8 @@ func (s *Store) SaveDocuments(ctx context.Context, inboundID int64, docs []Docum
 
 // InboundDecision is what processing concluded about a message.
 type InboundDecision struct {
-	Status         string // matched | triage | ignored | failed
-	Kind           string
+	Status         foi.InboundStatus // matched, triage, ignored or failed
+	Kind           foi.Kind
 	Classification json.RawMessage
 	TriageReason   string
 	Matches        []match.Match
@@ -132,13 +138,13 @@ type InboundDecision struct {
 func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) (*InboundDecision, error) {
 	var out *InboundDecision
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
+		var status foi.InboundStatus
 		var signals []byte
 		if err := tx.QueryRow(ctx, `SELECT status, coalesce(classification->'signals', 'null')
 			FROM inbound_messages WHERE id = $1 FOR UPDATE`, id).Scan(&status, &signals); err != nil {
 			return fmt.Errorf("lock message: %w", err)
 		}
-		if status != "stored" {
+		if status != foi.InboundStored {
 			out = &InboundDecision{Status: status, Signals: signals}
 			return nil
 		}
@@ -165,7 +171,8 @@ func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) 
 		if err != nil {
 			return err
 		}
-		var kind, reason *string
+		var kind *foi.Kind
+		var reason *string
 		if d.Kind != "" {
 			kind = &d.Kind
 		}
@@ -190,8 +197,8 @@ func (s *Store) DecideInbound(ctx context.Context, id int64, d InboundDecision) 
 type TriageItem struct {
 	ID       int64
 	Mailbox  string
-	Status   string // triage, or failed (the message could not be processed)
-	Kind     string // what the classifier made of it, if anything
+	Status   foi.InboundStatus // triage, or failed (the message could not be processed)
+	Kind     foi.Kind          // what the classifier made of it, if anything
 	From     string
 	Subject  string
 	Reason   string
@@ -203,7 +210,7 @@ type TriageItem struct {
 func (s *Store) Triage(ctx context.Context, limit int) ([]TriageItem, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, mailbox, status, coalesce(kind, ''), from_addr, subject,
 			coalesce(triage_reason, ''), octet_length(raw), stored_at
-		FROM inbound_messages WHERE status IN ('triage', 'failed') ORDER BY id LIMIT $1`, limit)
+		FROM inbound_messages WHERE status = ANY($2) ORDER BY id LIMIT $1`, limit, triagedStatuses)
 	if err != nil {
 		return nil, fmt.Errorf("store: triage: %w", err)
 	}
@@ -222,7 +229,7 @@ type AssignableRequest struct {
 	CampaignTitle string
 	WorkflowID    string
 	ForceSlug     string
-	State         string
+	State         foi.State
 }
 
 // AssignableRequests lists the requests of running campaigns, newest
@@ -249,7 +256,7 @@ func (s *Store) AssignableRequests(ctx context.Context) ([]AssignableRequest, er
 func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkflowID, by string) (*match.Candidate, error) {
 	var c match.Candidate
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
+		var status foi.InboundStatus
 		if err := tx.QueryRow(ctx, `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`, inboundID).Scan(&status); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("no inbound message %d: %w", inboundID, ErrNotFound)
@@ -271,7 +278,7 @@ func (s *Store) AssignInbound(ctx context.Context, inboundID int64, requestWorkf
 		if already {
 			return nil
 		}
-		if status != "triage" && status != "failed" && status != "ignored" {
+		if !status.Triaged() && status != foi.InboundIgnored {
 			return fmt.Errorf("message %d is %s, not in triage: %w", inboundID, status, ErrConflict)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO message_matches (inbound_id, request_id, method, evidence)

@@ -6,26 +6,28 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // overdueStates are the states a request is put in once its due date has
-// passed without an answer.
-var overdueStates = []string{"overdue", "chased", "internal_review", "regulator"}
+// passed without an answer (foi.OverdueStates), as a query parameter.
+var overdueStates = texts(foi.OverdueStates())
 
 // CampaignRequestCounts is one campaign run's requests.
 type CampaignRequestCounts struct {
 	Slug    string
 	Year    int
-	ByState map[string]int
+	ByState map[foi.State]int
 	Overdue int
 }
 
 // MetricsSnapshot is everything one scrape of foidesk's gauges reports.
 type MetricsSnapshot struct {
 	Campaigns  []CampaignRequestCounts
-	Inbox      map[string]int // by status
-	InboxLag   time.Duration  // age of the oldest unprocessed message
-	Documents  map[string]int // request documents by status
+	Inbox      map[foi.InboundStatus]int  // by status
+	InboxLag   time.Duration              // age of the oldest unprocessed message
+	Documents  map[foi.DocumentStatus]int // request documents by status
 	ReviewOpen int
 	ReviewAge  time.Duration // age of the oldest open review item
 	KindsOpen  int           // replies whose kind waits for a person
@@ -44,27 +46,27 @@ func (s *Store) MetricsSnapshot(ctx context.Context) (*MetricsSnapshot, error) {
 	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
 		return nil, fmt.Errorf("store: metrics: %w", err)
 	}
-	snap := &MetricsSnapshot{Inbox: map[string]int{}, Documents: map[string]int{}}
+	snap := &MetricsSnapshot{Inbox: map[foi.InboundStatus]int{}, Documents: map[foi.DocumentStatus]int{}}
 
 	rows, err := tx.Query(ctx, `SELECT c.slug, c.year, r.state, count(r.id),
 			count(r.id) FILTER (WHERE r.state = ANY($1)
 				OR (r.due_on < (now() AT TIME ZONE 'Europe/London')::date AND NOT (r.state = ANY($2)) AND r.state <> 'draft'))
 		FROM campaigns c LEFT JOIN requests r ON r.campaign_id = c.id
-		GROUP BY c.slug, c.year, r.state ORDER BY c.slug, c.year`, overdueStates, FinalStates)
+		GROUP BY c.slug, c.year, r.state ORDER BY c.slug, c.year`, overdueStates, finalStates)
 	if err != nil {
 		return nil, fmt.Errorf("store: metrics: requests: %w", err)
 	}
 	for rows.Next() {
 		var slug string
 		var year int
-		var state *string
+		var state *foi.State
 		var n, overdue int
 		if err := rows.Scan(&slug, &year, &state, &n, &overdue); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: metrics: requests: %w", err)
 		}
 		if k := len(snap.Campaigns); k == 0 || snap.Campaigns[k-1].Slug != slug || snap.Campaigns[k-1].Year != year {
-			snap.Campaigns = append(snap.Campaigns, CampaignRequestCounts{Slug: slug, Year: year, ByState: map[string]int{}})
+			snap.Campaigns = append(snap.Campaigns, CampaignRequestCounts{Slug: slug, Year: year, ByState: map[foi.State]int{}})
 		}
 		cur := &snap.Campaigns[len(snap.Campaigns)-1]
 		if state != nil {
@@ -104,14 +106,14 @@ func (s *Store) MetricsSnapshot(ctx context.Context) (*MetricsSnapshot, error) {
 }
 
 // countBy adds the (key, count) rows of query to into.
-func countBy(ctx context.Context, tx pgx.Tx, query string, into map[string]int) error {
+func countBy[K ~string](ctx context.Context, tx pgx.Tx, query string, into map[K]int) error {
 	rows, err := tx.Query(ctx, query)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k string
+		var k K
 		var n int
 		if err := rows.Scan(&k, &n); err != nil {
 			return err

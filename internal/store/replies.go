@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // RequestSnapshot is what the database holds of a request: enough for a
@@ -114,23 +116,16 @@ func (s *Store) SetCampaignClock(ctx context.Context, campaignID int64, origin t
 	return nil
 }
 
-// Reply review statuses.
-const (
-	ReplyReviewOpen      = "open"
-	ReplyReviewConfirmed = "confirmed"
-	ReplyReviewCorrected = "corrected"
-)
-
 // ReplyReview is a reply whose kind waits for a person, or was given by one.
 type ReplyReview struct {
 	ID           int64
 	RequestID    int64
 	InboundID    int64
-	ProposedKind string
+	ProposedKind foi.Kind
 	Confidence   float64
 	Reason       string
-	Status       string
-	Kind         string // the kind a person gave; empty while open
+	Status       foi.ReplyReviewStatus
+	Kind         foi.Kind // the kind a person gave; empty while open
 	ResolvedBy   string
 	Why          string
 	CreatedAt    time.Time
@@ -162,7 +157,7 @@ func (s *Store) OpenReplyReview(ctx context.Context, r ReplyReview) error {
 // was not waiting (the classifier was sure) gets a resolved row, so every
 // correction is kept as a labelled example. A repeat of the same decision
 // changes nothing.
-func (s *Store) ResolveReplyReview(ctx context.Context, requestID, inboundID int64, kind, by, why string) (*ReplyReview, error) {
+func (s *Store) ResolveReplyReview(ctx context.Context, requestID, inboundID int64, kind foi.Kind, by, why string) (*ReplyReview, error) {
 	var r ReplyReview
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason)
@@ -214,7 +209,7 @@ func (s *Store) ReplyReviews(ctx context.Context, status string, limit int) ([]R
 	where := ""
 	switch status {
 	case "":
-	case ReplyReviewOpen:
+	case string(foi.ReplyReviewOpen):
 		where = ` WHERE rr.status = 'open'`
 	case "resolved":
 		where = ` WHERE rr.status <> 'open'`

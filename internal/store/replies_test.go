@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -70,7 +71,7 @@ func TestReplyReviews(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, err := st.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	items, err := st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,10 +83,10 @@ func TestReplyReviews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != store.ReplyReviewCorrected {
+	if r.Status != foi.ReplyReviewCorrected {
 		t.Errorf("status = %s, want corrected (other → response)", r.Status)
 	}
-	if items, _ := st.ReplyReviews(ctx, store.ReplyReviewOpen, 0); len(items) != 0 {
+	if items, _ := st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0); len(items) != 0 {
 		t.Errorf("%d still open", len(items))
 	}
 	done, err := st.ReplyReviews(ctx, "resolved", 0)
@@ -99,7 +100,7 @@ func TestReplyReviews(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err = st.ResolveReplyReview(ctx, rid, second, "response", "ed", "")
-	if err != nil || r.Status != store.ReplyReviewConfirmed {
+	if err != nil || r.Status != foi.ReplyReviewConfirmed {
 		t.Errorf("confirming a confident reply: %+v, %v", r, err)
 	}
 	if _, err := st.ResolveReplyReview(ctx, rid, 999999, "response", "ed", ""); !errors.Is(err, store.ErrNotFound) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // StoredDocument is a document's bytes and names.
@@ -136,8 +138,8 @@ type ReviewItem struct {
 	TableIndex int
 	WorkflowID string
 	Reasons    []string
-	Proposal   json.RawMessage // the mapping the normaliser proposed
-	Status     string
+	Proposal   json.RawMessage // the mapping the normaliser proposed (a foi.Proposal)
+	Status     foi.ReviewStatus
 	Resolution json.RawMessage
 	ResolvedBy string
 	CreatedAt  time.Time
@@ -190,9 +192,9 @@ func scanReview(row pgx.CollectableRow) (ReviewItem, error) {
 }
 
 // Reviews lists review items with the given status ("" for all), oldest first.
-func (s *Store) Reviews(ctx context.Context, status string, limit int) ([]ReviewItem, error) {
+func (s *Store) Reviews(ctx context.Context, status foi.ReviewStatus, limit int) ([]ReviewItem, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+reviewCols+reviewFrom+`
-		WHERE ($1 = '' OR ri.status = $1) ORDER BY ri.id LIMIT $2`, status, limit)
+		WHERE ($1 = '' OR ri.status = $1) ORDER BY ri.id LIMIT $2`, string(status), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: reviews: %w", err)
 	}
@@ -224,7 +226,7 @@ type RequestDocument struct {
 	SHA256            string // hex
 	Filename          string // as named in the request's message
 	InboundID         int64  // the message it came in; 0 if not known
-	Status            string
+	Status            foi.DocumentStatus
 }
 
 // RequestDocuments lists the requests a document has been processed for.

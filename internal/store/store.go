@@ -70,6 +70,16 @@ func IsUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
+// texts gives the text forms of vocabulary values (foi's states and
+// statuses), for a query's text[] parameter.
+func texts[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // redactURL hides the password of a database URL for messages.
 func redactURL(url string) string {
 	cfg, err := pgconn.ParseConfig(url)

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -150,7 +151,7 @@ func TestBrowser(t *testing.T) {
 	if len(calls) != 2 {
 		t.Fatalf("%d updates sent, want 2", len(calls))
 	}
-	if in, ok := calls[1].Args[0].(activities.AssignInput); !ok || calls[1].WorkflowID != workflows.InboxWorkflowID("INBOX") ||
+	if in, ok := calls[1].Args[0].(activities.AssignInput); !ok || calls[1].WorkflowID != foi.InboxWorkflowID("INBOX") ||
 		in.InboundID != stray || in.By != "Sam Reporter" || !strings.HasSuffix(in.RequestWorkflowID, "/durham") {
 		t.Errorf("update sent: %+v", calls[1])
 	}

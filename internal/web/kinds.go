@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -43,7 +44,7 @@ func (s *server) kinds(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) showKinds(w http.ResponseWriter, r *http.Request, status int, flash, errText string) error {
 	ctx := r.Context()
-	items, err := s.st.ReplyReviews(ctx, store.ReplyReviewOpen, maxKindItems)
+	items, err := s.st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), maxKindItems)
 	if err != nil {
 		return err
 	}
@@ -100,10 +101,10 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	if s.temporal == nil {
 		return fail(http.StatusServiceUnavailable, "deciding is disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve).")
 	}
-	if it.Status != store.ReplyReviewOpen {
-		return fail(http.StatusConflict, "already decided: "+it.Status+" as "+it.Kind+".")
+	if it.Status != foi.ReplyReviewOpen {
+		return fail(http.StatusConflict, fmt.Sprintf("already decided: %s as %s.", it.Status, it.Kind))
 	}
-	in := workflows.KindInput{InboundID: it.InboundID, Kind: workflows.ReplyKind(r.PostFormValue("kind")),
+	in := workflows.KindInput{InboundID: it.InboundID, Kind: foi.Kind(r.PostFormValue("kind")),
 		By: strings.TrimSpace(r.PostFormValue("by")), Why: strings.TrimSpace(r.PostFormValue("why"))}
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u

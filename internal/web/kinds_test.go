@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -29,7 +30,7 @@ func TestRepliesToCheck(t *testing.T) {
 	must(t, err)
 	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other",
 		Confidence: 0.1, Reason: "no kind fits, and the reply brings documents or figures"}))
-	items, err := fx.st.ReplyReviews(ctx, store.ReplyReviewOpen, 0)
+	items, err := fx.st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	must(t, err)
 	if len(items) != 1 {
 		t.Fatalf("%d open reply reviews, want 1", len(items))
@@ -73,7 +74,7 @@ func TestRepliesToCheck(t *testing.T) {
 	if len(calls) != 1 || calls[0].WorkflowID != durham || calls[0].UpdateName != workflows.UpdateConfirmKind {
 		t.Fatalf("updates %+v, want confirm-kind to %s", calls, durham)
 	}
-	want := workflows.KindInput{InboundID: inbound, Kind: workflows.ReplyResponse, By: "Sam Reporter", Why: "the CSV is the answer"}
+	want := workflows.KindInput{InboundID: inbound, Kind: foi.KindResponse, By: "Sam Reporter", Why: "the CSV is the answer"}
 	if in, ok := calls[0].Args[0].(workflows.KindInput); !ok || in != want {
 		t.Errorf("update argument %#v, want %#v", calls[0].Args[0], want)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // page is what every template gets.
@@ -83,7 +84,9 @@ func parsePages() (map[string]*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	"state": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	// state shows a state's, a status's or a kind's name (a foi.State,
+	// foi.Kind, a status or a string) with spaces for underscores.
+	"state": func(v any) string { return stateText(fmt.Sprint(v)) },
 	"date":  fmtDate,
 	"when": func(t any) string {
 		switch x := t.(type) {
@@ -119,6 +122,10 @@ var funcs = template.FuncMap{
 		return many
 	},
 }
+
+// stateText is a state's, a status's or a kind's name as shown: with
+// spaces for underscores.
+func stateText[T ~string](s T) string { return strings.ReplaceAll(string(s), "_", " ") }
 
 func fmtDate(d any) string {
 	switch x := d.(type) {
@@ -258,7 +265,7 @@ func (s *server) board(w http.ResponseWriter, r *http.Request) error {
 	href := campaignHref(c.Slug, c.Year)
 	d := &boardData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
 		Total: len(rows), Filter: filter, Sort: sortBy, DataHref: href + "/data", TemporalURL: s.temporalURL(c.WorkflowID)}
-	counts := map[string]int{}
+	counts := map[foi.State]int{}
 	open := 0
 	for _, b := range rows {
 		counts[b.State]++
@@ -288,9 +295,9 @@ func (s *server) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Filters = append(d.Filters, link("all", "", len(rows)), link("overdue", "late", d.Late),
 		link("open", "open", open), link("finished", "finished", len(rows)-open))
-	for _, st := range allStates {
+	for _, st := range foi.States() {
 		if counts[st] > 0 {
-			d.Filters = append(d.Filters, link(strings.ReplaceAll(st, "_", " "), st, counts[st]))
+			d.Filters = append(d.Filters, link(stateText(st), string(st), counts[st]))
 		}
 	}
 	if sortBy == "late" {
@@ -315,10 +322,8 @@ func stateFilter(f string) (func(boardRow) bool, bool) {
 	case "finished":
 		return func(b boardRow) bool { return b.Final() }, true
 	}
-	for _, st := range allStates {
-		if f == st {
-			return func(b boardRow) bool { return b.State == f }, true
-		}
+	if st := foi.State(f); st.Valid() {
+		return func(b boardRow) bool { return b.State == st }, true
 	}
 	return nil, false
 }

@@ -10,23 +10,10 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/store"
 )
-
-// finalStates are the request states with an outcome.
-var finalStates = map[string]bool{}
-
-func init() {
-	for _, s := range store.FinalStates {
-		finalStates[s] = true
-	}
-}
-
-// allStates lists the request states in lifecycle order, for filters.
-var allStates = []string{"draft", "sent", "acknowledged", "awaiting_clarification", "extended", "overdue",
-	"chased", "internal_review", "regulator", "answered", "partially_answered", "refused", "not_held",
-	"withdrawn", "data_loaded"}
 
 // campaignRow is a campaign run with its counts.
 type campaignRow struct {
@@ -86,9 +73,9 @@ func (c *campaignRow) today(now time.Time) calendar.Date {
 	var sum struct {
 		FinishedAt time.Time `json:"finished_at"`
 	}
-	if c.Status == "completed" && json.Unmarshal(c.Summary, &sum) == nil && !sum.FinishedAt.IsZero() {
+	if c.Status == foi.CampaignCompleted && json.Unmarshal(c.Summary, &sum) == nil && !sum.FinishedAt.IsZero() {
 		at = sum.FinishedAt
-	} else if c.Status != "running" && c.CompletedAt != nil {
+	} else if c.Status != foi.CampaignRunning && c.CompletedAt != nil {
 		at = c.clockAt(*c.CompletedAt)
 	}
 	if c.LatestEvent != nil && c.LatestEvent.After(at) {
@@ -131,8 +118,8 @@ type boardRow struct {
 	RequestID    int64
 	Force        string
 	ForceName    string
-	Regime       string
-	State        string
+	Regime       string // the force's, as stored
+	State        foi.State
 	WorkflowID   string
 	Reference    string
 	Due          *calendar.Date
@@ -150,7 +137,7 @@ type boardRow struct {
 }
 
 // Final reports whether the request has an outcome.
-func (b boardRow) Final() bool { return finalStates[b.State] }
+func (b boardRow) Final() bool { return b.State.Final() }
 
 func dateOf(t *time.Time) *calendar.Date {
 	if t == nil {
@@ -162,16 +149,16 @@ func dateOf(t *time.Time) *calendar.Date {
 
 // regime is the working-day rule a force's deadlines follow: the
 // registry's, else the database's copy.
-func regime(slug, stored string) calendar.Regime {
-	if f, ok := force.Lookup(slug); ok && f.Regime == force.RegimeFOISA {
-		return calendar.FOISA
+func regime(slug, stored string) foi.Regime {
+	if f, ok := force.Lookup(slug); ok && f.Regime == foi.RegimeFOISA {
+		return foi.RegimeFOISA
 	} else if ok {
-		return calendar.FOIA
+		return foi.RegimeFOIA
 	}
-	if stored == "foisa" {
-		return calendar.FOISA
+	if stored == foi.RegimeFOISA.String() {
+		return foi.RegimeFOISA
 	}
-	return calendar.FOIA
+	return foi.RegimeFOIA
 }
 
 // overdue counts the working days a request is past due on today; 0 for
@@ -237,8 +224,8 @@ type event = store.TimelineEvent
 type timelineEntry struct {
 	At     time.Time
 	Kind   string
-	From   string
-	To     string
+	From   foi.State
+	To     foi.State
 	Note   string
 	By     string
 	Extra  []keyValue

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/campaign"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/normalise"
 	"github.com/foidesk/foidesk/internal/store"
@@ -38,8 +40,11 @@ type reviewView struct {
 	Observations []proposedObservation
 	Confidence   float64
 	MoreObs      int
-	Table        *tableView // the extracted table, when stored
-	Nonce        string
+	// ProposalError says why the stored proposal could not be read; the
+	// item can still be decided.
+	ProposalError string
+	Table         *tableView // the extracted table, when stored
+	Nonce         string
 }
 
 type proposedDecision struct {
@@ -80,7 +85,18 @@ type reviewData struct {
 	Documents int // distinct documents (workflows) waiting
 }
 
-var reviewStatuses = []string{"open", "approved", "rejected", "remapped", "all"}
+// reviewFilters are the review page's filters: each status of a review
+// item, then all of them.
+var reviewFilters = append(texts(foi.ReviewStatuses()), "all")
+
+// texts gives the names of vocabulary values.
+func texts[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
 
 func (s *server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	return s.showReview(w, r, http.StatusOK, "", "")
@@ -90,17 +106,13 @@ func (s *server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, flash, errText string) error {
 	filter := r.URL.Query().Get("status")
 	if filter == "" {
-		filter = "open"
+		filter = string(foi.ReviewOpen)
 	}
-	valid := false
-	for _, st := range reviewStatuses {
-		valid = valid || st == filter
-	}
-	if !valid {
+	if !slices.Contains(reviewFilters, filter) {
 		return badRequest("Unknown review status %q.", filter)
 	}
-	q := filter
-	if q == "all" {
+	q := foi.ReviewStatus(filter)
+	if filter == "all" {
 		q = ""
 	}
 	items, err := s.st.Reviews(r.Context(), q, 200)
@@ -108,7 +120,7 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	d := &reviewData{Status: filter, Enabled: s.temporal != nil, By: s.decider(r)}
-	for _, st := range reviewStatuses {
+	for _, st := range reviewFilters {
 		d.Statuses = append(d.Statuses, filterLink{Label: st, Value: st, Href: "/review?status=" + st, Active: st == filter})
 	}
 	proposals := map[[2]int64]map[cellKey]*obsView{}
@@ -120,18 +132,17 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 		if f, ok := force.Lookup(it.ForceSlug); ok {
 			v.ForceName = f.Name
 		}
-		if slug, year, ok := strings.Cut(it.Campaign, "/"); ok {
-			v.Slug = slug
-			v.Year, _ = strconv.Atoi(year)
-			v.CampaignHref = campaignHref(slug, v.Year)
+		if ref, ok := reviewRequest(it.WorkflowID); ok {
+			v.Slug, v.Year = ref.Campaign, ref.Year
+			v.CampaignHref = campaignHref(ref.Campaign, ref.Year)
 			v.ForceHref = v.CampaignHref + "/forces/" + url.PathEscape(it.ForceSlug)
 		}
-		var prop struct {
-			Decisions    []proposedDecision    `json:"decisions"`
-			Observations []proposedObservation `json:"observations"`
-			Confidence   float64               `json:"confidence"`
-		}
-		if len(it.Proposal) > 0 && json.Unmarshal(it.Proposal, &prop) == nil {
+		prop, err := foi.DecodeProposal[proposedDecision, proposedObservation](it.Proposal)
+		if err != nil {
+			s.log.Warn("review proposal not readable", slog.Int64("review_id", it.ID), slog.Any("err", err))
+			v.ProposalError = fmt.Sprintf("Review item %d: the normaliser's proposal could not be read (%v). "+
+				"The table and its reasons are shown; the item can still be decided.", it.ID, err)
+		} else {
 			v.Decisions, v.Confidence = prop.Decisions, prop.Confidence
 			cells := map[cellKey]*obsView{}
 			for _, o := range prop.Observations {
@@ -145,7 +156,7 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 				v.Observations = v.Observations[:maxProposedRows]
 			}
 		}
-		if it.Status == "open" {
+		if it.Status == foi.ReviewOpen {
 			workflowsWaiting[it.WorkflowID] = true
 		}
 		docIDs = append(docIDs, it.DocumentID)
@@ -177,6 +188,17 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	s.render(w, r, status, "review", p)
 	return nil
+}
+
+// reviewRequest names the request of a review item from its
+// DocumentWorkflow's ID.
+func reviewRequest(documentWorkflowID string) (foi.RequestRef, bool) {
+	reqID, _, err := foi.ParseDocumentWorkflowID(documentWorkflowID)
+	if err != nil {
+		return foi.RequestRef{}, false
+	}
+	ref, err := foi.ParseRequestWorkflowID(reqID)
+	return ref, err == nil
 }
 
 func nonce() string {
@@ -269,8 +291,8 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	if s.temporal == nil {
 		return fail(http.StatusServiceUnavailable, "review actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve).")
 	}
-	if it.Status != "open" {
-		return fail(http.StatusConflict, "already "+it.Status+".")
+	if it.Status != foi.ReviewOpen {
+		return fail(http.StatusConflict, "already "+string(it.Status)+".")
 	}
 	in, err := reviewInput(r.PostForm, it.TableIndex)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/store"
@@ -156,7 +157,7 @@ func (s *server) assignable(ctx context.Context) ([]campaignChoices, error) {
 		}
 		c := &out[len(out)-1]
 		c.Requests = append(c.Requests, requestChoice{WorkflowID: r.WorkflowID, force: r.ForceSlug,
-			Label: name + " (" + strings.ReplaceAll(r.State, "_", " ") + ")"})
+			Label: name + " (" + stateText(r.State) + ")"})
 	}
 	return out, nil
 }
@@ -184,8 +185,8 @@ func (s *server) triageAssign(w http.ResponseWriter, r *http.Request) error {
 	if s.temporal == nil {
 		return fail(http.StatusServiceUnavailable, "assigning is disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve).")
 	}
-	if m.Status != "triage" && m.Status != "failed" {
-		return fail(http.StatusConflict, "not in triage: it is "+m.Status+".")
+	if !m.Status.Triaged() {
+		return fail(http.StatusConflict, "not in triage: it is "+string(m.Status)+".")
 	}
 	in := activities.AssignInput{InboundID: id, RequestWorkflowID: r.PostFormValue("request"),
 		By: strings.TrimSpace(r.PostFormValue("by"))}
@@ -211,7 +212,7 @@ func (s *server) triageAssign(w http.ResponseWriter, r *http.Request) error {
 	if !known {
 		return fail(http.StatusBadRequest, fmt.Sprintf("choose a request of a running campaign (%q is not one).", in.RequestWorkflowID))
 	}
-	err = s.update(r, workflows.InboxWorkflowID(m.Mailbox), workflows.UpdateAssign, "assign/"+strconv.FormatInt(id, 10), in)
+	err = s.update(r, foi.InboxWorkflowID(m.Mailbox), workflows.UpdateAssign, "assign/"+strconv.FormatInt(id, 10), in)
 	if err != nil {
 		s.log.Warn("triage assignment refused", slog.Int64("inbound_id", id), slog.String("request", in.RequestWorkflowID),
 			slog.Any("err", err))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -89,7 +90,7 @@ func TestTriageAssign(t *testing.T) {
 		t.Fatalf("%d updates sent, want 1", len(calls))
 	}
 	c := calls[0]
-	if c.WorkflowID != workflows.InboxWorkflowID("INBOX") || c.UpdateName != workflows.UpdateAssign {
+	if c.WorkflowID != foi.InboxWorkflowID("INBOX") || c.UpdateName != workflows.UpdateAssign {
 		t.Errorf("update %q to %q, want %q to the inbox workflow", c.UpdateName, c.WorkflowID, workflows.UpdateAssign)
 	}
 	if in, ok := c.Args[0].(activities.AssignInput); !ok || in != (activities.AssignInput{InboundID: id, RequestWorkflowID: durham, By: "Sam Reporter"}) {
