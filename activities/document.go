@@ -120,7 +120,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		slog.String("filename", doc.Filename))
 
 	fail := func(status foi.DocumentStatus, cause error) (*DocumentOutput, error) {
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(status), cause.Error()); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, status, cause.Error()); err != nil {
 			return nil, err
 		}
 		log.Warn("document not loaded", slog.String("status", string(status)), slog.Any("err", cause))
@@ -210,7 +210,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		if err := a.Store.SaveTables(ctx, in.DocumentID, load.Tables); err != nil {
 			return nil, storeErr(err)
 		}
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(foi.DocReview), partial); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, foi.DocReview, partial); err != nil {
 			return nil, err
 		}
 		out.Status, out.Schema = foi.DocReview, schema
@@ -224,7 +224,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	out.Status, out.Inserted, out.Updated, out.Deleted = foi.DocLoaded, res.Inserted, res.Updated, res.Deleted
 	if partial != "" && res.SupersededByNewer < len(load.Observations) {
 		// Loaded, and not wholly superseded: say what was not read.
-		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, string(foi.DocLoaded), partial); err != nil {
+		if err := a.Store.SetDocumentStatus(ctx, in.RequestID, in.DocumentID, foi.DocLoaded, partial); err != nil {
 			return nil, err
 		}
 	}
@@ -275,7 +275,7 @@ func (a *Activities) ResolveReview(ctx context.Context, d ReviewDecision) error 
 		return storeErr(err)
 	}
 	if d.Status == foi.ReviewRejected {
-		return storeErr(a.Store.SetDocumentStatus(ctx, d.RequestID, d.DocumentID, string(foi.DocRejected), ""))
+		return storeErr(a.Store.SetDocumentStatus(ctx, d.RequestID, d.DocumentID, foi.DocRejected, ""))
 	}
 	return nil
 }

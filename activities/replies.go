@@ -56,10 +56,6 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 	if err != nil {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("force of %s: %w", workflowID, err))
 	}
-	docs := make(map[int64]foi.DocumentStatus, len(s.Documents))
-	for id, st := range s.Documents {
-		docs[id] = foi.DocumentStatus(st)
-	}
 	scale := s.ClockScale
 	if scale == 0 {
 		scale = spec.TimeScale
@@ -70,9 +66,9 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 				Email: s.Force.FOIEmail, Regime: regime}},
 		CampaignID: s.CampaignID, CampaignSlug: s.CampaignSlug, Year: s.Year, Title: s.Title, Spec: spec,
 		ClockOrigin: s.ClockOrigin, ClockScale: scale,
-		State: foi.State(s.State), Reference: s.ForceReference, SentAt: s.SentAt, ChasersSent: s.ChasersSent,
+		State: s.State, Reference: s.ForceReference, SentAt: s.SentAt, ChasersSent: s.ChasersSent,
 		Paused: s.ChasingPaused, NextSeq: s.NextSeq, Closed: s.ClosedUnanswered, Thread: s.Thread,
-		Documents: docs,
+		Documents: s.Documents,
 	}
 	if s.ReceivedOn != nil {
 		d := calendar.DateOf(*s.ReceivedOn)

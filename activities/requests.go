@@ -265,7 +265,7 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 		return nil, nonRetryable(ErrTypeInvalid, err)
 	}
 	entry, err := a.Store.LedgerEntry(ctx, store.Outbound{
-		RequestID: in.RequestID, MessageID: msgID, Purpose: string(in.Purpose),
+		RequestID: in.RequestID, MessageID: msgID, Purpose: in.Purpose,
 		From: a.From.Address, To: to.Address, Subject: subject, InReplyTo: in.InReplyTo,
 		Refs: nonNil(in.References), Raw: raw,
 	})
@@ -275,13 +275,13 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 	if entry.RequestID != in.RequestID {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("send: Message-ID %s already belongs to request %d", msgID, entry.RequestID))
 	}
-	switch st := foi.OutboundStatus(entry.Status); st {
+	switch st := entry.Status; st {
 	case foi.OutboundSent, foi.OutboundDrafted:
 		return &SendResult{MessageID: msgID, Status: st, SentAt: *entry.SentAt, Attempts: entry.Attempts}, nil
 	}
 	now := time.Now()
 	if in.Draft || a.SMTP == nil {
-		if err := a.Store.MarkSent(ctx, msgID, string(foi.OutboundDrafted), now); err != nil {
+		if err := a.Store.MarkSent(ctx, msgID, foi.OutboundDrafted, now); err != nil {
 			return nil, err
 		}
 		return &SendResult{MessageID: msgID, Status: foi.OutboundDrafted, SentAt: now}, nil
@@ -303,7 +303,7 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 		return nil, err
 	}
 	now = time.Now()
-	if err := a.Store.MarkSent(ctx, msgID, string(foi.OutboundSent), now); err != nil {
+	if err := a.Store.MarkSent(ctx, msgID, foi.OutboundSent, now); err != nil {
 		return nil, err
 	}
 	return &SendResult{MessageID: msgID, Status: foi.OutboundSent, SentAt: now, Attempts: attempts}, nil
@@ -341,8 +341,8 @@ type RequestEvent struct {
 // RecordEvent writes a request's event and new condition.
 func (a *Activities) RecordEvent(ctx context.Context, e RequestEvent) error {
 	return storeErr(a.Store.RecordEvent(ctx, store.RequestEvent{
-		RequestID: e.RequestID, Seq: e.Seq, Kind: e.Kind, FromState: string(e.FromState), ToState: string(e.ToState),
-		OccurredAt: e.OccurredAt, Detail: e.Detail, State: string(e.State), ForceReference: e.ForceReference,
+		RequestID: e.RequestID, Seq: e.Seq, Kind: e.Kind, FromState: e.FromState, ToState: e.ToState,
+		OccurredAt: e.OccurredAt, Detail: e.Detail, State: e.State, ForceReference: e.ForceReference,
 		SentAt: e.SentAt, ReceivedOn: e.ReceivedOn, DueOn: e.DueOn, ChasersSent: e.ChasersSent,
 		ChasingPaused: e.ChasingPaused,
 	}))

@@ -5,10 +5,20 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // The demo's reads: how far a run has got, and its figures to compare with
 // what the simulated forces sent.
+
+// processingStatuses are the statuses of a document being processed:
+// waiting (foi.DocumentStatus.Waiting) but not for a person.
+var processingStatuses = texts([]foi.DocumentStatus{foi.DocPending, foi.DocExtracted})
+
+// unchasedPurposes are the purposes of the emails to a force that are not
+// chasers, reviews or appeals: the request and answers to clarifications.
+var unchasedPurposes = texts([]foi.Purpose{foi.PurposeRequest, foi.PurposeClarificationAnswer})
 
 // Backlog counts the work in hand: stored messages waiting to be
 // processed, documents being processed and replies waiting for the desk.
@@ -16,8 +26,8 @@ func (s *Store) Backlog(ctx context.Context) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM inbound_messages WHERE status = 'stored') +
-			(SELECT count(*) FROM request_documents WHERE status IN ('pending', 'extracted')) +
-			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`).Scan(&n)
+			(SELECT count(*) FROM request_documents WHERE status = ANY($1)) +
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`, processingStatuses).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: backlog: %w", err)
 	}
@@ -37,7 +47,7 @@ type Progress struct {
 func (s *Store) Progress(ctx context.Context) (Progress, error) {
 	var p Progress
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE purpose = 'request' AND status = 'sent'),
-		count(*) FILTER (WHERE purpose NOT IN ('request', 'clarification_answer')) FROM outbound_messages`).
+		count(*) FILTER (WHERE NOT (purpose = ANY($1))) FROM outbound_messages`, unchasedPurposes).
 		Scan(&p.RequestsSent, &p.Chasers); err != nil {
 		return p, fmt.Errorf("store: progress: emails: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // ExtractedTable is a table found in a document, as stored.
@@ -52,8 +54,9 @@ type LoadInput struct {
 	DocumentID   int64
 	Tables       []ExtractedTable
 	Observations []Observation
-	// Status is the request_documents status to set ("loaded" by default).
-	Status string
+	// Status is the request_documents status to set (foi.DocLoaded by
+	// default).
+	Status foi.DocumentStatus
 }
 
 // LoadResult counts what a load changed.
@@ -82,7 +85,7 @@ type LoadResult struct {
 func (s *Store) LoadDocument(ctx context.Context, in LoadInput) (LoadResult, error) {
 	var res LoadResult
 	if in.Status == "" {
-		in.Status = "loaded"
+		in.Status = foi.DocLoaded
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		res = LoadResult{}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Outbound is a row of the sending ledger.
@@ -14,14 +16,14 @@ type Outbound struct {
 	ID        int64
 	RequestID int64
 	MessageID string
-	Purpose   string
+	Purpose   foi.Purpose
 	From      string
 	To        string
 	Subject   string
 	InReplyTo string
 	Refs      []string
 	Raw       []byte
-	Status    string // pending | sent | failed | drafted
+	Status    foi.OutboundStatus
 	Attempts  int
 	LastError string
 	CreatedAt time.Time
@@ -34,7 +36,7 @@ type Outbound struct {
 // previous attempt may already have reached the server.
 func (s *Store) LedgerEntry(ctx context.Context, o Outbound) (*Outbound, error) {
 	if o.Status == "" {
-		o.Status = "pending"
+		o.Status = foi.OutboundPending
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO outbound_messages
 		(request_id, message_id, purpose, from_addr, to_addr, subject, in_reply_to, refs, raw, status)
@@ -84,7 +86,7 @@ func (s *Store) MarkAttempt(ctx context.Context, messageID string) (int, error) 
 }
 
 // MarkSent records a successful send (or a draft kept for the operator).
-func (s *Store) MarkSent(ctx context.Context, messageID, status string, at time.Time) error {
+func (s *Store) MarkSent(ctx context.Context, messageID string, status foi.OutboundStatus, at time.Time) error {
 	_, err := s.pool.Exec(ctx, `UPDATE outbound_messages SET status = $2, sent_at = $3, last_error = NULL
 		WHERE message_id = $1`, messageID, status, at)
 	if err != nil {

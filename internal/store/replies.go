@@ -30,7 +30,7 @@ type RequestSnapshot struct {
 	ClockOrigin time.Time
 	ClockScale  float64
 
-	State          string
+	State          foi.State
 	ForceReference string
 	SentAt         *time.Time
 	ReceivedOn     *time.Time
@@ -44,8 +44,12 @@ type RequestSnapshot struct {
 	// Thread lists the Message-IDs of the emails sent, oldest first.
 	Thread []string
 	// Documents are the request's documents and their processing status.
-	Documents map[int64]string
+	Documents map[int64]foi.DocumentStatus
 }
+
+// threadStatuses are the statuses of the outbound emails a request's
+// thread holds: those sent, and those drafted in their place.
+var threadStatuses = texts([]foi.OutboundStatus{foi.OutboundSent, foi.OutboundDrafted})
 
 // RequestSnapshot reads the request whose workflow ID is workflowID.
 func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*RequestSnapshot, error) {
@@ -62,9 +66,9 @@ func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*Reques
 			coalesce((SELECT max(seq) + 1 FROM request_events e WHERE e.request_id = r.id), 0),
 			EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.kind = 'closed_unanswered'),
 			coalesce((SELECT array_agg(o.message_id ORDER BY o.id) FROM outbound_messages o
-				WHERE o.request_id = r.id AND o.status IN ('sent', 'drafted')), '{}')
+				WHERE o.request_id = r.id AND o.status = ANY($2)), '{}')
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id JOIN forces f ON f.slug = r.force_slug
-		WHERE r.workflow_id = $1`, workflowID).Scan(
+		WHERE r.workflow_id = $1`, workflowID, threadStatuses).Scan(
 		&r.RequestID, &r.WorkflowID, &r.Token,
 		&r.Force.Slug, &r.Force.Name, &r.Force.ShortName, &r.Force.Category, &r.Force.Regime, &r.Force.FOIEmail, &r.Force.Domains,
 		&r.CampaignID, &r.CampaignSlug, &r.Year, &r.Title, &r.Spec, &origin, &scale,
@@ -89,10 +93,10 @@ func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*Reques
 	if err != nil {
 		return nil, fmt.Errorf("store: documents of request %s: %w", workflowID, err)
 	}
-	r.Documents = map[int64]string{}
+	r.Documents = map[int64]foi.DocumentStatus{}
 	var (
 		id     int64
-		status string
+		status foi.DocumentStatus
 	)
 	if _, err := pgx.ForEachRow(rows, []any{&id, &status}, func() error {
 		r.Documents[id] = status

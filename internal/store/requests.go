@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Force is a row of the forces table.
@@ -136,13 +138,13 @@ type RequestEvent struct {
 	RequestID  int64
 	Seq        int
 	Kind       string
-	FromState  string
-	ToState    string
+	FromState  foi.State // "" when the event changed no state
+	ToState    foi.State
 	OccurredAt time.Time
 	Detail     map[string]any
 
 	// The request's condition after the event.
-	State          string
+	State          foi.State
 	ForceReference string
 	SentAt         *time.Time
 	ReceivedOn     *time.Time

@@ -117,7 +117,7 @@ func (s *Store) RequestDocumentData(ctx context.Context, requestID, documentID i
 }
 
 // SetDocumentStatus sets a request document's processing status.
-func (s *Store) SetDocumentStatus(ctx context.Context, requestID, documentID int64, status, errText string) error {
+func (s *Store) SetDocumentStatus(ctx context.Context, requestID, documentID int64, status foi.DocumentStatus, errText string) error {
 	var e *string
 	if errText != "" {
 		e = &errText

@@ -102,14 +102,14 @@ func seed(t testing.TB) *fixture {
 		sentAt := at(time.February, 3, 9)
 		due := date(2025, time.March, 3) // 20 working days after Monday 3 February
 		chasers := 0
-		record := func(kind, from, to string, when time.Time, detail map[string]any, received *time.Time) {
+		record := func(kind string, from, to foi.State, when time.Time, detail map[string]any, received *time.Time) {
 			t.Helper()
 			must(t, st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: seq, Kind: kind, FromState: from, ToState: to,
 				OccurredAt: when, Detail: detail, State: to, SentAt: &sentAt, DueOn: due, ReceivedOn: received,
 				ChasersSent: chasers}))
 			seq++
 		}
-		send := func(purpose, subject string, when time.Time) string {
+		send := func(purpose foi.Purpose, subject string, when time.Time) string {
 			t.Helper()
 			id := fmt.Sprintf("%s.%d@foidesk.test", f.Slug, seq)
 			_, err := st.LedgerEntry(ctx, store.Outbound{RequestID: rid, MessageID: id, Purpose: purpose,
