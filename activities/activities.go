@@ -11,10 +11,8 @@ import (
 	"log/slog"
 	"net/mail"
 	"runtime"
-	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -86,8 +84,7 @@ func nonRetryable(typ string, err error) error {
 // violated constraint) non-retryable, so the workflow sees them at once
 // instead of retrying for ever. Connection trouble stays retryable.
 func storeErr(err error) error {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23")) {
+	if store.IsInvalidData(err) {
 		return nonRetryable(ErrTypeInvalid, err)
 	}
 	return err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -68,6 +69,16 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 func IsUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// IsInvalidData reports whether err is the database refusing the data
+// itself: a data exception (SQLSTATE class 22, a value out of range or
+// malformed) or an integrity constraint violation (class 23). Repeating
+// the same statement fails the same way; connection trouble is not such an
+// error.
+func IsInvalidData(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "23"))
 }
 
 // texts gives the text forms of vocabulary values (foi's states and
