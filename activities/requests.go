@@ -53,21 +53,6 @@ type CreateCampaignResult struct {
 	Targets    []Target `json:"targets"`
 }
 
-// RequestWorkflowID names a request's workflow.
-//
-// Deprecated: use foi.RequestWorkflowID; the name stays for the callers
-// not yet switched to the vocabulary (cmd/foidesk's demo and inbox, e2e).
-func RequestWorkflowID(slug string, year int, forceSlug string) string {
-	return foi.RequestWorkflowID(slug, year, forceSlug)
-}
-
-// Token is the subject token of a request: "cro-2025/durham".
-//
-// Deprecated: use foi.RequestToken; the name stays for e2e.
-func Token(slug string, year int, forceSlug string) string {
-	return foi.RequestToken(slug, year, forceSlug)
-}
-
 // CreateCampaign records the run and one request per target force.
 func (a *Activities) CreateCampaign(ctx context.Context, in CreateCampaignInput) (*CreateCampaignResult, error) {
 	forces, err := force.Resolve(in.Spec.Targets)

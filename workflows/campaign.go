@@ -23,12 +23,6 @@ type CampaignInput struct {
 	CloseAfter int `json:"close_after,omitempty"`
 }
 
-// CampaignWorkflowID names a campaign run's workflow.
-//
-// Deprecated: use foi.CampaignWorkflowID; the name stays for the callers
-// not yet switched to the vocabulary (cmd/foidesk's demo, e2e).
-func CampaignWorkflowID(slug string, year int) string { return foi.CampaignWorkflowID(slug, year) }
-
 // OverdueForce is a line of the campaign status's overdue list.
 type OverdueForce struct {
 	Force              string        `json:"force"`

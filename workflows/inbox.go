@@ -13,12 +13,6 @@ import (
 	"github.com/foidesk/foidesk/internal/foi"
 )
 
-// InboxWorkflowID is the ID of a mailbox's InboxWorkflow.
-//
-// Deprecated: use foi.InboxWorkflowID; the name stays for the callers not
-// yet switched to the vocabulary (cmd/foidesk's inbox, internal/web, e2e).
-func InboxWorkflowID(mailbox string) string { return foi.InboxWorkflowID(mailbox) }
-
 // InboxInput configures an InboxWorkflow.
 type InboxInput struct {
 	Mailbox string        `json:"mailbox"`

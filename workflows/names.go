@@ -33,50 +33,6 @@ const (
 	UpdateConfirmKind = "confirm-kind"
 )
 
-// State is foi.State, a request's place in its lifecycle.
-//
-// Deprecated: use foi.State; the name stays, with the constants below, for
-// the callers not yet switched to the vocabulary (cmd/foidesk's demo,
-// internal/web, e2e).
-type State = foi.State
-
-// The states of a request under their former names.
-//
-// Deprecated: use the foi.State constants.
-const (
-	StateDraft                 = foi.StateDraft
-	StateSent                  = foi.StateSent
-	StateAcknowledged          = foi.StateAcknowledged
-	StateAwaitingClarification = foi.StateAwaitingClarification
-	StateExtended              = foi.StateExtended
-	StateOverdue               = foi.StateOverdue
-	StateChased                = foi.StateChased
-	StateInternalReview        = foi.StateInternalReview
-	StateRegulator             = foi.StateRegulator
-	StateAnswered              = foi.StateAnswered
-	StatePartiallyAnswered     = foi.StatePartiallyAnswered
-	StateRefused               = foi.StateRefused
-	StateNotHeld               = foi.StateNotHeld
-	StateWithdrawn             = foi.StateWithdrawn
-	StateDataLoaded            = foi.StateDataLoaded
-)
-
-// ReplyKind is foi.Kind, the classification of an inbound email.
-//
-// Deprecated: use foi.Kind; the name stays, with the constants below, for
-// the callers not yet switched to the vocabulary (cmd/foidesk's demo,
-// internal/web, e2e).
-type ReplyKind = foi.Kind
-
-// Reply kinds under their former names.
-//
-// Deprecated: use the foi.Kind constants.
-const (
-	ReplyAcknowledgement = foi.KindAcknowledgement
-	ReplyRefusal         = foi.KindRefusal
-	ReplyResponse        = foi.KindResponse
-)
-
 // Reply is the payload of SignalReply.
 type Reply struct {
 	InboundID int64    `json:"inbound_id"`

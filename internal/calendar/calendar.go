@@ -33,21 +33,6 @@ import (
 //go:embed data/bank-holidays.json
 var bankHolidaysJSON []byte
 
-// Regime is foi.Regime, the law whose working-day rule applies.
-//
-// Deprecated: use foi.Regime; the name stays for internal/web until it
-// switches to the vocabulary.
-type Regime = foi.Regime
-
-// FOIA and FOISA are foi.RegimeFOIA and foi.RegimeFOISA.
-//
-// Deprecated: use the foi constants; the names stay for internal/web until
-// it switches to the vocabulary.
-const (
-	FOIA  = foi.RegimeFOIA  // Freedom of Information Act 2000
-	FOISA = foi.RegimeFOISA // Freedom of Information (Scotland) Act 2002
-)
-
 // ParseRegime accepts "foia" or "foisa" in any case (with the Acts' years,
 // "foia2000", "foisa 2002"): the regimes with a working-day rule.
 func ParseRegime(s string) (foi.Regime, error) {

@@ -22,12 +22,6 @@ import (
 //go:embed data/forces.csv
 var forcesCSV string
 
-// RegimeFOISA is foi.RegimeFOISA.
-//
-// Deprecated: use foi.RegimeFOISA (force.Force.Regime is a foi.Regime); the
-// name stays for internal/web until it switches to the vocabulary.
-const RegimeFOISA = foi.RegimeFOISA
-
 // Force is one police body.
 type Force struct {
 	Slug      string // stable identifier: "durham"
