@@ -112,7 +112,7 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 				continue
 			}
 			st.Processed++
-			if res.Status == foi.InboundTriage || res.Status == foi.InboundFailed {
+			if res.Status.Triaged() {
 				st.Triage++
 			}
 			for _, r := range res.Replies {
