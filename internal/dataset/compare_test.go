@@ -8,6 +8,7 @@ import (
 
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -22,12 +23,12 @@ func seedRun(t *testing.T, st *store.Store, year int, figures map[string]map[str
 	for slug := range figures {
 		forces = append(forces, store.Force{Slug: slug, Name: slug + " Police", ShortName: slug, Category: "territorial",
 			Regime: "foia", Domains: []string{}})
-		reqs = append(reqs, store.NewRequest{ForceSlug: slug, WorkflowID: fmt.Sprintf("request/cro/%d/%s", year, slug),
-			Token: fmt.Sprintf("cro-%d/%s", year, slug)})
+		reqs = append(reqs, store.NewRequest{ForceSlug: slug, WorkflowID: foi.RequestWorkflowID("cro", year, slug),
+			Token: foi.RequestToken("cro", year, slug)})
 	}
 	must(t, st.UpsertForces(ctx, forces))
 	cid, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: year, Title: "CRO", Spec: []byte(`{}`),
-		WorkflowID: fmt.Sprintf("campaign/cro/%d", year)}, reqs)
+		WorkflowID: foi.CampaignWorkflowID("cro", year)}, reqs)
 	must(t, err)
 	uid := 0
 	for slug, periods := range figures {

@@ -21,7 +21,7 @@ func TestRepliesToCheck(t *testing.T) {
 	ctx := t.Context()
 	inbound := triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", "RE: your request <script>alert(1)</script>",
 		"Please find attached.", "")
-	durham := fmt.Sprintf("request/%s/%d/durham", testSlug, testYear)
+	durham := foi.RequestWorkflowID(testSlug, testYear, "durham")
 	var rid int64
 	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
 	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification =

@@ -86,13 +86,13 @@ func seed(t testing.TB) *fixture {
 		rows = append(rows, store.Force{Slug: f.Slug, Name: f.Name, ShortName: f.ShortName, Category: f.Category,
 			Regime: f.Regime.String(), FOIEmail: f.FOIEmail, Domains: domains})
 		reqs = append(reqs, store.NewRequest{ForceSlug: f.Slug,
-			WorkflowID: fmt.Sprintf("request/%s/%d/%s", testSlug, testYear, f.Slug),
-			Token:      fmt.Sprintf("%s-%d/%s", testSlug, testYear, f.Slug)})
+			WorkflowID: foi.RequestWorkflowID(testSlug, testYear, f.Slug),
+			Token:      foi.RequestToken(testSlug, testYear, f.Slug)})
 	}
 	must(t, st.UpsertForces(ctx, rows))
 	fx.campaignID, fx.requests, err = st.CreateCampaign(ctx, store.Campaign{Slug: testSlug, Year: testYear,
 		Title: "Community resolutions issued to foreign nationals", Spec: []byte(testSpec),
-		WorkflowID: fmt.Sprintf("campaign/%s/%d", testSlug, testYear)}, reqs)
+		WorkflowID: foi.CampaignWorkflowID(testSlug, testYear)}, reqs)
 	must(t, err)
 
 	uid := uint32(0)
@@ -190,7 +190,7 @@ func loadFigures(t testing.TB, st *store.Store, fx *fixture, i int, f force.Forc
 		Data:        []byte("xlsx bytes of " + f.Slug), Path: name}})
 	must(t, err)
 	doc := docs[0]
-	wf := fmt.Sprintf("document/%s/%d/%s/%x", testSlug, testYear, f.Slug, sha256.Sum256([]byte(f.Slug)))
+	wf := foi.DocumentWorkflowID(foi.RequestWorkflowID(testSlug, testYear, f.Slug), fmt.Sprintf("%x", sha256.Sum256([]byte(f.Slug))))
 	must(t, st.AttachDocument(ctx, rid, doc, wf, store.DocumentSource{}))
 	type cell struct {
 		Text string `json:"text"`
@@ -238,7 +238,7 @@ func openReview(t testing.TB, st *store.Store, rid, inbound int64, f force.Force
 	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "breakdown.pdf", ContentType: "application/pdf",
 		Data: []byte("%PDF-1.4 " + f.Slug), Path: "breakdown.pdf"}})
 	must(t, err)
-	wf := fmt.Sprintf("document/%s/%d/%s/%x", testSlug, testYear, f.Slug, sha256.Sum256([]byte("breakdown")))
+	wf := foi.DocumentWorkflowID(foi.RequestWorkflowID(testSlug, testYear, f.Slug), fmt.Sprintf("%x", sha256.Sum256([]byte("breakdown"))))
 	must(t, st.AttachDocument(ctx, rid, docs[0], wf, store.DocumentSource{}))
 	must(t, st.SetDocumentStatus(ctx, rid, docs[0], "review", ""))
 	// The table as extracted, kept for the reviewer beside the proposal.

@@ -51,7 +51,7 @@ func TestTriageAssign(t *testing.T) {
 	if strings.Contains(page, "<script>alert") {
 		t.Error("the message's subject reached the page unescaped")
 	}
-	durham := fmt.Sprintf("request/%s/%d/durham", testSlug, testYear)
+	durham := foi.RequestWorkflowID(testSlug, testYear, "durham")
 	if !strings.Contains(page, `<option value="`+durham+`" selected>`) {
 		t.Errorf("the sender's force (%s) is not preselected", durham)
 	}
