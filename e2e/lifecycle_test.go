@@ -23,6 +23,7 @@ import (
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/simulate"
@@ -49,7 +50,7 @@ func startStack(t testing.TB) *stack { return startStackWith(t, nil) }
 func startStackWith(t testing.TB, imapOpts *fmail.IMAPOptions) *stack {
 	t.Helper()
 	ctx := context.Background()
-	tp, err := devstack.StartTemporal(ctx, nil)
+	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

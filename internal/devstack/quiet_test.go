@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 )
 
 type lockedBuffer struct {
@@ -45,6 +47,7 @@ func TestTemporalShutdownIsQuiet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := StartTemporal(ctx, &TemporalOptions{
+		Binary:       devstacktest.Binary(t),
 		DatabaseFile: filepath.Join(t.TempDir(), "temporal.db"),
 		Logger:       slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
