@@ -82,6 +82,20 @@ func (r *Regexp) FindSubmatch(b []byte) [][]byte { return r.Regexp().FindSubmatc
 // FindAllIndex is regexp.Regexp's.
 func (r *Regexp) FindAllIndex(b []byte, n int) [][]int { return r.Regexp().FindAllIndex(b, n) }
 
+// FindSubmatchIndex is regexp.Regexp's.
+func (r *Regexp) FindSubmatchIndex(b []byte) []int { return r.Regexp().FindSubmatchIndex(b) }
+
+// FindAll is regexp.Regexp's.
+func (r *Regexp) FindAll(b []byte, n int) [][]byte { return r.Regexp().FindAll(b, n) }
+
+// FindAllSubmatch is regexp.Regexp's.
+func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.Regexp().FindAllSubmatch(b, n) }
+
+// FindAllSubmatchIndex is regexp.Regexp's.
+func (r *Regexp) FindAllSubmatchIndex(b []byte, n int) [][]int {
+	return r.Regexp().FindAllSubmatchIndex(b, n)
+}
+
 // ReplaceAllString is regexp.Regexp's.
 func (r *Regexp) ReplaceAllString(src, repl string) string {
 	return r.Regexp().ReplaceAllString(src, repl)
