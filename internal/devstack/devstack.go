@@ -62,6 +62,15 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("devstack: %w", err)
 	}
 	s := &Stack{DatabaseURL: o.DatabaseURL, TemporalAddress: o.TemporalAddress}
+	// Find the Temporal server's binary first: without it, fail before
+	// starting anything.
+	var temporalBin string
+	if s.TemporalAddress == "" {
+		var err error
+		if temporalBin, err = TemporalBinary(); err != nil {
+			return nil, err
+		}
+	}
 	if s.DatabaseURL == "" {
 		port := o.PostgresPort
 		if port == 0 {
@@ -102,6 +111,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		o.Logger.Info("starting Temporal", slog.String("listen", listen), slog.String("ui", ui), slog.String("db", dbFile))
 		t, err := StartTemporal(ctx, &TemporalOptions{
 			DatabaseFile: dbFile, Addr: listen, UIAddr: ui, Namespace: o.Namespace, Logger: o.Logger,
+			Binary: temporalBin,
 		})
 		if err != nil {
 			s.Stop()
