@@ -33,7 +33,7 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// stack is a worker on an in-process Temporal server, a fresh database and
+// stack is a worker on a Temporal development server, a fresh database and
 // an SMTP server.
 type stack struct {
 	temporal *devstack.Temporal

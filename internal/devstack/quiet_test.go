@@ -36,7 +36,7 @@ func (l *lockedBuffer) String() string {
 
 func sleeper(ctx workflow.Context) error { return workflow.Sleep(ctx, time.Hour) }
 
-// TestTemporalShutdownIsQuiet stops an embedded server under a polling
+// TestTemporalShutdownIsQuiet stops a development server under a polling
 // worker and a running workflow: the operator's error log stays empty of
 // the cancellations a shutdown causes.
 func TestTemporalShutdownIsQuiet(t *testing.T) {
