@@ -26,18 +26,17 @@ go vet ./...
 go build -o bin/foidesk-temporal ./cmd/foidesk-temporal
 export FOIDESK_TEMPORAL_BIN="$PWD/bin/foidesk-temporal"
 
-# A package is heavy when its test binary (tests included) links the
-# Temporal server; packages without tests are light.
+# A package is heavy when it or its test binary links the Temporal server
+# (go test builds a package without tests too).
 heavy=()
 light=()
 declare -A is_heavy=()
 while read -r pkg deps; do
-  case "$pkg" in
-    *.test) ;;
-    *) continue ;;
-  esac
   case " $deps " in
-    *" go.temporal.io/server/"*) is_heavy[${pkg%.test}]=1 ;;
+    *" go.temporal.io/server/"*)
+      pkg=${pkg%% *}      # "P [P.test]" and "P_test [P.test]" are P's tests
+      pkg=${pkg%.test}    # the test binary
+      is_heavy[${pkg%_test}]=1 ;;
   esac
 done < <(go list -test -f '{{.ImportPath}} {{join .Deps " "}}' ./...)
 while read -r pkg; do
