@@ -4,6 +4,10 @@
 
 GO ?= go
 BIN := bin/foidesk
+# Temporal's development server for dev, demo and tests: its own binary, so
+# that foidesk does not link the Temporal server. foidesk finds it beside
+# itself.
+TEMPORAL_BIN := bin/foidesk-temporal
 
 .PHONY: all build demo dev test chaos lint vet fmt bench-extract clean
 
@@ -11,6 +15,7 @@ all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/foidesk
+	$(GO) build -o $(TEMPORAL_BIN) ./cmd/foidesk-temporal
 
 # A whole simulated 44-force campaign, end to end, on embedded defaults.
 demo: build

@@ -23,6 +23,7 @@ import (
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/mailtest"
@@ -33,7 +34,7 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// stack is a worker on an in-process Temporal server, a fresh database and
+// stack is a worker on a Temporal development server, a fresh database and
 // an SMTP server.
 type stack struct {
 	temporal *devstack.Temporal
@@ -50,7 +51,7 @@ func startStack(t testing.TB) *stack { return startStackWith(t, nil) }
 func startStackWith(t testing.TB, imapOpts *fmail.IMAPOptions) *stack {
 	t.Helper()
 	ctx := context.Background()
-	tp, err := devstack.StartTemporal(ctx, nil)
+	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	"github.com/foidesk/foidesk/internal/foi"
 )
 
@@ -19,6 +20,7 @@ func TestDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole demo")
 	}
+	devstacktest.Binary(t) // for the demo's stack, through $FOIDESK_TEMPORAL_BIN
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer

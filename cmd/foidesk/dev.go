@@ -18,15 +18,18 @@ import (
 func init() {
 	register(&command{
 		name:    "dev",
-		summary: "run PostgreSQL, Temporal (with its Web UI), the worker and the dashboard in one process",
+		summary: "run PostgreSQL, Temporal (with its Web UI), the worker and the dashboard on this machine",
 		usage:   "",
-		help: `Start everything foidesk needs on this machine, in one process:
+		help: `Start everything foidesk needs on this machine, with one command:
   - PostgreSQL from the system's binaries, data in $FOIDESK_DATA_DIR/pg
     (or the server at DATABASE_URL), migrated to the current schema;
-  - an embedded Temporal server persisting to $FOIDESK_DATA_DIR/temporal.db,
+  - Temporal's development server persisting to $FOIDESK_DATA_DIR/temporal.db,
     its Web UI on FOIDESK_TEMPORAL_UI_ADDR (or the server at TEMPORAL_ADDRESS),
-    with foidesk's search attributes registered;
-  - the worker, and the dashboard on FOIDESK_HTTP_ADDR.
+    with foidesk's search attributes registered. It is the foidesk-temporal
+    binary ('make build' builds it beside foidesk), found through
+    $FOIDESK_TEMPORAL_BIN, beside this executable, or on PATH;
+  - the worker, and the dashboard on FOIDESK_HTTP_ADDR, in this process.
+PostgreSQL and Temporal run as child processes that end with this one.
 Ctrl-C stops everything; the next start reuses the data.`,
 		flags: func(fs *flag.FlagSet) {},
 		run: func(ctx context.Context, a *app, args []string) error {

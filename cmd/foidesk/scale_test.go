@@ -27,8 +27,8 @@ import (
 // to PostgreSQL, BENCH_WORKERS (default 1) separate worker processes — at a
 // campaign day a second, answering as e2e's BenchmarkCampaigns100x44 does
 // (a third of the forces at once, a third after the first reminder, a third
-// never), so the two compare: that one is the embedded server and an
-// in-process worker.
+// never), so the two compare: that one is Temporal's development server
+// (foidesk-temporal dev, SQLite) and an in-process worker.
 //
 //	BENCH_WORKERS=2 go test ./cmd/foidesk -run '^$' -bench CampaignsPG -benchtime 1x -timeout 60m
 func BenchmarkCampaignsPG(b *testing.B) {

@@ -13,6 +13,7 @@ import (
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -20,7 +21,7 @@ import (
 // day, and a second run updates it rather than failing or duplicating it.
 func TestCampaignSchedule(t *testing.T) {
 	ctx := context.Background()
-	tp, err := devstack.StartTemporal(ctx, nil)
+	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/foidesk/foidesk/internal/await"
 	"github.com/foidesk/foidesk/internal/config"
 	"github.com/foidesk/foidesk/internal/devstack"
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/pglocal"
 	"github.com/foidesk/foidesk/internal/store"
@@ -120,7 +121,7 @@ func TestWorkerWaitsForItsDependencies(t *testing.T) {
 	st.Close()
 
 	waitLog(t, &log, "dependency=Temporal", errc)
-	tmp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Addr: cfg.TemporalAddress})
+	tmp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Addr: cfg.TemporalAddress, Binary: devstacktest.Binary(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package campaign
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/foidesk/foidesk/internal/lazyre"
 	"github.com/foidesk/foidesk/internal/normalise"
 )
 
@@ -69,8 +69,8 @@ func (s *Spec) validateDataset(root *yaml.Node, bad func(msg string, path ...str
 }
 
 var (
-	reDimIndex = regexp.MustCompile(`^dimensions\[(\d+)\]`)
-	reDimName  = regexp.MustCompile(`^dimension "([^"]*)"`)
+	reDimIndex = lazyre.New(`^dimensions\[(\d+)\]`)
+	reDimName  = lazyre.New(`^dimension "([^"]*)"`)
 )
 
 // problemLine finds the line a normaliser's problem is about: the

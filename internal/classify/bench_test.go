@@ -45,7 +45,7 @@ func BenchmarkClassifyLarge(b *testing.B) {
 func BenchmarkClassifyWorstCase(b *testing.B) {
 	var words []string
 	for _, r := range bodyRules {
-		words = append(words, r.pre...)
+		words = append(words, r.re.compiled().pre...)
 	}
 	var sb strings.Builder
 	for i := 0; sb.Len() < DefaultMaxScan; i++ {

@@ -1,8 +1,9 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // document is a body split into the text the rules count (kept) and the
@@ -51,13 +52,13 @@ func normaliseText(s string) string { return textReplacer.Replace(s) }
 type blockRule struct {
 	name   string
 	source Source
-	re     *regexp.Regexp // matched against one line
+	re     *lazyre.Regexp // matched against one line
 	// extent says how far the block runs.
 	extent extent
 	// next, when set, must match one of the following lookahead non-blank
 	// lines for the rule to apply (an Outlook "From:" line is quoted
 	// only when "Sent:" or "To:" follows).
-	next *regexp.Regexp
+	next *lazyre.Regexp
 }
 
 type extent int
@@ -79,61 +80,61 @@ const (
 var blockRules = []blockRule{
 	// Quoted earlier messages.
 	{name: "quoted:original-message", source: SourceQuoted, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*-{2,}\s*(?:original|forwarded) message\s*-{2,}\s*$`)},
+		re: lazyre.New(`(?i)^\s*-{2,}\s*(?:original|forwarded) message\s*-{2,}\s*$`)},
 	{name: "quoted:forwarded", source: SourceQuoted, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*begin forwarded message:?\s*$`)},
+		re: lazyre.New(`(?i)^\s*begin forwarded message:?\s*$`)},
 	{name: "quoted:wrote", source: SourceQuoted, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*on .{1,200}\bwrote:\s*$`)},
+		re: lazyre.New(`(?i)^\s*on .{1,200}\bwrote:\s*$`)},
 	{name: "quoted:header-block", source: SourceQuoted, extent: toEnd,
-		re:   regexp.MustCompile(`(?i)^\s*\*?from:\*?\s+\S`),
-		next: regexp.MustCompile(`(?i)^\s*\*?(?:sent|date|to|subject):\*?\s`)},
+		re:   lazyre.New(`(?i)^\s*\*?from:\*?\s+\S`),
+		next: lazyre.New(`(?i)^\s*\*?(?:sent|date|to|subject):\*?\s`)},
 	{name: "quoted:separator-header", source: SourceQuoted, extent: toEnd,
-		re:   regexp.MustCompile(`^\s*_{10,}\s*$`),
-		next: regexp.MustCompile(`(?i)^\s*\*?from:\*?\s`)},
+		re:   lazyre.New(`^\s*_{10,}\s*$`),
+		next: lazyre.New(`(?i)^\s*\*?from:\*?\s`)},
 	// WhatDoTheyKnow renders collapsed quotes as "show quoted sections"; what
 	// follows is the earlier message.
 	{name: "quoted:wdtk-show-quoted", source: SourceQuoted, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*(?:show|hide) quoted sections\s*$`)},
+		re: lazyre.New(`(?i)^\s*(?:show|hide) quoted sections\s*$`)},
 
 	// WhatDoTheyKnow trailers.
 	{name: "wdtk:visible-links", source: SourceBoilerplate, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*visible links\s*$`)},
+		re: lazyre.New(`(?i)^\s*visible links\s*$`)},
 	{name: "wdtk:references", source: SourceBoilerplate, extent: toEnd,
-		re:   regexp.MustCompile(`(?i)^\s*references\s*$`),
-		next: regexp.MustCompile(`(?i)^\s*(?:visible links|1\.\s+\S)`)},
+		re:   lazyre.New(`(?i)^\s*references\s*$`),
+		next: lazyre.New(`(?i)^\s*(?:visible links|1\.\s+\S)`)},
 	{name: "wdtk:request-address", source: SourceBoilerplate, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*please use this email address for all replies to this request`)},
+		re: lazyre.New(`(?i)^\s*please use this email address for all replies to this request`)},
 	{name: "wdtk:disclaimer", source: SourceBoilerplate, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\s*disclaimer: this message and any reply that you make will be published`)},
+		re: lazyre.New(`(?i)^\s*disclaimer: this message and any reply that you make will be published`)},
 
 	// Complaint rights (the ACPO model text used by the Met, GMP and others)
 	// closes a letter; it speaks of reviews and decisions in general terms.
 	{name: "complaint-rights", source: SourceBoilerplate, extent: toEnd,
-		re: regexp.MustCompile(`(?i)^\W*(?:complaint rights|your right to complain|are you unhappy with how your request has been handled)\b`)},
+		re: lazyre.New(`(?i)^\W*(?:complaint rights|your right to complain|are you unhappy with how your request has been handled)\b`)},
 
 	// Review and appeal rights paragraphs.
 	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*(?:if|should) you (?:are|remain|feel|still|do|wish)\s+(?:\w+\s+){0,3}(?:dissatisfied|unhappy|not satisfied|aggrieved|complain|appeal|to (?:request|ask for) (?:an )?(?:internal )?review)`)},
+		re: lazyre.New(`(?i)^\W*(?:if|should) you (?:are|remain|feel|still|do|wish)\s+(?:\w+\s+){0,3}(?:dissatisfied|unhappy|not satisfied|aggrieved|complain|appeal|to (?:request|ask for) (?:an )?(?:internal )?review)`)},
 	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*you (?:have|also have) the right to (?:require|request|ask|complain|appeal)\b`)},
+		re: lazyre.New(`(?i)^\W*you (?:have|also have) the right to (?:require|request|ask|complain|appeal)\b`)},
 	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*(?:information commissioner'?s office\b.*wycliffe house|wycliffe house, water lane)`)},
+		re: lazyre.New(`(?i)^\W*(?:information commissioner'?s office\b.*wycliffe house|wycliffe house, water lane)`)},
 
 	// E-mail disclaimers (Kent/Essex joint text, Merseyside, WMP, ...).
 	{name: "disclaimer", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*this\s+e-?mail\s+(?:and\s+any\s+|is\s+intended\s+for\s+the\s+addressee|(?:message\s+)?(?:is|may be)\s+(?:confidential|private|privileged|intended))`)},
+		re: lazyre.New(`(?i)^\W*this\s+e-?mail\s+(?:and\s+any\s+|is\s+intended\s+for\s+the\s+addressee|(?:message\s+)?(?:is|may be)\s+(?:confidential|private|privileged|intended))`)},
 	{name: "disclaimer", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*this\s+(?:message|communication|footnote)\s+(?:and any|is|may|confirms|contains)\b`)},
+		re: lazyre.New(`(?i)^\W*this\s+(?:message|communication|footnote)\s+(?:and any|is|may|confirms|contains)\b`)},
 	{name: "disclaimer", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message|communication)`)},
+		re: lazyre.New(`(?i)^\W*the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message|communication)`)},
 	{name: "disclaimer", source: SourceBoilerplate, extent: toParagraph,
-		re: regexp.MustCompile(`(?i)^\W*(?:any\s+(?:views|opinions)\s+(?:or\s+opinions\s+)?expressed\s+in\s+this|(?:all\s+)?(?:e-?mail|communications)\s+(?:traffic\s+)?(?:may\s+be|is|are)\s+(?:subject\s+to\s+)?(?:recorded|monitored)|please consider the environment)`)},
+		re: lazyre.New(`(?i)^\W*(?:any\s+(?:views|opinions)\s+(?:or\s+opinions\s+)?expressed\s+in\s+this|(?:all\s+)?(?:e-?mail|communications)\s+(?:traffic\s+)?(?:may\s+be|is|are)\s+(?:subject\s+to\s+)?(?:recorded|monitored)|please consider the environment)`)},
 	{name: "separator", source: SourceBoilerplate, extent: oneLine,
-		re: regexp.MustCompile(`^\s*(?:={5,}|\*{5,}|-{20,})\s*$`)},
+		re: lazyre.New(`^\s*(?:={5,}|\*{5,}|-{20,})\s*$`)},
 
 	// Protective markings.
 	{name: "protective-marking", source: SourceBoilerplate, extent: oneLine,
-		re: regexp.MustCompile(`(?i)^\W*(?:classification:\s*)?(?:not protectively marked|official(?:[- ]sensitive)?|unclassified|restricted)\W*$`)},
+		re: lazyre.New(`(?i)^\W*(?:classification:\s*)?(?:not protectively marked|official(?:[- ]sensitive)?|unclassified|restricted)\W*$`)},
 }
 
 // prepare normalises body and removes boilerplate and quoted text. Removed
@@ -198,7 +199,7 @@ func matchBlock(lines []string, i int) *blockRule {
 	return nil
 }
 
-func nextMatches(lines []string, i int, re *regexp.Regexp) bool {
+func nextMatches(lines []string, i int, re *lazyre.Regexp) bool {
 	seen := 0
 	for j := i + 1; j < len(lines) && seen < lookahead; j++ {
 		if strings.TrimSpace(lines[j]) == "" {

@@ -3,11 +3,12 @@ package classify
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // DateLayout is the layout of the dates in Result: a calendar date.
@@ -23,14 +24,14 @@ const monthRx = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 // "dated17th" are read correctly; the date itself is in the groups.
 var (
 	// 25/06/2014, 25.06.2014, 25-6-14
-	numericDateRe = regexp.MustCompile(`(?:^|[^\d/.\-])(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})(?:[^\d/\-]|\.\D|\.$|$)`)
+	numericDateRe = lazyre.New(`(?:^|[^\d/.\-])(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})(?:[^\d/\-]|\.\D|\.$|$)`)
 	// 2014-06-25
-	isoDateRe = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[^\d]|$)`)
+	isoDateRe = lazyre.New(`(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[^\d]|$)`)
 	// 13 May 2011, 13th May 2011, 12^th April 2021, 3rd of February 2017,
 	// Monday 3 March 2025, 13 May, 2011
-	dayMonthRe = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\s*\^?(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthRx + `\.?,?\s+((?:19|20)\d{2})(?:[^\d]|$)`)
+	dayMonthRe = lazyre.New(`(?i)(?:^|[^\d])(\d{1,2})\s*\^?(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthRx + `\.?,?\s+((?:19|20)\d{2})(?:[^\d]|$)`)
 	// January 28, 2025
-	monthDayRe = regexp.MustCompile(`(?i)\b` + monthRx + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:[^\d]|$)`)
+	monthDayRe = lazyre.New(`(?i)\b` + monthRx + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:[^\d]|$)`)
 )
 
 type dateMatch struct {
@@ -111,13 +112,13 @@ func month(s string) int {
 }
 
 var (
-	receivedRe = regexp.MustCompile(`(?i)\b(?:date\s+)?received\b`)
+	receivedRe = lazyre.New(`(?i)\b(?:date\s+)?received\b`)
 	// Receipt statements that are not the force's: "you received", "if you
 	// have received this e-mail".
-	notForceReceiptRe = regexp.MustCompile(`(?i)\b(?:you|you\s+have|you've|have\s+you)\s*$`)
-	datedBeforeRe     = regexp.MustCompile(`(?i)\b(?:dated|of|sent(?:\s+on)?)\s*(?:the\s+)?$`)
+	notForceReceiptRe = lazyre.New(`(?i)\b(?:you|you\s+have|you've|have\s+you)\s*$`)
+	datedBeforeRe     = lazyre.New(`(?i)\b(?:dated|of|sent(?:\s+on)?)\s*(?:the\s+)?$`)
 
-	dueTriggerRe = regexp.MustCompile(`(?i)\b(?:` +
+	dueTriggerRe = lazyre.New(`(?i)\b(?:` +
 		`extend(?:ed|ing)?\s+(?:the\s+)?(?:deadline|date|time|period|response\s+(?:date|time))` +
 		`|(?:revised|new|extended)\s+(?:response\s+|due\s+|target\s+)?(?:date|deadline)` +
 		`|(?:aim|expect|hope|endeavour|intend|anticipate)\s+to\s+(?:respond|reply|provide\s+(?:you\s+with\s+)?(?:a|the|our|your)\s+(?:full\s+)?response)` +

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // MaxFixtureSize bounds what ParseFixture reads.
@@ -68,7 +68,7 @@ func (f *Fixture) Input() *Input {
 	return &Input{Subject: f.Header("subject"), From: f.Header("from"), Body: f.Body}
 }
 
-var headerKeyRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+var headerKeyRe = lazyre.New(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
 
 // ParseFixture reads a reply in the fixture format. It fails with
 // ErrNotFixture when the text has no "---" line or a line before it is not

@@ -1,18 +1,19 @@
 package classify
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // A refPattern is one reference format.
 type refPattern struct {
 	name string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	// guard rejects unlabelled matches that are more likely something else.
 	guard refGuard
 	// subjectOnly patterns are too loose for a body (Essex bare serials).
@@ -28,7 +29,7 @@ const (
 )
 
 func rp(name, pattern string, g refGuard) refPattern {
-	return refPattern{name: name, re: regexp.MustCompile(`(?i)` + pattern), guard: g}
+	return refPattern{name: name, re: lazyre.New(`(?i)` + pattern), guard: g}
 }
 
 // Reference formats per force slug, from the forces' letters, subjects and
@@ -50,7 +51,7 @@ var forcePatterns = map[string][]refPattern{
 	"kent": {rp("kent", `\b\d{2}/\d{2}/\d{3,4}\b`, guardDate)},
 	"essex": {
 		rp("essex", `\bFOI ?\d{4,6}\b`, guardNone),
-		{name: "essex-subject", re: regexp.MustCompile(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(\d{4,6})\b`), subjectOnly: true},
+		{name: "essex-subject", re: lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(\d{4,6})\b`), subjectOnly: true},
 	},
 	"hampshire": {
 		rp("jimu", `\b(?:HQ|CM)/PA/\d{6}/\d{2}\b`, guardNone),
@@ -111,7 +112,7 @@ func ForceSlugs() []string {
 // refLabelRe finds the labels forces put before their reference. Group 1
 // catches the requester's own reference ("Your ref:"), which is skipped.
 // A bare "Ref" or "Reference" counts only with a colon.
-var refLabelRe = regexp.MustCompile(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
+var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?` +
 	`|(?:freedom\s+of\s+information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
@@ -122,13 +123,13 @@ var refLabelRe = regexp.MustCompile(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
 // between numbers may be spaced ("398 - 24", "89- 26", Cleveland).
-var refTokenRe = regexp.MustCompile(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
 var (
-	essexLoggedRe = regexp.MustCompile(`(?i)\blogged\s+under\s+the\s+(?:following\s+|below\s+)?references?(?:\s+shown\s+below)?\s*:`)
-	serialLineRe  = regexp.MustCompile(`(?i)^\s*(?:FOI\s*)?(\d{4,6})\b\s*\S`)
+	essexLoggedRe = lazyre.New(`(?i)\blogged\s+under\s+the\s+(?:following\s+|below\s+)?references?(?:\s+shown\s+below)?\s*:`)
+	serialLineRe  = lazyre.New(`(?i)^\s*(?:FOI\s*)?(\d{4,6})\b\s*\S`)
 )
 
 // Scores of reference candidates.
@@ -344,8 +345,8 @@ func plausibleRef(tok string) bool {
 }
 
 var (
-	dateShapeRe = regexp.MustCompile(`^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$`)
-	yearsRe     = regexp.MustCompile(`^((?:19|20)\d{2})[/\-_](\d{2}|(?:19|20)\d{2})$`)
+	dateShapeRe = lazyre.New(`^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$`)
+	yearsRe     = lazyre.New(`^((?:19|20)\d{2})[/\-_](\d{2}|(?:19|20)\d{2})$`)
 )
 
 // isDate reports whether tok is a dd/mm/yyyy date with a plausible year.

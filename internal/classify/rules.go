@@ -3,6 +3,7 @@ package classify
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/foidesk/foidesk/internal/foi"
 )
@@ -18,7 +19,7 @@ type rule struct {
 	name   string
 	kind   foi.Kind // empty for marker rules consulted by decide
 	weight int
-	re     *regexp.Regexp
+	re     *pattern
 	// hedgeable rules do not count when the sentence around the match is
 	// conditional ("may be extended", "if the cost would exceed"): such
 	// wording explains the law, it does not apply it.
@@ -26,28 +27,57 @@ type rule struct {
 	// veto, when set, discards a match if it matches the text just after it
 	// ("is not held" followed by "in a retrievable format" is a cost refusal,
 	// not a statement that nothing is held).
-	veto *regexp.Regexp
+	veto *pattern
 	// reject, when set, discards a match that it matches itself.
-	reject *regexp.Regexp
+	reject *pattern
 	// implies names the section a counted match relies on even when the
 	// letter does not cite it by number.
 	implies string
+}
+
+// A pattern is a rule's regular expression, compiled on first use with
+// its prefilter: the rules are some 130 patterns, and a foidesk command
+// that classifies nothing should not pay for compiling them at start.
+type pattern struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
 	// pre skips the pattern when none of its words is in the text.
 	pre prefilter
 }
 
-func init() {
-	for _, rules := range [][]rule{bodyRules, subjectRules, fromRules} {
-		for i := range rules {
-			rules[i].pre = newPrefilter(rules[i].re)
-		}
-	}
+// rx declares a rule pattern: case-insensitive, spaces match white space.
+// A malformed pattern panics on first use, which every rule gets in the
+// package's tests.
+func rx(expr string) *pattern {
+	expr = strings.ReplaceAll(expr, " ?", `\s*`)
+	return &pattern{expr: `(?i)` + strings.ReplaceAll(expr, " ", `\s+`)}
 }
 
-// rx compiles a rule pattern: case-insensitive, spaces match white space.
-func rx(pattern string) *regexp.Regexp {
-	pattern = strings.ReplaceAll(pattern, " ?", `\s*`)
-	return regexp.MustCompile(`(?i)` + strings.ReplaceAll(pattern, " ", `\s+`))
+// rawRx declares a rule pattern written as Go's regexp syntax, as it is.
+func rawRx(expr string) *pattern { return &pattern{expr: expr} }
+
+// compiled compiles p once.
+func (p *pattern) compiled() *pattern {
+	p.once.Do(func() {
+		p.re = regexp.MustCompile(p.expr)
+		p.pre = newPrefilter(p.re)
+	})
+	return p
+}
+
+// pass reports whether folded text may hold a match (see prefilter).
+func (p *pattern) pass(folded string) bool { return p.compiled().pre.pass(folded) }
+
+// MatchString is regexp.Regexp's.
+func (p *pattern) MatchString(s string) bool { return p.compiled().re.MatchString(s) }
+
+// FindStringIndex is regexp.Regexp's.
+func (p *pattern) FindStringIndex(s string) []int { return p.compiled().re.FindStringIndex(s) }
+
+// FindAllStringIndex is regexp.Regexp's.
+func (p *pattern) FindAllStringIndex(s string, n int) [][]int {
+	return p.compiled().re.FindAllStringIndex(s, n)
 }
 
 // bodyRules, grouped by kind. Weights: 90-95 decisive wording, 80-85 strong,
@@ -273,9 +303,9 @@ var bodyRules = []rule{
 	// "2021/22 – 6258"), or a column of bare numbers, one per line, as
 	// tables come out of web pages ("314 |").
 	{name: "response:year-figures", kind: foi.KindResponse, weight: 55,
-		re: regexp.MustCompile(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
+		re: rawRx(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
 	{name: "response:figure-column", kind: foi.KindResponse, weight: 50,
-		re: regexp.MustCompile(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
+		re: rawRx(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
 	// North Yorkshire, Durham: "I have today decided to disclose the located
 	// information to you (in full as follows)". Without "in full" the same
 	// template introduces exemptions too.
@@ -316,9 +346,9 @@ var bodyRules = []rule{
 	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
 		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`)},
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
-		re: regexp.MustCompile(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
+		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
 	{name: "response:heading", kind: foi.KindResponse, weight: 30,
-		re: regexp.MustCompile(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
+		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
@@ -382,7 +412,7 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 	folded := fold(text)
 	for i := range rules {
 		r := &rules[i]
-		if !r.pre.pass(folded) {
+		if !r.re.pass(folded) {
 			continue
 		}
 		hedged := ""
@@ -429,7 +459,7 @@ func matchIgnored(c *collector, text string, src Source, limit int) int {
 			break
 		}
 		r := &bodyRules[i]
-		if r.kind == "" || r.weight < 60 || !r.pre.pass(folded) {
+		if r.kind == "" || r.weight < 60 || !r.re.pass(folded) {
 			continue
 		}
 		loc := r.re.FindStringIndex(text)

@@ -2,21 +2,22 @@ package classify
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 var (
 	// "Section 12(1)", "section 21 (1)", "s.40(2)", "s40(2)", "Sections 24".
-	sectionRe = regexp.MustCompile(`(?i)\b(sections?\s*|ss?\.\s*|s)(\d{1,2})\b\s*(?:\(\s*(\d{1,2})\s*\))?`)
+	sectionRe = lazyre.New(`(?i)\b(sections?\s*|ss?\.\s*|s)(\d{1,2})\b\s*(?:\(\s*(\d{1,2})\s*\))?`)
 	// A further number in a list after "Sections": ", 30(3)", "and 31".
-	sectionListRe = regexp.MustCompile(`(?i)^\s*(?:,|and|&|or)\s*(\d{1,2})\b\s*(?:\(\s*(\d{1,2})\s*\))?`)
+	sectionListRe = lazyre.New(`(?i)^\s*(?:,|and|&|or)\s*(\d{1,2})\b\s*(?:\(\s*(\d{1,2})\s*\))?`)
 	// "of the Anti-Social Behaviour, Crime and Policing Act 2014": a section
 	// of another Act.
-	otherActRe = regexp.MustCompile(`(?i)^\s*(?:\(\w{1,4}\)\s*)*(?:of|under)\s+the\s+([^.\n]{0,80}?)\bact\b`)
-	foisaRe    = regexp.MustCompile(`(?i)\(scotland\)\s+act\b|\bFOISA\b`)
+	otherActRe = lazyre.New(`(?i)^\s*(?:\(\w{1,4}\)\s*)*(?:of|under)\s+the\s+([^.\n]{0,80}?)\bact\b`)
+	foisaRe    = lazyre.New(`(?i)\(scotland\)\s+act\b|\bFOISA\b`)
 )
 
 // exemptionSection reports whether n is a section that grounds a refusal

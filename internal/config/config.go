@@ -23,7 +23,7 @@ type Config struct {
 	// DatabaseURL is the PostgreSQL URL; empty in dev means a managed local cluster.
 	DatabaseURL string
 
-	TemporalAddress   string // host:port; empty in dev means an embedded server
+	TemporalAddress   string // host:port; empty in dev means foidesk-temporal dev
 	TemporalNamespace string
 	TemporalTaskQueue string
 	TemporalAPIKey    string
@@ -105,7 +105,7 @@ type Var struct {
 // checked against this list.
 var Vars = []Var{
 	{Name: "DATABASE_URL", Secret: true, Help: "PostgreSQL URL (postgres://user:pass@host:5432/db); unset in dev: a managed local cluster"},
-	{Name: "TEMPORAL_ADDRESS", Help: "Temporal frontend host:port; unset in dev: an embedded server"},
+	{Name: "TEMPORAL_ADDRESS", Help: "Temporal frontend host:port; unset in dev: foidesk-temporal dev, started by foidesk"},
 	{Name: "TEMPORAL_NAMESPACE", Default: "default", Help: "Temporal namespace"},
 	{Name: "TEMPORAL_TASK_QUEUE", Default: "foidesk", Help: "task queue the worker polls"},
 	{Name: "TEMPORAL_API_KEY", Secret: true, Help: "API key for Temporal Cloud or an authenticating proxy"},

@@ -1,6 +1,8 @@
-// Package devstack runs foidesk's dependencies in one process for dev, the
-// demo and integration tests: a managed PostgreSQL cluster from the system's
-// binaries and an embedded Temporal server with its Web UI.
+// Package devstack runs foidesk's dependencies for dev, the demo and
+// integration tests, as child processes that die with this one: a managed
+// PostgreSQL cluster from the system's binaries, and Temporal's development
+// server with its Web UI (foidesk-temporal dev, built beside foidesk, so
+// that foidesk itself does not link the Temporal server).
 package devstack
 
 import (
@@ -25,9 +27,10 @@ type Options struct {
 	DatabaseURL string
 	// PostgresPort for the managed cluster (default 54329).
 	PostgresPort int
-	// TemporalAddress, when set, is used instead of an embedded server.
+	// TemporalAddress, when set, is used instead of a development server.
 	TemporalAddress string
-	// TemporalListen is the embedded server's frontend (default 127.0.0.1:7233).
+	// TemporalListen is the development server's frontend (default
+	// 127.0.0.1:7233).
 	TemporalListen string
 	// UIAddr serves the Temporal Web UI (default 127.0.0.1:8233; "-" for none).
 	UIAddr    string
@@ -39,7 +42,7 @@ type Options struct {
 type Stack struct {
 	DatabaseURL     string
 	TemporalAddress string
-	TemporalUIURL   string // "" when not embedded
+	TemporalUIURL   string // "" when Temporal is not run here
 	Postgres        *pglocal.Cluster
 	Temporal        *Temporal
 }
@@ -59,6 +62,15 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("devstack: %w", err)
 	}
 	s := &Stack{DatabaseURL: o.DatabaseURL, TemporalAddress: o.TemporalAddress}
+	// Find the Temporal server's binary first: without it, fail before
+	// starting anything.
+	var temporalBin string
+	if s.TemporalAddress == "" {
+		var err error
+		if temporalBin, err = TemporalBinary(); err != nil {
+			return nil, err
+		}
+	}
 	if s.DatabaseURL == "" {
 		port := o.PostgresPort
 		if port == 0 {
@@ -99,6 +111,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		o.Logger.Info("starting Temporal", slog.String("listen", listen), slog.String("ui", ui), slog.String("db", dbFile))
 		t, err := StartTemporal(ctx, &TemporalOptions{
 			DatabaseFile: dbFile, Addr: listen, UIAddr: ui, Namespace: o.Namespace, Logger: o.Logger,
+			Binary: temporalBin,
 		})
 		if err != nil {
 			s.Stop()

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 	"github.com/foidesk/foidesk/internal/freeport"
 	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
@@ -35,6 +36,7 @@ func TestStackRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL and Temporal")
 	}
+	devstacktest.Binary(t) // for Start, through $FOIDESK_TEMPORAL_BIN
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
 )
 
 type lockedBuffer struct {
@@ -34,7 +36,7 @@ func (l *lockedBuffer) String() string {
 
 func sleeper(ctx workflow.Context) error { return workflow.Sleep(ctx, time.Hour) }
 
-// TestTemporalShutdownIsQuiet stops an embedded server under a polling
+// TestTemporalShutdownIsQuiet stops a development server under a polling
 // worker and a running workflow: the operator's error log stays empty of
 // the cancellations a shutdown causes.
 func TestTemporalShutdownIsQuiet(t *testing.T) {
@@ -45,6 +47,7 @@ func TestTemporalShutdownIsQuiet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := StartTemporal(ctx, &TemporalOptions{
+		Binary:       devstacktest.Binary(t),
 		DatabaseFile: filepath.Join(t.TempDir(), "temporal.db"),
 		Logger:       slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

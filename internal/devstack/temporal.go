@@ -1,27 +1,77 @@
 package devstack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/temporalio/cli/temporalcli/devserver"
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/engine"
-	"github.com/foidesk/foidesk/workflows"
 )
 
-// TemporalOptions configures an embedded Temporal server. A nil
-// *TemporalOptions means an in-memory server on free ports without UI.
+// TemporalBinaryEnv names the environment variable that points at the
+// foidesk-temporal executable; see TemporalBinary.
+const TemporalBinaryEnv = "FOIDESK_TEMPORAL_BIN"
+
+// temporalBinaryName is the executable that serves Temporal's development
+// server (cmd/foidesk-temporal), built beside foidesk by 'make build'.
+const temporalBinaryName = "foidesk-temporal"
+
+// ErrNoTemporalBinary is returned when foidesk-temporal is not found.
+var ErrNoTemporalBinary = errors.New("the Temporal development server " + temporalBinaryName +
+	" was not found ($" + TemporalBinaryEnv + ", beside this executable, or on PATH): build it with 'make build' " +
+	"(it builds bin/foidesk and bin/" + temporalBinaryName + "), or set TEMPORAL_ADDRESS to use a running Temporal server")
+
+// TemporalBinary finds the foidesk-temporal executable: the file named by
+// $FOIDESK_TEMPORAL_BIN, else the one beside this executable (or beside
+// the file a symbolic link to it points at), else the one on PATH.
+func TemporalBinary() (string, error) {
+	if p := os.Getenv(TemporalBinaryEnv); p != "" {
+		if err := isExecutable(p); err != nil {
+			return "", fmt.Errorf("devstack: %s=%s: %w", TemporalBinaryEnv, p, err)
+		}
+		return p, nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		dirs := []string{filepath.Dir(exe)}
+		if real, err := filepath.EvalSymlinks(exe); err == nil && filepath.Dir(real) != dirs[0] {
+			dirs = append(dirs, filepath.Dir(real))
+		}
+		for _, d := range dirs {
+			if p := filepath.Join(d, temporalBinaryName); isExecutable(p) == nil {
+				return p, nil
+			}
+		}
+	}
+	if p, err := exec.LookPath(temporalBinaryName); err == nil {
+		return p, nil
+	}
+	return "", ErrNoTemporalBinary
+}
+
+func isExecutable(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("%s is not an executable file", p)
+	}
+	return nil
+}
+
+// TemporalOptions configures a Temporal development server. A nil
+// *TemporalOptions means an in-memory server on a free port without UI.
 type TemporalOptions struct {
 	// DatabaseFile persists the server's state in SQLite; empty keeps it in
 	// memory.
@@ -31,20 +81,35 @@ type TemporalOptions struct {
 	// UIAddr serves the Temporal Web UI there when set.
 	UIAddr    string
 	Namespace string // default "default"
-	Logger    *slog.Logger
-	LogLevel  slog.Level // server log level (default warn: it is chatty)
+	// Logger receives the server's log records (default: discarded).
+	Logger   *slog.Logger
+	LogLevel slog.Level // server log level (default warn: it is chatty)
+	// Binary is the foidesk-temporal executable (default: TemporalBinary).
+	Binary string
 }
 
-// Temporal is a running embedded Temporal server.
+// Temporal is a running Temporal development server: a foidesk-temporal
+// child process, which dies with this process (on Linux).
 type Temporal struct {
 	Addr      string // frontend host:port
 	UIURL     string // "" without UI
 	Namespace string
-	srv       *devserver.Server
+
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when the child has exited
+	waitErr  error         // the child's exit, once exited is closed
+	out      *relay
+	stopping sync.Once
 }
 
-// StartTemporal starts an embedded Temporal server with foidesk's search
-// attributes registered, returning once it answers.
+// startTimeout bounds a start: the server's own readiness wait is 60s.
+const startTimeout = 2 * time.Minute
+
+// StartTemporal starts a Temporal development server with foidesk's search
+// attributes registered, as a child process ('foidesk-temporal dev'),
+// returning once it answers and its namespace is ready. Its log records
+// are passed on to opts.Logger; the cancellations a shutdown causes come
+// at DEBUG, not ERROR.
 func StartTemporal(ctx context.Context, opts *TemporalOptions) (*Temporal, error) {
 	var o TemporalOptions
 	if opts != nil {
@@ -59,91 +124,58 @@ func StartTemporal(ctx context.Context, opts *TemporalOptions) (*Temporal, error
 	if o.LogLevel == 0 {
 		o.LogLevel = slog.LevelWarn
 	}
-	host, port, err := splitAddr(o.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("devstack: temporal address: %w", err)
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
 	}
-	if port == 0 {
-		port = devserver.MustGetFreePort(host)
-	} else if err := devserver.CheckPortFree(host, port); err != nil {
-		return nil, fmt.Errorf("devstack: temporal port %d is taken (another foidesk dev or temporal server running?): %w", port, err)
-	}
-	so := devserver.StartOptions{
-		FrontendIP:             host,
-		FrontendPort:           port,
-		Namespaces:             []string{o.Namespace},
-		ClusterID:              uuid.NewString(),
-		MasterClusterName:      "active",
-		CurrentClusterName:     "active",
-		InitialFailoverVersion: 1,
-		Logger:                 slog.New(quietHandler{o.Logger.Handler()}),
-		LogLevel:               o.LogLevel,
-		DatabaseFile:           o.DatabaseFile,
-		SearchAttributes:       workflows.SearchAttributes,
-		DynamicConfigValues: map[string]any{
-			// Search attributes visible as soon as they are created.
-			"system.forceSearchAttributesCacheRefreshOnRead": true,
-			"frontend.persistenceMaxQPS":                     10000,
-			"history.persistenceMaxQPS":                      45000,
-			// Let the demo's many workflows and timers go quickly.
-			"frontend.namespaceRPS": 10000,
-		},
-	}
-	if o.DatabaseFile != "" {
-		so.ClusterID, err = persistentID(o.DatabaseFile + ".cluster-id")
-		if err != nil {
+	bin := o.Binary
+	if bin == "" {
+		var err error
+		if bin, err = TemporalBinary(); err != nil {
 			return nil, err
 		}
-		// Pragmas that keep SQLite from stalling under many timers.
-		so.SqlitePragmas = map[string]string{"journal_mode": "wal", "synchronous": "2"}
 	}
-	if o.UIAddr != "" {
-		uiHost, uiPort, err := splitAddr(o.UIAddr)
-		if err != nil {
-			return nil, fmt.Errorf("devstack: UI address: %w", err)
+	args := []string{"dev", "-addr", o.Addr, "-ui=" + o.UIAddr, "-db-file=" + o.DatabaseFile,
+		"-namespace", o.Namespace, "-log-level", o.LogLevel.String(), "-log-format", "json"}
+	cmd := exec.Command(bin, args...)
+	out := newRelay(o.Logger)
+	cmd.Stdout, cmd.Stderr = out.stdout(), out.stderr()
+	// Its own process group keeps a terminal's Ctrl-C for this process,
+	// which stops the server in its turn. The server dies with this
+	// process (on Linux); SIGTERM lets it close its database. Pdeathsig
+	// follows the thread that forked: Go ends a thread only when a
+	// goroutine locked to it exits, and StartTemporal is never called from
+	// one.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("devstack: start %s: %w", bin, err)
+	}
+	t := &Temporal{Namespace: o.Namespace, cmd: cmd, exited: make(chan struct{}), out: out}
+	go func() {
+		t.waitErr = cmd.Wait()
+		close(t.exited)
+	}()
+	timer := time.NewTimer(startTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-out.ready:
+		t.Addr, t.UIURL = r.addr, r.uiURL
+	case <-t.exited:
+		return nil, fmt.Errorf("devstack: Temporal server (%s) exited before it was ready: %v%s", bin, t.waitErr, out.tail())
+	case <-ctx.Done():
+		t.Stop()
+		return nil, fmt.Errorf("devstack: start Temporal: %w", ctx.Err())
+	case <-timer.C:
+		t.Stop()
+		return nil, fmt.Errorf("devstack: Temporal server (%s) not ready within %s%s", bin, startTimeout, out.tail())
+	}
+	go func() {
+		<-t.exited
+		if !out.isStopping() {
+			o.Logger.Error("Temporal server exited", slog.Any("error", t.waitErr), slog.String("output", strings.TrimSpace(out.tail())))
 		}
-		if err := devserver.CheckPortFree(uiHost, uiPort); err != nil {
-			return nil, fmt.Errorf("devstack: Temporal UI port %d is taken: %w", uiPort, err)
-		}
-		so.UIIP, so.UIPort = uiHost, uiPort
-	}
-	srv, err := devserver.Start(so)
-	if err != nil {
-		return nil, fmt.Errorf("devstack: start Temporal: %w", err)
-	}
-	t := &Temporal{Addr: net.JoinHostPort(host, strconv.Itoa(port)), Namespace: o.Namespace, srv: srv}
-	if so.UIIP != "" {
-		t.UIURL = fmt.Sprintf("http://%s:%d", so.UIIP, so.UIPort)
-	}
-	// The server answers before its namespace is ready; wait for both, then
-	// make sure the search attributes exist (an older database may lack one).
-	if err := t.waitReady(ctx); err != nil {
-		srv.Stop()
-		return nil, err
-	}
+	}()
 	return t, nil
-}
-
-func (t *Temporal) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(60 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		c, err := engine.Dial(ctx, engine.Options{Address: t.Addr, Namespace: t.Namespace})
-		if err == nil {
-			_, err = engine.EnsureSearchAttributes(ctx, c, t.Namespace)
-			c.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("devstack: Temporal did not become ready within 60s: %w", last)
 }
 
 // Client dials the server.
@@ -151,43 +183,129 @@ func (t *Temporal) Client(ctx context.Context) (client.Client, error) {
 	return engine.Dial(ctx, engine.Options{Address: t.Addr, Namespace: t.Namespace})
 }
 
-// Stop stops the server.
-func (t *Temporal) Stop() { t.srv.Stop() }
-
-func splitAddr(addr string) (string, int, error) {
-	if addr == "" {
-		return "127.0.0.1", 0, nil
-	}
-	host, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", 0, err
-	}
-	if host == "" || host == "localhost" {
-		host = "127.0.0.1"
-	}
-	port, err := strconv.Atoi(p)
-	if err != nil {
-		return "", 0, fmt.Errorf("port %q: %w", p, err)
-	}
-	return host, port, nil
+// Stop stops the server and waits for it: SIGTERM, then SIGKILL after 30s.
+func (t *Temporal) Stop() {
+	t.stopping.Do(func() {
+		t.out.setStopping()
+		_ = t.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-t.exited:
+		case <-time.After(30 * time.Second):
+			_ = t.cmd.Process.Kill()
+			<-t.exited
+		}
+	})
 }
 
-// persistentID reads an id from path, creating it on first use.
-func persistentID(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if id := strings.TrimSpace(string(b)); id != "" {
-			return id, nil
+// readyLine is what foidesk-temporal dev prints once the server is ready;
+// uiLine comes before it when there is a UI.
+const (
+	readyLine = "temporal serving on "
+	uiLine    = "temporal UI on "
+)
+
+type readyInfo struct{ addr, uiURL string }
+
+// relay reads the child's output: its start lines on stdout, and its log
+// records on stderr (JSON, one a line), which it passes on to the logger.
+// Other output is kept (the last lines) for errors and logged once the
+// server is up.
+type relay struct {
+	log   *slog.Logger
+	ready chan readyInfo
+
+	mu       sync.Mutex
+	uiURL    string
+	started  bool
+	stopping bool
+	last     []string
+}
+
+const relayTailLines = 20
+
+func newRelay(log *slog.Logger) *relay {
+	return &relay{log: log, ready: make(chan readyInfo, 1)}
+}
+
+func (r *relay) stdout() *lineWriter { return &lineWriter{line: r.stdoutLine} }
+func (r *relay) stderr() *lineWriter { return &lineWriter{line: r.stderrLine} }
+
+func (r *relay) setStopping() {
+	r.mu.Lock()
+	r.stopping = true
+	r.mu.Unlock()
+}
+
+func (r *relay) isStopping() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopping
+}
+
+func (r *relay) stdoutLine(line string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case strings.HasPrefix(line, uiLine):
+		r.uiURL = strings.TrimPrefix(line, uiLine)
+	case strings.HasPrefix(line, readyLine) && !r.started:
+		r.started = true
+		r.ready <- readyInfo{addr: strings.TrimPrefix(line, readyLine), uiURL: r.uiURL}
+	default:
+		r.other(line)
+	}
+}
+
+func (r *relay) stderrLine(line string) {
+	if relayRecord(r.log.Handler(), line) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.other(line)
+}
+
+// other keeps a line that is not a log record; r.mu is held.
+func (r *relay) other(line string) {
+	if strings.TrimSpace(line) == "" {
+		return
+	}
+	r.last = append(r.last, line)
+	if len(r.last) > relayTailLines {
+		r.last = r.last[len(r.last)-relayTailLines:]
+	}
+	if r.started {
+		r.log.Error("Temporal server output", slog.String("line", line))
+	}
+}
+
+// tail is the last output lines that were not log records, each on a line
+// of its own after a newline; "" if none.
+func (r *relay) tail() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.last) == 0 {
+		return ""
+	}
+	return "\n" + strings.Join(r.last, "\n")
+}
+
+// lineWriter calls line for each complete line written to it; a last line
+// without a newline is lost, which foidesk-temporal never writes.
+type lineWriter struct {
+	line func(string)
+	buf  []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
 		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("devstack: %w", err)
+		w.line(string(w.buf[:i]))
+		w.buf = w.buf[i+1:]
 	}
-	id := uuid.NewString()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", fmt.Errorf("devstack: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(id+"\n"), 0o644); err != nil {
-		return "", fmt.Errorf("devstack: %w", err)
-	}
-	return id, nil
+	return len(p), nil
 }

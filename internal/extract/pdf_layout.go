@@ -3,7 +3,6 @@ package extract
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/extract/pdf"
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // word is a run of glyphs on one baseline without a space between them.
@@ -551,7 +551,7 @@ func isYearLike(s string) bool {
 func refOf(r, c int) string { return fmt.Sprintf("r%dc%d", r+1, c+1) }
 
 // captionRE matches a numbered table or figure title.
-var captionRE = regexp.MustCompile(`(?i)^(table|figure|chart)\s+[0-9a-z]{1,3}[0-9]*\b`)
+var captionRE = lazyre.New(`(?i)^(table|figure|chart)\s+[0-9a-z]{1,3}[0-9]*\b`)
 
 // isCaption reports text that opens a table's numbered title ("Table 2:
 // Arrests by gender", "Table B").

@@ -3,10 +3,11 @@ package extract
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // text bounds.
@@ -30,7 +31,7 @@ type textLine struct {
 	pipe bool // a "| a | b |" row
 }
 
-var ruleRE = regexp.MustCompile(`^[\s\-=_+|:~*.]+$`)
+var ruleRE = lazyre.New(`^[\s\-=_+|:~*.]+$`)
 
 // splitSegments cuts a line at tabs and at runs of two or more spaces,
 // keeping the rune columns of each segment (tabs expanded to stops of 8).
@@ -92,7 +93,7 @@ func splitPipes(line string) []textSeg {
 	return segs
 }
 
-var quoteRE = regexp.MustCompile(`^(?:>\s?)+`)
+var quoteRE = lazyre.New(`^(?:>\s?)+`)
 
 // extractText finds whitespace-aligned (or pipe-separated) tables in a
 // plain-text body such as an email.

@@ -1,16 +1,17 @@
 package mail
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 var (
-	autoSubject = regexp.MustCompile(`(?i)^(automatic reply|auto[- ]?reply|auto[- ]?response|automated (reply|response)|` +
+	autoSubject = lazyre.New(`(?i)^(automatic reply|auto[- ]?reply|auto[- ]?response|automated (reply|response)|` +
 		`autosvar|automatische antwort|réponse automatique|out of (the )?office\b)`)
-	oooWords = regexp.MustCompile(`(?i)\b(out of (the )?office|on (annual )?leave|away from (the |my )?(office|desk)|` +
+	oooWords = lazyre.New(`(?i)\b(out of (the )?office|on (annual )?leave|away from (the |my )?(office|desk)|` +
 		`currently away|limited access to (my )?e-?mail|will respond (to your (e-?mail|message) )?(up)?on my return|` +
 		`return(ing)? to the office on|back in the office on)\b`)
 )

@@ -1,8 +1,9 @@
 package mail
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // Bounce is a report that a message could not be delivered (or was
@@ -81,17 +82,17 @@ func typedValue(v string) string {
 }
 
 var (
-	enhancedStatus = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
-	smtpReply      = regexp.MustCompile(`\b([45]\d\d)[ -]+(?:#?([45]\.\d{1,3}\.\d{1,3}))?`)
-	bodyMessageID  = regexp.MustCompile(`(?im)^[ \t>]*Message-Id:[ \t]*<([^<>\s]+)>`)
-	addrInText     = regexp.MustCompile(`<?([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?`)
-	bounceSubject  = regexp.MustCompile(`(?i)^(undeliver(able|ed)|delivery status notification \((failure|delay)\)|` +
+	enhancedStatus = lazyre.New(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	smtpReply      = lazyre.New(`\b([45]\d\d)[ -]+(?:#?([45]\.\d{1,3}\.\d{1,3}))?`)
+	bodyMessageID  = lazyre.New(`(?im)^[ \t>]*Message-Id:[ \t]*<([^<>\s]+)>`)
+	addrInText     = lazyre.New(`<?([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?`)
+	bounceSubject  = lazyre.New(`(?i)^(undeliver(able|ed)|delivery status notification \((failure|delay)\)|` +
 		`mail delivery (failed|failure|subsystem)|delivery (failure|has failed|failed|notification)|` +
 		`returned mail|failure notice|mail system error|non[- ]?delivery|message not delivered|` +
 		`undelivered mail returned to sender|warning: could not send message|delayed mail|` +
 		`mail could not be delivered)`)
-	bounceSender = regexp.MustCompile(`(?i)^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|microsoftexchange[0-9a-f]*)@`)
-	delayWords   = regexp.MustCompile(`(?i)\b(delayed|will (be )?retr(y|ied)|not yet been delivered|temporar(y|ily))\b`)
+	bounceSender = lazyre.New(`(?i)^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|microsoftexchange[0-9a-f]*)@`)
+	delayWords   = lazyre.New(`(?i)\b(delayed|will (be )?retr(y|ied)|not yet been delivered|temporar(y|ily))\b`)
 )
 
 // detectBounce builds the Bounce of a delivery report: from its

@@ -7,7 +7,6 @@ import (
 	"net/mail"
 	nettextproto "net/textproto"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +14,8 @@ import (
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // headerLookahead is how many lines past a malformed header line are
@@ -140,7 +141,7 @@ func to8BitUTF8(s string) string {
 	return out
 }
 
-var encodedWord = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
+var encodedWord = lazyre.New(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
 
 // headerText decodes an unstructured header value (RFC 2047 words in any
 // charset, raw 8-bit bytes) to UTF-8. Words that cannot be decoded are kept
@@ -408,7 +409,7 @@ func parseAddressList(v string) (addrs []*mail.Address, ok bool) {
 	return lenientAddresses(v), false
 }
 
-var bareAddr = regexp.MustCompile(`[^\s<>()"',;:]+@[^\s<>()"',;:]+`)
+var bareAddr = lazyre.New(`[^\s<>()"',;:]+@[^\s<>()"',;:]+`)
 
 func lenientAddresses(v string) []*mail.Address {
 	var out []*mail.Address
@@ -481,7 +482,7 @@ var dateLayouts = []string{
 	time.RFC3339,
 }
 
-var dateComment = regexp.MustCompile(`\s*\([^)]*\)\s*$`)
+var dateComment = lazyre.New(`\s*\([^)]*\)\s*$`)
 
 // parseDate reads a Date header; ok is false when no layout fits.
 func parseDate(v string) (time.Time, bool) {
@@ -502,7 +503,7 @@ func parseDate(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var msgIDRe = regexp.MustCompile(`<([^<>\s]+)>`)
+var msgIDRe = lazyre.New(`<([^<>\s]+)>`)
 
 // parseMsgIDs reads Message-ID, In-Reply-To and References: ids between
 // angle brackets, or bare ids when there are no brackets.

@@ -17,12 +17,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 var fonts = []struct{ name, afm string }{
@@ -91,7 +92,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	re := regexp.MustCompile(`"([A-Za-z0-9_.]+)":\s+0x([0-9A-Fa-f]+)`)
+	re := lazyre.New(`"([A-Za-z0-9_.]+)":\s+0x([0-9A-Fa-f]+)`)
 	glyphs := map[string]rune{}
 	var names []string
 	for _, m := range re.FindAllSubmatch(src, -1) {

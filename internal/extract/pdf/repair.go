@@ -3,18 +3,19 @@ package pdf
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // objHeadRE finds "N G obj" at the start of a line.
-var objHeadRE = regexp.MustCompile(`(?:^|[\r\n])[ \t]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b`)
+var objHeadRE = lazyre.New(`(?:^|[\r\n])[ \t]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b`)
 
 // rootRE finds the catalog reference of a trailer dictionary.
-var rootRE = regexp.MustCompile(`/Root[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R`)
+var rootRE = lazyre.New(`/Root[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R`)
 
 // catalogRE finds a catalog object's head.
-var catalogRE = regexp.MustCompile(`/Type[ \t\r\n]*/Catalog\b`)
+var catalogRE = lazyre.New(`/Type[ \t\r\n]*/Catalog\b`)
 
 // maxRepairObjects bounds the objects a rebuilt cross-reference table lists.
 const maxRepairObjects = 1_000_000

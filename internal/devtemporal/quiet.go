@@ -1,4 +1,4 @@
-package devstack
+package devtemporal
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// quietHandler keeps the embedded Temporal server's cancellation noise out
+// quietHandler keeps the development server's cancellation noise out
 // of the operator's error log. When a worker is killed or the server shuts
 // down, the server logs in-flight operations ended by a cancelled context
 // ("Persistent store operation failure … context canceled") at ERROR,
