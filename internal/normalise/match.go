@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/foidesk/foidesk/internal/lazyre"
 	"github.com/foidesk/foidesk/internal/totals"
 )
 
@@ -410,7 +411,7 @@ func totalOfKey(text, k string) (bool, string) {
 	return true, totals.Rest(fold(text))
 }
 
-var reNoteStart = regexp.MustCompile(`(?i)^(?:notes?\b|source\b|sources\b|please note|n\.?b\.?\b|\*|†|‡|\(\d+\)|\d+\.\s|\[note|figures\b|data\b|this\b|these\b|the\b|all figures|correct as|caveat|disclaimer|footnote|key\b|where\b|please\b|information\b)`)
+var reNoteStart = lazyre.New(`(?i)^(?:notes?\b|source\b|sources\b|please note|n\.?b\.?\b|\*|†|‡|\(\d+\)|\d+\.\s|\[note|figures\b|data\b|this\b|these\b|the\b|all figures|correct as|caveat|disclaimer|footnote|key\b|where\b|please\b|information\b)`)
 
 // isNoteText reports whether text reads like a note under or inside a
 // table rather than a label.

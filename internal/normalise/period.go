@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // PeriodKind says what sort of span a period is.
@@ -135,28 +136,28 @@ var months = map[string]int{
 const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
 
 var (
-	reYear        = regexp.MustCompile(`^(\d{4})$`)
-	reYearPair    = regexp.MustCompile(`^(\d{4})\s*([/-])\s*(\d{4}|\d{2})$`)
-	reShortPair   = regexp.MustCompile(`^(\d{2})\s*([/-])\s*(\d{2})$`)
-	reISODay      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
-	reUKDay       = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$`)
-	reDayMonth    = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?[\s-]*` + monthRE + `(?:[\s,-]+(\d{4}|\d{2}))?$`)
-	reMonthDay    = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$`)
-	reMonthYear   = regexp.MustCompile(`^` + monthRE + `(?:[\s,/-]*(\d{4}|\d{2}))?$`)
-	reNumMonth    = regexp.MustCompile(`^(\d{1,2})[/-](\d{4})$`)
-	reYearMonth   = regexp.MustCompile(`^(\d{4})[\s/-]+` + monthRE + `$`)
-	reYearNumMon  = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	reYearEnding  = regexp.MustCompile(`^(?:12 months |year )?ending\s+(.+)$`)
-	reFootnote    = regexp.MustCompile(`(?:\s*[*†‡¹²³⁴⁵⁶⁷⁸⁹]+|\s*\[(?:note|n)\s*\d+\]|\s*\((?:note|n)\s*\d+\)|\s*\((?:r|p|e|provisional|revised|estimate)\))+$`)
-	reParen       = regexp.MustCompile(`[(\[]([^()\[\]]*)[)\]]`)
-	rePartialWord = regexp.MustCompile(`\b(?:ytd|y t d|year to date|to date|so far|part year|part-year|partial year|partial|incomplete|to present|to now)\b`)
-	reUpTo        = regexp.MustCompile(`^(?:to|up to|upto|until|till|as at|as of|ending|ended|end|to end of|up to end of|to the end of)\s+(.+)$`)
-	reUpToInline  = regexp.MustCompile(`^(.*?)\s+(?:up to|upto|as at|as of)\s+(.+)$`)
-	rePrefixFY    = regexp.MustCompile(`^(?:fy|f/y|fin year|fin yr|financial year|financial yr|fiscal year)\s*:?\s*`)
-	rePrefixCY    = regexp.MustCompile(`^(?:cy|calendar year|calendar yr|year|yr|period)\s*:?\s*`)
-	reLeadWords   = regexp.MustCompile(`^(?:from|between|for|in|during|the period)\s+`)
+	reYear        = lazyre.New(`^(\d{4})$`)
+	reYearPair    = lazyre.New(`^(\d{4})\s*([/-])\s*(\d{4}|\d{2})$`)
+	reShortPair   = lazyre.New(`^(\d{2})\s*([/-])\s*(\d{2})$`)
+	reISODay      = lazyre.New(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	reUKDay       = lazyre.New(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$`)
+	reDayMonth    = lazyre.New(`^(\d{1,2})(?:st|nd|rd|th)?[\s-]*` + monthRE + `(?:[\s,-]+(\d{4}|\d{2}))?$`)
+	reMonthDay    = lazyre.New(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$`)
+	reMonthYear   = lazyre.New(`^` + monthRE + `(?:[\s,/-]*(\d{4}|\d{2}))?$`)
+	reNumMonth    = lazyre.New(`^(\d{1,2})[/-](\d{4})$`)
+	reYearMonth   = lazyre.New(`^(\d{4})[\s/-]+` + monthRE + `$`)
+	reYearNumMon  = lazyre.New(`^(\d{4})-(\d{2})$`)
+	reYearEnding  = lazyre.New(`^(?:12 months |year )?ending\s+(.+)$`)
+	reFootnote    = lazyre.New(`(?:\s*[*†‡¹²³⁴⁵⁶⁷⁸⁹]+|\s*\[(?:note|n)\s*\d+\]|\s*\((?:note|n)\s*\d+\)|\s*\((?:r|p|e|provisional|revised|estimate)\))+$`)
+	reParen       = lazyre.New(`[(\[]([^()\[\]]*)[)\]]`)
+	rePartialWord = lazyre.New(`\b(?:ytd|y t d|year to date|to date|so far|part year|part-year|partial year|partial|incomplete|to present|to now)\b`)
+	reUpTo        = lazyre.New(`^(?:to|up to|upto|until|till|as at|as of|ending|ended|end|to end of|up to end of|to the end of)\s+(.+)$`)
+	reUpToInline  = lazyre.New(`^(.*?)\s+(?:up to|upto|as at|as of)\s+(.+)$`)
+	rePrefixFY    = lazyre.New(`^(?:fy|f/y|fin year|fin yr|financial year|financial yr|fiscal year)\s*:?\s*`)
+	rePrefixCY    = lazyre.New(`^(?:cy|calendar year|calendar yr|year|yr|period)\s*:?\s*`)
+	reLeadWords   = lazyre.New(`^(?:from|between|for|in|during|the period)\s+`)
 	reRangeSep    = []string{" to ", " until ", " till ", " through ", " thru ", " and ", " - ", "-"}
-	reNotePrefix  = regexp.MustCompile(`^(?:note|n|r|p|e|provisional|revised|estimate|calendar year|calendar years|financial year|financial years|fy|cy)\s*\d*$`)
+	reNotePrefix  = lazyre.New(`^(?:note|n|r|p|e|provisional|revised|estimate|calendar year|calendar years|financial year|financial years|fy|cy)\s*\d*$`)
 	dashReplacer  = strings.NewReplacer("–", "-", "—", "-", "‒", "-", "−", "-", "\u00a0", " ", "\u2009", " ", "\u202f", " ")
 	errOpenEnded  = fmt.Errorf("%w: open-ended span", ErrNotPeriod)
 	errNotASpan   = fmt.Errorf("%w: a single day, not a span", ErrNotPeriod)

@@ -3,11 +3,12 @@ package normalise
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // DimensionKind says how a dimension's values are read.
@@ -90,7 +91,7 @@ func (e *SchemaError) Error() string {
 // DefaultReviewThreshold is used when the schema gives none.
 const DefaultReviewThreshold = 0.8
 
-var reIdent = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+var reIdent = lazyre.New(`^[a-z][a-z0-9_]*$`)
 
 // SchemaFrom decodes and checks the dataset section of a campaign (as the
 // campaign package holds it, a generic map). Unknown keys are errors.

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // Flags mark a cell that holds no usable figure. A flagged value never has
@@ -61,13 +61,13 @@ var zeroWords = map[string]bool{"nil": true, "none": true, "zero": true}
 
 var (
 	// "<5", "< 5", "<=5", "≤5", "fewer than 10"
-	reBelow = regexp.MustCompile(`^(?:<|<=|≤|less than|fewer than|under|below)\s*(\d+)$`)
+	reBelow = lazyre.New(`^(?:<|<=|≤|less than|fewer than|under|below)\s*(\d+)$`)
 	// "1-4", "1 to 4" (a band shown instead of a small figure)
-	reBand = regexp.MustCompile(`^(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})$`)
+	reBand = lazyre.New(`^(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})$`)
 	// a number with optional thousands separators, sign and decimals
-	reNumber = regexp.MustCompile(`^([+-]?)(\d{1,3}(?:[, \x{00a0}\x{202f}\x{2009}]\d{3})+|\d+)(\.\d+)?$`)
+	reNumber = lazyre.New(`^([+-]?)(\d{1,3}(?:[, \x{00a0}\x{202f}\x{2009}]\d{3})+|\d+)(\.\d+)?$`)
 	// a number followed by a footnote marker: "12*", "12 (a)", "12¹", "12 [note 1]"
-	reMarked = regexp.MustCompile(`^(.*?\d)\s*(?:\*+|[†‡¹²³⁴⁵⁶⁷⁸⁹]+|\([a-z]\)|\[[a-z]\]|\[note \d+\]|\(note \d+\)|\(r\)|\(p\))$`)
+	reMarked = lazyre.New(`^(.*?\d)\s*(?:\*+|[†‡¹²³⁴⁵⁶⁷⁸⁹]+|\([a-z]\)|\[[a-z]\]|\[note \d+\]|\(note \d+\)|\(r\)|\(p\))$`)
 )
 
 // ParseValue reads a figure from cell text. Numbers may carry thousands

@@ -22,13 +22,14 @@
 package totals
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 var (
-	leadingRE    = regexp.MustCompile(`^(?:grand\s+total|sub[\s-]?total|totals?|all|overall(?:\s+total)?|sum)\b`)
-	notLeadingRE = regexp.MustCompile(`^all\s+(?:other|others|else)\b`)
+	leadingRE    = lazyre.New(`^(?:grand\s+total|sub[\s-]?total|totals?|all|overall(?:\s+total)?|sum)\b`)
+	notLeadingRE = lazyre.New(`^all\s+(?:other|others|else)\b`)
 )
 
 // Leading reports whether a label names a total by the leading rule:
@@ -91,7 +92,7 @@ func (r *Keyed) Match(k string) (total, whole bool) {
 	return false, false
 }
 
-var reRestStrip = regexp.MustCompile(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
+var reRestStrip = lazyre.New(`\b(?:grand|sub|overall|total|totals|subtotal|for|of|all)\b`)
 
 // Rest is what a total's label says besides the total ("total 2022" →
 // "2022", "polish total" → "polish"). folded is the label folded: lower
