@@ -1,5 +1,7 @@
 package foi
 
+import "slices"
+
 // Kind is what a reply is: the classifier's reading of an inbound email, a
 // person's correction of it, and the kind a request workflow acts on
 // (inbound_messages.kind, reply_reviews.kind).
@@ -52,7 +54,7 @@ func Kinds() []Kind {
 
 // Valid reports whether k is a kind the classifier gives and a person may
 // give a reply: any kind but KindBounce.
-func (k Kind) Valid() bool { return member(k, Kinds()) }
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
 
 // Answers reports whether a reply of kind k gives its request an outcome.
 func (k Kind) Answers() bool {

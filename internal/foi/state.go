@@ -1,5 +1,7 @@
 package foi
 
+import "slices"
+
 // State is a request's place in its lifecycle (requests.state, the
 // FoiState search attribute).
 type State string
@@ -31,7 +33,7 @@ func States() []State {
 }
 
 // Valid reports whether s is one of the states above.
-func (s State) Valid() bool { return member(s, States()) }
+func (s State) Valid() bool { return slices.Contains(States(), s) }
 
 // Final reports whether a request in state s has an outcome.
 func (s State) Final() bool {
@@ -43,15 +45,7 @@ func (s State) Final() bool {
 }
 
 // FinalStates lists the states with an outcome, in lifecycle order.
-func FinalStates() []State {
-	var out []State
-	for _, s := range States() {
-		if s.Final() {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func FinalStates() []State { return statesWhere(State.Final) }
 
 // Overdue reports whether s is a state a request is put in once its due
 // date has passed without an answer: overdue, then the chase ladder's
@@ -65,21 +59,9 @@ func (s State) Overdue() bool {
 }
 
 // OverdueStates lists the states Overdue reports, in lifecycle order.
-func OverdueStates() []State {
-	var out []State
-	for _, s := range States() {
-		if s.Overdue() {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func OverdueStates() []State { return statesWhere(State.Overdue) }
 
-func member[T comparable](v T, list []T) bool {
-	for _, w := range list {
-		if v == w {
-			return true
-		}
-	}
-	return false
+// statesWhere lists the states for which keep is true, in lifecycle order.
+func statesWhere(keep func(State) bool) []State {
+	return slices.DeleteFunc(States(), func(s State) bool { return !keep(s) })
 }
