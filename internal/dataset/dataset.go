@@ -21,25 +21,9 @@ import (
 	"github.com/foidesk/foidesk/internal/store"
 )
 
-// Row is one observation with its provenance. It has the fields of
-// store.ExportRow, from which it converts.
-type Row struct {
-	Force      string
-	ForceName  string
-	Period     string
-	Dims       map[string]string
-	Measure    string
-	Value      *float64
-	Flag       string
-	Raw        string
-	Document   string // file name
-	DocumentID int64
-	Page       int
-	Sheet      string
-	Table      int
-	CellRef    string
-	Confidence float64
-}
+// Row is one observation with its provenance, as the store reads it for
+// export.
+type Row store.ExportRow
 
 // Source is a human-readable reference to the cell: "figures.xlsx, sheet
 // Data, cell C7" or "reply.pdf, page 2, table 1, r3c2".
