@@ -7,6 +7,7 @@ package extract
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,6 +94,22 @@ type totalsTally struct {
 	bad, good              []string
 }
 
+// count tallies one checked total: it reports whether the total equals its
+// parts (the caller counts those per row or column), counts a bound, and
+// records a mismatch with the reason mismatch gives.
+func (tl *totalsTally) count(v totals.Verdict, mismatch func() string) (equal bool) {
+	switch v {
+	case totals.Equal:
+		return true
+	case totals.Bounded:
+		tl.bound++
+	case totals.Differs:
+		tl.mismatch++
+		tl.bad = append(tl.bad, mismatch())
+	}
+	return false
+}
+
 // checkTotals compares every Total row and Total column of t with the sum of
 // its parts. Totals that match raise t.Confidence; one that does not lowers
 // it, with a reason naming the cell. Parts hidden by suppression markers
@@ -121,7 +138,7 @@ func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 		if !isTotal[i] {
 			continue
 		}
-		ok, bd, checked := 0, 0, 0
+		ok, checked := 0, 0
 		for j := stub; j < w; j++ {
 			if j >= len(t.Rows[i]) || t.Rows[i][j].Covered {
 				continue
@@ -136,15 +153,11 @@ func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 				continue
 			}
 			checked++
-			switch best {
-			case totals.Equal:
+			if tally.count(best, func() string {
+				return fmt.Sprintf("total %s is %s but the rows above sum to %s", cellRef(t, i, j),
+					t.Rows[i][j].Text, fmtNum(section.Sum, section.Decimals))
+			}) {
 				ok++
-			case totals.Bounded:
-				bd++
-			case totals.Differs:
-				tally.mismatch++
-				tally.bad = append(tally.bad, fmt.Sprintf("total %s is %s but the rows above sum to %s", cellRef(t, i, j),
-					t.Rows[i][j].Text, fmtNum(section.Sum, section.Decimals)))
 			}
 		}
 		if ok > 0 {
@@ -152,7 +165,6 @@ func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 			tally.good = append(tally.good, fmt.Sprintf("total row %s (%q) equals the sum of its parts in %d of %d columns",
 				cellRef(t, i, 0), rowLabel(t.Rows[i], stub), ok, checked))
 		}
-		tally.bound += bd
 	}
 }
 
@@ -207,7 +219,7 @@ func checkTotalCols(t *Table, stub int, tally *totalsTally) {
 			}
 			var section, all totals.Parts
 			for j := stub; j < tc && j < len(t.Rows[i]); j++ {
-				if skipCol[j] || slicesContains(totalCols, j) {
+				if skipCol[j] || slices.Contains(totalCols, j) {
 					continue
 				}
 				addPart(&all, &t.Rows[i][j])
@@ -220,15 +232,11 @@ func checkTotalCols(t *Table, stub int, tally *totalsTally) {
 				continue
 			}
 			checked++
-			switch best {
-			case totals.Equal:
+			if tally.count(best, func() string {
+				return fmt.Sprintf("total %s is %s but the columns to its left sum to %s", cellRef(t, i, tc),
+					t.Rows[i][tc].Text, fmtNum(section.Sum, section.Decimals))
+			}) {
 				ok++
-			case totals.Bounded:
-				tally.bound++
-			case totals.Differs:
-				tally.mismatch++
-				tally.bad = append(tally.bad, fmt.Sprintf("total %s is %s but the columns to its left sum to %s", cellRef(t, i, tc),
-					t.Rows[i][tc].Text, fmtNum(section.Sum, section.Decimals)))
 			}
 		}
 		prev = tc
@@ -294,13 +302,4 @@ func (tally *totalsTally) apply(t *Table) {
 		t.Confidence += (1 - t.Confidence) * 0.2
 		t.Reasons = append(t.Reasons, fmt.Sprintf("%d totals are consistent with their suppressed parts", tally.bound))
 	}
-}
-
-func slicesContains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
