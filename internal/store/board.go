@@ -47,15 +47,7 @@ const campaignOverviewCols = `c.id, c.slug, c.year, c.title, c.status, c.workflo
 
 // CampaignOverviews lists every campaign run, newest year first.
 func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, finalStates)
-	if err != nil {
-		return nil, fmt.Errorf("store: campaigns: %w", err)
-	}
-	cs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[CampaignOverview])
-	if err != nil {
-		return nil, fmt.Errorf("store: campaigns: %w", err)
-	}
-	return cs, nil
+	return collectRows[CampaignOverview](ctx, s.pool, "campaigns", `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, finalStates)
 }
 
 // CampaignOverview reads one campaign run, or returns ErrNotFound.
@@ -87,17 +79,9 @@ type DueRequest struct {
 // DueRequests lists the requests of the given campaigns that have a due
 // date and no outcome yet, for counting the late ones.
 func (s *Store) DueRequests(ctx context.Context, campaignIDs []int64) ([]DueRequest, error) {
-	rows, err := s.pool.Query(ctx, `SELECT r.campaign_id, r.force_slug, f.regime, r.state, r.due_on
+	return collectRows[DueRequest](ctx, s.pool, "late requests", `SELECT r.campaign_id, r.force_slug, f.regime, r.state, r.due_on
 		FROM requests r JOIN forces f ON f.slug = r.force_slug
 		WHERE r.campaign_id = ANY($1) AND r.due_on IS NOT NULL AND NOT (r.state = ANY($2))`, campaignIDs, finalStates)
-	if err != nil {
-		return nil, fmt.Errorf("store: late requests: %w", err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DueRequest])
-	if err != nil {
-		return nil, fmt.Errorf("store: late requests: %w", err)
-	}
-	return rs, nil
 }
 
 // BoardRequest is one force's request on a campaign's board. Its fields
@@ -130,16 +114,8 @@ const boardRequestCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workf
 
 // CampaignBoard lists a campaign's requests, in force-name order.
 func (s *Store) CampaignBoard(ctx context.Context, campaignID int64) ([]BoardRequest, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+boardRequestCols+` FROM requests r JOIN forces f ON f.slug = r.force_slug
+	return collectRows[BoardRequest](ctx, s.pool, fmt.Sprintf("board of campaign %d", campaignID), `SELECT `+boardRequestCols+` FROM requests r JOIN forces f ON f.slug = r.force_slug
 		WHERE r.campaign_id = $1 ORDER BY f.name`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("store: board of campaign %d: %w", campaignID, err)
-	}
-	bs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[BoardRequest])
-	if err != nil {
-		return nil, fmt.Errorf("store: board of campaign %d: %w", campaignID, err)
-	}
-	return bs, nil
 }
 
 // BoardRequest reads a campaign's request to one force, or returns
@@ -264,20 +240,12 @@ type ReceivedDocument struct {
 // ReceivedDocuments lists a request's documents in the order they were
 // stored.
 func (s *Store) ReceivedDocuments(ctx context.Context, requestID int64) ([]ReceivedDocument, error) {
-	rows, err := s.pool.Query(ctx, `SELECT d.id, coalesce(rd.filename, d.filename), d.content_type, d.size, rd.status,
+	return collectRows[ReceivedDocument](ctx, s.pool, fmt.Sprintf("documents of request %d", requestID), `SELECT d.id, coalesce(rd.filename, d.filename), d.content_type, d.size, rd.status,
 			coalesce(rd.error, ''), rd.workflow_id,
 			coalesce(rd.path, (SELECT string_agg(DISTINCT md.path, ', ') FROM message_documents md
 				WHERE md.document_id = d.id AND (rd.inbound_id IS NULL OR md.inbound_id = rd.inbound_id)), '')
 		FROM request_documents rd JOIN documents d ON d.id = rd.document_id
 		WHERE rd.request_id = $1 ORDER BY d.id`, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("store: documents of request %d: %w", requestID, err)
-	}
-	docs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReceivedDocument])
-	if err != nil {
-		return nil, fmt.Errorf("store: documents of request %d: %w", requestID, err)
-	}
-	return docs, nil
 }
 
 // ObservationCell is a loaded figure of a request with the table cell it
@@ -294,17 +262,9 @@ type ObservationCell struct {
 
 // ObservationCells lists the figures loaded for a request.
 func (s *Store) ObservationCells(ctx context.Context, requestID int64) ([]ObservationCell, error) {
-	rows, err := s.pool.Query(ctx, `SELECT document_id, table_index, row_index, col_index, period, dimensions,
+	return collectRows[ObservationCell](ctx, s.pool, fmt.Sprintf("observations of request %d", requestID), `SELECT document_id, table_index, row_index, col_index, period, dimensions,
 			value::float8, coalesce(flag, '')
 		FROM observations WHERE campaign_id = (SELECT campaign_id FROM requests WHERE id = $1) AND request_id = $1`, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("store: observations of request %d: %w", requestID, err)
-	}
-	cells, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ObservationCell])
-	if err != nil {
-		return nil, fmt.Errorf("store: observations of request %d: %w", requestID, err)
-	}
-	return cells, nil
 }
 
 // DocumentTable is an extracted table with the document it is in.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/foidesk/foidesk/internal/foi"
 )
 
@@ -72,15 +70,7 @@ type DemoFigure struct {
 // DemoFigures lists every figure loaded for a run of the demo's campaign,
 // whose figures are broken down by offence group and nationality.
 func (s *Store) DemoFigures(ctx context.Context, slug string, year int) ([]DemoFigure, error) {
-	rows, err := s.pool.Query(ctx, `SELECT o.force_slug, o.period, coalesce(o.dimensions->>'offence_group', ''),
+	return collectRows[DemoFigure](ctx, s.pool, fmt.Sprintf("figures of %s/%d", slug, year), `SELECT o.force_slug, o.period, coalesce(o.dimensions->>'offence_group', ''),
 			coalesce(o.dimensions->>'nationality', ''), o.value::float8, coalesce(o.flag, '')
 		FROM observations o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = $1 AND c.year = $2`, slug, year)
-	if err != nil {
-		return nil, fmt.Errorf("store: figures of %s/%d: %w", slug, year, err)
-	}
-	fs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DemoFigure])
-	if err != nil {
-		return nil, fmt.Errorf("store: figures of %s/%d: %w", slug, year, err)
-	}
-	return fs, nil
 }

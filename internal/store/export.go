@@ -103,20 +103,12 @@ type TotalsWarning struct {
 // TotalsWarnings lists a campaign run's tables whose totals do not add up,
 // by force, file and table.
 func (s *Store) TotalsWarnings(ctx context.Context, slug string, year int) ([]TotalsWarning, error) {
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT r.force_slug, coalesce(rd.filename, d.filename), t.table_index, reason
+	return collectRows[TotalsWarning](ctx, s.pool, fmt.Sprintf("totals of %s/%d", slug, year), `SELECT DISTINCT r.force_slug, coalesce(rd.filename, d.filename), t.table_index, reason
 		FROM extracted_tables t JOIN request_documents rd ON rd.document_id = t.document_id
 		JOIN requests r ON r.id = rd.request_id JOIN campaigns c ON c.id = r.campaign_id
 		JOIN documents d ON d.id = t.document_id, unnest(t.reasons) AS reason
 		WHERE c.slug = $1 AND c.year = $2 AND reason LIKE 'total %'
 		ORDER BY 1, 2, 3`, slug, year)
-	if err != nil {
-		return nil, fmt.Errorf("store: totals of %s/%d: %w", slug, year, err)
-	}
-	ws, err := pgx.CollectRows(rows, pgx.RowToStructByPos[TotalsWarning])
-	if err != nil {
-		return nil, fmt.Errorf("store: totals of %s/%d: %w", slug, year, err)
-	}
-	return ws, nil
 }
 
 // RequestWithoutFigures is a request of a campaign run with no figures
@@ -132,7 +124,7 @@ type RequestWithoutFigures struct {
 // RequestsWithoutFigures lists a campaign run's requests with no figures
 // loaded, by force.
 func (s *Store) RequestsWithoutFigures(ctx context.Context, slug string, year int) ([]RequestWithoutFigures, error) {
-	rows, err := s.pool.Query(ctx, `SELECT r.force_slug, r.state,
+	return collectRows[RequestWithoutFigures](ctx, s.pool, fmt.Sprintf("coverage of %s/%d", slug, year), `SELECT r.force_slug, r.state,
 			(SELECT string_agg(rd.status || ' ' || coalesce(rd.filename, d.filename), ', '
 				ORDER BY coalesce(rd.filename, d.filename)) FROM request_documents rd
 				JOIN documents d ON d.id = rd.document_id WHERE rd.request_id = r.id AND rd.status <> 'loaded')
@@ -140,12 +132,4 @@ func (s *Store) RequestsWithoutFigures(ctx context.Context, slug string, year in
 		WHERE c.slug = $1 AND c.year = $2
 		AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)
 		ORDER BY 1`, slug, year)
-	if err != nil {
-		return nil, fmt.Errorf("store: coverage of %s/%d: %w", slug, year, err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[RequestWithoutFigures])
-	if err != nil {
-		return nil, fmt.Errorf("store: coverage of %s/%d: %w", slug, year, err)
-	}
-	return rs, nil
 }

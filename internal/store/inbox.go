@@ -235,18 +235,10 @@ type AssignableRequest struct {
 // AssignableRequests lists the requests of running campaigns, newest
 // campaign first, then by campaign and force.
 func (s *Store) AssignableRequests(ctx context.Context) ([]AssignableRequest, error) {
-	rows, err := s.pool.Query(ctx, `SELECT c.slug, c.year, c.title, r.workflow_id, r.force_slug, r.state
+	return collectRows[AssignableRequest](ctx, s.pool, "assignable requests", `SELECT c.slug, c.year, c.title, r.workflow_id, r.force_slug, r.state
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id
 		WHERE c.status = 'running'
 		ORDER BY c.year DESC, c.slug, r.force_slug`)
-	if err != nil {
-		return nil, fmt.Errorf("store: assignable requests: %w", err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[AssignableRequest])
-	if err != nil {
-		return nil, fmt.Errorf("store: assignable requests: %w", err)
-	}
-	return rs, nil
 }
 
 // AssignInbound matches a message in triage to a request by hand, in one

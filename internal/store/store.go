@@ -83,6 +83,20 @@ func IsInvalidData(err error) bool {
 
 // texts gives the text forms of vocabulary values (foi's states and
 // statuses), for a query's text[] parameter.
+// collectRows runs a query and reads every row into a T, by position;
+// what names the read in errors ("store: what: …").
+func collectRows[T any](ctx context.Context, pool *pgxpool.Pool, what, sql string, args ...any) ([]T, error) {
+	rows, err := pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[T])
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
+}
+
 func texts[T ~string](vs []T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
