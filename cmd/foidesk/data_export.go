@@ -20,15 +20,18 @@ var dataCmd = &command{
 	help:    `Read a campaign's loaded figures, every value with the cell it came from.`,
 	subs: []*command{
 		{name: "export", summary: "write the dataset as CSV or XLSX",
-			usage: "--campaign SLUG [--year Y] [--format csv|xlsx] [--out FILE]",
+			usage: "--campaign SLUG [--year Y] [--format csv|xlsx] [--out FILE] [--link-base URL]",
 			help: `Columns: force, force name, period, the campaign's dimensions, measure,
 value, flag and source (document, sheet or page, table, cell). A suppressed
-or unrecorded figure has an empty value and its flag, never 0.`,
+or unrecorded figure has an empty value and its flag, never 0. In XLSX the
+header row is frozen and filtered, years are numbers, and with --link-base
+(the dashboard's address) each source links to its view of the cell.`,
 			flags: func(fs *flag.FlagSet) {
 				fs.String("campaign", "", "campaign slug")
 				fs.Int("year", 0, "campaign year (default: the latest)")
 				fs.String("format", "csv", "csv or xlsx")
 				fs.String("out", "", "file to write (default: standard output; required for xlsx on a terminal)")
+				fs.String("link-base", "", "xlsx: the dashboard's address, e.g. https://foidesk.example.org, to link each source")
 			},
 			run: runDataExport},
 		{name: "check", summary: "totals that do not add up, forces with no data, outliers",
@@ -63,7 +66,7 @@ func runDataExport(ctx context.Context, a *app, args []string) error {
 		w = f
 	}
 	if format == "xlsx" {
-		err = data.WriteXLSX(w)
+		err = data.WriteXLSX(w, &dataset.XLSXOptions{BaseURL: a.flagString("link-base")})
 	} else {
 		err = data.WriteCSV(w)
 	}

@@ -16,8 +16,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -38,6 +36,18 @@ func (r Row) Source() string {
 	}
 	fmt.Fprintf(&b, ", table %d, cell %s", r.Table, r.CellRef)
 	return b.String()
+}
+
+// SourcePath is the dashboard's view of the cell a figure came from: the
+// table as the force sent it with the cell highlighted (and, for a PDF,
+// the page with the cell's box drawn).
+func (r Row) SourcePath() string {
+	return SourcePath(r.DocumentID, r.Table, r.RowIndex, r.ColIndex)
+}
+
+// SourcePath is the dashboard's address of one cell of an extracted table.
+func SourcePath(documentID int64, table, row, col int) string {
+	return fmt.Sprintf("/documents/%d/tables/%d?row=%d&col=%d", documentID, table, row, col)
 }
 
 // Data is a campaign run's observations.
@@ -154,69 +164,6 @@ func (d *Data) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// WriteXLSX writes the data as a workbook: a Data sheet with typed numbers
-// and an About sheet saying what it is.
-func (d *Data) WriteXLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Data"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	row := func(n int, vals []any) error {
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, vals)
-	}
-	var head []any
-	for _, h := range d.Header() {
-		head = append(head, h)
-	}
-	if err := row(1, head); err != nil {
-		return err
-	}
-	// Text goes in as strings, which excelize writes as string cells
-	// (never as formulas), so no prefix is needed or added here.
-	valueCol := 3 + len(d.Dims) + 1
-	for i, r := range d.Rows {
-		rec := d.record(r)
-		vals := make([]any, len(rec))
-		for j, s := range rec {
-			vals[j] = s
-		}
-		if r.Value != nil {
-			vals[valueCol] = *r.Value
-		} else {
-			vals[valueCol] = nil
-		}
-		if err := row(i+2, vals); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if _, err := f.NewSheet("About"); err != nil {
-		return err
-	}
-	about := [][]any{
-		{"Campaign", d.Campaign}, {"Year", d.Year}, {"Observations", len(d.Rows)},
-		{"value", "the figure; empty when the force suppressed, redacted or did not record it (see flag)"},
-		{"source", "the document, sheet or page, table and cell the figure came from"},
-	}
-	for i, a := range about {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("About", cell, &a); err != nil {
-			return err
-		}
-	}
-	_, err = f.WriteTo(w)
-	return err
 }
 
 // Issue is one thing a check found.

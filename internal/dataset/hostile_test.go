@@ -99,7 +99,7 @@ func TestCSVExportKeepsHostileTextAsText(t *testing.T) {
 
 func TestXLSXExportWritesHostileTextAsStrings(t *testing.T) {
 	var b bytes.Buffer
-	if err := hostileData().WriteXLSX(&b); err != nil {
+	if err := hostileData().WriteXLSX(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	if xml := sheetXML(t, b.Bytes(), "xl/worksheets/sheet1.xml"); strings.Contains(xml, "<f>") || strings.Contains(xml, "<f ") {

@@ -50,6 +50,8 @@ type ExportRow struct {
 	Page       int
 	Sheet      string
 	Table      int
+	RowIndex   int // 0-based position in the extracted table's grid
+	ColIndex   int
 	CellRef    string
 	Confidence float64
 }
@@ -61,7 +63,7 @@ type ExportRow struct {
 func (s *Store) ExportRows(ctx context.Context, slug string, year int, fn func(ExportRow) error) error {
 	rows, err := s.pool.Query(ctx, `SELECT o.force_slug, f.name, o.period, o.dimensions, o.measure, o.value::float8,
 			coalesce(o.flag, ''), o.raw_text, coalesce(rd.filename, d.filename), d.id, o.page, o.sheet, o.table_index,
-			o.cell_ref, o.confidence
+			o.row_index, o.col_index, o.cell_ref, o.confidence
 		FROM observations o JOIN campaigns c ON c.id = o.campaign_id
 		JOIN forces f ON f.slug = o.force_slug JOIN documents d ON d.id = o.document_id
 		LEFT JOIN request_documents rd ON rd.request_id = o.request_id AND rd.document_id = o.document_id
@@ -75,7 +77,7 @@ func (s *Store) ExportRows(ctx context.Context, slug string, year int, fn func(E
 	var conf float32
 	var fnErr error
 	_, err = pgx.ForEachRow(rows, []any{&r.Force, &r.ForceName, &r.Period, &r.Dims, &r.Measure, &r.Value, &r.Flag, &r.Raw,
-		&r.Document, &r.DocumentID, &r.Page, &r.Sheet, &r.Table, &r.CellRef, &conf}, func() error {
+		&r.Document, &r.DocumentID, &r.Page, &r.Sheet, &r.Table, &r.RowIndex, &r.ColIndex, &r.CellRef, &conf}, func() error {
 		r.Confidence = float64(conf)
 		fnErr = fn(r)
 		// The next row scans into fresh values, not into those fn was given.

@@ -544,7 +544,9 @@ func (s *server) downloadCSV(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) downloadXLSX(w http.ResponseWriter, r *http.Request) error {
 	return s.download(w, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		func(d *dataset.Data, b *bytes.Buffer) error { return d.WriteXLSX(b) })
+		func(d *dataset.Data, b *bytes.Buffer) error {
+			return d.WriteXLSX(b, &dataset.XLSXOptions{BaseURL: s.baseURL(r)})
+		})
 }
 
 // document sends a stored attachment as a download. Its bytes came from
