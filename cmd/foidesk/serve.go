@@ -27,6 +27,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/config"
+	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/metrics"
 	"github.com/foidesk/foidesk/internal/store"
@@ -112,6 +113,15 @@ func startServe(ctx context.Context, cfg *config.Config, st *store.Store, tc cli
 	}
 	if cfg.BasicAuthUser != "" {
 		opts.BasicAuth = cfg.BasicAuthUser + ":" + cfg.BasicAuthPass
+	}
+	if cfg.PopulationFile != "" {
+		pop, err := dataset.ReadPopulationFile(cfg.PopulationFile)
+		if err != nil {
+			return "", nil, fmt.Errorf("FOIDESK_POPULATION_FILE: %w", err)
+		}
+		opts.Population = pop
+		log.Info("dashboard: rates per 100,000 residents", slog.Int("areas", pop.Forces()),
+			slog.String("year", pop.Year), slog.String("source", pop.Source))
 	}
 	metricsHandler := metrics.HandlerWithLogger(st, log)
 	if cfg.MetricsAddr == "" {

@@ -53,6 +53,11 @@ type Config struct {
 	// so that the session cookie is Secure behind a TLS-terminating proxy.
 	TrustForwardedProto bool
 
+	// PopulationFile is a CSV of residents per police force area, for
+	// rates per 100,000 on the dashboard (see dataset.ReadPopulation);
+	// empty: no rates.
+	PopulationFile string
+
 	// WorkerDocuments is how many documents a worker extracts, normalises
 	// and loads at once; 0 means one per CPU.
 	WorkerDocuments int
@@ -133,6 +138,7 @@ var Vars = []Var{
 	{Name: "FOIDESK_ALLOW_OPEN", Default: "false", Help: "let the dashboard listen on a non-loopback address with no FOIDESK_AUTH_TOKEN or FOIDESK_BASIC_AUTH (it still answers only this machine); otherwise it refuses to start"},
 	{Name: "FOIDESK_TRUST_FORWARDED_PROTO", Default: "false", Help: "the dashboard is behind a proxy that terminates TLS and sets X-Forwarded-Proto: https (session cookies are then Secure); set only when every request comes through that proxy"},
 	{Name: "FOIDESK_METRICS_ADDR", Help: "separate listen address for /metrics (unset: on the dashboard)"},
+	{Name: "FOIDESK_POPULATION_FILE", Help: "CSV of residents per police force area (area_code,population[,year,source]) for rates per 100,000 on the dashboard; unset: no rates"},
 	{Name: "FOIDESK_WORKER_DOCUMENTS", Default: "0", Help: "documents a worker processes at once (0: one per CPU); each holds its tables and figures in memory"},
 	{Name: "FOIDESK_DATA_DIR", Default: ".foidesk", Help: "local state for dev and demo"},
 	{Name: "FOIDESK_LOG_FORMAT", Default: "text", Help: "text | json"},
@@ -198,6 +204,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		AllowOpen:           p.boolean("FOIDESK_ALLOW_OPEN"),
 		TrustForwardedProto: p.boolean("FOIDESK_TRUST_FORWARDED_PROTO"),
 		WorkerDocuments:     p.count("FOIDESK_WORKER_DOCUMENTS"),
+		PopulationFile:      p.str("FOIDESK_POPULATION_FILE"),
 		DataDir:             p.str("FOIDESK_DATA_DIR"),
 		LogFormat:           p.oneOf("FOIDESK_LOG_FORMAT", "text", "json"),
 		LogLevel:            p.oneOf("FOIDESK_LOG_LEVEL", "debug", "info", "warn", "error"),
@@ -400,6 +407,7 @@ func (c *Config) Display() [][2]string {
 		"FOIDESK_ALLOW_OPEN":            strconv.FormatBool(c.AllowOpen),
 		"FOIDESK_TRUST_FORWARDED_PROTO": strconv.FormatBool(c.TrustForwardedProto),
 		"FOIDESK_WORKER_DOCUMENTS":      strconv.Itoa(c.WorkerDocuments),
+		"FOIDESK_POPULATION_FILE":       c.PopulationFile,
 		"FOIDESK_DATA_DIR":              c.DataDir,
 		"FOIDESK_LOG_FORMAT":            c.LogFormat,
 		"FOIDESK_LOG_LEVEL":             c.LogLevel,

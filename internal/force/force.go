@@ -31,6 +31,9 @@ type Force struct {
 	// or non-foi.
 	Category string
 	Country  string
+	// ONSCode is the ONS code of the police force area ("E23000036"), empty
+	// for forces without one (British Transport Police, non-FOI bodies).
+	ONSCode string
 	// FOIEmail is where requests are sent; AltEmails were seen in use too.
 	FOIEmail  string
 	AltEmails []string
@@ -103,6 +106,7 @@ func parse(data string) (*registry, error) {
 			ShortName:     get(row, "short_name"),
 			Category:      get(row, "category"),
 			Country:       get(row, "country"),
+			ONSCode:       get(row, "ons_pfa_code"),
 			FOIEmail:      get(row, "foi_email"),
 			CostLimit:     get(row, "cost_limit"),
 			Website:       get(row, "website"),

@@ -25,6 +25,19 @@ func (s *Store) LatestCampaignYear(ctx context.Context, slug string) (int, error
 	return *y, nil
 }
 
+// PreviousCampaignYear returns the campaign's latest run before year, or
+// ErrNotFound when there is none.
+func (s *Store) PreviousCampaignYear(ctx context.Context, slug string, year int) (int, error) {
+	var y *int
+	if err := s.pool.QueryRow(ctx, `SELECT max(year) FROM campaigns WHERE slug = $1 AND year < $2`, slug, year).Scan(&y); err != nil {
+		return 0, fmt.Errorf("store: run of %s before %d: %w", slug, year, err)
+	}
+	if y == nil {
+		return 0, ErrNotFound
+	}
+	return *y, nil
+}
+
 // CampaignExists reports whether a campaign run exists.
 func (s *Store) CampaignExists(ctx context.Context, slug string, year int) (bool, error) {
 	var exists bool

@@ -30,6 +30,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -66,6 +67,9 @@ type Options struct {
 	// Metrics, when set, is served at /metrics behind the same access
 	// control as the pages.
 	Metrics http.Handler
+	// Population, when set, gives rates per 100,000 residents of each
+	// force's area on the data page and its printable summary.
+	Population *dataset.Population
 	// Logger receives errors and the startup note on access; nil discards.
 	Logger *slog.Logger
 	// Now is the clock (default time.Now); tests set it.
@@ -87,6 +91,7 @@ type server struct {
 	auth     *access
 	pages    map[string]*template.Template
 	updateTO time.Duration
+	pop      *dataset.Population
 }
 
 // New builds the dashboard's handler.
@@ -96,7 +101,7 @@ func New(opts *Options) (http.Handler, error) {
 	}
 	s := &server{
 		st: opts.Store, temporal: opts.Temporal, uiURL: strings.TrimRight(opts.TemporalUIURL, "/"),
-		ns: opts.Namespace, log: opts.Logger, now: opts.Now, updateTO: opts.UpdateTimeout,
+		ns: opts.Namespace, log: opts.Logger, now: opts.Now, updateTO: opts.UpdateTimeout, pop: opts.Population,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -140,6 +145,7 @@ func New(opts *Options) (http.Handler, error) {
 	app.HandleFunc("GET /campaigns/{slug}/{year}", s.handle(s.board))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/forces/{force}", s.handle(s.forcePage))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data", s.handle(s.datasetPage))
+	app.HandleFunc("GET /campaigns/{slug}/{year}/data/summary", s.handle(s.dataSummary))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data.csv", s.handle(s.downloadCSV))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data.xlsx", s.handle(s.downloadXLSX))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/chart.svg", s.handle(s.chartSVG))
