@@ -1,6 +1,8 @@
 // Package metrics exposes foidesk's own gauges to Prometheus: requests by
-// state, overdue requests, the inbox's backlog and lag, extraction failures
-// and the review queue. Every value is read from the database when
+// state, overdue requests, the inbox's backlog and lag, extraction failures,
+// the review queue, each mailbox's health, outbound sends that fail,
+// complaint packs waiting to be sent and replies that never reached their
+// request. Every value is read from the database when
 // Prometheus scrapes, so any number of dashboards and workers can run
 // without agreeing on who counts.
 package metrics
@@ -68,7 +70,23 @@ var (
 		"Syncs of the mailbox failed in a row since its last success.", []string{"mailbox"}, nil)
 	descMailboxLastSync = prometheus.NewDesc("foidesk_mailbox_last_success_timestamp_seconds",
 		"Unix time of the mailbox's last successful sync (absent before the first).", []string{"mailbox"}, nil)
+	descOutboundFailing = prometheus.NewDesc("foidesk_outbound_send_failing",
+		"Outbound emails not sent whose last attempt failed (retrying with an error, or given up), by purpose.",
+		[]string{"purpose"}, nil)
+	descOutboundFailingAge = prometheus.NewDesc("foidesk_outbound_send_failing_oldest_seconds",
+		"Age of the oldest outbound email not sent whose last attempt failed (0 when none).", nil, nil)
+	descRegulatorDrafts = prometheus.NewDesc("foidesk_regulator_drafts_unsent",
+		"Complaint packs for the regulator drafted and not sent: a person must send each.", nil, nil)
+	descRegulatorDraftsAge = prometheus.NewDesc("foidesk_regulator_drafts_unsent_oldest_seconds",
+		"Age of the oldest unsent complaint pack (0 when none).", nil, nil)
+	descUndelivered = prometheus.NewDesc("foidesk_replies_undelivered",
+		"Replies matched to a request more than 10 minutes ago that the request has not recorded: lost on the way to its workflow.", nil, nil)
+	descUndeliveredAge = prometheus.NewDesc("foidesk_replies_undelivered_oldest_seconds",
+		"Time since the oldest undelivered reply was matched (0 when none).", nil, nil)
 )
+
+// Purposes are the outbound purposes reported for every scrape.
+var Purposes = foi.Purposes()
 
 // Collector computes foidesk's gauges from the database on every scrape.
 type Collector struct {
@@ -88,7 +106,8 @@ func NewCollector(st *store.Store, log *slog.Logger) *Collector {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descUp, descScrape, descRequests, descOverdue, descInbox, descInboxLag,
 		descDocuments, descExtractFail, descReview, descReviewAge, descKinds, descKindsAge,
-		descMailboxUp, descMailboxFailures, descMailboxLastSync} {
+		descMailboxUp, descMailboxFailures, descMailboxLastSync, descOutboundFailing, descOutboundFailingAge,
+		descRegulatorDrafts, descRegulatorDraftsAge, descUndelivered, descUndeliveredAge} {
 		ch <- d
 	}
 }
@@ -126,6 +145,14 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descReviewAge, prometheus.GaugeValue, snap.ReviewAge.Seconds())
 	ch <- prometheus.MustNewConstMetric(descKinds, prometheus.GaugeValue, float64(snap.KindsOpen))
 	ch <- prometheus.MustNewConstMetric(descKindsAge, prometheus.GaugeValue, snap.KindsAge.Seconds())
+	for _, p := range Purposes {
+		ch <- prometheus.MustNewConstMetric(descOutboundFailing, prometheus.GaugeValue, float64(snap.OutboundFailing[p]), string(p))
+	}
+	ch <- prometheus.MustNewConstMetric(descOutboundFailingAge, prometheus.GaugeValue, snap.OutboundFailingAge.Seconds())
+	ch <- prometheus.MustNewConstMetric(descRegulatorDrafts, prometheus.GaugeValue, float64(snap.RegulatorDrafts))
+	ch <- prometheus.MustNewConstMetric(descRegulatorDraftsAge, prometheus.GaugeValue, snap.RegulatorDraftsAge.Seconds())
+	ch <- prometheus.MustNewConstMetric(descUndelivered, prometheus.GaugeValue, float64(snap.Undelivered))
+	ch <- prometheus.MustNewConstMetric(descUndeliveredAge, prometheus.GaugeValue, snap.UndeliveredAge.Seconds())
 	for _, h := range snap.Mailboxes {
 		up := 1.0
 		if h.Failing() {

@@ -33,7 +33,26 @@ type MetricsSnapshot struct {
 	KindsOpen  int           // replies whose kind waits for a person
 	KindsAge   time.Duration // age of the oldest of them
 	Mailboxes  []MailboxHealth
+	// OutboundFailing counts, by purpose, outbound emails not sent whose
+	// last attempt failed (pending with an error, or given up); the
+	// oldest was written to the ledger OutboundFailingAge ago.
+	OutboundFailing    map[foi.Purpose]int
+	OutboundFailingAge time.Duration
+	// RegulatorDrafts are complaint packs for the regulator drafted, not
+	// sent (no SMTP configured, or drafted for a person to send).
+	RegulatorDrafts    int
+	RegulatorDraftsAge time.Duration
+	// Undelivered counts replies matched to a request more than
+	// UndeliveredGrace ago that no event of that request records: the
+	// signal to its workflow was lost. The oldest was matched
+	// UndeliveredAge ago.
+	Undelivered    int
+	UndeliveredAge time.Duration
 }
+
+// UndeliveredGrace is how long a matched reply may take to reach its
+// request before it counts as undelivered.
+const UndeliveredGrace = 10 * time.Minute
 
 // MetricsSnapshot computes a snapshot in one read-only transaction, so its
 // numbers agree with each other.
@@ -46,7 +65,8 @@ func (s *Store) MetricsSnapshot(ctx context.Context) (*MetricsSnapshot, error) {
 	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
 		return nil, fmt.Errorf("store: metrics: %w", err)
 	}
-	snap := &MetricsSnapshot{Inbox: map[foi.InboundStatus]int{}, Documents: map[foi.DocumentStatus]int{}}
+	snap := &MetricsSnapshot{Inbox: map[foi.InboundStatus]int{}, Documents: map[foi.DocumentStatus]int{},
+		OutboundFailing: map[foi.Purpose]int{}}
 
 	rows, err := tx.Query(ctx, `SELECT c.slug, c.year, r.state, count(r.id),
 			count(r.id) FILTER (WHERE r.state = ANY($1)
@@ -96,6 +116,36 @@ func (s *Store) MetricsSnapshot(ctx context.Context) (*MetricsSnapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: metrics: lag: %w", err)
 	}
+	if err := countBy(ctx, tx, `SELECT purpose, count(*) FROM outbound_messages
+			WHERE status = 'failed' OR (status = 'pending' AND last_error IS NOT NULL) GROUP BY purpose`, snap.OutboundFailing); err != nil {
+		return nil, fmt.Errorf("store: metrics: outbound: %w", err)
+	}
+	var failingAge, draftsAge, undeliveredAge float64
+	err = tx.QueryRow(ctx, `SELECT
+			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM outbound_messages
+				WHERE status = 'failed' OR (status = 'pending' AND last_error IS NOT NULL)), 0)::float8,
+			(SELECT count(*) FROM outbound_messages WHERE purpose = 'regulator' AND status = 'drafted'),
+			coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM outbound_messages
+				WHERE purpose = 'regulator' AND status = 'drafted'), 0)::float8`).
+		Scan(&failingAge, &snap.RegulatorDrafts, &draftsAge)
+	if err != nil {
+		return nil, fmt.Errorf("store: metrics: outbound: %w", err)
+	}
+	// A reply reaches its request as an event whose detail names the
+	// message (inbound_id); a matched message with a request that records
+	// no such event was not delivered.
+	err = tx.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM now() - min(m.processed_at)), 0)::float8
+		FROM message_matches mm JOIN inbound_messages m ON m.id = mm.inbound_id
+		WHERE m.status = 'matched' AND m.processed_at < now() - make_interval(secs => $1)
+		AND NOT EXISTS (SELECT 1 FROM request_events e
+			WHERE e.request_id = mm.request_id AND e.detail->>'inbound_id' = m.id::text)`,
+		UndeliveredGrace.Seconds()).Scan(&snap.Undelivered, &undeliveredAge)
+	if err != nil {
+		return nil, fmt.Errorf("store: metrics: undelivered replies: %w", err)
+	}
+	snap.OutboundFailingAge = seconds(failingAge)
+	snap.RegulatorDraftsAge = seconds(draftsAge)
+	snap.UndeliveredAge = seconds(undeliveredAge)
 	snap.InboxLag = seconds(inboxLag)
 	snap.ReviewAge = seconds(reviewAge)
 	snap.KindsAge = seconds(kindsAge)
