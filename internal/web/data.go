@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/extract"
 	"github.com/foidesk/foidesk/internal/store"
 )
 
@@ -166,9 +168,12 @@ type forceRow struct {
 // figureRow is one figure in the data page's table.
 type figureRow struct {
 	dataset.Row
-	Labels     []dimCell
-	SourceHref string
-	ForceHref  string
+	// Printed cites the cell as the force printed it ("page 2, row
+	// 'Polish', column '2023'"), Grid by its grid reference.
+	Printed, Grid string
+	Labels        []dimCell
+	SourceHref    string
+	ForceHref     string
 }
 
 type dimCell struct{ Code, Label string }
@@ -268,8 +273,13 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	if len(rows) > 0 {
 		rows = rows[d.Page.From-1 : d.Page.To]
 	}
+	cite, err := s.citer(ctx, rows)
+	if err != nil {
+		return err
+	}
 	for _, row := range rows {
-		fr := figureRow{Row: row, SourceHref: row.SourcePath(), ForceHref: href + "/forces/" + url.PathEscape(row.Force)}
+		c := cite(row)
+		fr := figureRow{Row: row, Printed: c.Printed(), Grid: c.Grid(), SourceHref: row.SourcePath(), ForceHref: href + "/forces/" + url.PathEscape(row.Force)}
 		for _, k := range data.Dims {
 			fr.Labels = append(fr.Labels, dimCell{Code: row.Dims[k], Label: dataset.DimLabel(k, row.Dims[k])})
 		}
@@ -279,6 +289,47 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "dataset", &page{Title: title,
 		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
 	return nil
+}
+
+// citer reads the tables rows came from and returns how to cite each row's
+// cell as printed. A table that cannot be read is cited by grid reference.
+func (s *server) citer(ctx context.Context, rows []dataset.Row) (func(dataset.Row) dataset.Citation, error) {
+	var ids []int64
+	for _, r := range rows {
+		if !slices.Contains(ids, r.DocumentID) {
+			ids = append(ids, r.DocumentID)
+		}
+	}
+	type key struct {
+		doc   int64
+		table int
+	}
+	type table struct {
+		header int
+		grid   [][]extract.Cell
+	}
+	tables := map[key]table{}
+	if len(ids) > 0 {
+		ts, err := s.st.DocumentTables(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			var g [][]extract.Cell
+			if err := json.Unmarshal(t.Cells, &g); err != nil {
+				s.log.Warn("data page: table cells", "document", t.DocumentID, "table", t.Index, "err", err)
+				continue
+			}
+			tables[key{t.DocumentID, t.Index}] = table{t.HeaderRows, g}
+		}
+	}
+	return func(r dataset.Row) dataset.Citation {
+		c := dataset.Citation{Document: r.Document, Sheet: r.Sheet, Page: r.Page, Table: r.Table, Ref: r.CellRef}
+		if t, ok := tables[key{r.DocumentID, r.Table}]; ok {
+			c.Row, c.Column = dataset.CellLabels(t.grid, t.header, r.RowIndex, r.ColIndex)
+		}
+		return c
+	}, nil
 }
 
 func setOrDel(v url.Values, k, val string) {

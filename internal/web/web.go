@@ -150,6 +150,8 @@ func New(opts *Options) (http.Handler, error) {
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data.xlsx", s.handle(s.downloadXLSX))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/chart.svg", s.handle(s.chartSVG))
 	app.HandleFunc("GET /documents/{id}", s.handle(s.document))
+	app.HandleFunc("GET /documents/{id}/tables/{table}", s.handle(s.sourceView))
+	app.HandleFunc("GET /documents/{id}/pages/{page}", s.handle(s.pagePNG))
 	app.HandleFunc("GET /review", s.handle(s.reviewQueue))
 	app.HandleFunc("POST /review/{id}", s.handle(s.reviewDecide))
 	app.HandleFunc("GET /triage", s.handle(s.triage))
