@@ -74,6 +74,9 @@ type sourceCell struct {
 type pageView struct {
 	Src           string
 	Width, Height float64
+	// PixelW and PixelH are the rendered image's size, which the page is
+	// shown at.
+	PixelW, PixelH int
 	X, Y, W, H    float64 // the box, top-left origin
 }
 
@@ -167,6 +170,7 @@ func (s *server) sourceView(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			b := cell.BBox
 			d.Page = &pageView{Src: fmt.Sprintf("/documents/%d/pages/%d.png", id, pageNo), Width: wpt, Height: hpt,
+				PixelW: int(wpt * pageDPI / 72), PixelH: int(hpt * pageDPI / 72),
 				X: b.X0, Y: hpt - b.Y1, W: b.X1 - b.X0, H: b.Y1 - b.Y0}
 		}
 	}

@@ -106,8 +106,8 @@ func TestSourceViewOfAPDFCell(t *testing.T) {
 	if want := fmt.Sprintf("page %d, row &#39;Theft offences&#39;, column &#39;2022&#39;", tb.Source.Page); !strings.Contains(page, want) {
 		t.Errorf("the PDF cell is not cited as %q", want)
 	}
-	img := regexp.MustCompile(`<img src="(/documents/\d+/pages/\d+\.png)"[^>]*width="([0-9.]+)" height="([0-9.]+)"`).FindStringSubmatch(page)
-	rect := regexp.MustCompile(`<rect class="cell-box" x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)"/>`).FindStringSubmatch(page)
+	img := regexp.MustCompile(`<img src="(/documents/\d+/pages/\d+\.png)"[^>]*data-points="([0-9.]+) ([0-9.]+)"`).FindStringSubmatch(page)
+	rect := regexp.MustCompile(`<rect class="cell-box" x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)"`).FindStringSubmatch(page)
 	if img == nil || rect == nil {
 		t.Fatalf("no page image with the cell's box:\n%s", page)
 	}

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/foidesk/foidesk/internal/dataset"
+	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// TestBrowserData drives the data page, its summary and the source view in
+// headless Chromium over the seeded campaign with a PDF reply added: the
+// filter form, the chart order and table sort links, paging, a source link
+// to a spreadsheet cell and to a PDF cell drawn on its page.
+func TestBrowserData(t *testing.T) {
+	bin := chromium(t)
+	fx := seed(t)
+	pop, err := dataset.ReadPopulationFile("testdata/population-test.csv")
+	must(t, err)
+	pdfDoc, pdfRow, pdfCol := addPDFTable(t, fx)
+	defer func(n int) { figuresPerPage = n }(figuresPerPage)
+	figuresPerPage = 40
+	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Population: pop}))
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
+		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelTimeout()
+
+	run := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		must(t, err)
+		return n
+	}
+	str := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		must(t, err)
+		return s
+	}
+	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS")
+	shot := func(name string) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
+	}
+	figures := `document.querySelectorAll("table.data tr.figure").length`
+
+	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	shot("data-all")
+	if n := eval(figures); n != 40 {
+		t.Errorf("first page shows %d figures, want 40", n)
+	}
+	if n := eval(`document.querySelectorAll("figure.chart svg").length`); n != 4 {
+		t.Errorf("%d charts, want 4 (force, rate, period, nationality)", n)
+	}
+
+	// The filter form: choose Romania, submit; the page, its chart and its
+	// table follow.
+	run(chromedp.SetValue(chromedp.CSS(`form.data-filter select[name="nationality"]`), "ROU"),
+		chromedp.Click(chromedp.CSS(`form.data-filter button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a.clear`)))
+	shot("data-romania")
+	if q := str(`location.search`); !strings.Contains(q, "nationality=ROU") {
+		t.Errorf("after filtering, the address is %q", q)
+	}
+	loaded := len(loadedForces(fx))
+	if n := eval(figures); n != 3*loaded {
+		t.Errorf("Romania: %d figures, want %d", n, 3*loaded)
+	}
+	if title := str(`document.querySelector("figure.chart figcaption").textContent`); !strings.Contains(title, "Romania (ROU), by force") {
+		t.Errorf("first chart %q, want Romania by force", title)
+	}
+	if sel := str(`document.querySelector('select[name="nationality"]').value`); sel != "ROU" {
+		t.Errorf("the form forgot the filter: %q", sel)
+	}
+
+	// Sort largest first: the table's first value is the largest.
+	run(chromedp.Click(chromedp.CSS(`a.sort-value`)), chromedp.WaitVisible(chromedp.CSS(`#figures`)))
+	vals := str(`Array.from(document.querySelectorAll("table.data td.value")).map(td => td.textContent.replace(/,/g, "")).join(" ")`)
+	var nums []float64
+	for _, f := range strings.Fields(vals) {
+		var v float64
+		fmt.Sscan(f, &v)
+		nums = append(nums, v)
+	}
+	for i := 1; i < len(nums); i++ {
+		if nums[i] > nums[i-1] {
+			t.Errorf("sorted largest first, yet %v before %v", nums[i-1], nums[i])
+			break
+		}
+	}
+
+	// Paging through everything: clear the filter, next to the last page.
+	run(chromedp.Click(chromedp.CSS(`a.clear`)), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
+	seen := eval(figures)
+	for range 5 {
+		if eval(`document.querySelectorAll("nav.pages a.next").length`) == 0 {
+			break
+		}
+		run(chromedp.Click(chromedp.CSS(`nav.pages a.next`)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
+		seen += eval(figures)
+	}
+	if seen != fx.observations+countPDFFigures {
+		t.Errorf("paging showed %d figures, want all %d", seen, fx.observations+countPDFFigures)
+	}
+
+	// A spreadsheet cell's source link opens the cell, highlighted.
+	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`a.cell`)))
+	cite := str(`document.querySelector("a.cell").textContent`)
+	run(chromedp.Click(chromedp.CSS(`a.cell`)), chromedp.WaitVisible(chromedp.CSS(`td.cited`)))
+	shot("source-xlsx")
+	if q := str(`document.querySelector("blockquote.citation").textContent`); !strings.Contains(q, strings.SplitN(cite, ", ", 2)[1]) {
+		t.Errorf("source view cites %q, the data page %q", q, cite)
+	}
+
+	// A PDF cell: the page renders and the box is drawn on it.
+	run(chromedp.Navigate(fmt.Sprintf("%s/documents/%d/tables/1?row=%d&col=%d", srv.URL, pdfDoc, pdfRow, pdfCol)),
+		chromedp.WaitVisible(chromedp.CSS(`figure.page img`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector("figure.page img").complete && document.querySelector("figure.page img").naturalWidth > 0`))
+	shot("source-pdf")
+	if w := eval(`document.querySelector("figure.page img").naturalWidth`); w < 500 {
+		t.Errorf("page image %d pixels wide: not rendered", w)
+	}
+	boxJSON := str(`JSON.stringify(document.querySelector("rect.cell-box").getBoundingClientRect())`)
+	imgJSON := str(`JSON.stringify(document.querySelector("figure.page img").getBoundingClientRect())`)
+	var box, img struct{ X, Y, Width, Height float64 }
+	must(t, json.Unmarshal([]byte(boxJSON), &box))
+	must(t, json.Unmarshal([]byte(imgJSON), &img))
+	if box.Width <= 0 || box.X < img.X || box.Y < img.Y || box.X+box.Width > img.X+img.Width || box.Y+box.Height > img.Y+img.Height {
+		t.Errorf("the cell's box %+v is not on the page %+v", box, img)
+	}
+
+	// The one-page summary, printed: no navigation, one A4 page.
+	run(chromedp.Navigate(srv.URL+boardPath+"/data/summary?"+url.Values{"nationality": {"POL"}}.Encode()),
+		chromedp.WaitVisible(chromedp.CSS(`article.onepage`)))
+	shot("summary")
+	run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	if d := str(`getComputedStyle(document.querySelector("header.top")).display`); d != "none" {
+		t.Errorf("printed, the navigation shows (display %s)", d)
+	}
+	shot("summary-print")
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF())
+	must(t, err)
+	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); pages != 1 {
+		t.Errorf("the summary prints on %d pages, want one", pages)
+	}
+}
+
+// countPDFFigures is how many figures addPDFTable loads.
+const countPDFFigures = 3
+
+// addPDFTable stores the extractor's LibreOffice test PDF as a reply of
+// the fixture's first force with its table and three of its figures loaded,
+// and returns the document and the cell of one figure.
+func addPDFTable(t *testing.T, fx *fixture) (doc int64, row, col int) {
+	t.Helper()
+	ctx := context.Background()
+	data, err := os.ReadFile("../extract/testdata/pdf/lo02-writer-unruled.pdf")
+	must(t, err)
+	tables, err := extract.File(ctx, "reply.pdf", data, nil)
+	must(t, err)
+	tb := tables[0]
+	var f = fx.forces[0]
+	for _, ff := range fx.forces {
+		if fx.kind[ff.Slug] == "loaded" {
+			f = ff
+			break
+		}
+	}
+	inbound := receive(t, fx.st, 8101, fx.requests[f.Slug], f, "Re: the PDF", time.Now())
+	docs, err := fx.st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "reply.pdf", ContentType: "application/pdf", Data: data, Path: "reply.pdf"}})
+	must(t, err)
+	must(t, fx.st.AttachDocument(ctx, fx.requests[f.Slug], docs[0], "document/pdf", store.DocumentSource{}))
+	cells, err := json.Marshal(tb.Rows)
+	must(t, err)
+	var obs []store.Observation
+	for c := 1; c <= countPDFFigures; c++ {
+		cell := tb.Rows[1][c]
+		v := 0.0
+		fmt.Sscan(strings.ReplaceAll(cell.Text, ",", ""), &v)
+		obs = append(obs, store.Observation{TableIndex: 1, Page: tb.Source.Page, Row: 1, Col: c, CellRef: cell.Ref,
+			Period: tb.Rows[0][c].Text, Dimensions: map[string]string{"nationality": "ERI"}, Measure: "community_resolutions",
+			Value: &v, Raw: cell.Text, Confidence: 0.9})
+	}
+	_, err = fx.st.LoadDocument(ctx, store.LoadInput{CampaignID: fx.campaignID, RequestID: fx.requests[f.Slug], ForceSlug: f.Slug, DocumentID: docs[0],
+		Tables: []store.ExtractedTable{{Index: 1, Method: string(tb.Method), Page: tb.Source.Page, HeaderRows: tb.HeaderRows,
+			NRows: len(tb.Rows), NCols: len(tb.Rows[0]), Confidence: tb.Confidence, Cells: cells}}, Observations: obs})
+	must(t, err)
+	return docs[0], 1, 2
+}
