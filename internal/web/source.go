@@ -77,7 +77,7 @@ type pageView struct {
 	// PixelW and PixelH are the rendered image's size, which the page is
 	// shown at.
 	PixelW, PixelH int
-	X, Y, W, H    float64 // the box, top-left origin
+	X, Y, W, H     float64 // the box, top-left origin
 }
 
 func (s *server) sourceView(w http.ResponseWriter, r *http.Request) error {
