@@ -19,6 +19,7 @@ import (
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/extract"
 	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
 )
 
 // TestBrowserData drives the data page, its summary and the source view in
@@ -220,4 +221,75 @@ func addPDFTable(t *testing.T, fx *fixture) (doc int64, row, col int) {
 			NRows: len(tb.Rows), NCols: len(tb.Rows[0]), Confidence: tb.Confidence, Cells: cells}}, Observations: obs})
 	must(t, err)
 	return docs[0], 1, 2
+}
+
+// TestBrowserRemap corrects a review item's reading in Chromium without
+// JSON: choose the heading's dimension and the period, preview, remap.
+func TestBrowserRemap(t *testing.T) {
+	bin := chromium(t)
+	fx := seed(t)
+	up := &updater{}
+	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
+	defer srv.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
+		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTimeout()
+	run := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	str := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		must(t, err)
+		return s
+	}
+	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS")
+	shot := func(name string) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
+	}
+	run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)),
+		chromedp.Click(chromedp.CSS(`details.remap > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="header.0"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name="header.0"]`), "nationality"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="constant.period"]`), "2023"),
+		chromedp.Click(chromedp.CSS(`button.preview`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.preview`)))
+	shot("review-preview")
+	if got := str(`document.querySelector("p.preview-result").textContent`); !strings.Contains(got, "1 figure would load") {
+		t.Errorf("preview says %q", got)
+	}
+	if got := str(`document.querySelector('select[name="header.0"]').value`); got != "nationality" {
+		t.Errorf("after the preview the heading's choice is %q", got)
+	}
+	if n := len(up.recorded()); n != 0 {
+		t.Fatalf("the preview sent %d updates", n)
+	}
+	run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
+		chromedp.Click(chromedp.CSS(`details.remap button[value="remap"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	if flash := str(`document.querySelector("p.flash").textContent`); !strings.Contains(flash, "remap sent") {
+		t.Errorf("after remapping: %q", flash)
+	}
+	calls := up.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("%d updates sent, want 1", len(calls))
+	}
+	in := calls[0].Args[0].(workflows.ReviewInput)
+	if o := in.Overrides[1]; in.Action != "remap" || o == nil || o.Headers["Country"] != "nationality" || o.Constants["period"] != "2023" {
+		t.Errorf("remap sent %#v", in)
+	}
 }

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,6 +43,10 @@ type reviewView struct {
 	ProposalError string
 	Table         *tableView // the extracted table, when stored
 	Nonce         string
+	// Remap offers the choices of a remap without JSON (open items);
+	// Preview is what the remap the form holds would load.
+	Remap   *remapForm
+	Preview *remapPreview
 }
 
 type proposedDecision struct {
@@ -83,6 +85,8 @@ type reviewData struct {
 	Enabled   bool
 	By        string
 	Documents int // distinct documents (workflows) waiting
+	// Lists are the code lists the remap forms search, one per dimension.
+	Lists []codeList
 }
 
 // reviewFilters are the review page's filters: each status of a review
@@ -104,6 +108,12 @@ func (s *server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 
 // showReview renders the queue with an optional flash or error line.
 func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, flash, errText string) error {
+	return s.showReviewWith(w, r, status, flash, errText, nil)
+}
+
+// showReviewWith renders the queue, one item's form filled in and its
+// remap previewed when pv is set.
+func (s *server) showReviewWith(w http.ResponseWriter, r *http.Request, status int, flash, errText string, pv *previewState) error {
 	filter := r.URL.Query().Get("status")
 	if filter == "" {
 		filter = string(foi.ReviewOpen)
@@ -178,6 +188,10 @@ func (s *server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 	}
+	if err := s.remapForms(r.Context(), d.Items, pv); err != nil {
+		return err
+	}
+	d.Lists = codeLists(d.Items)
 	p := &page{Title: "Review queue", Flash: flash, Error: errText, Data: d}
 	if f := r.URL.Query().Get("done"); f != "" && flash == "" {
 		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
@@ -285,23 +299,40 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	// A failed decision shows the queue again with the form as it was sent.
+	keep := &previewState{id: id, form: r.PostForm}
 	fail := func(status int, msg string) error {
-		return s.showReview(w, r, status, "", fmt.Sprintf("Review item %d (%s, %s table %d): %s", id, it.ForceSlug, it.Filename, it.TableIndex, msg))
+		return s.showReviewWith(w, r, status, "", fmt.Sprintf("Review item %d (%s, %s table %d): %s", id, it.ForceSlug, it.Filename, it.TableIndex, msg), keep)
 	}
-	if s.temporal == nil {
+	action := r.PostForm.Get("action")
+	if s.temporal == nil && action != "preview" {
 		return fail(http.StatusServiceUnavailable, "review actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve).")
 	}
 	if it.Status != foi.ReviewOpen {
 		return fail(http.StatusConflict, "already "+string(it.Status)+".")
 	}
-	in, err := reviewInput(r.PostForm, it.TableIndex)
-	if err != nil {
+	var in workflows.ReviewInput
+	if action == "preview" {
+		in.Action = action
+	} else if in, err = reviewInput(r.PostForm, it.TableIndex); err != nil {
 		return fail(http.StatusBadRequest, err.Error())
 	}
-	if in.Action == "remap" {
-		if err := s.checkRemap(r.Context(), it.RequestID, in.Overrides[it.TableIndex]); err != nil {
+	if in.Action == "remap" || in.Action == "preview" {
+		schema, err := s.reviewSchema(r.Context(), it.RequestID)
+		if err != nil {
+			return err
+		}
+		o, err := formOverrides(r.PostForm, schema)
+		if err == nil {
+			err = schema.CheckOverrides(o)
+		}
+		if err != nil {
 			return fail(http.StatusBadRequest, err.Error())
 		}
+		if in.Action == "preview" {
+			return s.showReviewWith(w, r, http.StatusOK, "", "", &previewState{id: id, form: r.PostForm, overrides: o, schema: schema})
+		}
+		in.Overrides = map[int]*normalise.Overrides{it.TableIndex: o}
 	}
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u
@@ -319,8 +350,8 @@ func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// reviewInput reads a decision from a form: action, by, note, and for a
-// remap the table's overrides as JSON.
+// reviewInput reads a decision from a form: action, by and note; a remap's
+// overrides are read by formOverrides.
 func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
 	in := workflows.ReviewInput{
 		Action: f.Get("action"),
@@ -330,29 +361,13 @@ func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
 	switch in.Action {
 	case "approve", "reject", "remap":
 	default:
-		return in, fmt.Errorf("unknown action %q: approve, reject or remap", in.Action)
+		return in, fmt.Errorf("unknown action %q: approve, reject, preview or remap", in.Action)
 	}
 	if in.By == "" {
 		return in, errors.New("say who you are (the “by” field): decisions are kept with a name")
 	}
 	if utf8.RuneCountInString(in.By) > 100 || utf8.RuneCountInString(in.Note) > 2000 {
 		return in, errors.New("name or note too long")
-	}
-	if in.Action == "remap" {
-		raw := strings.TrimSpace(f.Get("overrides"))
-		if raw == "" {
-			return in, errors.New(`a remap needs overrides, e.g. {"headers": {"Country of birth": "nationality"}}`)
-		}
-		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-		dec.DisallowUnknownFields()
-		var o normalise.Overrides
-		if err := dec.Decode(&o); err != nil {
-			return in, fmt.Errorf("overrides are not valid JSON for a table's overrides (headers, values, ignore_rows, ignore_cols, constants): %v", err)
-		}
-		if len(o.Headers) == 0 && len(o.Values) == 0 && len(o.IgnoreRows) == 0 && len(o.IgnoreCols) == 0 && len(o.Constants) == 0 {
-			return in, errors.New("the overrides change nothing")
-		}
-		in.Overrides = map[int]*normalise.Overrides{tableIndex: &o}
 	}
 	return in, nil
 }
