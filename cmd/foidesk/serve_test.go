@@ -240,3 +240,33 @@ func TestDataCompare(t *testing.T) {
 
 // squeeze collapses runs of spaces, so table alignment does not matter.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// FOIDESK_POPULATION_FILE gives the data page its rates; a bad file stops
+// the dashboard with the line at fault.
+func TestServePopulationFile(t *testing.T) {
+	_, st := serveDB(t, map[int]map[string]float64{2025: {"durham": 10}})
+	dir := t.TempDir()
+	good := filepath.Join(dir, "population.csv")
+	if err := os.WriteFile(good, []byte("area_code,population,year,source\nE23000008,500000,test-year,test file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, stop, err := startServe(ctx, &config.Config{HTTPAddr: "127.0.0.1:0", TemporalNamespace: "default", PopulationFile: good}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	// Durham's 10 figures over 500,000 residents: 2 per 100,000.
+	if code, body := httpGet(t, "http://"+addr+"/campaigns/cro/2025/data", ""); code != 200 || !strings.Contains(body, `<td class="n rate">2.0</td>`) {
+		t.Errorf("data page: %d, no rate of 2.0 per 100,000", code)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("area_code,population\nE99999999,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = startServe(ctx, &config.Config{HTTPAddr: "127.0.0.1:0", PopulationFile: bad}, st, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "FOIDESK_POPULATION_FILE") || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a bad population file: %v", err)
+	}
+}
