@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,12 @@ func CellLabels(rows [][]extract.Cell, headerRows, row, col int) (rowLabel, colL
 			rl = append(rl, t)
 		}
 	}
+	// Rows labelled by year ("2022", "2022/23") have a number for a label.
+	if len(rl) == 0 && col > 0 && len(rows[row]) > 0 {
+		if t := strings.TrimSpace(rows[row][0].Text); yearLabel.MatchString(t) {
+			rl = append(rl, t)
+		}
+	}
 	heads := headerRows
 	if heads == 0 && row > 0 {
 		heads = 1
@@ -44,6 +51,9 @@ func CellLabels(rows [][]extract.Cell, headerRows, row, col int) (rowLabel, colL
 	}
 	return strings.Join(rl, " / "), strings.Join(cl, " / ")
 }
+
+// yearLabel is a row label that is a year or a span of years.
+var yearLabel = regexp.MustCompile(`^(19|20)[0-9]{2}([/-][0-9]{2}([0-9]{2})?)?$`)
 
 // IsLabel reports whether a cell reads as a label: text, not a figure.
 func IsLabel(c extract.Cell) bool { return label(c) != "" }

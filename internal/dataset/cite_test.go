@@ -46,6 +46,11 @@ func TestCellLabels(t *testing.T) {
 	if rl != "Romanian" || cl != "" {
 		t.Errorf("headless table: %q, %q", rl, cl)
 	}
+	// A row labelled by its year.
+	rl, cl = dataset.CellLabels(grid([]string{"Year", "Polish"}, []string{"2022/23", "3"}), 1, 1, 1)
+	if rl != "2022/23" || cl != "Polish" {
+		t.Errorf("year row: %q, %q", rl, cl)
+	}
 	if rl, cl := dataset.CellLabels(g, 2, 9, 1); rl != "" || cl != "" {
 		t.Errorf("out of range: %q, %q", rl, cl)
 	}

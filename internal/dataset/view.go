@@ -140,6 +140,31 @@ func DimLabel(dim, code string) string {
 	return code
 }
 
+// LabelWithCode is a code's name with the code beside it where a reader
+// meets the code itself in files and exports: "Poland (POL)". Codes that
+// are words already ("theft_offences") are not repeated.
+func LabelWithCode(dim, code string) string {
+	label := DimLabel(dim, code)
+	if label == code || !ShowCode(code) {
+		return label
+	}
+	return label + " (" + code + ")"
+}
+
+// ShowCode reports whether a code is worth showing beside its name: a
+// short upper-case code such as an ISO country code.
+func ShowCode(code string) bool {
+	if len(code) == 0 || len(code) > 4 {
+		return false
+	}
+	for _, r := range code {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // Sorted orders rows by value, largest first (desc) or smallest first;
 // rows without a value go last either way. Ties keep their order.
 func Sorted(rows []Row, desc bool) []Row {

@@ -176,7 +176,10 @@ type figureRow struct {
 	ForceHref     string
 }
 
-type dimCell struct{ Code, Label string }
+type dimCell struct {
+	Code, Label string
+	ShowCode    bool // the code is worth showing beside its name
+}
 
 // pager is the figures table's pages.
 type pager struct {
@@ -281,7 +284,8 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 		c := cite(row)
 		fr := figureRow{Row: row, Printed: c.Printed(), Grid: c.Grid(), SourceHref: row.SourcePath(), ForceHref: href + "/forces/" + url.PathEscape(row.Force)}
 		for _, k := range data.Dims {
-			fr.Labels = append(fr.Labels, dimCell{Code: row.Dims[k], Label: dataset.DimLabel(k, row.Dims[k])})
+			code := row.Dims[k]
+			fr.Labels = append(fr.Labels, dimCell{Code: code, Label: dataset.DimLabel(k, code), ShowCode: dataset.ShowCode(code)})
 		}
 		d.Rows = append(d.Rows, fr)
 	}
@@ -481,7 +485,7 @@ func chartBars(sum *dataset.Summary, by, href, order string, pop *dataset.Popula
 	slices.Sort(keys)
 	for _, k := range keys {
 		if code := f.Dims[k]; code != "" {
-			of = append(of, dataset.DimLabel(k, code)+" ("+code+")")
+			of = append(of, dataset.LabelWithCode(k, code))
 		}
 	}
 	if f.Force != "" {
@@ -529,11 +533,7 @@ func chartBars(sum *dataset.Summary, by, href, order string, pop *dataset.Popula
 				continue
 			}
 			for _, t := range d.Totals {
-				label := dataset.DimLabel(name, t.Label)
-				if label != t.Label {
-					label += " (" + t.Label + ")"
-				}
-				bars = append(bars, bar{Label: label, Value: t.Value})
+				bars = append(bars, bar{Label: dataset.LabelWithCode(name, t.Label), Value: t.Value})
 			}
 			title = "Total " + subject + " by " + strings.ReplaceAll(name, "_", " ")
 		}
@@ -672,11 +672,7 @@ func (s *server) dataSummary(w http.ResponseWriter, r *http.Request) error {
 				sd.More++
 				continue
 			}
-			label := dataset.DimLabel(dt.Name, t.Label)
-			if label != t.Label {
-				label += " (" + t.Label + ")"
-			}
-			sd.Top = append(sd.Top, dataset.Total{Label: label, Value: t.Value})
+			sd.Top = append(sd.Top, dataset.Total{Label: dataset.LabelWithCode(dt.Name, t.Label), Value: t.Value})
 		}
 		d.Dims = append(d.Dims, sd)
 	}
@@ -701,6 +697,7 @@ func (s *server) dataSummary(w http.ResponseWriter, r *http.Request) error {
 }
 
 func init() {
+	funcs["showcode"] = dataset.ShowCode
 	// rate writes a rate per 100,000 with one decimal.
 	funcs["rate"] = func(v *float64) string {
 		if v == nil {

@@ -399,11 +399,7 @@ func previewRemap(t store.DocumentTable, schema *normalise.Schema, o *normalise.
 		}
 		var parts []string
 		for _, k := range sortedDims(ob.Dims) {
-			label := dataset.DimLabel(k, ob.Dims[k])
-			if label != ob.Dims[k] {
-				label += " (" + ob.Dims[k] + ")"
-			}
-			parts = append(parts, k+" "+label)
+			parts = append(parts, k+" "+dataset.LabelWithCode(k, ob.Dims[k]))
 		}
 		cells[cellKey{ob.Row, ob.Col}] = &obsView{Period: ob.Period.Label, Dims: dimsText(ob.Dims), Value: formatValue(ob.Value), Flag: ob.Flag}
 		if len(p.Observations) < maxProposedRows {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"mime"
 	"net/http"
 	"os"
@@ -171,7 +172,7 @@ func (s *server) sourceView(w http.ResponseWriter, r *http.Request) error {
 			b := cell.BBox
 			d.Page = &pageView{Src: fmt.Sprintf("/documents/%d/pages/%d.png", id, pageNo), Width: wpt, Height: hpt,
 				PixelW: int(wpt * pageDPI / 72), PixelH: int(hpt * pageDPI / 72),
-				X: b.X0, Y: hpt - b.Y1, W: b.X1 - b.X0, H: b.Y1 - b.Y0}
+				X: round2(b.X0), Y: round2(hpt - b.Y1), W: round2(b.X1 - b.X0), H: round2(b.Y1 - b.Y0)}
 		}
 	}
 	s.render(w, r, http.StatusOK, "source", &page{Title: doc.Filename + ": " + d.Printed,
@@ -283,3 +284,6 @@ func (s *server) pagePNG(w http.ResponseWriter, r *http.Request) error {
 	_, err = w.Write(png)
 	return err
 }
+
+// round2 rounds a coordinate to two decimals.
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
