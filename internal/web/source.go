@@ -33,6 +33,8 @@ const (
 	sourceContext = 12
 	// pageDPI is the resolution pages are rendered at.
 	pageDPI = 110
+	// boxPad is the margin, in points, drawn around a cell's text box.
+	boxPad = 2
 	// renderTimeout bounds rendering one page of a stored PDF.
 	renderTimeout = 20 * time.Second
 )
@@ -172,7 +174,7 @@ func (s *server) sourceView(w http.ResponseWriter, r *http.Request) error {
 			b := cell.BBox
 			d.Page = &pageView{Src: fmt.Sprintf("/documents/%d/pages/%d.png", id, pageNo), Width: wpt, Height: hpt,
 				PixelW: int(wpt * pageDPI / 72), PixelH: int(hpt * pageDPI / 72),
-				X: round2(b.X0), Y: round2(hpt - b.Y1), W: round2(b.X1 - b.X0), H: round2(b.Y1 - b.Y0)}
+				X: round2(b.X0 - boxPad), Y: round2(hpt - b.Y1 - boxPad), W: round2(b.X1 - b.X0 + 2*boxPad), H: round2(b.Y1 - b.Y0 + 2*boxPad)}
 		}
 	}
 	s.render(w, r, http.StatusOK, "source", &page{Title: doc.Filename + ": " + d.Printed,

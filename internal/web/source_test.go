@@ -113,8 +113,8 @@ func TestSourceViewOfAPDFCell(t *testing.T) {
 	}
 	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
 	wpt, hpt := num(img[2]), num(img[3])
-	if math.Abs(num(rect[1])-box.X0) > 0.01 || math.Abs(num(rect[2])-(hpt-box.Y1)) > 0.01 ||
-		math.Abs(num(rect[3])-(box.X1-box.X0)) > 0.01 || math.Abs(num(rect[4])-(box.Y1-box.Y0)) > 0.01 {
+	if math.Abs(num(rect[1])-(box.X0-boxPad)) > 0.01 || math.Abs(num(rect[2])-(hpt-box.Y1-boxPad)) > 0.01 ||
+		math.Abs(num(rect[3])-(box.X1-box.X0+2*boxPad)) > 0.01 || math.Abs(num(rect[4])-(box.Y1-box.Y0+2*boxPad)) > 0.01 {
 		t.Errorf("box %v on a %gx%g page, want the cell's %+v with the origin at the top", rect[1:], wpt, hpt, box)
 	}
 	rec := do(t, h, local("GET", img[1], nil))

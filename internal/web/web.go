@@ -1,8 +1,10 @@
 // Package web is foidesk's dashboard for the data desk: the campaigns, each
 // campaign's board of forces and deadlines, a force's full timeline with
 // its documents and extracted tables, the review queue, the triage of mail
-// that matched no request, and the dataset with server-rendered SVG charts
-// and CSV/XLSX downloads.
+// that matched no request, and the dataset — filtered, sorted and paged,
+// with server-rendered SVG charts, rates, year-on-year changes, a printable
+// summary and CSV/XLSX downloads — each figure linked to a view of the cell
+// it came from.
 //
 // Pages are rendered on the server with html/template from embedded
 // templates and one stylesheet; there is no script. Everything a force
