@@ -433,6 +433,27 @@ type previewState struct {
 // remapForms gives each open item its remap form, and the previewed item
 // its preview, with the grid marking the figures the remap would load.
 func (s *server) remapForms(ctx context.Context, items []reviewView, pv *previewState) error {
+	var docs []int64
+	for _, it := range items {
+		if it.Status == "open" && !slices.Contains(docs, it.DocumentID) {
+			docs = append(docs, it.DocumentID)
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	ts, err := s.st.DocumentTables(ctx, docs)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		doc int64
+		idx int
+	}
+	stored := map[key]*store.DocumentTable{}
+	for i := range ts {
+		stored[key{ts[i].DocumentID, ts[i].Index}] = &ts[i]
+	}
 	schemas := map[int64]*normalise.Schema{}
 	for i := range items {
 		it := &items[i]
@@ -450,34 +471,27 @@ func (s *server) remapForms(ctx context.Context, items []reviewView, pv *preview
 		if schema == nil {
 			continue
 		}
+		t := stored[key{it.DocumentID, it.TableIndex}]
 		var grid [][]extract.Cell
-		var stored *store.DocumentTable
-		if ts, err := s.st.DocumentTables(ctx, []int64{it.DocumentID}); err != nil {
-			return err
-		} else {
-			for j := range ts {
-				if ts[j].Index == it.TableIndex {
-					stored = &ts[j]
-					_ = json.Unmarshal(ts[j].Cells, &grid)
-				}
-			}
-		}
 		headerRows := 0
-		if stored != nil {
-			headerRows = stored.HeaderRows
+		if t != nil {
+			if err := json.Unmarshal(t.Cells, &grid); err != nil {
+				s.log.Warn("review: table cells", "review_id", it.ID, "err", err)
+			}
+			headerRows = t.HeaderRows
 		}
 		var form url.Values
 		if pv != nil && pv.id == it.ID {
 			form = pv.form
 		}
 		it.Remap = buildRemapForm(schema, it.Decisions, grid, headerRows, form)
-		if form == nil || stored == nil || pv.overrides == nil {
+		if form == nil || t == nil || pv.overrides == nil {
 			continue
 		}
 		var cells map[cellKey]*obsView
-		it.Preview, cells = previewRemap(*stored, pv.schema, pv.overrides)
+		it.Preview, cells = previewRemap(*t, pv.schema, pv.overrides)
 		if it.Table != nil && cells != nil {
-			rows, truncated, err := renderGrid(stored.Cells, stored.HeaderRows, cells)
+			rows, truncated, err := renderGrid(t.Cells, t.HeaderRows, cells)
 			if err != nil {
 				return err
 			}
