@@ -16,7 +16,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/normalise"
@@ -370,19 +369,4 @@ func reviewInput(f url.Values, tableIndex int) (workflows.ReviewInput, error) {
 		return in, errors.New("name or note too long")
 	}
 	return in, nil
-}
-
-// checkRemap checks a remap against the dataset of the review item's
-// campaign before it is sent, so that the operator sees which value or
-// heading is refused.
-func (s *server) checkRemap(ctx context.Context, requestID int64, o *normalise.Overrides) error {
-	req, err := s.st.Request(ctx, requestID)
-	if err != nil {
-		return fmt.Errorf("campaign of request %d: %w", requestID, err)
-	}
-	schema, err := campaign.SchemaOf(req.Spec)
-	if err != nil {
-		return fmt.Errorf("campaign %s: %w", req.CampaignSlug, err)
-	}
-	return schema.CheckOverrides(o)
 }
