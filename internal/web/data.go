@@ -245,7 +245,7 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 	if s.pop != nil {
 		d.Population = &populationNote{Year: s.pop.Year, Source: s.pop.Source, Forces: s.pop.Forces()}
 	}
-	for _, by := range chartKinds(sum, s.pop != nil) {
+	for _, by := range chartKinds(sum, s.pop != nil, q.Filter) {
 		title, bars := chartBars(sum, by, href, q.Order, s.pop, q.Filter)
 		d.Charts = append(d.Charts, chartView{Title: title, SVG: barChart(title, bars),
 			Href: q.href(href+"/chart.svg", func(v url.Values) { v.Set("by", by); v.Del("sort") })})
@@ -449,8 +449,9 @@ func (s *server) forceRows(sum *dataset.Summary, prev *previousSummary, href str
 }
 
 // chartKinds lists the charts a summary has: by force, per 100,000
-// residents (with populations), by period, then by each dimension.
-func chartKinds(sum *dataset.Summary, rates bool) []string {
+// residents (with populations), by period, then by each dimension the
+// filter does not hold to one value.
+func chartKinds(sum *dataset.Summary, rates bool, f dataset.Filter) []string {
 	kinds := []string{"force"}
 	if rates {
 		kinds = append(kinds, "rate")
@@ -459,7 +460,7 @@ func chartKinds(sum *dataset.Summary, rates bool) []string {
 		kinds = append(kinds, "period")
 	}
 	for _, d := range sum.Dims {
-		if d.Name != "period" {
+		if d.Name != "period" && f.Dims[d.Name] == "" {
 			kinds = append(kinds, "dim:"+d.Name)
 		}
 	}

@@ -86,6 +86,9 @@ func TestDataPageFiltersSortsAndNames(t *testing.T) {
 	if !strings.Contains(body, "Total community resolutions, Poland (POL), by force") {
 		t.Error("no chart of Poland by force on the filtered page")
 	}
+	if strings.Contains(body, "Poland (POL), by nationality") {
+		t.Error("a chart by nationality of one nationality")
+	}
 	svg := get(t, h, boardPath+"/chart.svg?by=force&nationality=POL", http.StatusOK)
 	bars := parseBars(t, svg)
 	if len(bars) != len(loaded) {
