@@ -31,6 +31,8 @@ package main
 // timing of the processes themselves is the machine's). Run bigger by hand:
 //
 //	FOIDESK_CHAOS_SEED=7 FOIDESK_CHAOS_WORKERS=4 FOIDESK_CHAOS_GAP=1s make chaos
+//
+// FOIDESK_CHAOS_LOGS=dir keeps the processes' logs in dir after the run.
 
 import (
 	"bytes"
