@@ -21,6 +21,7 @@ package classify
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -209,6 +210,13 @@ func Classify(in *Input, opts *Options) Result {
 		}
 	}
 
+	if ev, ok := coveringNote(doc.kept); ok {
+		c.add(ev)
+	}
+	c.layout = structure(doc.kept)
+	if ev, ok := c.layout.evidence(); ok {
+		c.add(ev)
+	}
 	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
 
 	if d, ev, ok := receivedDate(doc.kept); ok {
@@ -277,6 +285,8 @@ type collector struct {
 	counted map[foi.Kind]map[string]int
 	// markers holds rules without a kind that matched in counted text.
 	markers map[string]Evidence
+	// layout is the letter's structure: the parts it answers and refuses.
+	layout layout
 }
 
 func (c *collector) add(e Evidence) {
@@ -442,6 +452,9 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 			Phrase: strongestPhrase(c, foi.KindAutoAcknowledgement),
 			Note:   "automatic acknowledgement that carries the force's reference"})
 	}
+	if kind == best {
+		kind = byParts(c, best)
+	}
 	if kind == foi.KindPartialResponse {
 		// Refusal and disclosure evidence agree on a partial response; the
 		// margin is over the kinds that do not take part.
@@ -469,6 +482,39 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 			Note: "disclosure and refusal wording both present: confidence lowered"})
 	}
 	return kind, math.Round(conf*100) / 100
+}
+
+// byParts applies the letter's structure (see structure.go) to the kind
+// the wording chose: a refusal or not-held letter that answers another
+// part of the request, or whose refusal names one part only, and an answer
+// that refuses a named part, are partial responses. A refusal that says it
+// covers the whole request stays a refusal.
+func byParts(c *collector, best foi.Kind) foi.Kind {
+	l := c.layout
+	neg := l.negatives()
+	if neg == 0 {
+		return best
+	}
+	why, note := "", ""
+	switch {
+	case (best == foi.KindRefusal || best == foi.KindNotHeld) && l.whole == "" && len(l.posParts) > 0:
+		why, note = "structure:parts-answered", "one part of the request is refused or not held, another is answered"
+	case best == foi.KindResponse && c.counted[foi.KindResponse]["response:suppressed"] == 0:
+		why, note = "structure:part-refused", "an answer that refuses or does not hold a named part of the request"
+	default:
+		return best
+	}
+	var parts []string
+	for k, p := range l.negParts {
+		parts = append(parts, k+": "+p)
+	}
+	if l.negScoped != "" {
+		parts = append(parts, l.negScoped)
+	}
+	slices.Sort(parts)
+	c.add(Evidence{Rule: why, Kind: foi.KindPartialResponse, Source: SourceDecision,
+		Phrase: phrase(strings.Join(parts, "; ")), Note: note})
+	return foi.KindPartialResponse
 }
 
 // figureRules find figures written in the body, as opposed to wording

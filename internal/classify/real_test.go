@@ -365,7 +365,8 @@ type lopoScore struct {
 	n, producers      int
 	acted, actedRight int
 	confWrong         int
-	inForceWrong      int // the same replies with the thresholds in force
+	inForceWrong      int      // the same replies with the thresholds in force
+	wrong             []string // the left-out replies acted on wrongly
 }
 
 func leaveOneProducerOut(cases []realCase) lopoScore {
@@ -404,6 +405,7 @@ func leaveOneProducerOut(cases []realCase) lopoScore {
 					s.actedRight++
 				} else {
 					s.confWrong++
+					s.wrong = append(s.wrong, fmt.Sprintf("%s (%s %.2f, threshold %.2f from the other producers)", c.name, c.got.Kind, c.got.Confidence, th))
 				}
 			}
 			if !right && actedOn(c) {
@@ -485,6 +487,9 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("tuning, leave one producer out (thresholds chosen on the other producers): %d replies, %d producers, "+
 		"confidently wrong %d (%.1f%%), acted on %d, of them right %d; with the thresholds in force: confidently wrong %d",
 		lopo.n, lopo.producers, lopo.confWrong, pct(lopo.confWrong, lopo.n), lopo.acted, lopo.actedRight, lopo.inForceWrong)
+	for _, w := range lopo.wrong {
+		t.Logf("tuning, leave one producer out, confidently wrong: %s", w)
+	}
 	for _, c := range tuning {
 		person, _ := c.got.NeedsPerson(false)
 		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
