@@ -71,6 +71,11 @@ I can confirm that the information is held however cannot be disclosed. Section 
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
 		},
 		{
+			name: "a section the letter says does not apply does not make an answer partial",
+			body: `Please find the information you requested in the attached spreadsheet. Section 40 does not apply to these figures, as no individual can be identified from them.`,
+			kind: foi.KindResponse, not: "precedence:exemption-cited",
+		},
+		{
 			name: "a covering note is a response waiting for its attachment",
 			body: `Dear Sir,
 
