@@ -81,8 +81,12 @@ func (p *pattern) FindAllStringIndex(s string, n int) [][]int {
 }
 
 // heldWithheld vetoes disclosure wording about information held when the
-// same sentence, or the next one opened by "however", withholds it.
-var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|not be (?:disclosed|provided|released)|cannot be (?:disclosed|provided|released)|exempt\w*)`)
+// same sentence, or the next one opened by "however", withholds it, exempts
+// it or puts it over the cost limit ("does hold the information requested,
+// however a Section 31 exemption has been applied", "does hold the
+// information you have requested however it is estimated that the cost ...
+// would exceed").
+var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`)
 
 // bodyRules, grouped by kind. Weights: 90-95 decisive wording, 80-85 strong,
 // 60-75 good, 40-55 supporting, 25-35 weak hints. Within a group the order is
@@ -246,11 +250,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
 	{name: "refusal:not-retrievable", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
-	// "The information is held ... however it cannot be disclosed", "does
-	// hold the information. However, we are withholding": the letter
-	// says what it has and that it will not give it.
+	// "I can confirm that Dyfed-Powys Police does hold the information you
+	// have requested. However, we are withholding ...": the letter says
+	// what it has and that it will not give it.
 	{name: "refusal:held-not-disclosed", kind: foi.KindRefusal, weight: 80,
-		re: rx(`\b(?:is|are) held\b[^.]{0,80}?\b(?:however|but)\b[^.]{0,40}?\b(?:cannot|can not|will not|won't|is not able to|are not able to) be (?:disclosed|provided|released)\b|\b(?:does|do) hold (?:the|this|that|any) (?:requested )?information[^.]{0,60}?[.,;] ?(?:however|but),? (?:we|i) (?:are|am|will be|have) (?:withholding|exempting|not (?:able|obliged) to)\b`)},
+		re: rx(`\b(?:does|do) hold (?:the|this|that|any) (?:requested )?information[^.]{0,60}?[.,;] ?(?:however|but),? (?:we|i) (?:are|am|will be|have) (?:withholding|exempting|not (?:able|obliged) to)\b`)},
 	{name: "refusal:s12-title", kind: foi.KindRefusal, weight: 80, implies: "s12",
 		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
 	{name: "refusal:section-12", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -340,7 +344,7 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
-		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|not be (?:disclosed|provided|released)|cannot be|exempt\w*)`),
+		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`),
 		reject: rx(`\b(?:not|no)\b`)},
 	{name: "response:suppressed", kind: foi.KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},

@@ -62,12 +62,12 @@ Q2 response: retrieving this would exceed the appropriate limit.`,
 2. Details of the composition of the board including names
 
 In Response:
-I can confirm that the information is held however cannot be disclosed. Section 12(1) applies and this is a refusal notice.`,
+I can confirm that the information is held however the cost of retrieving it would exceed the appropriate limit. Section 12(1) applies and this is a refusal notice.`,
 			kind: foi.KindRefusal, not: "structure:parts-answered",
 		},
 		{
-			name: "held but not disclosed is a refusal, not disclosure",
-			body: `I can confirm that the information you have requested is held by the force however cannot be disclosed for the following reasons. A manual review of 1500 records would take over 125 hours.`,
+			name: "held but withheld is a refusal, not disclosure",
+			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
 		},
 		{
