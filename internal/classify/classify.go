@@ -6,8 +6,11 @@
 // Classification is rule based and explainable. Each rule in the table in
 // rules.go is a linear-time (RE2) pattern with a kind and a weight; the
 // strongest counted evidence wins, ties and known conflicts are settled by the
-// documented precedence in decide. Every decision is reported as Evidence
-// naming the rule and quoting the phrase that triggered it.
+// documented precedence in decide. The letter's structure (structure.go:
+// which parts of the request it answers and which it refuses or says are
+// not held) then settles whether an answer or a refusal is partial. Every
+// decision is reported as Evidence naming the rule and quoting the phrase
+// that triggered it.
 //
 // Boilerplate (disclaimers, complaint-rights blocks, review-rights paragraphs,
 // protective markings, WhatDoTheyKnow trailers) and quoted earlier messages
@@ -382,6 +385,11 @@ const (
 //     automatic acknowledgement; an automatic acknowledgement that does carry
 //     a force reference is an acknowledgement of that request.
 //  6. With no counted evidence the kind is other.
+//  7. When none of the above changed the kind, the letter's structure
+//     decides (see byParts): a refusal or not-held letter that answers
+//     another part of the request, and an answer that refuses a named part,
+//     are partial responses, unless the refusal says it covers the whole
+//     request.
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.
