@@ -131,7 +131,7 @@ reopened to take the action; a withdrawn one records it.`,
 					if err != nil {
 						return fmt.Errorf("%s on %s: %w", args[2], id, err)
 					}
-					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, strings.ReplaceAll(string(st.State), "_", " "))
+					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, statusLabel(st.Label, st.State))
 					return nil
 				},
 			},
@@ -255,9 +255,19 @@ func printBoard(a *app, st *workflows.CampaignStatus) {
 		if n := overdue[r.Force]; n > 0 {
 			od = fmt.Sprint(n)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.ForceName, r.State, due, od, r.ChasersSent, r.LastEvent)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.ForceName, statusLabel(r.Label, r.State), due, od, r.ChasersSent,
+			foi.EventLabel(r.LastEvent))
 	}
 	w.Flush()
+}
+
+// statusLabel is a request's status in the words the dashboard and the
+// Temporal UI use: the workflow's label, else its state's.
+func statusLabel(label string, state foi.State) string {
+	if label != "" {
+		return label
+	}
+	return foi.Condition{State: state}.Label()
 }
 
 func updateFor(action, text, by string) (string, any, error) {
