@@ -17,6 +17,7 @@ import (
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -113,7 +114,7 @@ func (s *server) showForce(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	thread, err := s.thread(ctx, c, b, tl.Outbound, tl.Inbound, docs)
+	thread, err := s.thread(ctx, c, b, tl, docs)
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,24 @@ func (s *server) showForce(w http.ResponseWriter, r *http.Request, status int, f
 
 // thread is a request's correspondence in the order it happened: every
 // email out (the request, chasers, the complaint) and in, with its text and
-// the documents each reply brought.
-func (s *server) thread(ctx context.Context, c *campaignRow, b *boardRow, outs []outboundMsg, ins []inboundMsg, docs []docView) ([]mailView, error) {
+// the documents each reply brought. An email an event names is at the
+// event's time, as on the timeline; others at their own time on the
+// campaign's clock.
+func (s *server) thread(ctx context.Context, c *campaignRow, b *boardRow, tl *store.RequestTimeline, docs []docView) ([]mailView, error) {
+	outs, ins := tl.Outbound, tl.Inbound
+	outAt, inAt := map[string]time.Time{}, map[int64]time.Time{}
+	for _, e := range tl.Events {
+		if id, ok := e.Detail["message_id"].(string); ok {
+			if _, seen := outAt[id]; !seen {
+				outAt[id] = e.OccurredAt
+			}
+		}
+		if id, ok := e.Detail["inbound_id"].(float64); ok {
+			if _, seen := inAt[int64(id)]; !seen {
+				inAt[int64(id)] = e.OccurredAt
+			}
+		}
+	}
 	raws, err := s.st.RequestMessages(ctx, b.RequestID, maxMailBytes)
 	if err != nil {
 		return nil, err
@@ -177,7 +194,12 @@ func (s *server) thread(ctx context.Context, c *campaignRow, b *boardRow, outs [
 		if o.SentAt != nil {
 			at = *o.SentAt
 		}
-		m := mailView{Out: true, ID: o.ID, At: c.clockAt(at), Purpose: o.Purpose, Status: string(o.Status),
+		if t, ok := outAt[o.MessageID]; ok {
+			at = t
+		} else {
+			at = c.clockAt(at)
+		}
+		m := mailView{Out: true, ID: o.ID, At: at, Purpose: o.Purpose, Status: string(o.Status),
 			From: o.From, To: o.To, Subject: o.Subject}
 		m.Text, m.TextNote = text(key{true, o.ID})
 		out = append(out, m)
@@ -187,7 +209,12 @@ func (s *server) thread(ctx context.Context, c *campaignRow, b *boardRow, outs [
 		if in.InternalDate != nil {
 			at = *in.InternalDate
 		}
-		m := mailView{ID: in.ID, At: c.clockAt(at), Status: in.Kind.Label(), From: in.From, Subject: in.Subject,
+		if t, ok := inAt[in.ID]; ok {
+			at = t
+		} else {
+			at = c.clockAt(at)
+		}
+		m := mailView{ID: in.ID, At: at, Status: in.Kind.Label(), From: in.From, Subject: in.Subject,
 			Kind: in.Kind, Documents: byMessage[in.ID], KindForm: in.Kind != foi.KindBounce}
 		m.Text, m.TextNote = text(key{false, in.ID})
 		out = append(out, m)
@@ -304,7 +331,7 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
 		defer cancel()
-		reason := "reopened by " + by
+		reason := "by " + by
 		if text != "" {
 			reason += ": " + text
 		}
