@@ -308,6 +308,9 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 				}
 			}
 		}
+		if strings.EqualFold(te.Note, te.Summary) {
+			te.Note = "" // the note says what the summary says
+		}
 		if te.Out != nil || te.In != nil {
 			te.Extra = dropKeys(te.Extra, "subject", "kind", "to", "status") // shown with the email
 		}
