@@ -482,7 +482,7 @@ func (r *request) reopen(ctx workflow.Context) error {
 	if snap.Due != nil {
 		r.plan = &activities.Plan{Due: *snap.Due}
 	}
-	r.chasersSent, r.paused, r.closed = snap.ChasersSent, snap.Paused, snap.Closed
+	r.chasersSent, r.paused, r.closed, r.complaint = snap.ChasersSent, snap.Paused, snap.Closed, snap.Complaint
 	r.thread = append([]string(nil), snap.Thread...)
 	if len(r.thread) > 0 {
 		r.threadRoot = r.thread[0]

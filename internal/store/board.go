@@ -48,6 +48,11 @@ const campaignOverviewCols = `c.id, c.slug, c.year, c.title, c.status, c.workflo
 // closedUnanswered is true for a request r closed without an answer.
 const closedUnanswered = `EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.kind = 'closed_unanswered')`
 
+// complaintStatus is the status of request r's complaint to the regulator:
+// a sent one's, else the latest's, else "".
+const complaintStatus = `coalesce((SELECT o.status FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'regulator'
+		ORDER BY o.status = 'sent' DESC, o.id DESC LIMIT 1), '')`
+
 // CampaignOverviews lists every campaign run, newest year first.
 func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, error) {
 	return collectRows[CampaignOverview](ctx, s.pool, "campaigns", `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, finalStates)
@@ -129,8 +134,7 @@ const boardRequestCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workf
 	(SELECT count(*) FROM request_documents rd WHERE rd.request_id = r.id),
 	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id),
 	` + closedUnanswered + `,
-	coalesce((SELECT o.status FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'regulator'
-		ORDER BY o.status = 'sent' DESC, o.id DESC LIMIT 1), '')`
+	` + complaintStatus
 
 // CampaignBoard lists a campaign's requests, in force-name order.
 func (s *Store) CampaignBoard(ctx context.Context, campaignID int64) ([]BoardRequest, error) {
