@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,7 +126,7 @@ func TestDeskInBrowser(t *testing.T) {
 
 	base := "http://" + httpAddr
 	board := fmt.Sprintf("/campaigns/cro-foreign-nationals/%d", calendar.DateOf(time.Now()).Year())
-	run := func(steps ...chromedp.Action[chromedp.Void]) {
+	browse := func(steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(bctx, steps...); err != nil {
 			t.Fatal(err)
@@ -158,15 +159,16 @@ func TestDeskInBrowser(t *testing.T) {
 	}
 	open := func(path, wait string) {
 		t.Helper()
-		run(chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(wait)))
+		browse(chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(wait)))
 	}
 
 	// The board: 44 forces, all finished, in the shared words.
 	open(board, "table.board")
 	shot("board")
-	var rows []struct{ Force, Href, Label string }
+	var rows []struct{ Force, Name, Href, Label string }
 	evalJSON(`[...document.querySelectorAll("table.board tbody tr.force")].map(r => ({Force: r.dataset.force,
-		Href: r.querySelector("a").getAttribute("href"), Label: r.querySelector("span.state").textContent}))`, &rows)
+		Name: r.querySelector("a").textContent, Href: r.querySelector("a").getAttribute("href"),
+		Label: r.querySelector("span.state").textContent}))`, &rows)
 	var summary string
 	evalJSON(`document.querySelector("p.summary").textContent`, &summary)
 	if len(rows) != 44 || !strings.Contains(summary, "44 finished") {
@@ -221,6 +223,50 @@ func TestDeskInBrowser(t *testing.T) {
 		t.Fatalf("the demo's data lacks a closed request with a complaint, an answered one or a reply")
 	}
 
+	// The CLI, on the same Temporal, says what the board says: all 44
+	// finished, and the closed requests closed unanswered with their
+	// complaint drafted. (The campaign's status is what its requests last
+	// told it before it ended; a request reopened after, by a late
+	// letter, has moved on since on the board.)
+	cli := func(args ...string) string {
+		t.Helper()
+		var b bytes.Buffer
+		ca := &app{stdout: &b, stderr: &b, getenv: func(k string) string {
+			switch k {
+			case "TEMPORAL_ADDRESS":
+				return temporalAddr
+			case "FOIDESK_LOG_LEVEL":
+				return "error"
+			}
+			return ""
+		}}
+		if code := run(ctx, args, ca); code != 0 {
+			t.Fatalf("foidesk %s: exit %d\n%s", strings.Join(args, " "), code, b.String())
+		}
+		return b.String()
+	}
+	year := calendar.DateOf(time.Now()).Year()
+	board2cli := cli("campaign", "status", "cro-foreign-nationals", "--year", strconv.Itoa(year))
+	if !strings.Contains(board2cli, "44 of 44 finished") {
+		t.Errorf("CLI status: %s", board2cli)
+	}
+	cliLabel := map[string]string{}
+	for _, line := range strings.Split(board2cli, "\n") {
+		if cols := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1); len(cols) >= 2 {
+			cliLabel[cols[0]] = cols[1]
+		}
+	}
+	agree := 0
+	for _, r := range rows {
+		if strings.HasPrefix(r.Label, "closed unanswered") && cliLabel[r.Name] != r.Label {
+			t.Errorf("%s: board %q, CLI %q", r.Name, r.Label, cliLabel[r.Name])
+		}
+		if cliLabel[r.Name] == r.Label {
+			agree++
+		}
+	}
+	t.Logf("CLI and board agree on %d of %d forces", agree, len(rows))
+
 	// act fills a form of the force page at path and sends it; it returns
 	// the flash or the error the page shows after.
 	act := func(path, form string, fields map[string]string) (flash, failed string) {
@@ -232,7 +278,7 @@ func TestDeskInBrowser(t *testing.T) {
 			f.querySelector("button").click(); return true; })()`)); err != nil {
 			t.Fatalf("%s: %v", form, err)
 		}
-		run(chromedp.WaitVisible(chromedp.CSS(`main > p[role=status], main > p[role=alert]`)))
+		browse(chromedp.WaitVisible(chromedp.CSS(`main > p[role=status], main > p[role=alert]`)))
 		var res struct{ Flash, Error string }
 		evalJSON(`({Flash: (document.querySelector("main > p[role=status]") || {}).textContent || "",
 			Error: (document.querySelector("main > p[role=alert]") || {}).textContent || ""})`, &res)
@@ -349,7 +395,6 @@ func TestDeskInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec.Slug, spec.Targets, spec.TimeScale = "desk-check", []string{silent}, 1
-	year := calendar.DateOf(time.Now()).Year()
 	if _, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: foi.CampaignWorkflowID(spec.Slug, year), TaskQueue: "foidesk"},
 		workflows.CampaignWorkflow, workflows.CampaignInput{Spec: *spec, Year: year}); err != nil {
 		t.Fatal(err)
@@ -401,6 +446,16 @@ func TestDeskInBrowser(t *testing.T) {
 	evalJSON(`[...document.querySelectorAll("ol.thread li.mail.out")].filter(li => li.dataset.purpose === "clarification_answer").map(li => li.querySelector("pre").textContent).join()`, &clarification)
 	if !strings.Contains(clarification, "All offences, all nationalities other than British.") {
 		t.Errorf("the clarification sent: %q", clarification)
+	}
+	// A note from the CLI shows on the page, and the CLI prints the status
+	// in the page's words.
+	if out := cli("campaign", "update", spec.Slug, silent, "note", "--text", "rang the FOI office", "--by", "cli",
+		"--year", strconv.Itoa(year)); !strings.Contains(out, ": sent") {
+		t.Errorf("CLI update: %s", out)
+	}
+	open(openPage, "ol.timeline")
+	if tl := timeline(); !strings.Contains(tl, "rang the FOI office") {
+		t.Errorf("after the CLI's note, the timeline: %s", tl)
 	}
 	flash, failed = act(openPage, "withdraw", map[string]string{"text": "story dropped", "by": "Sam Reporter"})
 	check("withdraw an open request", flash, failed)
