@@ -601,4 +601,16 @@ func TestSendEditedComplaint(t *testing.T) {
 	if ev == nil || ev.Detail["by"] != "Sam Reporter" || ev.Detail["to"] != "icocasework@ico.org.uk" {
 		t.Errorf("complaint event = %+v", ev)
 	}
+	// The status says it in the board's words.
+	v, err := h.env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st RequestStatus
+	if err := v.Get(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Label != "closed unanswered — complaint sent" {
+		t.Errorf("status label %q", st.Label)
+	}
 }

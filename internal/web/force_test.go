@@ -335,6 +335,16 @@ func TestForceActions(t *testing.T) {
 	}
 }
 
+// Without Temporal the page says why it offers no action.
+func TestForceActionsWithoutTemporal(t *testing.T) {
+	fx := seed(t)
+	h := newHandler(t, fx.st, nil)
+	body := get(t, h, boardPath+"/forces/"+fx.forces[0].Slug, http.StatusOK)
+	if !strings.Contains(body, "Actions are disabled") || strings.Contains(body, `class="decide act`) {
+		t.Error("without Temporal the force page still offers actions")
+	}
+}
+
 type httptestResult struct {
 	code      int
 	loc, body string
