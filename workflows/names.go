@@ -155,6 +155,10 @@ type (
 		Kind      foi.Kind `json:"kind"`
 		By        string   `json:"by"`
 		Why       string   `json:"why,omitempty"`
+		// Was is the kind the desk saw the reply as (the force page sends
+		// it): a reply an earlier run applied, confirmed as it was, moves
+		// nothing; one corrected is applied as its new kind.
+		Was foi.Kind `json:"was,omitempty"`
 	}
 )
 

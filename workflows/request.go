@@ -1104,7 +1104,7 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 	case applied:
 		rep = prev.Reply
 	default:
-		rep = Reply{InboundID: k.InboundID} // a reply of an earlier run
+		rep = Reply{InboundID: k.InboundID, Kind: k.Was} // a reply of an earlier run
 	}
 	was := rep.Kind
 	detail := map[string]any{"inbound_id": k.InboundID, "kind": k.Kind, "was": was, "by": k.By}
@@ -1123,6 +1123,12 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 			return nil // confirmed: the request already moved so
 		}
 		r.state = prev.Before
+	}
+	if !applied && !waiting && was != "" && was == k.Kind {
+		// A reply an earlier run applied, confirmed as the desk saw it:
+		// the request moved so then. (Was is never set in histories
+		// recorded before it existed, so they replay as they ran.)
+		return nil
 	}
 	rep.Kind, rep.Uncertain = k.Kind, false
 	return r.applyReply(ctx, rep, replyDetail(rep))

@@ -191,7 +191,7 @@ type TimelineInbound struct {
 	From         string
 	Subject      string
 	Status       foi.InboundStatus
-	Kind         foi.Kind // "" when not classified
+	Kind         foi.Kind // as a person decided it, else as classified; "" when not classified
 	InternalDate *time.Time
 	StoredAt     time.Time
 	Method       foi.MatchMethod
@@ -227,7 +227,9 @@ func (s *Store) RequestTimeline(ctx context.Context, requestID int64) (*RequestT
 		return nil, fmt.Errorf("store: outbound of request %d: %w", requestID, err)
 	}
 	rows, err = s.pool.Query(ctx, `SELECT m.id, coalesce(m.message_id, ''), m.from_addr, m.subject, m.status,
-			coalesce(m.kind, ''), m.internal_date, m.stored_at, mm.method, mm.evidence
+			coalesce((SELECT rr.kind FROM reply_reviews rr WHERE rr.request_id = mm.request_id AND rr.inbound_id = m.id
+				AND rr.status <> 'open'), m.kind, ''),
+			m.internal_date, m.stored_at, mm.method, mm.evidence
 		FROM message_matches mm JOIN inbound_messages m ON m.id = mm.inbound_id
 		WHERE mm.request_id = $1 ORDER BY m.id`, requestID)
 	if err != nil {

@@ -316,14 +316,15 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 			Subject: strings.TrimSpace(r.PostFormValue("subject")), Body: r.PostFormValue("body"), By: by}
 	case "kind":
 		id, err := strconv.ParseInt(r.PostFormValue("inbound"), 10, 64)
-		if err != nil || !s.repliedTo(r.Context(), b.RequestID, id) {
+		was, ok := s.replyKind(r.Context(), b.RequestID, id)
+		if err != nil || !ok {
 			return fail(http.StatusBadRequest, "Name a reply of this request.")
 		}
 		k := foi.Kind(r.PostFormValue("kind"))
 		if !k.Valid() {
 			return fail(http.StatusBadRequest, fmt.Sprintf("Choose a kind (%q is not one).", k))
 		}
-		name, arg = workflows.UpdateConfirmKind, workflows.KindInput{InboundID: id, Kind: k, By: by, Why: text}
+		name, arg = workflows.UpdateConfirmKind, workflows.KindInput{InboundID: id, Kind: k, By: by, Why: text, Was: was}
 	case "reopen":
 		rc, ok := s.temporal.(engine.RequestClient)
 		if !ok {
@@ -356,18 +357,19 @@ func (s *server) actionDone(w http.ResponseWriter, r *http.Request, c *campaignR
 	return nil
 }
 
-// repliedTo reports whether message id is matched to the request.
-func (s *server) repliedTo(ctx context.Context, requestID, id int64) bool {
+// replyKind finds message id among the request's replies, with its kind
+// as the page shows it (a person's decision, else the classifier's).
+func (s *server) replyKind(ctx context.Context, requestID, id int64) (foi.Kind, bool) {
 	tl, err := s.st.RequestTimeline(ctx, requestID)
 	if err != nil {
-		return false
+		return "", false
 	}
 	for _, m := range tl.Inbound {
 		if m.ID == id {
-			return true
+			return m.Kind, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // requestUpdate sends an Update to a request, reopening it first if its

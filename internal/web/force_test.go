@@ -309,7 +309,8 @@ func TestForceActions(t *testing.T) {
 		t.Fatalf("kind: %d\n%s", rec.Code, rec.Body.String())
 	}
 	calls := tc.recorded()
-	if k, ok := calls[len(calls)-1].Args[0].(workflows.KindInput); !ok || k.Kind != foi.KindPartialResponse || strconv.FormatInt(k.InboundID, 10) != vals.Get("inbound") {
+	if k, ok := calls[len(calls)-1].Args[0].(workflows.KindInput); !ok || k.Kind != foi.KindPartialResponse ||
+		strconv.FormatInt(k.InboundID, 10) != vals.Get("inbound") || k.Was != foi.KindResponse {
 		t.Errorf("kind update: %+v", calls[len(calls)-1])
 	}
 	// Another request's reply is refused.
