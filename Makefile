@@ -9,7 +9,7 @@ BIN := bin/foidesk
 # itself.
 TEMPORAL_BIN := bin/foidesk-temporal
 
-.PHONY: all build demo dev test chaos lint vet fmt bench-extract clean
+.PHONY: all build demo dev test chaos screenshots lint vet fmt bench-extract clean
 
 all: build
 
@@ -40,6 +40,15 @@ test:
 chaos:
 	scripts/deps.sh test
 	FOIDESK_CHAOS=1 $(GO) test -count=1 -run '^TestChaos$$' -v -timeout 60m ./cmd/foidesk/
+
+# PNG screenshots of the dashboard's key pages (the board, a force's page,
+# the data, the review queue) from the demo's data, into docs/screenshots/.
+# The same run works the force page's actions in Chromium against the real
+# worker (TestDeskInBrowser; FOIDESK_DEMO_BROWSER=1 runs it without
+# screenshots). About two minutes.
+screenshots:
+	scripts/deps.sh test
+	FOIDESK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestDeskInBrowser$$' -v -timeout 15m ./cmd/foidesk/
 
 vet:
 	$(GO) vet ./...

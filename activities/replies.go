@@ -34,7 +34,9 @@ type RequestSnapshot struct {
 	Paused       bool           `json:"paused,omitempty"`
 	NextSeq      int            `json:"next_seq"`
 	Closed       bool           `json:"closed,omitempty"`
-	Thread       []string       `json:"thread,omitempty"`
+	// Complaint is the status of the complaint to the regulator, if any.
+	Complaint foi.OutboundStatus `json:"complaint,omitempty"`
+	Thread    []string           `json:"thread,omitempty"`
 	// Documents maps each document of the request to its processing status.
 	Documents map[int64]foi.DocumentStatus `json:"documents,omitempty"`
 }
@@ -67,7 +69,7 @@ func (a *Activities) LoadRequest(ctx context.Context, workflowID string) (*Reque
 		CampaignID: s.CampaignID, CampaignSlug: s.CampaignSlug, Year: s.Year, Title: s.Title, Spec: spec,
 		ClockOrigin: s.ClockOrigin, ClockScale: scale,
 		State: s.State, Reference: s.ForceReference, SentAt: s.SentAt, ChasersSent: s.ChasersSent,
-		Paused: s.ChasingPaused, NextSeq: s.NextSeq, Closed: s.ClosedUnanswered, Thread: s.Thread,
+		Paused: s.ChasingPaused, NextSeq: s.NextSeq, Closed: s.ClosedUnanswered, Complaint: s.Complaint, Thread: s.Thread,
 		Documents: s.Documents,
 	}
 	if s.ReceivedOn != nil {

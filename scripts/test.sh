@@ -51,7 +51,11 @@ trap 'rm -f "$plain_log"' EXIT
 #    -race for nothing the race detector could find;
 #  - tests that measure memory, or that hit a data race inside go-imap on a
 #    dropped connection, skip themselves under -race;
-#  - the heavy packages.
+#  - the heavy packages;
+#  - the fault-injection suite (cmd/foidesk TestChaos) at its default size:
+#    one 44-force campaign on PostgreSQL-backed Temporal with two worker
+#    processes, a fault every ~4 s (about 5 minutes). make chaos runs it
+#    bigger; FOIDESK_CHAOS_SEED picks another sequence of faults.
 plain() {
   local status=0
   go test -timeout 15m -run 'TestRealCorpusF1' ./internal/extract || status=1
@@ -60,6 +64,7 @@ plain() {
   if [ ${#heavy[@]} -gt 0 ]; then
     go test -timeout 30m "${heavy[@]}" || status=1
   fi
+  FOIDESK_CHAOS=1 go test -count=1 -timeout 30m -run '^TestChaos$' ./cmd/foidesk || status=1
   return $status
 }
 plain >"$plain_log" 2>&1 &

@@ -31,6 +31,10 @@ const (
 	// UpdateConfirmKind confirms or corrects the kind of a reply
 	// (KindInput): a reply the classifier was unsure of waits for it.
 	UpdateConfirmKind = "confirm-kind"
+	// UpdateSendComplaint sends the complaint to the regulator as the desk
+	// wrote or edited it (ComplaintInput): a campaign that only drafts
+	// complaints leaves it to the desk to read, edit and send.
+	UpdateSendComplaint = "send-complaint"
 )
 
 // Reply is the payload of SignalReply.
@@ -73,6 +77,9 @@ type RequestState struct {
 	LastEvent   string          `json:"last_event"`
 	LastEventAt time.Time       `json:"last_event_at"`
 	WorkingDays []calendar.Date `json:"working_days,omitempty"` // after Due, for counting lateness
+	// Label is the request's status in words (foi.Condition.Label):
+	// "closed unanswered — complaint drafted".
+	Label string `json:"label,omitempty"`
 }
 
 // TimelineEntry is one line of a request's history.
@@ -103,6 +110,8 @@ type RequestStatus struct {
 	RepliesToCheck []int64         `json:"replies_to_check,omitempty"`
 	Reopened       bool            `json:"reopened,omitempty"`
 	Timeline       []TimelineEntry `json:"timeline"`
+	// Label is the status in words (foi.Condition.Label).
+	Label string `json:"label,omitempty"`
 }
 
 // Operator update payloads.
@@ -133,12 +142,23 @@ type (
 		Reason string `json:"reason"`
 		By     string `json:"by"`
 	}
+	// ComplaintInput is the complaint to the regulator to send, as the
+	// desk edited it: plain text, sent as written.
+	ComplaintInput struct {
+		Subject string `json:"subject"`
+		Body    string `json:"body"`
+		By      string `json:"by"`
+	}
 	// KindInput confirms or corrects the kind of one reply of the request.
 	KindInput struct {
 		InboundID int64    `json:"inbound_id"`
 		Kind      foi.Kind `json:"kind"`
 		By        string   `json:"by"`
 		Why       string   `json:"why,omitempty"`
+		// Was is the kind the desk saw the reply as (the force page sends
+		// it): a reply an earlier run applied, confirmed as it was, moves
+		// nothing; one corrected is applied as its new kind.
+		Was foi.Kind `json:"was,omitempty"`
 	}
 )
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/foi"
@@ -284,5 +285,33 @@ func TestConfirmationArrivingAsTheRequestFinishes(t *testing.T) {
 	res := h.run(requestInput(englishForce()))
 	if res.State != foi.StateDataLoaded {
 		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+}
+
+// The desk confirms, from a finished request's page, the kind of a reply an
+// earlier run applied: the confirmation is recorded and nothing moves. A
+// correction moves the request as the new kind.
+func TestConfirmEarlierRunsReply(t *testing.T) {
+	h := newHarness(t, "2025-06-01")
+	h.captureReviews()
+	snap := snapshot(t, foi.StateDataLoaded)
+	snap.Documents = map[int64]foi.DocumentStatus{3: "loaded"}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(UpdateConfirmKind, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("confirm rejected: %v", err) }, OnAccept: func() {}, OnComplete: func(any, error) {},
+		}, KindInput{InboundID: 31, Kind: foi.KindAcknowledgement, Was: foi.KindAcknowledgement, By: "ed"})
+	}, time.Minute)
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(UpdateConfirmKind, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("correction rejected: %v", err) }, OnAccept: func() {}, OnComplete: func(any, error) {},
+		}, KindInput{InboundID: 32, Kind: foi.KindRefusal, Was: foi.KindResponse, By: "ed"})
+	}, 2*time.Minute)
+	res := h.reopen(snap)
+	// (The captured review store calls every decision a correction.)
+	if want := []string{"reopened", "kind_corrected", "kind_corrected", "refusal"}; !equal(h.kinds(), want) {
+		t.Errorf("events = %v, want %v", h.kinds(), want)
+	}
+	if res.State != foi.StateRefused {
+		t.Errorf("state = %s, want refused after the correction", res.State)
 	}
 }

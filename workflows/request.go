@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +101,7 @@ type request struct {
 	overdue     bool // the overdue mark for the current due date has been made
 	closeOn     *calendar.Date
 	closed      bool
+	complaint   foi.OutboundStatus // the regulator complaint's status, "" before one
 	docsPending map[int64]bool
 	docsDone    map[int64]bool
 	docsLoaded  int // documents done that loaded figures
@@ -286,6 +288,16 @@ func (r *request) registerHandlers(ctx workflow.Context) error {
 			}
 			return nil
 		}, func() any { return &KindInput{} }},
+		{UpdateSendComplaint, func(_ workflow.Context, arg any) error {
+			c := arg.(*ComplaintInput)
+			switch {
+			case strings.TrimSpace(c.Subject) == "" || strings.TrimSpace(c.Body) == "":
+				return errors.New("the complaint needs a subject and a text")
+			case strings.TrimSpace(c.By) == "":
+				return errors.New("say who sends it (by)")
+			}
+			return r.notFinal()
+		}, func() any { return &ComplaintInput{} }},
 		{UpdateAddNote, func(_ workflow.Context, arg any) error {
 			if strings.TrimSpace(arg.(*NoteInput).Text) == "" {
 				return errors.New("the note is empty")
@@ -343,6 +355,10 @@ func setTypedUpdate(ctx workflow.Context, name string, newArg func() any,
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in KindInput) (RequestStatus, error) { return handler(ctx, &in) },
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in KindInput) error { return validate(ctx, &in) }})
+	case *ComplaintInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in ComplaintInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in ComplaintInput) error { return validate(ctx, &in) }})
 	case *NoteInput:
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in NoteInput) (RequestStatus, error) { return handler(ctx, &in) },
@@ -466,7 +482,7 @@ func (r *request) reopen(ctx workflow.Context) error {
 	if snap.Due != nil {
 		r.plan = &activities.Plan{Due: *snap.Due}
 	}
-	r.chasersSent, r.paused, r.closed = snap.ChasersSent, snap.Paused, snap.Closed
+	r.chasersSent, r.paused, r.closed, r.complaint = snap.ChasersSent, snap.Paused, snap.Closed, snap.Complaint
 	r.thread = append([]string(nil), snap.Thread...)
 	if len(r.thread) > 0 {
 		r.threadRoot = r.thread[0]
@@ -659,6 +675,9 @@ func (r *request) fireRung(ctx workflow.Context, rung activities.PlannedRung) er
 	if err != nil {
 		return r.sendFailed(ctx, string(rung.Step), err)
 	}
+	if rung.Step == campaign.StepRegulator {
+		r.complaint = res.Status
+	}
 	r.chasersSent++
 	detail := map[string]any{"message_id": res.MessageID, "status": res.Status, "to": to,
 		"working_days_overdue": r.workingDaysOverdue(r.clock.Today(ctx))}
@@ -831,13 +850,10 @@ func (r *request) maybeDataLoaded(ctx workflow.Context) error {
 	return r.transition(ctx, foi.StateDataLoaded, "data_loaded", "all documents processed", nil)
 }
 
-// stateWords is the request's state as words, with "closed unanswered"
-// for a request closed without an answer.
+// stateWords is the request's status in the shared words (foi.Condition):
+// "closed unanswered — complaint drafted".
 func (r *request) stateWords() string {
-	if r.closed && !r.state.Final() {
-		return "closed unanswered"
-	}
-	return kindWords(r.state)
+	return foi.Condition{State: r.state, Closed: r.closed, Complaint: r.complaint}.Label()
 }
 
 // onReplyV0 is how replies were handled before every reply's documents
@@ -1029,9 +1045,34 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		return r.record(ctx, "note", r.state, a.Text, map[string]any{"by": a.By})
 	case *KindInput:
 		return r.onKindDecision(ctx, a)
+	case *ComplaintInput:
+		return r.sendComplaint(ctx, a)
 	}
 	return fmt.Errorf("unknown operation %s", op.name)
 }
+
+// sendComplaint sends the complaint to the regulator as the desk wrote it,
+// in the request's thread, and records who sent it. Without an SMTP server
+// it stays a draft, and the event says so.
+func (r *request) sendComplaint(ctx workflow.Context, c *ComplaintInput) error {
+	to := policy.RegulatorFor(r.in.Target.Force.Regime).Email
+	res, err := r.send(ctx, foi.PurposeRegulator, templateLiteral(c.Subject), templateLiteral(c.Body), to, false)
+	if err != nil {
+		return err
+	}
+	r.complaint = res.Status
+	note := "complaint sent to the regulator by " + c.By
+	if res.Status != foi.OutboundSent {
+		note = fmt.Sprintf("complaint to the regulator %s by %s, not sent: no SMTP server is configured", res.Status, c.By)
+	}
+	return r.record(ctx, "complaint_sent", r.state, note,
+		map[string]any{"by": c.By, "message_id": res.MessageID, "status": res.Status, "to": to})
+}
+
+// templateLiteral is a template that renders as s, whatever s holds: the
+// send activity renders subjects and bodies as templates, and a person's
+// text is sent as written.
+func templateLiteral(s string) string { return "{{" + strconv.Quote(s) + "}}" }
 
 // appliedReply finds a reply this run applied.
 func (r *request) appliedReply(inboundID int64) (appliedReply, bool) {
@@ -1063,7 +1104,7 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 	case applied:
 		rep = prev.Reply
 	default:
-		rep = Reply{InboundID: k.InboundID} // a reply of an earlier run
+		rep = Reply{InboundID: k.InboundID, Kind: k.Was} // a reply of an earlier run
 	}
 	was := rep.Kind
 	detail := map[string]any{"inbound_id": k.InboundID, "kind": k.Kind, "was": was, "by": k.By}
@@ -1082,6 +1123,12 @@ func (r *request) onKindDecision(ctx workflow.Context, k *KindInput) error {
 			return nil // confirmed: the request already moved so
 		}
 		r.state = prev.Before
+	}
+	if !applied && !waiting && was != "" && was == k.Kind {
+		// A reply an earlier run applied, confirmed as the desk saw it:
+		// the request moved so then. (Was is never set in histories
+		// recorded before it existed, so they replay as they ran.)
+		return nil
 	}
 	rep.Kind, rep.Uncertain = k.Kind, false
 	return r.applyReply(ctx, rep, replyDetail(rep))
@@ -1171,7 +1218,7 @@ func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) 
 	}
 	st := RequestState{
 		Force: r.in.Target.Force.Slug, ForceName: r.in.Target.Force.Name, State: r.state, Due: r.due(),
-		ChasersSent: r.chasersSent, LastEvent: kind, LastEventAt: at,
+		ChasersSent: r.chasersSent, LastEvent: kind, LastEventAt: at, Label: r.stateWords(),
 	}
 	if r.plan != nil {
 		st.WorkingDays = r.plan.WorkingDays
@@ -1188,7 +1235,7 @@ func (r *request) status(ctx workflow.Context) RequestStatus {
 		Reference: r.reference, Received: r.received, Due: r.due(), Today: today,
 		WorkingDaysOverdue: r.workingDaysOverdue(today), ChasersSent: r.chasersSent,
 		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending), RepliesToCheck: sortedKeys(r.kindPending),
-		Reopened: r.reopened, Timeline: append([]TimelineEntry(nil), r.timeline...),
+		Reopened: r.reopened, Timeline: append([]TimelineEntry(nil), r.timeline...), Label: r.stateWords(),
 	}
 	if st.State.Final() {
 		st.WorkingDaysOverdue = 0

@@ -558,3 +558,59 @@ func TestStatedReceiptBeforeSendingIsIgnored(t *testing.T) {
 		t.Errorf("acknowledgement note %q does not say the date was ignored", note)
 	}
 }
+
+// The desk sends the drafted complaint to the regulator as it edited it:
+// the text goes as written (template syntax and all), to the regulator,
+// in the thread, and the event says who sent it.
+func TestSendEditedComplaint(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	received := date(t, "2025-03-05")
+	h.reply("2025-03-06", Reply{Kind: foi.KindAcknowledgement, Reference: "FOI 003055/25", Received: &received})
+	// Before anyone has written it: refused.
+	h.update("2025-06-05", UpdateSendComplaint, ComplaintInput{Subject: "Complaint", Body: " ", By: "Sam"}, true)
+	h.update("2025-06-05", UpdateSendComplaint, ComplaintInput{Subject: "Complaint", Body: "text", By: ""}, true)
+	body := "To the ICO,\n\nDurham has not answered {{.Force.Name}} — 62 working days.\n"
+	h.update("2025-06-06", UpdateSendComplaint, ComplaintInput{Subject: "Complaint: Durham", Body: body, By: "Sam Reporter"}, false)
+	res := h.run(requestInput(englishForce()))
+	if !res.Unanswered {
+		t.Errorf("result = %+v, want closed unanswered", res)
+	}
+	want := []string{"request 2025-03-03", "reminder 2025-04-04", "second_reminder 2025-04-17",
+		"internal_review 2025-05-06", "regulator 2025-06-04", "regulator 2025-06-06"}
+	if !equal(h.sends(), want) {
+		t.Fatalf("sends = %v\nwant    %v", h.sends(), want)
+	}
+	last := h.sent[len(h.sent)-1]
+	if last.Draft || last.To != "icocasework@ico.org.uk" || last.In.InReplyTo == "" {
+		t.Errorf("complaint = %+v, want sent to the ICO in the thread", last)
+	}
+	gotBody, err := campaign.Render("body", last.In.Body, last.In.Data)
+	if err != nil || gotBody != body {
+		t.Errorf("complaint body renders as %q (%v), want %q", gotBody, err, body)
+	}
+	gotSubject, err := campaign.Render("subject", last.In.Subject, last.In.Data)
+	if err != nil || gotSubject != "Complaint: Durham" {
+		t.Errorf("complaint subject renders as %q (%v)", gotSubject, err)
+	}
+	var ev *activities.RequestEvent
+	for i := range h.events {
+		if h.events[i].Kind == "complaint_sent" {
+			ev = &h.events[i]
+		}
+	}
+	if ev == nil || ev.Detail["by"] != "Sam Reporter" || ev.Detail["to"] != "icocasework@ico.org.uk" {
+		t.Errorf("complaint event = %+v", ev)
+	}
+	// The status says it in the board's words.
+	v, err := h.env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st RequestStatus
+	if err := v.Get(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Label != "closed unanswered — complaint sent" {
+		t.Errorf("status label %q", st.Label)
+	}
+}

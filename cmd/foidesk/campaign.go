@@ -101,11 +101,15 @@ running (or has finished) says so and changes nothing.`,
   clarify               answer the force's request for clarification (--text)
   answered              mark answered by hand (--text notes how)
   note                  add a note to the timeline (--text)
+  complaint             send the complaint to the regulator as written
+                        (--subject, and --text for its text)
+  reopen                start a new run of a finished request (--text why)
 A request whose run has ended (closed unanswered, answered, refused) is
 reopened to take the action; a withdrawn one records it.`,
 				flags: func(fs *flag.FlagSet) {
 					yearFlag(fs)
-					fs.String("text", "", "the reason, clarification or note")
+					fs.String("text", "", "the reason, clarification, note or complaint")
+					fs.String("subject", "", "the complaint's subject")
 					fs.String("by", os.Getenv("USER"), "who is acting, for the audit trail")
 				},
 				run: func(ctx context.Context, a *app, args []string) error {
@@ -113,7 +117,11 @@ reopened to take the action; a withdrawn one records it.`,
 						return usageErrorf("campaign update takes SLUG FORCE ACTION")
 					}
 					name, arg, err := updateFor(args[2], a.flagString("text"), a.flagString("by"))
-					if err != nil {
+					if args[2] == "complaint" {
+						name, arg, err = workflows.UpdateSendComplaint, workflows.ComplaintInput{
+							Subject: a.flagString("subject"), Body: a.flagString("text"), By: a.flagString("by")}, nil
+					}
+					if err != nil && args[2] != "reopen" {
 						return err
 					}
 					tc, err := a.temporal(ctx)
@@ -126,12 +134,23 @@ reopened to take the action; a withdrawn one records it.`,
 						return err
 					}
 					id := foi.RequestWorkflowID(args[0], a.year(), args[1])
+					if args[2] == "reopen" {
+						reason := "by " + a.flagString("by")
+						if t := a.flagString("text"); t != "" {
+							reason += ": " + t
+						}
+						if err := engine.ReopenRequest(ctx, tc, cfg.TemporalTaskQueue, id, reason); err != nil {
+							return err
+						}
+						fmt.Fprintf(a.stdout, "%s: reopened\n", id)
+						return nil
+					}
 					// A request whose run has ended is reopened to take it.
 					st, err := engine.UpdateRequest(ctx, tc, cfg.TemporalTaskQueue, id, name, arg)
 					if err != nil {
 						return fmt.Errorf("%s on %s: %w", args[2], id, err)
 					}
-					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, strings.ReplaceAll(string(st.State), "_", " "))
+					fmt.Fprintf(a.stdout, "%s: %s\n", st.ForceName, statusLabel(st.Label, st.State))
 					return nil
 				},
 			},
@@ -255,9 +274,19 @@ func printBoard(a *app, st *workflows.CampaignStatus) {
 		if n := overdue[r.Force]; n > 0 {
 			od = fmt.Sprint(n)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.ForceName, r.State, due, od, r.ChasersSent, r.LastEvent)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.ForceName, statusLabel(r.Label, r.State), due, od, r.ChasersSent,
+			foi.EventLabel(r.LastEvent))
 	}
 	w.Flush()
+}
+
+// statusLabel is a request's status in the words the dashboard and the
+// Temporal UI use: the workflow's label, else its state's.
+func statusLabel(label string, state foi.State) string {
+	if label != "" {
+		return label
+	}
+	return foi.Condition{State: state}.Label()
 }
 
 func updateFor(action, text, by string) (string, any, error) {
@@ -275,7 +304,7 @@ func updateFor(action, text, by string) (string, any, error) {
 	case "note":
 		return workflows.UpdateAddNote, workflows.NoteInput{Text: text, By: by}, nil
 	}
-	return "", nil, usageErrorf("unknown action %q (withdraw, pause, resume, clarify, answered, note)", action)
+	return "", nil, usageErrorf("unknown action %q (withdraw, pause, resume, clarify, answered, note, complaint, reopen)", action)
 }
 
 func scheduleCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign.Spec, baseYear int) error {

@@ -420,6 +420,19 @@ func countForces(d *dataset.Data) int {
 	return len(seen)
 }
 
+// obs is one loaded figure: a value, or a flag for a suppressed one.
+type obs struct {
+	value *float64
+	flag  string
+}
+
+func (o obs) String() string {
+	if o.value == nil {
+		return fmt.Sprintf("no value, flag %q", o.flag)
+	}
+	return fmt.Sprintf("%g, flag %q", *o.value, o.flag)
+}
+
 // compareTruth checks every figure the simulator sent against the
 // observations: exactly one row each, with the value (or, for a suppressed
 // figure, a flag and no value).
@@ -427,10 +440,6 @@ func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth
 	figures, err := run.store.DemoFigures(ctx, slug, year)
 	if err != nil {
 		return err
-	}
-	type obs struct {
-		value *float64
-		flag  string
 	}
 	got := map[string][]obs{}
 	for _, f := range figures {
@@ -449,9 +458,9 @@ func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth
 			res.Duplicates++
 			res.Wrong = append(res.Wrong, fmt.Sprintf("%s loaded %d times", k, len(os)))
 		case f.Suppressed() && (os[0].value != nil || os[0].flag == ""):
-			res.Wrong = append(res.Wrong, fmt.Sprintf("%s sent as %q, loaded as %v %q", k, f.Shown, os[0].value, os[0].flag))
+			res.Wrong = append(res.Wrong, fmt.Sprintf("%s sent as %q, loaded as %s", k, f.Shown, os[0]))
 		case !f.Suppressed() && (os[0].value == nil || *os[0].value != float64(f.Value)):
-			res.Wrong = append(res.Wrong, fmt.Sprintf("%s sent as %d, loaded as %v %q", k, f.Value, os[0].value, os[0].flag))
+			res.Wrong = append(res.Wrong, fmt.Sprintf("%s sent as %d, loaded as %s", k, f.Value, os[0]))
 		default:
 			res.Found++
 		}

@@ -106,7 +106,7 @@ func startServe(ctx context.Context, cfg *config.Config, st *store.Store, tc cli
 	if err := cfg.CheckDashboardListen(httpAddr); err != nil {
 		return "", nil, err
 	}
-	opts := &web.Options{Store: st, TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace,
+	opts := &web.Options{Store: st, TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace, TaskQueue: cfg.TemporalTaskQueue,
 		AuthToken: cfg.AuthToken, TrustForwardedProto: cfg.TrustForwardedProto, Logger: log}
 	if tc != nil {
 		opts.Temporal = tc

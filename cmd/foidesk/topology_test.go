@@ -57,6 +57,9 @@ func startTopology(ctx context.Context, tb testing.TB) *topology {
 	tp := &topology{dir: tb.TempDir(),
 		logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	tp.logDir = filepath.Join(tp.dir, "logs")
+	if d := os.Getenv("FOIDESK_CHAOS_LOGS"); d != "" {
+		tp.logDir = d // kept after the run, for a failure's post-mortem
+	}
 	if err := os.MkdirAll(tp.logDir, 0o755); err != nil {
 		tb.Fatal(err)
 	}
@@ -237,9 +240,19 @@ type proc struct {
 	starts int
 }
 
+// start starts the process unless it is running: two faults can each
+// schedule a restart of the same process, and a second copy would run on
+// unwatched, never killed.
 func (p *proc) start() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.exited != nil {
+		select {
+		case <-p.exited:
+		default:
+			return nil
+		}
+	}
 	cmd := exec.Command(p.path, p.args...)
 	cmd.Env = append(os.Environ(), p.env...)
 	cmd.Stdout, cmd.Stderr = p.logf, p.logf

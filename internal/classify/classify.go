@@ -6,8 +6,11 @@
 // Classification is rule based and explainable. Each rule in the table in
 // rules.go is a linear-time (RE2) pattern with a kind and a weight; the
 // strongest counted evidence wins, ties and known conflicts are settled by the
-// documented precedence in decide. Every decision is reported as Evidence
-// naming the rule and quoting the phrase that triggered it.
+// documented precedence in decide. The letter's structure (structure.go:
+// which parts of the request it answers and which it refuses or says are
+// not held) then settles whether an answer or a refusal is partial. Every
+// decision is reported as Evidence naming the rule and quoting the phrase
+// that triggered it.
 //
 // Boilerplate (disclaimers, complaint-rights blocks, review-rights paragraphs,
 // protective markings, WhatDoTheyKnow trailers) and quoted earlier messages
@@ -21,6 +24,7 @@ package classify
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -209,6 +213,13 @@ func Classify(in *Input, opts *Options) Result {
 		}
 	}
 
+	if ev, ok := coveringNote(doc.kept); ok {
+		c.add(ev)
+	}
+	c.layout = structure(doc.kept)
+	if ev, ok := c.layout.evidence(); ok {
+		c.add(ev)
+	}
 	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
 
 	if d, ev, ok := receivedDate(doc.kept); ok {
@@ -277,6 +288,8 @@ type collector struct {
 	counted map[foi.Kind]map[string]int
 	// markers holds rules without a kind that matched in counted text.
 	markers map[string]Evidence
+	// layout is the letter's structure: the parts it answers and refuses.
+	layout layout
 }
 
 func (c *collector) add(e Evidence) {
@@ -372,6 +385,11 @@ const (
 //     automatic acknowledgement; an automatic acknowledgement that does carry
 //     a force reference is an acknowledgement of that request.
 //  6. With no counted evidence the kind is other.
+//  7. When none of the above changed the kind, the letter's structure
+//     decides (see byParts): a refusal or not-held letter that answers
+//     another part of the request, and an answer that refuses a named part,
+//     are partial responses, unless the refusal says it covers the whole
+//     request.
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.
@@ -442,6 +460,9 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 			Phrase: strongestPhrase(c, foi.KindAutoAcknowledgement),
 			Note:   "automatic acknowledgement that carries the force's reference"})
 	}
+	if kind == best {
+		kind = byParts(c, best)
+	}
 	if kind == foi.KindPartialResponse {
 		// Refusal and disclosure evidence agree on a partial response; the
 		// margin is over the kinds that do not take part.
@@ -469,6 +490,39 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 			Note: "disclosure and refusal wording both present: confidence lowered"})
 	}
 	return kind, math.Round(conf*100) / 100
+}
+
+// byParts applies the letter's structure (see structure.go) to the kind
+// the wording chose: a refusal or not-held letter that answers another
+// part of the request, or whose refusal names one part only, and an answer
+// that refuses a named part, are partial responses. A refusal that says it
+// covers the whole request stays a refusal.
+func byParts(c *collector, best foi.Kind) foi.Kind {
+	l := c.layout
+	neg := l.negatives()
+	if neg == 0 {
+		return best
+	}
+	why, note := "", ""
+	switch {
+	case (best == foi.KindRefusal || best == foi.KindNotHeld) && l.whole == "" && len(l.posParts) > 0:
+		why, note = "structure:parts-answered", "one part of the request is refused or not held, another is answered"
+	case best == foi.KindResponse && c.counted[foi.KindResponse]["response:suppressed"] == 0:
+		why, note = "structure:part-refused", "an answer that refuses or does not hold a named part of the request"
+	default:
+		return best
+	}
+	var parts []string
+	for k, p := range l.negParts {
+		parts = append(parts, k+": "+p)
+	}
+	if l.negScoped != "" {
+		parts = append(parts, l.negScoped)
+	}
+	slices.Sort(parts)
+	c.add(Evidence{Rule: why, Kind: foi.KindPartialResponse, Source: SourceDecision,
+		Phrase: phrase(strings.Join(parts, "; ")), Note: note})
+	return foi.KindPartialResponse
 }
 
 // figureRules find figures written in the body, as opposed to wording

@@ -118,7 +118,7 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
-	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:\n[ \t]*){0,2}`)
+	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:[/|][ \t]+)?(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
@@ -234,6 +234,9 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		if force != "kent" && isDate(tok) {
 			continue
 		}
+		if citesOther(text, m[1], m[1]+len(tok)) {
+			continue
+		}
 		score, rule := refLabel, "label"
 		if src == SourceSubject {
 			score = refSubjectLab
@@ -293,7 +296,7 @@ func patterned(force, text string, src Source, cut int) []refCandidate {
 		}
 		for _, m := range p.re.FindAllStringIndex(text, 8) {
 			v := text[m[0]:m[1]]
-			if rejectUnlabelled(p.guard, v) || yourRefBefore(text, m[0]) {
+			if rejectUnlabelled(p.guard, v) || yourRefBefore(text, m[0]) || citesOther(text, m[0], m[1]) {
 				continue
 			}
 			out = append(out, refCandidate{value: v, score: score - cut, pos: m[0], rule: p.name, source: src,
@@ -328,6 +331,19 @@ func matchesForce(force, tok string) bool {
 		}
 	}
 	return false
+}
+
+// A number followed by "refers" ("your previous submission, 232/20
+// refers") or introduced as another request's ("aggregated with your
+// previous request FOIA 1265/19") names another request, not this one.
+var (
+	refersAfterRe = lazyre.New(`(?i)^[\s)]{0,3}refers?\b`)
+	otherReqRe    = lazyre.New(`(?i)\b(?:previous|earlier|prior|separate|related|other|original)\s+(?:foia?\s+)?(?:requests?|submissions?|applications?|responses?|cases?)(?:\s+(?:ref(?:erence)?|no|number))?[\s:,.-]*(?:foia?\s*)?$`)
+)
+
+func citesOther(text string, start, end int) bool {
+	return refersAfterRe.MatchString(text[end:min(len(text), end+12)]) ||
+		otherReqRe.MatchString(text[max(0, start-80):start])
 }
 
 // plausibleRef: at least three digits, at most 40 bytes.

@@ -48,6 +48,13 @@ func TestReference(t *testing.T) {
 			"Your email to the Merseyside Police Freedom of Information (FOI) in box is acknowledged.", ""},
 		{"reference number wording without a number", "", "",
 			"please contact us quoting the reference number above", ""},
+		{"label with a table separator", "leicestershire", "", "Our Ref: / 2605/15\nYour Ref:\nAddress Correspondence to:", "2605/15"},
+		{"another request's number that refers", "northumbria", "",
+			"cannot be disclosed for the reasons outlined in our response to your previous submission, 232/20 refers.", ""},
+		{"the number of an earlier request", "northumbria", "",
+			"this request has been aggregated with your previous request FOIA 1265/19 refers, for time/cost implications", ""},
+		{"own number beside another request's", "northumbria", "",
+			"Police buildings - 256/18\nThis follows your earlier request 201/18.", "256/18"},
 		{"learned from a quoted acknowledgement", "west-yorkshire", "",
 			"Please see the attached response.\n\n-----Original Message-----\nFrom: FOI\nSent: 1 May 2023\n\nFOI reference FOI 1730525/23", "FOI 1730525/23"},
 	}

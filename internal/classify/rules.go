@@ -80,6 +80,14 @@ func (p *pattern) FindAllStringIndex(s string, n int) [][]int {
 	return p.compiled().re.FindAllStringIndex(s, n)
 }
 
+// heldWithheld vetoes disclosure wording about information held when the
+// same sentence, or the next one opened by "however", withholds it, exempts
+// it or puts it over the cost limit ("does hold the information requested,
+// however a Section 31 exemption has been applied", "does hold the
+// information you have requested however it is estimated that the cost ...
+// would exceed").
+var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`)
+
 // bodyRules, grouped by kind. Weights: 90-95 decisive wording, 80-85 strong,
 // 60-75 good, 40-55 supporting, 25-35 weak hints. Within a group the order is
 // only for reading; every rule is tried.
@@ -242,6 +250,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
 	{name: "refusal:not-retrievable", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
+	// "I can confirm that Dyfed-Powys Police does hold the information you
+	// have requested. However, we are withholding ...": the letter says
+	// what it has and that it will not give it.
+	{name: "refusal:held-not-disclosed", kind: foi.KindRefusal, weight: 80,
+		re: rx(`\b(?:does|do) hold (?:the|this|that|any) (?:requested )?information[^.]{0,60}?[.,;] ?(?:however|but),? (?:we|i) (?:are|am|will be|have) (?:withholding|exempting|not (?:able|obliged) to)\b`)},
 	{name: "refusal:s12-title", kind: foi.KindRefusal, weight: 80, implies: "s12",
 		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
 	{name: "refusal:section-12", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -331,7 +344,7 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
-		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b`),
+		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`),
 		reject: rx(`\b(?:not|no)\b`)},
 	{name: "response:suppressed", kind: foi.KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
@@ -344,7 +357,10 @@ var bodyRules = []rule{
 	{name: "response:figures-caveat", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
 	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
-		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`)},
+		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`),
+		// "... is held by Northumbria Police however cannot be
+		// disclosed": held, and withheld.
+		veto: heldWithheld},
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
 		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
 	{name: "response:heading", kind: foi.KindResponse, weight: 30,

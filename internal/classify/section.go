@@ -77,6 +77,11 @@ func citedSections(text, force string, c *collector) ([]string, []Evidence) {
 		if otherAct(text[end:min(len(text), end+120)]) {
 			continue
 		}
+		// "Section 40 does not apply", "no exemption has been applied": a
+		// section the letter says it does not rely on.
+		if notReliedRe.MatchString(text[sentenceStart(text, m[0]):sentenceEnd(text, end)]) {
+			continue
+		}
 		add(section{n: atoi(text[m[4]:m[5]]), sub: subOf(text, m[6], m[7])}, text[m[0]:m[1]])
 		if !strings.HasPrefix(strings.ToLower(text[m[2]:m[3]]), "sections") {
 			continue
@@ -156,6 +161,9 @@ func citedSections(text, force string, c *collector) ([]string, []Evidence) {
 	}
 	return out, evs
 }
+
+// notReliedRe: a sentence saying a section is not relied on.
+var notReliedRe = lazyre.New(`(?i)\b(?:does|do|did|will|would) not (?:apply|engage)\b|\b(?:doesn't|don't|didn't|won't) apply\b|\b(?:is|are|was|were|has|have) not (?:been )?(?:engaged|applied|relied (?:up)?on)\b|\bno exemptions? (?:applies|apply|has been applied|have been applied|is engaged|are engaged)\b`)
 
 func subOf(text string, i, j int) int {
 	if i < 0 {

@@ -24,26 +24,43 @@ type RequestClient interface {
 // carries on from the database and takes the Update, so that a desk can
 // still note, mark answered or correct a reply's kind months later.
 func UpdateRequest(ctx context.Context, c RequestClient, taskQueue, workflowID, name string, arg any) (*workflows.RequestStatus, error) {
-	st, err := updateRequest(ctx, c, workflowID, name, arg)
+	return UpdateRequestID(ctx, c, taskQueue, workflowID, "", name, arg)
+}
+
+// UpdateRequestID is UpdateRequest with the Update's ID: the same ID sent
+// twice (a form posted twice) is one Update. "" lets Temporal choose.
+func UpdateRequestID(ctx context.Context, c RequestClient, taskQueue, workflowID, updateID, name string, arg any) (*workflows.RequestStatus, error) {
+	st, err := updateRequest(ctx, c, workflowID, updateID, name, arg)
 	if !isFinished(err) {
 		return st, err
 	}
-	_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	if err := ReopenRequest(ctx, c, taskQueue, workflowID, name+" by an operator"); err != nil {
+		return nil, err
+	}
+	return updateRequest(ctx, c, workflowID, updateID, name, arg)
+}
+
+// ReopenRequest starts a new run of a request whose run has ended: it
+// carries on from the database, takes what it is sent, and ends a campaign
+// day after the last thing it handled. A request whose run is going is
+// left as it is.
+func ReopenRequest(ctx context.Context, c RequestClient, taskQueue, workflowID, reason string) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflowID,
 		TaskQueue:                taskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		StaticSummary:            "reopened: " + workflows.MarkdownText(name),
-	}, workflows.RequestWorkflow, workflows.RequestInput{Reopen: &workflows.Reopen{WorkflowID: workflowID, Reason: name + " by an operator"}})
+		StaticSummary:            "reopened: " + workflows.MarkdownText(reason),
+	}, workflows.RequestWorkflow, workflows.RequestInput{Reopen: &workflows.Reopen{WorkflowID: workflowID, Reason: reason}})
 	if err != nil {
-		return nil, fmt.Errorf("reopen %s: %w", workflowID, err)
+		return fmt.Errorf("reopen %s: %w", workflowID, err)
 	}
-	return updateRequest(ctx, c, workflowID, name, arg)
+	return nil
 }
 
-func updateRequest(ctx context.Context, c RequestClient, workflowID, name string, arg any) (*workflows.RequestStatus, error) {
+func updateRequest(ctx context.Context, c RequestClient, workflowID, updateID, name string, arg any) (*workflows.RequestStatus, error) {
 	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
+		UpdateID: updateID, WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {

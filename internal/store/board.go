@@ -29,7 +29,7 @@ type CampaignOverview struct {
 	Spec         json.RawMessage
 	Summary      json.RawMessage // JSON null before the campaign completes
 	Requests     int
-	Finished     int // requests with an outcome (in finalStates)
+	Finished     int // requests whose run is over: an outcome (in finalStates), or closed unanswered
 	Observations int
 	OpenReviews  int
 	OpenKinds    int // replies whose kind waits for a person
@@ -39,11 +39,19 @@ type CampaignOverview struct {
 const campaignOverviewCols = `c.id, c.slug, c.year, c.title, c.status, c.workflow_id, c.created_at, c.completed_at,
 	c.spec, coalesce(c.summary, 'null'),
 	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id),
-	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND r.state = ANY($1)),
+	(SELECT count(*) FROM requests r WHERE r.campaign_id = c.id AND (r.state = ANY($1) OR ` + closedUnanswered + `)),
 	(SELECT count(*) FROM observations o WHERE o.campaign_id = c.id),
 	(SELECT count(*) FROM review_items ri JOIN requests r ON r.id = ri.request_id WHERE r.campaign_id = c.id AND ri.status = 'open'),
 	(SELECT count(*) FROM reply_reviews rr JOIN requests r ON r.id = rr.request_id WHERE r.campaign_id = c.id AND rr.status = 'open'),
 	(SELECT max(r.last_event_at) FROM requests r WHERE r.campaign_id = c.id)`
+
+// closedUnanswered is true for a request r closed without an answer.
+const closedUnanswered = `EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.kind = 'closed_unanswered')`
+
+// complaintStatus is the status of request r's complaint to the regulator:
+// a sent one's, else the latest's, else "".
+const complaintStatus = `coalesce((SELECT o.status FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'regulator'
+		ORDER BY o.status = 'sent' DESC, o.id DESC LIMIT 1), '')`
 
 // CampaignOverviews lists every campaign run, newest year first.
 func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, error) {
@@ -87,15 +95,17 @@ func (s *Store) DueRequests(ctx context.Context, campaignIDs []int64) ([]DueRequ
 // BoardRequest is one force's request on a campaign's board. Its fields
 // follow boardRequestCols.
 type BoardRequest struct {
-	RequestID    int64
-	ForceSlug    string
-	ForceName    string
-	Regime       string // the force's, as stored
-	State        foi.State
-	WorkflowID   string
-	Reference    string // the force's own reference, "" if none
-	DueOn        *time.Time
-	ReceivedOn   *time.Time
+	RequestID  int64
+	ForceSlug  string
+	ForceName  string
+	Regime     string // the force's, as stored
+	State      foi.State
+	WorkflowID string
+	Reference  string // the force's own reference, "" if none
+	DueOn      *time.Time
+	ReceivedOn *time.Time
+	// SentAt is when the request went, on the campaign's clock: the time
+	// of its "sent" event, as its timeline shows it.
 	SentAt       *time.Time
 	Chasers      int
 	Paused       bool
@@ -103,14 +113,28 @@ type BoardRequest struct {
 	LastEventAt  *time.Time
 	Documents    int
 	Observations int
+	// Closed is set for a request closed without an answer.
+	Closed bool
+	// Complaint is what became of its complaint to the regulator: "" when
+	// none was made, else its ledger status (a sent one wins).
+	Complaint foi.OutboundStatus
+}
+
+// Condition is the request's status in the shared vocabulary.
+func (b BoardRequest) Condition() foi.Condition {
+	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint}
 }
 
 const boardRequestCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workflow_id, coalesce(r.force_reference, ''),
-	r.due_on, r.received_on, r.sent_at, r.chasers_sent, r.chasing_paused,
+	r.due_on, r.received_on,
+	coalesce((SELECT e.occurred_at FROM request_events e WHERE e.request_id = r.id AND e.kind = 'sent' ORDER BY e.seq LIMIT 1), r.sent_at),
+	r.chasers_sent, r.chasing_paused,
 	coalesce((SELECT e.kind FROM request_events e WHERE e.request_id = r.id ORDER BY e.seq DESC LIMIT 1), ''),
 	r.last_event_at,
 	(SELECT count(*) FROM request_documents rd WHERE rd.request_id = r.id),
-	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id)`
+	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id),
+	` + closedUnanswered + `,
+	` + complaintStatus
 
 // CampaignBoard lists a campaign's requests, in force-name order.
 func (s *Store) CampaignBoard(ctx context.Context, campaignID int64) ([]BoardRequest, error) {
@@ -167,7 +191,7 @@ type TimelineInbound struct {
 	From         string
 	Subject      string
 	Status       foi.InboundStatus
-	Kind         foi.Kind // "" when not classified
+	Kind         foi.Kind // as a person decided it, else as classified; "" when not classified
 	InternalDate *time.Time
 	StoredAt     time.Time
 	Method       foi.MatchMethod
@@ -203,7 +227,9 @@ func (s *Store) RequestTimeline(ctx context.Context, requestID int64) (*RequestT
 		return nil, fmt.Errorf("store: outbound of request %d: %w", requestID, err)
 	}
 	rows, err = s.pool.Query(ctx, `SELECT m.id, coalesce(m.message_id, ''), m.from_addr, m.subject, m.status,
-			coalesce(m.kind, ''), m.internal_date, m.stored_at, mm.method, mm.evidence
+			coalesce((SELECT rr.kind FROM reply_reviews rr WHERE rr.request_id = mm.request_id AND rr.inbound_id = m.id
+				AND rr.status <> 'open'), m.kind, ''),
+			m.internal_date, m.stored_at, mm.method, mm.evidence
 		FROM message_matches mm JOIN inbound_messages m ON m.id = mm.inbound_id
 		WHERE mm.request_id = $1 ORDER BY m.id`, requestID)
 	if err != nil {
@@ -235,6 +261,7 @@ type ReceivedDocument struct {
 	Error       string
 	WorkflowID  string // the DocumentWorkflow's
 	Path        string // where it was in the message (inside an archive, say)
+	InboundID   int64  // the message it came in, 0 if not known
 }
 
 // ReceivedDocuments lists a request's documents in the order they were
@@ -243,7 +270,8 @@ func (s *Store) ReceivedDocuments(ctx context.Context, requestID int64) ([]Recei
 	return collectRows[ReceivedDocument](ctx, s.pool, fmt.Sprintf("documents of request %d", requestID), `SELECT d.id, coalesce(rd.filename, d.filename), d.content_type, d.size, rd.status,
 			coalesce(rd.error, ''), rd.workflow_id,
 			coalesce(rd.path, (SELECT string_agg(DISTINCT md.path, ', ') FROM message_documents md
-				WHERE md.document_id = d.id AND (rd.inbound_id IS NULL OR md.inbound_id = rd.inbound_id)), '')
+				WHERE md.document_id = d.id AND (rd.inbound_id IS NULL OR md.inbound_id = rd.inbound_id)), ''),
+			coalesce(rd.inbound_id, 0)
 		FROM request_documents rd JOIN documents d ON d.id = rd.document_id
 		WHERE rd.request_id = $1 ORDER BY d.id`, requestID)
 }

@@ -41,6 +41,9 @@ type RequestSnapshot struct {
 	NextSeq int
 	// ClosedUnanswered is set when the request was closed without an answer.
 	ClosedUnanswered bool
+	// Complaint is what became of its complaint to the regulator, "" if
+	// none was made (as BoardRequest.Complaint).
+	Complaint foi.OutboundStatus
 	// Thread lists the Message-IDs of the emails sent, oldest first.
 	Thread []string
 	// Documents are the request's documents and their processing status.
@@ -66,14 +69,15 @@ func (s *Store) RequestSnapshot(ctx context.Context, workflowID string) (*Reques
 			coalesce((SELECT max(seq) + 1 FROM request_events e WHERE e.request_id = r.id), 0),
 			EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.kind = 'closed_unanswered'),
 			coalesce((SELECT array_agg(o.message_id ORDER BY o.id) FROM outbound_messages o
-				WHERE o.request_id = r.id AND o.status = ANY($2)), '{}')
+				WHERE o.request_id = r.id AND o.status = ANY($2)), '{}'),
+			`+complaintStatus+`
 		FROM requests r JOIN campaigns c ON c.id = r.campaign_id JOIN forces f ON f.slug = r.force_slug
 		WHERE r.workflow_id = $1`, workflowID, threadStatuses).Scan(
 		&r.RequestID, &r.WorkflowID, &r.Token,
 		&r.Force.Slug, &r.Force.Name, &r.Force.ShortName, &r.Force.Category, &r.Force.Regime, &r.Force.FOIEmail, &r.Force.Domains,
 		&r.CampaignID, &r.CampaignSlug, &r.Year, &r.Title, &r.Spec, &origin, &scale,
 		&r.State, &ref, &r.SentAt, &r.ReceivedOn, &r.DueOn, &r.ChasersSent, &r.ChasingPaused,
-		&r.NextSeq, &r.ClosedUnanswered, &r.Thread)
+		&r.NextSeq, &r.ClosedUnanswered, &r.Thread, &r.Complaint)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("store: request %s: %w", workflowID, ErrNotFound)
 	}

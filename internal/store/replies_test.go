@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -31,9 +32,29 @@ func TestRequestSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The complaint drafted, then a second draft sent: the sent one counts.
+	for i, status := range []foi.OutboundStatus{foi.OutboundDrafted, foi.OutboundSent, foi.OutboundDrafted} {
+		id := fmt.Sprintf("complaint-%d@test", i)
+		if _, err := st.LedgerEntry(ctx, store.Outbound{RequestID: rid, MessageID: id, Purpose: foi.PurposeRegulator,
+			From: "desk@example.org", To: "icocasework@ico.org.uk", Subject: "Complaint", Raw: []byte("x"), Refs: []string{}}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			s, err := st.RequestSnapshot(ctx, "request/cro/2025/durham")
+			if err != nil || s.Complaint != foi.OutboundPending {
+				t.Errorf("complaint in the ledger, not sent: %q (%v)", s.Complaint, err)
+			}
+		}
+		if err := st.MarkSent(ctx, id, status, origin); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s, err := st.RequestSnapshot(ctx, "request/cro/2025/durham")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s.Complaint != foi.OutboundSent {
+		t.Errorf("complaint %q, want sent", s.Complaint)
 	}
 	if s.RequestID != rid || s.CampaignID != cid || s.Force.Slug != "durham" || s.Force.FOIEmail != "foi@durham.police.uk" {
 		t.Errorf("snapshot names %+v", s)

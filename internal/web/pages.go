@@ -113,8 +113,21 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d bytes", n)
 	},
-	"join": strings.Join,
-	"path": url.PathEscape,
+	"join":       strings.Join,
+	"eventLabel": foi.EventLabel,
+	"path":       url.PathEscape,
+	// label is a state's, a kind's or a purpose's name in words.
+	"label": func(v any) string {
+		switch x := v.(type) {
+		case foi.State:
+			return x.Label()
+		case foi.Kind:
+			return x.Label()
+		case foi.Purpose:
+			return x.Label()
+		}
+		return stateText(fmt.Sprint(v))
+	},
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
@@ -266,14 +279,17 @@ func (s *server) board(w http.ResponseWriter, r *http.Request) error {
 	d := &boardData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
 		Total: len(rows), Filter: filter, Sort: sortBy, DataHref: href + "/data", TemporalURL: s.temporalURL(c.WorkflowID)}
 	counts := map[foi.State]int{}
-	open := 0
+	open, closed := 0, 0
 	for _, b := range rows {
 		counts[b.State]++
 		if b.Overdue > 0 {
 			d.Late++
 		}
-		if !b.Final() {
+		if !b.Finished() {
 			open++
+		}
+		if b.Closed && !b.Final() {
+			closed++
 		}
 		if keep(b) {
 			d.Rows = append(d.Rows, b)
@@ -295,9 +311,12 @@ func (s *server) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Filters = append(d.Filters, link("all", "", len(rows)), link("overdue", "late", d.Late),
 		link("open", "open", open), link("finished", "finished", len(rows)-open))
+	if closed > 0 {
+		d.Filters = append(d.Filters, link("closed unanswered", "closed", closed))
+	}
 	for _, st := range foi.States() {
 		if counts[st] > 0 {
-			d.Filters = append(d.Filters, link(stateText(st), string(st), counts[st]))
+			d.Filters = append(d.Filters, link(st.Label(), string(st), counts[st]))
 		}
 	}
 	if sortBy == "late" {
@@ -318,57 +337,16 @@ func stateFilter(f string) (func(boardRow) bool, bool) {
 	case "late":
 		return func(b boardRow) bool { return b.Overdue > 0 }, true
 	case "open":
-		return func(b boardRow) bool { return !b.Final() }, true
+		return func(b boardRow) bool { return !b.Finished() }, true
 	case "finished":
-		return func(b boardRow) bool { return b.Final() }, true
+		return func(b boardRow) bool { return b.Finished() }, true
+	case "closed":
+		return func(b boardRow) bool { return b.Closed && !b.Final() }, true
 	}
 	if st := foi.State(f); st.Valid() {
 		return func(b boardRow) bool { return b.State == st }, true
 	}
 	return nil, false
-}
-
-// forceData is the force page's data.
-type forceData struct {
-	Campaign    campaignView
-	Request     boardRow
-	Today       calendar.Date
-	Timeline    []timelineEntry
-	Documents   []docView
-	OpenReviews int
-	TemporalURL string
-	DocTemporal func(string) string
-}
-
-func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignFromPath(r)
-	if err != nil {
-		return err
-	}
-	today := c.today(s.now())
-	b, err := s.boardRow(r.Context(), c, r.PathValue("force"), today)
-	if err != nil {
-		return err
-	}
-	tl, err := s.timeline(r.Context(), c, b.RequestID)
-	if err != nil {
-		return err
-	}
-	docs, err := s.documents(r.Context(), b.RequestID)
-	if err != nil {
-		return err
-	}
-	open, err := s.st.OpenReviewCount(r.Context(), b.RequestID)
-	if err != nil {
-		return err
-	}
-	href := campaignHref(c.Slug, c.Year)
-	d := &forceData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
-		Request: *b, Today: today, Timeline: tl, Documents: docs, OpenReviews: open,
-		TemporalURL: s.temporalURL(b.WorkflowID), DocTemporal: s.temporalURL}
-	s.render(w, r, http.StatusOK, "force", &page{Title: b.ForceName,
-		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
-	return nil
 }
 
 func (s *server) download(w http.ResponseWriter, r *http.Request, ext, contentType string, write func(*dataset.Data, *bytes.Buffer) error) error {

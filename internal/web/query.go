@@ -134,10 +134,26 @@ type boardRow struct {
 	// Overdue is the number of working days past the due date on the
 	// campaign's today, for a request without an outcome.
 	Overdue int
+	// Closed is set for a request closed unanswered; Complaint is what
+	// became of its complaint to the regulator.
+	Closed    bool
+	Complaint foi.OutboundStatus
 }
 
 // Final reports whether the request has an outcome.
 func (b boardRow) Final() bool { return b.State.Final() }
+
+// Condition is the request's status in the shared vocabulary.
+func (b boardRow) Condition() foi.Condition {
+	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint}
+}
+
+// Finished reports whether the request's run is over: an outcome, or
+// closed unanswered (as the CLI and the campaign workflow count).
+func (b boardRow) Finished() bool { return b.Condition().Finished() }
+
+// Label is the request's status in words.
+func (b boardRow) Label() string { return b.Condition().Label() }
 
 func dateOf(t *time.Time) *calendar.Date {
 	if t == nil {
@@ -181,7 +197,7 @@ func (s *server) boardRowOf(r store.BoardRequest, today calendar.Date) boardRow 
 	b := boardRow{RequestID: r.RequestID, Force: r.ForceSlug, ForceName: r.ForceName, Regime: r.Regime, State: r.State,
 		WorkflowID: r.WorkflowID, Reference: r.Reference, Due: dateOf(r.DueOn), Received: dateOf(r.ReceivedOn),
 		SentAt: r.SentAt, Chasers: r.Chasers, Paused: r.Paused, LastEvent: r.LastEvent, LastEventAt: r.LastEventAt,
-		Documents: r.Documents, Observations: r.Observations}
+		Documents: r.Documents, Observations: r.Observations, Closed: r.Closed, Complaint: r.Complaint}
 	b.Overdue = s.overdue(&b, today)
 	return b
 }
@@ -222,16 +238,19 @@ type event = store.TimelineEvent
 // timelineEntry is a line of a force's timeline: a state change or other
 // event, with the email it concerns, or an email no event mentions.
 type timelineEntry struct {
-	At     time.Time
-	Kind   string
-	From   foi.State
-	To     foi.State
-	Note   string
-	By     string
-	Extra  []keyValue
-	Out    *outboundMsg
-	In     *inboundMsg
-	Sorted int // tie-break: events in sequence, then emails
+	At   time.Time
+	Kind string
+	// Summary is the entry in words: "partial answer; s.12 cited for the
+	// rest".
+	Summary string
+	From    foi.State
+	To      foi.State
+	Note    string
+	By      string
+	Extra   []keyValue
+	Out     *outboundMsg
+	In      *inboundMsg
+	Sorted  int // tie-break: events in sequence, then emails
 }
 
 type keyValue struct{ Key, Value string }
@@ -259,7 +278,7 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 	usedOut, usedIn := map[int64]bool{}, map[int64]bool{}
 	var tl []timelineEntry
 	for _, e := range events {
-		te := timelineEntry{At: e.OccurredAt, Kind: e.Kind, From: e.From, To: e.To, Sorted: e.Seq}
+		te := timelineEntry{At: e.OccurredAt, Kind: e.Kind, Summary: eventSummary(e.Kind, e.Detail), From: e.From, To: e.To, Sorted: e.Seq}
 		keys := make([]string, 0, len(e.Detail))
 		for k := range e.Detail {
 			keys = append(keys, k)
@@ -284,8 +303,13 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 					te.In, usedIn[m.ID] = m, true
 				}
 			default:
-				te.Extra = append(te.Extra, keyValue{k, detailText(v)})
+				if kv, ok := detailPair(k, v); ok {
+					te.Extra = append(te.Extra, kv)
+				}
 			}
+		}
+		if strings.EqualFold(te.Note, te.Summary) {
+			te.Note = "" // the note says what the summary says
 		}
 		if te.Out != nil || te.In != nil {
 			te.Extra = dropKeys(te.Extra, "subject", "kind", "to", "status") // shown with the email
@@ -298,7 +322,7 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 			if o.SentAt != nil {
 				at = *o.SentAt
 			}
-			tl = append(tl, timelineEntry{At: c.clockAt(at), Kind: "email_out", Out: o, Sorted: 1 << 30})
+			tl = append(tl, timelineEntry{At: c.clockAt(at), Kind: "email_out", Summary: o.Purpose.Label() + " " + string(o.Status), Out: o, Sorted: 1 << 30})
 		}
 	}
 	for i := range ins {
@@ -307,7 +331,7 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 			if m.InternalDate != nil {
 				at = *m.InternalDate
 			}
-			tl = append(tl, timelineEntry{At: c.clockAt(at), Kind: "email_in", In: m, Sorted: 1 << 30})
+			tl = append(tl, timelineEntry{At: c.clockAt(at), Kind: "email_in", Summary: foi.EventLabel("email_in"), In: m, Sorted: 1 << 30})
 		}
 	}
 	sort.SliceStable(tl, func(i, j int) bool {
@@ -317,6 +341,93 @@ func buildTimeline(c *campaignRow, events []event, outs []outboundMsg, ins []inb
 		return tl[i].Sorted < tl[j].Sorted
 	})
 	return tl
+}
+
+// eventSummary is an event in words, with the sections a refusal or a
+// partial answer cites.
+func eventSummary(kind string, detail map[string]any) string {
+	sections := foi.SectionsText(stringsOf(detail["sections"]))
+	switch kind {
+	case "partial_response":
+		if sections != "" {
+			return "partial answer; " + sections + " cited for the rest"
+		}
+	case "refusal":
+		if sections != "" {
+			return "refused under " + sections
+		}
+	case "kind_confirmed", "kind_corrected", "kind_uncertain", "late_reply", "reply":
+		if k, ok := detail["kind"].(string); ok && k != "" {
+			return foi.EventLabel(kind) + ": " + foi.Kind(k).Label()
+		}
+	}
+	return foi.EventLabel(kind)
+}
+
+// detailPair is an event's detail as words, or false for one the entry
+// says already or that means nothing to a person.
+func detailPair(k string, v any) (keyValue, bool) {
+	switch k {
+	case "sections":
+		return keyValue{"sections cited", foi.SectionsText(stringsOf(v))}, true
+	case "documents":
+		var names []string
+		if docs, ok := v.([]any); ok {
+			for _, d := range docs {
+				if m, ok := d.(map[string]any); ok {
+					names = append(names, fmt.Sprint(m["filename"]))
+				}
+			}
+		}
+		if len(names) == 0 {
+			return keyValue{}, false
+		}
+		return keyValue{"attached", strings.Join(names, ", ")}, true
+	case "confidence":
+		if f, ok := v.(float64); ok {
+			return keyValue{"classifier's confidence", fmt.Sprintf("%.0f%%", f*100)}, true
+		}
+	case "working_days_overdue":
+		return keyValue{"working days overdue", detailText(v)}, true
+	case "kind", "was":
+		if s, ok := v.(string); ok && s != "" {
+			label := "kind"
+			if k == "was" {
+				label = "was"
+			}
+			return keyValue{label, foi.Kind(s).Label()}, true
+		}
+		return keyValue{}, false
+	case "status":
+		return keyValue{"status", stateText(detailText(v))}, true
+	case "document_id":
+		return keyValue{"document", detailText(v)}, true
+	case "why":
+		return keyValue{"why", detailText(v)}, true
+	case "to":
+		return keyValue{"to", detailText(v)}, true
+	case "subject":
+		return keyValue{"subject", detailText(v)}, true
+	case "due":
+		return keyValue{"due", detailText(v)}, true
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return keyValue{}, false // structure for machines, not people
+	}
+	return keyValue{stateText(k), detailText(v)}, true
+}
+
+// stringsOf is a JSON array of strings as a slice.
+func stringsOf(v any) []string {
+	xs, _ := v.([]any)
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func dropKeys(kv []keyValue, keys ...string) []keyValue {

@@ -76,6 +76,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now); tests set it.
 	Now func() time.Time
+	// TaskQueue is the worker's task queue, where a reopened request's new
+	// run goes (default "foidesk"). Reopening needs a Temporal client that
+	// can start workflows (a go.temporal.io/sdk/client.Client can).
+	TaskQueue string
 	// UpdateTimeout bounds how long a review decision waits for the
 	// workflow to accept it (default 20s).
 	UpdateTimeout time.Duration
@@ -93,7 +97,9 @@ type server struct {
 	auth     *access
 	pages    map[string]*template.Template
 	updateTO time.Duration
-	pop      *dataset.Population
+	// taskQueue is where a reopened request's run goes.
+	taskQueue string
+	pop       *dataset.Population
 }
 
 // New builds the dashboard's handler.
@@ -103,7 +109,11 @@ func New(opts *Options) (http.Handler, error) {
 	}
 	s := &server{
 		st: opts.Store, temporal: opts.Temporal, uiURL: strings.TrimRight(opts.TemporalUIURL, "/"),
-		ns: opts.Namespace, log: opts.Logger, now: opts.Now, updateTO: opts.UpdateTimeout, pop: opts.Population,
+		ns: opts.Namespace, log: opts.Logger, now: opts.Now, updateTO: opts.UpdateTimeout, taskQueue: opts.TaskQueue,
+		pop: opts.Population,
+	}
+	if s.taskQueue == "" {
+		s.taskQueue = "foidesk"
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -146,6 +156,7 @@ func New(opts *Options) (http.Handler, error) {
 	app.HandleFunc("GET /{$}", s.handle(s.campaigns))
 	app.HandleFunc("GET /campaigns/{slug}/{year}", s.handle(s.board))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/forces/{force}", s.handle(s.forcePage))
+	app.HandleFunc("POST /campaigns/{slug}/{year}/forces/{force}", s.handle(s.forceAction))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data", s.handle(s.datasetPage))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data/summary", s.handle(s.dataSummary))
 	app.HandleFunc("GET /campaigns/{slug}/{year}/data.csv", s.handle(s.downloadCSV))

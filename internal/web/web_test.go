@@ -146,7 +146,7 @@ func TestForcePage(t *testing.T) {
 	order := []string{
 		"Email out", "[FOI " + testSlug, // the request
 		"sent → <strong>answered</strong>", "Email in", "Re: [FOI", // the reply
-		"answered → <strong>data loaded</strong>",
+		"answered → <strong>answered, figures loaded</strong>",
 	}
 	pos := 0
 	for _, s := range order {

@@ -1,0 +1,260 @@
+package classify
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/lazyre"
+)
+
+// The structure of a letter: which parts of the request it answers and
+// which it refuses or says are not held. A letter that refuses or says "not
+// held" for one named part of a request ("Q1 response: No information
+// held", "for this question the exemption applies", "Qs 2, 3 & 5 ... we
+// would not provide these details") and answers another, or refuses only
+// one part, is a partial response whatever its wording, and so is an answer
+// with one part refused. These are read from the layout of the letter, not
+// from a force's phrases: part headings (Q1, Question 2, Part 3, Response 1
+// & 2, a numbered item after the request is restated), a statement scoped to
+// a part inline ("for question 1 there are currently 2,109"), and whether a
+// refusal says it covers the whole request.
+
+// layout is what structure found.
+type layout struct {
+	// negParts and posParts are the part labels ("1", "2&3") with an
+	// answer that refuses or says not held, and with one that gives
+	// something.
+	negParts, posParts map[string]string // label -> phrase
+	// negScoped counts refusals scoped to a part that is not numbered
+	// ("for this question", "that part of your request").
+	negScoped string
+	// whole is a phrase saying the refusal covers the whole request.
+	whole string
+}
+
+func (l layout) negatives() int {
+	n := len(l.negParts)
+	if l.negScoped != "" {
+		n++
+	}
+	return n
+}
+
+var (
+	// partHeadingRe finds a part heading at the start of a line: a label
+	// (Q, Question, Qs, Part, Point, Response, Answer) or a bare number
+	// with a dot or bracket, then the part numbers.
+	partHeadingRe = lazyre.New(`(?im)^[ \t]*(?:(?:q(?:uestions?|s)?|parts?|points?|response|answer)[ \t.]*(\d{1,2}[a-z]?(?:(?:[ \t]*[,&][ \t]*|[ \t]+and[ \t]+|[ \t]*-[ \t]*)\d{1,2}[a-z]?)*)(?:[ \t]+(?:response|answer))?[ \t]*[:.)-]?|(\d{1,2})[.)])[ \t]*`)
+	// responseStartRe marks where the answer begins after the request is
+	// restated.
+	responseStartRe = lazyre.New(ws(`(?im)^[ \t]*(?:in response|(?:our |the )?response|answers?|decision)\b|\b(?:response|answers?) (?:is |are )?(?:set out|provided|given) below\b|\bplease (?:find|see) (?:the |our )?(?:[\w&'-]+ ){0,3}(?:response|answers?) (?:set out )?below\b|\bbelow (?:is|are) your request and our response\b`))
+	// negativeRe is wording that refuses or says not held.
+	negativeRe = lazyre.New(ws(`(?i)\bnot held\b|\bno (?:recorded )?information (?:is )?held\b|\bdo(?:es)? not hold\b|\bexempt(?:ion|ions|ed)?\b|\bwithh(?:o|e)ld(?:ing)?\b|\bneither confirm\b|\bncnd\b|\bnot routinely\b|\bexceed(?:s|ed)? (?:the )?(?:appropriate|cost|18)|\bmanual(?:ly)? search|\bunable to (?:provide|supply|disclose|release)\b|\b(?:would|will|can|could) not (?:be )?(?:provide|disclose|release)d?\b|\bcannot be (?:provided|disclosed|released)\b|\bnot (?:be )?disclosed\b|\brefus(?:e|ed|al)\b`))
+	// questionStartRe: a restated question, not an answer.
+	questionStartRe = lazyre.New(`(?i)^(?:please|can you|could you|would you|how many|how much|what|which|who|when|where|why|do you|does|did|have you|has|is there|are there|i would|i wish|i am|provide|list|copies|a copy|details of|any )`)
+	// numberRe: a figure that is not a year.
+	numberRe = lazyre.New(`(?:^|[^\d/.-])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d/]|$)`)
+	// scopedNegRe: a refusal or not-held statement scoped inline to a
+	// numbered part ("for question 2 is not routinely collated").
+	scopedNegRe = lazyre.New(ws(`(?i)\b(?:for|in relation to|in respect of|with regards? to|regarding|at|to) (?:questions?|q|parts?|points?) ?(\d{1,2}[a-z]?)\b([^.\n]{0,140})`))
+	// scopedThisRe: scoped to a part without a number ("for this
+	// question", "this part of your request", "in relation to your request
+	// for emails ..., the following exemption applies").
+	scopedThisRe = lazyre.New(ws(`(?i)\b(?:for|to|in relation to|in respect of) (?:this|that|these|those) (?:parts?|questions?|aspects?|elements?)\b|\b(?:this|that|these|those) (?:parts?|questions?|aspects?|elements?) of (?:your|the|this) request\b|\bin relation (?:to )?your request for (?:[^.,\n]{3,100}?),? the following exemptions? appl(?:y|ies)\b`))
+	// wholeRe: the refusal covers everything asked.
+	wholeRe = lazyre.New(ws(`(?i)\bwhole (?:of )?(?:the |your |this )?(?:requested information|request)\b|\bentire(?:ty of)? (?:the |your |this )?request\b|\ball (?:parts|elements|questions) of (?:your|the|this) request\b`))
+)
+
+// ws makes each space in expr, outside character classes, match any run
+// of white space, so phrases survive line wrapping.
+func ws(expr string) string {
+	var b strings.Builder
+	class := false
+	for i := 0; i < len(expr); i++ {
+		ch := expr[i]
+		switch {
+		case ch == '\\' && i+1 < len(expr):
+			b.WriteByte(ch)
+			i++
+			b.WriteByte(expr[i])
+			continue
+		case ch == '[':
+			class = true
+		case ch == ']':
+			class = false
+		case ch == ' ' && !class:
+			b.WriteString(`\s+`)
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// structure reads the layout of text (the counted text of a letter).
+func structure(text string) layout {
+	l := layout{negParts: map[string]string{}, posParts: map[string]string{}}
+	if m := wholeRe.FindString(text); m != "" {
+		l.whole = m
+	}
+	start := -1
+	if loc := responseStartRe.FindStringIndex(text); loc != nil {
+		start = loc[0]
+	}
+	heads := partHeadingRe.Regexp().FindAllStringSubmatchIndex(text, 64)
+	for i, h := range heads {
+		label := ""
+		labelled := false
+		switch {
+		case h[2] >= 0:
+			label = text[h[2]:h[3]]
+			labelled = true
+		case h[4] >= 0:
+			label = text[h[4]:h[5]]
+		}
+		label = normaliseLabel(label)
+		if atoi(strings.TrimRight(label, "abcdefghijklmnopqrstuvwxyz")) > 30 {
+			continue // a section or a list, not a part of the request
+		}
+		end := len(text)
+		if i+1 < len(heads) {
+			end = heads[i+1][0]
+		}
+		end = min(end, h[1]+600)
+		heading := strings.ToLower(text[h[0]:h[1]])
+		block := strings.TrimSpace(text[h[1]:end])
+		// A question restated on the heading's line, with text after it, is
+		// a question and its answer (qa); a question alone is the request.
+		qa := false
+		if nl := strings.IndexByte(block, '\n'); nl >= 0 && strings.Contains(block[:nl], "?") {
+			block = strings.TrimSpace(block[nl+1:])
+			qa = block != ""
+		} else if nl < 0 && strings.Contains(block, "?") || questionStartRe.MatchString(block) {
+			continue
+		}
+		// A bare number ("3.") is a part only in an answer: after the
+		// request is restated, or between a question and the next.
+		if !labelled && !qa && (start < 0 || h[0] < start) {
+			continue
+		}
+		if block == "" {
+			continue
+		}
+		first := firstLine(block)
+		if negativeRe.MatchString(block) {
+			if !qa && start >= 0 && h[0] < start {
+				continue // part of the restated request
+			}
+			l.negParts[label] = phrase(first)
+			continue
+		}
+		answerLabel := strings.Contains(heading, "response") || strings.Contains(heading, "answer")
+		switch {
+		case (qa || start >= 0 && h[0] >= start) && (len(strings.Fields(block)) >= 8 || hasFigure(block) || yesNo(block)):
+			l.posParts[label] = phrase(first)
+		case answerLabel && len(strings.Fields(block)) >= 4:
+			l.posParts[label] = phrase(first)
+		case labelled && start >= 0 && h[0] >= start && len(strings.Fields(block)) >= 4:
+			l.posParts[label] = phrase(first)
+		}
+	}
+	for _, m := range scopedNegRe.Regexp().FindAllStringSubmatchIndex(text, 16) {
+		label := normaliseLabel(text[m[2]:m[3]])
+		rest := text[m[4]:m[5]]
+		switch {
+		case negativeRe.MatchString(rest):
+			l.negParts[label] = phrase(text[m[0]:m[1]])
+		case hasFigure(rest):
+			l.posParts[label] = phrase(text[m[0]:m[1]])
+		}
+	}
+	for _, loc := range scopedThisRe.Regexp().FindAllStringIndex(text, 8) {
+		from, to := sentenceStart(text, loc[0]), sentenceEnd(text, loc[1])
+		if negativeRe.MatchString(text[from:to]) {
+			l.negScoped = phrase(text[loc[0]:loc[1]])
+			break
+		}
+	}
+	return l
+}
+
+// evidence reports the layout found, for the record; it does not count.
+func (l layout) evidence() (Evidence, bool) {
+	var parts []string
+	for _, k := range sortedKeys(l.negParts) {
+		parts = append(parts, "refused or not held "+k+": "+l.negParts[k])
+	}
+	if l.negScoped != "" {
+		parts = append(parts, "refused: "+l.negScoped)
+	}
+	for _, k := range sortedKeys(l.posParts) {
+		parts = append(parts, "answered "+k+": "+l.posParts[k])
+	}
+	if l.whole != "" {
+		parts = append(parts, "whole request: "+l.whole)
+	}
+	if len(parts) == 0 {
+		return Evidence{}, false
+	}
+	return Evidence{Rule: "structure:layout", Source: SourceDecision, Phrase: phrase(strings.Join(parts, "; ")),
+		Note: "the parts of the request the letter answers and refuses"}, true
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func normaliseLabel(s string) string {
+	s = strings.ToLower(s)
+	s = strings.NewReplacer(" ", "", "\t", "", "and", "&", ",", "&").Replace(s)
+	return s
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// hasFigure reports whether s states a number other than a year.
+func hasFigure(s string) bool {
+	for _, m := range numberRe.Regexp().FindAllStringSubmatch(s, 16) {
+		n := m[1]
+		if len(n) == 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20")) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func yesNo(s string) bool {
+	f := strings.ToLower(strings.TrimLeft(s, " \t-•*a.b.c)(") + " ")
+	return strings.HasPrefix(f, "yes") || strings.HasPrefix(f, "no ") || strings.HasPrefix(f, "no.") || strings.HasPrefix(f, "no,")
+}
+
+// coveringRe: a note that goes with the answer rather than being it.
+var coveringRe = lazyre.New(ws(`(?i)\b(?:attached|enclosed|attachments?)\b|\bin response to your (?:freedom of information |foi |recent )?request\b`))
+
+// coveringNote recognises a covering note: a message of a few lines whose
+// only content is that it answers the request or carries an attachment. The
+// answer is elsewhere, so it is a response of low weight, which always
+// waits for a person to see the attachment.
+func coveringNote(text string) (Evidence, bool) {
+	if len(strings.Fields(text)) > 60 {
+		return Evidence{}, false
+	}
+	loc := coveringRe.FindStringIndex(text)
+	if loc == nil {
+		return Evidence{}, false
+	}
+	return Evidence{Rule: "response:covering-note", Kind: foi.KindResponse, Weight: 40, Source: SourceBody,
+		Phrase: phrase(text[loc[0]:loc[1]]), Note: "a short covering note: the answer is in an attachment"}, true
+}

@@ -1,0 +1,111 @@
+package classify
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
+)
+
+// Letters whose kind is decided by their structure, written for the test:
+// which parts of the request they answer and which they refuse.
+func TestStructure(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		kind foi.Kind
+		rule string // a rule that must be in the evidence; "" for none
+		not  string // a rule that must not be
+	}{
+		{
+			name: "one part not held, another answered under part headings",
+			body: `Please find our response set out below.
+
+Q1 response: No information held.
+Q2 response: This was dealt with by our Legal Services Department and signed off at Chief Officer level.`,
+			kind: foi.KindPartialResponse, rule: "structure:parts-answered",
+		},
+		{
+			name: "a figure for question 1, question 2 over the cost limit",
+			body: `I am not obliged to supply the information you have requested. Section 12 applies.
+We were advised that for question 1 there are currently 2,109 subjects in the community. The data for question 2 is not routinely collated and retrieving it would exceed the appropriate limit.`,
+			kind: foi.KindPartialResponse, rule: "structure:parts-answered",
+		},
+		{
+			name: "question and answer layout with one part refused",
+			body: `2. How many of these staff are officers?
+There are 781 officers in total, of whom 623 are constables.
+
+4. How many staff classify themselves as LGBT?
+To retrieve this would require the manual searching of records for 856 officers and staff, which would exceed the appropriate limit.`,
+			kind: foi.KindPartialResponse, rule: "structure:parts-answered",
+		},
+		{
+			name: "every part not held or refused is not partial",
+			body: `Our response is set out below.
+
+Question 1: The information requested is not held by the force.
+Question 2: The force can neither confirm nor deny that it holds the information, by virtue of Section 23(5).`,
+			not: "structure:parts-answered",
+		},
+		{
+			name: "a refusal of the whole request stays a refusal",
+			body: `In response: I am not obliged to supply the information. Please note that when one part of your request falls under Section 12, the whole request is therefore exempt.
+Q1 response: There were 12 stops in 2019.
+Q2 response: retrieving this would exceed the appropriate limit.`,
+			kind: foi.KindRefusal, not: "structure:parts-answered",
+		},
+		{
+			name: "restated numbered request before the answer is not an answer",
+			body: `You asked:
+1. Copy of the strategy board meeting minutes and agendas for the last year
+2. Details of the composition of the board including names
+
+In Response:
+I can confirm that the information is held however the cost of retrieving it would exceed the appropriate limit. Section 12(1) applies and this is a refusal notice.`,
+			kind: foi.KindRefusal, not: "structure:parts-answered",
+		},
+		{
+			name: "held but withheld is a refusal, not disclosure",
+			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
+			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
+		},
+		{
+			name: "a section the letter says does not apply does not make an answer partial",
+			body: `Please find the information you requested in the attached spreadsheet. Section 40 does not apply to these figures, as no individual can be identified from them.`,
+			kind: foi.KindResponse, not: "precedence:exemption-cited",
+		},
+		{
+			name: "a covering note is a response waiting for its attachment",
+			body: `Dear Sir,
+
+Please see attached response to your Freedom of Information request.
+
+Regards`,
+			kind: foi.KindResponse, rule: "response:covering-note",
+		},
+		{
+			name: "a long letter is not a covering note",
+			body: `Thank you for your request for information. Your request will now be considered in accordance with the Freedom of Information Act 2000 and you will receive a response within 20 working days. Please find attached a copy of our leaflet on how we handle requests, which explains the exemptions we may have to apply and your right to ask for an internal review should you be unhappy with the response.`,
+			kind: foi.KindAcknowledgement, not: "response:covering-note",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Classify(&Input{Body: tt.body}, nil)
+			rules := make([]string, 0, len(res.Evidence))
+			for _, e := range res.Evidence {
+				rules = append(rules, e.Rule)
+			}
+			if tt.kind != "" && res.Kind != tt.kind {
+				t.Errorf("kind %s, want %s; evidence %v", res.Kind, tt.kind, rules)
+			}
+			if tt.rule != "" && !slices.Contains(rules, tt.rule) {
+				t.Errorf("no %s in evidence %v", tt.rule, rules)
+			}
+			if tt.not != "" && slices.Contains(rules, tt.not) {
+				t.Errorf("%s in evidence %v", tt.not, rules)
+			}
+		})
+	}
+}

@@ -1,0 +1,402 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/engine"
+	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// forceData is the force page's data.
+type forceData struct {
+	Campaign    campaignView
+	Request     boardRow
+	Today       calendar.Date
+	Timeline    []timelineEntry
+	Thread      []mailView
+	Complaint   *complaintView
+	Documents   []docView
+	OpenReviews int
+	TemporalURL string
+	DocTemporal func(string) string
+	Actions     actionsView
+}
+
+// mailView is one email of a request's correspondence, with its text.
+type mailView struct {
+	Out       bool
+	ID        int64
+	At        time.Time
+	Purpose   foi.Purpose // of an email out
+	Status    string      // sent, drafted, … (out); the reply's kind (in)
+	From, To  string
+	Subject   string
+	Text      string
+	TextNote  string // why the text is not shown, when it is not
+	Documents []docView
+	// Kind is an email in's kind; KindForm says the desk may confirm or
+	// correct it here.
+	Kind     foi.Kind
+	KindForm bool
+}
+
+// complaintView is the complaint to the regulator: the latest draft or the
+// complaint sent, and whether the desk may edit and send it.
+type complaintView struct {
+	mailView
+	Sent     bool
+	Editable bool
+}
+
+// actionsView says which actions the force page offers.
+type actionsView struct {
+	Enabled  bool // the dashboard can reach Temporal
+	CanOpen  bool // it can also start a run (reopen)
+	Nonce    string
+	By       string
+	Kinds    []foi.Kind
+	Finished bool // the request's run is over: actions reopen it
+	Paused   bool
+	Clarify  bool // the force asked for clarification
+}
+
+// maxMailBytes bounds the emails whose text the force page shows; bigger
+// ones (long attachments) are linked, not parsed.
+const maxMailBytes = 4 << 20
+
+// maxMailRunes bounds the text shown of one email.
+const maxMailRunes = 40000
+
+func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
+	flash := ""
+	if a := r.URL.Query().Get("done"); a != "" {
+		flash = actionDone[a]
+	}
+	return s.showForce(w, r, http.StatusOK, flash, "")
+}
+
+// showForce renders a force's page, with a flash or an error from an
+// action.
+func (s *server) showForce(w http.ResponseWriter, r *http.Request, status int, flash, errText string) error {
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	today := c.today(s.now())
+	b, err := s.boardRow(ctx, c, r.PathValue("force"), today)
+	if err != nil {
+		return err
+	}
+	tl, err := s.st.RequestTimeline(ctx, b.RequestID)
+	if err != nil {
+		return err
+	}
+	docs, err := s.documents(ctx, b.RequestID)
+	if err != nil {
+		return err
+	}
+	open, err := s.st.OpenReviewCount(ctx, b.RequestID)
+	if err != nil {
+		return err
+	}
+	thread, err := s.thread(ctx, c, b, tl, docs)
+	if err != nil {
+		return err
+	}
+	href := campaignHref(c.Slug, c.Year)
+	d := &forceData{Campaign: campaignView{campaignRow: *c, Href: href, Today: today, Scale: c.timeScale()},
+		Request: *b, Today: today, Timeline: buildTimeline(c, tl.Events, tl.Outbound, tl.Inbound),
+		Thread: thread, Documents: docs, OpenReviews: open,
+		TemporalURL: s.temporalURL(b.WorkflowID), DocTemporal: s.temporalURL,
+		Actions: actionsView{Enabled: s.temporal != nil, Nonce: nonce(), By: s.decider(r), Kinds: foi.Kinds(),
+			Finished: b.Finished(), Paused: b.Paused, Clarify: b.State == foi.StateAwaitingClarification}}
+	_, d.Actions.CanOpen = s.temporal.(engine.RequestClient)
+	d.Complaint = complaintOf(thread, b)
+	s.render(w, r, status, "force", &page{Title: b.ForceName, Flash: flash, Error: errText,
+		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
+	return nil
+}
+
+// thread is a request's correspondence in the order it happened: every
+// email out (the request, chasers, the complaint) and in, with its text and
+// the documents each reply brought. An email an event names is at the
+// event's time, as on the timeline; others at their own time on the
+// campaign's clock.
+func (s *server) thread(ctx context.Context, c *campaignRow, b *boardRow, tl *store.RequestTimeline, docs []docView) ([]mailView, error) {
+	outs, ins := tl.Outbound, tl.Inbound
+	outAt, inAt := map[string]time.Time{}, map[int64]time.Time{}
+	for _, e := range tl.Events {
+		if id, ok := e.Detail["message_id"].(string); ok {
+			if _, seen := outAt[id]; !seen {
+				outAt[id] = e.OccurredAt
+			}
+		}
+		if id, ok := e.Detail["inbound_id"].(float64); ok {
+			if _, seen := inAt[int64(id)]; !seen {
+				inAt[int64(id)] = e.OccurredAt
+			}
+		}
+	}
+	raws, err := s.st.RequestMessages(ctx, b.RequestID, maxMailBytes)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		out bool
+		id  int64
+	}
+	raw := map[key][]byte{}
+	size := map[key]int{}
+	for _, m := range raws {
+		raw[key{m.Outbound, m.ID}], size[key{m.Outbound, m.ID}] = m.Raw, m.Size
+	}
+	text := func(k key) (string, string) {
+		data := raw[k]
+		if data == nil {
+			return "", fmt.Sprintf("(a message of %s: too large to show here)", fmt.Sprint(size[k]))
+		}
+		msg, err := mail.Parse(data, nil)
+		if err != nil {
+			return "", "(the message could not be read: " + err.Error() + ")"
+		}
+		t := strings.TrimSpace(msg.Text)
+		if utf8.RuneCountInString(t) > maxMailRunes {
+			t = string([]rune(t)[:maxMailRunes]) + " …"
+		}
+		if t == "" {
+			return "", "(no text)"
+		}
+		return t, ""
+	}
+	// Documents waiting on a decision about the reply are shown with it.
+	byMessage := map[int64][]docView{}
+	for _, d := range docs {
+		byMessage[d.InboundID] = append(byMessage[d.InboundID], d)
+	}
+	var out []mailView
+	for _, o := range outs {
+		at := o.CreatedAt
+		if o.SentAt != nil {
+			at = *o.SentAt
+		}
+		if t, ok := outAt[o.MessageID]; ok {
+			at = t
+		} else {
+			at = c.clockAt(at)
+		}
+		m := mailView{Out: true, ID: o.ID, At: at, Purpose: o.Purpose, Status: string(o.Status),
+			From: o.From, To: o.To, Subject: o.Subject}
+		m.Text, m.TextNote = text(key{true, o.ID})
+		out = append(out, m)
+	}
+	for _, in := range ins {
+		at := in.StoredAt
+		if in.InternalDate != nil {
+			at = *in.InternalDate
+		}
+		if t, ok := inAt[in.ID]; ok {
+			at = t
+		} else {
+			at = c.clockAt(at)
+		}
+		m := mailView{ID: in.ID, At: at, Status: in.Kind.Label(), From: in.From, Subject: in.Subject,
+			Kind: in.Kind, Documents: byMessage[in.ID], KindForm: in.Kind != foi.KindBounce}
+		m.Text, m.TextNote = text(key{false, in.ID})
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+// complaintOf finds the complaint to the regulator in a thread: the last
+// one sent, else the last draft, which the desk may edit and send while
+// the request has no outcome.
+func complaintOf(thread []mailView, b *boardRow) *complaintView {
+	var c *complaintView
+	for _, m := range thread {
+		if !m.Out || m.Purpose != foi.PurposeRegulator {
+			continue
+		}
+		sent := m.Status == string(foi.OutboundSent)
+		if c == nil || sent || !c.Sent {
+			c = &complaintView{mailView: m, Sent: sent}
+		}
+	}
+	if c != nil {
+		c.Editable = !c.Sent && !b.Final()
+	}
+	return c
+}
+
+// actionDone is the flash shown after each action.
+var actionDone = map[string]string{
+	"note":      "The note is added to the timeline.",
+	"pause":     "Chasing is paused: no chaser goes until it is resumed.",
+	"resume":    "Chasing is resumed.",
+	"withdraw":  "The request is withdrawn: it is not chased, and later replies are recorded but not acted on.",
+	"answered":  "The request is marked answered.",
+	"clarify":   "The clarification is sent; the statutory clock starts again.",
+	"kind":      "The reply's kind is recorded; the request has moved as a reply of that kind would.",
+	"complaint": "The complaint to the regulator is sent (see the timeline for what became of it).",
+	"reopen":    "The request is reopened: it takes replies and actions, and ends a campaign day after the last.",
+}
+
+// forceAction takes an action on a force's request from its page: a
+// note, pausing or resuming chasing, withdrawing, marking answered,
+// answering a clarification, confirming or correcting a reply's kind,
+// sending the complaint to the regulator, or reopening. Each is an Update
+// of the request's workflow; a request whose run has ended is reopened to
+// take it (where the dashboard can start workflows).
+func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(w, r, "the force's page"); err != nil {
+		return err
+	}
+	c, err := s.campaignFromPath(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.boardRow(r.Context(), c, r.PathValue("force"), c.today(s.now()))
+	if err != nil {
+		return err
+	}
+	action := r.PostFormValue("action")
+	fail := func(status int, msg string) error {
+		return s.showForce(w, r, status, "", msg)
+	}
+	if _, ok := actionDone[action]; !ok {
+		return fail(http.StatusBadRequest, fmt.Sprintf("Unknown action %q.", action))
+	}
+	if s.temporal == nil {
+		return fail(http.StatusServiceUnavailable, "Actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve). foidesk campaign update does the same from a shell.")
+	}
+	by := strings.TrimSpace(r.PostFormValue("by"))
+	if u := userFrom(r.Context()); u != "" {
+		by = u
+	}
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	switch {
+	case by == "":
+		return fail(http.StatusBadRequest, "Say who you are (the “by” field): actions are kept with a name.")
+	case utf8.RuneCountInString(by) > 100 || utf8.RuneCountInString(text) > 20000 ||
+		utf8.RuneCountInString(r.PostFormValue("body")) > 20000 || utf8.RuneCountInString(r.PostFormValue("subject")) > 500:
+		return fail(http.StatusBadRequest, "A field is too long.")
+	}
+	var name string
+	var arg any
+	switch action {
+	case "note":
+		name, arg = workflows.UpdateAddNote, workflows.NoteInput{Text: text, By: by}
+	case "pause":
+		name, arg = workflows.UpdatePauseChasing, workflows.ChasingInput{Reason: text, By: by}
+	case "resume":
+		name, arg = workflows.UpdateResumeChasing, workflows.ChasingInput{Reason: text, By: by}
+	case "withdraw":
+		name, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Reason: text, By: by}
+	case "answered":
+		name, arg = workflows.UpdateMarkAnswered, workflows.MarkAnsweredInput{Note: text, By: by}
+	case "clarify":
+		name, arg = workflows.UpdateAnswerClarification, workflows.ClarificationInput{Text: text, By: by}
+	case "complaint":
+		name, arg = workflows.UpdateSendComplaint, workflows.ComplaintInput{
+			Subject: strings.TrimSpace(r.PostFormValue("subject")), Body: r.PostFormValue("body"), By: by}
+	case "kind":
+		id, err := strconv.ParseInt(r.PostFormValue("inbound"), 10, 64)
+		was, ok := s.replyKind(r.Context(), b.RequestID, id)
+		if err != nil || !ok {
+			return fail(http.StatusBadRequest, "Name a reply of this request.")
+		}
+		k := foi.Kind(r.PostFormValue("kind"))
+		if !k.Valid() {
+			return fail(http.StatusBadRequest, fmt.Sprintf("Choose a kind (%q is not one).", k))
+		}
+		name, arg = workflows.UpdateConfirmKind, workflows.KindInput{InboundID: id, Kind: k, By: by, Why: text, Was: was}
+	case "reopen":
+		rc, ok := s.temporal.(engine.RequestClient)
+		if !ok {
+			return fail(http.StatusServiceUnavailable, "Reopening is disabled: the dashboard's Temporal client cannot start workflows.")
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
+		defer cancel()
+		reason := "by " + by
+		if text != "" {
+			reason += ": " + text
+		}
+		if err := engine.ReopenRequest(ctx, rc, s.taskQueue, b.WorkflowID, reason); err != nil {
+			s.log.Warn("reopen refused", slog.String("request", b.WorkflowID), slog.Any("err", err))
+			return fail(http.StatusBadGateway, "The request could not be reopened: "+err.Error())
+		}
+		return s.actionDone(w, r, c, b, action, by)
+	}
+	if err := s.requestUpdate(r, b.WorkflowID, action, name, arg); err != nil {
+		s.log.Warn("request action refused", slog.String("request", b.WorkflowID), slog.String("action", action),
+			slog.Any("err", err))
+		return fail(http.StatusBadGateway, "The request did not take it: "+updateError(err))
+	}
+	return s.actionDone(w, r, c, b, action, by)
+}
+
+func (s *server) actionDone(w http.ResponseWriter, r *http.Request, c *campaignRow, b *boardRow, action, by string) error {
+	s.log.Info("request action", slog.String("request", b.WorkflowID), slog.String("action", action), slog.String("by", by))
+	s.rememberDecider(w, r, by)
+	http.Redirect(w, r, campaignHref(c.Slug, c.Year)+"/forces/"+url.PathEscape(b.Force)+"?done="+action, http.StatusSeeOther)
+	return nil
+}
+
+// replyKind finds message id among the request's replies, with its kind
+// as the page shows it (a person's decision, else the classifier's).
+func (s *server) replyKind(ctx context.Context, requestID, id int64) (foi.Kind, bool) {
+	tl, err := s.st.RequestTimeline(ctx, requestID)
+	if err != nil {
+		return "", false
+	}
+	for _, m := range tl.Inbound {
+		if m.ID == id {
+			return m.Kind, true
+		}
+	}
+	return "", false
+}
+
+// requestUpdate sends an Update to a request, reopening it first if its
+// run has ended (where the client can start workflows). The form's nonce
+// makes the update's ID, so that a form sent twice is one Update.
+func (s *server) requestUpdate(r *http.Request, workflowID, action, name string, arg any) error {
+	updateID := "force/" + action + "/" + workflowID
+	rc, ok := s.temporal.(engine.RequestClient)
+	if !ok {
+		var st workflows.RequestStatus
+		return s.updateInto(r, workflowID, name, updateID, arg, &st)
+	}
+	if n := r.PostFormValue("nonce"); n != "" && len(n) <= 64 {
+		updateID += "/" + n
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.updateTO)
+	defer cancel()
+	_, err := engine.UpdateRequestID(ctx, rc, s.taskQueue, workflowID, updateID, name, arg)
+	return err
+}
+
+// updateError is a refused Update's reason as a person reads it: the
+// validator's words, without Temporal's wrapping.
+func updateError(err error) string {
+	var ae interface{ Message() string }
+	if errors.As(err, &ae) && ae.Message() != "" {
+		return ae.Message()
+	}
+	return err.Error()
+}

@@ -1,0 +1,352 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/foidesk/foidesk/internal/foi"
+	fmail "github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/match"
+	"github.com/foidesk/foidesk/internal/store"
+	"github.com/foidesk/foidesk/workflows"
+)
+
+// A reply body that tries to run script, and the complaint's draft text.
+const (
+	hostileBody    = "<script>alert('body')</script>Figures attached; s.12 for the rest."
+	complaintDraft = "To the Information Commissioner's Office,\n\nI wish to complain that the force has not responded."
+)
+
+// closeUnanswered walks a "sent" force of the fixture up the ladder to
+// the regulator, with a drafted complaint, and closes it unanswered; its
+// request letter and complaint are real emails. It returns the force's slug.
+func closeUnanswered(t *testing.T, fx *fixture) string {
+	t.Helper()
+	ctx := context.Background()
+	var slug string
+	for _, f := range fx.forces {
+		if fx.kind[f.Slug] == "sent" {
+			slug = f.Slug
+			break
+		}
+	}
+	rid := fx.requests[slug]
+	compose := func(n int, purpose foi.Purpose, to, subject, body string, status foi.OutboundStatus, when time.Time) string {
+		id := fmt.Sprintf("%s.x%d@foidesk.test", slug, n)
+		raw, err := fmail.Compose(fmail.Outgoing{From: mail.Address{Address: "datadesk@example.org"},
+			To: []mail.Address{{Address: to}}, Subject: subject, Body: body, MessageID: id, Date: when})
+		must(t, err)
+		_, err = fx.st.LedgerEntry(ctx, store.Outbound{RequestID: rid, MessageID: id, Purpose: purpose,
+			From: "datadesk@example.org", To: to, Subject: subject, Raw: raw, Refs: []string{}})
+		must(t, err)
+		must(t, fx.st.MarkSent(ctx, id, status, when))
+		return id
+	}
+	sentAt := at(time.February, 3, 9)
+	due := date(2025, time.March, 3)
+	seq := 1
+	record := func(kind string, from, to foi.State, when time.Time, detail map[string]any) {
+		must(t, fx.st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: seq, Kind: kind, FromState: from, ToState: to,
+			OccurredAt: when, Detail: detail, State: to, SentAt: &sentAt, DueOn: due, ChasersSent: 3}))
+		seq++
+	}
+	compose(1, foi.PurposeInternalReview, "foi@force.example", "Internal review request", "Dear force,\n\nPlease review.", foi.OutboundSent, at(time.March, 4, 9))
+	record("internal_review", foi.StateSent, foi.StateInternalReview, at(time.March, 4, 9), nil)
+	id := compose(2, foi.PurposeRegulator, "icocasework@ico.org.uk", "Complaint: failure to respond", complaintDraft, foi.OutboundDrafted, at(time.March, 10, 9))
+	record("regulator", foi.StateInternalReview, foi.StateRegulator, at(time.March, 10, 9),
+		map[string]any{"message_id": id, "status": "drafted", "to": "icocasework@ico.org.uk"})
+	record("closed_unanswered", "", foi.StateRegulator, at(time.March, 17, 9), map[string]any{"note": "closed without an answer"})
+	return slug
+}
+
+// partialReply gives a loaded force a partial answer whose body tries to
+// run script, citing s.12; it returns the force and the message's id.
+func partialReply(t *testing.T, fx *fixture) (string, int64) {
+	t.Helper()
+	ctx := context.Background()
+	var slug string
+	for _, f := range fx.forces {
+		if fx.kind[f.Slug] == "loaded" && f.Slug != fx.scriptForce {
+			slug = f.Slug
+			break
+		}
+	}
+	rid := fx.requests[slug]
+	raw := []byte("From: foi@force.example\r\nSubject: Partial answer\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + hostileBody + "\r\n")
+	res, err := fx.st.StoreMessages(ctx, "INBOX", store.Checkpoint{UIDValidity: 1, LastUID: 9000}, []store.RawMessage{{
+		UID: 9000, MessageID: "partial@force.example", Raw: raw, InternalDate: at(time.March, 1, 10),
+		From: "foi@force.example", Subject: "Partial answer"}})
+	must(t, err)
+	in := res.Stored[0]
+	_, err = fx.st.DecideInbound(ctx, in, store.InboundDecision{Status: "matched", Kind: "partial_response",
+		Matches: []match.Match{{Candidate: match.Candidate{RequestID: rid}, Method: foi.MatchThread, Evidence: "in reply to the request"}}})
+	must(t, err)
+	sentAt := at(time.February, 3, 9)
+	must(t, fx.st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: 10, Kind: "partial_response",
+		FromState: foi.StateDataLoaded, ToState: foi.StatePartiallyAnswered, OccurredAt: at(time.March, 1, 10),
+		Detail: map[string]any{"inbound_id": in, "kind": "partial_response", "sections": []string{"s12"},
+			"documents": []map[string]any{{"id": 13, "filename": "figures.xlsx", "sha256": "9757aa"}}},
+		State: foi.StatePartiallyAnswered, SentAt: &sentAt}))
+	return slug, in
+}
+
+// reopener is a Temporal client that can start workflows, whose requests
+// listed in finished have no running run until one is started.
+type reopener struct {
+	updater
+	mu       sync.Mutex
+	finished map[string]bool
+	started  []client.StartWorkflowOptions
+	inputs   []workflows.RequestInput
+}
+
+func (r *reopener) UpdateWorkflow(ctx context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	r.mu.Lock()
+	fin := r.finished[o.WorkflowID]
+	r.mu.Unlock()
+	if fin {
+		return nil, serviceerror.NewNotFound("workflow execution already completed")
+	}
+	return r.updater.UpdateWorkflow(ctx, o)
+}
+
+func (r *reopener) ExecuteWorkflow(ctx context.Context, o client.StartWorkflowOptions, wf any, args ...any) (client.WorkflowRun, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.started = append(r.started, o)
+	if in, ok := args[0].(workflows.RequestInput); ok {
+		r.inputs = append(r.inputs, in)
+	}
+	delete(r.finished, o.ID)
+	return nil, nil
+}
+
+// forceForm reads the hidden fields of the force page's form of class
+// act-NAME.
+func forceForm(t *testing.T, h http.Handler, path, name string) (url.Values, []*http.Cookie) {
+	t.Helper()
+	rec := do(t, h, local("GET", path, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, rec.Code)
+	}
+	form := regexp.MustCompile(`(?s)<form method="post" class="decide act act-` + name + `">.*?</form>`).FindString(rec.Body.String())
+	if form == "" {
+		t.Fatalf("no %s form on %s", name, path)
+	}
+	vals := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="(\w+)" value="([^"]*)">`).FindAllStringSubmatch(form, -1) {
+		vals.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if vals.Get("csrf") == "" || vals.Get("nonce") == "" || vals.Get("action") != name {
+		t.Fatalf("%s form lacks csrf, nonce or action: %s", name, form)
+	}
+	return vals, rec.Result().Cookies()
+}
+
+func TestForcePageCorrespondence(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	partial, _ := partialReply(t, fx)
+	h := newHandler(t, fx.st, &Options{Temporal: &reopener{finished: map[string]bool{}}})
+
+	// The closed request: one status in the shared words, on its page and
+	// the board; its complaint drafted, shown and editable.
+	body := get(t, h, boardPath+"/forces/"+closed, http.StatusOK)
+	for _, want := range []string{
+		`id="status">closed unanswered — complaint drafted</span>`,
+		`<strong>complaint to the regulator</strong> · drafted`,
+		"I wish to complain that the force has not responded.",
+		`<button class="approve">Send to the regulator</button>`,
+		`<span class="kind">closed unanswered</span>`,
+		`class="decide act act-reopen"`,
+	} {
+		if !strings.Contains(body, html.EscapeString(want)) && !strings.Contains(body, want) {
+			t.Errorf("closed force page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `act-pause"`) {
+		t.Error("a closed request offers to pause chasing")
+	}
+	board := get(t, h, boardPath, http.StatusOK)
+	if !strings.Contains(board, "closed unanswered — complaint drafted") {
+		t.Error("the board does not call the closed request closed unanswered")
+	}
+	// 11 loaded forces finished, plus the one closed unanswered.
+	if !strings.Contains(board, `state=finished">finished <span class="count">12</span>`) {
+		t.Errorf("board's finished count does not include the closed request:\n%s", regexp.MustCompile(`(?s)<nav class="filters".*?</nav>`).FindString(board))
+	}
+
+	// The partial answer: its text as text, its sections as people cite
+	// them, no JSON.
+	body = get(t, h, boardPath+"/forces/"+partial, http.StatusOK)
+	if strings.Contains(body, "<script>alert('body')") {
+		t.Fatal("a reply's body is rendered as HTML")
+	}
+	for _, want := range []string{
+		"&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;Figures attached",
+		"partial answer; s.12 cited for the rest",
+		"attached: figures.xlsx",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("partial answer's page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `"sha256"`) || strings.Contains(body, "&#34;sha256&#34;") {
+		t.Error("the timeline shows raw JSON")
+	}
+	// The sent time is the same in the header and the timeline.
+	sent := regexp.MustCompile(`id="sent-at">([^<]*)<`).FindStringSubmatch(body)
+	if sent == nil || !strings.Contains(body, "<time>"+sent[1]+"</time>\n  <span class=\"kind\">request sent</span>") {
+		t.Errorf("header's sent time %v is not the timeline's", sent)
+	}
+}
+
+func TestForceActions(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	tc := &reopener{finished: map[string]bool{}}
+	h := newHandler(t, fx.st, &Options{Temporal: tc})
+	chased := fx.forces[0].Slug
+	page := func(f string) string { return boardPath + "/forces/" + f }
+	wf := func(f string) string { return foi.RequestWorkflowID(testSlug, testYear, f) }
+
+	act := func(force, action string, fields url.Values) *httptestResult {
+		t.Helper()
+		vals, cookies := forceForm(t, h, page(force), action)
+		for k, v := range fields {
+			vals[k] = v
+		}
+		rec := post(t, h, page(force), vals, cookies)
+		return &httptestResult{code: rec.Code, loc: rec.Header().Get("Location"), body: rec.Body.String()}
+	}
+	cases := []struct {
+		force, action string
+		fields        url.Values
+		update        string
+		check         func(any) bool
+	}{
+		{chased, "note", url.Values{"text": {"rang the FOI office"}, "by": {"Sam"}}, workflows.UpdateAddNote,
+			func(a any) bool {
+				n, ok := a.(workflows.NoteInput)
+				return ok && n.Text == "rang the FOI office" && n.By == "Sam"
+			}},
+		{chased, "pause", url.Values{"text": {"force asked for a week"}, "by": {"Sam"}}, workflows.UpdatePauseChasing,
+			func(a any) bool {
+				c, ok := a.(workflows.ChasingInput)
+				return ok && c.Reason == "force asked for a week"
+			}},
+		{chased, "answered", url.Values{"text": {"by post"}, "by": {"Sam"}}, workflows.UpdateMarkAnswered,
+			func(a any) bool { m, ok := a.(workflows.MarkAnsweredInput); return ok && m.Note == "by post" }},
+		{chased, "withdraw", url.Values{"text": {"story dropped"}, "by": {"Sam"}}, workflows.UpdateWithdraw,
+			func(a any) bool { w, ok := a.(workflows.WithdrawInput); return ok && w.Reason == "story dropped" }},
+		{closed, "complaint", url.Values{"subject": {"Complaint (edited)"}, "body": {"Edited {{text}}"}, "by": {"Sam"}}, workflows.UpdateSendComplaint,
+			func(a any) bool {
+				c, ok := a.(workflows.ComplaintInput)
+				return ok && c.Subject == "Complaint (edited)" && c.Body == "Edited {{text}}" && c.By == "Sam"
+			}},
+	}
+	for _, c := range cases {
+		if c.force == closed {
+			tc.mu.Lock()
+			tc.finished[wf(closed)] = true
+			tc.mu.Unlock()
+		}
+		before := len(tc.recorded())
+		res := act(c.force, c.action, c.fields)
+		if res.code != http.StatusSeeOther || !strings.HasSuffix(res.loc, page(c.force)+"?done="+c.action) {
+			t.Errorf("%s: %d → %q\n%s", c.action, res.code, res.loc, res.body)
+			continue
+		}
+		calls := tc.recorded()
+		if len(calls) != before+1 {
+			t.Fatalf("%s: %d updates sent, want 1", c.action, len(calls)-before)
+		}
+		u := calls[len(calls)-1]
+		if u.WorkflowID != wf(c.force) || u.UpdateName != c.update || !c.check(u.Args[0]) || !strings.HasPrefix(u.UpdateID, "force/"+c.action+"/") {
+			t.Errorf("%s: update sent %+v", c.action, u)
+		}
+		flash := get(t, h, res.loc, http.StatusOK)
+		if !strings.Contains(flash, html.EscapeString(actionDone[c.action])) {
+			t.Errorf("%s: the page after does not say it was done", c.action)
+		}
+	}
+	// The closed request's run had ended: it was reopened to take the complaint.
+	if len(tc.started) != 1 || tc.started[0].ID != wf(closed) || tc.inputs[0].Reopen == nil || tc.inputs[0].Reopen.WorkflowID != wf(closed) {
+		t.Errorf("reopened %+v %+v, want one run of %s", tc.started, tc.inputs, wf(closed))
+	}
+
+	// Reopen on its own.
+	res := act(closed, "reopen", url.Values{"text": {"a late letter is expected"}, "by": {"Sam"}})
+	if res.code != http.StatusSeeOther || len(tc.started) != 2 || !strings.Contains(tc.inputs[1].Reopen.Reason, "a late letter is expected") {
+		t.Errorf("reopen: %d, started %+v", res.code, tc.inputs)
+	}
+
+	// A reply's kind is confirmed or corrected from its page.
+	loaded := ""
+	for _, f := range fx.forces {
+		if fx.kind[f.Slug] == "loaded" {
+			loaded = f.Slug
+			break
+		}
+	}
+	vals, cookies := forceForm(t, h, page(loaded), "kind")
+	vals.Set("kind", "partial_response")
+	vals.Set("by", "Sam")
+	if rec := post(t, h, page(loaded), vals, cookies); rec.Code != http.StatusSeeOther {
+		t.Fatalf("kind: %d\n%s", rec.Code, rec.Body.String())
+	}
+	calls := tc.recorded()
+	if k, ok := calls[len(calls)-1].Args[0].(workflows.KindInput); !ok || k.Kind != foi.KindPartialResponse ||
+		strconv.FormatInt(k.InboundID, 10) != vals.Get("inbound") || k.Was != foi.KindResponse {
+		t.Errorf("kind update: %+v", calls[len(calls)-1])
+	}
+	// Another request's reply is refused.
+	vals.Set("inbound", "999999")
+	if rec := post(t, h, page(loaded), vals, cookies); rec.Code != http.StatusBadRequest {
+		t.Errorf("a reply of no request: %d, want 400", rec.Code)
+	}
+
+	// Without the CSRF token, nothing is sent.
+	before := len(tc.recorded())
+	vals, cookies = forceForm(t, h, page(chased), "note")
+	vals.Del("csrf")
+	vals.Set("text", "x")
+	vals.Set("by", "Sam")
+	if rec := post(t, h, page(chased), vals, cookies); rec.Code != http.StatusForbidden || len(tc.recorded()) != before {
+		t.Errorf("without CSRF: %d, %d updates", rec.Code, len(tc.recorded())-before)
+	}
+	// A refusal by the workflow's validator is shown on the page.
+	tc.updater.err = serviceerror.NewInvalidArgument("the request is already withdrawn")
+	res = act(chased, "note", url.Values{"text": {"x"}, "by": {"Sam"}})
+	if res.code != http.StatusBadGateway || !strings.Contains(res.body, "the request is already withdrawn") {
+		t.Errorf("refused action: %d", res.code)
+	}
+}
+
+// Without Temporal the page says why it offers no action.
+func TestForceActionsWithoutTemporal(t *testing.T) {
+	fx := seed(t)
+	h := newHandler(t, fx.st, nil)
+	body := get(t, h, boardPath+"/forces/"+fx.forces[0].Slug, http.StatusOK)
+	if !strings.Contains(body, "Actions are disabled") || strings.Contains(body, `class="decide act`) {
+		t.Error("without Temporal the force page still offers actions")
+	}
+}
+
+type httptestResult struct {
+	code      int
+	loc, body string
+}
