@@ -243,8 +243,15 @@ func startCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign
 	return nil
 }
 
+// statusQueryTimeout bounds one status query: the SDK retries a query
+// that fails (its workflow task failing, no worker polling) for as long as
+// its context lasts, and a caller would wait on it without a word.
+const statusQueryTimeout = 20 * time.Second
+
 func campaignStatus(ctx context.Context, tc client.Client, slug string, year int) (*workflows.CampaignStatus, error) {
 	id := foi.CampaignWorkflowID(slug, year)
+	ctx, cancel := context.WithTimeout(ctx, statusQueryTimeout)
+	defer cancel()
 	v, err := tc.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", id, err)

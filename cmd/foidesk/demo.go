@@ -168,6 +168,7 @@ func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
 	desk := &demoDesk{run: run, sim: sim, log: a.logger(), taskQueue: cfg.TemporalTaskQueue, seen: map[int64]bool{}}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
+	failing := 0
 	var last *workflows.CampaignStatus
 	var printed calendar.Date
 wait:
@@ -184,8 +185,14 @@ wait:
 		}
 		st, err := campaignStatus(ctx, tc, spec.Slug, year)
 		if err != nil {
+			// Say so when the campaign stops answering for a while,
+			// rather than waiting without a word.
+			if failing++; failing%20 == 0 {
+				a.logger().Warn("demo: the campaign's status cannot be read", slog.Int("tries", failing), slog.Any("err", err))
+			}
 			continue
 		}
+		failing = 0
 		last = st
 		// The desk answers clarification requests, as a journalist would.
 		for _, r := range st.Requests {
