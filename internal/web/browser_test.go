@@ -33,6 +33,31 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// startBrowser starts a headless Chromium for the test, closed when it ends,
+// and returns its tab's context, cancelled after timeout.
+func startBrowser(t *testing.T, bin string, timeout time.Duration) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
+		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// doIn runs the browser steps, failing the test on an error.
+func doIn(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestBrowser drives the dashboard in headless Chromium over a seeded
 // 44-force campaign: the board, a force's page, approving a review item
 // and downloading the CSV.
@@ -43,21 +68,8 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
-		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
-
-	run := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ctx := startBrowser(t, bin, 60*time.Second)
+	run := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); doIn(t, ctx, steps...) }
 	eval := func(js string) int {
 		t.Helper()
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))

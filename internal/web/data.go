@@ -191,24 +191,43 @@ type pager struct {
 	Last       string
 }
 
-func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
+// dataView is what the data page and the summary read: the campaign run,
+// all its figures, the reader's filters and sort, and the checks.
+type dataView struct {
+	c      *campaignRow
+	all    *dataset.Data
+	q      dataQuery
+	issues []dataset.Issue
+}
+
+func (s *server) loadDataView(r *http.Request) (*dataView, error) {
 	c, err := s.campaignFromPath(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx := r.Context()
 	all, err := dataset.Load(ctx, s.st, c.Slug, c.Year)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q, err := parseDataQuery(r, all.Dims)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	issues, err := dataset.Check(ctx, s.st, c.Slug, c.Year)
 	if err != nil {
+		return nil, err
+	}
+	return &dataView{c: c, all: all, q: q, issues: issues}, nil
+}
+
+func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.loadDataView(r)
+	if err != nil {
 		return err
 	}
+	c, all, q, issues := v.c, v.all, v.q, v.issues
+	ctx := r.Context()
 	data := all.Filtered(q.Filter)
 	sum := dataset.Summarise(data)
 	href := campaignHref(c.Slug, c.Year)
@@ -617,23 +636,12 @@ const summaryTop = 10
 // printing: headline total, the forces and breakdowns with the most, rates,
 // the change from the previous run and what to check before publishing.
 func (s *server) dataSummary(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignFromPath(r)
+	v, err := s.loadDataView(r)
 	if err != nil {
 		return err
 	}
+	c, all, q, issues := v.c, v.all, v.q, v.issues
 	ctx := r.Context()
-	all, err := dataset.Load(ctx, s.st, c.Slug, c.Year)
-	if err != nil {
-		return err
-	}
-	q, err := parseDataQuery(r, all.Dims)
-	if err != nil {
-		return err
-	}
-	issues, err := dataset.Check(ctx, s.st, c.Slug, c.Year)
-	if err != nil {
-		return err
-	}
 	sum := dataset.Summarise(all.Filtered(q.Filter))
 	href := campaignHref(c.Slug, c.Year)
 	_, filterText := filterForm(all, q)
