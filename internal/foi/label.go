@@ -66,10 +66,7 @@ var stateLabels = map[State]string{
 
 // Label is the state in words.
 func (s State) Label() string {
-	if l, ok := stateLabels[s]; ok {
-		return l
-	}
-	return strings.ReplaceAll(string(s), "_", " ")
+	return label(stateLabels, s)
 }
 
 var kindLabels = map[Kind]string{
@@ -89,10 +86,7 @@ var kindLabels = map[Kind]string{
 
 // Label is the kind in words: "partial answer".
 func (k Kind) Label() string {
-	if l, ok := kindLabels[k]; ok {
-		return l
-	}
-	return strings.ReplaceAll(string(k), "_", " ")
+	return label(kindLabels, k)
 }
 
 var purposeLabels = map[Purpose]string{
@@ -107,10 +101,7 @@ var purposeLabels = map[Purpose]string{
 
 // Label is the purpose in words: "internal review request".
 func (p Purpose) Label() string {
-	if l, ok := purposeLabels[p]; ok {
-		return l
-	}
-	return strings.ReplaceAll(string(p), "_", " ")
+	return label(purposeLabels, p)
 }
 
 // The kinds of a request's events (request_events.kind) whose words are
@@ -187,4 +178,12 @@ func SectionsText(sections []string) string {
 		return out[0]
 	}
 	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+}
+
+// label is v's entry in labels, or v with its underscores as spaces.
+func label[T ~string](labels map[T]string, v T) string {
+	if l, ok := labels[v]; ok {
+		return l
+	}
+	return strings.ReplaceAll(string(v), "_", " ")
 }
