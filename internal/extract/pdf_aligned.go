@@ -453,8 +453,8 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 	for k, l := range region {
 		rows = append(rows, alignedRow(l, k < firstBody, cols, hs))
 	}
-	rows = joinWrappedHeaders(rows)
-	rows = joinWrappedCells(rows, len(cols))
+	rows = joinWrappedHeaders(rows, hs)
+	rows = joinWrappedCells(rows, len(cols), hs)
 	g := alignedOwners(rows, len(cols))
 	g.owner = dropEmptyCols(g.owner, g.texts)
 	if len(g.owner) < 2 || len(g.owner[0]) < 2 {
@@ -651,7 +651,7 @@ func mergeRow(dst, src *row) {
 // joinWrappedHeaders joins a header line into the header line below when
 // both hold single-column cells that line up, the lower covering the upper's
 // columns, set close: one heading wrapped over two lines.
-func joinWrappedHeaders(rows []*row) []*row {
+func joinWrappedHeaders(rows []*row, hs []seg) []*row {
 	for k := 0; k+1 < len(rows); {
 		a, b := rows[k], rows[k+1]
 		if !a.header || !b.header {
@@ -666,7 +666,7 @@ func joinWrappedHeaders(rows []*row) []*row {
 				sub = false
 			}
 		}
-		if a.y0-b.y1 <= headerGap*size && singleColRow(a) && singleColRow(b) && sub && sameCells(a, b) {
+		if a.y0-b.y1 <= headerGap*size && singleColRow(a) && singleColRow(b) && sub && sameCells(a, b) && !ruleBetween(hs, a, b) {
 			mergeRow(b, a)
 			rows = append(rows[:k], rows[k+1:]...)
 			continue
@@ -679,7 +679,7 @@ func joinWrappedHeaders(rows []*row) []*row {
 // joinWrappedCells joins the continuation lines of wrapped body cells (text
 // only, in text columns) into the row above or below, whichever they are
 // set tight to.
-func joinWrappedCells(rows []*row, nc int) []*row {
+func joinWrappedCells(rows []*row, nc int, hs []seg) []*row {
 	// Text columns: those where most body cells are not figures.
 	numCount := make([]int, nc)
 	txtCount := make([]int, nc)
@@ -713,11 +713,13 @@ func joinWrappedCells(rows []*row, nc int) []*row {
 		}
 		var up, down *row
 		gapUp, gapDown := math.Inf(1), math.Inf(1)
-		if k > 0 && !rows[k-1].header {
+		// A rule drawn between two lines is a row boundary: they are
+		// never one cell's wrapped text.
+		if k > 0 && !rows[k-1].header && !ruleBetween(hs, rows[k-1], r) {
 			up = rows[k-1]
 			gapUp = up.y0 - r.y1
 		}
-		if k+1 < len(rows) {
+		if k+1 < len(rows) && !ruleBetween(hs, r, rows[k+1]) {
 			down = rows[k+1]
 			gapDown = r.y0 - down.y1
 		}
@@ -746,6 +748,27 @@ func joinWrappedCells(rows []*row, nc int) []*row {
 		}
 	}
 	return rows
+}
+
+// ruleBetween reports whether a horizontal rule runs between row a and
+// row b below it (within a fifth of an em of their text), under half or
+// more of the narrower one's width.
+func ruleBetween(hs []seg, a, b *row) bool {
+	size := math.Max(a.l.size, b.l.size)
+	lo, hi := b.y1-0.2*size, a.y0+0.2*size
+	x0, x1 := math.Max(a.l.x0, b.l.x0), math.Min(a.l.x1, b.l.x1)
+	if x1 <= x0 {
+		x0, x1 = math.Min(a.l.x0, b.l.x0), math.Max(a.l.x1, b.l.x1)
+	}
+	for _, h := range hs {
+		if h.at < lo || h.at > hi {
+			continue
+		}
+		if ov := math.Min(h.b, x1) - math.Max(h.a, x0); ov >= 0.5*(x1-x0) {
+			return true
+		}
+	}
+	return false
 }
 
 // medianFigureGap is the typical gap between body rows that carry

@@ -345,3 +345,31 @@ func TestPDFWideTableWithInnerLabelsNotSplit(t *testing.T) {
 	}
 	wantTables(t, layoutTables(t, lp2), rows)
 }
+
+// A rule drawn between two lines set tight is a row boundary: the lower
+// line, a label alone starting lower-case, stays a row of its own instead
+// of joining the label above as its wrapped second line. Without the rule
+// it does join.
+func TestPDFRuleSeparatesTightRows(t *testing.T) {
+	set := func(ruled bool) *layoutPage {
+		lp := &layoutPage{}
+		ys := []float64{700, 684, 668, 657, 641}
+		rows := [][]string{{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged", "88", "92"}, {"of which remanded"}, {"Cautioned", "41", "39"}}
+		for r, row := range rows {
+			lp.text(60, ys[r], 10, row[0])
+			for c, s := range row[1:] {
+				lp.right(figureCols[c], ys[r], 10, s)
+			}
+			if ruled && r > 0 {
+				lp.hline(55, 345, ys[r]+9.5, 0.5)
+			}
+		}
+		return lp
+	}
+	wantTables(t, layoutTables(t, set(true)), [][]string{
+		{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged", "88", "92"}, {"of which remanded", "", ""}, {"Cautioned", "41", "39"},
+	})
+	wantTables(t, layoutTables(t, set(false)), [][]string{
+		{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged of which remanded", "88", "92"}, {"Cautioned", "41", "39"},
+	})
+}
