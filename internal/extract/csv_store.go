@@ -187,9 +187,10 @@ func appendNormalSpace(dst, b []byte) []byte {
 	return dst
 }
 
-// chunked is an append-only list kept in fixed-size chunks: growing it
-// never copies what it holds, and it never holds more than one chunk
-// beyond its length.
+// chunked is an append-only list kept in chunks of 1<<chunkBits: past
+// the first chunk, growing it never copies what it holds, and it never
+// holds more than one chunk beyond its length. The first chunk grows as
+// a slice does, so that a small file costs little.
 type chunked[T any] struct {
 	chunks [][]T
 	n      int
@@ -198,7 +199,10 @@ type chunked[T any] struct {
 const chunkBits = 14
 
 func (c *chunked[T]) add(v T) {
-	if c.n&(1<<chunkBits-1) == 0 {
+	switch {
+	case c.n == 0:
+		c.chunks = append(c.chunks, make([]T, 0, 64))
+	case c.n&(1<<chunkBits-1) == 0:
 		c.chunks = append(c.chunks, make([]T, 0, 1<<chunkBits))
 	}
 	k := len(c.chunks) - 1

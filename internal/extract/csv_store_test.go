@@ -178,3 +178,20 @@ func TestEqualSqueezeFoldAndSuppressed(t *testing.T) {
 		}
 	}
 }
+
+// chunked holds every value at its index across chunk boundaries.
+func TestChunked(t *testing.T) {
+	var c chunked[int32]
+	const n = 3<<chunkBits + 5
+	for i := 0; i < n; i++ {
+		c.add(int32(i))
+	}
+	if c.n != n || len(c.chunks) != 4 {
+		t.Fatalf("n %d, %d chunks", c.n, len(c.chunks))
+	}
+	for i := 0; i < n; i++ {
+		if c.at(i) != int32(i) {
+			t.Fatalf("at(%d) = %d", i, c.at(i))
+		}
+	}
+}
