@@ -48,7 +48,7 @@ func baseConfidence(m Method) float64 {
 func finishTables(ts []*Table, o *Options, format string) []*Table {
 	var out []*Table
 	for _, t := range ts {
-		if t == nil || len(t.Rows) == 0 {
+		if t == nil || t.NumRows() == 0 {
 			continue
 		}
 		if t.HeaderRows == 0 {
@@ -116,7 +116,8 @@ func parseNumber(s string) (numVal, bool) {
 	if s == "" {
 		return numVal{}, false
 	}
-	var b strings.Builder
+	var buf [48]byte // s is at most 40 bytes
+	b := buf[:0]
 	digits, dot := 0, -1
 	groupOK := true
 	lastSep := -1 // position in b of digits since the last group separator
@@ -124,7 +125,7 @@ func parseNumber(s string) (numVal, bool) {
 	for i, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
-			b.WriteRune(r)
+			b = append(b, byte(r))
 			digits++
 			sinceSep++
 		case r == '.':
@@ -134,8 +135,8 @@ func parseNumber(s string) (numVal, bool) {
 			if lastSep >= 0 && sinceSep != 3 {
 				groupOK = false
 			}
-			dot = b.Len()
-			b.WriteByte('.')
+			dot = len(b)
+			b = append(b, '.')
 			sinceSep = 0
 			lastSep = -1
 		case r == ',' || r == ' ' || r == '\u202f' || r == '\u00a0' || r == '\'':
@@ -145,7 +146,7 @@ func parseNumber(s string) (numVal, bool) {
 			if lastSep >= 0 && sinceSep != 3 || lastSep < 0 && sinceSep > 3 {
 				groupOK = false
 			}
-			lastSep = b.Len()
+			lastSep = len(b)
 			sinceSep = 0
 		default:
 			return numVal{}, false
@@ -154,12 +155,12 @@ func parseNumber(s string) (numVal, bool) {
 	if digits == 0 || !groupOK || (lastSep >= 0 && dot < 0 && sinceSep != 3) {
 		return numVal{}, false
 	}
-	v, err := strconv.ParseFloat(b.String(), 64)
+	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		return numVal{}, false
 	}
 	if dot >= 0 {
-		n.Decimals = b.Len() - dot - 1
+		n.Decimals = len(b) - dot - 1
 	}
 	if neg {
 		v = -v
@@ -195,8 +196,33 @@ var (
 // isSuppressed reports whether a cell holds a suppression or nil marker
 // rather than a value: "<5", "*", "-", "..", "[x]", "n/a", "redacted".
 func isSuppressed(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	// Every marker starts with one of these (or with a multi-byte ≤ – —):
+	// most cells are told apart at once.
+	if s == "" || s[0] < 0x80 && !strings.ContainsRune("<*-.[~xcnrswXCNRSW", rune(s[0])) {
+		return false
+	}
+	if ascii, lower := asciiCase(s); ascii && (len(s) > 12 || lower) {
+		// Lowering keeps an ASCII text's length.
+		return len(s) <= 12 && suppressedRE.MatchString(s)
+	}
+	s = strings.ToLower(s)
 	return s != "" && len(s) <= 12 && suppressedRE.MatchString(s)
+}
+
+// asciiCase reports whether s is ASCII, and if so whether it has no
+// upper-case letters.
+func asciiCase(s string) (ascii, lower bool) {
+	lower = true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			return false, false
+		case 'A' <= c && c <= 'Z':
+			lower = false
+		}
+	}
+	return true, lower
 }
 
 // isPeriodLabel reports whether s names a year or period rather than a
@@ -234,14 +260,16 @@ func isDataValue(c *Cell) bool {
 // group headings) but no data values outside the first column. A table of
 // text only has one header row; a table of one row has none.
 func detectHeaderRows(t *Table) int {
-	n := len(t.Rows)
+	n := t.NumRows()
 	if n < 2 {
 		return 0
 	}
 	limit := min(n-1, 6)
 	h := 0
+	var buf []Cell
 	for i := 0; i < limit; i++ {
-		row := t.Rows[i]
+		row := t.rowAt(i, buf)
+		buf = row
 		nonEmpty, data, beyondFirst, spans := 0, 0, 0, 0
 		for j := range row {
 			c := &row[j]
@@ -280,7 +308,7 @@ func detectHeaderRows(t *Table) int {
 	if h == limit && limit == n-1 {
 		// Text only: no row ever turned into data.
 		allText := true
-		for _, c := range t.Rows[n-1] {
+		for _, c := range t.rowAt(n-1, buf) {
 			if isDataValue(&c) {
 				allText = false
 			}
@@ -296,11 +324,13 @@ func detectHeaderRows(t *Table) int {
 // stub): columns whose body cells are mostly not data values.
 func stubCols(t *Table) int {
 	w := t.NumCols()
-	body := t.Rows[min(t.HeaderRows, len(t.Rows)):]
 	s := 0
+	var buf []Cell
 	for j := 0; j < w-1; j++ {
 		vals, labels := 0, 0
-		for _, r := range body {
+		for i := min(t.HeaderRows, t.NumRows()); i < t.NumRows(); i++ {
+			r := t.rowAt(i, buf)
+			buf = r
 			if j >= len(r) || strings.TrimSpace(r[j].Text) == "" {
 				continue
 			}

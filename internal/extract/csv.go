@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -171,8 +170,7 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	// The encoding is sniffed on the head of the file; a file that is
 	// UTF-8 throughout is read from its bytes as they are, without a
 	// decoded copy of the whole.
-	head := data[:min(len(data), 64<<10)]
-	dec := decodeText(head)
+	dec := decodeText(data[:min(len(data), 64<<10)])
 	if dec.binary {
 		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
 	}
@@ -180,87 +178,42 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	if dec.encoding == "utf-8-bom" {
 		body = data[3:]
 	}
-	var src io.Reader
-	var text string // the head of the file as text, to sniff the delimiter
-	if (dec.encoding == "utf-8" || dec.encoding == "utf-8-bom") && utf8.Valid(body) {
-		src, text = bytes.NewReader(body), string(body[:min(len(body), 64<<10)])
-	} else {
+	// text is the file as UTF-8 text: its bytes as they are, or decoded.
+	text := body
+	if !(dec.encoding == "utf-8" || dec.encoding == "utf-8-bom") || !utf8.Valid(body) {
 		dec = decodeText(data)
-		src, text = strings.NewReader(dec.s), dec.s
+		text = unsafe.Slice(unsafe.StringData(dec.s), len(dec.s)) // read, never written
 	}
+	if int64(len(text)) >= 1<<32 {
+		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: %d bytes of text", ErrTooLarge, len(text))}
+	}
+	head := string(text[:min(len(text), 64<<10)]) // to sniff the delimiter
 	var delim rune
 	var ok bool
+	skip := 0
 	// Excel's "sep=;" first line names the delimiter.
-	if first, _, found := strings.Cut(text, "\n"); found && strings.HasPrefix(first, "sep=") {
+	if first, _, found := strings.Cut(head, "\n"); found && strings.HasPrefix(first, "sep=") {
 		if d, size := utf8.DecodeRuneInString(strings.TrimRight(first[4:], "\r")); size > 0 && d != '"' && d != '\r' {
 			delim, ok = d, true
 			// Skip the line but keep line numbers.
-			if _, err := io.CopyN(io.Discard, src, int64(len(first))); err != nil {
-				return nil, &Error{Format: "csv", Err: err}
-			}
-			text = text[len(first):]
+			skip = len(first)
+			head = head[len(first):]
 		}
 	}
 	if !ok {
-		delim, ok = sniffDelimiter(text)
+		delim, ok = sniffDelimiter(head)
 	}
 	if !ok {
 		delim = ','
 	}
-	r := csv.NewReader(src)
-	r.Comma = delim
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = true
-	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o)}
-	g.rows = make([]grow, 0, min(bytes.Count(body, []byte{'\n'})+1, o.MaxRows))
-	sheetRow, prevEnd := -1, 0
-	for row := 0; ; row++ {
-		if row%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, &Error{Format: "csv", Err: err}
-			}
-		}
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
-				return nil, &Error{Format: "csv", Err: fmt.Errorf("line %d: %w", pe.Line, err)}
-			}
-			if rec == nil {
-				return nil, &Error{Format: "csv", Err: err}
-			}
-		}
-		if row >= o.MaxRows {
-			g.reasonsAll = append(g.reasonsAll, fmt.Sprintf("truncated after %d rows (MaxRows)", o.MaxRows))
-			break
-		}
-		// Rows as a spreadsheet shows the file: blank lines are empty rows,
-		// a record with quoted line breaks one row.
-		line, _ := r.FieldPos(0)
-		sheetRow += 1 + max(line-prevEnd-1, 0)
-		last, _ := r.FieldPos(len(rec) - 1)
-		prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
-		gr := grow{row: sheetRow, width: int32(len(rec))}
-		n := 0
-		for _, f := range rec {
-			if strings.TrimSpace(f) != "" {
-				n++
-			}
-		}
-		gr.cells = make([]gcell, 0, n)
-		for c, f := range rec {
-			if t := NormaliseSpace(f); t != "" {
-				gr.cells = append(gr.cells, gcell{col: int32(c), text: t})
-			}
-		}
-		if len(gr.cells) > 0 {
-			g.rows = append(g.rows, gr)
-		}
+	if !validDelim(delim) {
+		return nil, &Error{Format: "csv", Err: fmt.Errorf("invalid delimiter %q", delim)}
 	}
+	st, reasons, err := readCSVStore(ctx, text[skip:], delim, o)
+	if err != nil {
+		return nil, err
+	}
+	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o), csv: st, reasonsAll: reasons}
 	enc := dec.encoding
 	switch enc {
 	case "utf-8", "utf-8-bom":
@@ -274,15 +227,8 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	for _, t := range ts {
 		// Rows of a table with different numbers of fields were padded.
 		seen := map[int32]bool{}
-		for _, row := range t.Rows {
-			if len(row) > 0 {
-				if _, r, err := excelize.CellNameToCoordinates(row[0].Ref); err == nil {
-					k := sort.Search(len(g.rows), func(i int) bool { return g.rows[i].row >= r-1 })
-					if k < len(g.rows) && g.rows[k].row == r-1 {
-						seen[g.rows[k].width] = true
-					}
-				}
-			}
+		for _, i := range t.compact.idx {
+			seen[st.rows.at(int(i)).width] = true
 		}
 		if len(seen) > 1 {
 			t.Reasons = append(t.Reasons, fmt.Sprintf("ragged rows: %d different numbers of fields, padded", len(seen)))
@@ -299,7 +245,51 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 			t.Reasons = append(t.Reasons, "no consistent delimiter found")
 		}
 	}
+	if !o.Compact {
+		for _, t := range ts {
+			t.Expand()
+		}
+	}
 	return ts, nil
+}
+
+// readCSVStore reads the records of text into a csvStore: rows numbered
+// as a spreadsheet shows the file (blank lines are empty rows, a record
+// with quoted line breaks one row), each non-empty field's text
+// normalised. It stops after o.MaxRows records, with a reason saying so.
+func readCSVStore(ctx context.Context, text []byte, delim rune, o *Options) (*csvStore, []string, error) {
+	var reasons []string
+	st := &csvStore{}
+	// The cells' text is never longer than the file's.
+	slab := make([]byte, 0, len(text))
+	sc := newCSVScanner(text, delim)
+	sheetRow, prevEnd := -1, 0
+	for row := 0; sc.next(); row++ {
+		if row%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, &Error{Format: "csv", Err: err}
+			}
+		}
+		if row >= o.MaxRows {
+			reasons = append(reasons, fmt.Sprintf("truncated after %d rows (MaxRows)", o.MaxRows))
+			break
+		}
+		sheetRow += 1 + max(sc.recLine-prevEnd-1, 0)
+		prevEnd = sc.endLine
+		first := st.cells.n
+		for c := range sc.ends {
+			n := len(slab)
+			slab = appendNormalSpace(slab, sc.field(c))
+			if len(slab) > n {
+				st.cells.add(csvCell{col: int32(c), end: uint32(len(slab))})
+			}
+		}
+		if st.cells.n > first {
+			st.rows.add(csvRow{row: int32(sheetRow), width: int32(len(sc.ends)), first: uint32(first)})
+		}
+	}
+	st.text = bytesString(slab)
+	return st, reasons, nil
 }
 
 // maxCells bounds the dense cells of one document's tables: a sparse sheet

@@ -405,6 +405,27 @@ type sheetGrid struct {
 	format     string
 	maxCells   int
 	reasonsAll []string // reasons attached to every table of the sheet
+
+	// csv, when set, holds the rows instead of rows (a delimited file);
+	// its tables keep their cells in it (Table.compact).
+	csv     *csvStore
+	scratch []gcell // rowCells' result for csv rows, valid until the next call
+}
+
+// nrows returns the number of source rows with a non-empty cell.
+func (g *sheetGrid) nrows() int {
+	if g.csv != nil {
+		return g.csv.numRows()
+	}
+	return len(g.rows)
+}
+
+// srcRow returns the 0-based source row of row i.
+func (g *sheetGrid) srcRow(i int) int {
+	if g.csv != nil {
+		return int(g.csv.rows.at(i).row)
+	}
+	return g.rows[i].row
 }
 
 func (g *sheetGrid) ref(r, c int) string {
@@ -470,6 +491,10 @@ type gridBlock struct {
 
 // rowCells returns the cells of row i within columns c0..c1.
 func (g *sheetGrid) rowCells(i, c0, c1 int) []gcell {
+	if g.csv != nil {
+		g.scratch = g.csv.appendRowCells(g.scratch[:0], i, c0, c1)
+		return g.scratch
+	}
 	cs := g.rows[i].cells
 	lo := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) >= c0 })
 	hi := sort.Search(len(cs), func(k int) bool { return int(cs[k].col) > c1 })
@@ -507,7 +532,7 @@ func (g *sheetGrid) splitBlocks(b gridBlock, depth int, out []gridBlock) []gridB
 	var parts []gridBlock
 	start := b.r0
 	for i := b.r0 + 1; i <= b.r1; i++ {
-		if i == b.r1 || g.rows[i].row != g.rows[i-1].row+1 || len(g.rowCells(i, b.c0, b.c1)) == 0 {
+		if i == b.r1 || g.srcRow(i) != g.srcRow(i-1)+1 || len(g.rowCells(i, b.c0, b.c1)) == 0 {
 			end := i
 			if end > start {
 				parts = append(parts, gridBlock{start, end, b.c0, b.c1})
@@ -643,10 +668,10 @@ func isNoteRow(text string) bool {
 // tablesFromGrid cuts a sparse grid into tables, with the text lines above
 // and below each as its Title and Notes.
 func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
-	if len(g.rows) == 0 {
+	if g.nrows() == 0 {
 		return nil, nil
 	}
-	blocks := g.splitBlocks(gridBlock{0, len(g.rows), 0, 1 << 30}, 0, nil)
+	blocks := g.splitBlocks(gridBlock{0, g.nrows(), 0, 1 << 30}, 0, nil)
 	// Keep blocks in reading order: by first row, then column.
 	sort.SliceStable(blocks, func(i, j int) bool {
 		if blocks[i].r0 != blocks[j].r0 {
@@ -798,7 +823,7 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 			continue
 		}
 		if p.continues && cur != nil {
-			cur.table.Reasons = append(cur.table.Reasons, fmt.Sprintf("blank row above %s taken as a gap inside the table", g.ref(g.rows[p.tr0].row, p.b.c0)))
+			cur.table.Reasons = append(cur.table.Reasons, fmt.Sprintf("blank row above %s taken as a gap inside the table", g.ref(g.srcRow(p.tr0), p.b.c0)))
 			p.table = cur.table
 			continue
 		}
@@ -831,9 +856,12 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 	}
 	// Source rows are let go as soon as the last table using them is laid
 	// out, so that a large sheet is not held twice.
-	uses := make([]int32, len(g.rows))
+	var uses []int32
+	if g.csv == nil {
+		uses = make([]int32, len(g.rows))
+	}
 	for _, p := range ps {
-		if p.table != nil {
+		if p.table != nil && uses != nil {
 			for i := p.tr0; i < p.tr1; i++ {
 				uses[i]++
 			}
@@ -858,6 +886,18 @@ func tablesFromGrid(g *sheetGrid) ([]*Table, error) {
 		cells += nrows * w
 		if g.maxCells > 0 && cells > g.maxCells {
 			return nil, fmt.Errorf("%w: tables of %d cells (limit %d)", ErrTooLarge, cells, g.maxCells)
+		}
+		if g.csv != nil {
+			// The cells stay in the store; the table names its rows.
+			cc := &compactCells{s: g.csv, c0: c0, w: w}
+			cc.idx = make([]int32, 0, nrows)
+			for _, p := range pieces {
+				for i := p.tr0; i < p.tr1; i++ {
+					cc.idx = append(cc.idx, int32(i))
+				}
+			}
+			t.compact = cc
+			continue
 		}
 		t.Rows = make([][]Cell, 0, nrows)
 		for _, p := range pieces {

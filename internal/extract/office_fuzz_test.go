@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,22 @@ func FuzzCSV(f *testing.F) {
 			ts = finishTables(ts, withDefaults(fuzzOptions), "csv")
 		}
 		checkResult(t, ts, err)
+		// Read compactly, the same tables once expanded.
+		co := withDefaults(fuzzOptions)
+		co.Compact = true
+		cs, cerr := extractCSV(context.Background(), data, co)
+		if cerr == nil {
+			cs = finishTables(cs, co, "csv")
+		}
+		if (err == nil) != (cerr == nil) || len(cs) != len(ts) {
+			t.Fatalf("compact: %d tables (%v), want %d (%v)", len(cs), cerr, len(ts), err)
+		}
+		for i, c := range cs {
+			c.Expand()
+			if !reflect.DeepEqual(c, ts[i]) {
+				t.Fatalf("compact table %d differs:\n%+v\nwant\n%+v", i+1, c, ts[i])
+			}
+		}
 	})
 }
 

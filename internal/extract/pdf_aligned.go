@@ -71,16 +71,29 @@ func cellBreak(prev, w *word) bool {
 func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 	als := make([]*aline, len(lines))
 	for i, l := range lines {
-		a := &aline{tline: l, chunks: chunksOf(l)}
-		for j, c := range a.chunks {
-			if t := c.text(); j > 0 && isNumeric(t) && !isYearLike(t) {
-				a.numeric = true
-			}
-		}
-		als[i] = a
+		als[i] = newAline(l, chunksOf(l))
 	}
-	var out []*ptable
 	hs, _ := mergeRulings(p.Rulings)
+	return alignedTablesIn(p, als, hs, 0)
+}
+
+// newAline is line l cut into chunks, marked numeric when it has a
+// figure after its first chunk.
+func newAline(l *tline, chunks []*chunk) *aline {
+	a := &aline{tline: l, chunks: chunks}
+	for j, c := range a.chunks {
+		if t := c.text(); j > 0 && isNumeric(t) && !isYearLike(t) {
+			a.numeric = true
+		}
+	}
+	return a
+}
+
+// alignedTablesIn finds the aligned tables among lines als: runs of lines
+// of two or more chunks grown into regions, each a table, or two set side
+// by side (splitSideBySide), each then read on its own.
+func alignedTablesIn(p *pdf.Page, als []*aline, hs []seg, depth int) []*ptable {
+	var out []*ptable
 	for i := 0; i < len(als); {
 		if len(als[i].chunks) < 2 {
 			i++
@@ -118,6 +131,14 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 			j--
 		}
 		region := als[i:j]
+		if depth < 3 {
+			if left, right := splitSideBySide(region); left != nil {
+				out = append(out, alignedTablesIn(p, left, hs, depth+1)...)
+				out = append(out, alignedTablesIn(p, right, hs, depth+1)...)
+				i = j
+				continue
+			}
+		}
 		// Spanning header lines just above (not in the first column) join.
 		start := i
 		if t := alignedTable(p, region, als, &start, hs); t != nil {
@@ -126,6 +147,211 @@ func findAlignedTables(p *pdf.Page, lines []*tline) []*ptable {
 		i = j
 	}
 	return out
+}
+
+// splitSideBySide cuts a region holding two tables set side by side
+// into the lines of each, or returns nils. The cut is a gutter: a band
+// of white space between two of the region's columns that no chunk of
+// any of its lines crosses, from its top line to its bottom one, at
+// least an em wide, with a column of figures to its left and a column of
+// labels to its right, and two columns or more with figures on either
+// side. One table's columns of figures are never followed by a column of
+// labels that heads more figures; two tables' are. A line's chunks on
+// either side of the gutter go to that side's table, so a title or note
+// beside the other table stays out of it.
+func splitSideBySide(region []*aline) (left, right []*aline) {
+	firstBody := alignedFirstBody(region)
+	cols := alignedColumns(region, firstBody)
+	if len(cols) < 4 {
+		return nil, nil
+	}
+	size := 0.0
+	for _, l := range region {
+		size = math.Max(size, l.size)
+	}
+	body := region[firstBody:]
+	// The white bands that run the region's full height: gaps in the
+	// union of its chunks' extents.
+	var spans [][2]float64
+	for _, l := range region {
+		for _, c := range l.chunks {
+			spans = append(spans, [2]float64{c.x0, c.x1})
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	best, bestW, g0 := -1, 0.0, 0.0
+	reach := spans[0][1]
+	for _, sp := range spans[1:] {
+		a, b := reach, sp[0]
+		reach = math.Max(reach, sp[1])
+		if b-a < size || b-a <= bestW {
+			continue
+		}
+		// The columns on either side of the band.
+		k := -1
+		for i := range cols {
+			if cols[i].x1 <= a+0.5 {
+				k = i
+			}
+		}
+		if k < 1 || k+2 >= len(cols) || cols[k+1].x0 < b-0.5 {
+			continue
+		}
+		if columnKind(body, cols, k) != kindFigures || columnKind(body, cols, k+1) != kindLabels {
+			continue
+		}
+		if !hasFigureRows(body, cols[0].x0, a) || !hasFigureRows(body, b, cols[len(cols)-1].x1) {
+			continue
+		}
+		if !independentSides(region, firstBody, a, b) {
+			continue
+		}
+		best, bestW, g0 = k, b-a, a
+	}
+	if best < 0 {
+		return nil, nil
+	}
+	for _, l := range region {
+		var lc, rc []*chunk
+		for _, c := range l.chunks {
+			if c.x1 <= g0 {
+				lc = append(lc, c)
+			} else {
+				rc = append(rc, c)
+			}
+		}
+		if len(lc) > 0 {
+			left = append(left, subAline(l, lc))
+		}
+		if len(rc) > 0 {
+			right = append(right, subAline(l, rc))
+		}
+	}
+	return left, right
+}
+
+// independentSides reports whether the parts of a region left of x0
+// and right of x1 read as tables of their own rather than as the columns
+// of one: a body line has figures on one side and nothing on the other
+// (tables of different lengths or row pitches), or a header text over
+// the figures of one side comes again on the other (the same years), or
+// a line above the header has a title on each side.
+func independentSides(region []*aline, firstBody int, x0, x1 float64) bool {
+	for _, l := range region[firstBody:] {
+		var left, right, lfig, rfig bool
+		for j, c := range l.chunks {
+			fig := j > 0 && isNumeric(c.text())
+			if c.x1 <= x0 {
+				left, lfig = true, lfig || fig
+			} else {
+				right, rfig = true, rfig || fig && c.x0 > l.chunks[0].x0
+			}
+		}
+		if lfig && !right || !left && rfig && len(l.chunks) >= 2 {
+			return true
+		}
+	}
+	head := map[string]bool{}
+	for _, l := range region[:firstBody] {
+		for j, c := range l.chunks {
+			if j > 0 && c.x1 <= x0 {
+				head[squeezeFold(c.text())] = true
+			}
+		}
+	}
+	for k, l := range region[:firstBody] {
+		n, titles := 0, 0
+		for _, c := range l.chunks {
+			if c.x0 >= x1 && c.x0 > l.chunks[0].x1 && head[squeezeFold(c.text())] {
+				n++
+			}
+			if isCaption(c.text()) {
+				titles++
+			}
+		}
+		if n > 0 || k+1 < firstBody && titles == 2 && len(l.chunks) == 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// crossesBand reports whether a chunk of the lines reaches into the band
+// x0..x1.
+func crossesBand(lines []*aline, x0, x1 float64) bool {
+	for _, l := range lines {
+		for _, c := range l.chunks {
+			if c.x0 < x1 && c.x1 > x0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type colKind int
+
+const (
+	kindMixed colKind = iota
+	kindFigures
+	kindLabels
+)
+
+// columnKind tells a column of figures from one of labels by the body
+// lines' chunks that lie in it alone: at least two, and four in five of
+// one kind.
+func columnKind(body []*aline, cols []column, k int) colKind {
+	figs, labels := 0, 0
+	for _, l := range body {
+		for _, c := range l.chunks {
+			if ov := colsOverlapped(cols, c); len(ov) != 1 || ov[0] != k {
+				continue
+			}
+			if t := c.text(); isNumeric(t) || isSuppressed(t) {
+				figs++
+			} else {
+				labels++
+			}
+		}
+	}
+	switch n := figs + labels; {
+	case n < 2:
+		return kindMixed
+	case figs*5 >= n*4:
+		return kindFigures
+	case labels*5 >= n*4:
+		return kindLabels
+	}
+	return kindMixed
+}
+
+// hasFigureRows reports whether two or more body lines have a figure
+// between x0 and x1 after a chunk there.
+func hasFigureRows(body []*aline, x0, x1 float64) bool {
+	n := 0
+	for _, l := range body {
+		in := 0
+		for _, c := range l.chunks {
+			if c.x0 >= x0 && c.x1 <= x1 {
+				if in > 0 && isNumeric(c.text()) {
+					n++
+					break
+				}
+				in++
+			}
+		}
+	}
+	return n >= 2
+}
+
+// subAline is the part of line l made of chunks cs.
+func subAline(l *aline, cs []*chunk) *aline {
+	t := &tline{}
+	for _, c := range cs {
+		t.words = append(t.words, c.words...)
+	}
+	t.bounds()
+	return newAline(t, cs)
 }
 
 // startsNewTable reports whether l, between rows of figures, is the
@@ -227,8 +453,8 @@ func alignedTable(p *pdf.Page, region []*aline, all []*aline, start *int, hs []s
 	for k, l := range region {
 		rows = append(rows, alignedRow(l, k < firstBody, cols, hs))
 	}
-	rows = joinWrappedHeaders(rows)
-	rows = joinWrappedCells(rows, len(cols))
+	rows = joinWrappedHeaders(rows, hs)
+	rows = joinWrappedCells(rows, len(cols), hs)
 	g := alignedOwners(rows, len(cols))
 	g.owner = dropEmptyCols(g.owner, g.texts)
 	if len(g.owner) < 2 || len(g.owner[0]) < 2 {
@@ -425,7 +651,7 @@ func mergeRow(dst, src *row) {
 // joinWrappedHeaders joins a header line into the header line below when
 // both hold single-column cells that line up, the lower covering the upper's
 // columns, set close: one heading wrapped over two lines.
-func joinWrappedHeaders(rows []*row) []*row {
+func joinWrappedHeaders(rows []*row, hs []seg) []*row {
 	for k := 0; k+1 < len(rows); {
 		a, b := rows[k], rows[k+1]
 		if !a.header || !b.header {
@@ -440,7 +666,7 @@ func joinWrappedHeaders(rows []*row) []*row {
 				sub = false
 			}
 		}
-		if a.y0-b.y1 <= headerGap*size && singleColRow(a) && singleColRow(b) && sub && sameCells(a, b) {
+		if a.y0-b.y1 <= headerGap*size && singleColRow(a) && singleColRow(b) && sub && sameCells(a, b) && !ruleBetween(hs, a, b) {
 			mergeRow(b, a)
 			rows = append(rows[:k], rows[k+1:]...)
 			continue
@@ -453,7 +679,7 @@ func joinWrappedHeaders(rows []*row) []*row {
 // joinWrappedCells joins the continuation lines of wrapped body cells (text
 // only, in text columns) into the row above or below, whichever they are
 // set tight to.
-func joinWrappedCells(rows []*row, nc int) []*row {
+func joinWrappedCells(rows []*row, nc int, hs []seg) []*row {
 	// Text columns: those where most body cells are not figures.
 	numCount := make([]int, nc)
 	txtCount := make([]int, nc)
@@ -487,11 +713,13 @@ func joinWrappedCells(rows []*row, nc int) []*row {
 		}
 		var up, down *row
 		gapUp, gapDown := math.Inf(1), math.Inf(1)
-		if k > 0 && !rows[k-1].header {
+		// A rule drawn between two lines is a row boundary: they are
+		// never one cell's wrapped text.
+		if k > 0 && !rows[k-1].header && !ruleBetween(hs, rows[k-1], r) {
 			up = rows[k-1]
 			gapUp = up.y0 - r.y1
 		}
-		if k+1 < len(rows) {
+		if k+1 < len(rows) && !ruleBetween(hs, r, rows[k+1]) {
 			down = rows[k+1]
 			gapDown = r.y0 - down.y1
 		}
@@ -520,6 +748,27 @@ func joinWrappedCells(rows []*row, nc int) []*row {
 		}
 	}
 	return rows
+}
+
+// ruleBetween reports whether a horizontal rule runs between row a and
+// row b below it (within a fifth of an em of their text), under half or
+// more of the narrower one's width.
+func ruleBetween(hs []seg, a, b *row) bool {
+	size := math.Max(a.l.size, b.l.size)
+	lo, hi := b.y1-0.2*size, a.y0+0.2*size
+	x0, x1 := math.Max(a.l.x0, b.l.x0), math.Min(a.l.x1, b.l.x1)
+	if x1 <= x0 {
+		x0, x1 = math.Min(a.l.x0, b.l.x0), math.Max(a.l.x1, b.l.x1)
+	}
+	for _, h := range hs {
+		if h.at < lo || h.at > hi {
+			continue
+		}
+		if ov := math.Min(h.b, x1) - math.Max(h.a, x0); ov >= 0.5*(x1-x0) {
+			return true
+		}
+	}
+	return false
 }
 
 // medianFigureGap is the typical gap between body rows that carry

@@ -267,6 +267,7 @@ func findTables(p *pdf.Page) *pageTables {
 	tables = dropInnerFragments(tables)
 	addVerticalHeadings(p, tables, buildLines(words))
 	lines = buildLines(words) // what is left: titles, notes, prose
+	lines = splitAtGutters(lines, tables)
 	attachTitlesAndNotes(p, tables, lines, pt)
 	pt.tables = tables
 	return pt
@@ -343,6 +344,55 @@ func dropInnerFragments(tables []*ptable) []*ptable {
 	return out
 }
 
+// splitAtGutters cuts the lines that run across the gutter between two
+// tables set side by side (their titles on one baseline, a note beside
+// the other table's last rows) into a line on each side, so that each
+// table takes its own title and notes. A line is cut only where none of
+// its words reaches into the gutter, and only near the two tables.
+func splitAtGutters(lines []*tline, tables []*ptable) []*tline {
+	for _, a := range tables {
+		for _, b := range tables {
+			if a == b || a.box.X1 >= b.box.X0 || a.box.Y0 >= b.box.Y1 || b.box.Y0 >= a.box.Y1 {
+				continue
+			}
+			// a is left of b, beside it.
+			size := math.Max(a.sizeHint(), b.sizeHint())
+			g0, g1 := a.box.X1, b.box.X0
+			top := math.Max(a.box.Y1, b.box.Y1) + 4*size
+			bottom := math.Min(a.box.Y0, b.box.Y0) - 4*size
+			var out []*tline
+			for _, l := range lines {
+				if l.y0 > top || l.y1 < bottom || l.x0 >= g0 || l.x1 <= g1 {
+					out = append(out, l)
+					continue
+				}
+				var lw, rw []*word
+				crosses := false
+				for _, w := range l.words {
+					switch {
+					case w.x1 <= g0:
+						lw = append(lw, w)
+					case w.x0 >= g1-0.5*size:
+						rw = append(rw, w)
+					default:
+						crosses = true
+					}
+				}
+				if crosses || len(lw) == 0 || len(rw) == 0 {
+					out = append(out, l)
+					continue
+				}
+				left, right := &tline{words: lw}, &tline{words: rw}
+				left.bounds()
+				right.bounds()
+				out = append(out, left, right)
+			}
+			lines = out
+		}
+	}
+	return lines
+}
+
 // attachTitlesAndNotes gives each table the text line just above it as
 // title and the lines just below as notes, and records whether body text
 // surrounds the tables (which rules out merging across pages).
@@ -377,9 +427,12 @@ func attachTitlesAndNotes(p *pdf.Page, tables []*ptable, lines []*tline, pt *pag
 		}
 		// Notes: lines below, each within 2.2 line heights of the previous, at most 6.
 		bottom := tb.box.Y0
-		var next *ptable
-		if ti+1 < len(tables) {
-			next = tables[ti+1]
+		var next *ptable // the next table below (not one beside)
+		for _, n := range tables[ti+1:] {
+			if overlapX(n.box.X0, n.box.X1, tb.box.X0, tb.box.X1) {
+				next = n
+				break
+			}
 		}
 		below := make([]*tline, 0)
 		for _, l := range lines {

@@ -291,3 +291,85 @@ func TestPDFStackedAlignedTables(t *testing.T) {
 	setFigures(lp, second, 720-16*float64(len(figures))-8)
 	wantTables(t, layoutTables(t, lp), figures, second)
 }
+
+// setAt lays out rows from top y, 16 points apart: the first column flush
+// left at x, the others flush right at the edges rights.
+func setAt(lp *layoutPage, rows [][]string, x, top float64, rights []float64) {
+	for r, row := range rows {
+		y := top - 16*float64(r)
+		for c, s := range row {
+			if c == 0 {
+				lp.text(x, y, 10, s)
+			} else {
+				lp.right(rights[c-1], y, 10, s)
+			}
+		}
+	}
+}
+
+// Two unruled tables side by side, on the same baselines, with the same
+// years over their figures and a gutter between them, are two tables.
+func TestPDFSideBySideAlignedTables(t *testing.T) {
+	left := [][]string{{"Offence", "2022", "2023"}, {"Theft", "120", "131"}, {"Burglary", "88", "92"}, {"Robbery", "41", "39"}, {"Fraud", "17", "25"}}
+	right := [][]string{{"Nationality", "2022", "2023"}, {"Polish", "12", "31"}, {"Irish", "8", "9"}, {"Romanian", "14", "19"}, {"Italian", "7", "5"}}
+	lp := &layoutPage{}
+	setAt(lp, left, 50, 700, []float64{190, 240})
+	setAt(lp, right, 290, 700, []float64{420, 470})
+	wantTables(t, layoutTables(t, lp), left, right)
+}
+
+// A single wide table whose label column stands between columns of
+// figures, every row filled, is not cut at the white space before it.
+func TestPDFWideTableWithInnerLabelsNotSplit(t *testing.T) {
+	rows := [][]string{
+		{"Force", "2022", "2023", "Lead officer", "Open", "Shut"},
+		{"Kent", "120", "131", "Inspector Shah", "12", "10"},
+		{"Essex", "88", "92", "Sergeant Cole", "9", "9"},
+		{"Surrey", "41", "39", "Inspector Wood", "4", "3"},
+		{"Sussex", "17", "25", "Sergeant Amis", "7", "6"},
+	}
+	lp2 := &layoutPage{}
+	for r, row := range rows {
+		y := 700 - 16*float64(r)
+		lp2.text(50, y, 10, row[0])
+		lp2.right(190, y, 10, row[1])
+		lp2.right(240, y, 10, row[2])
+		lp2.text(290, y, 10, row[3])
+		if r == 0 { // lp.right measures figures only
+			lp2.text(418, y, 10, row[4])
+			lp2.text(498, y, 10, row[5])
+			continue
+		}
+		lp2.right(440, y, 10, row[4])
+		lp2.right(520, y, 10, row[5])
+	}
+	wantTables(t, layoutTables(t, lp2), rows)
+}
+
+// A rule drawn between two lines set tight is a row boundary: the lower
+// line, a label alone starting lower-case, stays a row of its own instead
+// of joining the label above as its wrapped second line. Without the rule
+// it does join.
+func TestPDFRuleSeparatesTightRows(t *testing.T) {
+	set := func(ruled bool) *layoutPage {
+		lp := &layoutPage{}
+		ys := []float64{700, 684, 668, 657, 641}
+		rows := [][]string{{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged", "88", "92"}, {"of which remanded"}, {"Cautioned", "41", "39"}}
+		for r, row := range rows {
+			lp.text(60, ys[r], 10, row[0])
+			for c, s := range row[1:] {
+				lp.right(figureCols[c], ys[r], 10, s)
+			}
+			if ruled && r > 0 {
+				lp.hline(55, 345, ys[r]+9.5, 0.5)
+			}
+		}
+		return lp
+	}
+	wantTables(t, layoutTables(t, set(true)), [][]string{
+		{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged", "88", "92"}, {"of which remanded", "", ""}, {"Cautioned", "41", "39"},
+	})
+	wantTables(t, layoutTables(t, set(false)), [][]string{
+		{"Outcome", "2022", "2023"}, {"Arrests", "120", "131"}, {"Charged of which remanded", "88", "92"}, {"Cautioned", "41", "39"},
+	})
+}

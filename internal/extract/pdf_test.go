@@ -291,3 +291,36 @@ func timeBound(t *testing.T, d time.Duration, f func()) {
 		t.Errorf("took %v, bound %v", el, d)
 	}
 }
+
+// A PDF merged by pdfunite, whose trailer's /Size is smaller than its
+// cross-reference table, reads as its two parts do, one after the other.
+func TestPDFUnite(t *testing.T) {
+	united, err := os.ReadFile("testdata/pdfunite/w01-w06.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := File(context.Background(), "w01-w06.pdf", united, nil)
+	if err != nil {
+		t.Fatalf("united: %v", err)
+	}
+	var want []*Table
+	for i, name := range []string{"w01-std14-unruled.pdf", "w06-two-tables.pdf"} {
+		ts, err := File(context.Background(), name, readFixture(t, "pdf/"+name), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range ts {
+			tb.Source.Page += i // w01 has one page
+		}
+		want = append(want, ts...)
+	}
+	if len(got) != len(want) || len(want) != 3 {
+		t.Fatalf("got %d tables, want %d (3)", len(got), len(want))
+	}
+	for i := range want {
+		if fmt.Sprint(got[i].Strings()) != fmt.Sprint(want[i].Strings()) || got[i].Source.Page != want[i].Source.Page || got[i].Title != want[i].Title {
+			t.Errorf("table %d: page %d %q %q, want page %d %q %q", i+1, got[i].Source.Page, got[i].Title, got[i].Strings(),
+				want[i].Source.Page, want[i].Title, want[i].Strings())
+		}
+	}
+}

@@ -3,6 +3,8 @@ package extract
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // splitRepeatedHeaders cuts a table where its header comes again: blocks
@@ -13,13 +15,22 @@ import (
 // next table.
 func splitRepeatedHeaders(t *Table) []*Table {
 	h := t.HeaderRows
-	if h == 0 || len(t.Rows) < 2*h+2 {
+	if h == 0 || t.NumRows() < 2*h+2 {
 		return []*Table{t}
 	}
+	header := t.Rows[:min(h, len(t.Rows))]
+	if t.compact != nil {
+		header = make([][]Cell, h)
+		for r := range header {
+			header[r] = t.rowAt(r, nil)
+		}
+	}
+	var buf []Cell
 	var out []*Table
 	start := 0
-	for r := h + 1; r < len(t.Rows); r++ {
-		k := repeatedHeaderRow(t.Rows[:h], t.Rows[r])
+	for r := h + 1; r < t.NumRows(); r++ {
+		buf = t.rowAt(r, buf)
+		k := repeatedHeaderRow(header, buf)
 		if k < 0 || r-k < start+h+1 {
 			continue
 		}
@@ -30,7 +41,7 @@ func splitRepeatedHeaders(t *Table) []*Table {
 	if len(out) == 0 {
 		return []*Table{t}
 	}
-	out = append(out, subTable(t, start, len(t.Rows)))
+	out = append(out, subTable(t, start, t.NumRows()))
 	for i, p := range out {
 		if i > 0 {
 			p.Title = ""
@@ -58,6 +69,13 @@ func repeatedHeaderRow(header [][]Cell, row []Cell) int {
 // depth, source and method; grid references (not a sheet's) renumbered.
 func subTable(t *Table, r0, r1 int) *Table {
 	n := *t
+	if t.compact != nil {
+		// A compact table's refs are its file's.
+		n.compact = t.compact.sub(r0, r1)
+		n.Reasons = append([]string(nil), t.Reasons...)
+		n.Notes = append([]string(nil), t.Notes...)
+		return &n
+	}
 	n.Rows = t.Rows[r0:r1]
 	if len(n.Rows) > 0 && len(n.Rows[0]) > 0 && n.Rows[0][0].Ref == refOf(r0, 0) {
 		// Grid references (r1c1) count from the new table's top.
@@ -87,7 +105,7 @@ func repeatsHeader(row, hdr []Cell) bool {
 		if c >= len(row) || row[c].Text == "" || row[c].Covered {
 			continue
 		}
-		if squeezeFold(row[c].Text) != squeezeFold(hc.Text) {
+		if !equalSqueezeFold(row[c].Text, hc.Text) {
 			return false
 		}
 		same++
@@ -98,6 +116,33 @@ func repeatsHeader(row, hdr []Cell) bool {
 // squeezeFold is s without white space, in lower case.
 func squeezeFold(s string) string { return strings.ToLower(squeeze(s)) }
 
+// equalSqueezeFold reports whether squeezeFold(a) == squeezeFold(b),
+// without building either.
+func equalSqueezeFold(a, b string) bool {
+	next := func(s string, i int) (rune, int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isSpaceRune(r) {
+				return unicode.ToLower(r), i + n
+			}
+			i += n
+		}
+		return -1, i
+	}
+	i, j := 0, 0
+	for {
+		var ra, rb rune
+		ra, i = next(a, i)
+		rb, j = next(b, j)
+		if ra != rb {
+			return false
+		}
+		if ra < 0 {
+			return true
+		}
+	}
+}
+
 // joinWrappedHeader joins the last header row of a table read by OCR to
 // the row above when it only continues that row's headings: OCR gives a
 // heading wrapped over two lines ("Meetings" over "Attended") as two
@@ -105,7 +150,7 @@ func squeezeFold(s string) string { return strings.ToLower(squeeze(s)) }
 // upper one, and none may be a figure.
 func joinWrappedHeader(t *Table) {
 	h := t.HeaderRows
-	if t.Method != MethodOCR || h < 2 || len(t.Rows) <= h {
+	if t.Method != MethodOCR || t.compact != nil || h < 2 || len(t.Rows) <= h {
 		return
 	}
 	up, low := t.Rows[h-2], t.Rows[h-1]

@@ -2,7 +2,10 @@
 // email bodies) into tables whose every cell knows where it came from.
 package extract
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Method names how a table was found.
 type Method string
@@ -61,13 +64,56 @@ type Table struct {
 	Rows       [][]Cell `json:"rows"`
 	Confidence float64  `json:"confidence"` // 0..1
 	Reasons    []string `json:"reasons,omitempty"`
+
+	// compact, when set, holds the cells instead of Rows (a delimited
+	// file read with Options.Compact): Rows is nil until Expand.
+	compact *compactCells
+}
+
+// Compact reports whether the table keeps its cells in a compact store
+// (Options.Compact) rather than in Rows: read them with NumRows, NumCols,
+// Text, Row and Strings, or call Expand to fill Rows.
+func (t *Table) Compact() bool { return t.compact != nil }
+
+// Expand fills Rows from a compact table's store (a no-op otherwise); the
+// table is an ordinary one afterwards. A cell of Rows costs about 80
+// bytes, several times what the compact store spends on it.
+func (t *Table) Expand() {
+	cc := t.compact
+	if cc == nil {
+		return
+	}
+	rows := make([][]Cell, len(cc.idx))
+	for r := range rows {
+		rows[r] = cc.row(r, nil, true)
+	}
+	t.Rows, t.compact = rows, nil
+}
+
+// MarshalJSON encodes the table with its rows, expanding a compact one.
+func (t *Table) MarshalJSON() ([]byte, error) {
+	type plain Table
+	if t.compact == nil {
+		return json.Marshal((*plain)(t))
+	}
+	n := *t
+	n.Expand()
+	return json.Marshal((*plain)(&n))
 }
 
 // NumRows returns the number of grid rows.
-func (t *Table) NumRows() int { return len(t.Rows) }
+func (t *Table) NumRows() int {
+	if t.compact != nil {
+		return len(t.compact.idx)
+	}
+	return len(t.Rows)
+}
 
 // NumCols returns the width of the widest row.
 func (t *Table) NumCols() int {
+	if t.compact != nil {
+		return t.compact.w
+	}
 	n := 0
 	for _, r := range t.Rows {
 		n = max(n, len(r))
@@ -77,24 +123,72 @@ func (t *Table) NumCols() int {
 
 // Text returns the text at row r, column c, or "" outside the grid.
 func (t *Table) Text(r, c int) string {
+	if t.compact != nil {
+		return t.compact.text(r, c)
+	}
 	if r < 0 || r >= len(t.Rows) || c < 0 || c >= len(t.Rows[r]) {
 		return ""
 	}
 	return t.Rows[r][c].Text
 }
 
+// Row returns row r's cells, or nil outside the grid: Rows[r] itself, or
+// for a compact table a new slice built from its store (refs included).
+func (t *Table) Row(r int) []Cell {
+	if r < 0 || r >= t.NumRows() {
+		return nil
+	}
+	if t.compact != nil {
+		return t.compact.row(r, nil, true)
+	}
+	return t.Rows[r]
+}
+
 // Strings returns the grid as plain text, one slice per row, padded to NumCols.
 func (t *Table) Strings() [][]string {
 	w := t.NumCols()
-	out := make([][]string, len(t.Rows))
-	for i, r := range t.Rows {
+	out := make([][]string, t.NumRows())
+	for i := range out {
 		row := make([]string, w)
-		for j, c := range r {
-			row[j] = c.Text
+		for j := range row {
+			row[j] = t.Text(i, j)
 		}
 		out[i] = row
 	}
 	return out
+}
+
+// rowAt returns row i for reading: Rows[i], or for a compact table its
+// cells' texts written into buf (pass the result back in as buf). Refs
+// are left out; cellRef gives them.
+func (t *Table) rowAt(i int, buf []Cell) []Cell {
+	if t.compact != nil {
+		return t.compact.row(i, buf, false)
+	}
+	return t.Rows[i]
+}
+
+// width returns the number of cells of row i.
+func (t *Table) width(i int) int {
+	if t.compact != nil {
+		return t.compact.w
+	}
+	return len(t.Rows[i])
+}
+
+// cellAt returns a copy of the cell at row i, column j (its Ref left out
+// in a compact table), and false outside row i.
+func (t *Table) cellAt(i, j int) (Cell, bool) {
+	if t.compact != nil {
+		if j < 0 || j >= t.compact.w {
+			return Cell{}, false
+		}
+		return Cell{Text: t.compact.text(i, j)}, true
+	}
+	if j < 0 || j >= len(t.Rows[i]) {
+		return Cell{}, false
+	}
+	return t.Rows[i][j], true
 }
 
 // NormaliseSpace collapses runs of white space (including NBSP) to single

@@ -82,6 +82,9 @@ func bestVerdict(total numVal, sets ...*totals.Parts) (v totals.Verdict, ok bool
 }
 
 func cellRef(t *Table, i, j int) string {
+	if cc := t.compact; cc != nil && i >= 0 && i < len(cc.idx) && j >= 0 && j < cc.w {
+		return cc.ref(i, j)
+	}
 	if i < len(t.Rows) && j < len(t.Rows[i]) && t.Rows[i][j].Ref != "" {
 		return t.Rows[i][j].Ref
 	}
@@ -115,7 +118,7 @@ func (tl *totalsTally) count(v totals.Verdict, mismatch func() string) (equal bo
 // it, with a reason naming the cell. Parts hidden by suppression markers
 // ("<5", "*") make a total only checkable as a bound.
 func checkTotals(t *Table) {
-	if len(t.Rows) < t.HeaderRows+2 || t.NumCols() < 2 {
+	if t.NumRows() < t.HeaderRows+2 || t.NumCols() < 2 {
 		return
 	}
 	stub := stubCols(t)
@@ -130,20 +133,23 @@ func checkTotals(t *Table) {
 func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 	w := t.NumCols()
 	body := t.HeaderRows
-	isTotal := make([]bool, len(t.Rows))
-	for i := body; i < len(t.Rows); i++ {
-		isTotal[i] = isTotalRow(t.Rows[i], stub)
+	isTotal := make([]bool, t.NumRows())
+	var buf []Cell
+	for i := body; i < t.NumRows(); i++ {
+		buf = t.rowAt(i, buf)
+		isTotal[i] = isTotalRow(buf, stub)
 	}
-	for i := body; i < len(t.Rows); i++ {
+	for i := body; i < t.NumRows(); i++ {
 		if !isTotal[i] {
 			continue
 		}
 		ok, checked := 0, 0
 		for j := stub; j < w; j++ {
-			if j >= len(t.Rows[i]) || t.Rows[i][j].Covered {
+			cell, in := t.cellAt(i, j)
+			if !in || cell.Covered {
 				continue
 			}
-			tv, isNum := cellNumber(&t.Rows[i][j])
+			tv, isNum := cellNumber(&cell)
 			if !isNum || tv.Percent {
 				continue
 			}
@@ -155,7 +161,7 @@ func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 			checked++
 			if tally.count(best, func() string {
 				return fmt.Sprintf("total %s is %s but the rows above sum to %s", cellRef(t, i, j),
-					t.Rows[i][j].Text, fmtNum(section.Sum, section.Decimals))
+					cell.Text, fmtNum(section.Sum, section.Decimals))
 			}) {
 				ok++
 			}
@@ -163,7 +169,7 @@ func checkTotalRows(t *Table, stub int, tally *totalsTally) {
 		if ok > 0 {
 			tally.match += ok
 			tally.good = append(tally.good, fmt.Sprintf("total row %s (%q) equals the sum of its parts in %d of %d columns",
-				cellRef(t, i, 0), rowLabel(t.Rows[i], stub), ok, checked))
+				cellRef(t, i, 0), rowLabel(t.rowAt(i, buf), stub), ok, checked))
 		}
 	}
 }
@@ -181,10 +187,11 @@ func totalRowParts(t *Table, isTotal []bool, i, j int) (section, leaves, subtota
 		}
 	}
 	for k := body; k < i; k++ {
-		if j >= len(t.Rows[k]) {
+		cell, in := t.cellAt(k, j)
+		if !in {
 			continue
 		}
-		c := &t.Rows[k][j]
+		c := &cell
 		if isTotal[k] {
 			addPart(&subtotals, c)
 			continue
@@ -194,9 +201,9 @@ func totalRowParts(t *Table, isTotal []bool, i, j int) (section, leaves, subtota
 			addPart(&section, c)
 		}
 	}
-	for k := i + 1; k < len(t.Rows) && !isTotal[k]; k++ {
-		if j < len(t.Rows[k]) {
-			addPart(&below, &t.Rows[k][j])
+	for k := i + 1; k < t.NumRows() && !isTotal[k]; k++ {
+		if cell, in := t.cellAt(k, j); in {
+			addPart(&below, &cell)
 		}
 	}
 	return section, leaves, subtotals, below
@@ -209,22 +216,24 @@ func checkTotalCols(t *Table, stub int, tally *totalsTally) {
 	prev := stub - 1
 	for _, tc := range totalCols {
 		ok, checked := 0, 0
-		for i := max(t.HeaderRows, 1); i < len(t.Rows); i++ {
-			if tc >= len(t.Rows[i]) {
+		for i := max(t.HeaderRows, 1); i < t.NumRows(); i++ {
+			cell, in := t.cellAt(i, tc)
+			if !in {
 				continue
 			}
-			tv, isNum := cellNumber(&t.Rows[i][tc])
+			tv, isNum := cellNumber(&cell)
 			if !isNum || tv.Percent {
 				continue
 			}
 			var section, all totals.Parts
-			for j := stub; j < tc && j < len(t.Rows[i]); j++ {
+			for j := stub; j < tc && j < t.width(i); j++ {
 				if skipCol[j] || slices.Contains(totalCols, j) {
 					continue
 				}
-				addPart(&all, &t.Rows[i][j])
+				part, _ := t.cellAt(i, j)
+				addPart(&all, &part)
 				if j > prev {
-					addPart(&section, &t.Rows[i][j])
+					addPart(&section, &part)
 				}
 			}
 			best, found := bestVerdict(tv, &section, &all)
@@ -234,7 +243,7 @@ func checkTotalCols(t *Table, stub int, tally *totalsTally) {
 			checked++
 			if tally.count(best, func() string {
 				return fmt.Sprintf("total %s is %s but the columns to its left sum to %s", cellRef(t, i, tc),
-					t.Rows[i][tc].Text, fmtNum(section.Sum, section.Decimals))
+					cell.Text, fmtNum(section.Sum, section.Decimals))
 			}) {
 				ok++
 			}
@@ -255,8 +264,8 @@ func totalColumns(t *Table, stub int) (totalCols []int, skipCol []bool) {
 	w := t.NumCols()
 	hdr := max(t.HeaderRows, 1)
 	for j := stub; j < w; j++ {
-		for i := 0; i < hdr && i < len(t.Rows); i++ {
-			if j < len(t.Rows[i]) && !t.Rows[i][j].Covered && isTotalLabel(t.Rows[i][j].Text) {
+		for i := 0; i < hdr && i < t.NumRows(); i++ {
+			if c, in := t.cellAt(i, j); in && !c.Covered && isTotalLabel(c.Text) {
 				totalCols = append(totalCols, j)
 				break
 			}
@@ -264,9 +273,9 @@ func totalColumns(t *Table, stub int) (totalCols []int, skipCol []bool) {
 	}
 	skipCol = make([]bool, w)
 	for j := 0; j < w; j++ {
-		for i := 0; i < hdr && i < len(t.Rows); i++ {
-			if j < len(t.Rows[i]) {
-				h := strings.ToLower(t.Rows[i][j].Text)
+		for i := 0; i < hdr && i < t.NumRows(); i++ {
+			if c, in := t.cellAt(i, j); in {
+				h := strings.ToLower(c.Text)
 				if strings.Contains(h, "%") || strings.Contains(h, "percent") || strings.Contains(h, "rate") ||
 					strings.Contains(h, "per ") || strings.Contains(h, "change") || strings.Contains(h, "average") ||
 					strings.Contains(h, "mean") || strings.Contains(h, "median") || strings.Contains(h, "proportion") {

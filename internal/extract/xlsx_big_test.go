@@ -61,6 +61,8 @@ type childStats struct {
 	PeakRSS     int64 // bytes, VmHWM of the child
 	TotalAlloc  uint64
 	PeakHeap    uint64 // highest HeapAlloc seen by a sampler
+	PeakInuse   uint64 // highest HeapInuse seen by the sampler
+	HeapBefore  uint64 // HeapAlloc before extracting (the file read)
 	BaselineRSS int64  // VmHWM before extracting
 	FileBytes   int
 	LiveAfter   uint64 // heap in use after extracting and a GC, the tables alive
@@ -68,10 +70,10 @@ type childStats struct {
 
 // runChild extracts the file at path in a fresh process (this test binary
 // run again), so that its peak RSS is the extraction's alone.
-func runChild(t *testing.T, test, path string) childStats {
+func runChild(t *testing.T, test, path string, env ...string) childStats {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "FOIDESK_EXTRACT_CHILD="+path)
+	cmd.Env = append(append(os.Environ(), "FOIDESK_EXTRACT_CHILD="+path), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
@@ -89,7 +91,8 @@ func runChild(t *testing.T, test, path string) childStats {
 }
 
 // childExtract, in a child process, extracts the file named by
-// FOIDESK_EXTRACT_CHILD and prints its stats; it reports whether it ran.
+// FOIDESK_EXTRACT_CHILD (with Options.Compact when FOIDESK_EXTRACT_COMPACT
+// is set) and prints its stats; it reports whether it ran.
 func childExtract() bool {
 	path := os.Getenv("FOIDESK_EXTRACT_CHILD")
 	if path == "" {
@@ -103,31 +106,36 @@ func childExtract() bool {
 	runtime.GC()
 	st := childStats{BaselineRSS: peakRSS(false), FileBytes: len(data)}
 	stop := make(chan struct{})
-	done := make(chan uint64)
-	go func() { // sample the live heap
-		var peak uint64
+	done := make(chan [2]uint64)
+	go func() { // sample the heap
+		var peak, inuse uint64
 		var ms runtime.MemStats
-		tick := time.NewTicker(20 * time.Millisecond)
+		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
-				done <- peak
+				done <- [2]uint64{peak, inuse}
 				return
 			case <-tick.C:
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapAlloc)
+				inuse = max(inuse, ms.HeapInuse)
 			}
 		}
 	}()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	st.HeapBefore = before.HeapAlloc
 	start := time.Now()
-	ts, err := File(context.Background(), filepath.Base(path), data, &Options{Timeout: 10 * time.Minute})
+	opts := &Options{Timeout: 10 * time.Minute, Compact: os.Getenv("FOIDESK_EXTRACT_COMPACT") != ""}
+	ts, err := File(context.Background(), filepath.Base(path), data, opts)
 	st.Seconds = time.Since(start).Seconds()
 	runtime.ReadMemStats(&after)
 	close(stop)
-	st.PeakHeap = max(<-done, after.HeapAlloc)
+	peaks := <-done
+	st.PeakHeap = max(peaks[0], after.HeapAlloc)
+	st.PeakInuse = max(peaks[1], after.HeapInuse)
 	st.TotalAlloc = after.TotalAlloc - before.TotalAlloc
 	st.PeakRSS = peakRSS(false)
 	runtime.GC()

@@ -140,6 +140,19 @@ func Open(data []byte, lim *Limits) (doc *Document, err error) {
 	d := &Document{r: r, lim: l, fonts: map[fontKey]*font{}}
 	d.walkPages()
 	if len(d.pages) == 0 {
+		// A trailer whose /Size is smaller than its cross-reference table
+		// (as pdfunite writes it) makes the reader drop the entries past
+		// it, the catalog among them; poppler ignores /Size. Read the
+		// file again with /Size raised to cover every object.
+		if fixed, ok := raiseTrailerSize(ra.data); ok {
+			if r2, err := lpdf.NewReader(&headerReader{data: fixed, head: ra.head}, int64(len(fixed))); err == nil {
+				d2 := &Document{r: r2, lim: l, fonts: map[fontKey]*font{}}
+				d2.walkPages()
+				if len(d2.pages) > 0 {
+					return d2, nil
+				}
+			}
+		}
 		if d.treeErr != nil {
 			return nil, d.treeErr
 		}

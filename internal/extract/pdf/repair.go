@@ -17,6 +17,56 @@ var rootRE = lazyre.New(`/Root[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R`
 // catalogRE finds a catalog object's head.
 var catalogRE = lazyre.New(`/Type[ \t\r\n]*/Catalog\b`)
 
+// sizeRE finds the /Size entry of a trailer dictionary.
+var sizeRE = lazyre.New(`/Size[ \t\r\n]*(\d{1,9})`)
+
+// xrefSubRE finds the head of a cross-reference subsection: "start count"
+// alone on a line, followed by its first entry.
+var xrefSubRE = lazyre.New(`(?:^|[\r\n])(\d{1,9})[ \t]+(\d{1,9})[ \t]*[\r\n]+\d{10}[ \t]\d{5}[ \t][fn]`)
+
+// raiseTrailerSize returns data with the /Size of its last trailer raised
+// to cover every object its cross-reference table lists and every
+// "N G obj" in the file, and true, when /Size falls short of them.
+func raiseTrailerSize(data []byte) ([]byte, bool) {
+	t := bytes.LastIndex(data, []byte("trailer"))
+	if t < 0 {
+		return nil, false
+	}
+	m := sizeRE.FindSubmatchIndex(data[t:min(len(data), t+1024)])
+	if m == nil {
+		return nil, false
+	}
+	size, err := strconv.Atoi(string(data[t+m[2] : t+m[3]]))
+	if err != nil {
+		return nil, false
+	}
+	need := 0
+	x := bytes.LastIndex(data[:t], []byte("xref"))
+	if x >= 0 {
+		for _, sm := range xrefSubRE.FindAllSubmatchIndex(data[x:t], -1) {
+			start, err1 := strconv.Atoi(string(data[x+sm[2] : x+sm[3]]))
+			n, err2 := strconv.Atoi(string(data[x+sm[4] : x+sm[5]]))
+			if err1 == nil && err2 == nil {
+				need = max(need, start+n)
+			}
+		}
+	}
+	for _, om := range objHeadRE.FindAllSubmatchIndex(data, -1) {
+		if num, err := strconv.Atoi(string(data[om[2]:om[3]])); err == nil {
+			need = max(need, num+1)
+		}
+	}
+	if need <= size || need > maxRepairObjects {
+		return nil, false
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + 16)
+	b.Write(data[:t+m[2]])
+	b.WriteString(strconv.Itoa(need))
+	b.Write(data[t+m[3]:])
+	return b.Bytes(), true
+}
+
 // maxRepairObjects bounds the objects a rebuilt cross-reference table lists.
 const maxRepairObjects = 1_000_000
 

@@ -31,3 +31,39 @@ func TestRebuildXref(t *testing.T) {
 		t.Errorf("open cut short: err %v, want ErrMalformed", err)
 	}
 }
+
+// A trailer whose /Size falls short of the cross-reference table (as
+// pdfunite writes it: /Size 24, 32 entries, the catalog object 28) is
+// read with /Size raised; so is a file whose /Size was lowered to 2.
+func TestTrailerSizeTooSmall(t *testing.T) {
+	united, err := os.ReadFile("../testdata/pdfunite/w01-w06.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Open(united, nil)
+	if err != nil || doc.NumPages() != 2 {
+		t.Fatalf("pdfunite file: %v, %d pages, want 2", err, pages(doc))
+	}
+	data, err := os.ReadFile("../testdata/pdf/w06-two-tables.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	low := regexp.MustCompile(`/Size \d+`).ReplaceAll(bytes.Clone(data), []byte("/Size 2"))
+	if bytes.Equal(low, data) {
+		t.Fatal("no /Size to lower")
+	}
+	doc, err = Open(low, nil)
+	if err != nil || doc.NumPages() != 1 {
+		t.Fatalf("/Size 2: %v, %d pages, want 1", err, pages(doc))
+	}
+	if _, ok := raiseTrailerSize(data); ok {
+		t.Error("raiseTrailerSize changed a file whose /Size is right")
+	}
+}
+
+func pages(d *Document) int {
+	if d == nil {
+		return 0
+	}
+	return d.NumPages()
+}

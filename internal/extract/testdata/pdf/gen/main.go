@@ -740,6 +740,27 @@ func genWritten() {
 		cases = append(cases, Case{File: file, Producer: "written", Features: []string{"sideways text without /Rotate"},
 			Tables: []Expect{expect(file, 1, 1, title, nil, t.grid(rows))}})
 	}
+	// 12. Two unruled tables side by side, each under its own title, a
+	// clear gutter between them, of different lengths.
+	{
+		file := "w12-side-by-side.pdf"
+		p := &page{}
+		t1title := "Table 1: Outcomes by year"
+		t2title := "Table 2: Nationality by year"
+		p.c.text(helvBold, 10, 40, 790, t1title)
+		p.c.text(helvBold, 10, 320, 790, t2title)
+		rows1 := append([][]string{header("Outcome", years(2022, 2))}, dataRows([]string{"Charged", "Cautioned", "Community resolution", "Penalty notice", "No further action"}, 2, 13)...)
+		t1 := &tableSpec{x: 40, top: 778, size: 9, font: helv, bold: helvBold, colW: colWidths(130, 2, 55), rows: rows1, header: 1}
+		b1 := t1.draw(&p.c)
+		rows2 := append([][]string{header("Nationality", years(2022, 2))}, dataRows(nationalities[:7], 2, 14)...)
+		t2 := &tableSpec{x: 320, top: 778, size: 9, font: helv, bold: helvBold, colW: colWidths(110, 2, 55), rows: rows2, header: 1}
+		t2.draw(&p.c)
+		note := "* fewer than 5; suppressed."
+		p.c.text(helv, 8, 40, b1-13, note)
+		writePDF(file, []*page{p})
+		cases = append(cases, Case{File: file, Producer: "written", Features: []string{"two tables side by side", "unruled", "gutter"},
+			Tables: []Expect{expect(file, 1, 1, t1title, []string{note}, t1.grid(rows1)), expect(file, 2, 1, t2title, nil, t2.grid(rows2))}})
+	}
 }
 
 // ---- LibreOffice cases ----
