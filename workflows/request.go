@@ -164,10 +164,19 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 				return nil, err
 			}
 		}
+		if r.signalsWaiting(ctx, replyCh, docCh) {
+			if err := r.step(ctx, replyCh, docCh); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if workflow.GetVersion(ctx, changeAnswerLateUpdates, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 			// Let any update still being answered finish before completing.
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 				return nil, err
+			}
+			if r.signalsWaiting(ctx, replyCh, docCh) {
+				continue // handled at the top of the loop
 			}
 			break
 		}
@@ -178,7 +187,7 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) || r.ops.Len() > 0 }); err != nil {
 			return nil, err
 		}
-		if r.ops.Len() == 0 {
+		if r.ops.Len() == 0 && !r.signalsWaiting(ctx, replyCh, docCh) {
 			break
 		}
 		if err := r.step(ctx, replyCh, docCh); err != nil {
@@ -213,6 +222,17 @@ var sendOptions = workflow.ActivityOptions{
 		MaximumAttempts:        12,
 		NonRetryableErrorTypes: []string{activities.ErrTypeInvalid, activities.ErrTypeRejected},
 	},
+}
+
+// signalsWaiting reports whether a reply or a document's result arrived
+// with the last step, unread: a workflow that returns drops its unread
+// signals, and with them a force's answer. Histories recorded before the
+// change completed with them unread, and replay so.
+func (r *request) signalsWaiting(ctx workflow.Context, replyCh, docCh workflow.ReceiveChannel) bool {
+	if replyCh.Len() == 0 && docCh.Len() == 0 {
+		return false
+	}
+	return workflow.GetVersion(ctx, changeReadLastSignals, workflow.DefaultVersion, 1) != workflow.DefaultVersion
 }
 
 func (r *request) done() bool {
@@ -727,6 +747,9 @@ const (
 	// changeAnswerLateUpdates handles an update admitted as the request
 	// finished instead of waiting for it (which never ended).
 	changeAnswerLateUpdates = "answer-late-updates"
+	// changeReadLastSignals handles a reply or a document's result that
+	// arrived as the request finished, instead of completing without it.
+	changeReadLastSignals = "read-last-signals"
 )
 
 func (r *request) onReply(ctx workflow.Context, rep Reply) error {

@@ -614,3 +614,23 @@ func TestSendEditedComplaint(t *testing.T) {
 		t.Errorf("status label %q", st.Label)
 	}
 }
+
+// A reply that arrives with the one that finishes the request is handled,
+// not dropped when the workflow completes: here an answer with no
+// attachment, then at once the same force's spreadsheet.
+func TestReplyArrivingAsTheRequestFinishesIsHandled(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.at("2025-03-20", func() {
+		h.env.SignalWorkflow(SignalReply, Reply{InboundID: 1, Kind: foi.KindResponse})
+		h.env.SignalWorkflow(SignalReply, Reply{InboundID: 2, Kind: foi.KindResponse,
+			Documents: []activities.DocumentRef{{ID: 21, SHA256: "cc", Filename: "figures.xlsx"}}})
+	})
+	h.at("2025-03-21", func() { h.env.SignalWorkflow(SignalDocumentDone, DocumentDone{DocumentID: 21, Status: "loaded"}) })
+	res := h.run(requestInput(englishForce()))
+	if len(h.documents) != 1 || h.documents[0].Document.ID != 21 {
+		t.Errorf("document workflows started: %+v, want one for the spreadsheet", h.documents)
+	}
+	if res.State != foi.StateDataLoaded {
+		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+}

@@ -56,9 +56,9 @@ func TestDemo(t *testing.T) {
 		res.ByState[foi.StateRefused] == 0 {
 		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
 	}
-	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "regulator"} {
+	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "— complaint "} {
 		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q", want)
+			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 }

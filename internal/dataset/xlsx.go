@@ -23,8 +23,9 @@ type XLSXOptions struct {
 	BaseURL string
 }
 
-// maxSheetLinks is the most hyperlinks a worksheet may hold (Excel's limit).
-const maxSheetLinks = 65530
+// maxSheetLinks is the most hyperlinks a worksheet may hold (Excel's
+// limit); a variable so that tests can reach it with few rows.
+var maxSheetLinks = 65530
 
 // yearPeriod matches a period that is a calendar year, written as a number.
 var yearPeriod = regexp.MustCompile(`^(19|20|21)[0-9]{2}$`)
