@@ -203,7 +203,12 @@ func firstNonEmpty(ss []string) string {
 // section's or the table's value of each dimension no axis holds.
 func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback []bool) {
 	or, oc := m.rows[r], m.cols[c]
-	cell := m.cells[r][c]
+	var cell *extract.Cell
+	if m.t.Compact() {
+		cell = m.cellAt(or, oc) // fillGrid kept no cells
+	} else {
+		cell = m.cells[r][c]
+	}
 	v, ref, err := m.readFigure(cell, or, oc)
 	if err != nil {
 		m.review("cell %s: %q is not a figure", ref, cell.Text)
