@@ -71,8 +71,11 @@ func (m *mapper) figureColumns(skip []bool) {
 		m.obs = make([]Observation, 0, (len(m.g)-m.H)*cols)
 	}
 	// Room for a value decision per row label and a total decision per
-	// cell of a total column.
-	m.res.Decisions = slices.Grow(m.res.Decisions, (len(m.g)-m.H)*(m.L+totalCols)+16)
+	// cell of a total column, up to a few thousand: value decisions are
+	// one per distinct label, and a long table repeats its labels, so
+	// that room for every row (104 bytes a decision) would mostly stay
+	// empty; past it the slice grows as it fills.
+	m.res.Decisions = slices.Grow(m.res.Decisions, min((len(m.g)-m.H)*(m.L+totalCols), 1<<12)+16)
 }
 
 // setAside reports whether body row r holds no figures to place: a note, a
