@@ -1,10 +1,12 @@
 package activities
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -137,7 +139,11 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return nil, err
 	}
 	defer release()
-	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256)})
+	// A delimited file's tables keep their cells compact (one string
+	// and offsets): a large CSV costs a small multiple of its size, not
+	// 80 bytes a cell, here and in the normaliser, which reads them so.
+	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256),
+		Compact: true})
 	ex := policy.JudgeExtraction(tables, xerr)
 	if ex.Action == policy.ActionReject {
 		if ex.Unexpected && ctx.Err() != nil {
@@ -179,13 +185,16 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		DocumentID: in.DocumentID, Observations: make([]store.Observation, 0, n)}
 	for i, t := range tables {
 		d := decisions[i]
-		cells, err := json.Marshal(t.Rows)
-		if err != nil {
-			return nil, err
-		}
-		load.Tables = append(load.Tables, store.ExtractedTable{Index: t.Index, Method: string(t.Method), Page: t.Source.Page,
+		et := store.ExtractedTable{Index: t.Index, Method: string(t.Method), Page: t.Source.Page,
 			Sheet: t.Source.Sheet, Title: t.Title, Notes: t.Notes, HeaderRows: t.HeaderRows, NRows: t.NumRows(),
-			NCols: t.NumCols(), Confidence: clamp01(t.Confidence), Reasons: d.Reasons, Cells: cells})
+			NCols: t.NumCols(), Confidence: clamp01(t.Confidence), Reasons: d.Reasons}
+		if t.Compact() {
+			// Streamed to PostgreSQL as it is encoded.
+			et.WriteCells = func(w io.Writer) error { return writeCells(w, t) }
+		} else if et.Cells, err = json.Marshal(t.Rows); err != nil {
+			return nil, fmt.Errorf("table %d: %w", t.Index, err)
+		}
+		load.Tables = append(load.Tables, et)
 		if d.Review {
 			proposal, err := ReviewProposal{Decisions: d.Result.Decisions, Observations: d.Result.Observations,
 				Confidence: d.Result.Confidence}.Encode()
@@ -233,6 +242,33 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("deleted", res.Deleted),
 		slog.Int("superseded", res.Superseded), slog.Int("superseded_by_newer", res.SupersededByNewer))
 	return out, nil
+}
+
+// writeCells writes a table's grid as it is stored
+// (extracted_tables.cells): the JSON of its rows, as json.Marshal(t.Rows)
+// gives it for the table expanded, a row at a time, so that a compact
+// table is never expanded whole.
+func writeCells(w io.Writer, t *extract.Table) error {
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	for r := range t.NumRows() {
+		line.Reset()
+		if r > 0 {
+			line.WriteByte(',')
+		}
+		if err := enc.Encode(t.Row(r)); err != nil {
+			return err
+		}
+		line.Truncate(line.Len() - 1) // the line break Encode ends with
+		if _, err := w.Write(line.Bytes()); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "]")
+	return err
 }
 
 // ReviewProposal is what a table in review carries for the person who

@@ -29,4 +29,8 @@
 //     The mapper (mapper.go) does it in phases, one file each (map_*.go).
 //     Which labels name a total, and how closely a total must match its
 //     parts, is package totals' (the keyed rule, the Relative tolerance).
+//     A compact table (a CSV read with extract.Options.Compact) is read
+//     through its accessors and never expanded: its cells are text only
+//     (no spans, hidden flags, numbers or geometry), and a figure's cell
+//     ref is taken from its row, built once while that row is read.
 package normalise

@@ -48,6 +48,9 @@ func (m *mapper) ignoredRowsCols(ignR, ignC map[int]bool) {
 func (m *mapper) hiddenColumns(hiddenCol []bool) {
 	t := m.t
 	nr := t.NumRows()
+	if t.Compact() {
+		return // a compact table's cells are never hidden
+	}
 	for c := range hiddenCol {
 		n, h := 0, 0
 		for r := 0; r < nr; r++ {
@@ -67,21 +70,22 @@ func (m *mapper) hiddenColumns(hiddenCol []bool) {
 func (m *mapper) keptRows(ignR, ignC map[int]bool, hiddenCol []bool) []int {
 	t := m.t
 	nr := t.NumRows()
+	compact := t.Compact()
 	var keepR []int
 	for r := 0; r < nr; r++ {
 		if ignR[r] {
 			continue
 		}
-		row := t.Rows[r]
-		hidden, empty := len(row) > 0, true
-		for c, cell := range row {
+		w := m.width(r)
+		hidden, empty := w > 0, true
+		for c := 0; c < w; c++ {
 			if ignC[c] || hiddenCol[c] {
 				continue
 			}
-			if !cell.Hidden {
+			if compact || !t.Rows[r][c].Hidden {
 				hidden = false
 			}
-			if normaliseSpace(cell.Text) != "" {
+			if normaliseSpace(m.text(r, c)) != "" {
 				empty = false
 			}
 		}
@@ -110,7 +114,7 @@ func (m *mapper) keptColumns(keepR []int, ignC map[int]bool, hiddenCol []bool) [
 		}
 		empty := true
 		for _, r := range keepR {
-			if c < len(t.Rows[r]) && normaliseSpace(t.Rows[r][c].Text) != "" {
+			if c < m.width(r) && normaliseSpace(m.text(r, c)) != "" {
 				empty = false
 				break
 			}
@@ -129,10 +133,22 @@ func (m *mapper) keptColumns(keepR []int, ignC map[int]bool, hiddenCol []bool) [
 }
 
 // fillGrid makes the grid of the kept rows and columns: their normalised
-// texts and their cells.
+// texts and their cells. A compact table's cells are left out (m.cells is
+// nil): they hold text only, and cellAt gives one when it is needed.
 func (m *mapper) fillGrid(keepR, keepC []int) {
 	t := m.t
 	m.rows, m.cols = keepR, keepC
+	if t.Compact() {
+		allTexts := make([]string, len(keepR)*len(keepC))
+		for i, r := range keepR {
+			texts := allTexts[i*len(keepC) : (i+1)*len(keepC) : (i+1)*len(keepC)]
+			for j, c := range keepC {
+				texts[j] = normaliseSpace(t.Text(r, c))
+			}
+			m.g = append(m.g, texts)
+		}
+		return
+	}
 	// One block for all rows' texts and one for their cells.
 	allTexts := make([]string, len(keepR)*len(keepC))
 	allCells := make([]*extract.Cell, len(keepR)*len(keepC))
@@ -156,7 +172,9 @@ func (m *mapper) fillGrid(keepR, keepC []int) {
 
 func (m *mapper) dropRow(i int) {
 	m.g = slices.Delete(m.g, i, i+1)
-	m.cells = slices.Delete(m.cells, i, i+1)
+	if m.cells != nil {
+		m.cells = slices.Delete(m.cells, i, i+1)
+	}
 	m.rows = slices.Delete(m.rows, i, i+1)
 }
 

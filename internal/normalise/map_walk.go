@@ -71,8 +71,11 @@ func (m *mapper) figureColumns(skip []bool) {
 		m.obs = make([]Observation, 0, (len(m.g)-m.H)*cols)
 	}
 	// Room for a value decision per row label and a total decision per
-	// cell of a total column.
-	m.res.Decisions = slices.Grow(m.res.Decisions, (len(m.g)-m.H)*(m.L+totalCols)+16)
+	// cell of a total column, up to a few thousand: value decisions are
+	// one per distinct label, and a long table repeats its labels, so
+	// that room for every row (104 bytes a decision) would mostly stay
+	// empty; past it the slice grows as it fills.
+	m.res.Decisions = slices.Grow(m.res.Decisions, min((len(m.g)-m.H)*(m.L+totalCols), 1<<12)+16)
 }
 
 // setAside reports whether body row r holds no figures to place: a note, a
@@ -203,7 +206,12 @@ func firstNonEmpty(ss []string) string {
 // section's or the table's value of each dimension no axis holds.
 func (m *mapper) emit(r, c int, rc, cc *coord, fallback []constant, hasFallback []bool) {
 	or, oc := m.rows[r], m.cols[c]
-	cell := m.cells[r][c]
+	var cell *extract.Cell
+	if m.t.Compact() {
+		cell = m.cellAt(or, oc) // fillGrid kept no cells
+	} else {
+		cell = m.cells[r][c]
+	}
 	v, ref, err := m.readFigure(cell, or, oc)
 	if err != nil {
 		m.review("cell %s: %q is not a figure", ref, cell.Text)

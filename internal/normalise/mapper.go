@@ -98,6 +98,9 @@ type mapMemo struct {
 	keys        map[string]string
 	measure     *measureMatcher
 	distinctBuf []string
+	// rowCache is a compact table's row rowCacheAt as cells (cellAt).
+	rowCache   []extract.Cell
+	rowCacheAt int
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
@@ -204,12 +207,37 @@ func (m *mapper) ref(r, c int) string {
 	return fmt.Sprintf("r%dc%d", r+1, c+1)
 }
 
+// cellAt returns the extracted cell at an original grid position, or nil
+// outside the grid. A compact table's row is built once for the reads of
+// it that follow (its cells' texts and refs; they have no more).
 func (m *mapper) cellAt(r, c int) *extract.Cell {
-	if r < 0 || r >= len(m.t.Rows) || c < 0 || c >= len(m.t.Rows[r]) {
+	t := m.t
+	if !t.Compact() {
+		if r < 0 || r >= len(t.Rows) || c < 0 || c >= len(t.Rows[r]) {
+			return nil
+		}
+		return &t.Rows[r][c]
+	}
+	if r < 0 || r >= t.NumRows() || c < 0 || c >= t.NumCols() {
 		return nil
 	}
-	return &m.t.Rows[r][c]
+	if m.rowCache == nil || m.rowCacheAt != r {
+		m.rowCache, m.rowCacheAt = t.Row(r), r
+	}
+	return &m.rowCache[c]
 }
+
+// width returns the number of cells of original row r.
+func (m *mapper) width(r int) int {
+	if m.t.Compact() {
+		return m.t.NumCols()
+	}
+	return len(m.t.Rows[r])
+}
+
+// text returns the text of the cell at an original grid position, or ""
+// outside the grid.
+func (m *mapper) text(r, c int) string { return m.t.Text(r, c) }
 
 func (m *mapper) rowName(gr int) string { return fmt.Sprintf("row %d", m.rows[gr]+1) }
 

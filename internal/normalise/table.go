@@ -126,9 +126,12 @@ func Table(t *extract.Table, s *Schema, opts *Options) (*Result, error) {
 	if o.MaxCells <= 0 {
 		o.MaxCells = 2_000_000
 	}
-	cells := 0
-	for _, r := range t.Rows {
-		cells += len(r)
+	cells := t.NumRows() * t.NumCols() // a compact table's rows are all as wide
+	if !t.Compact() {
+		cells = 0
+		for _, r := range t.Rows {
+			cells += len(r)
+		}
 	}
 	if cells > o.MaxCells {
 		return nil, fmt.Errorf("normalise: %w: %d cells (limit %d)", ErrTableTooLarge, cells, o.MaxCells)

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,6 +30,10 @@ type ExtractedTable struct {
 	Confidence float64
 	Reasons    []string
 	Cells      json.RawMessage // the table's grid, as JSON
+	// WriteCells, when set, writes the grid's JSON in place of Cells: it
+	// is streamed to PostgreSQL as it is written, so that a large table's
+	// grid is never held whole.
+	WriteCells func(w io.Writer) error
 }
 
 // Observation is one figure to load, keyed by its provenance.
@@ -248,21 +256,83 @@ func saveTables(ctx context.Context, tx pgx.Tx, documentID int64, tables []Extra
 		documentID, len(tables)); err != nil {
 		return fmt.Errorf("tables: %w", err)
 	}
-	for _, t := range tables {
-		if _, err := tx.Exec(ctx, `INSERT INTO extracted_tables
+	const insert = `INSERT INTO extracted_tables
 			(document_id, table_index, method, page, sheet, title, notes, header_rows, n_rows, n_cols, confidence, reasons, cells)
-			VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13)
+			VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, CELLS)
 			ON CONFLICT (document_id, table_index) DO UPDATE SET method = EXCLUDED.method, page = EXCLUDED.page,
 				sheet = EXCLUDED.sheet, title = EXCLUDED.title, notes = EXCLUDED.notes,
 				header_rows = EXCLUDED.header_rows, n_rows = EXCLUDED.n_rows, n_cols = EXCLUDED.n_cols,
 				confidence = EXCLUDED.confidence, reasons = EXCLUDED.reasons, cells = EXCLUDED.cells,
-				extracted_at = now()`,
-			documentID, t.Index, t.Method, t.Page, t.Sheet, t.Title, nonNil(t.Notes), t.HeaderRows,
-			t.NRows, t.NCols, t.Confidence, nonNil(t.Reasons), t.Cells); err != nil {
+				extracted_at = now()`
+	for _, t := range tables {
+		args := []any{documentID, t.Index, t.Method, t.Page, t.Sheet, t.Title, nonNil(t.Notes), t.HeaderRows,
+			t.NRows, t.NCols, t.Confidence, nonNil(t.Reasons)}
+		sql := strings.Replace(insert, "CELLS", "$13", 1)
+		if t.WriteCells != nil {
+			if err := stageCells(ctx, tx, t.WriteCells); err != nil {
+				return fmt.Errorf("table %d: %w", t.Index, err)
+			}
+			sql = strings.Replace(insert, "CELLS", "(SELECT cells FROM extracted_cells_staging)", 1)
+		} else {
+			args = append(args, t.Cells)
+		}
+		if _, err := tx.Exec(ctx, sql, args...); err != nil {
 			return fmt.Errorf("table %d: %w", t.Index, err)
 		}
 	}
 	return nil
+}
+
+// stageCells streams the JSON write gives into the one row of a
+// transaction's staging table extracted_cells_staging, with COPY, a
+// chunk at a time as it is written.
+func stageCells(ctx context.Context, tx pgx.Tx, write func(io.Writer) error) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS extracted_cells_staging (cells jsonb NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("cells staging: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `TRUNCATE extracted_cells_staging`); err != nil {
+		return fmt.Errorf("cells staging: %w", err)
+	}
+	pr, pw := io.Pipe()
+	werr := make(chan error, 1)
+	go func() {
+		bw := bufio.NewWriterSize(&copyTextWriter{w: pw}, 64<<10)
+		err := write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err == nil {
+			_, err = pw.Write([]byte{'\n'}) // the row's end
+		}
+		pw.CloseWithError(err)
+		werr <- err
+	}()
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, pr, "COPY extracted_cells_staging (cells) FROM STDIN")
+	pr.CloseWithError(errCopyEnded) // a writer still writing stops
+	if e := <-werr; e != nil && e != errCopyEnded {
+		return fmt.Errorf("cells: %w", e)
+	}
+	if err != nil {
+		return fmt.Errorf("cells: copy: %w", err)
+	}
+	return nil
+}
+
+var errCopyEnded = errors.New("store: copy ended")
+
+// copyTextWriter writes what it is given as (part of) one field of COPY
+// text format, escaping backslashes, tabs and line breaks.
+type copyTextWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (c *copyTextWriter) Write(p []byte) (int, error) {
+	c.buf = appendCopyText(c.buf[:0], unsafe.String(unsafe.SliceData(p), len(p)))
+	if _, err := c.w.Write(c.buf); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func nonNil(s []string) []string {

@@ -1,0 +1,222 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/store"
+)
+
+// bigCSV writes a CSV of about size bytes: a header, then rows of a
+// month, a force, an offence group, an outcome and a count.
+func bigCSV(size int) []byte {
+	forces := []string{"Metropolitan Police", "Kent", "Greater Manchester", "West Yorkshire", "Thames Valley", "Avon and Somerset"}
+	offences := []string{"Violence against the person", "Theft offences", "Criminal damage and arson", "Drug offences", "Public order offences"}
+	outcomes := []string{"Charged/Summonsed", "Community resolution", "Investigation complete - no suspect identified", "Evidential difficulties"}
+	var b bytes.Buffer
+	b.Grow(size + 256)
+	b.WriteString("Month,Force,Offence group,Outcome,Count\n")
+	for i := 0; b.Len() < size; i++ {
+		b.WriteString(strconv.Itoa(2015+i/12%10) + "-" + strconv.Itoa(1+i%12))
+		b.WriteByte(',')
+		b.WriteString(forces[i%len(forces)])
+		b.WriteByte(',')
+		b.WriteString(offences[i/7%len(offences)])
+		b.WriteByte(',')
+		b.WriteString(outcomes[i/3%len(outcomes)])
+		b.WriteByte(',')
+		b.WriteString(strconv.Itoa(i * 13 % 5000))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// docChild is what the parent gives the child process: the database and
+// the document to process.
+type docChild struct {
+	URL   string
+	Input DocumentInput
+}
+
+// docStats is what the child reports.
+type docStats struct {
+	Err        string
+	Status     string
+	Seconds    float64
+	FileBytes  int
+	HeapBefore uint64 // HeapAlloc before processing
+	PeakHeap   uint64 // highest HeapAlloc seen by the sampler
+	PeakInuse  uint64 // highest HeapInuse seen by the sampler
+	TotalAlloc uint64
+}
+
+// A CSV document of about 60 MB (FOIDESK_DOC_MB to change it) goes
+// through the document activity — read from PostgreSQL, extracted,
+// mapped, its table stored — in a child process, whose heap is sampled
+// meanwhile. The peak, above the heap before, is reported against the
+// file's size and must stay a small multiple of it: about 5–7× (the
+// document read from PostgreSQL twice over, pgx's buffer and its copy;
+// the compact table; garbage not yet collected), where expanding the
+// table into cells and marshalling them whole took 23×. At 60 MB the
+// table is past the normaliser's cell limit and waits for review; its
+// grid is stored all the same. FOIDESK_DOC_PROF names a file for a heap
+// profile taken at each new peak.
+func TestProcessDocumentBigCSVMemory(t *testing.T) {
+	if os.Getenv("FOIDESK_DOC_CHILD") != "" {
+		processDocumentChild(t)
+		return
+	}
+	if testing.Short() {
+		t.Skip("slow: processes a 60 MB CSV")
+	}
+	if raceEnabled {
+		t.Skip("measures memory: run without the race detector")
+	}
+	mb := 60
+	if s := os.Getenv("FOIDESK_DOC_MB"); s != "" {
+		var err error
+		if mb, err = strconv.Atoi(s); err != nil {
+			t.Fatalf("FOIDESK_DOC_MB: %v", err)
+		}
+	}
+	ctx := context.Background()
+	url := dbtest.URL(t)
+	st := dbtest.Open(t, url)
+	must(t, st.UpsertForces(ctx, []store.Force{
+		{Slug: "kent", Name: "Kent Police", ShortName: "Kent", Category: "territorial", Regime: "foia", Domains: []string{}},
+	}))
+	spec := `{"dataset": {"measure": {"name": "outcomes", "unit": "count"},
+		"dimensions": [{"name": "period", "kind": "period"}, {"name": "offence_group", "kind": "offence_group"}],
+		"periods": {"from": 2015, "to": 2024, "kind": "calendar"}}}`
+	_, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "big", Year: 2025, Title: "Big", Spec: []byte(spec),
+		WorkflowID: "campaign/big/2025"}, []store.NewRequest{
+		{ForceSlug: "kent", WorkflowID: "request/big/2025/kent", Token: "big-2025/kent"},
+	})
+	must(t, err)
+	data := bigCSV(mb << 20)
+	rows := bytes.Count(data, []byte("\n"))
+	var inbound int64
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		VALUES ('INBOX', 1, 1, sha256($1::bytea), $1::bytea) RETURNING id`, []byte("kent")).Scan(&inbound))
+	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "outcomes.csv", ContentType: "text/csv",
+		Data: data, Path: "outcomes.csv"}})
+	must(t, err)
+	in := DocumentInput{RequestID: ids["kent"], DocumentID: docs[0], WorkflowID: "document/big/kent", InboundID: inbound,
+		Filename: "outcomes.csv"}
+	must(t, (&Activities{Store: st}).AttachDocument(ctx, in))
+	file := float64(len(data))
+	data = nil
+
+	arg, err := json.Marshal(docChild{URL: url, Input: in})
+	must(t, err)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestProcessDocumentBigCSVMemory$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "FOIDESK_DOC_CHILD="+string(arg))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	i := bytes.Index(out, []byte("CHILD:"))
+	if i < 0 {
+		t.Fatalf("child printed no stats:\n%s", out)
+	}
+	line, _, _ := bytes.Cut(out[i+6:], []byte("\n"))
+	var s docStats
+	if err := json.Unmarshal(line, &s); err != nil {
+		t.Fatalf("child stats %q: %v", line, err)
+	}
+	if s.Err != "" {
+		t.Fatalf("child: %s", s.Err)
+	}
+	grew := float64(s.PeakHeap-min(s.PeakHeap, s.HeapBefore)) / file
+	inuse := float64(s.PeakInuse-min(s.PeakInuse, s.HeapBefore)) / file
+	t.Logf("%.1f MB CSV, %d rows: status %s in %.1f s; peak heap %d MiB, %.2f× the file above the heap before (in use %.2f×); allocated %d MiB",
+		file/1e6, rows, s.Status, s.Seconds, s.PeakHeap>>20, grew, inuse, s.TotalAlloc>>20)
+
+	// The table is stored whole, as JSON rows of cells with their refs.
+	var n int
+	var last, ref string
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT jsonb_array_length(cells), cells->-1->1->>'text', cells->1->4->>'ref'
+		FROM extracted_tables WHERE document_id = $1 AND table_index = 1`, in.DocumentID).Scan(&n, &last, &ref))
+	if n != rows || ref != "E2" || !strings.Contains(string(bigCSV(2000)), last) {
+		t.Errorf("stored cells: %d rows (want %d), last force %q, ref %q (want E2)", n, rows, last, ref)
+	}
+	if s.Status != "review" && s.Status != "loaded" {
+		t.Errorf("status %q, want review or loaded", s.Status)
+	}
+	if limit := 8.0; grew > limit {
+		t.Errorf("peak heap %.2f× the file above the heap before, want at most %.0f×", grew, limit)
+	}
+}
+
+// processDocumentChild processes the document the parent named and
+// prints its stats.
+func processDocumentChild(t *testing.T) {
+	var c docChild
+	if err := json.Unmarshal([]byte(os.Getenv("FOIDESK_DOC_CHILD")), &c); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st := dbtest.Open(t, c.URL)
+	a := &Activities{Store: st}
+	var size int
+	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT octet_length(data) FROM documents WHERE id = $1`, c.Input.DocumentID).Scan(&size))
+	runtime.GC()
+	s := docStats{FileBytes: size}
+	stop := make(chan struct{})
+	done := make(chan [2]uint64)
+	go func() { // sample the heap
+		var peak, inuse uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- [2]uint64{peak, inuse}
+				return
+			case <-tick.C:
+				runtime.ReadMemStats(&ms)
+				if ms.HeapAlloc > peak && os.Getenv("FOIDESK_DOC_PROF") != "" {
+					f, _ := os.Create(os.Getenv("FOIDESK_DOC_PROF"))
+					pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+				peak = max(peak, ms.HeapAlloc)
+				inuse = max(inuse, ms.HeapInuse)
+			}
+		}
+	}()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s.HeapBefore = before.HeapAlloc
+	start := time.Now()
+	out, err := a.ProcessDocument(ctx, c.Input)
+	s.Seconds = time.Since(start).Seconds()
+	runtime.ReadMemStats(&after)
+	close(stop)
+	peaks := <-done
+	s.PeakHeap = max(peaks[0], after.HeapAlloc)
+	s.PeakInuse = max(peaks[1], after.HeapInuse)
+	s.TotalAlloc = after.TotalAlloc - before.TotalAlloc
+	if err != nil {
+		s.Err = err.Error()
+	} else {
+		s.Status = string(out.Status)
+		if out.Error != "" {
+			s.Err = fmt.Sprintf("status %s: %s", out.Status, out.Error)
+		}
+	}
+	b, _ := json.Marshal(s)
+	fmt.Printf("CHILD:%s\n", b)
+}
