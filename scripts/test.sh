@@ -59,8 +59,8 @@ trap 'rm -f "$plain_log"' EXIT
 plain() {
   local status=0
   go test -timeout 15m -run 'TestRealCorpusF1' ./internal/extract || status=1
-  go test -timeout 10m -run 'TestXLSX100kBoundedMemory|TestSyncSurvivesConnectionDroppedMidFetch' \
-    ./internal/extract ./internal/mail || status=1
+  go test -timeout 10m -run 'TestXLSX100kBoundedMemory|TestSyncSurvivesConnectionDroppedMidFetch|TestCSV60MBMemory|TestProcessDocumentBigCSVMemory' \
+    ./internal/extract ./internal/mail ./activities || status=1
   if [ ${#heavy[@]} -gt 0 ]; then
     go test -timeout 30m "${heavy[@]}" || status=1
   fi
