@@ -16,31 +16,12 @@ import (
 
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/store"
+
+	"github.com/foidesk/foidesk/internal/memtest"
 )
 
-// bigCSV writes a CSV of about size bytes: a header, then rows of a
-// month, a force, an offence group, an outcome and a count.
-func bigCSV(size int) []byte {
-	forces := []string{"Metropolitan Police", "Kent", "Greater Manchester", "West Yorkshire", "Thames Valley", "Avon and Somerset"}
-	offences := []string{"Violence against the person", "Theft offences", "Criminal damage and arson", "Drug offences", "Public order offences"}
-	outcomes := []string{"Charged/Summonsed", "Community resolution", "Investigation complete - no suspect identified", "Evidential difficulties"}
-	var b bytes.Buffer
-	b.Grow(size + 256)
-	b.WriteString("Month,Force,Offence group,Outcome,Count\n")
-	for i := 0; b.Len() < size; i++ {
-		b.WriteString(strconv.Itoa(2015+i/12%10) + "-" + strconv.Itoa(1+i%12))
-		b.WriteByte(',')
-		b.WriteString(forces[i%len(forces)])
-		b.WriteByte(',')
-		b.WriteString(offences[i/7%len(offences)])
-		b.WriteByte(',')
-		b.WriteString(outcomes[i/3%len(outcomes)])
-		b.WriteByte(',')
-		b.WriteString(strconv.Itoa(i * 13 % 5000))
-		b.WriteByte('\n')
-	}
-	return b.Bytes()
-}
+// bigCSV is a generated CSV of about size bytes.
+func bigCSV(size int) []byte { return memtest.BigCSV(size) }
 
 // docChild is what the parent gives the child process: the database and
 // the document to process.
@@ -173,41 +154,25 @@ func processDocumentChild(t *testing.T) {
 	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT octet_length(data) FROM documents WHERE id = $1`, c.Input.DocumentID).Scan(&size))
 	runtime.GC()
 	s := docStats{FileBytes: size}
-	stop := make(chan struct{})
-	done := make(chan [2]uint64)
-	go func() { // sample the heap
-		var peak, inuse uint64
-		var ms runtime.MemStats
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				done <- [2]uint64{peak, inuse}
-				return
-			case <-tick.C:
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > peak && os.Getenv("FOIDESK_DOC_PROF") != "" {
-					f, _ := os.Create(os.Getenv("FOIDESK_DOC_PROF"))
-					pprof.Lookup("heap").WriteTo(f, 0)
-					f.Close()
-				}
-				peak = max(peak, ms.HeapAlloc)
-				inuse = max(inuse, ms.HeapInuse)
+	var sampler memtest.Sampler
+	if prof := os.Getenv("FOIDESK_DOC_PROF"); prof != "" {
+		sampler.OnNewPeak = func() { // a heap profile at the peak
+			if f, err := os.Create(prof); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
 			}
 		}
-	}()
+	}
+	sampler.Start()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	s.HeapBefore = before.HeapAlloc
 	start := time.Now()
 	out, err := a.ProcessDocument(ctx, c.Input)
 	s.Seconds = time.Since(start).Seconds()
+	peak := sampler.Stop()
 	runtime.ReadMemStats(&after)
-	close(stop)
-	peaks := <-done
-	s.PeakHeap = max(peaks[0], after.HeapAlloc)
-	s.PeakInuse = max(peaks[1], after.HeapInuse)
+	s.PeakHeap, s.PeakInuse = peak.HeapAlloc, peak.HeapInuse
 	s.TotalAlloc = after.TotalAlloc - before.TotalAlloc
 	if err != nil {
 		s.Err = err.Error()

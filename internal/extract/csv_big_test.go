@@ -6,33 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
-)
 
-// genCSV writes a CSV of about size bytes: a header, then rows of a
-// month, a force, an offence group, an outcome and a count.
-func genCSV(size int) []byte {
-	forces := []string{"Metropolitan Police", "Kent", "Greater Manchester", "West Yorkshire", "Thames Valley", "Avon and Somerset"}
-	offences := []string{"Violence against the person", "Theft offences", "Criminal damage and arson", "Drug offences", "Public order offences"}
-	outcomes := []string{"Charged/Summonsed", "Community resolution", "Investigation complete - no suspect identified", "Evidential difficulties"}
-	var b bytes.Buffer
-	b.Grow(size + 256)
-	b.WriteString("Month,Force,Offence group,Outcome,Count\n")
-	for i := 0; b.Len() < size; i++ {
-		b.WriteString(strconv.Itoa(2015+i/12%10) + "-" + strconv.Itoa(1+i%12))
-		b.WriteByte(',')
-		b.WriteString(forces[i%len(forces)])
-		b.WriteByte(',')
-		b.WriteString(offences[i/7%len(offences)])
-		b.WriteByte(',')
-		b.WriteString(outcomes[i/3%len(outcomes)])
-		b.WriteByte(',')
-		b.WriteString(strconv.Itoa(i * 13 % 5000))
-		b.WriteByte('\n')
-	}
-	return b.Bytes()
-}
+	"github.com/foidesk/foidesk/internal/memtest"
+)
 
 // A CSV of about 60 MB is read whole. Read with Options.Compact, the
 // heap it takes at its peak (sampled HeapAlloc and HeapInuse, less the
@@ -48,7 +25,7 @@ func TestCSV60MBMemory(t *testing.T) {
 	if raceEnabled {
 		t.Skip("measures memory and time: run without the race detector")
 	}
-	data := genCSV(60e6)
+	data := memtest.BigCSV(60e6)
 	rows := bytes.Count(data, []byte("\n"))
 	path := filepath.Join(t.TempDir(), "big.csv")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -81,7 +58,7 @@ func TestCSV60MBMemory(t *testing.T) {
 // BenchmarkCSVCompact reads an 8 MB CSV into compact tables and reports
 // the heap they hold per byte of the file.
 func BenchmarkCSVCompact(b *testing.B) {
-	data := genCSV(8e6)
+	data := memtest.BigCSV(8e6)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	var held float64

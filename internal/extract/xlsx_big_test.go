@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/foidesk/foidesk/internal/memtest"
 )
 
 // genTallXLSX writes an n-row, 2-column workbook (a header, then a date
@@ -105,25 +107,8 @@ func childExtract() bool {
 	}
 	runtime.GC()
 	st := childStats{BaselineRSS: peakRSS(false), FileBytes: len(data)}
-	stop := make(chan struct{})
-	done := make(chan [2]uint64)
-	go func() { // sample the heap
-		var peak, inuse uint64
-		var ms runtime.MemStats
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				done <- [2]uint64{peak, inuse}
-				return
-			case <-tick.C:
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapAlloc)
-				inuse = max(inuse, ms.HeapInuse)
-			}
-		}
-	}()
+	var sampler memtest.Sampler
+	sampler.Start()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	st.HeapBefore = before.HeapAlloc
@@ -131,11 +116,9 @@ func childExtract() bool {
 	opts := &Options{Timeout: 10 * time.Minute, Compact: os.Getenv("FOIDESK_EXTRACT_COMPACT") != ""}
 	ts, err := File(context.Background(), filepath.Base(path), data, opts)
 	st.Seconds = time.Since(start).Seconds()
+	peak := sampler.Stop()
 	runtime.ReadMemStats(&after)
-	close(stop)
-	peaks := <-done
-	st.PeakHeap = max(peaks[0], after.HeapAlloc)
-	st.PeakInuse = max(peaks[1], after.HeapInuse)
+	st.PeakHeap, st.PeakInuse = peak.HeapAlloc, peak.HeapInuse
 	st.TotalAlloc = after.TotalAlloc - before.TotalAlloc
 	st.PeakRSS = peakRSS(false)
 	runtime.GC()
