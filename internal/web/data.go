@@ -238,18 +238,7 @@ func (s *server) datasetPage(w http.ResponseWriter, r *http.Request) error {
 			v.Del("sort")
 			v.Del("order")
 		}), ClearHref: dataHref}
-	for _, is := range issues {
-		k := len(d.IssueKinds)
-		for i, ik := range d.IssueKinds {
-			if ik.Kind == is.Kind {
-				k = i
-			}
-		}
-		if k == len(d.IssueKinds) {
-			d.IssueKinds = append(d.IssueKinds, issueKind{Kind: is.Kind})
-		}
-		d.IssueKinds[k].N++
-	}
+	d.IssueKinds = countIssueKinds(issues)
 	d.Filters, d.FilterText = filterForm(all, q)
 
 	prev, err := s.previousRun(ctx, c.Slug, c.Year, q.Filter)
@@ -688,18 +677,7 @@ func (s *server) dataSummary(w http.ResponseWriter, r *http.Request) error {
 	if s.pop != nil {
 		d.Population = &populationNote{Year: s.pop.Year, Source: s.pop.Source, Forces: s.pop.Forces()}
 	}
-	for _, is := range issues {
-		k := len(d.Issues)
-		for i, ik := range d.Issues {
-			if ik.Kind == is.Kind {
-				k = i
-			}
-		}
-		if k == len(d.Issues) {
-			d.Issues = append(d.Issues, issueKind{Kind: is.Kind})
-		}
-		d.Issues[k].N++
-	}
+	d.Issues = countIssueKinds(issues)
 	s.render(w, r, http.StatusOK, "summary", &page{Title: fmt.Sprintf("Summary: %s %d", c.Title, c.Year),
 		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}, {"Data", q.href(href+"/data", nil)}}, Data: d})
 	return nil
@@ -725,4 +703,23 @@ func init() {
 		}
 		return strconv.Itoa(p) + "%"
 	}
+}
+
+// countIssueKinds counts the checks' issues by kind, in order of first
+// appearance.
+func countIssueKinds(issues []dataset.Issue) []issueKind {
+	var out []issueKind
+	for _, is := range issues {
+		k := len(out)
+		for i, ik := range out {
+			if ik.Kind == is.Kind {
+				k = i
+			}
+		}
+		if k == len(out) {
+			out = append(out, issueKind{Kind: is.Kind})
+		}
+		out[k].N++
+	}
+	return out
 }
