@@ -35,6 +35,10 @@ const (
 	// wrote or edited it (ComplaintInput): a campaign that only drafts
 	// complaints leaves it to the desk to read, edit and send.
 	UpdateSendComplaint = "send-complaint"
+	// UpdateResendRequest sends the request letter again after the mail
+	// server refused it for good (ResendInput), to a corrected address if
+	// one is given.
+	UpdateResendRequest = "resend-request"
 )
 
 // Reply is the payload of SignalReply.
@@ -148,6 +152,14 @@ type (
 		Subject string `json:"subject"`
 		Body    string `json:"body"`
 		By      string `json:"by"`
+	}
+	// ResendInput sends a refused request letter again: to To when set
+	// (the force's address corrected), else to the address it had. Later
+	// letters of the thread go to the same address.
+	ResendInput struct {
+		To     string `json:"to,omitempty"`
+		By     string `json:"by"`
+		Reason string `json:"reason,omitempty"`
 	}
 	// KindInput confirms or corrects the kind of one reply of the request.
 	KindInput struct {

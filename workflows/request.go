@@ -114,6 +114,10 @@ type request struct {
 	// kind would have.
 	applied []appliedReply
 
+	// letterRefused: the mail server refused the request letter for good;
+	// the request waits for the desk to resend it or withdraw it.
+	letterRefused bool
+
 	reopened    bool      // a run started by Reopen
 	lingerUntil time.Time // campaign time a reopened run waits until for more
 	lingered    bool      // it waited that long with nothing more
@@ -156,7 +160,12 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 			return nil, err
 		}
 	} else if err := r.sendRequest(ctx); err != nil {
-		return nil, err
+		if !refusedForGood(err) || workflow.GetVersion(ctx, changeHoldRefusedLetter, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return nil, err
+		}
+		if err := r.letterNotSent(ctx, err); err != nil {
+			return nil, err
+		}
 	}
 	for {
 		for !r.done() {
@@ -318,6 +327,18 @@ func (r *request) registerHandlers(ctx workflow.Context) error {
 			}
 			return r.notFinal()
 		}, func() any { return &ComplaintInput{} }},
+		{UpdateResendRequest, func(_ workflow.Context, arg any) error {
+			in := arg.(*ResendInput)
+			switch {
+			case !r.letterRefused:
+				return errors.New("the request letter was not refused: there is nothing to resend")
+			case strings.TrimSpace(in.By) == "":
+				return errors.New("say who resends it (by)")
+			case in.To != "" && !plausibleAddress(in.To):
+				return fmt.Errorf("%q is not an email address", in.To)
+			}
+			return r.notFinal()
+		}, func() any { return &ResendInput{} }},
 		{UpdateAddNote, func(_ workflow.Context, arg any) error {
 			if strings.TrimSpace(arg.(*NoteInput).Text) == "" {
 				return errors.New("the note is empty")
@@ -379,6 +400,10 @@ func setTypedUpdate(ctx workflow.Context, name string, newArg func() any,
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in ComplaintInput) (RequestStatus, error) { return handler(ctx, &in) },
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in ComplaintInput) error { return validate(ctx, &in) }})
+	case *ResendInput:
+		return workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, in ResendInput) (RequestStatus, error) { return handler(ctx, &in) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in ResendInput) error { return validate(ctx, &in) }})
 	case *NoteInput:
 		return workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, in NoteInput) (RequestStatus, error) { return handler(ctx, &in) },
@@ -750,7 +775,27 @@ const (
 	// changeReadLastSignals handles a reply or a document's result that
 	// arrived as the request finished, instead of completing without it.
 	changeReadLastSignals = "read-last-signals"
+	// changeHoldRefusedLetter keeps a request whose letter the mail server
+	// refused for good, waiting for the desk to resend or withdraw it,
+	// instead of failing the workflow.
+	changeHoldRefusedLetter = "hold-refused-letter"
 )
+
+// refusedForGood reports whether a send failed because the mail server
+// refused the message (a 5xx answer): retrying the same message to the
+// same address will not help.
+func refusedForGood(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.Type() == activities.ErrTypeRejected
+}
+
+// letterNotSent records that the request letter was refused and holds the
+// request, unsent, for the desk: no clock runs until it is sent.
+func (r *request) letterNotSent(ctx workflow.Context, err error) error {
+	r.letterRefused = true
+	return r.record(ctx, "send_failed", r.state, fmt.Sprintf("request letter not sent: %v; correct the address and resend, or withdraw", err),
+		map[string]any{"to": r.in.Target.Force.Email})
+}
 
 func (r *request) onReply(ctx workflow.Context, rep Reply) error {
 	if workflow.GetVersion(ctx, changeEveryReplysFigures, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
@@ -1070,6 +1115,8 @@ func (r *request) onOperation(ctx workflow.Context, op *operation) error {
 		return r.onKindDecision(ctx, a)
 	case *ComplaintInput:
 		return r.sendComplaint(ctx, a)
+	case *ResendInput:
+		return r.resendLetter(ctx, a)
 	}
 	return fmt.Errorf("unknown operation %s", op.name)
 }
@@ -1090,6 +1137,38 @@ func (r *request) sendComplaint(ctx workflow.Context, c *ComplaintInput) error {
 	}
 	return r.record(ctx, "complaint_sent", r.state, note,
 		map[string]any{"by": c.By, "message_id": res.MessageID, "status": res.Status, "to": to})
+}
+
+// resendLetter sends a refused request letter again, to the corrected
+// address if the desk gave one. Refused again, the request waits again.
+func (r *request) resendLetter(ctx workflow.Context, in *ResendInput) error {
+	detail := map[string]any{"by": in.By, "from": r.in.Target.Force.Email}
+	if in.To != "" {
+		r.in.Target.Force.Email = in.To
+	}
+	detail["to"] = r.in.Target.Force.Email
+	note := "request letter to be sent again by " + in.By
+	if in.Reason != "" {
+		note += ": " + in.Reason
+	}
+	if err := r.record(ctx, "resend", r.state, note, detail); err != nil {
+		return err
+	}
+	if err := r.sendRequest(ctx); err != nil {
+		if !refusedForGood(err) {
+			return err
+		}
+		return r.letterNotSent(ctx, err)
+	}
+	r.letterRefused = false
+	return nil
+}
+
+// plausibleAddress reports whether s looks like one email address; the
+// mail server has the last word.
+func plausibleAddress(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>,;")
 }
 
 // templateLiteral is a template that renders as s, whatever s holds: the
@@ -1262,6 +1341,9 @@ func (r *request) status(ctx workflow.Context) RequestStatus {
 	}
 	if st.State.Final() {
 		st.WorkingDaysOverdue = 0
+	}
+	if r.letterRefused {
+		st.NextStep = "resend the request letter (refused by the mail server)"
 	}
 	if next := r.nextDeadline(); next != nil {
 		st.NextStep = next.kind

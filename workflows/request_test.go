@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -32,6 +33,9 @@ type harness struct {
 	events []activities.RequestEvent
 	// failSends makes the first n sends of a purpose fail (retryable).
 	failSends map[foi.Purpose]int
+	// refuseTo makes every send to these addresses fail for good, as a
+	// mail server's 5xx answer does.
+	refuseTo  map[string]bool
 	documents []DocumentInput // DocumentWorkflows started
 }
 
@@ -57,7 +61,7 @@ func date(t testing.TB, s string) calendar.Date {
 func newHarness(t *testing.T, start string) *harness {
 	t.Helper()
 	var ts testsuite.WorkflowTestSuite
-	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[foi.Purpose]int{}}
+	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[foi.Purpose]int{}, refuseTo: map[string]bool{}}
 	cal, err := calendar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +82,10 @@ func newHarness(t *testing.T, start string) *harness {
 		func(ctx context.Context, in activities.SendInput) (*activities.SendResult, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
+			if h.refuseTo[in.To] {
+				return nil, temporal.NewNonRetryableApplicationError("smtp: 550 5.1.1 mailbox unavailable",
+					activities.ErrTypeRejected, nil)
+			}
 			if h.failSends[in.Purpose] > 0 {
 				h.failSends[in.Purpose]--
 				return nil, errors.New("smtp: connection reset")
@@ -386,6 +394,57 @@ func TestWithdraw(t *testing.T) {
 	res := h.run(requestInput(englishForce()))
 	if res.State != foi.StateWithdrawn || len(h.sent) != 1 {
 		t.Errorf("result = %+v, sends %v; want withdrawn, nothing sent after the request", res, h.sends())
+	}
+}
+
+// A request letter the mail server refuses for good is not lost with a
+// failed workflow: the request waits, unsent and with no clock running,
+// until the desk resends it (here to a corrected address, after one more
+// refusal), and then runs as any other.
+func TestRefusedLetterWaitsForResend(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.refuseTo["foi@durham.police.uk"] = true
+	h.update("2025-03-04", UpdateResendRequest, ResendInput{By: ""}, true) // who resends?
+	h.update("2025-03-04", UpdateResendRequest, ResendInput{To: "not an address", By: "Sam"}, true)
+	h.update("2025-03-05", UpdateResendRequest, ResendInput{By: "Sam", Reason: "try again"}, false) // refused again
+	h.at("2025-03-06", func() {
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st RequestStatus
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if st.State != foi.StateDraft || st.Due != nil || !strings.Contains(st.NextStep, "resend") {
+			t.Errorf("status while refused = %+v, want draft, no due date, resend next", st)
+		}
+	})
+	h.update("2025-03-10", UpdateResendRequest, ResendInput{To: "foi@durham.pnn.police.uk", By: "Sam", Reason: "new address"}, false)
+	h.update("2025-03-11", UpdateResendRequest, ResendInput{By: "Sam"}, true) // sent now: nothing to resend
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse})
+	res := h.run(requestInput(englishForce()))
+	if res.State != foi.StateAnswered {
+		t.Errorf("result = %+v, want answered", res)
+	}
+	if want := []string{"request 2025-03-10"}; !equal(h.sends(), want) || h.sent[0].To != "foi@durham.pnn.police.uk" {
+		t.Errorf("sends = %v to %s, want %v to the corrected address", h.sends(), h.sent[0].To, want)
+	}
+	var failed, resends int
+	for _, e := range h.events {
+		switch e.Kind {
+		case "send_failed":
+			failed++
+		case "resend":
+			resends++
+		}
+	}
+	if failed != 2 || resends != 2 {
+		t.Errorf("%d send_failed and %d resend events, want 2 and 2", failed, resends)
+	}
+	// The clock starts when the letter goes: due 20 working days after 10 March.
+	if st := h.states(); len(st) == 0 || st[0] != string(foi.StateSent) {
+		t.Errorf("states = %v, want sent first", st)
 	}
 }
 

@@ -104,12 +104,15 @@ running (or has finished) says so and changes nothing.`,
   complaint             send the complaint to the regulator as written
                         (--subject, and --text for its text)
   reopen                start a new run of a finished request (--text why)
+  resend                send a request letter the mail server refused again
+                        (--to a corrected address, --text why)
 A request whose run has ended (closed unanswered, answered, refused) is
 reopened to take the action; a withdrawn one records it.`,
 				flags: func(fs *flag.FlagSet) {
 					yearFlag(fs)
 					fs.String("text", "", "the reason, clarification, note or complaint")
 					fs.String("subject", "", "the complaint's subject")
+					fs.String("to", "", "resend: the force's corrected address")
 					fs.String("by", os.Getenv("USER"), "who is acting, for the audit trail")
 				},
 				run: func(ctx context.Context, a *app, args []string) error {
@@ -117,9 +120,13 @@ reopened to take the action; a withdrawn one records it.`,
 						return usageErrorf("campaign update takes SLUG FORCE ACTION")
 					}
 					name, arg, err := updateFor(args[2], a.flagString("text"), a.flagString("by"))
-					if args[2] == "complaint" {
+					switch args[2] {
+					case "complaint":
 						name, arg, err = workflows.UpdateSendComplaint, workflows.ComplaintInput{
 							Subject: a.flagString("subject"), Body: a.flagString("text"), By: a.flagString("by")}, nil
+					case "resend":
+						name, arg, err = workflows.UpdateResendRequest, workflows.ResendInput{
+							To: a.flagString("to"), Reason: a.flagString("text"), By: a.flagString("by")}, nil
 					}
 					if err != nil && args[2] != "reopen" {
 						return err
@@ -311,7 +318,7 @@ func updateFor(action, text, by string) (string, any, error) {
 	case "note":
 		return workflows.UpdateAddNote, workflows.NoteInput{Text: text, By: by}, nil
 	}
-	return "", nil, usageErrorf("unknown action %q (withdraw, pause, resume, clarify, answered, note, complaint, reopen)", action)
+	return "", nil, usageErrorf("unknown action %q (withdraw, pause, resume, clarify, answered, note, complaint, reopen, resend)", action)
 }
 
 func scheduleCampaign(ctx context.Context, a *app, tc client.Client, spec *campaign.Spec, baseYear int) error {

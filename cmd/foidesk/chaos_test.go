@@ -16,8 +16,10 @@ package main
 // has accepted a message and before the worker has heard so (the ambiguous
 // window between acceptance and the ledger update); of the Temporal server;
 // of PostgreSQL's postmaster; IMAP connections dropped mid-transfer; SMTP
-// 451 answers, and answers past the worker's time limit. Each killed
-// process is started again.
+// 451 answers, permanent 550 answers, and answers past the worker's time
+// limit. Each killed process is started again. A request letter refused
+// with 550 waits for the desk, which resends it, as a person would once
+// the force's address is put right.
 //
 // The checks: every figure the forces sent is in the database exactly once;
 // each ledger message reached the SMTP sink, copies of one message only
@@ -60,6 +62,7 @@ import (
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/dbtest"
+	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/pglocal"
@@ -114,6 +117,7 @@ type chaosCounts struct {
 	mu                                            sync.Mutex
 	workerKills, windowKills, temporalKills       int
 	postmasterKills, imapDrops, smtp451, smtpSlow int
+	smtp550, resends                              int
 }
 
 func (c *chaosCounts) add(f *int) { c.mu.Lock(); *f++; c.mu.Unlock() }
@@ -122,8 +126,10 @@ func (c *chaosCounts) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return fmt.Sprintf("worker kills %d (of which %d in the window between SMTP acceptance and the ledger), "+
-		"Temporal kills %d, postmaster kills %d, IMAP drops %d, SMTP 451 answers %d, SMTP answers past the time limit %d",
-		c.workerKills+c.windowKills, c.windowKills, c.temporalKills, c.postmasterKills, c.imapDrops, c.smtp451, c.smtpSlow)
+		"Temporal kills %d, postmaster kills %d, IMAP drops %d, SMTP 451 answers %d, SMTP 550 answers %d "+
+		"(request letters resent by the desk %d), SMTP answers past the time limit %d",
+		c.workerKills+c.windowKills, c.windowKills, c.temporalKills, c.postmasterKills, c.imapDrops, c.smtp451,
+		c.smtp550, c.resends, c.smtpSlow)
 }
 
 func TestChaos(t *testing.T) {
@@ -177,7 +183,7 @@ func TestChaos(t *testing.T) {
 	var rmu sync.Mutex
 	roll := func() float64 { rmu.Lock(); defer rmu.Unlock(); return r.Float64() }
 	counts := &chaosCounts{}
-	var smtpMode atomic.Int32 // 1: answer 451 once; 2: answer slowly once
+	var smtpMode atomic.Int32 // 1: answer 451 once; 2: answer slowly once; 3: answer 550 once
 	sim.SMTP.Fault = func() error {
 		switch smtpMode.Swap(0) {
 		case 1:
@@ -189,6 +195,12 @@ func TestChaos(t *testing.T) {
 			// under the same Message-ID, counted as a second attempt.
 			counts.add(&counts.smtpSlow)
 			time.Sleep(6 * time.Second)
+		case 3:
+			// Refused for good: the ledger marks the message failed and
+			// nothing retries it. A chaser is skipped (the next rung
+			// follows); a request letter waits for the desk.
+			counts.add(&counts.smtp550)
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
 		}
 		return nil
 	}
@@ -292,8 +304,10 @@ func TestChaos(t *testing.T) {
 				if imapProxy.cut() > 0 {
 					counts.add(&counts.imapDrops)
 				}
-			case x < 0.92:
+			case x < 0.88:
 				smtpMode.Store(1)
+			case x < 0.94:
+				smtpMode.Store(3)
 			default:
 				smtpMode.Store(2)
 			}
@@ -327,6 +341,11 @@ wait:
 			}
 		}
 		desk.checkKinds(ctx)
+		if n := resendRefusedLetters(ctx, t, st, tc, "foidesk"); n > 0 {
+			for range n {
+				counts.add(&counts.resends)
+			}
+		}
 	}
 	close(stopFaults)
 	<-faultsDone
@@ -380,6 +399,39 @@ wait:
 	checkWorkflows(ctx, t, tc)
 }
 
+// resendRefusedLetters does what the desk does for a request letter the
+// mail server refused for good: it sends it again. It returns how many it
+// resent; one whose update fails (a fault cut it off) is tried on the next
+// round.
+func resendRefusedLetters(ctx context.Context, t *testing.T, st *store.Store, tc client.Client, taskQueue string) int {
+	rows, err := dbtest.SQL(t, st).Query(ctx, `SELECT r.workflow_id FROM requests r
+		WHERE EXISTS (SELECT 1 FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'request' AND o.status = 'failed'
+			AND o.last_error LIKE '%550%')
+		AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'request' AND o.status <> 'failed')`)
+	if err != nil {
+		return 0 // PostgreSQL may be down: next round
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	n := 0
+	for _, id := range ids {
+		uctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := engine.UpdateRequest(uctx, tc, taskQueue, id, workflows.UpdateResendRequest,
+			workflows.ResendInput{By: "chaos desk", Reason: "address checked"})
+		cancel()
+		if err == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // checkSends: each ledger message reached the sink; copies of one message
 // only under its own Message-ID and only when the ledger counts the
 // attempts; at most one message per request and rung of one deadline.
@@ -431,7 +483,7 @@ func checkSends(ctx context.Context, t *testing.T, st *store.Store, sink []mailt
 	// One message per request and rung within one deadline: an answered
 	// clarification restarts the clock and the chasing with it.
 	dup, err := dbtest.SQL(t, st).Query(ctx, `SELECT o.request_id::text, o.purpose, count(*) FROM outbound_messages o
-		WHERE o.purpose NOT IN ('other', 'clarification_answer')
+		WHERE o.purpose NOT IN ('other', 'clarification_answer') AND o.status <> 'failed'
 		GROUP BY o.request_id, o.purpose, (SELECT count(*) FROM request_events e WHERE e.request_id = o.request_id
 			AND e.kind = 'clarification_answered' AND e.recorded_at <= o.created_at)
 		HAVING count(*) > 1`)
