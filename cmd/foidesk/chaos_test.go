@@ -394,6 +394,15 @@ wait:
 		t.Errorf("only %d figures sent: the forces did not answer with data", res.Truth)
 	}
 
+	if lat, err := measureLatency(ctx, st, sim.Delivered()); err != nil {
+		t.Error(err)
+	} else {
+		t.Logf("chaos: reply to figures: %s", lat)
+		if lat.N == 0 {
+			t.Error("no reply's figures were timed")
+		}
+	}
+
 	checkSends(ctx, t, st, sim.SMTP.Messages())
 	checkReplies(ctx, t, st, int(delivered.Load()))
 	checkWorkflows(ctx, t, tc)

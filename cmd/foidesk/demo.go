@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/simulate"
+	"github.com/foidesk/foidesk/internal/store"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -99,6 +101,53 @@ type demoResult struct {
 	// Replies the classifier was unsure of, which the desk read and gave
 	// their kind: as proposed, or corrected.
 	KindsConfirmed, KindsCorrected int
+	// Latency: from a reply's delivery to the mailbox to its figures.
+	Latency replyLatency
+}
+
+// replyLatency is how long replies took from their delivery to the
+// mailbox to being stored, and to the last of their figures committed.
+type replyLatency struct {
+	N                  int // replies whose figures loaded
+	Stored50           time.Duration
+	Loaded50, Loaded95 time.Duration
+	LoadedMax          time.Duration
+}
+
+func (l replyLatency) String() string {
+	if l.N == 0 {
+		return "no reply with figures"
+	}
+	r := func(d time.Duration) time.Duration { return d.Round(100 * time.Millisecond) }
+	return fmt.Sprintf("%d replies with figures: delivery to stored, median %s; delivery to the last figure committed, median %s, 95th percentile %s, slowest %s",
+		l.N, r(l.Stored50), r(l.Loaded50), r(l.Loaded95), r(l.LoadedMax))
+}
+
+// measureLatency times each reply the simulator delivered whose figures
+// loaded, from its delivery (the simulator's clock) to the database's
+// commit (PostgreSQL's clock: the same machine).
+func measureLatency(ctx context.Context, st *store.Store, delivered map[string]time.Time) (replyLatency, error) {
+	loads, err := st.ReplyLoads(ctx)
+	if err != nil {
+		return replyLatency{}, err
+	}
+	var stored, loaded []time.Duration
+	for _, l := range loads {
+		at, ok := delivered[strings.Trim(l.MessageID, "<>")]
+		if !ok {
+			continue
+		}
+		stored = append(stored, l.StoredAt.Sub(at))
+		loaded = append(loaded, l.LoadedAt.Sub(at))
+	}
+	if len(loaded) == 0 {
+		return replyLatency{}, nil
+	}
+	slices.Sort(stored)
+	slices.Sort(loaded)
+	q := func(ds []time.Duration, p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	return replyLatency{N: len(loaded), Stored50: q(stored, 0.5), Loaded50: q(loaded, 0.5), Loaded95: q(loaded, 0.95),
+		LoadedMax: loaded[len(loaded)-1]}, nil
 }
 
 func runDemo(ctx context.Context, a *app, o demoOptions) (*demoResult, error) {
@@ -243,6 +292,10 @@ wait:
 		return nil, err
 	}
 	printTruth(a.stdout, res)
+	if res.Latency, err = measureLatency(ctx, run.store, sim.Delivered()); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.stdout, "\nReply to figures: %s.\n", res.Latency)
 	fmt.Fprintf(a.stdout, "\n%d campaign days in %s of wall time.\n", res.CampaignDays, elapsed.Round(100*time.Millisecond))
 	if !o.Exit {
 		fmt.Fprintln(a.stdout, "\nThe stack stays up for you to look around (Ctrl-C to stop):")

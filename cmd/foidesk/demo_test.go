@@ -56,7 +56,11 @@ func TestDemo(t *testing.T) {
 		res.ByState[foi.StateRefused] == 0 {
 		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
 	}
-	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "— complaint "} {
+	t.Logf("demo: reply to figures: %s", res.Latency)
+	if l := res.Latency; l.N < 20 || l.Loaded50 <= 0 || l.Loaded50 > l.Loaded95 || l.Loaded95 > l.LoadedMax || l.Stored50 > l.Loaded50 {
+		t.Errorf("reply latency %+v: want 20 or more replies timed, stored before loaded, quantiles in order", l)
+	}
+	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "— complaint ", "Reply to figures:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -3,6 +3,7 @@ package simulate
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -92,6 +93,8 @@ type Simulator struct {
 	origin time.Time // real time of the first request: campaign time's origin
 	truth  []Figure
 	kinds  map[string]Kind // Message-ID → the kind of reply sent
+	// delivered: Message-ID → when the reply reached the mailbox.
+	delivered map[string]time.Time
 	sends  int
 	log    *slog.Logger
 	wg     sync.WaitGroup
@@ -136,7 +139,8 @@ func Start(opts *Options) (*Simulator, error) {
 		behaviours = append(behaviours, OnTime)
 	}
 	r.Shuffle(len(behaviours), func(i, j int) { behaviours[i], behaviours[j] = behaviours[j], behaviours[i] })
-	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{}), kinds: map[string]Kind{}}
+	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{}), kinds: map[string]Kind{},
+		delivered: map[string]time.Time{}}
 	dataForces := 0
 	for i, f := range o.Forces {
 		b := behaviours[i]
@@ -230,6 +234,13 @@ func (s *Simulator) Sent(id string) (Kind, bool) {
 	defer s.mu.Unlock()
 	k, ok := s.kinds[id]
 	return k, ok
+}
+
+// Delivered returns when each reply reached the mailbox, by Message-ID.
+func (s *Simulator) Delivered() map[string]time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.delivered)
 }
 
 // Received counts the emails the forces have received.
@@ -416,10 +427,17 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 	s.mu.Lock()
 	s.kinds[e.MessageID] = k
 	s.mu.Unlock()
+	deliver := func(raw []byte) error { return s.IMAP.Deliver("INBOX", raw) }
 	if s.opts.Deliver != nil {
-		return s.opts.Deliver(e.raw())
+		deliver = s.opts.Deliver
 	}
-	return s.IMAP.Deliver("INBOX", e.raw())
+	if err := deliver(e.raw()); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.delivered[e.MessageID] = time.Now()
+	s.mu.Unlock()
+	return nil
 }
 
 func domainOf(addr string) string {

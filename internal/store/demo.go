@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/foidesk/foidesk/internal/foi"
 )
@@ -73,4 +76,31 @@ func (s *Store) DemoFigures(ctx context.Context, slug string, year int) ([]DemoF
 	return collectRows[DemoFigure](ctx, s.pool, fmt.Sprintf("figures of %s/%d", slug, year), `SELECT o.force_slug, o.period, coalesce(o.dimensions->>'offence_group', ''),
 			coalesce(o.dimensions->>'nationality', ''), o.value::float8, coalesce(o.flag, '')
 		FROM observations o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = $1 AND c.year = $2`, slug, year)
+}
+
+// ReplyLoad is when one reply was stored and when the last of its figures
+// was committed.
+type ReplyLoad struct {
+	MessageID string
+	StoredAt  time.Time
+	LoadedAt  time.Time
+}
+
+// ReplyLoads lists the replies whose documents loaded figures, with when
+// each was stored and when its last figure was committed.
+func (s *Store) ReplyLoads(ctx context.Context) ([]ReplyLoad, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.message_id, i.stored_at, max(o.loaded_at)
+		FROM inbound_messages i
+		JOIN request_documents rd ON rd.inbound_id = i.id
+		JOIN observations o ON o.request_id = rd.request_id AND o.document_id = rd.document_id
+		WHERE i.message_id IS NOT NULL
+		GROUP BY i.id ORDER BY i.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: reply loads: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReplyLoad])
+	if err != nil {
+		return nil, fmt.Errorf("store: reply loads: %w", err)
+	}
+	return out, nil
 }
