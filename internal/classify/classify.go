@@ -221,6 +221,9 @@ func Classify(in *Input, opts *Options) Result {
 		c.add(ev)
 	}
 	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
+	if res.Kind == foi.KindOther && res.Confidence == noRuleConfidence {
+		proposeByWording(c, &res, subject, doc.kept)
+	}
 
 	if d, ev, ok := receivedDate(doc.kept); ok {
 		res.Received = d
@@ -393,6 +396,25 @@ const (
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.
+// noRuleConfidence is the confidence of "other" when no rule matched.
+const noRuleConfidence = 0.1
+
+// proposeByWording gives a reply no rule matched the kind the wording
+// model finds it most like, at a confidence that sends it to a person.
+func proposeByWording(c *collector, res *Result, subject, kept string) {
+	m, err := theModel()
+	if err != nil {
+		return
+	}
+	k, p, ok := m.predict(modelWords(subject, kept))
+	if !ok {
+		return
+	}
+	res.Kind, res.Confidence = k, modelConfidence
+	c.add(Evidence{Rule: "model:wording", Kind: k, Source: SourceDecision, Phrase: fmt.Sprintf("p=%.2f", p),
+		Note: "no rule matched; the words are most like the tuning replies of this kind, for a person to confirm"})
+}
+
 func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	scores := map[foi.Kind]int{}
 	for _, k := range precedence {
@@ -425,7 +447,7 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		}
 	}
 	if top == 0 {
-		return foi.KindOther, 0.1
+		return foi.KindOther, noRuleConfidence
 	}
 	kind := best
 	switch {

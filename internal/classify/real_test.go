@@ -95,6 +95,7 @@ type realCase struct {
 	ref   string // "" for "reference: none"
 	own   string // source URL and note: where a request's own number may show
 	got   Result
+	in    *Input
 	// heldOut: read from testdata/heldout, where every file is held out.
 	heldOut bool
 }
@@ -149,7 +150,7 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 		in := fx.Input()
 		in.Force = force
 		cases = append(cases, realCase{name: strings.TrimSuffix(name, ".txt"), force: force, want: k, ref: ref,
-			own: fx.Header("source") + " " + fx.Header("note"), got: Classify(in, nil), heldOut: heldOut})
+			own: fx.Header("source") + " " + fx.Header("note"), got: Classify(in, nil), in: in, heldOut: heldOut})
 	}
 	return cases
 }
@@ -282,7 +283,7 @@ func loadOlderCases(t testing.TB) []realCase {
 		in := fx.Input()
 		in.Force = want.force
 		cases = append(cases, realCase{name: "replies/" + strings.TrimSuffix(name, ".txt"), force: want.force,
-			want: want.kind, ref: want.ref, got: Classify(in, nil)})
+			want: want.kind, ref: want.ref, got: Classify(in, nil), in: in})
 	}
 	return cases
 }

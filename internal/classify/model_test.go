@@ -1,0 +1,88 @@
+package classify
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/foidesk/foidesk/internal/foi"
+)
+
+var updateModel = flag.Bool("update-model", false, "rewrite model.txt from the tuning set")
+
+// tuningExamples are the words and labels of the tuning set's replies: the
+// tuning producers' files of testdata/real and the older fixtures. No
+// held-out reply is read.
+func tuningExamples(t *testing.T) []modelExample {
+	t.Helper()
+	var out []modelExample
+	cases := append(loadRealCases(t, "real", false), loadOlderCases(t)...)
+	for _, c := range cases {
+		if !isTuningForce(c.force) {
+			continue
+		}
+		subject := normaliseText(c.in.Subject)
+		out = append(out, modelExample{Kind: c.want, Words: modelWords(subject, prepare(c.in.Body).kept)})
+	}
+	return out
+}
+
+// TestWordingModel checks that model.txt is the model of the tuning set
+// as it stands (-update-model rewrites it), and that it reads back.
+func TestWordingModel(t *testing.T) {
+	ex := tuningExamples(t)
+	if len(ex) < 150 {
+		t.Fatalf("%d tuning replies, want the 160 of the split", len(ex))
+	}
+	want := trainModel(ex).format()
+	if *updateModel {
+		if err := os.WriteFile("model.txt", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if modelText != want && !*updateModel {
+		t.Fatal("model.txt is not the model of the tuning set: go test ./internal/classify -run TestWordingModel -update-model")
+	}
+	m, err := parseModel(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.format() != want {
+		t.Error("the model does not read back as written")
+	}
+	if _, err := parseModel("# x\nresponse=1\nword\t1\t2\n"); err == nil {
+		t.Error("a word line with too many counts was accepted")
+	}
+}
+
+// The model proposes kinds on wording it has seen: a tuning reply's own
+// words (in-sample) lead to its kind for most of the tuning set, and too
+// few known words give no proposal.
+func TestWordingModelPredicts(t *testing.T) {
+	ex := tuningExamples(t)
+	m := trainModel(ex)
+	right, n := 0, 0
+	for _, e := range ex {
+		if kindIndex(m.kinds, e.Kind) < 0 {
+			continue
+		}
+		n++
+		if k, _, ok := m.predict(e.Words); ok && k == e.Kind {
+			right++
+		}
+	}
+	if n == 0 || float64(right)/float64(n) < 0.8 {
+		t.Errorf("in-sample: %d of %d right, want 80%% or more", right, n)
+	}
+	if _, _, ok := m.predict(modelWords("", "Thank you.")); ok {
+		t.Error("a two-word reply got a proposal")
+	}
+	// A reply no rule matches gets the model's kind, for a person.
+	res := Classify(&Input{Body: "Further to your enquiry we have now located the spreadsheet containing the figures for the years you asked about, which is enclosed herewith for your records together with the relevant totals."}, nil)
+	if res.Kind == foi.KindOther || res.Confidence != modelConfidence {
+		t.Skipf("a rule matched the sample (%s %.2f): nothing for the model to do", res.Kind, res.Confidence)
+	}
+	if person, _ := res.NeedsPerson(false); !person {
+		t.Errorf("the model's proposal %s was acted on without a person", res.Kind)
+	}
+}
