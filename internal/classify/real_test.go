@@ -26,7 +26,7 @@ import (
 // of Cleveland and Dyfed-Powys, BCH and others), and measures on the rest of
 // testdata/real and on testdata/heldout. Round 3 keeps the split and adds
 // testdata/heldout3, a collection labelled before it was first classified,
-// measured on its own.
+// measured on its own; testdata/heldout4 is a second such collection.
 var tuningProducers = [][]string{
 	{"avon-and-somerset"},
 	{"british-transport-police"},
@@ -438,6 +438,12 @@ func TestRealReplies(t *testing.T) {
 	if len(fresh3) == 0 {
 		t.Fatal("no replies in testdata/heldout3")
 	}
+	// Round 4: a second collection labelled before it was ever classified,
+	// from held-out forces only, measured as its own set.
+	fresh4 := loadRealCases(t, "heldout4", true)
+	if len(fresh4) == 0 {
+		t.Fatal("no replies in testdata/heldout4")
+	}
 
 	// Producer groups must not straddle the split.
 	for _, g := range producerGroups {
@@ -470,6 +476,11 @@ func TestRealReplies(t *testing.T) {
 			t.Errorf("heldout3/%s: force %s is in the tuning set", c.name, c.force)
 		}
 	}
+	for _, c := range fresh4 {
+		if isTuningForce(c.force) {
+			t.Errorf("heldout4/%s: force %s is in the tuning set", c.name, c.force)
+		}
+	}
 	tuningReal := len(tuning)
 	tuning = append(tuning, loadOlderCases(t)...)
 
@@ -487,6 +498,8 @@ func TestRealReplies(t *testing.T) {
 	}
 	s3 := scoreReal(fresh3)
 	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
+	s4 := scoreReal(fresh4)
+	t.Logf("\n%s", s4.table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.n)))
 	lopo := leaveOneProducerOut(tuning)
 	t.Logf("tuning, leave one producer out (thresholds chosen on the other producers): %d replies, %d producers, "+
 		"confidently wrong %d (%.1f%%), acted on %d, of them right %d; with the thresholds in force: confidently wrong %d",
