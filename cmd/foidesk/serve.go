@@ -114,15 +114,16 @@ func startServe(ctx context.Context, cfg *config.Config, st *store.Store, tc cli
 	if cfg.BasicAuthUser != "" {
 		opts.BasicAuth = cfg.BasicAuthUser + ":" + cfg.BasicAuthPass
 	}
+	pop := dataset.DefaultPopulation()
 	if cfg.PopulationFile != "" {
-		pop, err := dataset.ReadPopulationFile(cfg.PopulationFile)
+		pop, err = dataset.ReadPopulationFile(cfg.PopulationFile)
 		if err != nil {
 			return "", nil, fmt.Errorf("FOIDESK_POPULATION_FILE: %w", err)
 		}
-		opts.Population = pop
-		log.Info("dashboard: rates per 100,000 residents", slog.Int("areas", pop.Forces()),
-			slog.String("year", pop.Year), slog.String("source", pop.Source))
 	}
+	opts.Population = pop
+	log.Info("dashboard: rates per 100,000 residents", slog.Int("areas", pop.Forces()),
+		slog.String("year", pop.Year), slog.String("source", pop.Source))
 	metricsHandler := metrics.HandlerWithLogger(st, log)
 	if cfg.MetricsAddr == "" {
 		opts.Metrics = metricsHandler

@@ -241,8 +241,8 @@ func TestDataCompare(t *testing.T) {
 // squeeze collapses runs of spaces, so table alignment does not matter.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// FOIDESK_POPULATION_FILE gives the data page its rates; a bad file stops
-// the dashboard with the line at fault.
+// The shipped estimates give the data page its rates; FOIDESK_POPULATION_FILE
+// replaces them, and a bad file stops the dashboard with the line at fault.
 func TestServePopulationFile(t *testing.T) {
 	_, st := serveDB(t, map[int]map[string]float64{2025: {"durham": 10}})
 	dir := t.TempDir()
@@ -260,6 +260,15 @@ func TestServePopulationFile(t *testing.T) {
 	// Durham's 10 figures over 500,000 residents: 2 per 100,000.
 	if code, body := httpGet(t, "http://"+addr+"/campaigns/cro/2025/data", ""); code != 200 || !strings.Contains(body, `<td class="n rate">2.0</td>`) {
 		t.Errorf("data page: %d, no rate of 2.0 per 100,000", code)
+	}
+	// No file: the shipped mid-2023 estimates, Durham's 642,744 residents.
+	addr, stopDefault, err := startServe(ctx, &config.Config{HTTPAddr: "127.0.0.1:0", TemporalNamespace: "default"}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopDefault()
+	if code, body := httpGet(t, "http://"+addr+"/campaigns/cro/2025/data", ""); code != 200 || !strings.Contains(body, `<td class="n rate">1.6</td>`) || !strings.Contains(body, "mid-2023") {
+		t.Errorf("data page without a population file: %d, no rate of 1.6 per 100,000 from the mid-2023 estimates", code)
 	}
 	bad := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(bad, []byte("area_code,population\nE99999999,5\n"), 0o644); err != nil {

@@ -55,7 +55,7 @@ type Config struct {
 
 	// PopulationFile is a CSV of residents per police force area, for
 	// rates per 100,000 on the dashboard (see dataset.ReadPopulation);
-	// empty: no rates.
+	// empty: the estimates foidesk ships (dataset.DefaultPopulation).
 	PopulationFile string
 
 	// WorkerDocuments is how many documents a worker extracts, normalises

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	_ "embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -8,21 +9,47 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/foidesk/foidesk/internal/force"
 )
 
 // Population is the number of residents of each police force area, for
-// rates per 100,000 residents. foidesk ships no estimates of its own: the
-// operator supplies a file (FOIDESK_POPULATION_FILE) from an official
-// source, such as the ONS mid-year population estimates summed over the
-// ONS local authority to police force area lookup.
+// rates per 100,000 residents. foidesk ships official mid-2023 estimates
+// (DefaultPopulation); an operator file (FOIDESK_POPULATION_FILE, read by
+// ReadPopulationFile) replaces them.
 type Population struct {
 	// Year and Source say what the estimates are ("mid-2023", "ONS ...");
 	// both are shown beside every rate.
 	Year    string
 	Source  string
 	byForce map[string]float64
+}
+
+// defaultPopulationCSV is data/population.csv: the ONS mid-2023 estimates
+// for the 43 police force areas of England and Wales (local authority
+// estimates summed over the ONS December 2023 lookup, kept in
+// data/population-lad-mid2023.csv), the NRS estimate for Scotland (Police
+// Scotland) and the NISRA estimate for Northern Ireland (PSNI).
+// data/population-sources.md names the tables. British Transport Police
+// and the other non-territorial bodies have no resident population.
+//
+//go:embed data/population.csv
+var defaultPopulationCSV string
+
+var loadDefault = sync.OnceValues(func() (*Population, error) {
+	return ReadPopulation(strings.NewReader(defaultPopulationCSV))
+})
+
+// DefaultPopulation returns the estimates foidesk ships (mid-2023, see
+// data/population-sources.md). The result is shared: callers only read it.
+func DefaultPopulation() *Population {
+	p, err := loadDefault()
+	if err != nil {
+		// The CSV is embedded and tested; failing here is a build defect.
+		panic(fmt.Sprintf("dataset: embedded population estimates: %v", err))
+	}
+	return p
 }
 
 // ReadPopulationFile reads a population file (see ReadPopulation).
