@@ -280,11 +280,12 @@ func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, 
 			"message_id", msgID, "request_id", in.RequestID, "attempt", attempts)
 	}
 	if err := fmail.Send(ctx, *a.SMTP, a.From.Address, []string{to.Address}, entry.Raw); err != nil {
-		_ = a.Store.MarkFailed(context.WithoutCancel(ctx), msgID, err)
 		var rejected *fmail.SMTPError
 		if errors.As(err, &rejected) {
+			_ = a.Store.MarkRefused(context.WithoutCancel(ctx), msgID, err)
 			return nil, nonRetryable(ErrTypeRejected, err)
 		}
+		_ = a.Store.MarkFailed(context.WithoutCancel(ctx), msgID, err)
 		return nil, err
 	}
 	now = time.Now()

@@ -41,9 +41,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -201,6 +203,20 @@ func TestChaos(t *testing.T) {
 			// follows); a request letter waits for the desk.
 			counts.add(&counts.smtp550)
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
+		}
+		return nil
+	}
+
+	// At a chosen point: one force's address refuses the first message,
+	// its request letter, for good, as a force whose address has changed.
+	// The desk resends it.
+	slugs := slices.Sorted(maps.Keys(sim.Forces))
+	refused := sim.Forces[slugs[int(r.Uint64()%uint64(len(slugs)))]].FOIEmail
+	var refusedOnce atomic.Bool
+	sim.SMTP.Reject = func(to string) error {
+		if to == refused && refusedOnce.CompareAndSwap(false, true) {
+			counts.add(&counts.smtp550)
+			return errors.New("mailbox unavailable")
 		}
 		return nil
 	}
@@ -403,6 +419,9 @@ wait:
 		}
 	}
 
+	if counts.resends == 0 {
+		t.Errorf("no refused request letter was resent (%s refused the first)", refused)
+	}
 	checkSends(ctx, t, st, sim.SMTP.Messages())
 	checkReplies(ctx, t, st, int(delivered.Load()))
 	checkWorkflows(ctx, t, tc)

@@ -105,6 +105,17 @@ func (s *Store) MarkFailed(ctx context.Context, messageID string, cause error) e
 	return nil
 }
 
+// MarkRefused records that the mail server refused a message for good (a
+// 5xx answer): it is failed, and nothing sends it again by itself.
+func (s *Store) MarkRefused(ctx context.Context, messageID string, cause error) error {
+	_, err := s.pool.Exec(ctx, `UPDATE outbound_messages SET status = 'failed', last_error = $2
+		WHERE message_id = $1 AND status = 'pending'`, messageID, cause.Error())
+	if err != nil {
+		return fmt.Errorf("store: ledger %s: %w", messageID, err)
+	}
+	return nil
+}
+
 // OutboundForRequest lists a request's ledger entries, oldest first.
 func (s *Store) OutboundForRequest(ctx context.Context, requestID int64) ([]Outbound, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, message_id, purpose, to_addr, subject, status, attempts, created_at, sent_at
