@@ -1258,7 +1258,7 @@ func (r *request) status(ctx workflow.Context) RequestStatus {
 		Reference: r.reference, Received: r.received, Due: r.due(), Today: today,
 		WorkingDaysOverdue: r.workingDaysOverdue(today), ChasersSent: r.chasersSent,
 		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending), RepliesToCheck: sortedKeys(r.kindPending),
-		Reopened: r.reopened, Timeline: append([]TimelineEntry(nil), r.timeline...), Label: r.stateWords(),
+		Reopened: r.reopened, Closed: r.closed, Timeline: append([]TimelineEntry(nil), r.timeline...), Label: r.stateWords(),
 	}
 	if st.State.Final() {
 		st.WorkingDaysOverdue = 0

@@ -350,3 +350,48 @@ type httptestResult struct {
 	code      int
 	loc, body string
 }
+
+// The board of a campaign whose run has ended shows a request reopened
+// after the end as it stands now: it reads each request's own row, which
+// the reopened run keeps, not what the campaign last heard.
+func TestBoardAfterReopen(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	ctx := context.Background()
+	must(t, fx.st.CompleteCampaign(ctx, fx.campaignID,
+		[]byte(`{"finished_at": "2025-03-18T09:00:00Z", "by_state": {"regulator": 1}}`)))
+	h := newHandler(t, fx.st, nil)
+	row := func() string {
+		t.Helper()
+		board := get(t, h, boardPath, http.StatusOK)
+		return regexp.MustCompile(`(?s)<tr class="force[^"]*" data-force="` + closed + `">.*?</tr>`).FindString(board)
+	}
+	if r := row(); !strings.Contains(r, "closed unanswered — complaint drafted") {
+		t.Fatalf("before reopening, the row: %s", r)
+	}
+
+	// A new run reopens the request after the campaign ended and the desk
+	// marks it answered.
+	rid := fx.requests[closed]
+	sentAt := at(time.February, 3, 9)
+	due := date(2025, time.March, 3)
+	for i, e := range []struct {
+		kind     string
+		from, to foi.State
+	}{{"reopened", "", foi.StateRegulator}, {"marked_answered", foi.StateRegulator, foi.StateAnswered}} {
+		must(t, fx.st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: 4 + i, Kind: e.kind, FromState: e.from, ToState: e.to,
+			OccurredAt: at(time.April, 1, 9+i), Detail: map[string]any{"by": "Sam"}, State: e.to, SentAt: &sentAt, DueOn: due,
+			ChasersSent: 3}))
+	}
+	r := row()
+	if !strings.Contains(r, ">answered</span>") || strings.Contains(r, "closed unanswered") || !strings.Contains(r, "marked answered") {
+		t.Errorf("after the reopened run marked it answered, the row: %s", r)
+	}
+	if strings.Contains(r, "<strong>") {
+		t.Errorf("an answered request is counted overdue: %s", r)
+	}
+	page := get(t, h, boardPath+"/forces/"+closed, http.StatusOK)
+	if !strings.Contains(page, `id="status">answered</span>`) {
+		t.Errorf("the force page's status: %s", regexp.MustCompile(`id="status">[^<]*`).FindString(page))
+	}
+}
