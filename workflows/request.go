@@ -750,6 +750,9 @@ const (
 	// changeReadLastSignals handles a reply or a document's result that
 	// arrived as the request finished, instead of completing without it.
 	changeReadLastSignals = "read-last-signals"
+	// changeConditionAttribute sets the FoiCondition search attribute,
+	// the request's status in words, beside FoiState.
+	changeConditionAttribute = "condition-search-attribute"
 )
 
 func (r *request) onReply(ctx workflow.Context, rep Reply) error {
@@ -1205,6 +1208,9 @@ func (r *request) record(ctx workflow.Context, kind string, next foi.State, note
 	attrs := []temporal.SearchAttributeUpdate{AttrState.ValueSet(string(next))}
 	if r.plan != nil {
 		attrs = append(attrs, AttrDueDate.ValueSet(r.plan.Due.Time(calendar.London)))
+	}
+	if workflow.GetVersion(ctx, changeConditionAttribute, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		attrs = append(attrs, AttrCondition.ValueSet(r.stateWords()))
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		return fmt.Errorf("search attributes: %w", err)

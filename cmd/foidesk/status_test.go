@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -219,5 +221,51 @@ func TestCampaignStatusAfterReopen(t *testing.T) {
 	}
 	if foi.State(state) != r.State {
 		t.Errorf("database says %s, CLI %s", state, r.State)
+	}
+}
+
+// A worker started on a namespace that lacks a search attribute foidesk's
+// workflows set (FoiCondition, after an upgrade) registers what is missing
+// before it polls, rather than let every request stall on setting it.
+func TestWorkerRegistersMissingSearchAttributes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Temporal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Stop()
+	log := slog.New(slog.DiscardHandler)
+	tc, err := engine.Dial(ctx, engine.Options{Address: tp.Addr, Namespace: tp.Namespace, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	const ns = "older"
+	if _, err := tc.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+		Namespace: ns, WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for i := 0; ; i++ {
+		if missing, err = engine.MissingSearchAttributes(ctx, tc, ns); err == nil {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("the new namespace: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !slices.Contains(missing, workflows.AttrCondition.GetName()) || len(missing) != len(workflows.SearchAttributes) {
+		t.Fatalf("a bare namespace lacks %v, want all of %v", missing, workflows.SearchAttributes)
+	}
+	if err := checkSearchAttributes(ctx, &config.Config{TemporalNamespace: ns}, tc, log); err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := engine.MissingSearchAttributes(ctx, tc, ns); err != nil || len(missing) != 0 {
+		t.Errorf("after the worker's check the namespace lacks %v (%v)", missing, err)
 	}
 }
