@@ -167,13 +167,30 @@ func checkSearchAttributes(ctx context.Context, cfg *config.Config, tc client.Cl
 		return nil
 	}
 	added, err := engine.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace)
-	if err != nil {
-		return fmt.Errorf("namespace %s lacks the search attributes %s that foidesk's workflows set, and they could not be registered (%v): run 'foidesk setup' or deploy/search-attributes.sh first",
-			cfg.TemporalNamespace, strings.Join(missing, ", "), err)
+	if err == nil {
+		log.Info("registered search attributes", slog.Any("names", added))
+		return nil
 	}
-	log.Info("registered search attributes", slog.Any("names", added))
-	return nil
+	// Just registered elsewhere ('foidesk setup', the server as it
+	// starts), an attribute can be missing from the list for the seconds
+	// the server takes to reload the namespace.
+	for range searchAttributeWait {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+		if still, lerr := engine.MissingSearchAttributes(ctx, tc, cfg.TemporalNamespace); lerr == nil && len(still) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("namespace %s lacks the search attributes %s that foidesk's workflows set, and they could not be registered (%v): run 'foidesk setup' or deploy/search-attributes.sh first",
+		cfg.TemporalNamespace, strings.Join(missing, ", "), err)
 }
+
+// searchAttributeWait is how many seconds checkSearchAttributes waits for
+// an attribute registered elsewhere to show.
+const searchAttributeWait = 30
 
 func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*activities.Activities, error) {
 	cal, err := calendar.New(nil)
