@@ -6,7 +6,7 @@
 set -eu
 ns=${TEMPORAL_NAMESPACE:-default}
 addr=${TEMPORAL_ADDRESS:-127.0.0.1:7233}
-for attr in FoiCampaign:Keyword FoiForce:Keyword FoiState:Keyword FoiDueDate:Datetime; do
+for attr in FoiCampaign:Keyword FoiForce:Keyword FoiState:Keyword FoiCondition:Keyword FoiDueDate:Datetime; do
 	name=${attr%%:*}
 	type=${attr#*:}
 	temporal operator search-attribute create --address "$addr" --namespace "$ns" --name "$name" --type "$type" ||

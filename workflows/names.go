@@ -111,9 +111,11 @@ type RequestStatus struct {
 	NextAt             *calendar.Date `json:"next_at,omitempty"`
 	DocumentsPending   int            `json:"documents_pending"`
 	// RepliesToCheck lists the replies whose kind waits for a person.
-	RepliesToCheck []int64         `json:"replies_to_check,omitempty"`
-	Reopened       bool            `json:"reopened,omitempty"`
-	Timeline       []TimelineEntry `json:"timeline"`
+	RepliesToCheck []int64 `json:"replies_to_check,omitempty"`
+	Reopened       bool    `json:"reopened,omitempty"`
+	// Closed is set once the request was closed without an answer.
+	Closed   bool            `json:"closed,omitempty"`
+	Timeline []TimelineEntry `json:"timeline"`
 	// Label is the status in words (foi.Condition.Label).
 	Label string `json:"label,omitempty"`
 }

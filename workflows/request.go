@@ -779,6 +779,9 @@ const (
 	// refused for good, waiting for the desk to resend or withdraw it,
 	// instead of failing the workflow.
 	changeHoldRefusedLetter = "hold-refused-letter"
+	// changeConditionAttribute sets the FoiCondition search attribute,
+	// the request's status in words, beside FoiState.
+	changeConditionAttribute = "condition-search-attribute"
 )
 
 // refusedForGood reports whether a send failed because the mail server
@@ -1285,6 +1288,9 @@ func (r *request) record(ctx workflow.Context, kind string, next foi.State, note
 	if r.plan != nil {
 		attrs = append(attrs, AttrDueDate.ValueSet(r.plan.Due.Time(calendar.London)))
 	}
+	if workflow.GetVersion(ctx, changeConditionAttribute, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		attrs = append(attrs, AttrCondition.ValueSet(r.stateWords()))
+	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		return fmt.Errorf("search attributes: %w", err)
 	}
@@ -1337,7 +1343,7 @@ func (r *request) status(ctx workflow.Context) RequestStatus {
 		Reference: r.reference, Received: r.received, Due: r.due(), Today: today,
 		WorkingDaysOverdue: r.workingDaysOverdue(today), ChasersSent: r.chasersSent,
 		ChasingPaused: r.paused, DocumentsPending: len(r.docsPending), RepliesToCheck: sortedKeys(r.kindPending),
-		Reopened: r.reopened, Timeline: append([]TimelineEntry(nil), r.timeline...), Label: r.stateWords(),
+		Reopened: r.reopened, Closed: r.closed, Timeline: append([]TimelineEntry(nil), r.timeline...), Label: r.stateWords(),
 	}
 	if st.State.Final() {
 		st.WorkingDaysOverdue = 0

@@ -7,13 +7,18 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/foidesk/foidesk/internal/calendar"
@@ -267,7 +272,138 @@ func campaignStatus(ctx context.Context, tc client.Client, slug string, year int
 	if err := v.Get(&st); err != nil {
 		return nil, fmt.Errorf("status of %s: %w", id, err)
 	}
+	if err := freshenReopened(ctx, tc, id, &st); err != nil {
+		return nil, fmt.Errorf("status of %s: %w", id, err)
+	}
 	return &st, nil
+}
+
+// statusClient is the part of a Temporal client freshenReopened uses.
+type statusClient interface {
+	DescribeWorkflowExecution(ctx context.Context, workflowID, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error)
+	QueryWorkflow(ctx context.Context, workflowID, runID, queryType string, args ...any) (converter.EncodedValue, error)
+}
+
+// freshenReopened brings an ended campaign's status up to date with its
+// requests reopened since. The status of a campaign whose run has ended is
+// what its requests told it before the end; a request reopened after (by a
+// late letter, or an action of the desk) has no campaign to tell, and its
+// own latest run knows where it stands: that run answers for it, as the
+// dashboard's board, read from the database, shows it. A running campaign
+// hears from reopened runs itself.
+func freshenReopened(ctx context.Context, tc statusClient, campaignID string, st *workflows.CampaignStatus) error {
+	desc, err := tc.DescribeWorkflowExecution(ctx, campaignID, "")
+	if err != nil {
+		return err
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	if info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return nil
+	}
+	campaignRun := info.GetExecution().GetRunId()
+	fresh := make([]*workflows.RequestStatus, len(st.Requests))
+	errs := make([]error, len(st.Requests))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, r := range st.Requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			fresh[i], errs[i] = reopenedStatus(ctx, tc, foi.RequestWorkflowID(st.Slug, st.Year, r.Force), campaignID, campaignRun)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	applyReopened(st, fresh)
+	return nil
+}
+
+// reopenedStatus is the status of a request's latest run when that run is
+// not the one the campaign started (nil when it is, or when there is none).
+func reopenedStatus(ctx context.Context, tc statusClient, id, campaignID, campaignRun string) (*workflows.RequestStatus, error) {
+	d, err := tc.DescribeWorkflowExecution(ctx, id, "")
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describe %s: %w", id, err)
+	}
+	info := d.GetWorkflowExecutionInfo()
+	if p := info.GetParentExecution(); p.GetWorkflowId() == campaignID && p.GetRunId() == campaignRun {
+		return nil, nil
+	}
+	v, err := tc.QueryWorkflow(ctx, id, info.GetExecution().GetRunId(), workflows.QueryStatus)
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", id, err)
+	}
+	var rs workflows.RequestStatus
+	if err := v.Get(&rs); err != nil {
+		return nil, fmt.Errorf("status of %s: %w", id, err)
+	}
+	return &rs, nil
+}
+
+// applyReopened puts the statuses of reopened runs (fresh[i] for
+// st.Requests[i], nil where there is none) in an ended campaign's status,
+// with its counts and overdue list after them.
+func applyReopened(st *workflows.CampaignStatus, fresh []*workflows.RequestStatus) {
+	changed := false
+	for i, rs := range fresh {
+		if rs == nil || len(rs.Timeline) == 0 {
+			continue
+		}
+		cur := &st.Requests[i]
+		last := rs.Timeline[len(rs.Timeline)-1]
+		if last.At.Before(cur.LastEventAt) {
+			continue // the campaign heard from this run before it ended
+		}
+		changed = true
+		// The campaign counted the request finished as its run ended.
+		if !(foi.Condition{State: rs.State, Closed: rs.Closed}).Finished() {
+			st.Finished--
+		}
+		cur.State, cur.Due, cur.ChasersSent, cur.Label = rs.State, rs.Due, rs.ChasersSent, rs.Label
+		cur.LastEvent, cur.LastEventAt = last.Kind, last.At
+		if rs.Today.After(st.Today) {
+			st.Today = rs.Today
+		}
+		j := slices.IndexFunc(st.Overdue, func(o workflows.OverdueForce) bool { return o.Force == cur.Force })
+		switch {
+		case rs.State.Final():
+			if j >= 0 {
+				st.Overdue = slices.Delete(st.Overdue, j, j+1)
+			}
+		case j >= 0:
+			// A reopened run does not count working days; the count
+			// the campaign made stands unless the run has one.
+			o := &st.Overdue[j]
+			o.State, o.ChasersSent = rs.State, rs.ChasersSent
+			if rs.Due != nil {
+				o.Due = *rs.Due
+			}
+			if rs.WorkingDaysOverdue > 0 {
+				o.WorkingDaysOverdue = rs.WorkingDaysOverdue
+			}
+		case rs.WorkingDaysOverdue > 0 && rs.Due != nil:
+			st.Overdue = append(st.Overdue, workflows.OverdueForce{Force: cur.Force, ForceName: cur.ForceName,
+				State: rs.State, Due: *rs.Due, WorkingDaysOverdue: rs.WorkingDaysOverdue, ChasersSent: rs.ChasersSent})
+		}
+	}
+	if !changed {
+		return
+	}
+	st.ByState = map[foi.State]int{}
+	for _, r := range st.Requests {
+		st.ByState[r.State]++
+	}
+	sort.SliceStable(st.Overdue, func(i, j int) bool {
+		return st.Overdue[i].WorkingDaysOverdue > st.Overdue[j].WorkingDaysOverdue
+	})
 }
 
 func printBoard(a *app, st *workflows.CampaignStatus) {

@@ -225,9 +225,8 @@ func TestDeskInBrowser(t *testing.T) {
 
 	// The CLI, on the same Temporal, says what the board says: all 44
 	// finished, and the closed requests closed unanswered with their
-	// complaint drafted. (The campaign's status is what its requests last
-	// told it before it ended; a request reopened after, by a late
-	// letter, has moved on since on the board.)
+	// complaint drafted. (A request reopened after the campaign ended, by
+	// a late letter, is shown by its own latest run, as on the board.)
 	cli := func(args ...string) string {
 		t.Helper()
 		var b bytes.Buffer

@@ -15,7 +15,7 @@ func init() {
 		summary: "prepare a deployment: apply migrations and register search attributes",
 		help: `Apply pending database migrations (as 'foidesk migrate') and register
 foidesk's custom search attributes (FoiCampaign, FoiForce, FoiState,
-FoiDueDate) on the Temporal namespace. Needs DATABASE_URL and
+FoiCondition, FoiDueDate) on the Temporal namespace. Needs DATABASE_URL and
 TEMPORAL_ADDRESS. Safe to run on every deployment: a second run changes
 nothing. Clusters where foidesk has no operator rights can register the
 attributes with deploy/search-attributes.sh instead.`,

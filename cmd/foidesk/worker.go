@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -123,6 +124,9 @@ func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc cl
 	if err := st.CheckSchema(ctx); err != nil {
 		return nil, err
 	}
+	if err := checkSearchAttributes(ctx, cfg, tc, log); err != nil {
+		return nil, err
+	}
 	acts, err := newActivities(cfg, st, log)
 	if err != nil {
 		return nil, err
@@ -145,6 +149,48 @@ func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc cl
 	}
 	return w, nil
 }
+
+// checkSearchAttributes makes sure the namespace has the search
+// attributes foidesk's workflows set: on a namespace lacking one (added by
+// a newer foidesk, before 'foidesk setup' ran) every workflow task setting
+// it would fail, and the requests would stall. What is missing is
+// registered; a worker that may not register it refuses to start. A
+// cluster that does not let the worker list them is trusted, with a
+// warning.
+func checkSearchAttributes(ctx context.Context, cfg *config.Config, tc client.Client, log *slog.Logger) error {
+	missing, err := engine.MissingSearchAttributes(ctx, tc, cfg.TemporalNamespace)
+	if err != nil {
+		log.Warn("could not check the namespace's search attributes; 'foidesk setup' registers them", slog.Any("err", err))
+		return nil
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	added, err := engine.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace)
+	if err == nil {
+		log.Info("registered search attributes", slog.Any("names", added))
+		return nil
+	}
+	// Just registered elsewhere ('foidesk setup', the server as it
+	// starts), an attribute can be missing from the list for the seconds
+	// the server takes to reload the namespace.
+	for range searchAttributeWait {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+		if still, lerr := engine.MissingSearchAttributes(ctx, tc, cfg.TemporalNamespace); lerr == nil && len(still) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("namespace %s lacks the search attributes %s that foidesk's workflows set, and they could not be registered (%v): run 'foidesk setup' or deploy/search-attributes.sh first",
+		cfg.TemporalNamespace, strings.Join(missing, ", "), err)
+}
+
+// searchAttributeWait is how many seconds checkSearchAttributes waits for
+// an attribute registered elsewhere to show.
+const searchAttributeWait = 30
 
 func newActivities(cfg *config.Config, st *store.Store, log *slog.Logger) (*activities.Activities, error) {
 	cal, err := calendar.New(nil)

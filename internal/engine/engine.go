@@ -67,20 +67,9 @@ func clientOptions(o Options) client.Options {
 // namespace unless present, and returns the names it added. An attribute
 // that exists with another type is an error.
 func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) ([]string, error) {
-	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	missing, err := missingSearchAttributes(ctx, c, namespace)
 	if err != nil {
-		return nil, fmt.Errorf("engine: list search attributes: %w", err)
-	}
-	missing := map[string]enums.IndexedValueType{}
-	for name, typ := range workflows.SearchAttributes {
-		got, ok := have.GetCustomAttributes()[name]
-		switch {
-		case !ok:
-			missing[name] = typ
-		case got != typ:
-			return nil, fmt.Errorf("engine: search attribute %s has type %s on namespace %s, foidesk needs %s",
-				name, got, namespace, typ)
-		}
+		return nil, err
 	}
 	if len(missing) == 0 {
 		return nil, nil
@@ -97,4 +86,40 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// MissingSearchAttributes lists, sorted, foidesk's custom search attributes
+// the namespace lacks. Workflows upsert them: a worker started on a
+// namespace that lacks one would fail every workflow task that sets it.
+// An attribute that exists with another type is an error.
+func MissingSearchAttributes(ctx context.Context, c client.Client, namespace string) ([]string, error) {
+	missing, err := missingSearchAttributes(ctx, c, namespace)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(missing))
+	for n := range missing {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func missingSearchAttributes(ctx context.Context, c client.Client, namespace string) (map[string]enums.IndexedValueType, error) {
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return nil, fmt.Errorf("engine: list search attributes: %w", err)
+	}
+	missing := map[string]enums.IndexedValueType{}
+	for name, typ := range workflows.SearchAttributes {
+		got, ok := have.GetCustomAttributes()[name]
+		switch {
+		case !ok:
+			missing[name] = typ
+		case got != typ:
+			return nil, fmt.Errorf("engine: search attribute %s has type %s on namespace %s, foidesk needs %s",
+				name, got, namespace, typ)
+		}
+	}
+	return missing, nil
 }

@@ -34,6 +34,7 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 
+	"github.com/foidesk/foidesk/internal/engine"
 	"github.com/foidesk/foidesk/workflows"
 )
 
@@ -170,7 +171,37 @@ func Start(ctx context.Context, opts *Options) (*Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("pgtemporal: start: %w", err)
 	}
+	// A database set up by an older foidesk has the namespace without the
+	// search attributes added since: register what is missing.
+	if err := ensureSearchAttributes(ctx, o.Addr, o.Namespace); err != nil {
+		_ = srv.Stop()
+		return nil, err
+	}
 	return &Server{Addr: o.Addr, srv: srv}, nil
+}
+
+// ensureSearchAttributes waits for the frontend to answer and registers
+// foidesk's search attributes the namespace lacks.
+func ensureSearchAttributes(ctx context.Context, addr, namespace string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		c, err := engine.Dial(ctx, engine.Options{Address: addr, Namespace: namespace})
+		if err == nil {
+			_, err = engine.EnsureSearchAttributes(ctx, c, namespace)
+			c.Close()
+			if err == nil {
+				return nil
+			}
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("pgtemporal: search attributes of namespace %s: %w", namespace, last)
 }
 
 // setupSchema creates Temporal's tables in an empty database at version,

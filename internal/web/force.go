@@ -60,6 +60,26 @@ type complaintView struct {
 	mailView
 	Sent     bool
 	Editable bool
+	// Draft is the desk's saved draft, whose subject and text the form
+	// shows in place of the ledger's; nil when none is saved.
+	Draft *savedDraft
+}
+
+// savedDraft says who saved the complaint's draft, when (on the
+// campaign's clock, as the rest of the page) and which revision it is.
+type savedDraft struct {
+	By       string
+	At       time.Time
+	Revision int
+}
+
+// Revision is the revision of the draft the form edits: 0 when none is
+// saved.
+func (c *complaintView) Revision() int {
+	if c.Draft == nil {
+		return 0
+	}
+	return c.Draft.Revision
 }
 
 // actionsView says which actions the force page offers.
@@ -127,6 +147,16 @@ func (s *server) showForce(w http.ResponseWriter, r *http.Request, status int, f
 			Finished: b.Finished(), Paused: b.Paused, Clarify: b.State == foi.StateAwaitingClarification}}
 	_, d.Actions.CanOpen = s.temporal.(engine.RequestClient)
 	d.Complaint = complaintOf(thread, b)
+	if d.Complaint != nil && !d.Complaint.Sent {
+		draft, err := s.st.ComplaintDraft(ctx, b.RequestID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			d.Complaint.withDraft(draft, c.clockAt)
+		}
+	}
 	s.render(w, r, status, "force", &page{Title: b.ForceName, Flash: flash, Error: errText,
 		Crumbs: []crumb{{"Campaigns", "/"}, {fmt.Sprintf("%s %d", c.Title, c.Year), href}}, Data: d})
 	return nil
@@ -243,8 +273,16 @@ func complaintOf(thread []mailView, b *boardRow) *complaintView {
 	return c
 }
 
+// withDraft shows the desk's saved draft in place of the ledger's text;
+// clock puts its time on the campaign's clock.
+func (c *complaintView) withDraft(d *store.ComplaintDraft, clock func(time.Time) time.Time) {
+	c.Subject, c.Text, c.TextNote = d.Subject, d.Body, ""
+	c.Draft = &savedDraft{By: d.SavedBy, At: clock(d.SavedAt), Revision: d.Revision}
+}
+
 // actionDone is the flash shown after each action.
 var actionDone = map[string]string{
+	"draft":     "The complaint's draft is saved: it is sent when the desk sends it from here.",
 	"note":      "The note is added to the timeline.",
 	"pause":     "Chasing is paused: no chaser goes until it is resumed.",
 	"resume":    "Chasing is resumed.",
@@ -275,26 +313,43 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action := r.PostFormValue("action")
+	if action == "complaint" && r.PostFormValue("save") != "" {
+		action = "draft" // the complaint form's other button
+	}
 	fail := func(status int, msg string) error {
 		return s.showForce(w, r, status, "", msg)
 	}
 	if _, ok := actionDone[action]; !ok {
 		return fail(http.StatusBadRequest, fmt.Sprintf("Unknown action %q.", action))
 	}
-	if s.temporal == nil {
-		return fail(http.StatusServiceUnavailable, "Actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve). foidesk campaign update does the same from a shell.")
-	}
 	by := strings.TrimSpace(r.PostFormValue("by"))
 	if u := userFrom(r.Context()); u != "" {
 		by = u
 	}
 	text := strings.TrimSpace(r.PostFormValue("text"))
-	switch {
-	case by == "":
-		return fail(http.StatusBadRequest, "Say who you are (the “by” field): actions are kept with a name.")
-	case utf8.RuneCountInString(by) > 100 || utf8.RuneCountInString(text) > 20000 ||
-		utf8.RuneCountInString(r.PostFormValue("body")) > 20000 || utf8.RuneCountInString(r.PostFormValue("subject")) > 500:
-		return fail(http.StatusBadRequest, "A field is too long.")
+	invalid := func() string {
+		switch {
+		case by == "":
+			return "Say who you are (the “by” field): actions are kept with a name."
+		case utf8.RuneCountInString(by) > 100 || utf8.RuneCountInString(text) > 20000 ||
+			utf8.RuneCountInString(r.PostFormValue("body")) > 20000 || utf8.RuneCountInString(r.PostFormValue("subject")) > 500:
+			return "A field is too long."
+		}
+		return ""
+	}
+	if action == "draft" {
+		// Saving a draft is the dashboard's own record: it needs no
+		// Temporal.
+		if msg := invalid(); msg != "" {
+			return fail(http.StatusBadRequest, msg)
+		}
+		return s.saveDraft(w, r, c, b, by, fail)
+	}
+	if s.temporal == nil {
+		return fail(http.StatusServiceUnavailable, "Actions are disabled: the dashboard has no connection to Temporal (set TEMPORAL_ADDRESS for foidesk serve). foidesk campaign update does the same from a shell.")
+	}
+	if msg := invalid(); msg != "" {
+		return fail(http.StatusBadRequest, msg)
 	}
 	var name string
 	var arg any
@@ -312,6 +367,9 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 	case "clarify":
 		name, arg = workflows.UpdateAnswerClarification, workflows.ClarificationInput{Text: text, By: by}
 	case "complaint":
+		if msg := s.draftChanged(r, b.RequestID); msg != "" {
+			return fail(http.StatusConflict, msg)
+		}
 		name, arg = workflows.UpdateSendComplaint, workflows.ComplaintInput{
 			Subject: strings.TrimSpace(r.PostFormValue("subject")), Body: r.PostFormValue("body"), By: by}
 	case "kind":
@@ -348,6 +406,62 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusBadGateway, "The request did not take it: "+updateError(err))
 	}
 	return s.actionDone(w, r, c, b, action, by)
+}
+
+// saveDraft stores the complaint as the desk edited it, to send later.
+// The form carries the revision of the draft it was loaded with: a save
+// from a page loaded before someone else's save is refused, not written
+// over theirs. The form's nonce makes a form sent twice one save.
+func (s *server) saveDraft(w http.ResponseWriter, r *http.Request, c *campaignRow, b *boardRow, by string,
+	fail func(int, string) error) error {
+	switch {
+	case b.Complaint == "":
+		return fail(http.StatusBadRequest, "This request has no complaint to the regulator to draft.")
+	case b.Complaint == foi.OutboundSent:
+		return fail(http.StatusConflict, "The complaint to the regulator is already sent.")
+	case b.Final():
+		return fail(http.StatusConflict, fmt.Sprintf("The request is %s: its complaint is no longer to send.", b.Label()))
+	}
+	subject, body := strings.TrimSpace(r.PostFormValue("subject")), r.PostFormValue("body")
+	if subject == "" || strings.TrimSpace(body) == "" {
+		return fail(http.StatusBadRequest, "The complaint needs a subject and a text.")
+	}
+	base, err := strconv.Atoi(r.PostFormValue("revision"))
+	if err != nil || base < 0 {
+		return fail(http.StatusBadRequest, "The form lacks the draft's revision: reload the page.")
+	}
+	nonce := r.PostFormValue("nonce")
+	if len(nonce) > 64 {
+		nonce = ""
+	}
+	cur, err := s.st.SaveComplaintDraft(r.Context(), store.ComplaintDraft{RequestID: b.RequestID, Subject: subject,
+		Body: body, SavedBy: by, SavedAt: s.now()}, base, nonce)
+	if errors.Is(err, store.ErrDraftConflict) {
+		who := "someone else"
+		if cur != nil {
+			who = cur.SavedBy
+		}
+		return fail(http.StatusConflict, fmt.Sprintf("The draft was saved by %s after this page was loaded, so yours is not saved: the page now shows theirs. Add your changes to it and save again.", who))
+	}
+	if err != nil {
+		return err
+	}
+	return s.actionDone(w, r, c, b, "draft", by)
+}
+
+// draftChanged says why a complaint is not sent from a form loaded before
+// the draft's last save ("" when it may go): the text sent would not be
+// the one saved since.
+func (s *server) draftChanged(r *http.Request, requestID int64) string {
+	base, err := strconv.Atoi(r.PostFormValue("revision"))
+	if err != nil {
+		return "" // a form from before drafts were saved
+	}
+	d, err := s.st.ComplaintDraft(r.Context(), requestID)
+	if err != nil || d.Revision == base {
+		return ""
+	}
+	return fmt.Sprintf("The draft was saved again by %s after this page was loaded: nothing is sent. Read it as it now stands and send it again.", d.SavedBy)
 }
 
 func (s *server) actionDone(w http.ResponseWriter, r *http.Request, c *campaignRow, b *boardRow, action, by string) error {

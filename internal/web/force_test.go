@@ -350,3 +350,237 @@ type httptestResult struct {
 	code      int
 	loc, body string
 }
+
+// The board of a campaign whose run has ended shows a request reopened
+// after the end as it stands now: it reads each request's own row, which
+// the reopened run keeps, not what the campaign last heard.
+func TestBoardAfterReopen(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	ctx := context.Background()
+	must(t, fx.st.CompleteCampaign(ctx, fx.campaignID,
+		[]byte(`{"finished_at": "2025-03-18T09:00:00Z", "by_state": {"regulator": 1}}`)))
+	h := newHandler(t, fx.st, nil)
+	row := func() string {
+		t.Helper()
+		board := get(t, h, boardPath, http.StatusOK)
+		return regexp.MustCompile(`(?s)<tr class="force[^"]*" data-force="` + closed + `">.*?</tr>`).FindString(board)
+	}
+	if r := row(); !strings.Contains(r, "closed unanswered — complaint drafted") {
+		t.Fatalf("before reopening, the row: %s", r)
+	}
+
+	// A new run reopens the request after the campaign ended and the desk
+	// marks it answered.
+	rid := fx.requests[closed]
+	sentAt := at(time.February, 3, 9)
+	due := date(2025, time.March, 3)
+	for i, e := range []struct {
+		kind     string
+		from, to foi.State
+	}{{"reopened", "", foi.StateRegulator}, {"marked_answered", foi.StateRegulator, foi.StateAnswered}} {
+		must(t, fx.st.RecordEvent(ctx, store.RequestEvent{RequestID: rid, Seq: 4 + i, Kind: e.kind, FromState: e.from, ToState: e.to,
+			OccurredAt: at(time.April, 1, 9+i), Detail: map[string]any{"by": "Sam"}, State: e.to, SentAt: &sentAt, DueOn: due,
+			ChasersSent: 3}))
+	}
+	r := row()
+	if !strings.Contains(r, ">answered</span>") || strings.Contains(r, "closed unanswered") || !strings.Contains(r, "marked answered") {
+		t.Errorf("after the reopened run marked it answered, the row: %s", r)
+	}
+	if strings.Contains(r, "<strong>") {
+		t.Errorf("an answered request is counted overdue: %s", r)
+	}
+	page := get(t, h, boardPath+"/forces/"+closed, http.StatusOK)
+	if !strings.Contains(page, `id="status">answered</span>`) {
+		t.Errorf("the force page's status: %s", regexp.MustCompile(`id="status">[^<]*`).FindString(page))
+	}
+}
+
+// The complaint to the regulator, edited on the force's page, is saved as
+// a draft — stored with who and when, shown on reload, guarded by the CSRF
+// token, its nonce and the draft's revision — and sent later as saved.
+func TestComplaintDraft(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	tc := &reopener{finished: map[string]bool{}}
+	h := newHandler(t, fx.st, &Options{Temporal: tc})
+	page := boardPath + "/forces/" + closed
+	ctx := context.Background()
+
+	vals, cookies := forceForm(t, h, page, "complaint")
+	if vals.Get("revision") != "0" {
+		t.Fatalf("a complaint never saved has revision %q", vals.Get("revision"))
+	}
+	first := url.Values{}
+	for k, v := range vals {
+		first[k] = v
+	}
+	edited := complaintDraft + "\n\nThe force has not replied to two reminders <b>either</b>."
+	vals.Set("subject", "Complaint: Durham has not answered")
+	vals.Set("body", edited)
+	vals.Set("by", "Sam")
+	vals.Set("save", "draft")
+	rec := post(t, h, page, vals, cookies)
+	if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "?done=draft") {
+		t.Fatalf("save: %d → %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
+	}
+	if n := len(tc.recorded()); n != 0 {
+		t.Fatalf("saving a draft sent %d updates to the workflow", n)
+	}
+	d, err := fx.st.ComplaintDraft(ctx, fx.requests[closed])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Revision != 1 || d.Subject != "Complaint: Durham has not answered" || d.Body != edited || d.SavedBy != "Sam" || !d.SavedAt.Equal(testNow) {
+		t.Errorf("stored draft %+v", d)
+	}
+	// The same form sent again is the same save.
+	if rec := post(t, h, page, vals, cookies); rec.Code != http.StatusSeeOther {
+		t.Errorf("the save sent twice: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if d, _ := fx.st.ComplaintDraft(ctx, fx.requests[closed]); d.Revision != 1 {
+		t.Errorf("the save sent twice made revision %d", d.Revision)
+	}
+
+	// On reload: the draft, safely rendered, who saved it, and the form
+	// editing its revision.
+	body := get(t, h, page+"?done=draft", http.StatusOK)
+	for _, want := range []string{
+		html.EscapeString(actionDone["draft"]),
+		`id="draft-saved">The desk's draft, saved by Sam on`,
+		"(revision 1)",
+		`value="Complaint: Durham has not answered"`,
+		"two reminders &lt;b&gt;either&lt;/b&gt;.</textarea>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page after saving lacks %q", want)
+		}
+	}
+	vals2, cookies2 := forceForm(t, h, page, "complaint")
+	if vals2.Get("revision") != "1" {
+		t.Errorf("the form after saving edits revision %q", vals2.Get("revision"))
+	}
+
+	// A save from a page loaded before Sam's (revision 0, another nonce)
+	// is refused and changes nothing.
+	stale := url.Values{}
+	for k, v := range first {
+		stale[k] = v
+	}
+	stale.Set("nonce", "another-page-complaint")
+	stale.Set("subject", "Complaint")
+	stale.Set("body", "Jo's older text")
+	stale.Set("by", "Jo")
+	stale.Set("save", "draft")
+	rec = post(t, h, page, stale, cookies)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "saved by Sam after this page was loaded") {
+		t.Errorf("a stale save: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if d, _ := fx.st.ComplaintDraft(ctx, fx.requests[closed]); d.Revision != 1 || d.Body != edited {
+		t.Errorf("a stale save changed the draft: %+v", d)
+	}
+
+	// Without the CSRF token nothing is saved.
+	nocsrf := url.Values{}
+	for k, v := range vals2 {
+		nocsrf[k] = v
+	}
+	nocsrf.Del("csrf")
+	nocsrf.Set("body", "forged")
+	nocsrf.Set("by", "Mallory")
+	nocsrf.Set("save", "draft")
+	if rec := post(t, h, page, nocsrf, cookies2); rec.Code != http.StatusForbidden {
+		t.Errorf("without CSRF: %d", rec.Code)
+	}
+	if d, _ := fx.st.ComplaintDraft(ctx, fx.requests[closed]); d.Body != edited {
+		t.Errorf("a save without CSRF changed the draft: %+v", d)
+	}
+
+	// A second save from the reloaded page makes revision 2.
+	vals2.Set("subject", "Complaint: Durham has not answered")
+	vals2.Set("body", edited+"\nSecond thoughts.")
+	vals2.Set("by", "Jo")
+	vals2.Set("save", "draft")
+	if rec := post(t, h, page, vals2, cookies2); rec.Code != http.StatusSeeOther {
+		t.Fatalf("second save: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if d, _ := fx.st.ComplaintDraft(ctx, fx.requests[closed]); d.Revision != 2 || d.SavedBy != "Jo" {
+		t.Errorf("after the second save: %+v", d)
+	}
+
+	// Sent later, from the form as saved: the request's run has ended, so
+	// it is reopened to take it.
+	tc.mu.Lock()
+	tc.finished[foi.RequestWorkflowID(testSlug, testYear, closed)] = true
+	tc.mu.Unlock()
+	// A send from the page loaded before the second save sends nothing.
+	old := url.Values{}
+	for k, v := range vals2 {
+		old[k] = v
+	}
+	old.Del("save")
+	old.Set("revision", "1")
+	old.Set("nonce", "old-page-complaint")
+	if rec := post(t, h, page, old, cookies2); rec.Code != http.StatusConflict || len(tc.recorded()) != 0 ||
+		!strings.Contains(rec.Body.String(), "saved again by Jo") {
+		t.Errorf("a send from before the last save: %d, %d updates", rec.Code, len(tc.recorded()))
+	}
+	send, cookies3 := forceForm(t, h, page, "complaint")
+	if !strings.Contains(get(t, h, page, http.StatusOK), "Second thoughts.</textarea>") {
+		t.Fatal("the form does not hold the saved draft")
+	}
+	send.Set("subject", "Complaint: Durham has not answered")
+	send.Set("body", edited+"\nSecond thoughts.")
+	send.Set("by", "Jo")
+	rec = post(t, h, page, send, cookies3)
+	if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "?done=complaint") {
+		t.Fatalf("send: %d → %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
+	}
+	calls := tc.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("%d updates sent, want 1", len(calls))
+	}
+	if c, ok := calls[0].Args[0].(workflows.ComplaintInput); !ok || calls[0].UpdateName != workflows.UpdateSendComplaint ||
+		c.Subject != "Complaint: Durham has not answered" || c.Body != edited+"\nSecond thoughts." || c.By != "Jo" {
+		t.Errorf("sent %+v", calls[0])
+	}
+	if len(tc.started) != 1 || tc.inputs[0].Reopen == nil {
+		t.Errorf("the ended run was not reopened to send it: %+v", tc.inputs)
+	}
+}
+
+// A draft is saved without Temporal (sending waits for it), and only where
+// a complaint waits to be sent.
+func TestComplaintDraftWithoutTemporal(t *testing.T) {
+	fx := seed(t)
+	closed := closeUnanswered(t, fx)
+	h := newHandler(t, fx.st, nil)
+	page := boardPath + "/forces/" + closed
+	body := get(t, h, page, http.StatusOK)
+	if strings.Contains(body, "Send to the regulator</button>") || !strings.Contains(body, `<button name="save" value="draft">Save draft</button>`) {
+		t.Error("without Temporal the complaint form should offer saving only")
+	}
+	vals, cookies := forceForm(t, h, page, "complaint")
+	vals.Set("by", "Sam")
+	vals.Set("save", "draft")
+	vals.Set("subject", "Complaint")
+	vals.Set("body", "Saved while Temporal is down.")
+	if rec := post(t, h, page, vals, cookies); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save without Temporal: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if d, err := fx.st.ComplaintDraft(context.Background(), fx.requests[closed]); err != nil || d.Body != "Saved while Temporal is down." {
+		t.Errorf("draft %+v, %v", d, err)
+	}
+
+	// A request with no complaint has no draft to save.
+	chased := fx.forces[0].Slug
+	vals, cookies = forceForm(t, h, page, "complaint")
+	vals.Set("save", "draft")
+	vals.Set("subject", "x")
+	vals.Set("body", "y")
+	vals.Set("revision", "0")
+	vals.Set("by", "Sam")
+	if rec := post(t, h, boardPath+"/forces/"+chased, vals, cookies); rec.Code != http.StatusBadRequest {
+		t.Errorf("a draft for a request with no complaint: %d", rec.Code)
+	}
+}
