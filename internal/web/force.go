@@ -92,6 +92,10 @@ type actionsView struct {
 	Finished bool // the request's run is over: actions reopen it
 	Paused   bool
 	Clarify  bool // the force asked for clarification
+	// Resend: the mail server refused the request letter for good; the
+	// desk may send it again, to ResendTo or a corrected address.
+	Resend   bool
+	ResendTo string
 }
 
 // maxMailBytes bounds the emails whose text the force page shows; bigger
@@ -146,6 +150,7 @@ func (s *server) showForce(w http.ResponseWriter, r *http.Request, status int, f
 		Actions: actionsView{Enabled: s.temporal != nil, Nonce: nonce(), By: s.decider(r), Kinds: foi.Kinds(),
 			Finished: b.Finished(), Paused: b.Paused, Clarify: b.State == foi.StateAwaitingClarification}}
 	_, d.Actions.CanOpen = s.temporal.(engine.RequestClient)
+	d.Actions.Resend, d.Actions.ResendTo = refusedLetter(thread, b)
 	d.Complaint = complaintOf(thread, b)
 	if d.Complaint != nil && !d.Complaint.Sent {
 		draft, err := s.st.ComplaintDraft(ctx, b.RequestID)
@@ -292,6 +297,26 @@ var actionDone = map[string]string{
 	"kind":      "The reply's kind is recorded; the request has moved as a reply of that kind would.",
 	"complaint": "The complaint to the regulator is sent (see the timeline for what became of it).",
 	"reopen":    "The request is reopened: it takes replies and actions, and ends a campaign day after the last.",
+	"resend":    "The request letter is sent again (see the timeline for what became of it).",
+}
+
+// refusedLetter reports whether the request is unsent because the mail
+// server refused its letter for good, and the address it was refused at.
+func refusedLetter(thread []mailView, b *boardRow) (bool, string) {
+	if b.State != foi.StateDraft {
+		return false, ""
+	}
+	refused, to := false, ""
+	for _, m := range thread {
+		if !m.Out || m.Purpose != foi.PurposeRequest {
+			continue
+		}
+		if m.Status != string(foi.OutboundFailed) {
+			return false, "" // a letter went (or is going) after all
+		}
+		refused, to = true, m.To
+	}
+	return refused, to
 }
 
 // forceAction takes an action on a force's request from its page: a
@@ -366,6 +391,9 @@ func (s *server) forceAction(w http.ResponseWriter, r *http.Request) error {
 		name, arg = workflows.UpdateMarkAnswered, workflows.MarkAnsweredInput{Note: text, By: by}
 	case "clarify":
 		name, arg = workflows.UpdateAnswerClarification, workflows.ClarificationInput{Text: text, By: by}
+	case "resend":
+		name, arg = workflows.UpdateResendRequest, workflows.ResendInput{
+			To: strings.TrimSpace(r.PostFormValue("to")), Reason: text, By: by}
 	case "complaint":
 		if msg := s.draftChanged(r, b.RequestID); msg != "" {
 			return fail(http.StatusConflict, msg)

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/foi"
 	fmail "github.com/foidesk/foidesk/internal/mail"
 	"github.com/foidesk/foidesk/internal/match"
@@ -582,5 +583,57 @@ func TestComplaintDraftWithoutTemporal(t *testing.T) {
 	vals.Set("by", "Sam")
 	if rec := post(t, h, boardPath+"/forces/"+chased, vals, cookies); rec.Code != http.StatusBadRequest {
 		t.Errorf("a draft for a request with no complaint: %d", rec.Code)
+	}
+}
+
+// A request whose letter the mail server refused for good offers, on its
+// page, to send it again to a corrected address; a request whose letter
+// went offers nothing of the kind.
+func TestForceResendRefusedLetter(t *testing.T) {
+	fx := seed(t)
+	var refused, other string
+	for _, f := range fx.forces {
+		if fx.kind[f.Slug] != "chased" {
+			continue
+		}
+		if refused == "" {
+			refused = f.Slug
+		} else if other == "" {
+			other = f.Slug
+		}
+	}
+	ctx := context.Background()
+	db := dbtest.SQL(t, fx.st)
+	rid := fx.requests[refused]
+	_, err := db.Exec(ctx, `UPDATE requests SET state = 'draft' WHERE id = $1`, rid)
+	must(t, err)
+	_, err = db.Exec(ctx, `UPDATE outbound_messages SET status = 'failed', sent_at = NULL,
+		last_error = 'smtp: 550 mailbox unavailable' WHERE request_id = $1 AND purpose = 'request'`, rid)
+	must(t, err)
+	_, err = db.Exec(ctx, `DELETE FROM outbound_messages WHERE request_id = $1 AND purpose <> 'request'`, rid)
+	must(t, err)
+
+	tc := &reopener{finished: map[string]bool{}}
+	h := newHandler(t, fx.st, &Options{Temporal: tc})
+	page := func(f string) string { return boardPath + "/forces/" + f }
+	if body := get(t, h, page(other), http.StatusOK); strings.Contains(body, "act-resend") {
+		t.Errorf("%s, whose letter went, offers to resend it", other)
+	}
+	vals, cookies := forceForm(t, h, page(refused), "resend")
+	vals.Set("to", "foi-new@force.example")
+	vals.Set("text", "address changed")
+	vals.Set("by", "Sam")
+	rec := post(t, h, page(refused), vals, cookies)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("resend: %d\n%s", rec.Code, rec.Body.String())
+	}
+	calls := tc.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("%d updates sent, want 1", len(calls))
+	}
+	in, ok := calls[0].Args[0].(workflows.ResendInput)
+	if !ok || calls[0].UpdateName != workflows.UpdateResendRequest || in.To != "foi-new@force.example" ||
+		in.By != "Sam" || in.Reason != "address changed" || calls[0].WorkflowID != foi.RequestWorkflowID(testSlug, testYear, refused) {
+		t.Errorf("update sent %+v", calls[0])
 	}
 }
