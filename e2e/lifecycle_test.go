@@ -15,6 +15,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -90,7 +91,8 @@ func startStackWith(t testing.TB, imapOpts *fmail.IMAPOptions) *stack {
 		MessageIDDomain: "foidesk.test",
 		Logger:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}
-	w := worker.New(tc, "foidesk", worker.Options{MaxConcurrentActivityExecutionSize: 50})
+	w := worker.New(tc, "foidesk", worker.Options{MaxConcurrentActivityExecutionSize: 50,
+		Interceptors: []interceptor.WorkerInterceptor{activities.HeartbeatInterceptor()}})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {

@@ -64,6 +64,10 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 	})
 	procCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,
+		// Every activity heartbeats (activities.HeartbeatInterceptor): a
+		// message whose processing a crashed worker cut off is taken up
+		// again within 20 s, not after the 5-minute limit.
+		HeartbeatTimeout: 20 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: time.Minute, MaximumAttempts: 20},
 	})

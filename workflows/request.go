@@ -209,6 +209,10 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 
 var activityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
+	// Every activity heartbeats (activities.HeartbeatInterceptor): an
+	// attempt on a crashed worker is retried within 20 s, not after the
+	// whole time limit. (Timeouts are not replayed: no version.)
+	HeartbeatTimeout: 20 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    time.Second,
 		BackoffCoefficient: 2,

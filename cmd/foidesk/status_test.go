@@ -13,9 +13,11 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/examples"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
@@ -122,7 +124,8 @@ func TestCampaignStatusAfterReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(tc, cfg.TemporalTaskQueue, worker.Options{})
+	w := worker.New(tc, cfg.TemporalTaskQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{activities.HeartbeatInterceptor()}})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/foidesk/foidesk/activities"
@@ -131,7 +132,10 @@ func startWorker(ctx context.Context, cfg *config.Config, st *store.Store, tc cl
 	if err != nil {
 		return nil, err
 	}
-	w := worker.New(tc, cfg.TemporalTaskQueue, worker.Options{})
+	// Every activity heartbeats (the workflows set heartbeat timeouts):
+	// work cut off by a crashed worker is taken up again within seconds.
+	w := worker.New(tc, cfg.TemporalTaskQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{activities.HeartbeatInterceptor()}})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {

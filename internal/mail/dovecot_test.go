@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/mail"
@@ -46,5 +47,34 @@ func TestDovecotSync(t *testing.T) {
 	res, err = s.Sync(ctx)
 	if err != nil || res.Fetched != 0 {
 		t.Errorf("idle sync fetched %d (%v), want 0", res.Fetched, err)
+	}
+}
+
+// With Dovecot, a wait on IDLE ends when a message is delivered, not when
+// its time is up: a reply is fetched at once, not minutes later.
+func TestDovecotWaitWakesOnDelivery(t *testing.T) {
+	st := dbtest.DB(t)
+	d, opts := dovecot(t)
+	s := mail.NewSyncer(opts, st)
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		if err := d.Deliver(ctx, "", testMessage(1, "")); err != nil {
+			t.Error(err)
+		}
+	}()
+	// The wait may last ten minutes; the test gives up long before.
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := s.Wait(wctx, 10*time.Minute, 10*time.Minute); err != nil {
+		t.Fatalf("wait did not end on the delivery: %v", err)
+	}
+	res, err := s.Sync(ctx)
+	if err != nil || len(res.Stored) != 1 {
+		t.Errorf("after the wait: stored %d (%v), want the delivered message", len(res.Stored), err)
 	}
 }
