@@ -361,7 +361,9 @@ func (cc *compactCells) text(r, c int) string {
 }
 
 func (cc *compactCells) ref(r, c int) string {
-	return colName(cc.c0+c) + strconv.Itoa(int(cc.s.rows.at(int(cc.idx[r])).row)+1)
+	var b [24]byte
+	ref := appendColName(b[:0], cc.c0+c)
+	return string(strconv.AppendInt(ref, int64(cc.s.rows.at(int(cc.idx[r])).row)+1, 10))
 }
 
 // row writes row r into dst (resized to the table's width): texts only,

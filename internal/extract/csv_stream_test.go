@@ -199,7 +199,7 @@ func TestAppendJSONString(t *testing.T) {
 
 // A row's JSON, appended from a compact table's store, is json.Marshal
 // of the row, for every row of every CSV table of the corpora; outside
-// the grid it is null.
+// the grid it is null. Ref gives each cell's ref as the row has it.
 func TestAppendRowJSON(t *testing.T) {
 	paths, _ := filepath.Glob("testdata/*/*.csv")
 	rowsSeen := 0
@@ -220,6 +220,16 @@ func TestAppendRowJSON(t *testing.T) {
 					t.Fatalf("%s table %d row %d (%v):\n got %s\nwant %s", p, tb.Index, r, err, got[1:], want)
 				}
 				rowsSeen++
+				row := tb.Row(r)
+				for c := -1; c <= tb.NumCols(); c++ {
+					want := ""
+					if c >= 0 && c < len(row) {
+						want = row[c].Ref
+					}
+					if got := tb.Ref(r, c); got != want {
+						t.Fatalf("%s table %d: Ref(%d, %d) = %q, want %q", p, tb.Index, r, c, got, want)
+					}
+				}
 			}
 		}
 	}

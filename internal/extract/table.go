@@ -146,6 +146,21 @@ func (t *Table) Row(r int) []Cell {
 	return t.Rows[r]
 }
 
+// Ref returns the Ref of the cell at row r, column c, as Row(r) gives
+// it, or "" outside the grid. A compact table's is made for the call.
+func (t *Table) Ref(r, c int) string {
+	if cc := t.compact; cc != nil {
+		if r < 0 || r >= len(cc.idx) || c < 0 || c >= cc.w {
+			return ""
+		}
+		return cc.ref(r, c)
+	}
+	if r < 0 || r >= len(t.Rows) || c < 0 || c >= len(t.Rows[r]) {
+		return ""
+	}
+	return t.Rows[r][c].Ref
+}
+
 // AppendRowJSON appends to dst the JSON of row r's cells, byte for byte
 // what json.Marshal(t.Row(r)) gives. A compact table's row is written
 // from its store, with nothing allocated beyond dst's growth.
