@@ -88,16 +88,20 @@ func docMB(t testing.TB) int {
 // through the document activity — read from PostgreSQL, extracted,
 // mapped, its table stored — in a child process, whose heap is sampled
 // meanwhile. The peak, above the heap before, is reported against the
-// file's size and must stay under 3× (it is about 2×: the compact
-// table, the cells' text and their offsets; the document itself is
-// never in memory whole, read from PostgreSQL in chunks into a file and
-// from there a line at a time, and the stored grid is written a row at
-// a time without garbage). Reading the document whole, twice over
-// (pgx's buffer and its copy), took 5.4×; expanding the table into
-// cells and marshalling them whole 23×. At 60 MB the table is past the
-// normaliser's cell limit and waits for review; its grid is stored all
-// the same. FOIDESK_DOC_PROF names a file for a heap profile taken at
-// each new peak.
+// file's size. Past the normaliser's cell limit it must stay under 2.5×
+// (it is 1.8× for 62.9 MB: the compact table, the cells' text and their
+// offsets; the document is never in memory whole, read from PostgreSQL
+// in chunks into a file and from there a line at a time, and the stored
+// grid is written a row at a time without garbage). Reading the
+// document whole, twice over (pgx's buffer and its copy), took 5.4×;
+// expanding the table into cells and marshalling them whole 23×. At 60
+// MB the table is past the limit and waits for review; its grid is
+// stored all the same. Below the limit (FOIDESK_DOC_MB=8: 8.4 MB) the
+// table is mapped, and its observations — the result itself, an
+// observation with its own map of codes for each row, and the review
+// proposal's JSON of them — cost far more than the file: about 16–19×
+// (21–22× before), bounded at 24×. FOIDESK_DOC_PROF names a file for a
+// heap profile taken at each new peak.
 func TestProcessDocumentBigCSVMemory(t *testing.T) {
 	if os.Getenv("FOIDESK_DOC_CHILD") != "" {
 		processDocumentChild(t)
@@ -152,12 +156,14 @@ func TestProcessDocumentBigCSVMemory(t *testing.T) {
 	if s.Status != "review" && s.Status != "loaded" {
 		t.Errorf("status %q, want review or loaded", s.Status)
 	}
-	// Past the normaliser's cell limit (2,000,000 cells: about 28 MB of
-	// this CSV) the table is not mapped; below it its observations, the
-	// result itself (an observation with its own map of codes for each
-	// row), cost several times the file, and no limit is set.
-	if limit := 3.0; rows*5 > 2_000_000 && grew > limit {
-		t.Errorf("peak heap %.2f× the file above the heap before, want at most %.0f×", grew, limit)
+	// Past the normaliser's cell limit (2,000,000 cells: about 30 MB of
+	// this CSV) the table is not mapped.
+	limit := 2.5
+	if rows*5 <= 2_000_000 {
+		limit = 24
+	}
+	if grew > limit {
+		t.Errorf("peak heap %.2f× the file above the heap before, want at most %.1f×", grew, limit)
 	}
 }
 
