@@ -1,13 +1,13 @@
 package activities
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/foidesk/foidesk/internal/campaign"
@@ -104,7 +104,7 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	}
 	// Named as in this request's message: the same bytes may have come to
 	// another request under another name.
-	doc, err := a.Store.RequestDocumentData(ctx, in.RequestID, in.DocumentID)
+	doc, err := a.Store.RequestDocument(ctx, in.RequestID, in.DocumentID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nonRetryable(ErrTypeNotFound, err)
 	} else if err != nil {
@@ -139,11 +139,26 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return nil, err
 	}
 	defer release()
+	// The document's bytes go to a file, a chunk at a time, and are read
+	// from there: a CSV a line at a time, never whole in memory.
+	file, err := spoolDocument(ctx, a.Store, doc)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nonRetryable(ErrTypeNotFound, err)
+	} else if err != nil {
+		return nil, err
+	}
+	defer file.Close()
 	// A delimited file's tables keep their cells compact (one string
 	// and offsets): a large CSV costs a small multiple of its size, not
 	// 80 bytes a cell, here and in the normaliser, which reads them so.
-	tables, xerr := extract.File(ctx, doc.Filename, doc.Data, &extract.Options{Document: fmt.Sprintf("%x", doc.SHA256),
-		Compact: true})
+	tables, xerr := extract.FileReader(ctx, doc.Filename, file, doc.Size, &extract.Options{
+		Document: fmt.Sprintf("%x", doc.SHA256), Compact: true})
+	if file.readErr != nil {
+		return nil, fmt.Errorf("document %d: reading its copy: %w", in.DocumentID, file.readErr)
+	}
+	if err := file.Close(); err != nil {
+		log.Warn("document copy not removed", slog.Any("err", err))
+	}
 	ex := policy.JudgeExtraction(tables, xerr)
 	if ex.Action == policy.ActionReject {
 		if ex.Unexpected && ctx.Err() != nil {
@@ -244,27 +259,77 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 	return out, nil
 }
 
+// spooledDocument is a document's bytes in a temporary file, removed
+// when it is closed. It remembers the first error reading it: the file's
+// fault, not the document's.
+type spooledDocument struct {
+	f       *os.File
+	readErr error
+}
+
+func (d *spooledDocument) ReadAt(p []byte, off int64) (int, error) {
+	n, err := d.f.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) && d.readErr == nil {
+		d.readErr = err
+	}
+	return n, err
+}
+
+// Close closes and removes the file; closing it again does nothing.
+func (d *spooledDocument) Close() error {
+	if d.f == nil {
+		return nil
+	}
+	err := d.f.Close()
+	if rerr := os.Remove(d.f.Name()); rerr != nil && err == nil {
+		err = rerr
+	}
+	d.f = nil
+	return err
+}
+
+// spoolDocument writes a stored document's bytes into a temporary file,
+// read from PostgreSQL a chunk at a time.
+func spoolDocument(ctx context.Context, st *store.Store, doc *store.StoredDocument) (*spooledDocument, error) {
+	f, err := os.CreateTemp("", "foidesk-document-*")
+	if err != nil {
+		return nil, fmt.Errorf("document %d: %w", doc.ID, err)
+	}
+	d := &spooledDocument{f: f}
+	n, err := st.WriteDocumentData(ctx, doc.ID, f)
+	if err == nil && n != doc.Size {
+		err = fmt.Errorf("document %d: read %d bytes, want %d", doc.ID, n, doc.Size)
+	}
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
 // writeCells writes a table's grid as it is stored
 // (extracted_tables.cells): the JSON of its rows, as json.Marshal(t.Rows)
-// gives it for the table expanded, a row at a time, so that a compact
-// table is never expanded whole.
+// gives it for the table expanded, a row at a time into one reused
+// buffer, so that a compact table is never expanded, whole or by rows.
 func writeCells(w io.Writer, t *extract.Table) error {
-	var line bytes.Buffer
-	enc := json.NewEncoder(&line)
+	line := make([]byte, 0, 4<<10)
 	if _, err := io.WriteString(w, "["); err != nil {
 		return err
 	}
 	for r := range t.NumRows() {
-		line.Reset()
+		line = line[:0]
 		if r > 0 {
-			line.WriteByte(',')
+			line = append(line, ',')
 		}
-		if err := enc.Encode(t.Row(r)); err != nil {
+		var err error
+		if line, err = t.AppendRowJSON(line, r); err != nil {
 			return err
 		}
-		line.Truncate(line.Len() - 1) // the line break Encode ends with
-		if _, err := w.Write(line.Bytes()); err != nil {
+		if _, err := w.Write(line); err != nil {
 			return err
+		}
+		if cap(line) > 1<<20 {
+			line = make([]byte, 0, 4<<10) // not kept past one long row
 		}
 	}
 	_, err := io.WriteString(w, "]")

@@ -10,7 +10,7 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -172,7 +173,7 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	// decoded copy of the whole.
 	dec := decodeText(data[:min(len(data), 64<<10)])
 	if dec.binary {
-		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
+		return nil, errBinaryCSV()
 	}
 	body := data
 	if dec.encoding == "utf-8-bom" {
@@ -187,11 +188,67 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	if int64(len(text)) >= 1<<32 {
 		return nil, &Error{Format: "csv", Err: fmt.Errorf("%w: %d bytes of text", ErrTooLarge, len(text))}
 	}
-	head := string(text[:min(len(text), 64<<10)]) // to sniff the delimiter
-	var delim rune
-	var ok bool
-	skip := 0
-	// Excel's "sep=;" first line names the delimiter.
+	delim, ok, skip, err := csvDialect(string(text[:min(len(text), 64<<10)]))
+	if err != nil {
+		return nil, err
+	}
+	st, reasons, err := readCSVStore(ctx, newCSVScanner(text[skip:], delim), len(text)-skip, o)
+	if err != nil {
+		return nil, err
+	}
+	return csvTables(st, reasons, dec.encoding, delim, ok, o)
+}
+
+// errCSVWhole says that a delimited file read as a stream must be read
+// whole instead: its text is not UTF-8 throughout (or is too long to tell
+// its decoded length), so it is decoded as one piece.
+var errCSVWhole = errors.New("extract: csv: read the file whole")
+
+// extractCSVStream reads a delimited file of size bytes from r as
+// extractCSV reads it whole, with the same tables, but a line at a time:
+// the file's bytes are never held whole, only the cells' text. head is
+// the file's first bytes: all of them, or at least 64 KiB and 3. It
+// returns errCSVWhole, and no tables, for a file that is not UTF-8
+// throughout; extractCSV reads such a file.
+func extractCSVStream(ctx context.Context, r io.ReaderAt, size int64, head []byte, o *Options) ([]*Table, error) {
+	dec := decodeText(head[:min(len(head), 64<<10)])
+	if dec.binary {
+		return nil, errBinaryCSV()
+	}
+	var off int64
+	switch dec.encoding {
+	case "utf-8":
+	case "utf-8-bom":
+		off = 3
+	default:
+		return nil, errCSVWhole
+	}
+	n := size - off
+	if n >= 1<<32 {
+		return nil, errCSVWhole
+	}
+	bodyHead := head[off:min(int64(len(head)), off+64<<10)]
+	delim, ok, skip, err := csvDialect(string(bodyHead))
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(r, off+int64(skip), n-int64(skip)), 64<<10)
+	st, reasons, err := readCSVStore(ctx, newCSVReaderScanner(br, delim), int(n)-skip, o)
+	if err != nil {
+		return nil, err
+	}
+	return csvTables(st, reasons, dec.encoding, delim, ok, o)
+}
+
+func errBinaryCSV() error {
+	return &Error{Format: "csv", Err: fmt.Errorf("%w: binary content, not delimited text", ErrUnsupported)}
+}
+
+// csvDialect reads the delimiter from the head of a file's text: named by
+// Excel's "sep=;" first line (skip is then that line's length, its line
+// break kept so that line numbers stay), or else sniffed; ok is false
+// when no delimiter splits the lines consistently (',' is taken).
+func csvDialect(head string) (delim rune, ok bool, skip int, err error) {
 	if first, _, found := strings.Cut(head, "\n"); found && strings.HasPrefix(first, "sep=") {
 		if d, size := utf8.DecodeRuneInString(strings.TrimRight(first[4:], "\r")); size > 0 && d != '"' && d != '\r' {
 			delim, ok = d, true
@@ -207,14 +264,14 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 		delim = ','
 	}
 	if !validDelim(delim) {
-		return nil, &Error{Format: "csv", Err: fmt.Errorf("invalid delimiter %q", delim)}
+		return 0, false, 0, &Error{Format: "csv", Err: fmt.Errorf("invalid delimiter %q", delim)}
 	}
-	st, reasons, err := readCSVStore(ctx, text[skip:], delim, o)
-	if err != nil {
-		return nil, err
-	}
+	return delim, ok, skip, nil
+}
+
+// csvTables makes the tables of a delimited file's cells.
+func csvTables(st *csvStore, reasons []string, enc string, delim rune, ok bool, o *Options) ([]*Table, error) {
 	g := &sheetGrid{a1: true, method: MethodCSV, format: "csv", maxCells: maxCells(o), csv: st, reasonsAll: reasons}
-	enc := dec.encoding
 	switch enc {
 	case "utf-8", "utf-8-bom":
 	default:
@@ -253,16 +310,18 @@ func extractCSV(ctx context.Context, data []byte, o *Options) ([]*Table, error) 
 	return ts, nil
 }
 
-// readCSVStore reads the records of text into a csvStore: rows numbered
+// readCSVStore reads the records sc gives into a csvStore: rows numbered
 // as a spreadsheet shows the file (blank lines are empty rows, a record
 // with quoted line breaks one row), each non-empty field's text
-// normalised. It stops after o.MaxRows records, with a reason saying so.
-func readCSVStore(ctx context.Context, text []byte, delim rune, o *Options) (*csvStore, []string, error) {
+// normalised. size bounds the text (the cells' is never longer). It stops
+// after o.MaxRows records, with a reason saying so. A scanner reading a
+// stream reads it to its end all the same, to check that it is UTF-8
+// throughout (errCSVWhole if not).
+func readCSVStore(ctx context.Context, sc *csvScanner, size int, o *Options) (*csvStore, []string, error) {
 	var reasons []string
 	st := &csvStore{}
 	// The cells' text is never longer than the file's.
-	slab := make([]byte, 0, len(text))
-	sc := newCSVScanner(text, delim)
+	slab := make([]byte, 0, size)
 	sheetRow, prevEnd := -1, 0
 	for row := 0; sc.next(); row++ {
 		if row%1024 == 0 {
@@ -272,6 +331,18 @@ func readCSVStore(ctx context.Context, text []byte, delim rune, o *Options) (*cs
 		}
 		if row >= o.MaxRows {
 			reasons = append(reasons, fmt.Sprintf("truncated after %d rows (MaxRows)", o.MaxRows))
+			if sc.r != nil {
+				for n := 0; ; n++ {
+					if _, _, ok := sc.readLine(); !ok {
+						break
+					}
+					if n%(64<<10) == 0 {
+						if err := ctx.Err(); err != nil {
+							return nil, nil, &Error{Format: "csv", Err: err}
+						}
+					}
+				}
+			}
 			break
 		}
 		sheetRow += 1 + max(sc.recLine-prevEnd-1, 0)
@@ -287,6 +358,12 @@ func readCSVStore(ctx context.Context, text []byte, delim rune, o *Options) (*cs
 		if st.cells.n > first {
 			st.rows.add(csvRow{row: int32(sheetRow), width: int32(len(sc.ends)), first: uint32(first)})
 		}
+	}
+	if sc.err != nil {
+		if errors.Is(sc.err, errCSVWhole) {
+			return nil, nil, sc.err
+		}
+		return nil, nil, &Error{Format: "csv", Err: sc.err}
 	}
 	st.text = bytesString(slab)
 	return st, reasons, nil

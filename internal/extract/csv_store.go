@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"io"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -15,8 +18,16 @@ import (
 // each record's fields into one reused buffer, so that reading a file
 // allocates nothing per record.
 type csvScanner struct {
-	s     []byte
-	pos   int
+	s   []byte
+	pos int
+	// r, when set, is read instead of s, a line at a time: a line is
+	// good until the next is read. long holds a line longer than r's
+	// buffer; err is the first error reading r, or errCSVWhole for a
+	// line that is not UTF-8.
+	r    *bufio.Reader
+	long []byte
+	err  error
+
 	comma rune
 	clen  int
 	line  int // lines read so far, as encoding/csv counts them
@@ -32,6 +43,13 @@ func newCSVScanner(s []byte, comma rune) *csvScanner {
 	return &csvScanner{s: s, comma: comma, clen: utf8.RuneLen(comma)}
 }
 
+// newCSVReaderScanner reads the records of r, which must be UTF-8
+// throughout: a line that is not ends the records, with sc.err
+// errCSVWhole.
+func newCSVReaderScanner(r *bufio.Reader, comma rune) *csvScanner {
+	return &csvScanner{r: r, comma: comma, clen: utf8.RuneLen(comma)}
+}
+
 // validDelim reports whether encoding/csv accepts r as a delimiter.
 func validDelim(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
@@ -42,6 +60,9 @@ func validDelim(r rune) bool {
 // and false at the end of the input.
 func (sc *csvScanner) readLine() (line []byte, nl, ok bool) {
 	sc.line++
+	if sc.r != nil {
+		return sc.readLineFrom()
+	}
 	if sc.pos >= len(sc.s) {
 		return nil, false, false
 	}
@@ -59,6 +80,42 @@ func (sc *csvScanner) readLine() (line []byte, nl, ok bool) {
 		rest = rest[:n-1]
 	}
 	return rest, false, true
+}
+
+// readLineFrom is readLine for a scanner reading sc.r. A line is whole
+// (up to its "\n" or the end), so that checking each line is UTF-8 checks
+// the whole text: a line break is never part of a longer sequence.
+func (sc *csvScanner) readLineFrom() (line []byte, nl, ok bool) {
+	if sc.err != nil {
+		return nil, false, false
+	}
+	line, err := sc.r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		sc.long = append(sc.long[:0], line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = sc.r.ReadSlice('\n')
+			sc.long = append(sc.long, line...)
+		}
+		line = sc.long
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		sc.err = err
+		return nil, false, false
+	}
+	if len(line) == 0 {
+		return nil, false, false
+	}
+	if !utf8.Valid(line) {
+		sc.err = errCSVWhole
+		return nil, false, false
+	}
+	if n := len(line); line[n-1] == '\n' {
+		line, nl = line[:n-1], true
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nl, true
 }
 
 func (sc *csvScanner) hasComma(b []byte) bool {
@@ -304,7 +361,9 @@ func (cc *compactCells) text(r, c int) string {
 }
 
 func (cc *compactCells) ref(r, c int) string {
-	return colName(cc.c0+c) + strconv.Itoa(int(cc.s.rows.at(int(cc.idx[r])).row)+1)
+	var b [24]byte
+	ref := appendColName(b[:0], cc.c0+c)
+	return string(strconv.AppendInt(ref, int64(cc.s.rows.at(int(cc.idx[r])).row)+1, 10))
 }
 
 // row writes row r into dst (resized to the table's width): texts only,

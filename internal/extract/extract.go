@@ -1,9 +1,11 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -165,6 +167,63 @@ func File(ctx context.Context, name string, data []byte, opts *Options) ([]*Tabl
 		ts = finishTables(ts, &o, format)
 	}
 	return ts, err
+}
+
+// FileReader extracts every table from a document of size bytes read
+// from r, as File does from its bytes, with the same tables. A delimited
+// file (CSV) that is UTF-8 throughout is read a line at a time, its
+// bytes never held whole; any other document is read whole, once, and
+// given to File.
+func FileReader(ctx context.Context, name string, r io.ReaderAt, size int64, opts *Options) ([]*Table, error) {
+	o := opts.withDefaults()
+	if o.Document == "" {
+		o.Document = name
+	}
+	if size <= 0 {
+		return nil, &Error{Format: "file", Err: ErrEmpty}
+	}
+	if size > o.MaxBytes {
+		return nil, &Error{Format: "file", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, size, o.MaxBytes)}
+	}
+	// Sniff reads no more than the first 64 KiB of a document that is
+	// not a zip or an OLE2 container.
+	head := make([]byte, min(size, 64<<10+3))
+	if _, err := readFull(r, head, 0); err != nil {
+		return nil, err
+	}
+	whole := func() ([]*Table, error) {
+		data := make([]byte, size)
+		if _, err := readFull(r, data, 0); err != nil {
+			return nil, err
+		}
+		return File(ctx, name, data, opts)
+	}
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")) ||
+		Sniff(name, head) != "csv" {
+		return whole()
+	}
+	tctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	ts, err := extractCSVStream(tctx, r, size, head, &o)
+	if errors.Is(err, errCSVWhole) {
+		return whole()
+	}
+	if len(ts) > 0 {
+		ts = finishTables(ts, &o, "csv")
+	}
+	return ts, err
+}
+
+// readFull reads len(p) bytes at off.
+func readFull(r io.ReaderAt, p []byte, off int64) (int, error) {
+	n, err := r.ReadAt(p, off)
+	if n == len(p) {
+		return n, nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, &Error{Format: "file", Err: err}
 }
 
 // Sniff names a document's format from its first bytes and, failing that,

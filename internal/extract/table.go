@@ -4,7 +4,9 @@ package extract
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Method names how a table was found.
@@ -142,6 +144,115 @@ func (t *Table) Row(r int) []Cell {
 		return t.compact.row(r, nil, true)
 	}
 	return t.Rows[r]
+}
+
+// Ref returns the Ref of the cell at row r, column c, as Row(r) gives
+// it, or "" outside the grid. A compact table's is made for the call.
+func (t *Table) Ref(r, c int) string {
+	if cc := t.compact; cc != nil {
+		if r < 0 || r >= len(cc.idx) || c < 0 || c >= cc.w {
+			return ""
+		}
+		return cc.ref(r, c)
+	}
+	if r < 0 || r >= len(t.Rows) || c < 0 || c >= len(t.Rows[r]) {
+		return ""
+	}
+	return t.Rows[r][c].Ref
+}
+
+// AppendRowJSON appends to dst the JSON of row r's cells, byte for byte
+// what json.Marshal(t.Row(r)) gives. A compact table's row is written
+// from its store, with nothing allocated beyond dst's growth.
+func (t *Table) AppendRowJSON(dst []byte, r int) ([]byte, error) {
+	cc := t.compact
+	if cc == nil || r < 0 || r >= len(cc.idx) || cc.w == 0 {
+		b, err := json.Marshal(t.Row(r))
+		return append(dst, b...), err
+	}
+	i := int(cc.idx[r])
+	var num [20]byte
+	rowNum := strconv.AppendInt(num[:0], int64(cc.s.rows.at(i).row)+1, 10)
+	k0, k1 := cc.s.rowSpan(i)
+	k := k0
+	dst = append(dst, '[')
+	for j := range cc.w {
+		// The row's cells are in column order: skip those left of the
+		// table, take the one in column j if there is one.
+		for k < k1 && int(cc.s.cells.at(k).col) < cc.c0+j {
+			k++
+		}
+		text := ""
+		if k < k1 && int(cc.s.cells.at(k).col) == cc.c0+j {
+			text = cc.s.cellText(k)
+		}
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"text":`...)
+		dst = appendJSONString(dst, text)
+		dst = append(dst, `,"ref":"`...)
+		dst = appendColName(dst, cc.c0+j)
+		dst = append(dst, rowNum...)
+		dst = append(dst, `"}`...)
+	}
+	return append(dst, ']'), nil
+}
+
+// appendJSONString appends s as encoding/json writes a string with HTML
+// escaping (json.Marshal's way): quotes, backslashes and control bytes
+// escaped, "<", ">" and "&" as \u003c, \u003e and \u0026, bytes that are
+// not UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // Strings returns the grid as plain text, one slice per row, padded to NumCols.

@@ -1,10 +1,12 @@
 package normalise
 
 import (
+	"context"
 	"strconv"
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/memtest"
 )
 
 // benchTable is 200 nationality rows by 3 year columns, the nationalities
@@ -128,4 +130,32 @@ func benchTables1000(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/obs")
+}
+
+// BenchmarkTableBigCSV maps the compact table of a generated CSV of
+// about 8 MiB (110,000 rows of a month, a force, an offence group, an
+// outcome and a count), under the 2,000,000-cell limit.
+func BenchmarkTableBigCSV(b *testing.B) {
+	ts, err := extract.File(context.Background(), "big.csv", memtest.BigCSV(8<<20), &extract.Options{Compact: true})
+	if err != nil || len(ts) != 1 {
+		b.Fatalf("%d tables, %v", len(ts), err)
+	}
+	s, err := SchemaFrom(map[string]any{
+		"measure": map[string]any{"name": "outcomes", "unit": "count"},
+		"dimensions": []any{
+			map[string]any{"name": "period", "kind": "period"},
+			map[string]any{"name": "offence_group", "kind": "offence_group"},
+		},
+		"periods": map[string]any{"from": 2015, "to": 2024, "kind": "calendar"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Table(ts[0], s, nil)
+		if err != nil || len(res.Observations) == 0 {
+			b.Fatalf("%v, %d observations", err, len(res.Observations))
+		}
+	}
 }

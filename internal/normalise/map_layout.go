@@ -138,6 +138,7 @@ func (m *mapper) keptColumns(keepR []int, ignC map[int]bool, hiddenCol []bool) [
 func (m *mapper) fillGrid(keepR, keepC []int) {
 	t := m.t
 	m.rows, m.cols = keepR, keepC
+	m.g = make([][]string, 0, len(keepR))
 	if t.Compact() {
 		allTexts := make([]string, len(keepR)*len(keepC))
 		for i, r := range keepR {
@@ -152,6 +153,7 @@ func (m *mapper) fillGrid(keepR, keepC []int) {
 	// One block for all rows' texts and one for their cells.
 	allTexts := make([]string, len(keepR)*len(keepC))
 	allCells := make([]*extract.Cell, len(keepR)*len(keepC))
+	m.cells = make([][]*extract.Cell, 0, len(keepR))
 	for i, r := range keepR {
 		texts := allTexts[i*len(keepC) : (i+1)*len(keepC) : (i+1)*len(keepC)]
 		cells := allCells[i*len(keepC) : (i+1)*len(keepC) : (i+1)*len(keepC)]

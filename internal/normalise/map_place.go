@@ -75,13 +75,14 @@ func (c *coord) lowerMatch(text string, mt Match) {
 func (m *mapper) place(c *coord, dim, text string, where func() string) bool {
 	d := m.dims[dim]
 	if d.isPeriod() {
-		p, err := d.period(text)
-		if err != nil {
+		r := d.periodOnce(text)
+		if r.err != nil {
 			m.review("%s: %q is not a period", where(), text)
-			m.decideValue(dim, text, "", 0, err.Error())
+			m.decideValue(dim, text, "", 0, r.err.Error())
 			return false
 		}
-		c.periods = &p
+		p := &r.p // the table's reading of text, shared and never changed
+		c.periods = p
 		c.lower(p.Confidence, p.Reason)
 		m.decideValue(dim, text, p.Period.Label, p.Confidence, p.Reason)
 		return true

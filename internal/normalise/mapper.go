@@ -98,15 +98,14 @@ type mapMemo struct {
 	keys        map[string]string
 	measure     *measureMatcher
 	distinctBuf []string
-	// rowCache is a compact table's row rowCacheAt as cells (cellAt).
-	rowCache   []extract.Cell
-	rowCacheAt int
+	// cellBuf is the cell of a compact table cellAt gave last.
+	cellBuf extract.Cell
 }
 
 func newMapper(t *extract.Table, s *Schema, o *Options) *mapper {
 	// The per-text memos are sized for the table's headings and labels;
 	// figures make them grow only when they are many and varied.
-	hint := min(t.NumRows()+t.NumCols(), 1<<14)
+	hint := min(t.NumRows()+t.NumCols(), 1<<10)
 	m := &mapper{t: t, s: s,
 		schemaDims: schemaDims{dims: map[string]*dimMatcher{}},
 		tableAxes:  tableAxes{colIgnore: map[int]bool{}, consts: map[string]constant{}},
@@ -208,8 +207,8 @@ func (m *mapper) ref(r, c int) string {
 }
 
 // cellAt returns the extracted cell at an original grid position, or nil
-// outside the grid. A compact table's row is built once for the reads of
-// it that follow (its cells' texts and refs; they have no more).
+// outside the grid. A compact table's cell (its text and ref; it has no
+// more) is built in m.cellBuf: it is good until the next call.
 func (m *mapper) cellAt(r, c int) *extract.Cell {
 	t := m.t
 	if !t.Compact() {
@@ -221,10 +220,8 @@ func (m *mapper) cellAt(r, c int) *extract.Cell {
 	if r < 0 || r >= t.NumRows() || c < 0 || c >= t.NumCols() {
 		return nil
 	}
-	if m.rowCache == nil || m.rowCacheAt != r {
-		m.rowCache, m.rowCacheAt = t.Row(r), r
-	}
-	return &m.rowCache[c]
+	m.cellBuf = extract.Cell{Text: t.Text(r, c), Ref: t.Ref(r, c)}
+	return &m.cellBuf
 }
 
 // width returns the number of cells of original row r.

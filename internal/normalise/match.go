@@ -22,7 +22,7 @@ type dimMatcher struct {
 	over    map[string]string // key(text) → code
 	heads   map[string]headName
 	cache   map[string]Match
-	pcache  map[string]periodRead
+	pcache  map[string]*periodRead
 	keys    map[string]string // key(text) by text, shared with the mapper
 	decided map[string]bool   // texts whose value decision the mapper made
 	unknown string            // unknownReason, once made
@@ -34,7 +34,7 @@ type periodRead struct {
 }
 
 func newDimMatcher(d Dimension, over map[string]string) *dimMatcher {
-	m := &dimMatcher{dim: d, cache: map[string]Match{}, pcache: map[string]periodRead{}, over: map[string]string{}}
+	m := &dimMatcher{dim: d, cache: map[string]Match{}, pcache: map[string]*periodRead{}, over: map[string]string{}}
 	for raw, code := range over {
 		m.over[key(raw)] = code
 	}
@@ -97,12 +97,21 @@ func (d *dimMatcher) readPeriod(raw string) (ParsedPeriod, bool) {
 
 // period reads a period, remembering the answer.
 func (d *dimMatcher) period(raw string) (ParsedPeriod, error) {
+	r := d.periodOnce(raw)
+	return r.p, r.err
+}
+
+// periodOnce reads a period once for the table: every read of raw gets
+// the same answer, which is never changed (so that a row's coordinate
+// may point at it rather than at a copy of its own).
+func (d *dimMatcher) periodOnce(raw string) *periodRead {
 	if r, ok := d.pcache[raw]; ok {
-		return r.p, r.err
+		return r
 	}
 	p, err := ParsePeriod(raw)
-	d.pcache[raw] = periodRead{p, err}
-	return p, err
+	r := &periodRead{p, err}
+	d.pcache[raw] = r
+	return r
 }
 
 // match reads a value of a non-period dimension, remembering the answer.

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/foidesk/foidesk/internal/foi"
 )
@@ -19,6 +21,7 @@ type StoredDocument struct {
 	Filename    string
 	Path        string // where it sat in a message, when read as that message's
 	ContentType string
+	Size        int64 // the bytes' length
 	Data        []byte
 }
 
@@ -114,6 +117,77 @@ func (s *Store) RequestDocumentData(ctx context.Context, requestID, documentID i
 		return nil, fmt.Errorf("store: document %d of request %d: %w", documentID, requestID, err)
 	}
 	return &d, nil
+}
+
+// RequestDocument reads what RequestDocumentData does but the bytes
+// (Data is nil; Size is their length): WriteDocumentData gives them.
+func (s *Store) RequestDocument(ctx context.Context, requestID, documentID int64) (*StoredDocument, error) {
+	var d StoredDocument
+	err := s.pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
+			d.content_type, octet_length(d.data)
+		FROM documents d LEFT JOIN request_documents rd ON rd.document_id = d.id AND rd.request_id = $1
+		WHERE d.id = $2`, requestID, documentID).
+		Scan(&d.ID, &d.SHA256, &d.Filename, &d.Path, &d.ContentType, &d.Size)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: document %d of request %d: %w", documentID, requestID, err)
+	}
+	return &d, nil
+}
+
+// documentChunk is how much of a document's bytes one row of
+// WriteDocumentData's query carries: a little under 1 MiB, so that the
+// row's message, with its other columns, fits the driver's 1 MiB buffer.
+const documentChunk = 1<<20 - 256
+
+// WriteDocumentData writes a stored document's bytes to w and returns
+// how many it wrote. They are read in chunks, one query's rows, so that
+// neither the driver nor the caller holds the whole: a chunk is written
+// before the next is read. ErrNotFound if there is no such document.
+func (s *Store) WriteDocumentData(ctx context.Context, documentID int64, w io.Writer) (int64, error) {
+	// The document's value is read once, whole, into the query's own
+	// memory (a compressed value would otherwise be decompressed from its
+	// start again for each chunk), then cut into chunks, in order (each
+	// row says where its chunk starts, and a chunk out of place is an
+	// error).
+	rows, err := s.pool.Query(ctx, `WITH doc AS MATERIALIZED (
+			SELECT data || '\x'::bytea AS data FROM documents WHERE id = $1)
+		SELECT g, octet_length(doc.data), substring(doc.data FROM g FOR $2::int)
+		FROM doc, generate_series(1, greatest(octet_length(doc.data), 1), $2::int) g`, documentID, documentChunk)
+	if err != nil {
+		return 0, fmt.Errorf("store: document %d: %w", documentID, err)
+	}
+	defer rows.Close()
+	var n, size int64
+	found := false
+	for rows.Next() {
+		var at int64
+		var chunk pgtype.DriverBytes // the driver's memory: written before the next row
+		if err := rows.Scan(&at, &size, &chunk); err != nil {
+			return n, fmt.Errorf("store: document %d: %w", documentID, err)
+		}
+		if at != n+1 {
+			return n, fmt.Errorf("store: document %d: chunk at byte %d, want %d", documentID, at-1, n)
+		}
+		found = true
+		m, err := w.Write(chunk)
+		n += int64(m)
+		if err != nil {
+			return n, fmt.Errorf("store: document %d: %w", documentID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("store: document %d: %w", documentID, err)
+	}
+	if !found {
+		return 0, ErrNotFound
+	}
+	if n != size {
+		return n, fmt.Errorf("store: document %d: read %d bytes of %d", documentID, n, size)
+	}
+	return n, nil
 }
 
 // SetDocumentStatus sets a request document's processing status.
