@@ -371,9 +371,9 @@ func (d *demoDesk) wait() { d.wg.Wait() }
 // processed (the fault-injection suite allows longer).
 var settleTimeout = 2 * time.Minute
 
-// settle waits until no stored message waits to be processed, no
-// document is being processed and no reply waits for the desk, for a
-// second on end.
+// settle waits until every reply the forces delivered is stored, no
+// stored message waits to be processed, no document is being processed
+// and no reply waits for the desk, for a second on end.
 func settle(ctx context.Context, run *devRun, desk *demoDesk) error {
 	deadline := time.Now().Add(settleTimeout)
 	quiet := 0
@@ -387,6 +387,13 @@ func settle(ctx context.Context, run *devRun, desk *demoDesk) error {
 		if err != nil {
 			return err
 		}
+		// A reply delivered but not yet read from the mailbox is work in
+		// hand too: the inbox may be taking up a sync a fault cut off.
+		stored, err := run.store.InboundCount(ctx)
+		if err != nil {
+			return err
+		}
+		busy += max(0, len(desk.sim.Delivered())-stored)
 		if busy == 0 {
 			quiet++
 		} else {

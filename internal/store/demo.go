@@ -78,6 +78,15 @@ func (s *Store) DemoFigures(ctx context.Context, slug string, year int) ([]DemoF
 		FROM observations o JOIN campaigns c ON c.id = o.campaign_id WHERE c.slug = $1 AND c.year = $2`, slug, year)
 }
 
+// InboundCount counts the messages stored from the mailbox.
+func (s *Store) InboundCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM inbound_messages`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: inbound count: %w", err)
+	}
+	return n, nil
+}
+
 // ReplyLoad is when one reply was stored and when the last of its figures
 // was committed.
 type ReplyLoad struct {
