@@ -23,6 +23,11 @@ fi
 
 go vet ./...
 
+# Workflow code must be deterministic: Temporal's static check, built from
+# the tools module's pinned version.
+(cd tools && go build -o ../bin/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck)
+bin/workflowcheck ./workflows/...
+
 go build -o bin/foidesk-temporal ./cmd/foidesk-temporal
 export FOIDESK_TEMPORAL_BIN="$PWD/bin/foidesk-temporal"
 
