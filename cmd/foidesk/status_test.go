@@ -100,17 +100,8 @@ func TestCampaignStatusAfterReopen(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	st := dbtest.DB(t)
-	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Stop()
+	tp, tc := devTemporal(ctx, t)
 	log := slog.New(slog.DiscardHandler)
-	tc, err := engine.Dial(ctx, engine.Options{Address: tp.Addr, Namespace: tp.Namespace, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
 	cfg, err := config.Load(func(k string) string {
 		if k == "FOIDESK_FROM_ADDRESS" {
 			return "foi-desk@newsroom.example"
@@ -236,23 +227,15 @@ func TestWorkerRegistersMissingSearchAttributes(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Stop()
+	_, tc := devTemporal(ctx, t)
 	log := slog.New(slog.DiscardHandler)
-	tc, err := engine.Dial(ctx, engine.Options{Address: tp.Addr, Namespace: tp.Namespace, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
 	const ns = "older"
 	if _, err := tc.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
 		Namespace: ns, WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	var missing []string
+	var err error
 	for i := 0; ; i++ {
 		if missing, err = engine.MissingSearchAttributes(ctx, tc, ns); err == nil {
 			break
@@ -271,4 +254,21 @@ func TestWorkerRegistersMissingSearchAttributes(t *testing.T) {
 	if missing, err := engine.MissingSearchAttributes(ctx, tc, ns); err != nil || len(missing) != 0 {
 		t.Errorf("after the worker's check the namespace lacks %v (%v)", missing, err)
 	}
+}
+
+// devTemporal starts Temporal's development server and a client of it,
+// both stopped when the test ends.
+func devTemporal(ctx context.Context, t *testing.T) (*devstack.Temporal, client.Client) {
+	t.Helper()
+	tp, err := devstack.StartTemporal(ctx, &devstack.TemporalOptions{Binary: devstacktest.Binary(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tp.Stop)
+	tc, err := engine.Dial(ctx, engine.Options{Address: tp.Addr, Namespace: tp.Namespace, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	return tp, tc
 }

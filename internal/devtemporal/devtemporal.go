@@ -135,25 +135,10 @@ func Start(ctx context.Context, opts *Options) (*Server, error) {
 }
 
 func (s *Server) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(60 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		c, err := engine.Dial(ctx, engine.Options{Address: s.Addr, Namespace: s.Namespace})
-		if err == nil {
-			_, err = engine.EnsureSearchAttributes(ctx, c, s.Namespace)
-			c.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	if err := engine.AwaitSearchAttributes(ctx, engine.Options{Address: s.Addr, Namespace: s.Namespace}, 60*time.Second); err != nil {
+		return fmt.Errorf("devtemporal: %w", err)
 	}
-	return fmt.Errorf("devtemporal: Temporal did not become ready within 60s: %w", last)
+	return nil
 }
 
 // Stop stops the server.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -61,6 +62,31 @@ func clientOptions(o Options) client.Options {
 		co.Credentials = client.NewAPIKeyStaticCredentials(o.APIKey)
 	}
 	return co
+}
+
+// AwaitSearchAttributes waits up to within for a Temporal server that is
+// starting to answer, and registers foidesk's search attributes its
+// namespace lacks.
+func AwaitSearchAttributes(ctx context.Context, o Options, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		c, err := Dial(ctx, o)
+		if err == nil {
+			_, err = EnsureSearchAttributes(ctx, c, o.Namespace)
+			c.Close()
+			if err == nil {
+				return nil
+			}
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("temporal at %s not ready within %s: %w", o.Address, within, last)
 }
 
 // EnsureSearchAttributes registers foidesk's custom search attributes on the

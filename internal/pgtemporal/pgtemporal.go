@@ -173,36 +173,13 @@ func Start(ctx context.Context, opts *Options) (*Server, error) {
 	}
 	// A database set up by an older foidesk has the namespace without the
 	// search attributes added since: register what is missing.
-	if err := ensureSearchAttributes(ctx, o.Addr, o.Namespace); err != nil {
+	if err := engine.AwaitSearchAttributes(ctx, engine.Options{Address: o.Addr, Namespace: o.Namespace}, 60*time.Second); err != nil {
 		_ = srv.Stop()
 		return nil, err
 	}
 	return &Server{Addr: o.Addr, srv: srv}, nil
 }
 
-// ensureSearchAttributes waits for the frontend to answer and registers
-// foidesk's search attributes the namespace lacks.
-func ensureSearchAttributes(ctx context.Context, addr, namespace string) error {
-	deadline := time.Now().Add(60 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		c, err := engine.Dial(ctx, engine.Options{Address: addr, Namespace: namespace})
-		if err == nil {
-			_, err = engine.EnsureSearchAttributes(ctx, c, namespace)
-			c.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("pgtemporal: search attributes of namespace %s: %w", namespace, last)
-}
 
 // setupSchema creates Temporal's tables in an empty database at version,
 // as Temporal's temporal-sql-tool setup-schema does, and leaves a database
