@@ -180,7 +180,6 @@ func Start(ctx context.Context, opts *Options) (*Server, error) {
 	return &Server{Addr: o.Addr, srv: srv}, nil
 }
 
-
 // setupSchema creates Temporal's tables in an empty database at version,
 // as Temporal's temporal-sql-tool setup-schema does, and leaves a database
 // already set up alone.

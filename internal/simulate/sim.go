@@ -95,10 +95,10 @@ type Simulator struct {
 	kinds  map[string]Kind // Message-ID → the kind of reply sent
 	// delivered: Message-ID → when the reply reached the mailbox.
 	delivered map[string]time.Time
-	sends  int
-	log    *slog.Logger
-	wg     sync.WaitGroup
-	done   chan struct{}
+	sends     int
+	log       *slog.Logger
+	wg        sync.WaitGroup
+	done      chan struct{}
 }
 
 // Start draws each force's behaviour and figures from the seed and starts
