@@ -396,12 +396,39 @@ const (
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.
+// toAForce reports whether a message opens by addressing a police force
+// or its FOI team ("Dear Kent Police", "Dear FOI Team"): a requester's
+// letter to the force, quoted or forwarded, not the force's to us. The
+// wording model, which only knows forces' letters, proposes nothing for
+// it.
+func toAForce(kept string) bool {
+	for _, line := range strings.Split(kept, "\n") {
+		l := strings.ToLower(strings.TrimSpace(line))
+		if l == "" {
+			continue
+		}
+		if !strings.HasPrefix(l, "dear ") {
+			return false
+		}
+		for _, w := range []string{"police", "constabulary", "foi ", "foi,", "freedom of information", "information rights", "disclosure"} {
+			if strings.Contains(l+" ", w) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
 // noRuleConfidence is the confidence of "other" when no rule matched.
 const noRuleConfidence = 0.1
 
 // proposeByWording gives a reply no rule matched the kind the wording
 // model finds it most like, at a confidence that sends it to a person.
 func proposeByWording(c *collector, res *Result, subject, kept string) {
+	if toAForce(kept) {
+		return
+	}
 	m, err := theModel()
 	if err != nil {
 		return

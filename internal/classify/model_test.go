@@ -86,3 +86,20 @@ func TestWordingModelPredicts(t *testing.T) {
 		t.Errorf("the model's proposal %s was acted on without a person", res.Kind)
 	}
 }
+
+// A letter to a force (a requester's chaser, quoted or forwarded) gets no
+// proposal from a model that only knows forces' letters; a force's letter
+// does.
+func TestToAForce(t *testing.T) {
+	for body, want := range map[string]bool{
+		"Dear Kent Police,\n\nPlease could you let me know when I can expect a response.": true,
+		"\n  Dear FOI Team,\nI am writing to ask for an internal review.":                 true,
+		"Dear Sir or Madam,\n\nPlease find attached our response.":                        false,
+		"Dear [requester]\n\nFreedom of Information Request Reference No: 123":            false,
+		"Please find attached the response to your request.":                              false,
+	} {
+		if got := toAForce(body); got != want {
+			t.Errorf("toAForce(%q) = %v, want %v", body, got, want)
+		}
+	}
+}

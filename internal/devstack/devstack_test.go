@@ -105,10 +105,11 @@ func checkSearchAttributes(t *testing.T, ctx context.Context, tp *Temporal) {
 		t.Fatal(err)
 	}
 	want := map[string]enums.IndexedValueType{
-		"FoiCampaign": enums.INDEXED_VALUE_TYPE_KEYWORD,
-		"FoiForce":    enums.INDEXED_VALUE_TYPE_KEYWORD,
-		"FoiState":    enums.INDEXED_VALUE_TYPE_KEYWORD,
-		"FoiDueDate":  enums.INDEXED_VALUE_TYPE_DATETIME,
+		"FoiCampaign":  enums.INDEXED_VALUE_TYPE_KEYWORD,
+		"FoiForce":     enums.INDEXED_VALUE_TYPE_KEYWORD,
+		"FoiState":     enums.INDEXED_VALUE_TYPE_KEYWORD,
+		"FoiCondition": enums.INDEXED_VALUE_TYPE_KEYWORD,
+		"FoiDueDate":   enums.INDEXED_VALUE_TYPE_DATETIME,
 	}
 	if len(want) != len(workflows.SearchAttributes) {
 		t.Errorf("workflows declares %d search attributes, test expects %d", len(workflows.SearchAttributes), len(want))
