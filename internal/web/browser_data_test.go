@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,64 +36,42 @@ func TestBrowserData(t *testing.T) {
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Population: pop}))
 	defer srv.Close()
 
-	ctx := startBrowser(t, bin, 90*time.Second)
-	run := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); doIn(t, ctx, steps...) }
-	eval := func(js string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-		must(t, err)
-		return n
-	}
-	str := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		must(t, err)
-		return s
-	}
-	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS")
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
-	}
+	b := startBrowser(t, bin, 90*time.Second)
+	ctx := b.ctx
 	figures := `document.querySelectorAll("table.data tr.figure").length`
 
-	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
-	shot("data-all")
-	if n := eval(figures); n != 40 {
+	b.run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	b.shot("data-all")
+	if n := b.eval(figures); n != 40 {
 		t.Errorf("first page shows %d figures, want 40", n)
 	}
-	if n := eval(`document.querySelectorAll("figure.chart svg").length`); n != 4 {
+	if n := b.eval(`document.querySelectorAll("figure.chart svg").length`); n != 4 {
 		t.Errorf("%d charts, want 4 (force, rate, period, nationality)", n)
 	}
 
 	// The filter form: choose Romania, submit; the page, its chart and its
 	// table follow.
-	run(chromedp.SetValue(chromedp.CSS(`form.data-filter select[name="nationality"]`), "ROU"),
+	b.run(chromedp.SetValue(chromedp.CSS(`form.data-filter select[name="nationality"]`), "ROU"),
 		chromedp.Click(chromedp.CSS(`form.data-filter button`)),
 		chromedp.WaitVisible(chromedp.CSS(`a.clear`)))
-	shot("data-romania")
-	if q := str(`location.search`); !strings.Contains(q, "nationality=ROU") {
+	b.shot("data-romania")
+	if q := b.str(`location.search`); !strings.Contains(q, "nationality=ROU") {
 		t.Errorf("after filtering, the address is %q", q)
 	}
 	loaded := len(loadedForces(fx))
-	if n := eval(figures); n != 3*loaded {
+	if n := b.eval(figures); n != 3*loaded {
 		t.Errorf("Romania: %d figures, want %d", n, 3*loaded)
 	}
-	if title := str(`document.querySelector("figure.chart figcaption").textContent`); !strings.Contains(title, "Romania (ROU), by force") {
+	if title := b.str(`document.querySelector("figure.chart figcaption").textContent`); !strings.Contains(title, "Romania (ROU), by force") {
 		t.Errorf("first chart %q, want Romania by force", title)
 	}
-	if sel := str(`document.querySelector('select[name="nationality"]').value`); sel != "ROU" {
+	if sel := b.str(`document.querySelector('select[name="nationality"]').value`); sel != "ROU" {
 		t.Errorf("the form forgot the filter: %q", sel)
 	}
 
 	// Sort largest first: the table's first value is the largest.
-	run(chromedp.Click(chromedp.CSS(`a.sort-value`)), chromedp.WaitVisible(chromedp.CSS(`#figures`)))
-	vals := str(`Array.from(document.querySelectorAll("table.data td.value")).map(td => td.textContent.replace(/,/g, "")).join(" ")`)
+	b.run(chromedp.Click(chromedp.CSS(`a.sort-value`)), chromedp.WaitVisible(chromedp.CSS(`#figures`)))
+	vals := b.str(`Array.from(document.querySelectorAll("table.data td.value")).map(td => td.textContent.replace(/,/g, "")).join(" ")`)
 	var nums []float64
 	for _, f := range strings.Fields(vals) {
 		var v float64
@@ -109,38 +86,38 @@ func TestBrowserData(t *testing.T) {
 	}
 
 	// Paging through everything: clear the filter, next to the last page.
-	run(chromedp.Click(chromedp.CSS(`a.clear`)), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
-	seen := eval(figures)
+	b.run(chromedp.Click(chromedp.CSS(`a.clear`)), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
+	seen := b.eval(figures)
 	for range 5 {
-		if eval(`document.querySelectorAll("nav.pages a.next").length`) == 0 {
+		if b.eval(`document.querySelectorAll("nav.pages a.next").length`) == 0 {
 			break
 		}
-		run(chromedp.Click(chromedp.CSS(`nav.pages a.next`)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
-		seen += eval(figures)
+		b.run(chromedp.Click(chromedp.CSS(`nav.pages a.next`)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitVisible(chromedp.CSS(`nav.pages`)))
+		seen += b.eval(figures)
 	}
 	if seen != fx.observations+countPDFFigures {
 		t.Errorf("paging showed %d figures, want all %d", seen, fx.observations+countPDFFigures)
 	}
 
 	// A spreadsheet cell's source link opens the cell, highlighted.
-	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`a.cell`)))
-	cite := str(`document.querySelector("a.cell").textContent`)
-	run(chromedp.Click(chromedp.CSS(`a.cell`)), chromedp.WaitVisible(chromedp.CSS(`td.cited`)))
-	shot("source-xlsx")
-	if q := str(`document.querySelector("blockquote.citation").textContent`); !strings.Contains(q, strings.SplitN(cite, ", ", 2)[1]) {
+	b.run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`a.cell`)))
+	cite := b.str(`document.querySelector("a.cell").textContent`)
+	b.run(chromedp.Click(chromedp.CSS(`a.cell`)), chromedp.WaitVisible(chromedp.CSS(`td.cited`)))
+	b.shot("source-xlsx")
+	if q := b.str(`document.querySelector("blockquote.citation").textContent`); !strings.Contains(q, strings.SplitN(cite, ", ", 2)[1]) {
 		t.Errorf("source view cites %q, the data page %q", q, cite)
 	}
 
 	// A PDF cell: the page renders and the box is drawn on it.
-	run(chromedp.Navigate(fmt.Sprintf("%s/documents/%d/tables/1?row=%d&col=%d", srv.URL, pdfDoc, pdfRow, pdfCol)),
+	b.run(chromedp.Navigate(fmt.Sprintf("%s/documents/%d/tables/1?row=%d&col=%d", srv.URL, pdfDoc, pdfRow, pdfCol)),
 		chromedp.WaitVisible(chromedp.CSS(`figure.page img`)),
 		chromedp.Poll[chromedp.Void](`document.querySelector("figure.page img").complete && document.querySelector("figure.page img").naturalWidth > 0`))
-	shot("source-pdf")
-	if w := eval(`document.querySelector("figure.page img").naturalWidth`); w < 500 {
+	b.shot("source-pdf")
+	if w := b.eval(`document.querySelector("figure.page img").naturalWidth`); w < 500 {
 		t.Errorf("page image %d pixels wide: not rendered", w)
 	}
-	boxJSON := str(`JSON.stringify(document.querySelector("rect.cell-box").getBoundingClientRect())`)
-	imgJSON := str(`JSON.stringify(document.querySelector("figure.page img").getBoundingClientRect())`)
+	boxJSON := b.str(`JSON.stringify(document.querySelector("rect.cell-box").getBoundingClientRect())`)
+	imgJSON := b.str(`JSON.stringify(document.querySelector("figure.page img").getBoundingClientRect())`)
 	var box, img struct{ X, Y, Width, Height float64 }
 	must(t, json.Unmarshal([]byte(boxJSON), &box))
 	must(t, json.Unmarshal([]byte(imgJSON), &img))
@@ -149,17 +126,17 @@ func TestBrowserData(t *testing.T) {
 	}
 
 	// The one-page summary, printed: no navigation, one A4 page.
-	run(chromedp.Navigate(srv.URL+boardPath+"/data/summary?"+url.Values{"nationality": {"POL"}}.Encode()),
+	b.run(chromedp.Navigate(srv.URL+boardPath+"/data/summary?"+url.Values{"nationality": {"POL"}}.Encode()),
 		chromedp.WaitVisible(chromedp.CSS(`article.onepage`)))
-	shot("summary")
-	run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	b.shot("summary")
+	b.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
 		return err
 	}))
-	if d := str(`getComputedStyle(document.querySelector("header.top")).display`); d != "none" {
+	if d := b.str(`getComputedStyle(document.querySelector("header.top")).display`); d != "none" {
 		t.Errorf("printed, the navigation shows (display %s)", d)
 	}
-	shot("summary-print")
+	b.shot("summary-print")
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF())
 	must(t, err)
 	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); pages != 1 {
@@ -218,45 +195,28 @@ func TestBrowserRemap(t *testing.T) {
 	up := &updater{}
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
 	defer srv.Close()
-	ctx := startBrowser(t, bin, 60*time.Second)
-	run := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); doIn(t, ctx, steps...) }
-	str := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		must(t, err)
-		return s
-	}
-	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS")
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
-	}
-	run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)),
+	b := startBrowser(t, bin, 60*time.Second)
+	b.run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)),
 		chromedp.Click(chromedp.CSS(`details.remap > summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="header.0"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="header.0"]`), "nationality"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="constant.period"]`), "2023"),
 		chromedp.Click(chromedp.CSS(`button.preview`)),
 		chromedp.WaitVisible(chromedp.CSS(`section.preview`)))
-	shot("review-preview")
-	if got := str(`document.querySelector("p.preview-result").textContent`); !strings.Contains(got, "1 figure would load") {
+	b.shot("review-preview")
+	if got := b.str(`document.querySelector("p.preview-result").textContent`); !strings.Contains(got, "1 figure would load") {
 		t.Errorf("preview says %q", got)
 	}
-	if got := str(`document.querySelector('select[name="header.0"]').value`); got != "nationality" {
+	if got := b.str(`document.querySelector('select[name="header.0"]').value`); got != "nationality" {
 		t.Errorf("after the preview the heading's choice is %q", got)
 	}
 	if n := len(up.recorded()); n != 0 {
 		t.Fatalf("the preview sent %d updates", n)
 	}
-	run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
+	b.run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
 		chromedp.Click(chromedp.CSS(`details.remap button[value="remap"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
-	if flash := str(`document.querySelector("p.flash").textContent`); !strings.Contains(flash, "remap sent") {
+	if flash := b.str(`document.querySelector("p.flash").textContent`); !strings.Contains(flash, "remap sent") {
 		t.Errorf("after remapping: %q", flash)
 	}
 	calls := up.recorded()

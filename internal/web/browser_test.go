@@ -33,9 +33,17 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// startBrowser starts a headless Chromium for the test, closed when it ends,
-// and returns its tab's context, cancelled after timeout.
-func startBrowser(t *testing.T, bin string, timeout time.Duration) context.Context {
+// tab is a headless Chromium tab driven by a test: each step fails the
+// test on an error.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string // FOIDESK_WEB_SCREENSHOTS: a directory to save pages in, to look at them
+}
+
+// startBrowser starts a headless Chromium for the test, closed when it
+// ends, and returns its tab, whose context is cancelled after timeout.
+func startBrowser(t *testing.T, bin string, timeout time.Duration) *tab {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
 		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
@@ -47,15 +55,51 @@ func startBrowser(t *testing.T, bin string, timeout time.Duration) context.Conte
 		cancel()
 		cancelAlloc()
 	})
-	return ctx
+	return &tab{t: t, ctx: ctx, shots: os.Getenv("FOIDESK_WEB_SCREENSHOTS")}
 }
 
-// doIn runs the browser steps, failing the test on an error.
-func doIn(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
+// run runs browser steps.
+func (b *tab) run(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatal(err)
 	}
+}
+
+// eval evaluates a script that gives a number.
+func (b *tab) eval(js string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](js))
+	must(b.t, err)
+	return n
+}
+
+// str evaluates a script that gives a string.
+func (b *tab) str(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	must(b.t, err)
+	return s
+}
+
+// text is the text of the element sel selects.
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	must(b.t, err)
+	return s
+}
+
+// shot saves the page as name.png when FOIDESK_WEB_SCREENSHOTS names a
+// directory.
+func (b *tab) shot(name string) {
+	b.t.Helper()
+	if b.shots == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	must(b.t, err)
+	must(b.t, os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644))
 }
 
 // TestBrowser drives the dashboard in headless Chromium over a seeded
@@ -68,39 +112,17 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
 	defer srv.Close()
 
-	ctx := startBrowser(t, bin, 60*time.Second)
-	run := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); doIn(t, ctx, steps...) }
-	eval := func(js string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-		must(t, err)
-		return n
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		must(t, err)
-		return s
-	}
-	shots := os.Getenv("FOIDESK_WEB_SCREENSHOTS") // a directory, to look at the pages
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
-	}
+	b := startBrowser(t, bin, 60*time.Second)
+	ctx := b.ctx
 	rows := `document.querySelectorAll("table.board tbody tr.force").length`
 
-	run(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
-	shot("campaigns")
+	b.run(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	b.shot("campaigns")
 
 	// The board shows all 44 forces, the overdue ones marked.
-	run(chromedp.Navigate(srv.URL+boardPath), chromedp.WaitVisible(chromedp.CSS(`table.board`)))
-	shot("board")
-	if forces, late := eval(rows), eval(`document.querySelectorAll("table.board tbody tr.force.late").length`); forces != 44 || late != 22 {
+	b.run(chromedp.Navigate(srv.URL+boardPath), chromedp.WaitVisible(chromedp.CSS(`table.board`)))
+	b.shot("board")
+	if forces, late := b.eval(rows), b.eval(`document.querySelectorAll("table.board tbody tr.force.late").length`); forces != 44 || late != 22 {
 		t.Errorf("board shows %d forces, %d late; want 44 and 22", forces, late)
 	}
 	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.Contains(title, "Community resolutions") {
@@ -108,37 +130,37 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Filtering by state, then opening a force's page from the board.
-	run(chromedp.Click(chromedp.CSS(`nav.filters a[href$="state=chased"]`)),
+	b.run(chromedp.Click(chromedp.CSS(`nav.filters a[href$="state=chased"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav.filters a.active[href$="state=chased"]`)))
-	if n := eval(rows); n != 11 {
+	if n := b.eval(rows); n != 11 {
 		t.Errorf("filter chased shows %d forces, want 11", n)
 	}
-	run(chromedp.Click(chromedp.CSS(`table.board tbody tr.force td a`)), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
-	shot("force")
+	b.run(chromedp.Click(chromedp.CSS(`table.board tbody tr.force td a`)), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	b.shot("force")
 	first := fx.forces[0]
 	path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
 	must(t, err)
-	if heading := text("h1"); path != boardPath+"/forces/"+first.Slug || !strings.HasPrefix(heading, first.Name) {
+	if heading := b.text("h1"); path != boardPath+"/forces/"+first.Slug || !strings.HasPrefix(heading, first.Name) {
 		t.Errorf("opened %s (%q), want %s's page", path, heading, first.Name)
 	}
-	if n := eval(`document.querySelectorAll("ol.timeline li").length`); n != 3 { // sent, overdue, reminder
+	if n := b.eval(`document.querySelectorAll("ol.timeline li").length`); n != 3 { // sent, overdue, reminder
 		t.Errorf("timeline has %d entries, want 3", n)
 	}
 
 	// The hostile reply's subject is shown as text; no script ran.
-	run(chromedp.Navigate(srv.URL+boardPath+"/forces/"+fx.scriptForce), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
-	shot("force-documents")
-	if subject := text(`.mail.in .subject`); subject != scriptSubject {
+	b.run(chromedp.Navigate(srv.URL+boardPath+"/forces/"+fx.scriptForce), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	b.shot("force-documents")
+	if subject := b.text(`.mail.in .subject`); subject != scriptSubject {
 		t.Errorf("reply subject shown as %q, want the text %q", subject, scriptSubject)
 	}
 
 	// Approving a review item sends the decision to its workflow.
-	run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
-	shot("review")
-	run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
+	b.run(chromedp.Navigate(srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
+	b.shot("review")
+	b.run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
 		chromedp.Click(chromedp.CSS(`form.decide button.approve`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
-	if flash := text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Review item %d: approve sent", fx.reviewID)) {
+	if flash := b.text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Review item %d: approve sent", fx.reviewID)) {
 		t.Errorf("after approving: %q", flash)
 	}
 	calls := up.recorded()
@@ -153,10 +175,10 @@ func TestBrowser(t *testing.T) {
 	// A stray reply from Durham's domain is offered to Durham's request,
 	// with the name remembered from the review decision.
 	stray := triaged(t, fx.st, 9100, "Records <records@durham.police.uk>", "Your request", "Figures attached.", "no thread, token or reference matched")
-	run(chromedp.Navigate(srv.URL+"/triage"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
-	shot("triage")
-	run(chromedp.Click(chromedp.CSS(`form.decide button.approve`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
-	if flash := text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Message %d assigned", stray)) {
+	b.run(chromedp.Navigate(srv.URL+"/triage"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
+	b.shot("triage")
+	b.run(chromedp.Click(chromedp.CSS(`form.decide button.approve`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	if flash := b.text(`p.flash`); !strings.Contains(flash, fmt.Sprintf("Message %d assigned", stray)) {
 		t.Errorf("after assigning: %q", flash)
 	}
 	calls = up.recorded()
@@ -172,14 +194,14 @@ func TestBrowser(t *testing.T) {
 	dir := t.TempDir()
 	progress := chromedp.Events(ctx, browser.DownloadProgress)
 	yes := true
-	run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
-	shot("data")
-	if shots != "" {
+	b.run(chromedp.Navigate(srv.URL+boardPath+"/data"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	b.shot("data")
+	if b.shots != "" {
 		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`figure.chart`)))
 		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, "chart.png"), png, 0o644))
+		must(t, os.WriteFile(filepath.Join(b.shots, "chart.png"), png, 0o644))
 	}
-	run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	b.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes})
 		return err
