@@ -932,7 +932,7 @@ func (r *request) maybeDataLoaded(ctx workflow.Context) error {
 // stateWords is the request's status in the shared words (foi.Condition):
 // "closed unanswered — complaint drafted".
 func (r *request) stateWords() string {
-	return foi.Condition{State: r.state, Closed: r.closed, Complaint: r.complaint}.Label()
+	return foi.Condition{State: r.state, Closed: r.closed, Complaint: r.complaint, LetterRefused: r.letterRefused}.Label()
 }
 
 // onReplyV0 is how replies were handled before every reply's documents

@@ -18,6 +18,10 @@ type Condition struct {
 	// none was made, OutboundDrafted when it waits in the ledger for the
 	// desk, OutboundSent once sent.
 	Complaint OutboundStatus
+	// LetterRefused is set while the request is unsent because the mail
+	// server refused its letter for good: it waits for the desk to resend
+	// or withdraw it.
+	LetterRefused bool
 }
 
 // Finished reports whether the request's run is over: it has an outcome,
@@ -32,6 +36,9 @@ func (c Condition) Label() string {
 		return c.State.Label()
 	}
 	l := c.State.Label()
+	if c.LetterRefused && c.State == StateDraft {
+		return "not sent — request letter refused"
+	}
 	if c.Closed {
 		l = "closed unanswered"
 	}

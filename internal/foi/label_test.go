@@ -15,6 +15,9 @@ func TestConditionLabel(t *testing.T) {
 		{Condition{State: StateChased}, "chased", false},
 		{Condition{State: StateDataLoaded, Complaint: OutboundDrafted}, "answered, figures loaded", true},
 		{Condition{State: StatePartiallyAnswered}, "partly answered", true},
+		{Condition{State: StateDraft, LetterRefused: true}, "not sent — request letter refused", false},
+		{Condition{State: StateDraft}, "not sent yet", false},
+		{Condition{State: StateSent, LetterRefused: true}, "sent", false}, // resent since
 	} {
 		if got := c.c.Label(); got != c.label {
 			t.Errorf("%+v: label %q, want %q", c.c, got, c.label)

@@ -53,6 +53,12 @@ const closedUnanswered = `EXISTS (SELECT 1 FROM request_events e WHERE e.request
 const complaintStatus = `coalesce((SELECT o.status FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'regulator'
 		ORDER BY o.status = 'sent' DESC, o.id DESC LIMIT 1), '')`
 
+// letterRefused: request r is unsent, its letter refused for good and
+// none sent since.
+const letterRefused = `(r.state = 'draft'
+	AND EXISTS (SELECT 1 FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'request' AND o.status = 'failed')
+	AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.request_id = r.id AND o.purpose = 'request' AND o.status <> 'failed'))`
+
 // CampaignOverviews lists every campaign run, newest year first.
 func (s *Store) CampaignOverviews(ctx context.Context) ([]CampaignOverview, error) {
 	return collectRows[CampaignOverview](ctx, s.pool, "campaigns", `SELECT `+campaignOverviewCols+` FROM campaigns c ORDER BY c.year DESC, c.slug`, finalStates)
@@ -118,11 +124,14 @@ type BoardRequest struct {
 	// Complaint is what became of its complaint to the regulator: "" when
 	// none was made, else its ledger status (a sent one wins).
 	Complaint foi.OutboundStatus
+	// LetterRefused: the request is unsent because the mail server refused
+	// its letter for good.
+	LetterRefused bool
 }
 
 // Condition is the request's status in the shared vocabulary.
 func (b BoardRequest) Condition() foi.Condition {
-	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint}
+	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint, LetterRefused: b.LetterRefused}
 }
 
 const boardRequestCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workflow_id, coalesce(r.force_reference, ''),
@@ -134,7 +143,8 @@ const boardRequestCols = `r.id, r.force_slug, f.name, f.regime, r.state, r.workf
 	(SELECT count(*) FROM request_documents rd WHERE rd.request_id = r.id),
 	(SELECT count(*) FROM observations o WHERE o.campaign_id = r.campaign_id AND o.request_id = r.id),
 	` + closedUnanswered + `,
-	` + complaintStatus
+	` + complaintStatus + `,
+	` + letterRefused
 
 // CampaignBoard lists a campaign's requests, in force-name order.
 func (s *Store) CampaignBoard(ctx context.Context, campaignID int64) ([]BoardRequest, error) {

@@ -303,20 +303,16 @@ var actionDone = map[string]string{
 // refusedLetter reports whether the request is unsent because the mail
 // server refused its letter for good, and the address it was refused at.
 func refusedLetter(thread []mailView, b *boardRow) (bool, string) {
-	if b.State != foi.StateDraft {
+	if !b.LetterRefused {
 		return false, ""
 	}
-	refused, to := false, ""
+	to := ""
 	for _, m := range thread {
-		if !m.Out || m.Purpose != foi.PurposeRequest {
-			continue
+		if m.Out && m.Purpose == foi.PurposeRequest {
+			to = m.To
 		}
-		if m.Status != string(foi.OutboundFailed) {
-			return false, "" // a letter went (or is going) after all
-		}
-		refused, to = true, m.To
 	}
-	return refused, to
+	return true, to
 }
 
 // forceAction takes an action on a force's request from its page: a

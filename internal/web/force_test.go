@@ -619,6 +619,12 @@ func TestForceResendRefusedLetter(t *testing.T) {
 	if body := get(t, h, page(other), http.StatusOK); strings.Contains(body, "act-resend") {
 		t.Errorf("%s, whose letter went, offers to resend it", other)
 	}
+	if body := get(t, h, page(refused), http.StatusOK); !strings.Contains(body, "not sent — request letter refused") {
+		t.Errorf("%s's page does not say its letter was refused", refused)
+	}
+	if body := get(t, h, boardPath, http.StatusOK); !strings.Contains(body, "not sent — request letter refused") {
+		t.Error("the board does not say a letter was refused")
+	}
 	vals, cookies := forceForm(t, h, page(refused), "resend")
 	vals.Set("to", "foi-new@force.example")
 	vals.Set("text", "address changed")

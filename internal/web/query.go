@@ -138,6 +138,8 @@ type boardRow struct {
 	// became of its complaint to the regulator.
 	Closed    bool
 	Complaint foi.OutboundStatus
+	// LetterRefused: unsent, the mail server refused the letter for good.
+	LetterRefused bool
 }
 
 // Final reports whether the request has an outcome.
@@ -145,7 +147,7 @@ func (b boardRow) Final() bool { return b.State.Final() }
 
 // Condition is the request's status in the shared vocabulary.
 func (b boardRow) Condition() foi.Condition {
-	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint}
+	return foi.Condition{State: b.State, Closed: b.Closed, Complaint: b.Complaint, LetterRefused: b.LetterRefused}
 }
 
 // Finished reports whether the request's run is over: an outcome, or
@@ -197,7 +199,8 @@ func (s *server) boardRowOf(r store.BoardRequest, today calendar.Date) boardRow 
 	b := boardRow{RequestID: r.RequestID, Force: r.ForceSlug, ForceName: r.ForceName, Regime: r.Regime, State: r.State,
 		WorkflowID: r.WorkflowID, Reference: r.Reference, Due: dateOf(r.DueOn), Received: dateOf(r.ReceivedOn),
 		SentAt: r.SentAt, Chasers: r.Chasers, Paused: r.Paused, LastEvent: r.LastEvent, LastEventAt: r.LastEventAt,
-		Documents: r.Documents, Observations: r.Observations, Closed: r.Closed, Complaint: r.Complaint}
+		Documents: r.Documents, Observations: r.Observations, Closed: r.Closed, Complaint: r.Complaint,
+		LetterRefused: r.LetterRefused}
 	b.Overdue = s.overdue(&b, today)
 	return b
 }
