@@ -174,6 +174,20 @@ func (h *harness) run(in RequestInput) RequestResult {
 	return res
 }
 
+// status queries the request's status.
+func (h *harness) status() RequestStatus {
+	h.t.Helper()
+	v, err := h.env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var st RequestStatus
+	if err := v.Get(&st); err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
 func (h *harness) sends() []string {
 	var out []string
 	for _, s := range h.sent {
@@ -408,14 +422,7 @@ func TestRefusedLetterWaitsForResend(t *testing.T) {
 	h.update("2025-03-04", UpdateResendRequest, ResendInput{To: "not an address", By: "Sam"}, true)
 	h.update("2025-03-05", UpdateResendRequest, ResendInput{By: "Sam", Reason: "try again"}, false) // refused again
 	h.at("2025-03-06", func() {
-		v, err := h.env.QueryWorkflow(QueryStatus)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st RequestStatus
-		if err := v.Get(&st); err != nil {
-			t.Fatal(err)
-		}
+		st := h.status()
 		if st.State != foi.StateDraft || st.Due != nil || !strings.Contains(st.NextStep, "resend") {
 			t.Errorf("status while refused = %+v, want draft, no due date, resend next", st)
 		}
@@ -558,14 +565,7 @@ func TestStatusQueryCountsWorkingDaysOverdue(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	// Due 1 April. On Monday 7 April: 2, 3, 4, 7 April = 4 working days overdue.
 	h.at("2025-04-07", func() {
-		v, err := h.env.QueryWorkflow(QueryStatus)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st RequestStatus
-		if err := v.Get(&st); err != nil {
-			t.Fatal(err)
-		}
+		st := h.status()
 		if st.WorkingDaysOverdue != 4 || st.State != foi.StateChased || st.ChasersSent != 1 {
 			t.Errorf("status = %+v, want chased, 4 WD overdue, 1 chaser", st)
 		}
@@ -661,14 +661,7 @@ func TestSendEditedComplaint(t *testing.T) {
 		t.Errorf("complaint event = %+v", ev)
 	}
 	// The status says it in the board's words.
-	v, err := h.env.QueryWorkflow(QueryStatus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st RequestStatus
-	if err := v.Get(&st); err != nil {
-		t.Fatal(err)
-	}
+	st := h.status()
 	if st.Label != "closed unanswered — complaint sent" {
 		t.Errorf("status label %q", st.Label)
 	}
