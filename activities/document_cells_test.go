@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/extract"
+	"github.com/foidesk/foidesk/internal/memtest"
 )
 
 // A compact table's cells, written row by row, are byte for byte the JSON
@@ -17,7 +18,7 @@ import (
 // of awkward text (HTML characters, quotes, line breaks, non-ASCII).
 func TestWriteCellsMatchesExpandedRows(t *testing.T) {
 	files := map[string][]byte{
-		"big.csv":     bigCSV(2 << 20),
+		"big.csv":     memtest.BigCSV(2 << 20),
 		"awkward.csv": []byte("Name,<b>,\"a \"\"q\"\"\",x\n\"two\nlines\",1 & 2,Côte d’Ivoire,\\N\n,,,\n\u2028tab\t,<5,,9\nshort\n"),
 	}
 	paths, _ := filepath.Glob("../internal/extract/testdata/*/*.csv")

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -15,13 +14,9 @@ import (
 	"time"
 
 	"github.com/foidesk/foidesk/internal/dbtest"
-	"github.com/foidesk/foidesk/internal/store"
-
 	"github.com/foidesk/foidesk/internal/memtest"
+	"github.com/foidesk/foidesk/internal/store"
 )
-
-// bigCSV is a generated CSV of about size bytes.
-func bigCSV(size int) []byte { return memtest.BigCSV(size) }
 
 // docChild is what the parent gives the child process: the database and
 // the document to process.
@@ -58,7 +53,7 @@ func bigCSVDocument(t testing.TB, url string, st *store.Store, mb int) (in Docum
 		{ForceSlug: "kent", WorkflowID: "request/big/2025/kent", Token: "big-2025/kent"},
 	})
 	must(t, err)
-	data := bigCSV(mb << 20)
+	data := memtest.BigCSV(mb << 20)
 	var inbound int64
 	must(t, dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 1, sha256($1::bytea), $1::bytea) RETURNING id`, []byte("kent")).Scan(&inbound))
@@ -122,21 +117,8 @@ func TestProcessDocumentBigCSVMemory(t *testing.T) {
 
 	arg, err := json.Marshal(docChild{URL: url, Input: in})
 	must(t, err)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestProcessDocumentBigCSVMemory$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), "FOIDESK_DOC_CHILD="+string(arg))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	i := bytes.Index(out, []byte("CHILD:"))
-	if i < 0 {
-		t.Fatalf("child printed no stats:\n%s", out)
-	}
-	line, _, _ := bytes.Cut(out[i+6:], []byte("\n"))
 	var s docStats
-	if err := json.Unmarshal(line, &s); err != nil {
-		t.Fatalf("child stats %q: %v", line, err)
-	}
+	memtest.RunChild(t, "TestProcessDocumentBigCSVMemory", []string{"FOIDESK_DOC_CHILD=" + string(arg)}, &s)
 	if s.Err != "" {
 		t.Fatalf("child: %s", s.Err)
 	}
@@ -150,7 +132,7 @@ func TestProcessDocumentBigCSVMemory(t *testing.T) {
 	var last, ref string
 	must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT jsonb_array_length(cells), cells->-1->1->>'text', cells->1->4->>'ref'
 		FROM extracted_tables WHERE document_id = $1 AND table_index = 1`, in.DocumentID).Scan(&n, &last, &ref))
-	if n != rows || ref != "E2" || !strings.Contains(string(bigCSV(2000)), last) {
+	if n != rows || ref != "E2" || !strings.Contains(string(memtest.BigCSV(2000)), last) {
 		t.Errorf("stored cells: %d rows (want %d), last force %q, ref %q (want E2)", n, rows, last, ref)
 	}
 	if s.Status != "review" && s.Status != "loaded" {
@@ -228,6 +210,5 @@ func processDocumentChild(t *testing.T) {
 			s.Err = fmt.Sprintf("status %s: %s", out.Status, out.Error)
 		}
 	}
-	b, _ := json.Marshal(s)
-	fmt.Printf("CHILD:%s\n", b)
+	memtest.Report(s)
 }

@@ -4,11 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -74,21 +71,8 @@ type childStats struct {
 // run again), so that its peak RSS is the extraction's alone.
 func runChild(t *testing.T, test, path string, env ...string) childStats {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
-	cmd.Env = append(append(os.Environ(), "FOIDESK_EXTRACT_CHILD="+path), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	i := bytes.Index(out, []byte("CHILD:"))
-	if i < 0 {
-		t.Fatalf("child printed no stats:\n%s", out)
-	}
-	line, _, _ := bytes.Cut(out[i+6:], []byte("\n"))
 	var st childStats
-	if err := json.Unmarshal(line, &st); err != nil {
-		t.Fatalf("child stats %q: %v", line, err)
-	}
+	memtest.RunChild(t, test, append([]string{"FOIDESK_EXTRACT_CHILD=" + path}, env...), &st)
 	return st
 }
 
@@ -102,7 +86,7 @@ func childExtract() bool {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Printf("CHILD:{\"Err\":%q}\n", err.Error())
+		memtest.Report(childStats{Err: err.Error()})
 		return true
 	}
 	runtime.GC()
@@ -131,8 +115,7 @@ func childExtract() bool {
 		st.Rows, st.Cols = ts[0].NumRows(), ts[0].NumCols()
 		st.Last = ts[0].Text(st.Rows-1, 0) + "|" + ts[0].Text(st.Rows-1, 1)
 	}
-	b, _ := json.Marshal(st)
-	fmt.Printf("CHILD:%s\n", b)
+	memtest.Report(st)
 	runtime.KeepAlive(ts)
 	return true
 }

@@ -1,13 +1,52 @@
 // Package memtest holds what the memory tests share: a generated CSV of a
-// chosen size and a sampler of the heap's peak while work runs.
+// chosen size, a sampler of the heap's peak while work runs, and a way to
+// run the work in a fresh process of the test binary and read its figures.
 package memtest
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
+	"testing"
 	"time"
 )
+
+// childMark starts the line a child process reports its figures on.
+const childMark = "CHILD:"
+
+// RunChild runs test in a fresh process of this test binary, with env
+// added to its environment, so that what it measures is its work's alone,
+// and decodes the figures it reported with Report into v.
+func RunChild(t testing.TB, test string, env []string, v any) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	i := bytes.Index(out, []byte(childMark))
+	if i < 0 {
+		t.Fatalf("child printed no stats:\n%s", out)
+	}
+	line, _, _ := bytes.Cut(out[i+len(childMark):], []byte("\n"))
+	if err := json.Unmarshal(line, v); err != nil {
+		t.Fatalf("child stats %q: %v", line, err)
+	}
+}
+
+// Report prints v, in a child process, for RunChild in the parent.
+func Report(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"Err": err.Error()})
+	}
+	fmt.Printf("%s%s\n", childMark, b)
+}
 
 // BigCSV writes a CSV of about size bytes: a header, then rows of a
 // month, a force, an offence group, an outcome and a count.
