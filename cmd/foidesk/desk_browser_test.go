@@ -227,23 +227,7 @@ func TestDeskInBrowser(t *testing.T) {
 	// finished, and the closed requests closed unanswered with their
 	// complaint drafted. (A request reopened after the campaign ended, by
 	// a late letter, is shown by its own latest run, as on the board.)
-	cli := func(args ...string) string {
-		t.Helper()
-		var b bytes.Buffer
-		ca := &app{stdout: &b, stderr: &b, getenv: func(k string) string {
-			switch k {
-			case "TEMPORAL_ADDRESS":
-				return temporalAddr
-			case "FOIDESK_LOG_LEVEL":
-				return "error"
-			}
-			return ""
-		}}
-		if code := run(ctx, args, ca); code != 0 {
-			t.Fatalf("foidesk %s: exit %d\n%s", strings.Join(args, " "), code, b.String())
-		}
-		return b.String()
-	}
+	cli := func(args ...string) string { t.Helper(); return runTemporalCLI(ctx, t, temporalAddr, args...) }
 	year := calendar.DateOf(time.Now()).Year()
 	board2cli := cli("campaign", "status", "cro-foreign-nationals", "--year", strconv.Itoa(year))
 	if !strings.Contains(board2cli, "44 of 44 finished") {

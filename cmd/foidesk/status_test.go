@@ -147,23 +147,7 @@ func TestCampaignStatusAfterReopen(t *testing.T) {
 		t.Fatalf("the campaign ended with %+v, want %s closed unanswered", sum.Results, force)
 	}
 
-	cli := func(args ...string) string {
-		t.Helper()
-		var b bytes.Buffer
-		a := &app{stdout: &b, stderr: &b, getenv: func(k string) string {
-			switch k {
-			case "TEMPORAL_ADDRESS":
-				return tp.Addr
-			case "FOIDESK_LOG_LEVEL":
-				return "error"
-			}
-			return ""
-		}}
-		if code := run(ctx, args, a); code != 0 {
-			t.Fatalf("foidesk %s: exit %d\n%s", strings.Join(args, " "), code, b.String())
-		}
-		return b.String()
-	}
+	cli := func(args ...string) string { t.Helper(); return runTemporalCLI(ctx, t, tp.Addr, args...) }
 	status := func() workflows.CampaignStatus {
 		t.Helper()
 		var s workflows.CampaignStatus
@@ -271,4 +255,25 @@ func devTemporal(ctx context.Context, t *testing.T) (*devstack.Temporal, client.
 	}
 	t.Cleanup(tc.Close)
 	return tp, tc
+}
+
+// runTemporalCLI runs foidesk with args in-process against the Temporal server at
+// temporalAddr, and returns what it printed; a non-zero exit fails the
+// test.
+func runTemporalCLI(ctx context.Context, t *testing.T, temporalAddr string, args ...string) string {
+	t.Helper()
+	var b bytes.Buffer
+	a := &app{stdout: &b, stderr: &b, getenv: func(k string) string {
+		switch k {
+		case "TEMPORAL_ADDRESS":
+			return temporalAddr
+		case "FOIDESK_LOG_LEVEL":
+			return "error"
+		}
+		return ""
+	}}
+	if code := run(ctx, args, a); code != 0 {
+		t.Fatalf("foidesk %s: exit %d\n%s", strings.Join(args, " "), code, b.String())
+	}
+	return b.String()
 }
