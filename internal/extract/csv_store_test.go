@@ -41,7 +41,12 @@ func stdRecords(t *testing.T, s string, comma rune) []csvRecord {
 }
 
 func scanRecords(s string, comma rune) []csvRecord {
-	sc := newCSVScanner([]byte(s), comma)
+	out, _ := collectRecords(newCSVScanner([]byte(s), comma))
+	return out
+}
+
+// collectRecords reads every record of sc, and the error that ended it.
+func collectRecords(sc *csvScanner) ([]csvRecord, error) {
 	var out []csvRecord
 	for sc.next() {
 		rec := make([]string, len(sc.ends))
@@ -50,7 +55,7 @@ func scanRecords(s string, comma rune) []csvRecord {
 		}
 		out = append(out, csvRecord{Fields: rec, StartLine: sc.recLine, ToEnd: sc.endLine})
 	}
-	return out
+	return out, sc.err
 }
 
 var scannerCases = []string{

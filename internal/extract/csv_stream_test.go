@@ -19,16 +19,7 @@ import (
 
 // streamRecords reads s as a stream, through a buffer of size bytes.
 func streamRecords(s string, comma rune, size int) ([]csvRecord, error) {
-	sc := newCSVReaderScanner(bufio.NewReaderSize(strings.NewReader(s), size), comma)
-	var out []csvRecord
-	for sc.next() {
-		rec := make([]string, len(sc.ends))
-		for i := range rec {
-			rec[i] = string(sc.field(i))
-		}
-		out = append(out, csvRecord{Fields: rec, StartLine: sc.recLine, ToEnd: sc.endLine})
-	}
-	return out, sc.err
+	return collectRecords(newCSVReaderScanner(bufio.NewReaderSize(strings.NewReader(s), size), comma))
 }
 
 // csvStreamInputs are the scanner's cases, the corpora's CSV files and
