@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -412,10 +413,7 @@ func TestComplaintDraft(t *testing.T) {
 	if vals.Get("revision") != "0" {
 		t.Fatalf("a complaint never saved has revision %q", vals.Get("revision"))
 	}
-	first := url.Values{}
-	for k, v := range vals {
-		first[k] = v
-	}
+	first := maps.Clone(vals)
 	edited := complaintDraft + "\n\nThe force has not replied to two reminders <b>either</b>."
 	vals.Set("subject", "Complaint: Durham has not answered")
 	vals.Set("body", edited)
@@ -464,10 +462,7 @@ func TestComplaintDraft(t *testing.T) {
 
 	// A save from a page loaded before Sam's (revision 0, another nonce)
 	// is refused and changes nothing.
-	stale := url.Values{}
-	for k, v := range first {
-		stale[k] = v
-	}
+	stale := maps.Clone(first)
 	stale.Set("nonce", "another-page-complaint")
 	stale.Set("subject", "Complaint")
 	stale.Set("body", "Jo's older text")
@@ -482,10 +477,7 @@ func TestComplaintDraft(t *testing.T) {
 	}
 
 	// Without the CSRF token nothing is saved.
-	nocsrf := url.Values{}
-	for k, v := range vals2 {
-		nocsrf[k] = v
-	}
+	nocsrf := maps.Clone(vals2)
 	nocsrf.Del("csrf")
 	nocsrf.Set("body", "forged")
 	nocsrf.Set("by", "Mallory")
@@ -515,10 +507,7 @@ func TestComplaintDraft(t *testing.T) {
 	tc.finished[foi.RequestWorkflowID(testSlug, testYear, closed)] = true
 	tc.mu.Unlock()
 	// A send from the page loaded before the second save sends nothing.
-	old := url.Values{}
-	for k, v := range vals2 {
-		old[k] = v
-	}
+	old := maps.Clone(vals2)
 	old.Del("save")
 	old.Set("revision", "1")
 	old.Set("nonce", "old-page-complaint")
