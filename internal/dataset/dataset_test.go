@@ -1,6 +1,7 @@
 package dataset_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -90,10 +91,13 @@ func TestIdenticalFilesFromTwoForcesCiteTheirOwnMessage(t *testing.T) {
 		if msg != w.msg || file != w.file || path != w.path {
 			t.Errorf("%s's request document: message %d, %q at %q; want message %d, %q at %q", force, msg, file, path, w.msg, w.file, w.path)
 		}
-		d, err := st.RequestDocumentData(ctx, ids[force], doc)
+		d, err := st.RequestDocument(ctx, ids[force], doc)
 		must(t, err)
-		if d.Filename != w.file || string(d.Data) != string(data) {
-			t.Errorf("%s's document read as %q (%d bytes), want %q", force, d.Filename, len(d.Data), w.file)
+		var got bytes.Buffer
+		_, err = st.WriteDocumentData(ctx, doc, &got)
+		must(t, err)
+		if d.Filename != w.file || got.String() != string(data) || d.Size != int64(len(data)) {
+			t.Errorf("%s's document read as %q (%d bytes, size %d), want %q", force, d.Filename, got.Len(), d.Size, w.file)
 		}
 	}
 	mdocs, err := st.MessageDocuments(ctx, clevelandMsg)

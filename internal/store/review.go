@@ -100,27 +100,10 @@ func (s *Store) AttachDocument(ctx context.Context, requestID, documentID int64,
 	return nil
 }
 
-// RequestDocumentData reads a document's bytes as a request received them:
-// named as in that request's message (whose extension decides how it is
-// read), not as whoever sent the same bytes first.
-func (s *Store) RequestDocumentData(ctx context.Context, requestID, documentID int64) (*StoredDocument, error) {
-	var d StoredDocument
-	err := s.pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
-			d.content_type, d.data
-		FROM documents d LEFT JOIN request_documents rd ON rd.document_id = d.id AND rd.request_id = $1
-		WHERE d.id = $2`, requestID, documentID).
-		Scan(&d.ID, &d.SHA256, &d.Filename, &d.Path, &d.ContentType, &d.Data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: document %d of request %d: %w", documentID, requestID, err)
-	}
-	return &d, nil
-}
-
-// RequestDocument reads what RequestDocumentData does but the bytes
-// (Data is nil; Size is their length): WriteDocumentData gives them.
+// RequestDocument reads a document as a request received it: named as in
+// that request's message (whose extension decides how it is read), not as
+// whoever sent the same bytes first. Its bytes are not read (Data is nil;
+// Size is their length): WriteDocumentData gives them.
 func (s *Store) RequestDocument(ctx context.Context, requestID, documentID int64) (*StoredDocument, error) {
 	var d StoredDocument
 	err := s.pool.QueryRow(ctx, `SELECT d.id, d.sha256, coalesce(rd.filename, d.filename), coalesce(rd.path, ''),
