@@ -58,6 +58,23 @@ func collectRecords(sc *csvScanner) ([]csvRecord, error) {
 	return out, sc.err
 }
 
+// csvFiles reads the CSV files of the directories.
+func csvFiles(t *testing.T, dirs ...string) []string {
+	t.Helper()
+	var out []string
+	for _, dir := range dirs {
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
 var scannerCases = []string{
 	"", "\n", "\r\n\r\n", "a", "a\r", "a,b\nc,d", "a,b\r\nc,d\r\n", "a,,\n,,\n", ",\n",
 	"\"a,b\",c\n", "\"a\"\"b\",c\n", "\"a\nb\",c\nd,e\n", "\"a\r\nb\"\r\n", "x,\"a\n\nb\"\n\ny,z",
@@ -68,17 +85,7 @@ var scannerCases = []string{
 
 // The scanner reads every record, field and line number as encoding/csv.
 func TestCSVScannerMatchesEncodingCSV(t *testing.T) {
-	inputs := append([]string(nil), scannerCases...)
-	for _, dir := range []string{"testdata/corpus", "testdata/office"} {
-		paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inputs = append(inputs, string(b))
-		}
-	}
+	inputs := append(append([]string(nil), scannerCases...), csvFiles(t, "testdata/corpus", "testdata/office")...)
 	if len(inputs) < len(scannerCases)+5 {
 		t.Fatalf("only %d inputs", len(inputs))
 	}

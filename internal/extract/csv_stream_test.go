@@ -25,17 +25,7 @@ func streamRecords(s string, comma rune, size int) ([]csvRecord, error) {
 // csvStreamInputs are the scanner's cases, the corpora's CSV files and
 // some of lines longer than a reader's buffer.
 func csvStreamInputs(t *testing.T) []string {
-	inputs := append([]string(nil), scannerCases...)
-	for _, dir := range []string{"testdata/corpus", "testdata/office", "testdata/real"} {
-		paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inputs = append(inputs, string(b))
-		}
-	}
+	inputs := append(append([]string(nil), scannerCases...), csvFiles(t, "testdata/corpus", "testdata/office", "testdata/real")...)
 	long := strings.Repeat("x", 100)
 	inputs = append(inputs, long+","+long+"\n"+long+"\r\n", "\""+long+"\n"+long+"\",1\n2,3",
 		strings.Repeat("a,", 50)+"\r\n\r\nb,\"c\"\"\r\n\"\r\n", "é,"+long+"€\n\"ü\nß\",x")
