@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/extract"
@@ -129,11 +128,9 @@ func (a *Activities) ProcessDocument(ctx context.Context, in DocumentInput) (*Do
 		return &DocumentOutput{Status: status, Error: cause.Error()}, nil
 	}
 
-	// Heartbeats go on for the whole of the work — waiting for a slot,
-	// extracting, normalising, loading — so that a big document is not
-	// taken for a lost worker.
-	stop := heartbeat(ctx, 5*time.Second)
-	defer stop()
+	// The worker's HeartbeatInterceptor beats for the whole of the work —
+	// waiting for a slot, extracting, normalising, loading — so that a big
+	// document is not taken for a lost worker.
 	release, err := a.documentSlot(ctx)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"go.temporal.io/sdk/activity"
-
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/extract"
@@ -87,7 +85,7 @@ type SyncOutput struct {
 
 // SyncMailbox stores new mail (raw bytes and checkpoint in one transaction)
 // and returns the messages not yet processed. With none pending it waits up
-// to MaxWait for new mail, heartbeating, then syncs again.
+// to MaxWait for new mail (the worker heartbeats for it), then syncs again.
 func (a *Activities) SyncMailbox(ctx context.Context, in SyncInput) (*SyncOutput, error) {
 	if in.MaxWait <= 0 {
 		in.MaxWait = 5 * time.Minute
@@ -99,8 +97,6 @@ func (a *Activities) SyncMailbox(ctx context.Context, in SyncInput) (*SyncOutput
 	if err != nil {
 		return nil, err
 	}
-	stop := heartbeat(ctx, 5*time.Second)
-	defer stop()
 	out := &SyncOutput{}
 	sync := func() error {
 		res, err := s.Sync(ctx)
@@ -143,29 +139,6 @@ func (a *Activities) recordSync(ctx context.Context, mailbox string, syncErr err
 	if err := a.Store.RecordMailboxSync(ctx, mailbox, syncErr); err != nil {
 		a.log().Warn("recording the mailbox's health", slog.String("mailbox", mailbox), slog.Any("err", err))
 	}
-}
-
-// heartbeat records activity heartbeats every d until stopped.
-func heartbeat(ctx context.Context, d time.Duration) (stop func()) {
-	if !activity.IsActivity(ctx) {
-		return func() {}
-	}
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				activity.RecordHeartbeat(ctx)
-			}
-		}
-	}()
-	return func() { close(done) }
 }
 
 // DocumentRef names a stored attachment to process for data, as one

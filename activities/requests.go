@@ -222,7 +222,6 @@ type SendResult struct {
 // again under the same Message-ID and counts the attempt, so a crash never
 // causes an unnoticed double send.
 func (a *Activities) SendEmail(ctx context.Context, in SendInput) (*SendResult, error) {
-	defer heartbeat(ctx, 3*time.Second)()
 	if in.Key == "" || in.RequestID == 0 {
 		return nil, nonRetryable(ErrTypeInvalid, errors.New("send: key and request id are required"))
 	}

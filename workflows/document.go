@@ -87,8 +87,9 @@ func DocumentWorkflow(ctx workflow.Context, in DocumentInput) (*DocumentStatus, 
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
-		// ProcessDocument beats every 5 s: an attempt on a crashed worker is
-		// retried within 20 s. (Timeouts are not replayed: no version.)
+		// Every activity heartbeats (activities.HeartbeatInterceptor): an
+		// attempt on a crashed worker is retried within 20 s. (Timeouts
+		// are not replayed: no version.)
 		HeartbeatTimeout: 20 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
 			MaximumAttempts: 10, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid, activities.ErrTypeNotFound}},

@@ -54,8 +54,9 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 	}
 	syncCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: in.MaxWait + 2*time.Minute,
-		// SyncMailbox beats every 5 s: a sync on a crashed worker is taken
-		// up again within 20 s, and an outage is retried at least every
+		// Every activity heartbeats (activities.HeartbeatInterceptor): a
+		// sync on a crashed worker is taken up again within 20 s, and an
+		// outage is retried at least every
 		// 15 s, so replies wait little once it ends. (Timeouts and retry
 		// policies are not replayed: no version.)
 		HeartbeatTimeout: 20 * time.Second,

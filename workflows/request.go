@@ -222,8 +222,9 @@ var activityOptions = workflow.ActivityOptions{
 
 // sendOptions bound retries of a send: after them the failure is recorded
 // and the operator told, rather than retrying forever. The send heartbeats,
-// so an attempt cut off by a crashed worker is retried within the heartbeat
-// timeout, not after the whole time limit. (Timeouts are not part of the
+// as every activity does (activities.HeartbeatInterceptor), so an attempt
+// cut off by a crashed worker is retried within the heartbeat timeout, not
+// after the whole time limit. (Timeouts are not part of the
 // replayed history: changing them needs no version.)
 var sendOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
