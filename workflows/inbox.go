@@ -138,6 +138,15 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 // reply for it arrives.
 const changeReopenOnLateReply = "reopen-on-late-reply"
 
+// changeReopenAgain starts the request again when the run that was
+// running as the inbox tried to reopen it (one reopened by the desk, say)
+// ended before the reply reached it, instead of giving up on the reply.
+const changeReopenAgain = "reopen-again"
+
+// reopenAttempts bounds how often a reply's request is started again
+// because the run it found ended before the reply reached it.
+const reopenAttempts = 5
+
 // deliver signals a request about a reply. A request whose run has ended
 // (closed unanswered, answered, withdrawn) is reopened: a new run under the
 // same ID, a child of the inbox that outlives it, carries on from the
@@ -172,13 +181,25 @@ func reopenWith(ctx workflow.Context, workflowID, reason string, rep Reply) erro
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		StaticSummary:         "reopened: " + MarkdownText(reason),
 	})
-	child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{Reopen: &Reopen{WorkflowID: workflowID, Reason: reason}})
-	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+	for attempt := 1; ; attempt++ {
+		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{Reopen: &Reopen{WorkflowID: workflowID, Reason: reason}})
+		err := child.GetChildWorkflowExecution().Get(ctx, nil)
+		if err == nil {
+			return child.SignalChildWorkflow(ctx, SignalReply, rep).Get(ctx, nil)
+		}
 		var already *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if !errors.As(err, &already) {
 			return fmt.Errorf("start: %w", err)
 		}
-		return workflow.SignalExternalWorkflow(ctx, workflowID, "", SignalReply, rep).Get(ctx, nil)
+		err = workflow.SignalExternalWorkflow(ctx, workflowID, "", SignalReply, rep).Get(ctx, nil)
+		if err == nil {
+			return nil
+		}
+		// The run found running ended before the reply reached it (a
+		// reopened run ends a campaign day after its last action): start
+		// one again.
+		if attempt == reopenAttempts || workflow.GetVersion(ctx, changeReopenAgain, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return err
+		}
 	}
-	return child.SignalChildWorkflow(ctx, SignalReply, rep).Get(ctx, nil)
 }
