@@ -133,7 +133,7 @@ func measureLatency(ctx context.Context, st *store.Store, delivered map[string]t
 	}
 	var stored, loaded []time.Duration
 	for _, l := range loads {
-		at, ok := delivered[strings.Trim(l.MessageID, "<>")]
+		at, ok := delivered[l.MessageID] // both without angle brackets
 		if !ok {
 			continue
 		}
