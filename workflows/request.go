@@ -727,7 +727,16 @@ func (r *request) fireRung(ctx workflow.Context, rung activities.PlannedRung) er
 	}
 	res, err := r.send(ctx, rung.Step.Purpose(), subject, body, to, draft)
 	if err != nil {
-		return r.sendFailed(ctx, string(rung.Step), err)
+		if err := r.sendFailed(ctx, string(rung.Step), err); err != nil {
+			return err
+		}
+		// A refused last rung (or an internal review, whose refusal leaves
+		// the regulator's rung undated) still ends the ladder: the request
+		// closes unanswered on time rather than wait for ever.
+		if workflow.GetVersion(ctx, changeCloseAfterRefusedRung, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return nil
+		}
+		return r.closeIfLadderDone(ctx)
 	}
 	if rung.Step == campaign.StepRegulator {
 		r.complaint = res.Status
@@ -743,13 +752,20 @@ func (r *request) fireRung(ctx workflow.Context, rung activities.PlannedRung) er
 			return err
 		}
 	}
-	if r.rungsFired >= len(r.plan.Rungs) && r.closeOn == nil {
-		if err := r.scheduleClose(ctx); err != nil {
-			return err
-		}
+	if err := r.closeIfLadderDone(ctx); err != nil {
+		return err
 	}
 	note := fmt.Sprintf("%s %s", strings.ReplaceAll(string(rung.Step), "_", " "), res.Status)
 	return r.transition(ctx, next, string(rung.Step), note, detail)
+}
+
+// closeIfLadderDone schedules the close once every rung of the plan has
+// fired.
+func (r *request) closeIfLadderDone(ctx workflow.Context) error {
+	if r.rungsFired >= len(r.plan.Rungs) && r.closeOn == nil {
+		return r.scheduleClose(ctx)
+	}
+	return nil
 }
 
 func (r *request) scheduleClose(ctx workflow.Context) error {
@@ -791,6 +807,10 @@ const (
 	// changeConditionAttribute sets the FoiCondition search attribute,
 	// the request's status in words, beside FoiState.
 	changeConditionAttribute = "condition-search-attribute"
+	// changeCloseAfterRefusedRung schedules the close after a rung the
+	// mail server refused for good when no rung is left, as after one
+	// sent; before, such a request never ended.
+	changeCloseAfterRefusedRung = "close-after-refused-rung"
 )
 
 // refusedForGood reports whether a send failed because the mail server

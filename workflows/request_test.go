@@ -35,8 +35,10 @@ type harness struct {
 	failSends map[foi.Purpose]int
 	// refuseTo makes every send to these addresses fail for good, as a
 	// mail server's 5xx answer does.
-	refuseTo  map[string]bool
-	documents []DocumentInput // DocumentWorkflows started
+	refuseTo map[string]bool
+	// refusePurpose makes sends of these purposes fail for good.
+	refusePurpose map[foi.Purpose]bool
+	documents     []DocumentInput // DocumentWorkflows started
 }
 
 type sentMail struct {
@@ -61,7 +63,8 @@ func date(t testing.TB, s string) calendar.Date {
 func newHarness(t *testing.T, start string) *harness {
 	t.Helper()
 	var ts testsuite.WorkflowTestSuite
-	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[foi.Purpose]int{}, refuseTo: map[string]bool{}}
+	h := &harness{t: t, env: ts.NewTestWorkflowEnvironment(), failSends: map[foi.Purpose]int{}, refuseTo: map[string]bool{},
+		refusePurpose: map[foi.Purpose]bool{}}
 	cal, err := calendar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +85,7 @@ func newHarness(t *testing.T, start string) *harness {
 		func(ctx context.Context, in activities.SendInput) (*activities.SendResult, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			if h.refuseTo[in.To] {
+			if h.refuseTo[in.To] || h.refusePurpose[in.Purpose] {
 				return nil, temporal.NewNonRetryableApplicationError("smtp: 550 5.1.1 mailbox unavailable",
 					activities.ErrTypeRejected, nil)
 			}
@@ -452,6 +455,31 @@ func TestRefusedLetterWaitsForResend(t *testing.T) {
 	// The clock starts when the letter goes: due 20 working days after 10 March.
 	if st := h.states(); len(st) == 0 || st[0] != string(foi.StateSent) {
 		t.Errorf("states = %v, want sent first", st)
+	}
+}
+
+// An internal review the mail server refuses for good leaves the
+// regulator's rung undated; the request does not wait for ever: the
+// refusal is recorded and it closes unanswered after the horizon.
+func TestRefusedInternalReviewStillCloses(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.refusePurpose[foi.PurposeInternalReview] = true
+	in := requestInput(englishForce())
+	in.CloseAfter = 10
+	res := h.run(in)
+	if !res.Unanswered {
+		t.Errorf("result = %+v, want closed unanswered", res)
+	}
+	want := []string{"request 2025-03-03", "reminder 2025-04-02", "second_reminder 2025-04-15"}
+	if !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v (the review refused)", h.sends(), want)
+	}
+	failed := false
+	for _, e := range h.events {
+		failed = failed || e.Kind == "send_failed"
+	}
+	if !failed {
+		t.Error("the refused review was not recorded")
 	}
 }
 
