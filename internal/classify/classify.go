@@ -240,9 +240,10 @@ func Classify(in *Input, opts *Options) Result {
 		for _, ev := range evs {
 			c.add(ev)
 		}
+		scottish := in.Force == "police-scotland" || foisaRe.MatchString(doc.kept)
 		// A refusal resting on s.21 alone points to information published
 		// elsewhere: nothing to contest, someone must follow the link.
-		if res.Kind == foi.KindRefusal && onlyS21(secs) {
+		if res.Kind == foi.KindRefusal && onlyPublished(secs, scottish) {
 			res.Kind = foi.KindOther
 			c.add(Evidence{Rule: "precedence:s21-only", Kind: foi.KindOther, Source: SourceDecision,
 				Phrase: strings.Join(secs, ", "),
@@ -252,7 +253,7 @@ func Classify(in *Input, opts *Options) Result {
 		// part, in wording no rule may know: a partial response. Small
 		// numbers suppressed inside a table ("<5", often under s.40) do not
 		// make an answer partial.
-		if res.Kind == foi.KindResponse && len(secs) > 0 && !onlyS21(secs) && c.counted[foi.KindResponse]["response:suppressed"] == 0 {
+		if res.Kind == foi.KindResponse && len(secs) > 0 && !onlyPublished(secs, scottish) && c.counted[foi.KindResponse]["response:suppressed"] == 0 {
 			res.Kind = foi.KindPartialResponse
 			res.Confidence = math.Round(res.Confidence*mixedDiscount*100) / 100
 			c.add(Evidence{Rule: "precedence:exemption-cited", Kind: foi.KindPartialResponse, Source: SourceDecision,
@@ -643,12 +644,18 @@ func sectionsApply(k foi.Kind) bool {
 	return true
 }
 
-func onlyS21(secs []string) bool {
+// onlyPublished reports whether secs cite only the exemption for
+// information accessible by other means: s.21 of FOIA, s.25 of FOISA.
+func onlyPublished(secs []string, scottish bool) bool {
 	if len(secs) == 0 {
 		return false
 	}
+	n := "s21"
+	if scottish {
+		n = "s25"
+	}
 	for _, s := range secs {
-		if s != "s21" && !strings.HasPrefix(s, "s21(") {
+		if s != n && !strings.HasPrefix(s, n+"(") {
 			return false
 		}
 	}

@@ -422,8 +422,9 @@ func yourRefBefore(text string, i int) bool {
 // runs of letters and of digits, in order, upper-cased, leading zeros
 // dropped from numbers, joined by "/". So the Met's "01.FOI.23.029569" and
 // "01/FOI/23/029569", "GSA4850/11" and "GSA/4850/11", "HQ/PA/002769/19" and
-// the attachment name's "HQ PA 2769 19" compare equal. It is a key, not a
-// display form.
+// the attachment name's "HQ PA 2769 19" compare equal, and so do "FOI
+// 951/18" and "951/18": a leading FOI, FOIA, FOISA or REF before a number
+// is dropped. It is a key, not a display form.
 func NormaliseReference(s string) string {
 	var parts []string
 	var cur []rune
@@ -460,5 +461,10 @@ func NormaliseReference(s string) string {
 		}
 	}
 	flush()
+	// "FOI 951/18" and "951/18" are the same request: a leading word that
+	// only says what the number is names no series of its own.
+	if len(parts) > 1 && slices.Contains([]string{"FOI", "FOIA", "FOISA", "REF"}, parts[0]) && unicode.IsDigit(rune(parts[1][0])) {
+		parts = parts[1:]
+	}
 	return strings.Join(parts, "/")
 }

@@ -81,6 +81,8 @@ func TestNormaliseReference(t *testing.T) {
 		{"FOI 002559/17", "FOI002559/17"},
 		{"709_15", "709/15"},
 		{"FOI/00013725", "FOI/13725"},
+		{"FOI 951/18", "951/18"},
+		{"FOISA 0050/2011", "0050/2011"},
 	}
 	for _, p := range same {
 		if a, b := NormaliseReference(p[0]), NormaliseReference(p[1]); a != b {
@@ -92,6 +94,8 @@ func TestNormaliseReference(t *testing.T) {
 		{"F-013412", "FOI-13412"},
 		{"HQ/PA/002769/19", "CM/PA/002769/19"},
 		{"5607", "5608"},
+		{"DC/FOI 782/17", "782/17"},
+		{"01/FOI/23/029569", "23/029569"},
 	}
 	for _, p := range differ {
 		if NormaliseReference(p[0]) == NormaliseReference(p[1]) {

@@ -85,8 +85,14 @@ func (p *pattern) FindAllStringIndex(s string, n int) [][]int {
 // it or puts it over the cost limit ("does hold the information requested,
 // however a Section 31 exemption has been applied", "does hold the
 // information you have requested however it is estimated that the cost ...
-// would exceed").
-var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`)
+// would exceed", "is held by Northumbria Police however cannot be
+// disclosed").
+var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?` + withholdingWords)
+
+// withholdingWords are the words that keep back information said to be
+// held: withholding, exempting, exceeding the cost limit, or saying it
+// cannot or will not be given.
+const withholdingWords = `\b(?:withh\w*|exempt\w*|exceed\w*|refus\w*|unable\b|not (?:obliged|able)\b|(?:cannot|can ?not|could not|will not|would not|is not to) be (?:disclosed|released|provided|supplied|given))`
 
 // bodyRules, grouped by kind. Weights: 90-95 decisive wording, 80-85 strong,
 // 60-75 good, 40-55 supporting, 25-35 weak hints. Within a group the order is
@@ -101,6 +107,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:limited|no|intermittent|restricted) access to (?:my )?e-?mails?\b`)},
 	{name: "ooo:address-retired", kind: foi.KindAutoReply, weight: 85,
 		re: rx(`\b(?:e-?mail address|mailbox|in ?box)(?: of \S+| \S+)? is no longer (?:in use|monitored|active)\b|\byour e-?mail has (?:been|automatically been) (?:forwarded|redirected) to\b`)},
+	// An office closed for a holiday: "The Force Information Unit is now
+	// closed until Tuesday 26th April", "your emails will not be read
+	// during this time".
+	{name: "ooo:office-closed", kind: foi.KindAutoReply, weight: 85,
+		re: rx(`\b(?:office|unit|team|department|mailbox) (?:is|will be) (?:now )?closed (?:until|from|between|over)\b|\b(?:e-?mails?|messages?|this mailbox) (?:will|are) not (?:be )?(?:read|monitored|checked|actioned) (?:during|until|over|between)\b`)},
 	{name: "ooo:no-longer-here", kind: foi.KindAutoReply, weight: 80,
 		re: rx(`\bno longer (?:works? |working )?(?:for|at|in|with) (?:the |this )?(?:force|constabulary|police|department|unit|team|organisation)\b`)},
 
@@ -207,17 +218,17 @@ var bodyRules = []rule{
 	{name: "review:asked", kind: foi.KindInternalReview, weight: 70, hedgeable: true,
 		re: rx(`\b(?:requesting|request(?:ed)? for|asked for|asking for) (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
 	{name: "review:requested", kind: foi.KindInternalReview, weight: 70,
-		re: rx(`\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
+		re: rx(`\byou (?:have )?(?:requested|asked for|sought) a review of (?:the|our|my) (?:decision|response|handling|reply)\b|\bin accordance with section 20\(1\) of the freedom of information \(scotland\) act\b|\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
 
 	// --- Refusals. ---
 	{name: "refusal:refusal-notice", kind: foi.KindRefusal, weight: 90,
-		re: rx(`\b(?:letter|e-?mail|response|this) (?:represents|serves as|constitutes|acts as|is) (?:a|the|your) (?:formal )?refusal notice\b|\bnotice of refusal\b`)},
+		re: rx(`\b(?:letter|e-?mail|response|this) (?:represents|serves as|constitutes|acts as|is) (?:a|the|your) (?:formal )?refusal notice\b|\bnotice of refusal\b|\b(?:consider|treat|regard) this (?:letter |e-?mail |response )?(?:to be|as) (?:a|the|your) (?:formal )?refusal notice\b`)},
 	{name: "refusal:refused-under", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:is|are|being|been|was|were) (?:therefore )?refused (?:under|by virtue of|in accordance with|on the basis of|in reliance on)\b`)},
 	{name: "refusal:not-obliged", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:i am|we are|is|are) not obliged to (?:supply|provide|disclose|comply)\b`)},
 	{name: "refusal:cost-exceeds", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s12",
-		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
+		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?(?:permitted |prescribed |statutory |set |given )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
 	{name: "refusal:engaged", kind: foi.KindRefusal, weight: 85, hedgeable: true,
 		re: rx(`\b(?:has|have) engaged (?:an |the )?exemptions?\b|\bexemptions? (?:has|have) been engaged\b|\bis engaged\b`)},
 	{name: "refusal:vexatious", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s14",
@@ -254,7 +265,9 @@ var bodyRules = []rule{
 	// have requested. However, we are withholding ...": the letter says
 	// what it has and that it will not give it.
 	{name: "refusal:held-not-disclosed", kind: foi.KindRefusal, weight: 80,
-		re: rx(`\b(?:does|do) hold (?:the|this|that|any) (?:requested )?information[^.]{0,60}?[.,;] ?(?:however|but),? (?:we|i) (?:are|am|will be|have) (?:withholding|exempting|not (?:able|obliged) to)\b`)},
+		re: rx(`\b(?:does|do) hold (?:the|this|that|any) (?:requested )?information[^.]{0,60}?[.,;] ?(?:however|but),? (?:we|i) (?:are|am|will be|have) (?:withholding|exempting|not (?:able|obliged) to)\b|\b(?:is|are) held by [^.]{0,40}?,? (?:however|but),? (?:it |this |they )?(?:cannot|can not|will not|could not) be (?:disclosed|released|provided)\b`),
+		// "... however cannot be disclosed in full": a part is given.
+		veto: rx(`^\s*in full\b`)},
 	{name: "refusal:s12-title", kind: foi.KindRefusal, weight: 80, implies: "s12",
 		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
 	{name: "refusal:section-12", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
@@ -332,6 +345,10 @@ var bodyRules = []rule{
 		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
 	// "the information requested is provided below", "the figures are set
 	// out in the table", "I have detailed the information below".
+	// "The following table provides a breakdown", "the attached table
+	// shows the number".
+	{name: "response:table-provides", kind: foi.KindResponse, weight: 80,
+		re: rx(`\b(?:the|this) (?:following|attached|enclosed|below) (?:table|spreadsheet)s? (?:provides?|shows?|gives?|details?|sets? out|contains?|lists?)\b`)},
 	{name: "response:info-set-out", kind: foi.KindResponse, weight: 70,
 		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b`)},
 	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
@@ -344,13 +361,13 @@ var bodyRules = []rule{
 		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
-		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?\b(?:withh\w*|exempt\w*|exceed\w*)`),
+		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?` + withholdingWords),
 		reject: rx(`\b(?:not|no)\b`)},
 	{name: "response:suppressed", kind: foi.KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
 	{name: "response:located", kind: foi.KindResponse, weight: 70,
 		re: rx(`\b(?:has|have) (?:located|identified|found|retrieved) the following information\b|\bthe following information (?:is|has been) (?:provided|disclosed)\b`)},
-	{name: "response:response-heading", kind: foi.KindResponse, weight: 60,
+	{name: "response:response-heading", kind: foi.KindResponse, weight: 30,
 		re: rx(`(?m)^\s*(?:response to your request|in response:)`)},
 	{name: "response:answers", kind: foi.KindResponse, weight: 60,
 		re: rx(`\bplease find (?:below|attached) (?:the )?answers? to your (?:questions?|request)\b|\b(?:answers|responses) to your questions? (?:are|is) (?:below|as follows|attached)\b`)},
@@ -368,7 +385,7 @@ var bodyRules = []rule{
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\bdisclose some of the (?:requested )?information\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are
 	// withholding some of the requested information", "exempting part of
 	// that information", "for anything else we would rely on", "holds

@@ -130,6 +130,12 @@ func structure(text string) layout {
 		if nl := strings.IndexByte(block, '\n'); nl >= 0 && strings.Contains(block[:nl], "?") {
 			block = strings.TrimSpace(block[nl+1:])
 			qa = block != ""
+			// More of the request after the question ("I would be
+			// grateful if ...", "If you can only provide ...") is not its
+			// answer.
+			if questionStartRe.MatchString(block) || strings.HasPrefix(strings.ToLower(block), "if ") {
+				continue
+			}
 		} else if nl < 0 && strings.Contains(block, "?") || questionStartRe.MatchString(block) {
 			continue
 		}
