@@ -141,7 +141,7 @@ var blockRules = []blockRule{
 // lines are replaced by empty lines so that sentences on either side do not
 // run together.
 func prepare(body string) document {
-	text := normaliseText(body)
+	text := reflow(normaliseText(body))
 	lines := strings.Split(text, "\n")
 	var d document
 	kept := make([]string, len(lines))
@@ -211,4 +211,73 @@ func nextMatches(lines []string, i int, re *lazyre.Regexp) bool {
 		}
 	}
 	return false
+}
+
+// reflow undoes the line breaks a rendering put inside sentences: a PDF's
+// text wrapped at its own width ("... the information you have requested
+// is\nnot held"), and words hyphenated across lines ("informa-\ntion").
+// A line that does not end a sentence or introduce a list is joined to the
+// next when the next starts with a lower-case letter, or when the line
+// ends on a word no sentence ends on ("and", "of", "the"); so headings,
+// numbered parts and table rows keep their lines, and the rules read the
+// same sentence however the letter was laid out.
+func reflow(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		for i+1 < len(lines) && continues(line, lines[i+1]) {
+			i++
+			next := strings.TrimLeft(lines[i], " ")
+			cur := strings.TrimRight(line, " ")
+			if hyphenated(cur) {
+				line = cur[:len(cur)-1] + next
+			} else {
+				line = cur + " " + next
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+// continues reports whether next carries on the sentence of line.
+func continues(line, next string) bool {
+	cur := strings.TrimRight(line, " ")
+	n := strings.TrimLeft(next, " ")
+	if cur == "" || n == "" || strings.HasPrefix(strings.TrimLeft(cur, " "), ">") {
+		return false
+	}
+	switch cur[len(cur)-1] {
+	case '.', ':', ';', '?', '!', '|':
+		return false
+	}
+	if r := n[0]; r >= 'a' && r <= 'z' {
+		return true
+	}
+	// A line ending in a word that cannot end a sentence ("for the period
+	// 2015 and\n2016") carries on, whatever the next line starts with.
+	w := cur[strings.LastIndexByte(cur, ' ')+1:]
+	return danglingWords[strings.ToLower(w)]
+}
+
+// danglingWords are words a sentence does not end on.
+var danglingWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "of": true, "to": true, "for": true,
+	"in": true, "on": true, "at": true, "by": true, "with": true, "from": true, "between": true,
+	"is": true, "are": true, "was": true, "were": true, "that": true, "than": true, "under": true,
+}
+
+// hyphenated reports whether line ends in a word broken by a hyphen
+// ("informa-"), not a dash standing alone (" -") or a number range.
+func hyphenated(line string) bool {
+	n := len(line)
+	if n < 3 || line[n-1] != '-' {
+		return false
+	}
+	a, b := line[n-2], line[n-3]
+	return a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z'
 }

@@ -127,8 +127,8 @@ func structure(text string) layout {
 		// A question restated on the heading's line, with text after it, is
 		// a question and its answer (qa); a question alone is the request.
 		qa := false
-		if nl := strings.IndexByte(block, '\n'); nl >= 0 && strings.Contains(block[:nl], "?") {
-			block = strings.TrimSpace(block[nl+1:])
+		if q := questionEnd(block); q > 0 && q < len(block) {
+			block = strings.TrimSpace(block[q:])
 			qa = block != ""
 			// More of the request after the question ("I would be
 			// grateful if ...", "If you can only provide ...") is not its
@@ -136,7 +136,7 @@ func structure(text string) layout {
 			if questionStartRe.MatchString(block) || strings.HasPrefix(strings.ToLower(block), "if ") {
 				continue
 			}
-		} else if nl < 0 && strings.Contains(block, "?") || questionStartRe.MatchString(block) {
+		} else if q > 0 || questionStartRe.MatchString(block) {
 			continue
 		}
 		// A bare number ("3.") is a part only in an answer: after the
@@ -263,4 +263,23 @@ func coveringNote(text string) (Evidence, bool) {
 	}
 	return Evidence{Rule: "response:covering-note", Kind: foi.KindResponse, Weight: 40, Source: SourceBody,
 		Phrase: phrase(text[loc[0]:loc[1]]), Note: "a short covering note: the answer is in an attachment"}, true
+}
+
+// questionEnd returns where a question that opens block ends: after the
+// line holding its question mark, when that mark comes within the first
+// paragraph and 400 bytes, however the question was wrapped; -1 when block
+// does not open with a question.
+func questionEnd(block string) int {
+	i := strings.IndexByte(block, '?')
+	if i < 0 || i > 400 {
+		return -1
+	}
+	if p := strings.Index(block, "\n\n"); p >= 0 && p < i {
+		return -1
+	}
+	j := strings.IndexByte(block[i:], '\n')
+	if j < 0 {
+		return len(block)
+	}
+	return i + j + 1
 }

@@ -1,0 +1,192 @@
+package classify
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Renderings a real reply goes through before it reaches the classifier:
+// a PDF letter's text wraps at its own width and hyphenates words across
+// lines; a web page's text comes as one long line per paragraph; mail
+// clients re-wrap at 72 columns. The kind must not depend on which of
+// them a letter came through. TestRenderingsKeepKind applies each to the
+// tuning replies and counts the replies whose kind changes.
+
+// rendering is one way of laying out the same text.
+type rendering struct {
+	name string
+	fn   func(string) string
+}
+
+var renderings = []rendering{
+	{"wrapped at 60 columns", func(s string) string { return wrapLines(s, 60, false) }},
+	{"wrapped at 45 columns", func(s string) string { return wrapLines(s, 45, false) }},
+	{"wrapped at 80 columns, words hyphenated", func(s string) string { return wrapLines(s, 80, true) }},
+	{"wrapped at 60 columns, words hyphenated", func(s string) string { return wrapLines(s, 60, true) }},
+	{"paragraphs on one line", unwrapParagraphs},
+	{"typographic quotes and dashes", typographic},
+}
+
+// wrapLines breaks every line longer than width at the last space before
+// it; with hyphenate, a long word at the break is split with a hyphen, as
+// PDF text extraction leaves it.
+func wrapLines(s string, width int, hyphenate bool) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		for utf8.RuneCountInString(line) > width {
+			r := []rune(line)
+			cut := strings.LastIndexByte(string(r[:width]), ' ')
+			if cut <= 0 {
+				break
+			}
+			head, tail := string(r[:width])[:cut], strings.TrimLeft(string(r)[cut:], " ")
+			if hyphenate {
+				// Split the first word of the rest if it is long enough.
+				w, rest, _ := strings.Cut(tail, " ")
+				if n := len(w); n >= 8 && isLetters(w) {
+					head += " " + w[:n/2] + "-"
+					tail = w[n/2:]
+					if rest != "" {
+						tail += " " + rest
+					}
+				}
+			}
+			out = append(out, head)
+			line = tail
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+func isLetters(w string) bool {
+	for _, r := range w {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// unwrapParagraphs joins the lines of each sentence into one, as HTML
+// renderings give them: a line of 50 characters or more that does not end
+// a sentence is joined to the next non-blank line. Short lines (headings,
+// list items, table rows) and lines ending a sentence stay as they are.
+func unwrapParagraphs(s string) string {
+	lines := strings.Split(s, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		for len(l) >= 50 && i+1 < len(lines) && len(strings.TrimSpace(lines[i+1])) > 0 &&
+			!strings.ContainsAny(strings.TrimSpace(l)[len(strings.TrimSpace(l))-1:], ".:;?!") {
+			i++
+			l = strings.TrimRight(l, " ") + " " + strings.TrimLeft(lines[i], " ")
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// typographic uses the curly quotes, dashes and no-break spaces of word
+// processors.
+func typographic(s string) string {
+	var b strings.Builder
+	open := true
+	for _, r := range s {
+		switch r {
+		case '\'':
+			b.WriteRune('\u2019')
+		case '"':
+			if open {
+				b.WriteRune('\u201c')
+			} else {
+				b.WriteRune('\u201d')
+			}
+			open = !open
+		case '-':
+			b.WriteRune('\u2013')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.ReplaceAll(b.String(), ". ", ".\u00a0")
+}
+
+// maxRenderingChanges is how many replies of a set may change kind, or
+// lose their reference, under one rendering.
+const maxRenderingChanges = 2
+
+func TestRenderingsKeepKind(t *testing.T) {
+	var tuning, heldOut []realCase
+	for _, dir := range []string{"real", "heldout", "heldout3", "heldout4"} {
+		for _, c := range loadRealCases(t, dir, dir != "real") {
+			if isTuningForce(c.force) {
+				tuning = append(tuning, c)
+			} else {
+				heldOut = append(heldOut, c)
+			}
+		}
+	}
+	tuning = append(tuning, loadOlderCases(t)...)
+	for _, rd := range renderings {
+		for _, set := range []struct {
+			name  string
+			cases []realCase
+		}{{"tuning", tuning}, {"held-out", heldOut}} {
+			kinds, refs := 0, 0
+			for _, c := range set.cases {
+				in := *c.in
+				in.Body = rd.fn(in.Body)
+				got := Classify(&in, nil)
+				if got.Kind != c.got.Kind {
+					kinds++
+					if set.name == "tuning" {
+						t.Logf("%s: %s: %s -> %s", rd.name, c.name, c.got.Kind, got.Kind)
+					}
+				}
+				if got.Reference != c.got.Reference {
+					refs++
+					if set.name == "tuning" {
+						t.Logf("%s: %s: reference %q -> %q", rd.name, c.name, c.got.Reference, got.Reference)
+					}
+				}
+			}
+			t.Logf("%s, %s: of %d replies, %d change kind and %d change reference", rd.name, set.name, len(set.cases), kinds, refs)
+			if kinds > maxRenderingChanges || refs > maxRenderingChanges {
+				t.Errorf("%s, %s: %d replies change kind and %d reference, at most %d may", rd.name, set.name, kinds, refs, maxRenderingChanges)
+			}
+		}
+	}
+}
+
+// TestRenderingDebug prints, for one tuning reply (RD_CASE, its file name
+// without .txt) and the renderings whose names start with RD_WHICH, the
+// evidence before and after; it is skipped without RD_CASE.
+func TestRenderingDebug(t *testing.T) {
+	name, which := os.Getenv("RD_CASE"), os.Getenv("RD_WHICH")
+	if name == "" {
+		t.Skip()
+	}
+	for _, c := range append(loadRealCases(t, "real", false), loadOlderCases(t)...) {
+		if c.name != name {
+			continue
+		}
+		for _, rd := range renderings {
+			if !strings.HasPrefix(rd.name, which) {
+				continue
+			}
+			in := *c.in
+			in.Body = rd.fn(in.Body)
+			got := Classify(&in, nil)
+			t.Logf("%s -> %s", c.got.Kind, got.Kind)
+			for _, e := range c.got.Evidence {
+				t.Logf("before %s %s %d %q", e.Rule, e.Kind, e.Weight, e.Phrase)
+			}
+			for _, e := range got.Evidence {
+				t.Logf("after  %s %s %d %q", e.Rule, e.Kind, e.Weight, e.Phrase)
+			}
+		}
+	}
+}
