@@ -208,6 +208,14 @@ func TestReturnToTriage(t *testing.T) {
 		msg, durham); n != 1 {
 		t.Errorf("%d operator matches, want 1", n)
 	}
+	// Matched again, and an hour on its request has still not recorded it:
+	// the mark of the failed delivery is no delivery.
+	if _, err := st.Pool().Exec(ctx, `UPDATE inbound_messages SET processed_at = now() - interval '1 hour' WHERE id = $1`, msg); err != nil {
+		t.Fatal(err)
+	}
+	if snap, err := st.MetricsSnapshot(ctx); err != nil || snap.Undelivered != 1 {
+		t.Errorf("undelivered replies = %v (%v), want 1: the message reassigned and not yet recorded", snap.Undelivered, err)
+	}
 	// A late retry of the first failure does not undo the person's work.
 	if done, err := st.ReturnToTriage(ctx, u); err != nil || done {
 		t.Errorf("retry after the person acted = %v, %v; want nothing done", done, err)
