@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/extract"
@@ -469,6 +471,39 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
 		slog.String("by", in.By))
 	return &ProcessOutput{Status: foi.InboundMatched, Kind: r.Kind, Replies: []InboundReply{r}}, nil
+}
+
+// UndeliveredInput names a reply the inbox could not deliver to its
+// request.
+type UndeliveredInput struct {
+	InboundID         int64     `json:"inbound_id"`
+	RequestWorkflowID string    `json:"request_workflow_id"`
+	Error             string    `json:"error"` // why the delivery failed
+	At                time.Time `json:"at"`    // when it failed
+}
+
+// ReturnToTriage puts a message back before a person when the reply it
+// carries could not be delivered to its request: the message goes back to
+// triage, unmatched from that request, saying why, and the request's trail
+// records it (store.ReturnToTriage). It returns whether it did so: a
+// message a person has already assigned again is left as it is. A retry of
+// the activity changes nothing more.
+func (a *Activities) ReturnToTriage(ctx context.Context, in UndeliveredInput) (bool, error) {
+	info := activity.GetInfo(ctx)
+	done, err := a.Store.ReturnToTriage(ctx, store.Undelivered{InboundID: in.InboundID, WorkflowID: in.RequestWorkflowID,
+		Error: in.Error, At: in.At,
+		Key: fmt.Sprintf("%s/%s/%s", info.WorkflowExecution.ID, info.WorkflowExecution.RunID, info.ActivityID)})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nonRetryable(ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return false, storeErr(err)
+	}
+	if done {
+		a.log().Warn("reply not delivered: message back in triage", slog.Int64("inbound_id", in.InboundID),
+			slog.String("request", in.RequestWorkflowID), slog.String("error", in.Error))
+	}
+	return done, nil
 }
 
 // newReply is what a request is told of a message classified as cls.

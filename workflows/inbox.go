@@ -79,8 +79,12 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 			if err := workflow.ExecuteActivity(procCtx, (*activities.Activities).AssignInbound, in).Get(ctx, &res); err != nil {
 				return "", err
 			}
+			back := false
 			for _, r := range res.Replies {
-				deliver(ctx, r)
+				back = deliver(ctx, r) || back
+			}
+			if back {
+				return fmt.Sprintf("message %d could not be delivered to %s: it is back in triage", in.InboundID, in.RequestWorkflowID), nil
 			}
 			st.Triage--
 			return fmt.Sprintf("message %d assigned to %s as %s", in.InboundID, in.RequestWorkflowID, res.Kind), nil
@@ -117,11 +121,12 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 				continue
 			}
 			st.Processed++
-			if res.Status.Triaged() {
-				st.Triage++
-			}
+			back := false
 			for _, r := range res.Replies {
-				deliver(ctx, r)
+				back = deliver(ctx, r) || back
+			}
+			if res.Status.Triaged() || back {
+				st.Triage++
 			}
 		}
 		if workflow.GetInfo(ctx).GetCurrentHistoryLength() > in.MaxHistory {
@@ -143,6 +148,11 @@ const changeReopenOnLateReply = "reopen-on-late-reply"
 // ended before the reply reached it, instead of giving up on the reply.
 const changeReopenAgain = "reopen-again"
 
+// changeUndeliveredToTriage puts a reply that could not be delivered to its
+// request, even by reopening it, back in triage for a person (the
+// ReturnToTriage activity), instead of only logging it.
+const changeUndeliveredToTriage = "undelivered-to-triage"
+
 // reopenAttempts bounds how often a reply's request is started again
 // because the run it found ended before the reply reached it.
 const reopenAttempts = 5
@@ -151,25 +161,56 @@ const reopenAttempts = 5
 // (closed unanswered, answered, withdrawn) is reopened: a new run under the
 // same ID, a child of the inbox that outlives it, carries on from the
 // database and is told of the reply. Nothing a force sends is lost because
-// its request had finished.
-func deliver(ctx workflow.Context, r activities.InboundReply) {
+// its request had finished: a reply that cannot be delivered even so goes
+// back to triage, and deliver reports true.
+func deliver(ctx workflow.Context, r activities.InboundReply) bool {
 	rep := Reply{InboundID: r.InboundID, MessageID: r.MessageID, Kind: r.Kind, Reference: r.Reference,
 		Received: r.Received, Due: r.Due, Sections: r.Sections, Documents: r.Documents, Subject: r.Subject, At: r.At,
 		Uncertain: r.Uncertain, UncertainWhy: r.UncertainWhy, Confidence: r.Confidence}
 	err := workflow.SignalExternalWorkflow(ctx, r.WorkflowID, "", SignalReply, rep).Get(ctx, nil)
 	if err == nil {
-		return
+		return false
 	}
 	logger := workflow.GetLogger(ctx)
 	if workflow.GetVersion(ctx, changeReopenOnLateReply, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		logger.Warn("reply not delivered to its request", "workflow_id", r.WorkflowID,
 			"inbound_id", r.InboundID, "error", err)
-		return
+		return false
 	}
-	if err := reopenWith(ctx, r.WorkflowID, fmt.Sprintf("%s received (message %d)", kindWords(rep.Kind), r.InboundID), rep); err != nil {
-		logger.Error("reply not delivered: its request could not be reopened", "workflow_id", r.WorkflowID,
+	err = reopenWith(ctx, r.WorkflowID, fmt.Sprintf("%s received (message %d)", kindWords(rep.Kind), r.InboundID), rep)
+	if err == nil {
+		return false
+	}
+	logger.Error("reply not delivered: its request could not be reopened", "workflow_id", r.WorkflowID,
+		"inbound_id", r.InboundID, "error", err)
+	if workflow.GetVersion(ctx, changeUndeliveredToTriage, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false
+	}
+	return returnToTriage(ctx, r, err)
+}
+
+// returnToTriage puts a message whose reply could not be delivered back in
+// triage, so that a person assigns it again, and reports whether it is
+// there. If even that fails, the failure is logged: the message stays
+// matched, and foidesk_replies_undelivered counts it.
+func returnToTriage(ctx workflow.Context, r activities.InboundReply, deliveryErr error) bool {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		HeartbeatTimeout:    20 * time.Second,
+		// Retried for about an hour (a database outage), then given up
+		// on with an error in the log.
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 70},
+	})
+	in := activities.UndeliveredInput{InboundID: r.InboundID, RequestWorkflowID: r.WorkflowID,
+		Error: deliveryErr.Error(), At: workflow.Now(ctx)}
+	var back bool
+	if err := workflow.ExecuteActivity(actx, (*activities.Activities).ReturnToTriage, in).Get(ctx, &back); err != nil {
+		workflow.GetLogger(ctx).Error("undelivered reply could not be put back in triage", "workflow_id", r.WorkflowID,
 			"inbound_id", r.InboundID, "error", err)
+		return false
 	}
+	return back
 }
 
 // reopenWith starts a new run of a finished request and signals it the

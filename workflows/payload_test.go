@@ -77,11 +77,17 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 		"PlanDeadlines":  func() any { return &activities.PlanInput{} },
 		"RecordEvent":    func() any { return &activities.RequestEvent{} },
 		"SendEmail":      func() any { return &activities.SendInput{} },
+		"SyncMailbox":    func() any { return &activities.SyncInput{} },
+		"ProcessInbound": func() any { return new(int64) },
+		"ReturnToTriage": func() any { return &activities.UndeliveredInput{} },
 	}
 	activityOut := map[string]func() any{
 		"CreateCampaign": func() any { return &activities.CreateCampaignResult{} },
 		"PlanDeadlines":  func() any { return &activities.Plan{} },
 		"SendEmail":      func() any { return &activities.SendResult{} },
+		"SyncMailbox":    func() any { return &activities.SyncOutput{} },
+		"ProcessInbound": func() any { return &activities.ProcessOutput{} },
+		"ReturnToTriage": func() any { return new(bool) },
 	}
 	signals := map[string]func() any{
 		SignalRequestState: func() any { return &RequestState{} },
@@ -90,6 +96,7 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 	workflowIn := map[string]func() any{
 		"CampaignWorkflow": func() any { return &CampaignInput{} },
 		"RequestWorkflow":  func() any { return &RequestInput{} },
+		"InboxWorkflow":    func() any { return &InboxInput{} },
 	}
 	workflowOut := map[string]func() any{
 		"CampaignWorkflow": func() any { return &CampaignSummary{} },
@@ -195,7 +202,8 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 	}
 	for _, typ := range []string{"activities.RequestEvent", "activities.PlanInput", "activities.SendInput",
 		"activities.SendResult", "activities.Plan", "workflows.RequestState", "workflows.RequestInput", "workflows.RequestResult",
-		"workflows.CampaignSummary", "search attribute"} {
+		"workflows.CampaignSummary", "search attribute",
+		"workflows.InboxInput", "activities.ProcessOutput", "activities.UndeliveredInput"} {
 		if checked[typ] == 0 {
 			t.Errorf("no recorded %s checked", typ)
 		}

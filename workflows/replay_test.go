@@ -8,8 +8,9 @@ import (
 )
 
 // TestReplayRecordedHistories replays histories recorded from real runs on
-// a Temporal server (e2e, UPDATE_HISTORIES=1) against the current workflow
-// code. A failure here means a change would break running workflows: guard
+// a Temporal server (e2e, UPDATE_HISTORIES=1; the inbox_* ones from staged
+// runs on the development server, a reply its request never took: before
+// and after undelivered-to-triage) against the current workflow code. A failure here means a change would break running workflows: guard
 // it with workflow.GetVersion instead.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))

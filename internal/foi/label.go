@@ -147,6 +147,7 @@ var eventLabels = map[string]string{
 	"reply":                   "reply",
 	"bounced":                 "email bounced",
 	"reopened":                "reopened",
+	"reply_undelivered":       "reply not delivered: back in triage",
 	"closed_unanswered":       "closed unanswered",
 	"send_failed":             "email not sent",
 	"calendar_estimated":      "dates estimated",

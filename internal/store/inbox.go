@@ -305,3 +305,136 @@ func (s *Store) MessageDocuments(ctx context.Context, inboundID int64) ([]Stored
 		return d, err
 	})
 }
+
+// EventReplyUndelivered is the kind of the event a request's trail gets
+// when a reply matched to it could not be delivered and went back to
+// triage. No run of the request records it: the inbox does.
+const EventReplyUndelivered = "reply_undelivered"
+
+// outsideEvents are the kinds of events recorded on a request's trail by
+// something other than its workflow, which numbers the trail itself.
+var outsideEvents = []string{EventReplyUndelivered}
+
+// Undelivered is a reply the inbox could not deliver to its request.
+type Undelivered struct {
+	InboundID  int64
+	WorkflowID string    // the request's
+	Error      string    // why the delivery failed
+	At         time.Time // when it failed (real time)
+	// Key names this failure: a repeat with the same key changes nothing,
+	// even once a person has assigned the message again.
+	Key string
+}
+
+// ReturnToTriage puts a message that was matched to a request but could
+// not be delivered to it back before a person, in one transaction: its
+// match to the request is removed, so that a person can assign it again
+// (to the same request or another) as any message in triage; it goes back
+// to triage with the reason; and the request's trail records it, with the
+// match that was removed. It reports whether it did so. A message no
+// longer matched to the request (a repeat, or a person already assigned
+// it elsewhere), or no longer matched at all, is left as it is.
+//
+// A message matched to several requests keeps its other matches; a second
+// request it could not reach adds its reason to the first's.
+func (s *Store) ReturnToTriage(ctx context.Context, u Undelivered) (bool, error) {
+	if u.At.IsZero() {
+		u.At = time.Now()
+	}
+	done := false
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var status foi.InboundStatus
+		var reason string
+		err := tx.QueryRow(ctx, `SELECT status, coalesce(triage_reason, '') FROM inbound_messages WHERE id = $1 FOR UPDATE`,
+			u.InboundID).Scan(&status, &reason)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("no inbound message %d: %w", u.InboundID, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if status != foi.InboundMatched && status != foi.InboundTriage {
+			return nil
+		}
+		// The request row is locked so that events recorded from outside
+		// its workflow take their numbers one at a time.
+		var (
+			requestID int64
+			origin    time.Time
+			scale     *float64
+		)
+		err = tx.QueryRow(ctx, `SELECT r.id, coalesce(c.clock_origin, c.created_at), c.clock_scale
+			FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.workflow_id = $1 FOR UPDATE OF r`,
+			u.WorkflowID).Scan(&requestID, &origin, &scale)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("no request %s: %w", u.WorkflowID, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if u.Key != "" {
+			var seen bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM request_events WHERE request_id = $1
+				AND kind = $2 AND detail->'delivery'->>'key' = $3)`, requestID, EventReplyUndelivered, u.Key).Scan(&seen); err != nil {
+				return err
+			}
+			if seen {
+				return nil
+			}
+		}
+		var method, evidence string
+		err = tx.QueryRow(ctx, `DELETE FROM message_matches WHERE inbound_id = $1 AND request_id = $2
+			RETURNING method, evidence`, u.InboundID, requestID).Scan(&method, &evidence)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		why := fmt.Sprintf("matched to request %s but could not be delivered: %s", u.WorkflowID, u.Error)
+		if status == foi.InboundTriage && reason != "" {
+			why = reason + "; " + why
+		}
+		if _, err := tx.Exec(ctx, `UPDATE inbound_messages SET status = 'triage', triage_reason = $2 WHERE id = $1`,
+			u.InboundID, why); err != nil {
+			return err
+		}
+		detail, err := json.Marshal(map[string]any{
+			"note":       fmt.Sprintf("message %d could not be delivered to the request and is back in triage for a person to assign", u.InboundID),
+			"inbound_id": u.InboundID,
+			"error":      u.Error,
+			"delivery":   map[string]any{"key": u.Key, "method": method, "evidence": evidence},
+		})
+		if err != nil {
+			return err
+		}
+		at := campaignTime(u.At, origin, scale)
+		for try := 0; ; try++ {
+			if try == 10 {
+				return fmt.Errorf("record event: no free number on the trail of request %s", u.WorkflowID)
+			}
+			tag, err := tx.Exec(ctx, `INSERT INTO request_events (request_id, seq, kind, occurred_at, detail)
+				SELECT $1, coalesce(max(seq) + 1, 0), $2, $3, $4 FROM request_events WHERE request_id = $1
+				ON CONFLICT (request_id, seq) DO NOTHING`, requestID, EventReplyUndelivered, at, detail)
+			if err != nil {
+				return fmt.Errorf("record event: %w", err)
+			}
+			if tag.RowsAffected() == 1 {
+				break
+			}
+			// A run of the request took that number meanwhile: take the next.
+		}
+		done = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: return message %d to triage: %w", u.InboundID, err)
+	}
+	return done, nil
+}
+
+// campaignTime maps a real time onto a campaign's clock, as its workflows
+// do: a campaign on scale N lives N days per real day from origin.
+func campaignTime(real, origin time.Time, scale *float64) time.Time {
+	if scale == nil || *scale <= 0 || *scale == 1 || origin.IsZero() {
+		return real
+	}
+	return origin.Add(time.Duration(float64(real.Sub(origin)) * *scale))
+}

@@ -133,13 +133,14 @@ func (s *Store) MetricsSnapshot(ctx context.Context) (*MetricsSnapshot, error) {
 	}
 	// A reply reaches its request as an event whose detail names the
 	// message (inbound_id); a matched message with a request that records
-	// no such event was not delivered.
+	// no such event was not delivered. The mark of an earlier failed
+	// delivery (EventReplyUndelivered) names it too, but is no delivery.
 	err = tx.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM now() - min(m.processed_at)), 0)::float8
 		FROM message_matches mm JOIN inbound_messages m ON m.id = mm.inbound_id
 		WHERE m.status = 'matched' AND m.processed_at < now() - make_interval(secs => $1)
 		AND NOT EXISTS (SELECT 1 FROM request_events e
-			WHERE e.request_id = mm.request_id AND e.detail->>'inbound_id' = m.id::text)`,
-		UndeliveredGrace.Seconds()).Scan(&snap.Undelivered, &undeliveredAge)
+			WHERE e.request_id = mm.request_id AND e.detail->>'inbound_id' = m.id::text AND e.kind <> $2)`,
+		UndeliveredGrace.Seconds(), EventReplyUndelivered).Scan(&snap.Undelivered, &undeliveredAge)
 	if err != nil {
 		return nil, fmt.Errorf("store: metrics: undelivered replies: %w", err)
 	}

@@ -155,7 +155,9 @@ type RequestEvent struct {
 
 // RecordEvent appends an event to a request's trail and updates the request
 // row, in one transaction. A repeat of the same (request, seq) changes
-// nothing, so a retried activity is harmless.
+// nothing, so a retried activity is harmless. The workflow numbers its
+// request's trail; an event recorded from outside it (ReturnToTriage) that
+// took the number gives it up and moves to the end of the trail.
 func (s *Store) RecordEvent(ctx context.Context, e RequestEvent) error {
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
@@ -173,7 +175,23 @@ func (s *Store) RecordEvent(ctx context.Context, e RequestEvent) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return nil // already recorded
+			// The number is taken: by this event (a repeat), or by one
+			// recorded from outside the workflow, which moves to the end
+			// of the trail to make way.
+			moved, err := tx.Exec(ctx, `UPDATE request_events
+				SET seq = (SELECT max(seq) + 1 FROM request_events WHERE request_id = $1)
+				WHERE request_id = $1 AND seq = $2 AND kind = ANY($3)`, e.RequestID, e.Seq, outsideEvents)
+			if err != nil {
+				return err
+			}
+			if moved.RowsAffected() == 0 {
+				return nil // already recorded
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO request_events (request_id, seq, kind, from_state, to_state, occurred_at, detail)
+				VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), $6, $7)`,
+				e.RequestID, e.Seq, e.Kind, e.FromState, e.ToState, e.OccurredAt, detail); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Exec(ctx, `UPDATE requests SET state = $2, force_reference = nullif($3, ''),
 			sent_at = coalesce($4, sent_at), received_on = $5, due_on = $6, chasers_sent = $7,
