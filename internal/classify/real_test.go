@@ -26,7 +26,8 @@ import (
 // of Cleveland and Dyfed-Powys, BCH and others), and measures on the rest of
 // testdata/real and on testdata/heldout. Round 3 keeps the split and adds
 // testdata/heldout3, a collection labelled before it was first classified,
-// measured on its own; testdata/heldout4 is a second such collection.
+// measured on its own; testdata/heldout4 and testdata/heldout5 are a second
+// and a third such collection.
 var tuningProducers = [][]string{
 	{"avon-and-somerset"},
 	{"british-transport-police"},
@@ -444,6 +445,12 @@ func TestRealReplies(t *testing.T) {
 	if len(fresh4) == 0 {
 		t.Fatal("no replies in testdata/heldout4")
 	}
+	// Round 5: a third collection labelled before it was ever classified,
+	// from held-out forces only, measured as its own set.
+	fresh5 := loadRealCases(t, "heldout5", true)
+	if len(fresh5) == 0 {
+		t.Fatal("no replies in testdata/heldout5")
+	}
 
 	// Producer groups must not straddle the split.
 	for _, g := range producerGroups {
@@ -481,6 +488,11 @@ func TestRealReplies(t *testing.T) {
 			t.Errorf("heldout4/%s: force %s is in the tuning set", c.name, c.force)
 		}
 	}
+	for _, c := range fresh5 {
+		if isTuningForce(c.force) {
+			t.Errorf("heldout5/%s: force %s is in the tuning set", c.name, c.force)
+		}
+	}
 	tuningReal := len(tuning)
 	tuning = append(tuning, loadOlderCases(t)...)
 
@@ -500,6 +512,8 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
 	s4 := scoreReal(fresh4)
 	t.Logf("\n%s", s4.table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.n)))
+	s5 := scoreReal(fresh5)
+	t.Logf("\n%s", s5.table(fmt.Sprintf("held-out, round 5 (%d of testdata/heldout5)", s5.n)))
 	lopo := leaveOneProducerOut(tuning)
 	t.Logf("tuning, leave one producer out (thresholds chosen on the other producers): %d replies, %d producers, "+
 		"confidently wrong %d (%.1f%%), acted on %d, of them right %d; with the thresholds in force: confidently wrong %d",
