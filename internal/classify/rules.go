@@ -400,7 +400,7 @@ var bodyRules = []rule{
 	{name: "partial:further-information", kind: foi.KindPartialResponse, weight: 85,
 		re: rx(`\bholds? (?:further|additional|addition|other|more) information (?:in relation|relevant|relating) to your request\b|\b(?:confirm|deny) (?:that|whether) (?:it|we) holds? any (?:other|further|additional) information\b`)},
 	{name: "partial:those-aspects", kind: foi.KindPartialResponse, weight: 85,
-		re: rx(`\brefusal notice (?:to|for|in respect of|in relation to) (?:those|these|the following|certain|some) (?:aspects|parts|elements|questions)\b`)},
+		re: rx(`\brefusal notice (?:for|in respect of|in relation to|to) (?:questions?|q|parts?|points?) ?\d|\b(?:the )?(?:remainder|rest) of the (?:requested )?information (?:is|has been|will be|can be) (?:provided|disclosed|supplied|attached|given|released)\b|\brefusal notice (?:to|for|in respect of|in relation to) (?:those|these|the following|certain|some) (?:aspects|parts|elements|questions)\b`)},
 }
 
 // subjectRules are tried on the subject only. WhatDoTheyKnow subjects carry
