@@ -190,3 +190,23 @@ func TestRenderingDebug(t *testing.T) {
 		}
 	}
 }
+
+func TestReflow(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"the information you have requested is\nnot held", "the information you have requested is not held"},
+		{"the informa-\ntion is held", "the information is held"},
+		{"for the years 2015 and\n2016 there were 3", "for the years 2015 and 2016 there were 3"},
+		{"Question 1\nNot held.\nQuestion 2\n4,132", "Question 1\nNot held.\nQuestion 2\n4,132"},
+		{"Our response is:\n1. none", "Our response is:\n1. none"},
+		{"2019 - 5\n2020 - 7", "2019 - 5\n2020 - 7"},
+		{"> quoted\nline", "> quoted\nline"},
+		{"Co-\nordinator", "Co- ordinator"}, // a capital before the hyphen: not known to be one word
+		{"a dash -\nthen more", "a dash - then more"},
+		{"one line", "one line"},
+	}
+	for _, tt := range tests {
+		if got := reflow(tt.in); got != tt.want {
+			t.Errorf("reflow(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

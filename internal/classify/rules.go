@@ -246,7 +246,7 @@ var bodyRules = []rule{
 	{name: "refusal:manual-search", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bwould (?:require|involve|necessitate|mean) (?:the |a )?(?:manual(?:ly)? (?:search(?:ing)?|review(?:ing)?|examin(?:ing|ation)|check(?:ing)?|read(?:ing)?|trawl)|manual (?:search|review|examination|trawl))\b|£ ?25 (?:per|an) hour\b`)},
 	{name: "refusal:s21-accessible", kind: foi.KindRefusal, weight: 80, hedgeable: true, implies: "s21",
-		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b`)},
+		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
 	{name: "refusal:cannot-comply", kind: foi.KindRefusal, weight: 75, hedgeable: true,
@@ -269,11 +269,11 @@ var bodyRules = []rule{
 		// "... however cannot be disclosed in full": a part is given.
 		veto: rx(`^\s*in full\b`)},
 	{name: "refusal:s12-title", kind: foi.KindRefusal, weight: 80, implies: "s12",
-		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b`)},
+		re: rx(`\bexemption where (?:the )?cost of compliance exceeds (?:the )?appropriate limit\b|\bexcessive cost of compliance\b`)},
 	{name: "refusal:section-12", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\b(?:section|s\.?) ?12 ?\(\d\)`)},
 	{name: "refusal:cost-figures", kind: foi.KindRefusal, weight: 45, hedgeable: true, implies: "s12",
-		re: rx(`£ ?450\b|\b18 hours\b|\b(?:appropriate|cost) limit\b`)},
+		re: rx(`£ ?450\b|\b18 hours\b|\b(?:appropriate|cost) limit\b|£ ?600\b|\b(?:too costly|fees? regulations)\b`)},
 	{name: "refusal:identification", kind: foi.KindRefusal, weight: 45,
 		re: rx(`\b(?:could|would|might|may) (?:potentially )?lead to the identification\b|\blow numbers\b`)},
 	{name: "refusal:advice-assistance", kind: foi.KindRefusal, weight: 40,
@@ -385,7 +385,7 @@ var bodyRules = []rule{
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:data|information) (?:has|have) been (?:withheld|redacted)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are
 	// withholding some of the requested information", "exempting part of
 	// that information", "for anything else we would rely on", "holds

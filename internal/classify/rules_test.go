@@ -202,6 +202,70 @@ Your request will now be considered in accordance with the Freedom of Informatio
 			in:   Input{},
 			kind: foi.KindOther,
 		},
+		{
+			name: "held, but not to be disclosed, in a letter wrapped at its width",
+			in: Input{Force: "northumbria", Body: `In Response:
+I can confirm that the information you have requested is held by the Force
+however cannot be disclosed for the following reasons. To extract it would
+far exceed the permitted 18 hours. You should consider this to be a refusal
+notice under Section 17 of the Act.`},
+			kind:     foi.KindRefusal,
+			sections: []string{"s12"},
+			evidence: []string{"refusal:held-not-disclosed", "refusal:refusal-notice", "refusal:cost-exceeds"},
+		},
+		{
+			name: "held, but not disclosed in full",
+			in: Input{Body: `I can confirm that the information you have requested is held by the Force, however cannot be disclosed in full.
+Question 2 is not held in a retrievable format.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:explicit"},
+		},
+		{
+			name: "a refusal notice for one question",
+			in: Input{Body: `Response
+
+Please see our response attached.
+
+In this case, this letter represents a Refusal Notice for question 6. We neither confirm nor deny that any relevant data are held by virtue of Section 23(5).`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:those-aspects"},
+		},
+		{
+			name:     "the rest of the information in the attachment",
+			in:       Input{Body: `I can confirm that the Constabulary holds the information however I am not obliged to provide the registration numbers of unmarked vehicles. However, the remainder of the information is provided within the document attached.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:those-aspects"},
+		},
+		{
+			name:     "a pointer to published information only",
+			in:       Input{Body: `Under section 21 of the Act, we are not required to provide information in response to a request if it is already reasonably accessible to you. The information you requested is available on the following website.`},
+			kind:     foi.KindOther,
+			sections: []string{"s21"},
+			evidence: []string{"refusal:s21-accessible"},
+		},
+		{
+			name: "an office closed for a holiday",
+			in: Input{Body: `The Force Information Unit is now closed until Tuesday 26th April 2011.
+Your emails will NOT be read during this time.`},
+			kind:     foi.KindAutoReply,
+			evidence: []string{"ooo:office-closed"},
+		},
+		{
+			name: "a FOISA internal review",
+			in: Input{Force: "police-scotland", Body: `FREEDOM OF INFORMATION (SCOTLAND) ACT 2002 - INTERNAL REVIEW
+
+In accordance with section 20(1) of the Freedom of Information (Scotland) Act 2002, you have requested a review of the decision communicated to you on 20 August 2018.`},
+			kind:     foi.KindInternalReview,
+			evidence: []string{"review:requested"},
+		},
+		{
+			name: "a FOISA cost refusal for two years, figures for the third",
+			in: Input{Force: "police-scotland", Body: `Having considered your request in relation to 2015/16 and 2016/17, I am unable to provide a response as it would prove too costly to do so. The current cost threshold is £600. In terms of Section 16(4) of the Freedom of Information (Scotland) Act 2002 where Section 12(1) of the Act (Excessive Cost of Compliance) has been applied, this represents a refusal notice for the information sought.
+
+For 2017/18 the following table provides a breakdown by station.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:table-provides", "refusal:refusal-notice"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
