@@ -48,3 +48,61 @@ func Write(objs []Object) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
 }
+
+// Letter returns an A4 PDF of text lines in 10-point Helvetica, top to
+// bottom, starting a new page when one is full; an empty line leaves a
+// paragraph's gap. Lines are Latin-1 text ((, ) and \ are escaped).
+func Letter(lines []string) []byte {
+	const top, bottom, leading = 780.0, 60.0, 13.0
+	var pages []string
+	var page bytes.Buffer
+	y := top
+	flush := func() {
+		pages = append(pages, page.String())
+		page.Reset()
+		y = top
+	}
+	for _, l := range lines {
+		if y < bottom {
+			flush()
+		}
+		if l == "" {
+			y -= leading
+			continue
+		}
+		fmt.Fprintf(&page, "BT /F1 10 Tf 60 %g Td (%s) Tj ET\n", y, escape(l))
+		y -= leading
+	}
+	flush()
+	objs := []Object{
+		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{},
+		{Dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	}
+	var kids bytes.Buffer
+	for i, p := range pages {
+		fmt.Fprintf(&kids, "%d 0 R ", 4+2*i)
+		objs = append(objs, Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i)},
+			Stream("", []byte(p)))
+	}
+	objs[1] = Object{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", bytes.TrimSpace(kids.Bytes()), len(pages))}
+	return Write(objs)
+}
+
+func escape(s string) string {
+	var b bytes.Buffer
+	for _, r := range s {
+		switch {
+		case r == '(' || r == ')' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x80:
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, "\\%03o", r)
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
