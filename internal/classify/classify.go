@@ -63,6 +63,7 @@ const (
 	SourceHeader      Source = "header"      // Input.AutoReply
 	SourceBoilerplate Source = "boilerplate" // disclaimers, rights blocks, markings, trailers
 	SourceQuoted      Source = "quoted"      // an earlier message quoted in the reply
+	SourceLetter      Source = "letter"      // a letter attached to the reply (Input.Letters)
 	SourceDecision    Source = "decision"    // a precedence rule applied to other evidence
 )
 
@@ -95,6 +96,16 @@ type Input struct {
 	// AutoReply is set when the MIME layer saw an Auto-Submitted (other than
 	// "no"), X-Autoreply or similar header.
 	AutoReply bool
+	// Letters are the texts of letters attached to the reply (a PDF or Word
+	// decision letter under a one-line covering e-mail), read as part of
+	// it: their wording counts as the body's does, with SourceLetter.
+	Letters []Letter
+}
+
+// Letter is the text of one attached letter.
+type Letter struct {
+	Name string // its file name
+	Text string
 }
 
 // DefaultMaxScan is how many bytes of a body are scanned when
@@ -176,16 +187,37 @@ func Classify(in *Input, opts *Options) Result {
 	from, _ := clip(in.From, maxFrom)
 
 	doc := prepare(body)
+	bodyKept := doc.kept
 	subject = normaliseText(subject)
+	letters, names := prepareLetters(in.Letters, opts.maxScan())
 
 	c := &collector{}
-	for _, s := range doc.stripped {
-		c.add(Evidence{Rule: "strip:" + s.rule, Source: s.source, Phrase: phrase(s.trigger),
-			Note: "text removed before classifying"})
+	for _, name := range names {
+		c.add(Evidence{Rule: "letter:read", Source: SourceLetter, Phrase: phrase(name),
+			Note: "an attached letter, read with the body"})
+	}
+	for _, d := range append([]document{doc}, letters...) {
+		for _, s := range d.stripped {
+			c.add(Evidence{Rule: "strip:" + s.rule, Source: s.source, Phrase: phrase(s.trigger),
+				Note: "text removed before classifying"})
+		}
 	}
 
 	// Rules over the counted text, then over removed text for the record.
+	// The letters first: when they say something the rules know, the
+	// body's words that only point to them do not count (see
+	// rule.pointer): the letter speaks for itself. An attachment that says
+	// nothing the rules know (a table of figures) leaves the pointer as
+	// the evidence there is.
+	for _, l := range letters {
+		matchRules(c, bodyRules, l.kept, SourceLetter)
+	}
+	c.letters = c.countedFrom(SourceLetter)
 	matchRules(c, bodyRules, doc.kept, SourceBody)
+	for _, l := range letters {
+		doc.kept += "\n\n" + l.kept
+		doc.stripped = append(doc.stripped, l.stripped...)
+	}
 	ignored := 0
 	for _, s := range doc.stripped {
 		if ignored >= maxIgnored {
@@ -213,7 +245,7 @@ func Classify(in *Input, opts *Options) Result {
 		}
 	}
 
-	if ev, ok := coveringNote(doc.kept); ok {
+	if ev, ok := coveringNote(bodyKept); ok && !c.letters {
 		c.add(ev)
 	}
 	c.layout = structure(doc.kept)
@@ -269,6 +301,23 @@ func Classify(in *Input, opts *Options) Result {
 }
 
 // clip cuts s to at most n bytes on a rune boundary and makes it valid UTF-8.
+// prepareLetters prepares the letters' texts, at most budget bytes of
+// them in all, and returns them with their names; empty ones are left out.
+func prepareLetters(ls []Letter, budget int) (docs []document, names []string) {
+	for _, l := range ls {
+		if budget <= 0 {
+			break
+		}
+		text, _ := clip(l.Text, budget)
+		budget -= len(text)
+		if strings.TrimSpace(text) != "" {
+			docs = append(docs, prepare(text))
+			names = append(names, l.Name)
+		}
+	}
+	return docs, names
+}
+
 func clip(s string, n int) (string, bool) {
 	cut := false
 	if len(s) > n {
@@ -294,6 +343,19 @@ type collector struct {
 	markers map[string]Evidence
 	// layout is the letter's structure: the parts it answers and refuses.
 	layout layout
+	// letters is set when an attached letter read with the body gave
+	// counted evidence of its own.
+	letters bool
+}
+
+// countedFrom reports whether evidence from src counts towards a kind.
+func (c *collector) countedFrom(src Source) bool {
+	for _, e := range c.list {
+		if e.Source == src && e.Kind != "" && e.Weight > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *collector) add(e Evidence) {

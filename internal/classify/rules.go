@@ -33,6 +33,10 @@ type rule struct {
 	// implies names the section a counted match relies on even when the
 	// letter does not cite it by number.
 	implies string
+	// pointer rules only say the answer is in an attachment ("please find
+	// attached our response"); when an attached letter is read, the
+	// letter speaks for itself and they do not count.
+	pointer bool
 }
 
 // A pattern is a rule's regular expression, compiled on first use with
@@ -294,11 +298,11 @@ var bodyRules = []rule{
 		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
 	{name: "response:able-to-disclose", kind: foi.KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
-	{name: "response:see-attached", kind: foi.KindResponse, weight: 75,
+	{name: "response:see-attached", kind: foi.KindResponse, weight: 75, pointer: true,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
 	{name: "response:response-below", kind: foi.KindResponse, weight: 45,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
-	{name: "response:attached-response", kind: foi.KindResponse, weight: 80,
+	{name: "response:attached-response", kind: foi.KindResponse, weight: 80, pointer: true,
 		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b`)},
 	{name: "response:goodwill", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bgesture of goodwill\b|\b(?:continued|decided|chosen|been able) to (?:provide|disclose|release|supply) (?:some )?(?:of the )?(?:requested )?(?:information|figures|data)\b`)},
@@ -315,7 +319,7 @@ var bodyRules = []rule{
 	// "Having made enquiries within the Force we have attached a document",
 	// "Please find attached.": the answer is in an attachment, which may
 	// still be a refusal, so the rule only supports.
-	{name: "response:attached", kind: foi.KindResponse, weight: 55,
+	{name: "response:attached", kind: foi.KindResponse, weight: 55, pointer: true,
 		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
@@ -466,6 +470,9 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 				}
 			}
 			e := Evidence{Rule: r.name, Kind: r.kind, Weight: r.weight, Source: src, Phrase: phrase(text[loc[0]:loc[1]])}
+			if r.pointer && c.letters && src == SourceBody {
+				e.Weight, e.Note = 0, "points to the attached letter, which was read: not counted"
+			}
 			if r.kind == "" {
 				c.mark(e)
 			} else {

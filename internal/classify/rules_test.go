@@ -203,6 +203,25 @@ Your request will now be considered in accordance with the Freedom of Informatio
 			kind: foi.KindOther,
 		},
 		{
+			name: "a refusal in the attached letter, under a covering line",
+			in: Input{Force: "kent", Body: "Dear Requester,\n\nPlease find attached our response to your request.\n\nFOI Team",
+				Letters: []Letter{{Name: "FOI 20-09-1088 response.pdf", Text: `FREEDOM OF INFORMATION REQUEST 20/09/1088
+
+I can confirm that Kent Police holds the information. However, to locate and
+extract it would exceed the appropriate limit of 18 hours. This letter
+represents a refusal notice under Section 12(1) of the Act.`}}},
+			kind:     foi.KindRefusal,
+			ref:      "20/09/1088",
+			sections: []string{"s12(1)"},
+			evidence: []string{"letter:read", "refusal:refusal-notice", "!response:attached-response"},
+		},
+		{
+			name:     "the same covering line with no letter read",
+			in:       Input{Force: "kent", Body: "Dear Requester,\n\nPlease find attached our response to your request.\n\nFOI Team"},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:attached-response"},
+		},
+		{
 			name: "held, but not to be disclosed, in a letter wrapped at its width",
 			in: Input{Force: "northumbria", Body: `In Response:
 I can confirm that the information you have requested is held by the Force
