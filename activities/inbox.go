@@ -198,6 +198,49 @@ func isData(name, contentType string) bool {
 		strings.Contains(ct, "csv") || strings.Contains(ct, "wordprocessing") || strings.HasPrefix(ct, "text/html")
 }
 
+// maxLetters is how many attachments of one message are read as letters.
+const maxLetters = 3
+
+// letterExts are the formats a decision letter comes in.
+var letterExts = map[string]bool{".pdf": true, ".docx": true, ".txt": true}
+
+// ReadLetters reads the attachments of msg that may be the force's letter
+// (a PDF, Word or text file), for the classifier to read with the body:
+// many forces answer with a covering line and the decision in the
+// attachment. One that cannot be read (scanned, malformed, encrypted) is
+// left out, with its error in skipped; its tables are still extracted,
+// which records the error on the document.
+func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Letter, skipped []error) {
+	for _, att := range msg.Attachments {
+		if len(letters) == maxLetters {
+			break
+		}
+		ext := strings.ToLower(path.Ext(att.Filename))
+		if att.Inline || !(letterExts[ext] || ext == "" && (strings.Contains(att.ContentType, "pdf") ||
+			strings.Contains(att.ContentType, "wordprocessing") || att.ContentType == "text/plain")) {
+			continue
+		}
+		text, err := extract.LetterText(ctx, att.Filename, att.Data)
+		if err != nil {
+			if !errors.Is(err, extract.ErrNotLetter) {
+				skipped = append(skipped, fmt.Errorf("%s: %w", att.Name(), err))
+			}
+			continue
+		}
+		letters = append(letters, classify.Letter{Name: att.Name(), Text: text})
+	}
+	return letters, skipped
+}
+
+// letters is ReadLetters, logging the attachments left out.
+func (a *Activities) letters(ctx context.Context, inboundID int64, msg *fmail.Message) []classify.Letter {
+	letters, skipped := ReadLetters(ctx, msg)
+	for _, err := range skipped {
+		a.log().Info("attachment not read as a letter", slog.Int64("inbound_id", inboundID), slog.Any("err", err))
+	}
+	return letters
+}
+
 // classify classifies a reply; a panic inside the classifier is contained
 // and logged, and the reply comes out as "other" with no confidence, so a
 // person gives it its kind and nothing already stored is touched.
@@ -333,7 +376,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 		senderForce = mres.Matches[0].ForceSlug
 	}
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: senderForce, AutoReply: msg.AutoReply}, nil)
+		Force: senderForce, AutoReply: msg.AutoReply, Letters: a.letters(ctx, id, msg)}, nil)
 	kind := cls.Kind
 	if msg.Bounce != nil {
 		kind = foi.KindBounce
@@ -454,7 +497,7 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("message %d: %w", in.InboundID, err))
 	}
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: c.ForceSlug, AutoReply: msg.AutoReply}, nil)
+		Force: c.ForceSlug, AutoReply: msg.AutoReply, Letters: a.letters(ctx, in.InboundID, msg)}, nil)
 	docs, err := a.Store.MessageDocuments(ctx, in.InboundID)
 	if err != nil {
 		return nil, err

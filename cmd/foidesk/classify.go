@@ -14,7 +14,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/classify"
+	"github.com/foidesk/foidesk/internal/extract"
 	"github.com/foidesk/foidesk/internal/mail"
 )
 
@@ -32,9 +34,12 @@ FILE is plain text, either bare or in the fixture format (header lines
 "from:" headers are used, and its "force:" header chooses the force's
 reference formats unless --force is given. A .eml file is read as an
 email: its Subject and From, its text body (HTML converted to text) and
-its automatic-reply markers (Auto-Submitted, X-Autoreply, ...) are used;
-the force is guessed from the sender's display name unless --force is
-given. Damage found in an email is reported on stderr.`,
+its automatic-reply markers (Auto-Submitted, X-Autoreply, ...) are used,
+and so are the letters attached to it (PDF, Word, text), read with the
+body as the inbox reads them; the force is guessed from the sender's
+display name unless --force is given. Damage found in an email, and
+attachments that could not be read as letters, are reported on stderr.
+A .pdf or .docx FILE is read as a letter on its own.`,
 	flags: func(fs *flag.FlagSet) {
 		fs.String("force", "", "slug of the force that sent the reply, e.g. metropolitan, psni\n(default: from the file's force: header)")
 		fs.Bool("auto-reply", false, "the reply was marked as sent automatically (Auto-Submitted)")
@@ -69,7 +74,15 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 	}
 	in := &classify.Input{Body: string(data)}
 	force := ""
-	if strings.EqualFold(filepath.Ext(name), ".eml") {
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == ".pdf" || ext == ".docx":
+		// A letter on its own, as a force attaches it.
+		text, err := extract.LetterText(ctx, filepath.Base(name), data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		in = &classify.Input{Letters: []classify.Letter{{Name: filepath.Base(name), Text: text}}}
+	case ext == ".eml":
 		m, err := mail.Parse(data, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -77,7 +90,11 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 		for _, p := range m.Problems {
 			fmt.Fprintf(a.stderr, "foidesk classify: %s: %s\n", name, p)
 		}
-		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply}
+		letters, skipped := activities.ReadLetters(ctx, m)
+		for _, err := range skipped {
+			fmt.Fprintf(a.stderr, "foidesk classify: %s: attachment not read as a letter: %v\n", name, err)
+		}
+		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply, Letters: letters}
 		switch {
 		case m.From.Name != "":
 			in.From = m.From.Name + " <" + m.From.Address + ">"
@@ -85,7 +102,7 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 			in.From = m.From.Address
 		}
 		force = forceSlug(m.From.Name)
-	} else {
+	default:
 		fx, err := classify.ParseFixture(bytes.NewReader(data))
 		switch {
 		case err == nil:

@@ -9,24 +9,28 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 // replies holds the public police replies kept as the classifier's fixtures.
 var replies = filepath.Join("..", "..", "internal", "classify", "testdata", "replies")
 
 type classifyJSON struct {
-	Force      string   `json:"force"`
-	Kind       string   `json:"kind"`
-	Reference  string   `json:"reference"`
-	References []string `json:"references"`
-	Sections   []string `json:"sections"`
-	Received   string   `json:"received"`
-	Due        string   `json:"due"`
-	Evidence   []struct {
-		Rule   string `json:"rule"`
-		Source string `json:"source"`
-		Phrase string `json:"phrase"`
-	} `json:"evidence"`
+	Force      string         `json:"force"`
+	Kind       string         `json:"kind"`
+	Reference  string         `json:"reference"`
+	References []string       `json:"references"`
+	Sections   []string       `json:"sections"`
+	Received   string         `json:"received"`
+	Due        string         `json:"due"`
+	Evidence   []evidenceJSON `json:"evidence"`
+}
+
+type evidenceJSON struct {
+	Rule   string `json:"rule"`
+	Source string `json:"source"`
+	Phrase string `json:"phrase"`
 }
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -103,6 +107,41 @@ func TestClassifyCommandPlainText(t *testing.T) {
 	}
 	if got.Kind != "auto_reply" || got.Force != "" {
 		t.Errorf("kind %q force %q, want auto_reply and no force", got.Kind, got.Force)
+	}
+}
+
+// A PDF letter is classified on its own; one that cannot be read is an
+// error that names the file.
+func TestClassifyCommandLetter(t *testing.T) {
+	dir := t.TempDir()
+	letter := filepath.Join(dir, "Response 25-06-1234.pdf")
+	if err := os.WriteFile(letter, pdfwrite.Letter([]string{
+		"FREEDOM OF INFORMATION REQUEST 25/06/1234", "",
+		"To locate and extract the information would exceed the appropriate limit of 18 hours.",
+		"This letter represents a refusal notice under Section 12(1) of the Act.",
+	}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "classify", "--force", "kent", letter)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got classifyJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Kind != "refusal" || got.Reference != "25/06/1234" {
+		t.Errorf("kind %q reference %q, want refusal 25/06/1234", got.Kind, got.Reference)
+	}
+	if !slices.ContainsFunc(got.Evidence, func(e evidenceJSON) bool { return e.Rule == "refusal:refusal-notice" && e.Source == "letter" }) {
+		t.Errorf("no refusal notice read from the letter: %+v", got.Evidence)
+	}
+	broken := filepath.Join(dir, "broken.pdf")
+	if err := os.WriteFile(broken, []byte("%PDF-1.4\nnot a document"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "classify", broken); code == 0 || !strings.Contains(stderr, "broken.pdf") {
+		t.Errorf("broken letter: exit %d, stderr %q; want an error naming the file", code, stderr)
 	}
 }
 

@@ -103,6 +103,9 @@ type demoResult struct {
 	KindsConfirmed, KindsCorrected int
 	// Latency: from a reply's delivery to the mailbox to its figures.
 	Latency replyLatency
+	// Replies read with an attached letter or document: how many, and how
+	// many of them the classifier read as the simulator sent them.
+	Letters, LettersRight int
 }
 
 // replyLatency is how long replies took from their delivery to the
@@ -285,6 +288,11 @@ wait:
 	res.KindsConfirmed, res.KindsCorrected = desk.counts()
 	fmt.Fprintf(a.stdout, "\nThe desk read %d replies the classifier was unsure of: %d as proposed, %d corrected.\n",
 		res.KindsConfirmed+res.KindsCorrected, res.KindsConfirmed, res.KindsCorrected)
+	if res.Letters, res.LettersRight, err = lettersRead(ctx, run.store, sim); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.stdout, "%d replies were read with an attached letter or document (PDF, Word, text); %d of them came out as sent.\n",
+		res.Letters, res.LettersRight)
 	if err := demoHeadlines(ctx, a.stdout, run, spec.Slug, year, &sum); err != nil {
 		return nil, err
 	}
@@ -366,6 +374,21 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 }
 
 func (d *demoDesk) wait() { d.wg.Wait() }
+
+// lettersRead counts the replies whose classification read an attached
+// letter, and those of them read as the kind the simulator sent.
+func lettersRead(ctx context.Context, st *store.Store, sim *simulate.Simulator) (n, right int, err error) {
+	read, err := st.InboundByEvidence(ctx, "letter:read")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range read {
+		if k, ok := sim.Sent(m.MessageID); ok && k.Expect() == string(m.Kind) {
+			right++
+		}
+	}
+	return len(read), right, nil
+}
 
 // settleTimeout bounds how long the demo waits for the last replies to be
 // processed (the fault-injection suite allows longer).

@@ -56,6 +56,10 @@ func TestDemo(t *testing.T) {
 		res.ByState[foi.StateRefused] == 0 {
 		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
 	}
+	t.Logf("demo: %d replies read with an attached letter, %d as sent", res.Letters, res.LettersRight)
+	if res.Letters < 2 || res.LettersRight != res.Letters {
+		t.Errorf("%d replies read from an attached letter, %d of them as sent; want 2 or more, all as sent", res.Letters, res.LettersRight)
+	}
 	t.Logf("demo: reply to figures: %s", res.Latency)
 	if l := res.Latency; l.N < 20 || l.Loaded50 <= 0 || l.Loaded50 > l.Loaded95 || l.Loaded95 > l.LoadedMax || l.Stored50 > l.Loaded50 {
 		t.Errorf("reply latency %+v: want 20 or more replies timed, stored before loaded, quantiles in order", l)

@@ -7,7 +7,8 @@ import (
 
 // The forces that behave as real ones do beyond the usual letters: two
 // send the very same file, one answers with a one-line covering email, one
-// corrects its figures, one answers after its request was closed. A seed
+// corrects its figures, one answers after its request was closed, and two
+// send their decision as a PDF letter under a covering line. A seed
 // picks them the same way every time.
 func TestBehavioursBeyondTheLetter(t *testing.T) {
 	for _, seed := range []uint64{1, 7} {
@@ -17,7 +18,11 @@ func TestBehavioursBeyondTheLetter(t *testing.T) {
 		}
 		defer s.Close()
 		var twins, covering, corrects, afterClose []*Force
+		letters := map[Behaviour]int{}
 		for _, f := range s.Forces {
+			if f.Letter {
+				letters[f.Behaviour]++
+			}
 			switch {
 			case f.Twin != "":
 				twins = append(twins, f)
@@ -34,6 +39,9 @@ func TestBehavioursBeyondTheLetter(t *testing.T) {
 		if len(twins) != 2 || len(covering) != 1 || len(corrects) != 1 || len(afterClose) != 1 {
 			t.Fatalf("seed %d: %d twins, %d covering, %d correcting, %d after close; want 2, 1, 1, 1",
 				seed, len(twins), len(covering), len(corrects), len(afterClose))
+		}
+		if len(letters) != 2 || letters[RefusesCost] != 1 || letters[NotHeld] != 1 {
+			t.Errorf("seed %d: forces answering with a letter attached: %v, want one refusing on cost and one not holding", seed, letters)
 		}
 		a, b := twins[0], twins[1]
 		fa, _, err := Render(a.Data, a.Layout, "Regional collaboration")

@@ -151,6 +151,27 @@ func letter(k Kind, ref string, received, due time.Time) string {
 	return head + tail
 }
 
+// wrapText lays text out in lines of at most width runes, as a letter's
+// page does, keeping its paragraphs' blank lines.
+func wrapText(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
+				out = append(out, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 // email builds a reply to one of foidesk's messages.
 type email struct {
 	From, To, Subject, MessageID, InReplyTo string

@@ -1,11 +1,14 @@
 package simulate
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/mail"
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 // The replies the simulator writes are read by the real MIME parser and
@@ -65,5 +68,34 @@ func TestScottishAndNorthernIrishLetters(t *testing.T) {
 	}
 	if got := reference("durham", 1234, 2026); got != "FOI/02234/26" {
 		t.Errorf("English reference %q", got)
+	}
+}
+
+// A force that puts its decision in a PDF letter under a covering line
+// sends a message that the inbox reads, letter and all, as the decision it
+// is, with the letter's reference, confidently enough to act on.
+func TestLetterAttachedUnderACoveringLine(t *testing.T) {
+	received := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for _, k := range []Kind{KindRefusalS12, KindRefusalS40, KindNotHeld} {
+		text := letter(k, "FOI/01234/26", received, received.AddDate(0, 1, 0))
+		e := email{From: "FOI Unit <foi@durham.police.uk>", To: "desk@foidesk.test", Subject: "RE: Freedom of Information request [FOI cro-2026/durham]",
+			MessageID: "x@durham.police.uk", Date: received, Text: letter(KindCovering, "FOI/01234/26", received, received),
+			Attachment: &Attachment{Filename: "FOI response.pdf", ContentType: "application/pdf", Data: pdfwrite.Letter(wrapText(text, 90))}}
+		m, err := mail.Parse(e.raw(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		letters, skipped := activities.ReadLetters(context.Background(), m)
+		if len(letters) != 1 || len(skipped) != 0 {
+			t.Fatalf("%s: %d letters read, %v", k, len(letters), skipped)
+		}
+		res := classify.Classify(&classify.Input{Subject: m.Subject, From: m.From.Address, Body: m.Text, Force: "durham", Letters: letters}, nil)
+		if string(res.Kind) != k.Expect() || res.Reference != "FOI/01234/26" {
+			t.Errorf("%s read as %s, reference %q: %+v", k, res.Kind, res.Reference, res.Evidence)
+		}
+		body := classify.Classify(&classify.Input{Subject: m.Subject, From: m.From.Address, Body: m.Text, Force: "durham"}, nil)
+		if string(body.Kind) == k.Expect() {
+			t.Errorf("%s: the covering line alone already reads as %s; the test shows nothing", k, body.Kind)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/foidesk/foidesk/internal/force"
 	"github.com/foidesk/foidesk/internal/mailtest"
 	"github.com/foidesk/foidesk/internal/match"
+	"github.com/foidesk/foidesk/internal/pdfwrite"
 )
 
 // Behaviour is how a simulated force treats a request.
@@ -71,6 +72,9 @@ type Force struct {
 	Data      *Dataset // figures it will send, if it answers with data
 	// Covering: its answer's email says only "please find attached".
 	Covering bool
+	// Letter: its refusal or not-held answer comes as a PDF letter under a
+	// covering line, as many forces send their decisions.
+	Letter bool
 	// Twin names a force that sends the very same file (a shared
 	// collaboration's extract): identical bytes, each force's own figures.
 	Twin string
@@ -208,6 +212,15 @@ func (s *Simulator) pairForces(order []force.Force) {
 		c.Covering = true
 		if c.Layout == LayoutHTMLBody {
 			c.Layout = LayoutXLSXWide // a covering note needs an attachment
+		}
+	}
+	// The first force to refuse on cost, and the first to say "not held",
+	// put their decision in an attached letter.
+	seen := map[Behaviour]bool{}
+	for _, f := range order {
+		if sf := s.Forces[f.Slug]; (sf.Behaviour == RefusesCost || sf.Behaviour == NotHeld) && !seen[sf.Behaviour] {
+			seen[sf.Behaviour] = true
+			sf.Letter = true
 		}
 	}
 }
@@ -396,6 +409,11 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 		Text:      letterFrom(f.Slug, k, f.Reference, camp(received), due),
 	}
 	if k == KindResponse && f.Covering {
+		e.Text = letter(KindCovering, f.Reference, camp(received), due)
+	}
+	if f.Letter && (k == KindRefusalS12 || k == KindRefusalS40 || k == KindNotHeld) {
+		e.Attachment = &Attachment{Filename: "FOI response " + strings.ReplaceAll(f.Reference, "/", "-") + ".pdf",
+			ContentType: "application/pdf", Data: pdfwrite.Letter(wrapText(e.Text, 90))}
 		e.Text = letter(KindCovering, f.Reference, camp(received), due)
 	}
 	if k == KindCorrection {

@@ -438,3 +438,20 @@ func campaignTime(real, origin time.Time, scale *float64) time.Time {
 	}
 	return origin.Add(time.Duration(float64(real.Sub(origin)) * *scale))
 }
+
+// InboundKind is a stored message's Message-ID and the kind it was given.
+type InboundKind struct {
+	MessageID string
+	Kind      foi.Kind
+}
+
+// InboundByEvidence lists the messages whose classification holds
+// evidence of the given rule ("letter:read": the replies read with an
+// attached letter), in the order stored.
+func (s *Store) InboundByEvidence(ctx context.Context, rule string) ([]InboundKind, error) {
+	return collectRows[InboundKind](ctx, s.pool, "inbound by evidence", `SELECT message_id, coalesce(kind, '')
+		FROM inbound_messages
+		WHERE message_id IS NOT NULL
+		  AND classification->'result'->'evidence' @> jsonb_build_array(jsonb_build_object('rule', $1::text))
+		ORDER BY id`, rule)
+}
