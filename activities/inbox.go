@@ -198,8 +198,14 @@ func isData(name, contentType string) bool {
 		strings.Contains(ct, "csv") || strings.Contains(ct, "wordprocessing") || strings.HasPrefix(ct, "text/html")
 }
 
-// maxLetters is how many attachments of one message are read as letters.
-const maxLetters = 3
+// maxLetters is how many attachments of one message are read as letters,
+// and letterOCRPages how many scanned pages of each are read by OCR: a
+// printed, signed and scanned letter says what it decides on its first
+// pages.
+const (
+	maxLetters     = 3
+	letterOCRPages = 2
+)
 
 // letterExts are the formats a decision letter comes in.
 var letterExts = map[string]bool{".pdf": true, ".docx": true, ".txt": true}
@@ -220,7 +226,7 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Le
 			strings.Contains(att.ContentType, "wordprocessing") || att.ContentType == "text/plain")) {
 			continue
 		}
-		text, err := extract.LetterText(ctx, att.Filename, att.Data)
+		text, err := extract.LetterText(ctx, att.Filename, att.Data, &extract.LetterOptions{OCRPages: letterOCRPages})
 		if err != nil {
 			if !errors.Is(err, extract.ErrNotLetter) {
 				skipped = append(skipped, fmt.Errorf("%s: %w", att.Name(), err))

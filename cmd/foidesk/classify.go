@@ -77,7 +77,7 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 	switch ext := strings.ToLower(filepath.Ext(name)); {
 	case ext == ".pdf" || ext == ".docx":
 		// A letter on its own, as a force attaches it.
-		text, err := extract.LetterText(ctx, filepath.Base(name), data)
+		text, err := extract.LetterText(ctx, filepath.Base(name), data, &extract.LetterOptions{OCRPages: 2})
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

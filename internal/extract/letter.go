@@ -28,8 +28,8 @@ const (
 	LetterMaxPages = 6
 	// LetterMaxText is the most text returned, in bytes.
 	LetterMaxText = 64 << 10
-	// LetterTimeout bounds one letter's reading.
-	LetterTimeout = 20 * time.Second
+	// LetterTimeout bounds one letter's reading, OCR included.
+	LetterTimeout = 45 * time.Second
 	// letterMaxBytes: a larger file is not a letter.
 	letterMaxBytes = 16 << 20
 )
@@ -38,12 +38,21 @@ const (
 // (PDF, Word's DOCX, plain text).
 var ErrNotLetter = errors.New("not a letter format")
 
-// LetterText returns the text of a letter: a PDF's text layer (no OCR: a
-// scanned letter gives ErrNeedsOCR), a DOCX's paragraphs, or a plain-text
-// file, with paragraphs separated by blank lines, cut to LetterMaxText. It
-// never panics; malformed input gives an *Error. A PDF page that cannot be
-// read is skipped when others can.
-func LetterText(ctx context.Context, name string, data []byte) (text string, err error) {
+// LetterOptions tunes LetterText. A nil *LetterOptions reads no scanned
+// page.
+type LetterOptions struct {
+	// OCRPages is how many scanned pages of a PDF letter are read by OCR
+	// (Tesseract, when installed); 0 reads none.
+	OCRPages int
+}
+
+// LetterText returns the text of a letter: a PDF's text layer (its scanned
+// pages read by OCR up to opts.OCRPages; a scanned letter not read gives
+// ErrNeedsOCR), a DOCX's paragraphs, or a plain-text file, with paragraphs
+// separated by blank lines, cut to LetterMaxText. It never panics;
+// malformed input gives an *Error. A PDF page that cannot be read is
+// skipped when others can.
+func LetterText(ctx context.Context, name string, data []byte, opts *LetterOptions) (text string, err error) {
 	if len(data) == 0 {
 		return "", &Error{Format: "letter", Err: ErrEmpty}
 	}
@@ -60,7 +69,11 @@ func LetterText(ctx context.Context, name string, data []byte) (text string, err
 	}()
 	switch format {
 	case "pdf":
-		text, err = pdfLetter(ctx, data)
+		ocrPages := 0
+		if opts != nil {
+			ocrPages = opts.OCRPages
+		}
+		text, err = pdfLetter(ctx, data, ocrPages)
 	case "docx":
 		text, err = docxLetter(ctx, data)
 	case "text":
@@ -75,8 +88,9 @@ func LetterText(ctx context.Context, name string, data []byte) (text string, err
 }
 
 // pdfLetter reads the text lines of the first pages, top to bottom, with a
-// blank line where the gap between two lines is wider than a line.
-func pdfLetter(ctx context.Context, data []byte) (string, error) {
+// blank line where the gap between two lines is wider than a line; up to
+// ocrPages scanned pages are read by OCR.
+func pdfLetter(ctx context.Context, data []byte, ocrPages int) (string, error) {
 	doc, err := pdf.Open(data, &pdf.Limits{MaxPages: LetterMaxPages, MaxFormDepth: maxPDFObjectDepth})
 	if err != nil && !errors.Is(err, pdf.ErrLimit) {
 		return "", &Error{Format: "pdf", Err: err}
@@ -87,6 +101,8 @@ func pdfLetter(ctx context.Context, data []byte) (string, error) {
 	var b strings.Builder
 	var first error
 	scanned := 0
+	ocr := &pdfOCR{disabled: ocrPages <= 0, data: data}
+	defer ocr.close()
 	for n := 1; n <= doc.NumPages() && b.Len() < LetterMaxText; n++ {
 		if err := ctx.Err(); err != nil {
 			if b.Len() == 0 {
@@ -94,7 +110,7 @@ func pdfLetter(ctx context.Context, data []byte) (string, error) {
 			}
 			break
 		}
-		lines, isScan, err := pdfPageLines(ctx, doc, n)
+		lines, isScan, err := pdfPageLines(ctx, doc, n, ocr, scanned < ocrPages)
 		if err != nil {
 			if first == nil {
 				first = &Error{Format: "pdf", Page: n, Err: err}
@@ -124,9 +140,9 @@ func pdfLetter(ctx context.Context, data []byte) (string, error) {
 }
 
 // pdfPageLines returns page n's text lines, "" between paragraphs; none
-// for a page without text, scanned (an image to read by OCR) or blank.
-// Panics become errors.
-func pdfPageLines(ctx context.Context, doc *pdf.Document, n int) (out []string, scanned bool, err error) {
+// for a blank page, or a scanned one (an image of text) unless readOCR,
+// when OCR reads it. Panics become errors.
+func pdfPageLines(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR, readOCR bool) (out []string, scanned bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, scanned, err = nil, false, fmt.Errorf("malformed page: %v", r)
@@ -138,7 +154,20 @@ func pdfPageLines(ctx context.Context, doc *pdf.Document, n int) (out []string, 
 	}
 	dropHiddenText(p)
 	if !p.HasText() {
-		return nil, len(p.Images) > 0 || p.ImageCoverage() > 0.05, nil
+		scanned = len(p.Images) > 0 || p.ImageCoverage() > 0.05
+		if !scanned || !readOCR {
+			return nil, scanned, nil
+		}
+		st, err := ocr.read(ctx, p)
+		if err != nil {
+			if errors.Is(err, ErrNeedsOCR) {
+				return nil, true, nil // no OCR here: the letter is left unread
+			}
+			return nil, true, err
+		}
+		if st.words == 0 {
+			return nil, true, nil
+		}
 	}
 	lines := buildLines(buildWords(p))
 	out = make([]string, 0, len(lines))

@@ -23,7 +23,7 @@ func TestLetterTextPDF(t *testing.T) {
 	lp.text(60, 710, 10, "I can confirm that the information you have requested is held,")
 	lp.text(60, 698, 10, "however it cannot be disclosed. This letter is a refusal notice.")
 	lp.text(60, 660, 10, "Yours sincerely")
-	got, err := LetterText(context.Background(), "Response 123-24.pdf", lp.pdf())
+	got, err := LetterText(context.Background(), "Response 123-24.pdf", lp.pdf(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestLetterTextRealPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := LetterText(context.Background(), "reply.pdf", data)
+	got, err := LetterText(context.Background(), "reply.pdf", data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestLetterTextPages(t *testing.T) {
 	for i := range 70 {
 		lines = append(lines, fmt.Sprintf("Line %d of the letter.", i+1))
 	}
-	got, err := LetterText(context.Background(), "letter.pdf", pdfwrite.Letter(lines))
+	got, err := LetterText(context.Background(), "letter.pdf", pdfwrite.Letter(lines), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestLetterTextDOCX(t *testing.T) {
 <w:p><w:r><w:t xml:space="preserve">Some of the information </w:t></w:r><w:r><w:t>has been withheld.</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>2024</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>12</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 </w:body></w:document>`
-	got, err := LetterText(context.Background(), "letter.docx", zipOf(t, map[string]string{"word/document.xml": doc, "[Content_Types].xml": "<Types/>"}))
+	got, err := LetterText(context.Background(), "letter.docx", zipOf(t, map[string]string{"word/document.xml": doc, "[Content_Types].xml": "<Types/>"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestLetterTextDOCX(t *testing.T) {
 }
 
 func TestLetterTextPlain(t *testing.T) {
-	got, err := LetterText(context.Background(), "response.txt", []byte("\xef\xbb\xbfPlease find our response below.\n"))
+	got, err := LetterText(context.Background(), "response.txt", []byte("\xef\xbb\xbfPlease find our response below.\n"), nil)
 	if err != nil || got != "Please find our response below.\n" {
 		t.Errorf("text %q, err %v", got, err)
 	}
@@ -125,7 +125,7 @@ func TestLetterTextBadInput(t *testing.T) {
 		{"huge.txt", bytes.Repeat([]byte("a"), letterMaxBytes+1), ErrTooLarge},
 	}
 	for _, tt := range tests {
-		_, err := LetterText(ctx, tt.name, tt.data)
+		_, err := LetterText(ctx, tt.name, tt.data, nil)
 		var e *Error
 		if !errors.Is(err, tt.want) || !errors.As(err, &e) {
 			t.Errorf("%s: error %v, want an *Error wrapping %v", tt.name, err, tt.want)
@@ -135,18 +135,18 @@ func TestLetterTextBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LetterText(ctx, "scan.pdf", scan); !errors.Is(err, ErrNeedsOCR) {
-		t.Errorf("scanned letter: error %v, want %v", err, ErrNeedsOCR)
+	if _, err := LetterText(ctx, "scan.pdf", scan, nil); !errors.Is(err, ErrNeedsOCR) {
+		t.Errorf("scanned letter, no OCR asked for: error %v, want %v", err, ErrNeedsOCR)
 	}
 	lp := &layoutPage{}
 	lp.text(60, 780, 10, "Our Ref: FOI 123/24")
 	whole := lp.pdf()
 	for _, cut := range []int{len(whole) / 3, len(whole) / 2, len(whole) - 40} {
-		if _, err := LetterText(ctx, "cut.pdf", whole[:cut]); err == nil {
+		if _, err := LetterText(ctx, "cut.pdf", whole[:cut], nil); err == nil {
 			t.Errorf("a PDF cut at %d of %d bytes read without error", cut, len(whole))
 		}
 	}
-	if _, err := LetterText(ctx, "bad.docx", zipOf(t, map[string]string{"word/document.xml": "<w:document><w:body><w:p>"})); err != nil {
+	if _, err := LetterText(ctx, "bad.docx", zipOf(t, map[string]string{"word/document.xml": "<w:document><w:body><w:p>"}), nil); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			t.Errorf("broken DOCX: %v is not an *Error", err)
@@ -154,8 +154,31 @@ func TestLetterTextBadInput(t *testing.T) {
 	}
 }
 
+// A scanned letter's first page is read by OCR when asked for (and
+// Tesseract is installed).
+func TestLetterTextScanned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR takes seconds")
+	}
+	if _, err := findOCR(); err != nil {
+		t.Skip(err)
+	}
+	scan, err := os.ReadFile(filepath.Join("..", "..", "e2e", "testdata", "scanned-letter.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LetterText(context.Background(), "scan.pdf", scan, &LetterOptions{OCRPages: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("read by OCR:\n%s", got[:min(len(got), 400)])
+	if len(strings.Fields(got)) < 20 {
+		t.Errorf("OCR read %d words, want a page's", len(strings.Fields(got)))
+	}
+}
+
 func TestLetterTextClipped(t *testing.T) {
-	got, err := LetterText(context.Background(), "long.txt", []byte(strings.Repeat("é", LetterMaxText)))
+	got, err := LetterText(context.Background(), "long.txt", []byte(strings.Repeat("é", LetterMaxText)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
