@@ -421,6 +421,17 @@ wait:
 		}
 	}
 
+	// Decisions sent as a letter under a covering line, through Dovecot
+	// and worker kills, are read from the letter.
+	if n, right, err := lettersRead(ctx, st, sim); err != nil {
+		t.Error(err)
+	} else {
+		t.Logf("chaos: %d replies read with an attached letter, %d as sent", n, right)
+		if n < 2 || right != n {
+			t.Errorf("%d replies read with an attached letter, %d as sent; want 2 or more, all as sent", n, right)
+		}
+	}
+
 	if counts.resends == 0 {
 		t.Errorf("no refused request letter was resent (%s refused the first)", refused)
 	}
