@@ -208,7 +208,7 @@ const (
 )
 
 // letterExts are the formats a decision letter comes in.
-var letterExts = map[string]bool{".pdf": true, ".docx": true, ".txt": true}
+var letterExts = map[string]bool{".pdf": true, ".docx": true, ".doc": true, ".odt": true, ".txt": true}
 
 // ReadLetters reads the attachments of msg that may be the force's letter
 // (a PDF, Word or text file), for the classifier to read with the body:

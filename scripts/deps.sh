@@ -24,6 +24,9 @@ case "${1:-demo}" in
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+    # Writer reads legacy Word (.doc) and OpenDocument letters and tables.
+    dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 ||
+      need+=(libreoffice-writer-nogui)
     ;;
   bench)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -39,7 +39,7 @@ and so are the letters attached to it (PDF, Word, text), read with the
 body as the inbox reads them; the force is guessed from the sender's
 display name unless --force is given. Damage found in an email, and
 attachments that could not be read as letters, are reported on stderr.
-A .pdf or .docx FILE is read as a letter on its own.`,
+A .pdf, .docx, .doc or .odt FILE is read as a letter on its own.`,
 	flags: func(fs *flag.FlagSet) {
 		fs.String("force", "", "slug of the force that sent the reply, e.g. metropolitan, psni\n(default: from the file's force: header)")
 		fs.Bool("auto-reply", false, "the reply was marked as sent automatically (Auto-Submitted)")
@@ -75,7 +75,7 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 	in := &classify.Input{Body: string(data)}
 	force := ""
 	switch ext := strings.ToLower(filepath.Ext(name)); {
-	case ext == ".pdf" || ext == ".docx":
+	case ext == ".pdf" || ext == ".docx" || ext == ".doc" || ext == ".odt":
 		// A letter on its own, as a force attaches it.
 		text, err := extract.LetterText(ctx, filepath.Base(name), data, &extract.LetterOptions{OCRPages: 2})
 		if err != nil {

@@ -35,7 +35,7 @@ const (
 )
 
 // ErrNotLetter reports a file that is not in a format a letter comes in
-// (PDF, Word's DOCX, plain text).
+// (PDF, Word, OpenDocument text, plain text).
 var ErrNotLetter = errors.New("not a letter format")
 
 // LetterOptions tunes LetterText. A nil *LetterOptions reads no scanned
@@ -48,7 +48,8 @@ type LetterOptions struct {
 
 // LetterText returns the text of a letter: a PDF's text layer (its scanned
 // pages read by OCR up to opts.OCRPages; a scanned letter not read gives
-// ErrNeedsOCR), a DOCX's paragraphs, or a plain-text file, with paragraphs
+// ErrNeedsOCR), a Word document's paragraphs (.doc and .odt converted by
+// LibreOffice, when installed), or a plain-text file, with paragraphs
 // separated by blank lines, cut to LetterMaxText. It never panics;
 // malformed input gives an *Error. A PDF page that cannot be read is
 // skipped when others can.
@@ -76,6 +77,12 @@ func LetterText(ctx context.Context, name string, data []byte, opts *LetterOptio
 		text, err = pdfLetter(ctx, data, ocrPages)
 	case "docx":
 		text, err = docxLetter(ctx, data)
+	case "doc", "odt":
+		// Word 97-2003 and OpenDocument letters, through LibreOffice.
+		var conv []byte
+		if conv, err = convertLegacy(ctx, format, "docx", data); err == nil {
+			text, err = docxLetter(ctx, conv)
+		}
 	case "text":
 		text = decodeText(data).s
 	default:

@@ -102,6 +102,36 @@ func TestLetterTextDOCX(t *testing.T) {
 	}
 }
 
+// A Word 97-2003 letter is read through LibreOffice: the test makes one
+// from a DOCX of the corpus with LibreOffice itself.
+func TestLetterTextLegacyWord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs LibreOffice")
+	}
+	if findSoffice() == "" {
+		t.Skip("LibreOffice is not installed")
+	}
+	docx, err := os.ReadFile(filepath.Join("testdata", "office", "reasons.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := LetterText(context.Background(), "reasons.docx", docx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := convertLegacy(context.Background(), "docx", "doc", docx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LetterText(context.Background(), "letter.doc", legacy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(want, "\n"); len(first) < 10 || !strings.Contains(got, first) {
+		t.Errorf("the .doc reads %q, want it to hold the .docx's first paragraph %q", got[:min(len(got), 200)], first)
+	}
+}
+
 func TestLetterTextPlain(t *testing.T) {
 	got, err := LetterText(context.Background(), "response.txt", []byte("\xef\xbb\xbfPlease find our response below.\n"), nil)
 	if err != nil || got != "Please find our response below.\n" {
