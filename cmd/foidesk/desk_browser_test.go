@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/foidesk/foidesk/examples"
+	"github.com/foidesk/foidesk/internal/browsertest"
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/campaign"
 	"github.com/foidesk/foidesk/internal/devstack/devstacktest"
@@ -62,16 +62,7 @@ func TestDeskInBrowser(t *testing.T) {
 	if os.Getenv("FOIDESK_DEMO_BROWSER") == "" && shots == "" {
 		t.Skip("runs the whole demo: set FOIDESK_DEMO_BROWSER=1, or FOIDESK_SCREENSHOTS=DIR for the screenshots")
 	}
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("no Chromium on this machine: apt-get install chromium")
-	}
+	bin := browsertest.Chromium(t)
 	if shots != "" {
 		if err := os.MkdirAll(shots, 0o755); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/foidesk/foidesk/internal/browsertest"
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/extract"
 	"github.com/foidesk/foidesk/internal/store"
@@ -26,7 +27,7 @@ import (
 // filter form, the chart order and table sort links, paging, a source link
 // to a spreadsheet cell and to a PDF cell drawn on its page.
 func TestBrowserData(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	fx := seed(t)
 	pop, err := dataset.ReadPopulationFile("testdata/population-test.csv")
 	must(t, err)
@@ -190,7 +191,7 @@ func addPDFTable(t *testing.T, fx *fixture) (doc int64, row, col int) {
 // TestBrowserRemap corrects a review item's reading in Chromium without
 // JSON: choose the heading's dimension and the period, preview, remap.
 func TestBrowserRemap(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	fx := seed(t)
 	up := &updater{}
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,22 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/foidesk/foidesk/activities"
+	"github.com/foidesk/foidesk/internal/browsertest"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/workflows"
 )
-
-// chromium finds a Chromium or Chrome binary, or skips the test saying how
-// to get one.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium on this machine: install the Debian package chromium (apt-get install chromium) to run the browser test")
-	return ""
-}
 
 // tab is a headless Chromium tab driven by a test: each step fails the
 // test on an error.
@@ -106,7 +93,7 @@ func (b *tab) shot(name string) {
 // 44-force campaign: the board, a force's page, approving a review item
 // and downloading the CSV.
 func TestBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	fx := seed(t)
 	up := &updater{}
 	srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
