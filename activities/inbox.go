@@ -238,6 +238,23 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Le
 	return letters, skipped
 }
 
+// beyondLetters reports whether refs hold a document other than the
+// letters read (a spreadsheet, a table in the body, a letter that could
+// not be read): figures the classifier's kind must account for.
+func beyondLetters(refs []DocumentRef, letters []classify.Letter) bool {
+	read := map[string]int{}
+	for _, l := range letters {
+		read[path.Base(l.Name)]++
+	}
+	for _, r := range refs {
+		if read[r.Filename] == 0 {
+			return true
+		}
+		read[r.Filename]--
+	}
+	return false
+}
+
 // letters is ReadLetters, logging the attachments left out.
 func (a *Activities) letters(ctx context.Context, inboundID int64, msg *fmail.Message) []classify.Letter {
 	letters, skipped := ReadLetters(ctx, msg)
@@ -381,8 +398,9 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	if senderForce == "" && len(mres.Matches) > 0 {
 		senderForce = mres.Matches[0].ForceSlug
 	}
+	letters := a.letters(ctx, id, msg)
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: senderForce, AutoReply: msg.AutoReply, Letters: a.letters(ctx, id, msg)}, nil)
+		Force: senderForce, AutoReply: msg.AutoReply, Letters: letters}, nil)
 	kind := cls.Kind
 	if msg.Bounce != nil {
 		kind = foi.KindBounce
@@ -421,7 +439,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 		at = *m.InternalDate
 	}
 	if out.Status == foi.InboundMatched {
-		uncertain, why := cls.NeedsPerson(len(refs) > 0)
+		uncertain, why := cls.NeedsPerson(beyondLetters(refs, letters))
 		for _, mt := range mres.Matches {
 			r := newReply(mt.WorkflowID, id, msg, kind, cls, refs, at)
 			r.Uncertain, r.UncertainWhy = uncertain && kind != foi.KindBounce, why
@@ -502,8 +520,9 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 	if err != nil {
 		return nil, nonRetryable(ErrTypeInvalid, fmt.Errorf("message %d: %w", in.InboundID, err))
 	}
+	letters := a.letters(ctx, in.InboundID, msg)
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: c.ForceSlug, AutoReply: msg.AutoReply, Letters: a.letters(ctx, in.InboundID, msg)}, nil)
+		Force: c.ForceSlug, AutoReply: msg.AutoReply, Letters: letters}, nil)
 	docs, err := a.Store.MessageDocuments(ctx, in.InboundID)
 	if err != nil {
 		return nil, err
@@ -516,7 +535,7 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 		}
 	}
 	r := newReply(c.WorkflowID, in.InboundID, msg, cls.Kind, cls, refs, m.StoredAt)
-	r.Uncertain, r.UncertainWhy = cls.NeedsPerson(len(refs) > 0)
+	r.Uncertain, r.UncertainWhy = cls.NeedsPerson(beyondLetters(refs, letters))
 	a.log().Info("message assigned from triage", slog.Int64("inbound_id", in.InboundID), slog.String("request", c.WorkflowID),
 		slog.String("by", in.By))
 	return &ProcessOutput{Status: foi.InboundMatched, Kind: r.Kind, Replies: []InboundReply{r}}, nil

@@ -55,16 +55,20 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 	})
 	cover := "Dear Requester,\n\nPlease find attached our response to your request.\n\nKind regards\nFreedom of Information Unit"
 	for i, tc := range []struct {
-		name    string
-		atts    map[string][]byte
-		kind    foi.Kind
-		ref     string
-		letters int
+		name      string
+		atts      map[string][]byte
+		kind      foi.Kind
+		ref       string
+		letters   int
+		uncertain bool
 	}{
-		{"the covering line alone", nil, foi.KindResponse, "", 0},
-		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter, "figures.csv": []byte("a,b\n1,2\n")},
-			foi.KindRefusal, "25/06/1234", 1},
-		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0},
+		{"the covering line alone", nil, foi.KindResponse, "", 0, true},
+		// A confident refusal moves the request on its own ...
+		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter}, foi.KindRefusal, "25/06/1234", 1, false},
+		// ... unless figures come with it: it may answer a part.
+		{"with its letter and a spreadsheet", map[string][]byte{"Response 25-06-1234.pdf": letter, "figures.csv": []byte("a,b\n1,2\n")},
+			foi.KindRefusal, "25/06/1234", 1, true},
+		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := mimeWithAttachments(cover, tc.atts)
@@ -80,6 +84,9 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 			r := out.Replies[0]
 			if r.Kind != tc.kind || r.Reference != tc.ref {
 				t.Errorf("kind %s, reference %q; want %s, %q", r.Kind, r.Reference, tc.kind, tc.ref)
+			}
+			if r.Uncertain != tc.uncertain {
+				t.Errorf("to a person: %v (%s), want %v", r.Uncertain, r.UncertainWhy, tc.uncertain)
 			}
 			var read int
 			must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM inbound_messages,

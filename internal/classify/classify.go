@@ -791,13 +791,17 @@ func ConfidentAt(k foi.Kind) float64 {
 // NeedsPerson reports whether a person should confirm the kind before the
 // request moves on it, and why: a kind below its threshold (ConfidentAt),
 // which includes a reply in which no rule found anything ("other" at the
-// lowest confidence), or a reply placed as "other" that brings documents or
-// figures (hasData). Automatic replies never need one.
+// lowest confidence), or a reply placed as "other" or "refusal" that
+// brings documents or figures besides its letters (hasData): a whole
+// refusal gives nothing, so figures with one say it may answer a part.
+// Automatic replies never need one.
 func (r Result) NeedsPerson(hasData bool) (bool, string) {
 	th := ConfidentAt(r.Kind)
 	switch {
 	case r.Kind == foi.KindAutoReply:
 		return false, ""
+	case r.Kind == foi.KindRefusal && hasData:
+		return true, "a refusal that brings documents or figures may answer part of the request"
 	case r.Kind == foi.KindOther && hasData:
 		return true, "no kind fits, and the reply brings documents or figures"
 	case r.Kind == foi.KindOther && r.Confidence < th:

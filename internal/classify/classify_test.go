@@ -204,3 +204,18 @@ func TestFixtureReferenceFunc(t *testing.T) {
 		}
 	}
 }
+
+// A confident refusal moves its request on its own, unless the reply
+// brings figures besides its letters: a whole refusal gives none.
+func TestNeedsPersonRefusalWithData(t *testing.T) {
+	r := Result{Kind: foi.KindRefusal, Confidence: 0.99}
+	if need, why := r.NeedsPerson(false); need {
+		t.Errorf("a confident refusal without data waits for a person: %s", why)
+	}
+	if need, why := r.NeedsPerson(true); !need || !strings.Contains(why, "part of the request") {
+		t.Errorf("a refusal with figures: person %v (%q), want a person", need, why)
+	}
+	if need, _ := (Result{Kind: foi.KindAcknowledgement, Confidence: 0.9}).NeedsPerson(true); need {
+		t.Error("an acknowledgement with an attachment waits for a person")
+	}
+}
