@@ -213,10 +213,11 @@ var letterExts = map[string]bool{".pdf": true, ".docx": true, ".doc": true, ".od
 // ReadLetters reads the attachments of msg that may be the force's letter
 // (a PDF, Word or text file), for the classifier to read with the body:
 // many forces answer with a covering line and the decision in the
-// attachment. One that cannot be read (scanned, malformed, encrypted) is
-// left out, with its error in skipped; its tables are still extracted,
-// which records the error on the document.
-func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Letter, skipped []error) {
+// attachment. One that cannot be read (scanned with no OCR, malformed,
+// encrypted) comes back with Unread saying why; its tables are still
+// extracted, which records the error on the document.
+func ReadLetters(ctx context.Context, msg *fmail.Message) []classify.Letter {
+	var letters []classify.Letter
 	for _, att := range msg.Attachments {
 		if len(letters) == maxLetters {
 			break
@@ -227,15 +228,16 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Le
 			continue
 		}
 		text, err := extract.LetterText(ctx, att.Filename, att.Data, &extract.LetterOptions{OCRPages: letterOCRPages})
-		if err != nil {
-			if !errors.Is(err, extract.ErrNotLetter) {
-				skipped = append(skipped, fmt.Errorf("%s: %w", att.Name(), err))
-			}
+		switch {
+		case errors.Is(err, extract.ErrNotLetter):
 			continue
+		case err != nil:
+			letters = append(letters, classify.Letter{Name: att.Name(), Unread: err.Error()})
+		default:
+			letters = append(letters, classify.Letter{Name: att.Name(), Text: text})
 		}
-		letters = append(letters, classify.Letter{Name: att.Name(), Text: text})
 	}
-	return letters, skipped
+	return letters
 }
 
 // beyondLetters reports whether refs hold a document other than the
@@ -244,7 +246,9 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) (letters []classify.Le
 func beyondLetters(refs []DocumentRef, letters []classify.Letter) bool {
 	read := map[string]int{}
 	for _, l := range letters {
-		read[path.Base(l.Name)]++
+		if l.Unread == "" {
+			read[path.Base(l.Name)]++
+		}
 	}
 	for _, r := range refs {
 		if read[r.Filename] == 0 {
@@ -255,11 +259,14 @@ func beyondLetters(refs []DocumentRef, letters []classify.Letter) bool {
 	return false
 }
 
-// letters is ReadLetters, logging the attachments left out.
+// letters is ReadLetters, logging the attachments that could not be read.
 func (a *Activities) letters(ctx context.Context, inboundID int64, msg *fmail.Message) []classify.Letter {
-	letters, skipped := ReadLetters(ctx, msg)
-	for _, err := range skipped {
-		a.log().Info("attachment not read as a letter", slog.Int64("inbound_id", inboundID), slog.Any("err", err))
+	letters := ReadLetters(ctx, msg)
+	for _, l := range letters {
+		if l.Unread != "" {
+			a.log().Info("attachment not read as a letter", slog.Int64("inbound_id", inboundID),
+				slog.String("attachment", l.Name), slog.String("err", l.Unread))
+		}
 	}
 	return letters
 }

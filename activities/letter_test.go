@@ -60,15 +60,17 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 		kind      foi.Kind
 		ref       string
 		letters   int
+		unread    int
 		uncertain bool
 	}{
-		{"the covering line alone", nil, foi.KindResponse, "", 0, true},
+		{"the covering line alone", nil, foi.KindResponse, "", 0, 0, true},
 		// A confident refusal moves the request on its own ...
-		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter}, foi.KindRefusal, "25/06/1234", 1, false},
+		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter}, foi.KindRefusal, "25/06/1234", 1, 0, false},
 		// ... unless figures come with it: it may answer a part.
 		{"with its letter and a spreadsheet", map[string][]byte{"Response 25-06-1234.pdf": letter, "figures.csv": []byte("a,b\n1,2\n")},
-			foi.KindRefusal, "25/06/1234", 1, true},
-		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, true},
+			foi.KindRefusal, "25/06/1234", 1, 0, true},
+		// A damaged letter is named in the evidence, for the person.
+		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := mimeWithAttachments(cover, tc.atts)
@@ -88,12 +90,13 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 			if r.Uncertain != tc.uncertain {
 				t.Errorf("to a person: %v (%s), want %v", r.Uncertain, r.UncertainWhy, tc.uncertain)
 			}
-			var read int
-			must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM inbound_messages,
-				jsonb_array_elements(classification->'result'->'evidence') e
-				WHERE id = $1 AND e->>'rule' = 'letter:read'`, id).Scan(&read))
-			if read != tc.letters {
-				t.Errorf("%d letters read, want %d", read, tc.letters)
+			var read, unread int
+			must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*) FILTER (WHERE e->>'rule' = 'letter:read'),
+				count(*) FILTER (WHERE e->>'rule' = 'letter:unread')
+				FROM inbound_messages, jsonb_array_elements(classification->'result'->'evidence') e
+				WHERE id = $1`, id).Scan(&read, &unread))
+			if read != tc.letters || unread != tc.unread {
+				t.Errorf("%d letters read and %d unread, want %d and %d", read, unread, tc.letters, tc.unread)
 			}
 			// Every attachment is stored, letter or not.
 			var docs int

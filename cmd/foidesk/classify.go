@@ -90,9 +90,11 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 		for _, p := range m.Problems {
 			fmt.Fprintf(a.stderr, "foidesk classify: %s: %s\n", name, p)
 		}
-		letters, skipped := activities.ReadLetters(ctx, m)
-		for _, err := range skipped {
-			fmt.Fprintf(a.stderr, "foidesk classify: %s: attachment not read as a letter: %v\n", name, err)
+		letters := activities.ReadLetters(ctx, m)
+		for _, l := range letters {
+			if l.Unread != "" {
+				fmt.Fprintf(a.stderr, "foidesk classify: %s: %s not read as a letter: %s\n", name, l.Name, l.Unread)
+			}
 		}
 		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply, Letters: letters}
 		switch {

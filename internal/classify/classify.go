@@ -106,6 +106,10 @@ type Input struct {
 type Letter struct {
 	Name string // its file name
 	Text string
+	// Unread, when set, says why an attachment that may be the letter
+	// could not be read (a scan with no OCR, a damaged file): it is
+	// reported in the evidence, for the person who reads the reply.
+	Unread string
 }
 
 // DefaultMaxScan is how many bytes of a body are scanned when
@@ -195,6 +199,12 @@ func Classify(in *Input, opts *Options) Result {
 	for _, name := range names {
 		c.add(Evidence{Rule: "letter:read", Source: SourceLetter, Phrase: phrase(name),
 			Note: "an attached letter, read with the body"})
+	}
+	for _, l := range in.Letters {
+		if l.Unread != "" {
+			c.add(Evidence{Rule: "letter:unread", Source: SourceLetter, Phrase: phrase(l.Name),
+				Note: "an attachment that may be the letter could not be read: " + l.Unread})
+		}
 	}
 	for _, d := range append([]document{doc}, letters...) {
 		for _, s := range d.stripped {
@@ -307,6 +317,9 @@ func prepareLetters(ls []Letter, budget int) (docs []document, names []string) {
 	for _, l := range ls {
 		if budget <= 0 {
 			break
+		}
+		if l.Unread != "" {
+			continue
 		}
 		text, _ := clip(l.Text, budget)
 		budget -= len(text)

@@ -85,9 +85,9 @@ func TestLetterAttachedUnderACoveringLine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		letters, skipped := activities.ReadLetters(context.Background(), m)
-		if len(letters) != 1 || len(skipped) != 0 {
-			t.Fatalf("%s: %d letters read, %v", k, len(letters), skipped)
+		letters := activities.ReadLetters(context.Background(), m)
+		if len(letters) != 1 || letters[0].Unread != "" {
+			t.Fatalf("%s: letters %+v, want one read", k, letters)
 		}
 		res := classify.Classify(&classify.Input{Subject: m.Subject, From: m.From.Address, Body: m.Text, Force: "durham", Letters: letters}, nil)
 		if string(res.Kind) != k.Expect() || res.Reference != "FOI/01234/26" {
