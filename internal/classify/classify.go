@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/lazyre"
 )
 
 // Kinds lists every kind the classifier gives (foi.Kinds), in precedence
@@ -64,6 +65,7 @@ const (
 	SourceBoilerplate Source = "boilerplate" // disclaimers, rights blocks, markings, trailers
 	SourceQuoted      Source = "quoted"      // an earlier message quoted in the reply
 	SourceLetter      Source = "letter"      // a letter attached to the reply (Input.Letters)
+	SourceForwarded   Source = "forwarded"   // the message a reply forwards, read as the reply (see forwardedMessage)
 	SourceDecision    Source = "decision"    // a precedence rule applied to other evidence
 )
 
@@ -191,11 +193,22 @@ func Classify(in *Input, opts *Options) Result {
 	from, _ := clip(in.From, maxFrom)
 
 	doc := prepare(body)
-	bodyKept := doc.kept
 	subject = normaliseText(subject)
 	letters, names := prepareLetters(in.Letters, opts.maxScan())
 
 	c := &collector{}
+	// A reply forwarded to the desk (by a journalist it reached instead):
+	// the forwarder's own words say nothing the rules know, so the message
+	// forwarded is read as the reply, not set aside as a quoted one.
+	if i, text, ok := forwardedMessage(doc); ok && !saysAnything(doc.kept) {
+		fwd := prepare(text)
+		c.add(Evidence{Rule: "forwarded:read", Source: SourceForwarded, Phrase: phrase(doc.stripped[i].trigger),
+			Note: "the message forwarded is read as the reply: the forwarder's own words say nothing of it"})
+		matchRules(c, bodyRules, fwd.kept, SourceForwarded)
+		doc.kept += "\n\n" + fwd.kept
+		doc.stripped = append(slices.Delete(doc.stripped, i, i+1), fwd.stripped...)
+	}
+	bodyKept := doc.kept
 	for _, name := range names {
 		c.add(Evidence{Rule: "letter:read", Source: SourceLetter, Phrase: phrase(name),
 			Note: "an attached letter, read with the body"})
@@ -311,6 +324,38 @@ func Classify(in *Input, opts *Options) Result {
 }
 
 // clip cuts s to at most n bytes on a rune boundary and makes it valid UTF-8.
+// forwardedMessage returns the index in doc.stripped of a forwarded
+// message set aside as quoted ("---------- Forwarded message ---------",
+// "Begin forwarded message:") and its text without the forwarding
+// header's lines; ok is false when the first quoted block is not a
+// forward (a reply's quote of an earlier message).
+func forwardedMessage(doc document) (i int, text string, ok bool) {
+	for i, s := range doc.stripped {
+		if s.source != SourceQuoted {
+			continue
+		}
+		if s.rule != "quoted:forwarded" && !(s.rule == "quoted:original-message" && strings.Contains(strings.ToLower(s.trigger), "forwarded")) {
+			return 0, "", false
+		}
+		lines := strings.Split(s.text, "\n")[1:]
+		for len(lines) > 0 && (strings.TrimSpace(lines[0]) == "" || forwardHeaderRe.MatchString(lines[0])) {
+			lines = lines[1:]
+		}
+		return i, strings.Join(lines, "\n"), true
+	}
+	return 0, "", false
+}
+
+// forwardHeaderRe is a line of a forwarding header.
+var forwardHeaderRe = lazyre.New(`(?i)^\s*\*?(?:from|sent|date|to|cc|subject):`)
+
+// saysAnything reports whether the rules find counted evidence in text.
+func saysAnything(text string) bool {
+	c := &collector{}
+	matchRules(c, bodyRules, text, SourceBody)
+	return c.countedFrom(SourceBody)
+}
+
 // prepareLetters prepares the letters' texts, at most budget bytes of
 // them in all, and returns them with their names; empty ones are left out.
 func prepareLetters(ls []Letter, budget int) (docs []document, names []string) {

@@ -27,6 +27,41 @@ type rendering struct {
 // coveringLine is the body of an e-mail whose letter is attached.
 const coveringLine = "Dear Requester,\n\nPlease find attached our response to your request for information.\n\nKind regards,\nFreedom of Information Unit"
 
+// quotedRequest is a requester's message as mail clients quote it below
+// a reply: its words ask for figures and name exemptions and costs, which
+// must not count as the force's.
+const quotedRequest = `
+
+-----Original Message-----
+From: Requester <request-1234@whatdotheyknow.com>
+Sent: 02 March 2026 10:00
+To: FOI <foi@police.example>
+Subject: Freedom of Information request - Community resolutions
+
+Dear Police,
+
+Please provide the number of community resolutions given to foreign
+nationals in each of the last three years. If the information is not held
+in full, please provide what you hold. If the cost of compliance would
+exceed the appropriate limit, please let me know what you could provide
+within it, and do not rely on section 40 for numbers below five.
+
+Yours faithfully,
+
+Requester`
+
+// quoteRequest puts the request, quoted, below the reply.
+func quoteRequest(s string) string { return s + quotedRequest }
+
+// forward is the reply as a journalist forwards it to the desk from their
+// own mailbox: a line of their own, then the force's message under the
+// mail client's forwarding header.
+func forward(s string) string {
+	return "FYI - this came to me rather than the desk.\n\n---------- Forwarded message ---------\n" +
+		"From: FOI Unit <foi@police.example>\nDate: Mon, 2 Mar 2026 at 10:00\nSubject: RE: Freedom of Information request\n" +
+		"To: <journalist@newsroom.example>\n\n" + s
+}
+
 // coveringOnly reports whether r is a covering note's: its answer is
 // in an attachment the corpus does not hold.
 func coveringOnly(r Result) bool {
@@ -66,6 +101,8 @@ var renderings = []rendering{
 	{"wrapped at 60 columns, words hyphenated", func(s string) string { return wrapLines(s, 60, true) }, false},
 	{"paragraphs on one line", unwrapParagraphs, false},
 	{"typographic quotes and dashes", typographic, false},
+	{"the request quoted below the reply", quoteRequest, false},
+	{"forwarded by a journalist", forward, false},
 	{"a letter attached under a covering line", func(s string) string { return s }, true},
 	{"a letter wrapped at 60 columns, attached under a covering line", func(s string) string { return wrapLines(s, 60, true) }, true},
 }

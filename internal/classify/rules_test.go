@@ -203,6 +203,38 @@ Your request will now be considered in accordance with the Freedom of Informatio
 			kind: foi.KindOther,
 		},
 		{
+			name: "a refusal forwarded to the desk by the journalist it reached",
+			in: Input{Force: "kent", Subject: "Fwd: RE: Freedom of Information request", Body: `FYI - this came to me rather than the desk.
+
+---------- Forwarded message ---------
+From: Kent Police FOI <foi@kent.police.uk>
+Date: Mon, 2 Mar 2026 at 10:00
+Subject: RE: Freedom of Information request
+To: <journalist@newsroom.example>
+
+FREEDOM OF INFORMATION REQUEST 20/09/1088
+
+To locate and extract the information would exceed the appropriate limit of 18 hours.
+This letter represents a refusal notice under Section 12(1) of the Act.`},
+			kind:     foi.KindRefusal,
+			ref:      "20/09/1088",
+			sections: []string{"s12(1)"},
+			evidence: []string{"forwarded:read", "refusal:refusal-notice"},
+		},
+		{
+			name: "a reply above a forwarded message reads its own words",
+			in: Input{Force: "kent", Body: `Thank you for your request, which we received on 2 March 2026 and have logged under reference 20/09/1088.
+
+---------- Forwarded message ---------
+From: Requester <requester@example.com>
+Subject: Freedom of Information request
+
+If the cost would exceed the appropriate limit, please refuse only the part that does.`},
+			kind:     foi.KindAcknowledgement,
+			ref:      "20/09/1088",
+			evidence: []string{"strip:quoted:original-message"},
+		},
+		{
 			name: "a refusal in the attached letter, under a covering line",
 			in: Input{Force: "kent", Body: "Dear Requester,\n\nPlease find attached our response to your request.\n\nFOI Team",
 				Letters: []Letter{{Name: "FOI 20-09-1088 response.pdf", Text: `FREEDOM OF INFORMATION REQUEST 20/09/1088
