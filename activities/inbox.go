@@ -211,7 +211,8 @@ const (
 var letterExts = map[string]bool{".pdf": true, ".docx": true, ".doc": true, ".odt": true, ".txt": true}
 
 // ReadLetters reads the attachments of msg that may be the force's letter
-// (a PDF, Word or text file), for the classifier to read with the body:
+// (a PDF, Word or text file, or a message forwarded as an attachment), for
+// the classifier to read with the body:
 // many forces answer with a covering line and the decision in the
 // attachment. One that cannot be read (scanned with no OCR, malformed,
 // encrypted) comes back with Unread saying why; its tables are still
@@ -235,6 +236,13 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) []classify.Letter {
 			letters = append(letters, classify.Letter{Name: att.Name(), Unread: err.Error()})
 		default:
 			letters = append(letters, classify.Letter{Name: att.Name(), Text: text})
+		}
+	}
+	// A reply forwarded as an attachment under a line of the forwarder's
+	// is read as a letter.
+	for i, t := range msg.AttachedTexts {
+		if len(letters) < maxLetters && t != msg.Text {
+			letters = append(letters, classify.Letter{Name: fmt.Sprintf("forwarded message %d", i+1), Text: t})
 		}
 	}
 	return letters

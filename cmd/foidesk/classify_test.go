@@ -145,6 +145,31 @@ func TestClassifyCommandLetter(t *testing.T) {
 	}
 }
 
+// A reply forwarded as an attachment under a line of the forwarder's is
+// read as the reply it forwards: the same kind as that reply on its own.
+func TestClassifyCommandForwardedAsAttachment(t *testing.T) {
+	kindOf := func(args ...string) classifyJSON {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, append([]string{"classify"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var got classifyJSON
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	fwd := kindOf("--force", "warwickshire", filepath.Join("..", "..", "internal", "mail", "testdata", "forwarded.eml"))
+	alone := kindOf(filepath.Join(replies, "28-response-warwickshire.txt"))
+	if fwd.Kind != alone.Kind || fwd.Reference != alone.Reference {
+		t.Errorf("forwarded: %s %q; the reply on its own: %s %q", fwd.Kind, fwd.Reference, alone.Kind, alone.Reference)
+	}
+	if !slices.ContainsFunc(fwd.Evidence, func(e evidenceJSON) bool { return e.Rule == "letter:read" && e.Phrase == "forwarded message 1" }) {
+		t.Errorf("the forwarded message was not read: %+v", fwd.Evidence)
+	}
+}
+
 func TestClassifyCommandErrors(t *testing.T) {
 	eml := filepath.Join(t.TempDir(), "reply.eml")
 	if err := os.WriteFile(eml, []byte("\r\n\r\nbody\r\n"), 0o600); err != nil {

@@ -104,6 +104,9 @@ type Message struct {
 	// Attachments are the files carried by the message, including those
 	// unpacked from zip archives, winmail.dat (TNEF) and attached messages.
 	Attachments []Attachment
+	// AttachedTexts are the bodies of messages attached to this one (a
+	// reply forwarded as an attachment), as text, in the order found.
+	AttachedTexts []string
 
 	// AutoReply is set for automatic replies (out-of-office notices,
 	// auto-acknowledgements, delivery reports), with the signal that said
@@ -307,6 +310,9 @@ func (p *parser) message(h textproto.Header, body []byte, headerProblems []strin
 		}
 	}
 	m.Text = normalizeText(m.Text)
+	for _, t := range info.attachedTexts {
+		m.AttachedTexts = append(m.AttachedTexts, normalizeText(t))
+	}
 	m.Bounce = detectBounce(m, info)
 	m.AutoReply, m.AutoReplyReason = detectAutoReply(h, m.Subject, m.Text)
 	return m

@@ -174,6 +174,11 @@ func TestParseForwardedMessage(t *testing.T) {
 	if !bytes.Equal(a.Data, sourceFile(t, "dispersal-orders.csv")) {
 		t.Error("csv bytes differ")
 	}
+	// The forwarded message's own text is kept beside the outer one's.
+	if len(m.AttachedTexts) != 1 {
+		t.Fatalf("%d attached texts, want the forwarded message's", len(m.AttachedTexts))
+	}
+	wantText(t, m.AttachedTexts[0], loadReply(t, "28-response-warwickshire").body)
 }
 
 func TestParseForwardedOnlyUsesInnerText(t *testing.T) {
