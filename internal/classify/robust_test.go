@@ -62,6 +62,19 @@ func forward(s string) string {
 		"To: <journalist@newsroom.example>\n\n" + s
 }
 
+// signOff adds what mail systems add below a force's message: a
+// confidentiality notice whose words (disclose, not, exempt) are not the
+// force's answer, and a list footer.
+func signOff(s string) string {
+	return s + `
+
+This email and any attachments are confidential and may be legally privileged. If you are not the intended recipient you must not use, disclose, copy or distribute it: please notify the sender and delete it. Information in this email may be exempt from disclosure under the Freedom of Information Act 2000.
+
+All communications may be monitored and recorded.
+
+Please consider the environment before printing this email.`
+}
+
 // coveringOnly reports whether r is a covering note's: its answer is
 // in an attachment the corpus does not hold.
 func coveringOnly(r Result) bool {
@@ -103,6 +116,7 @@ var renderings = []rendering{
 	{"typographic quotes and dashes", typographic, false},
 	{"the request quoted below the reply", quoteRequest, false},
 	{"forwarded by a journalist", forward, false},
+	{"a disclaimer and a mail-list footer below", signOff, false},
 	{"a letter attached under a covering line", func(s string) string { return s }, true},
 	{"a letter wrapped at 60 columns, attached under a covering line", func(s string) string { return wrapLines(s, 60, true) }, true},
 }
