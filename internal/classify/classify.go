@@ -197,17 +197,6 @@ func Classify(in *Input, opts *Options) Result {
 	letters, names := prepareLetters(in.Letters, opts.maxScan())
 
 	c := &collector{}
-	// A reply forwarded to the desk (by a journalist it reached instead):
-	// the forwarder's own words say nothing the rules know, so the message
-	// forwarded is read as the reply, not set aside as a quoted one.
-	if i, text, ok := forwardedMessage(doc); ok && !saysAnything(doc.kept) {
-		fwd := prepare(text)
-		c.add(Evidence{Rule: "forwarded:read", Source: SourceForwarded, Phrase: phrase(doc.stripped[i].trigger),
-			Note: "the message forwarded is read as the reply: the forwarder's own words say nothing of it"})
-		matchRules(c, bodyRules, fwd.kept, SourceForwarded)
-		doc.kept += "\n\n" + fwd.kept
-		doc.stripped = append(slices.Delete(doc.stripped, i, i+1), fwd.stripped...)
-	}
 	bodyKept := doc.kept
 	for _, name := range names {
 		c.add(Evidence{Rule: "letter:read", Source: SourceLetter, Phrase: phrase(name),
@@ -237,6 +226,23 @@ func Classify(in *Input, opts *Options) Result {
 	}
 	c.letters = c.countedFrom(SourceLetter)
 	matchRules(c, bodyRules, doc.kept, SourceBody)
+	// A reply forwarded to the desk (by a journalist it reached instead):
+	// when the forwarder's own words say nothing the rules know, the
+	// message forwarded is read as the reply, not set aside as a quoted
+	// one, and joins the counted text as a letter does.
+	if i, text, ok := forwardedMessage(doc); ok && !c.countedFrom(SourceBody) {
+		fwd := prepare(text)
+		c.add(Evidence{Rule: "forwarded:read", Source: SourceForwarded, Phrase: phrase(doc.stripped[i].trigger),
+			Note: "the message forwarded is read as the reply: the forwarder's own words say nothing of it"})
+		for _, s := range fwd.stripped {
+			c.add(Evidence{Rule: "strip:" + s.rule, Source: s.source, Phrase: phrase(s.trigger),
+				Note: "text removed before classifying"})
+		}
+		matchRules(c, bodyRules, fwd.kept, SourceForwarded)
+		bodyKept = fwd.kept // the reply's own text, for what only its body says (coveringNote)
+		doc.stripped = slices.Delete(doc.stripped, i, i+1)
+		letters = append([]document{fwd}, letters...)
+	}
 	for _, l := range letters {
 		doc.kept += "\n\n" + l.kept
 		doc.stripped = append(doc.stripped, l.stripped...)
@@ -323,7 +329,6 @@ func Classify(in *Input, opts *Options) Result {
 	return res
 }
 
-// clip cuts s to at most n bytes on a rune boundary and makes it valid UTF-8.
 // forwardedMessage returns the index in doc.stripped of a forwarded
 // message set aside as quoted ("---------- Forwarded message ---------",
 // "Begin forwarded message:") and its text without the forwarding
@@ -349,13 +354,6 @@ func forwardedMessage(doc document) (i int, text string, ok bool) {
 // forwardHeaderRe is a line of a forwarding header.
 var forwardHeaderRe = lazyre.New(`(?i)^\s*\*?(?:from|sent|date|to|cc|subject):`)
 
-// saysAnything reports whether the rules find counted evidence in text.
-func saysAnything(text string) bool {
-	c := &collector{}
-	matchRules(c, bodyRules, text, SourceBody)
-	return c.countedFrom(SourceBody)
-}
-
 // prepareLetters prepares the letters' texts, at most budget bytes of
 // them in all, and returns them with their names; empty ones are left out.
 func prepareLetters(ls []Letter, budget int) (docs []document, names []string) {
@@ -376,6 +374,7 @@ func prepareLetters(ls []Letter, budget int) (docs []document, names []string) {
 	return docs, names
 }
 
+// clip cuts s to at most n bytes on a rune boundary and makes it valid UTF-8.
 func clip(s string, n int) (string, bool) {
 	cut := false
 	if len(s) > n {
@@ -486,37 +485,6 @@ const (
 	extensionHistory = 85
 )
 
-// decide picks the kind. Precedence, in order:
-//
-//  1. A clarification already answered ("Clarification Received", "You then
-//     clarified") is history recorded in a later letter, not a request for
-//     clarification: clarification evidence is discounted.
-//  2. A letter that discloses the information or says it is not held
-//     (evidence >= 85) answers the request: extension wording in it reports
-//     an earlier extension and is discounted. Refusal wording does not
-//     discount an extension, since public-interest extension letters name
-//     the exemption they are weighing.
-//  3. The highest score wins (see collector.score); ties go to the kind
-//     listed first in Kinds. Hedged wording ("may be extended", "if the cost
-//     would exceed") never counts, so an acknowledgement that explains the
-//     rules is not an extension or a refusal.
-//  4. A response with refusal or not-held evidence of weight >= 50 is a
-//     partial response; so is a refusal with disclosure evidence >= 75,
-//     a not-held letter that gives figures in the body, and a refusal that
-//     gives a table of figures (see figures).
-//  5. An acknowledgement from an automatic sender (Input.AutoReply or an
-//     "Automatic reply" subject) without a reference of its own is an
-//     automatic acknowledgement; an automatic acknowledgement that does carry
-//     a force reference is an acknowledgement of that request.
-//  6. With no counted evidence the kind is other.
-//  7. When none of the above changed the kind, the letter's structure
-//     decides (see byParts): a refusal or not-held letter that answers
-//     another part of the request, and an answer that refuses a named part,
-//     are partial responses, unless the refusal says it covers the whole
-//     request.
-//
-// A refusal resting on s.21 alone becomes other in Classify, once the cited
-// sections are known.
 // toAForce reports whether a message opens by addressing a police force
 // or its FOI team ("Dear Kent Police", "Dear FOI Team"): a requester's
 // letter to the force, quoted or forwarded, not the force's to us. The
@@ -563,6 +531,37 @@ func proposeByWording(c *collector, res *Result, subject, kept string) {
 		Note: "no rule matched; the words are most like the tuning replies of this kind, for a person to confirm"})
 }
 
+// decide picks the kind. Precedence, in order:
+//
+//  1. A clarification already answered ("Clarification Received", "You then
+//     clarified") is history recorded in a later letter, not a request for
+//     clarification: clarification evidence is discounted.
+//  2. A letter that discloses the information or says it is not held
+//     (evidence >= 85) answers the request: extension wording in it reports
+//     an earlier extension and is discounted. Refusal wording does not
+//     discount an extension, since public-interest extension letters name
+//     the exemption they are weighing.
+//  3. The highest score wins (see collector.score); ties go to the kind
+//     listed first in Kinds. Hedged wording ("may be extended", "if the cost
+//     would exceed") never counts, so an acknowledgement that explains the
+//     rules is not an extension or a refusal.
+//  4. A response with refusal or not-held evidence of weight >= 50 is a
+//     partial response; so is a refusal with disclosure evidence >= 75,
+//     a not-held letter that gives figures in the body, and a refusal that
+//     gives a table of figures (see figures).
+//  5. An acknowledgement from an automatic sender (Input.AutoReply or an
+//     "Automatic reply" subject) without a reference of its own is an
+//     automatic acknowledgement; an automatic acknowledgement that does carry
+//     a force reference is an acknowledgement of that request.
+//  6. With no counted evidence the kind is other.
+//  7. When none of the above changed the kind, the letter's structure
+//     decides (see byParts): a refusal or not-held letter that answers
+//     another part of the request, and an answer that refuses a named part,
+//     are partial responses, unless the refusal says it covers the whole
+//     request.
+//
+// A refusal resting on s.21 alone becomes other in Classify, once the cited
+// sections are known.
 func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	scores := map[foi.Kind]int{}
 	for _, k := range precedence {
