@@ -98,17 +98,14 @@ func LetterText(ctx context.Context, name string, data []byte, opts *LetterOptio
 // blank line where the gap between two lines is wider than a line; up to
 // ocrPages scanned pages are read by OCR.
 func pdfLetter(ctx context.Context, data []byte, ocrPages int) (string, error) {
-	doc, err := pdf.Open(data, &pdf.Limits{MaxPages: LetterMaxPages, MaxFormDepth: maxPDFObjectDepth})
-	if err != nil && !errors.Is(err, pdf.ErrLimit) {
-		return "", &Error{Format: "pdf", Err: err}
-	}
+	doc, err := openPDF(data, LetterMaxPages)
 	if err != nil {
-		return "", &Error{Format: "pdf", Err: fmt.Errorf("%w: %v", ErrTooLarge, err)}
+		return "", err
 	}
 	var b strings.Builder
 	var first error
 	scanned := 0
-	ocr := &pdfOCR{disabled: ocrPages <= 0, data: data}
+	ocr := &pdfOCR{data: data}
 	defer ocr.close()
 	for n := 1; n <= doc.NumPages() && b.Len() < LetterMaxText; n++ {
 		if err := ctx.Err(); err != nil {
@@ -117,7 +114,8 @@ func pdfLetter(ctx context.Context, data []byte, ocrPages int) (string, error) {
 			}
 			break
 		}
-		lines, isScan, err := pdfPageLines(ctx, doc, n, ocr, scanned < ocrPages)
+		ocr.disabled = scanned >= ocrPages
+		lines, isScan, err := pdfPageLines(ctx, doc, n, ocr)
 		if err != nil {
 			if first == nil {
 				first = &Error{Format: "pdf", Page: n, Err: err}
@@ -146,35 +144,22 @@ func pdfLetter(ctx context.Context, data []byte, ocrPages int) (string, error) {
 	return "", &Error{Format: "pdf", Err: ErrEmpty}
 }
 
-// pdfPageLines returns page n's text lines, "" between paragraphs; none
-// for a blank page, or a scanned one (an image of text) unless readOCR,
-// when OCR reads it. Panics become errors.
-func pdfPageLines(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR, readOCR bool) (out []string, scanned bool, err error) {
+// pdfPageLines returns page n's text lines, "" between paragraphs, and
+// whether the page is scanned: a scanned page is read by OCR unless ocr
+// is disabled, when it gives no lines; so does a blank page. Panics become
+// errors.
+func pdfPageLines(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (out []string, scanned bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, scanned, err = nil, false, fmt.Errorf("malformed page: %v", r)
 		}
 	}()
-	p, err := doc.Page(ctx, n)
-	if err != nil {
+	p, st, err := loadPage(ctx, doc, n, ocr)
+	switch {
+	case errors.Is(err, ErrNeedsOCR):
+		return nil, true, nil // not read: the letter is left unread if no page is
+	case err != nil:
 		return nil, false, err
-	}
-	dropHiddenText(p)
-	if !p.HasText() {
-		scanned = len(p.Images) > 0 || p.ImageCoverage() > 0.05
-		if !scanned || !readOCR {
-			return nil, scanned, nil
-		}
-		st, err := ocr.read(ctx, p)
-		if err != nil {
-			if errors.Is(err, ErrNeedsOCR) {
-				return nil, true, nil // no OCR here: the letter is left unread
-			}
-			return nil, true, err
-		}
-		if st.words == 0 {
-			return nil, true, nil
-		}
 	}
 	lines := buildLines(buildWords(p))
 	out = make([]string, 0, len(lines))
@@ -187,7 +172,7 @@ func pdfPageLines(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR, re
 		}
 		out = append(out, l.text())
 	}
-	return out, false, nil
+	return out, st.words > 0, nil
 }
 
 // docxLetter reads the paragraphs of a Word document's main part, table

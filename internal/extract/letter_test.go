@@ -207,6 +207,32 @@ func TestLetterTextScanned(t *testing.T) {
 	}
 }
 
+// OCR reads no more scanned pages than asked for: one page of a 49-page
+// scan read by OCR gives fewer words than two pages.
+func TestLetterTextScannedPagesBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR takes seconds")
+	}
+	if _, err := findOCR(); err != nil {
+		t.Skip(err)
+	}
+	scan, err := os.ReadFile(filepath.Join("testdata", "real", "academy-cardinal-vaughan-accounts-scan.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := func(n int) int {
+		got, err := LetterText(context.Background(), "scan.pdf", scan, &LetterOptions{OCRPages: n})
+		if err != nil {
+			t.Fatalf("%d pages: %v", n, err)
+		}
+		return len(strings.Fields(got))
+	}
+	one, two := pages(1), pages(2)
+	if one == 0 || two <= one {
+		t.Errorf("words read with 1 page of OCR: %d, with 2: %d; want more with 2", one, two)
+	}
+}
+
 func TestLetterTextClipped(t *testing.T) {
 	got, err := LetterText(context.Background(), "long.txt", []byte(strings.Repeat("é", LetterMaxText)), nil)
 	if err != nil {

@@ -77,12 +77,9 @@ func extractPDF(ctx context.Context, data []byte, o *Options) (tables []*Table, 
 	if int64(len(data)) > opts.MaxBytes {
 		return nil, &Error{Format: "pdf", Err: fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), opts.MaxBytes)}
 	}
-	doc, err := pdf.Open(data, &pdf.Limits{MaxPages: opts.MaxPages, MaxFormDepth: maxPDFObjectDepth})
+	doc, err := openPDF(data, opts.MaxPages)
 	if err != nil {
-		if errors.Is(err, pdf.ErrLimit) {
-			err = fmt.Errorf("%w: %v", ErrTooLarge, err)
-		}
-		return nil, &Error{Format: "pdf", Err: err}
+		return nil, err
 	}
 	var pages []*pageTables
 	var perr PageErrors
@@ -176,6 +173,18 @@ func (o *pdfOCR) read(ctx context.Context, p *pdf.Page) (ocrWordStats, error) {
 	return st, err
 }
 
+// openPDF opens a PDF document for reading up to maxPages pages.
+func openPDF(data []byte, maxPages int) (*pdf.Document, error) {
+	doc, err := pdf.Open(data, &pdf.Limits{MaxPages: maxPages, MaxFormDepth: maxPDFObjectDepth})
+	if err != nil {
+		if errors.Is(err, pdf.ErrLimit) {
+			err = fmt.Errorf("%w: %v", ErrTooLarge, err)
+		}
+		return nil, &Error{Format: "pdf", Err: err}
+	}
+	return doc, nil
+}
+
 // readPDFPage interprets page n and finds its tables; panics are turned
 // into errors. A scanned page is read by OCR.
 func readPDFPage(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (pt *pageTables, err error) {
@@ -184,32 +193,45 @@ func readPDFPage(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (pt
 			pt, err = nil, fmt.Errorf("malformed page: %v", r)
 		}
 	}()
-	p, err := doc.Page(ctx, n)
+	p, st, err := loadPage(ctx, doc, n, ocr)
 	if err != nil {
-		if errors.Is(err, pdf.ErrLimit) {
-			return nil, fmt.Errorf("%w: %v", ErrTooLarge, err)
-		}
 		return nil, err
 	}
-	dropHiddenText(p)
-	if p.HasText() {
-		return findTables(p), nil
-	}
-	if p.ImageCoverage() <= 0.05 && len(p.Images) == 0 {
+	if !p.HasText() {
 		return &pageTables{number: n, height: p.Height}, nil // a blank page
 	}
-	st, err := ocr.read(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	if st.words == 0 {
-		return nil, fmt.Errorf("%w: OCR read no words on the scanned page", ErrNeedsOCR)
-	}
 	pt = findTables(p)
-	for _, tb := range pt.tables {
-		markOCR(tb.t, st)
+	if st.words > 0 {
+		for _, tb := range pt.tables {
+			markOCR(tb.t, st)
+		}
 	}
 	return pt, nil
+}
+
+// loadPage interprets page n without its hidden text. A scanned page (no
+// text, an image) is read by OCR, and st says how sure that reading was;
+// one OCR cannot read gives an error wrapping ErrNeedsOCR. A blank page
+// comes back without text.
+func loadPage(ctx context.Context, doc *pdf.Document, n int, ocr *pdfOCR) (p *pdf.Page, st ocrWordStats, err error) {
+	p, err = doc.Page(ctx, n)
+	if err != nil {
+		if errors.Is(err, pdf.ErrLimit) {
+			err = fmt.Errorf("%w: %v", ErrTooLarge, err)
+		}
+		return nil, st, err
+	}
+	dropHiddenText(p)
+	if p.HasText() || p.ImageCoverage() <= 0.05 && len(p.Images) == 0 {
+		return p, st, nil
+	}
+	if st, err = ocr.read(ctx, p); err != nil {
+		return nil, st, err
+	}
+	if st.words == 0 {
+		return nil, st, fmt.Errorf("%w: OCR read no words on the scanned page", ErrNeedsOCR)
+	}
+	return p, st, nil
 }
 
 // markOCR records that t was read by OCR, and how sure the reading was.
