@@ -210,6 +210,29 @@ const (
 // letterExts are the formats a decision letter comes in.
 var letterExts = map[string]bool{".pdf": true, ".docx": true, ".doc": true, ".odt": true, ".txt": true}
 
+// isLetter reports whether an attachment may be a letter: by its name, or
+// by its type when the name has no extension (as isData does).
+func isLetter(name, contentType string) bool {
+	if ext := strings.ToLower(path.Ext(name)); ext != "" {
+		return letterExts[ext]
+	}
+	return strings.Contains(contentType, "pdf") || strings.Contains(contentType, "wordprocessing") || contentType == "text/plain"
+}
+
+// ReadLetter reads one file as a letter; one that cannot be read comes
+// back with Unread saying why, and ok is false for a file in no letter
+// format.
+func ReadLetter(ctx context.Context, name string, data []byte) (l classify.Letter, ok bool) {
+	text, err := extract.LetterText(ctx, name, data, &extract.LetterOptions{OCRPages: letterOCRPages})
+	switch {
+	case errors.Is(err, extract.ErrNotLetter):
+		return classify.Letter{}, false
+	case err != nil:
+		return classify.Letter{Name: name, Unread: err.Error()}, true
+	}
+	return classify.Letter{Name: name, Text: text}, true
+}
+
 // ReadLetters reads the attachments of msg that may be the force's letter
 // (a PDF, Word or text file, or a message forwarded as an attachment), for
 // the classifier to read with the body:
@@ -223,19 +246,12 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) []classify.Letter {
 		if len(letters) == maxLetters {
 			break
 		}
-		ext := strings.ToLower(path.Ext(att.Filename))
-		if att.Inline || !(letterExts[ext] || ext == "" && (strings.Contains(att.ContentType, "pdf") ||
-			strings.Contains(att.ContentType, "wordprocessing") || att.ContentType == "text/plain")) {
+		if att.Inline || !isLetter(att.Filename, att.ContentType) {
 			continue
 		}
-		text, err := extract.LetterText(ctx, att.Filename, att.Data, &extract.LetterOptions{OCRPages: letterOCRPages})
-		switch {
-		case errors.Is(err, extract.ErrNotLetter):
-			continue
-		case err != nil:
-			letters = append(letters, classify.Letter{Name: att.Name(), Unread: err.Error()})
-		default:
-			letters = append(letters, classify.Letter{Name: att.Name(), Text: text})
+		if l, ok := ReadLetter(ctx, att.Filename, att.Data); ok {
+			l.Name = att.Name()
+			letters = append(letters, l)
 		}
 	}
 	// A reply forwarded as an attachment under a line of the forwarder's

@@ -16,7 +16,6 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/classify"
-	"github.com/foidesk/foidesk/internal/extract"
 	"github.com/foidesk/foidesk/internal/mail"
 )
 
@@ -77,11 +76,11 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 	switch ext := strings.ToLower(filepath.Ext(name)); {
 	case ext == ".pdf" || ext == ".docx" || ext == ".doc" || ext == ".odt":
 		// A letter on its own, as a force attaches it.
-		text, err := extract.LetterText(ctx, filepath.Base(name), data, &extract.LetterOptions{OCRPages: 2})
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		l, _ := activities.ReadLetter(ctx, filepath.Base(name), data)
+		if l.Unread != "" {
+			return fmt.Errorf("%s: %s", name, l.Unread)
 		}
-		in = &classify.Input{Letters: []classify.Letter{{Name: filepath.Base(name), Text: text}}}
+		in = &classify.Input{Letters: []classify.Letter{l}}
 	case ext == ".eml":
 		m, err := mail.Parse(data, nil)
 		if err != nil {
