@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/foidesk/foidesk/internal/calendar"
+	"github.com/foidesk/foidesk/internal/foi"
 )
 
 // Clock maps workflow time onto campaign time. A campaign on TimeScale N
@@ -30,12 +31,7 @@ func (c Clock) Now(ctx workflow.Context) time.Time {
 	return c.at(workflow.Now(ctx))
 }
 
-func (c Clock) at(real time.Time) time.Time {
-	if c.Origin.IsZero() || c.scale() == 1 {
-		return real
-	}
-	return c.Origin.Add(time.Duration(float64(real.Sub(c.Origin)) * c.scale()))
-}
+func (c Clock) at(real time.Time) time.Time { return foi.CampaignTime(real, c.Origin, c.Scale) }
 
 // Today is the campaign date now, in the UK.
 func (c Clock) Today(ctx workflow.Context) calendar.Date {

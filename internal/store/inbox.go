@@ -405,7 +405,10 @@ func (s *Store) ReturnToTriage(ctx context.Context, u Undelivered) (bool, error)
 		if err != nil {
 			return err
 		}
-		at := campaignTime(u.At, origin, scale)
+		at := u.At
+		if scale != nil {
+			at = foi.CampaignTime(u.At, origin, *scale)
+		}
 		for try := 0; ; try++ {
 			if try == 10 {
 				return fmt.Errorf("record event: no free number on the trail of request %s", u.WorkflowID)
@@ -428,15 +431,6 @@ func (s *Store) ReturnToTriage(ctx context.Context, u Undelivered) (bool, error)
 		return false, fmt.Errorf("store: return message %d to triage: %w", u.InboundID, err)
 	}
 	return done, nil
-}
-
-// campaignTime maps a real time onto a campaign's clock, as its workflows
-// do: a campaign on scale N lives N days per real day from origin.
-func campaignTime(real, origin time.Time, scale *float64) time.Time {
-	if scale == nil || *scale <= 0 || *scale == 1 || origin.IsZero() {
-		return real
-	}
-	return origin.Add(time.Duration(float64(real.Sub(origin)) * *scale))
 }
 
 // InboundKind is a stored message's Message-ID and the kind it was given.
