@@ -7,6 +7,7 @@ package pdfwrite
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Object is one PDF object: a dictionary (or any value) and, for a stream,
@@ -70,26 +71,37 @@ func Letter(lines []string) []byte {
 			y -= leading
 			continue
 		}
-		fmt.Fprintf(&page, "BT /F1 10 Tf 60 %g Td (%s) Tj ET\n", y, escape(l))
+		fmt.Fprintf(&page, "BT /F1 10 Tf 60 %g Td (%s) Tj ET\n", y, Escape(l))
 		y -= leading
 	}
 	flush()
+	return Pages(pages, 595, 842)
+}
+
+// Pages returns a PDF of pages of the given content streams, each w × h
+// points, with one font, F1: Helvetica in WinAnsi encoding. Objects: 1 the
+// catalog, 2 the page tree, 3 the font, then each page and its content.
+func Pages(contents []string, w, h float64) []byte {
+	kids := make([]string, len(contents))
+	for i := range contents {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+2*i)
+	}
 	objs := []Object{
 		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
-		{},
+		{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(contents))},
 		{Dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
 	}
-	var kids bytes.Buffer
-	for i, p := range pages {
-		fmt.Fprintf(&kids, "%d 0 R ", 4+2*i)
-		objs = append(objs, Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i)},
-			Stream("", []byte(p)))
+	for i, c := range contents {
+		objs = append(objs, Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>",
+			w, h, 5+2*i)}, Stream("", []byte(c)))
 	}
-	objs[1] = Object{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", bytes.TrimSpace(kids.Bytes()), len(pages))}
 	return Write(objs)
 }
 
-func escape(s string) string {
+// Escape writes s as the inside of a PDF literal string shown in a
+// WinAnsi font: (, ) and \ escaped, Latin-1 letters as octal codes, and
+// what Latin-1 cannot write as "?".
+func Escape(s string) string {
 	var b bytes.Buffer
 	for _, r := range s {
 		switch {

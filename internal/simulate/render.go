@@ -312,7 +312,7 @@ func pdfLetter(d *Dataset, forceName string, ruled bool) []byte {
 	var cs strings.Builder
 	y := pageH - 72.0
 	text := func(x, y float64, s string, sz float64) {
-		fmt.Fprintf(&cs, "BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n", sz, x, y, pdfEscape(s))
+		fmt.Fprintf(&cs, "BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n", sz, x, y, pdfwrite.Escape(s))
 	}
 	line := func(x0, y0, x1, y1 float64) { fmt.Fprintf(&cs, "%.2f %.2f m %.2f %.2f l S\n", x0, y0, x1, y1) }
 	newPage := func() {
@@ -366,24 +366,5 @@ func pdfLetter(d *Dataset, forceName string, ruled bool) []byte {
 	text(left, y, "Yours sincerely, Freedom of Information Officer", size)
 	newPage()
 
-	// Objects: 1 catalog, 2 pages, 3 font, then page/content pairs.
-	var kids []string
-	for i := range pages {
-		kids = append(kids, fmt.Sprintf("%d 0 R", 4+2*i))
-	}
-	objs := []pdfwrite.Object{
-		{Dict: "<< /Type /Catalog /Pages 2 0 R >>"},
-		{Dict: fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages))},
-		{Dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
-	}
-	for i, p := range pages {
-		objs = append(objs, pdfwrite.Object{Dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>",
-			pageW, pageH, 5+2*i)}, pdfwrite.Stream("", []byte(p)))
-	}
-	return pdfwrite.Write(objs)
-}
-
-func pdfEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`)
-	return r.Replace(s)
+	return pdfwrite.Pages(pages, pageW, pageH)
 }
