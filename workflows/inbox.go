@@ -56,9 +56,9 @@ func InboxWorkflow(ctx workflow.Context, in InboxInput) error {
 		StartToCloseTimeout: in.MaxWait + 2*time.Minute,
 		// Every activity heartbeats (activities.HeartbeatInterceptor): a
 		// sync on a crashed worker is taken up again within 20 s, and an
-		// outage is retried at least every
-		// 15 s, so replies wait little once it ends. (Timeouts and retry
-		// policies are not replayed: no version.)
+		// outage is retried at least every 15 s, so replies wait little
+		// once it ends. (Timeouts and retry policies are not replayed: no
+		// version.)
 		HeartbeatTimeout: 20 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: 15 * time.Second, NonRetryableErrorTypes: []string{activities.ErrTypeInvalid}},
