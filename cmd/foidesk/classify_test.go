@@ -40,6 +40,20 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// classifyCLI runs foidesk classify with args and reads its JSON.
+func classifyCLI(t *testing.T, args ...string) classifyJSON {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, append([]string{"classify"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got classifyJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout)
+	}
+	return got
+}
+
 func TestClassifyCommand(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -97,14 +111,7 @@ func TestClassifyCommandPlainText(t *testing.T) {
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runCLI(t, "classify", path)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var got classifyJSON
-	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-		t.Fatal(err)
-	}
+	got := classifyCLI(t, path)
 	if got.Kind != "auto_reply" || got.Force != "" {
 		t.Errorf("kind %q force %q, want auto_reply and no force", got.Kind, got.Force)
 	}
@@ -122,14 +129,7 @@ func TestClassifyCommandLetter(t *testing.T) {
 	}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runCLI(t, "classify", "--force", "kent", letter)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var got classifyJSON
-	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-		t.Fatal(err)
-	}
+	got := classifyCLI(t, "--force", "kent", letter)
 	if got.Kind != "refusal" || got.Reference != "25/06/1234" {
 		t.Errorf("kind %q reference %q, want refusal 25/06/1234", got.Kind, got.Reference)
 	}
@@ -148,20 +148,8 @@ func TestClassifyCommandLetter(t *testing.T) {
 // A reply forwarded as an attachment under a line of the forwarder's is
 // read as the reply it forwards: the same kind as that reply on its own.
 func TestClassifyCommandForwardedAsAttachment(t *testing.T) {
-	kindOf := func(args ...string) classifyJSON {
-		t.Helper()
-		code, stdout, stderr := runCLI(t, append([]string{"classify"}, args...)...)
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		var got classifyJSON
-		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	fwd := kindOf("--force", "warwickshire", filepath.Join("..", "..", "internal", "mail", "testdata", "forwarded.eml"))
-	alone := kindOf(filepath.Join(replies, "28-response-warwickshire.txt"))
+	fwd := classifyCLI(t, "--force", "warwickshire", filepath.Join("..", "..", "internal", "mail", "testdata", "forwarded.eml"))
+	alone := classifyCLI(t, filepath.Join(replies, "28-response-warwickshire.txt"))
 	if fwd.Kind != alone.Kind || fwd.Reference != alone.Reference {
 		t.Errorf("forwarded: %s %q; the reply on its own: %s %q", fwd.Kind, fwd.Reference, alone.Kind, alone.Reference)
 	}
