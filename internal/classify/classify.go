@@ -658,6 +658,14 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		c.add(Evidence{Rule: "confidence:mixed", Source: SourceDecision, Phrase: string(kind),
 			Note: "disclosure and refusal wording both present: confidence lowered"})
 	}
+	// A refusal or not-held letter that names the part it covers says
+	// nothing of the other parts: they may be answered in the same letter,
+	// out of the text that was read, or in another reply.
+	if (kind == foi.KindRefusal || kind == foi.KindNotHeld) && c.layout.negatives() > 0 && c.layout.whole == "" {
+		conf *= mixedDiscount
+		c.add(Evidence{Rule: "confidence:scoped", Source: SourceDecision, Phrase: string(kind),
+			Note: "the refusal names one part of the request and says nothing of the others: confidence lowered"})
+	}
 	return kind, math.Round(conf*100) / 100
 }
 
@@ -818,7 +826,7 @@ var confidentAt = map[foi.Kind]float64{
 	foi.KindInternalReview:      fewConfident, // 3 tuning replies, none wrong
 	foi.KindExtension:           fewConfident, // 2, none wrong
 	foi.KindClarification:       fewConfident, // 1, none wrong
-	foi.KindRefusal:             0.94,         // out-of-producer: partial responses taken for refusals up to 0.93 (in-sample 0.83)
+	foi.KindRefusal:             0.94,         // out-of-producer: partial responses taken for refusals up to 0.93 (in-sample 0.58)
 	foi.KindNotHeld:             alwaysPerson, // out-of-producer: 2 right of 5, wrong up to 0.85
 	foi.KindPartialResponse:     alwaysPerson, // none wrong in-sample, but out-of-producer none of 18 partial responses was recognised
 	foi.KindResponse:            alwaysPerson, // out-of-producer: 3 right of 10, wrong up to 0.64

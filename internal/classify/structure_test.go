@@ -16,6 +16,8 @@ func TestStructure(t *testing.T) {
 		kind foi.Kind
 		rule string // a rule that must be in the evidence; "" for none
 		not  string // a rule that must not be
+		// person: the reply must wait for a person (NeedsPerson, no data).
+		person bool
 	}{
 		{
 			name: "one part not held, another answered under part headings",
@@ -66,6 +68,16 @@ I can confirm that the information is held however the cost of retrieving it wou
 			kind: foi.KindRefusal, not: "structure:parts-answered",
 		},
 		{
+			name: "a refusal that names one part only waits for a person",
+			body: `In relation to your request for emails about the project, the following exemption applies: Section 12 - the cost of compliance would exceed the appropriate limit. This letter is a refusal notice under Section 17(5).`,
+			kind: foi.KindRefusal, rule: "confidence:scoped", person: true,
+		},
+		{
+			name: "a refusal of the whole request is not lowered",
+			body: `I am not obliged to supply the information you have requested. The cost of locating and retrieving it would exceed the appropriate limit, so Section 12(1) applies to the whole of your request and this is a refusal notice.`,
+			kind: foi.KindRefusal, not: "confidence:scoped",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
@@ -105,6 +117,9 @@ Regards`,
 			}
 			if tt.not != "" && slices.Contains(rules, tt.not) {
 				t.Errorf("%s in evidence %v", tt.not, rules)
+			}
+			if need, _ := res.NeedsPerson(false); tt.person && !need {
+				t.Errorf("%s at %.2f is acted on without a person; evidence %v", res.Kind, res.Confidence, rules)
 			}
 		})
 	}
