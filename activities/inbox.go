@@ -264,6 +264,18 @@ func ReadLetters(ctx context.Context, msg *fmail.Message) []classify.Letter {
 	return letters
 }
 
+// AttachmentNames names the files attached to msg, for the classifier's
+// reference search.
+func AttachmentNames(msg *fmail.Message) []string {
+	var names []string
+	for _, att := range msg.Attachments {
+		if !att.Inline {
+			names = append(names, att.Name())
+		}
+	}
+	return names
+}
+
 // beyondLetters reports whether refs hold a document other than the
 // letters read (a spreadsheet, a table in the body, a letter that could
 // not be read): figures the classifier's kind must account for.
@@ -431,7 +443,7 @@ func (a *Activities) ProcessInbound(ctx context.Context, id int64) (*ProcessOutp
 	}
 	letters := a.letters(ctx, id, msg)
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: senderForce, AutoReply: msg.AutoReply, Letters: letters}, nil)
+		Force: senderForce, AutoReply: msg.AutoReply, Letters: letters, Attachments: AttachmentNames(msg)}, nil)
 	kind := cls.Kind
 	if msg.Bounce != nil {
 		kind = foi.KindBounce
@@ -553,7 +565,7 @@ func (a *Activities) AssignInbound(ctx context.Context, in AssignInput) (*Proces
 	}
 	letters := a.letters(ctx, in.InboundID, msg)
 	cls := a.classify(&classify.Input{Subject: msg.Subject, From: msg.From.String(), Body: msg.Text,
-		Force: c.ForceSlug, AutoReply: msg.AutoReply, Letters: letters}, nil)
+		Force: c.ForceSlug, AutoReply: msg.AutoReply, Letters: letters, Attachments: AttachmentNames(msg)}, nil)
 	docs, err := a.Store.MessageDocuments(ctx, in.InboundID)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,10 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 		// ... unless figures come with it: it may answer a part.
 		{"with its letter and a spreadsheet", map[string][]byte{"Response 25-06-1234.pdf": letter, "figures.csv": []byte("a,b\n1,2\n")},
 			foi.KindRefusal, "25/06/1234", 1, 0, true},
+		// A spreadsheet named after the request gives the reference the
+		// covering line does not.
+		{"the covering line and a named spreadsheet", map[string][]byte{"FOI 25-06-1234 figures.csv": []byte("a,b\n1,2\n")},
+			foi.KindResponse, "25-06-1234", 0, 0, true},
 		// A damaged letter is named in the evidence, for the person.
 		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, 1, true},
 	} {

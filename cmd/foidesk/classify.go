@@ -95,7 +95,7 @@ func runClassify(ctx context.Context, a *app, args []string) error {
 				fmt.Fprintf(a.stderr, "foidesk classify: %s: %s not read as a letter: %s\n", name, l.Name, l.Unread)
 			}
 		}
-		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply, Letters: letters}
+		in = &classify.Input{Subject: m.Subject, Body: m.Text, AutoReply: m.AutoReply, Letters: letters, Attachments: activities.AttachmentNames(m)}
 		switch {
 		case m.From.Name != "":
 			in.From = m.From.Name + " <" + m.From.Address + ">"

@@ -102,6 +102,10 @@ type Input struct {
 	// decision letter under a one-line covering e-mail), read as part of
 	// it: their wording counts as the body's does, with SourceLetter.
 	Letters []Letter
+	// Attachments names the files attached to the reply, letters or not.
+	// Only the names are read, for the force's reference when the text
+	// carries none ("FOI 1068-16 Response.pdf").
+	Attachments []string
 }
 
 // Letter is the text of one attached letter.
@@ -113,6 +117,9 @@ type Letter struct {
 	// reported in the evidence, for the person who reads the reply.
 	Unread string
 }
+
+// maxFileNames bounds how many attachment names are read for a reference.
+const maxFileNames = 32
 
 // DefaultMaxScan is how many bytes of a body are scanned when
 // Options.MaxScan is zero. Police letters are a few kilobytes; 256 KiB keeps
@@ -262,6 +269,15 @@ func Classify(in *Input, opts *Options) Result {
 	}
 
 	refs := findReferences(in.Force, subject, doc)
+	if len(refs) == 0 {
+		files := slices.Clone(in.Attachments)
+		for _, l := range in.Letters {
+			if !slices.Contains(files, l.Name) {
+				files = append(files, l.Name)
+			}
+		}
+		refs = rank(fromFileNames(in.Force, files[:min(len(files), maxFileNames)]))
+	}
 	res := Result{Truncated: truncated}
 	if len(refs) > 0 {
 		res.Reference = refs[0].value

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -143,6 +144,7 @@ const (
 	refDistinctSub = 55
 	refDistinct    = 50
 	refOtherForce  = 40 // distinctive format of another force than the hint
+	refFileName    = 35 // a letter's file name ("FOI 1068-16 Response.pdf")
 	refQuotedCut   = 40 // subtracted for text in a quoted earlier message
 )
 
@@ -191,6 +193,11 @@ func findReferences(force, subject string, doc document) []refCandidate {
 		all = append(all, logged(q, SourceQuoted, refQuotedCut)...)
 		all = append(all, patterned(force, q, SourceQuoted, refQuotedCut)...)
 	}
+	return rank(all)
+}
+
+// rank keeps the best-scoring distinct candidates, best first.
+func rank(all []refCandidate) []refCandidate {
 	if len(all) == 0 {
 		return nil
 	}
@@ -216,6 +223,51 @@ func findReferences(force, subject string, doc document) []refCandidate {
 		}
 		return out[i].pos < out[j].pos
 	})
+	return out
+}
+
+// fileNameRefRe is a request number in an attachment's file name after an
+// FOI label: "FOI 1068 16 Response", "FOIA_2023_0412", "Ref 294-25 letter".
+var fileNameRefRe = lazyre.New(`(?i)(?:^|[^a-z])(?:foi(?:sa|a)?|ref(?:erence)?|request|case)(?:[ ._-]*(?:no|number|response|request|ref))?[ ._#-]*(\d{2,8}(?:[ ._/-]\d{2,8}){0,2})\b`)
+
+// fromFileNames finds references in the file names of a reply's letters:
+// many forces name the decision letter after the request. They score
+// below anything the text says, so a name is only used when the subject
+// and the letters themselves carry no reference.
+func fromFileNames(force string, names []string) []refCandidate {
+	var out []refCandidate
+	for i, name := range names {
+		base := strings.TrimSuffix(name, filepath.Ext(name))
+		if len(base) > 200 {
+			continue
+		}
+		// Dates in a name (a letter's date, not the request's number) are
+		// blanked before any format is tried.
+		text := fileNameDateRe.ReplaceAllString(strings.ReplaceAll(base, "_", " "), " ")
+		for _, c := range patterned(force, text, SourceLetter, 0) {
+			if isYear(c.value) {
+				continue
+			}
+			// The force's own format first, then a labelled number, then
+			// another force's format.
+			score := refFileName - 1
+			if matchesForce(force, c.value) {
+				score = refFileName + 1
+			}
+			c.score, c.rule, c.pos, c.phrase = score, "file-name:"+c.rule, i, name
+			out = append(out, c)
+		}
+		m := fileNameRefRe.FindStringSubmatchIndex(text)
+		if m == nil {
+			continue
+		}
+		v := text[m[2]:m[3]]
+		if !plausibleRef(v) || isYear(v) || isYears(strings.NewReplacer(" ", "-", ".", "-").Replace(v)) {
+			continue
+		}
+		out = append(out, refCandidate{value: v, score: refFileName, pos: i, rule: "file-name",
+			source: SourceLetter, phrase: name})
+	}
 	return out
 }
 
@@ -362,7 +414,11 @@ func plausibleRef(tok string) bool {
 
 var (
 	dateShapeRe = lazyre.New(`^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$`)
-	yearsRe     = lazyre.New(`^((?:19|20)\d{2})[/\-_](\d{2}|(?:19|20)\d{2})$`)
+	// fileNameDateRe: a date in a file name: 2023-05-12, 2023 05 12,
+	// 12.05.2023, 12-5-23, 20230512, 12052023; a year and a four-digit
+	// serial ("2023 0412") is taken for a number, not a date.
+	fileNameDateRe = lazyre.New(`\b(?:(?:19|20)\d{2}[-. ](?:0?[1-9]|1[0-2])[-. ](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-.](?:0?[1-9]|1[0-2])[-.](?:(?:19|20)\d{2}|\d{2})|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2})\b`)
+	yearsRe        = lazyre.New(`^((?:19|20)\d{2})[/\-_](\d{2}|(?:19|20)\d{2})$`)
 )
 
 // isDate reports whether tok is a dd/mm/yyyy date with a plausible year.

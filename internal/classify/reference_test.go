@@ -194,3 +194,36 @@ func TestSections(t *testing.T) {
 		}
 	}
 }
+
+// A reference only in the attached letter's file name is found, below
+// anything the text says; dates and years in file names are not taken.
+func TestReferenceFromFileName(t *testing.T) {
+	tests := []struct {
+		name, force, subject, body string
+		files                      []string
+		want                       string
+	}{
+		{"labelled number in the letter's name", "british-transport-police", "", "Please find attached our response.",
+			[]string{"FOI Response 1068 16.pdf"}, "1068 16"},
+		{"underscores", "", "", "Please see the attached letter.", []string{"FOIA_2023_0412_response.pdf"}, "2023 0412"},
+		{"force format in the name", "metropolitan", "", "Please see attached.", []string{"Response 01.FOI.23.029569.pdf"}, "01.FOI.23.029569"},
+		{"the text's reference wins", "", "", "Our ref: 294/25\nPlease see attached.", []string{"FOI 1068-16.pdf"}, "294/25"},
+		{"a dated name is not a reference", "", "", "Please see attached.", []string{"FOI response 12.05.2023.pdf"}, ""},
+		{"an ISO date is not a reference", "", "", "Please see attached.", []string{"FOI_2023-05-12.pdf"}, ""},
+		{"digits of a date are not a reference", "", "", "Please see attached.", []string{"FOI 20230512.pdf"}, ""},
+		{"a year is not a reference", "", "", "Please see attached.", []string{"FOI request 2023.docx"}, ""},
+		{"a name with no label gives nothing", "", "", "Please see attached.", []string{"Stop and search 1234.xlsx"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &Input{Force: tt.force, Subject: tt.subject, Body: tt.body}
+			for _, f := range tt.files {
+				in.Letters = append(in.Letters, Letter{Name: f, Text: "Thank you for your request."})
+			}
+			res := Classify(in, nil)
+			if res.Reference != tt.want {
+				t.Errorf("reference %q, want %q", res.Reference, tt.want)
+			}
+		})
+	}
+}
