@@ -591,7 +591,13 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		}
 	}
 	if scores[foi.KindExtension] > 0 {
-		if k, s := strongerThan(scores, extensionHistory, foi.KindResponse, foi.KindNotHeld); s > 0 {
+		k, s := strongerThan(scores, extensionHistory, foi.KindResponse, foi.KindNotHeld)
+		if s == 0 && (figures(c, foi.KindResponse) >= partialFigures || len(c.layout.posParts) >= 2) {
+			// A late letter that gives figures, or answers the parts of
+			// the request, answers, whatever it says of the time it took.
+			k, s = foi.KindResponse, scores[foi.KindResponse]
+		}
+		if s > 0 {
 			scores[foi.KindExtension] = 0
 			c.add(Evidence{Rule: "precedence:extension-reported", Source: SourceDecision,
 				Phrase: strongestPhrase(c, k),

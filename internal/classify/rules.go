@@ -165,8 +165,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b`)},
 	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
+	// A reply due within twenty working days; not a late answer's
+	// apology that it was not sent within them.
 	{name: "ack:due-date", kind: foi.KindAcknowledgement, weight: 50,
-		re: rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`)},
+		re:     rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:(?:not|unable to|failed to) (?:been )?(?:able to )?(?:respond|reply|answer)(?:ed)?(?: to (?:you|your request))? )?(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`),
+		reject: rx(`^(?:not|unable|failed)\b`)},
 	{name: "ack:thank-you", kind: foi.KindAcknowledgement, weight: 30,
 		re: rx(`\bthank you for your (?:(?:foi|freedom of information) )?(?:request|enquiry|application|e-?mail)\b`)},
 
@@ -298,6 +301,10 @@ var bodyRules = []rule{
 		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
 	{name: "response:able-to-disclose", kind: foi.KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
+	// "The information you requested is attached", "the requested
+	// information is provided below".
+	{name: "response:information-is-attached", kind: foi.KindResponse, weight: 85, pointer: true,
+		re: rx(`\b(?:the )?(?:requested )?(?:information|data|figures) (?:(?:that )?you (?:have )?requested |(?:that )?you (?:have )?asked for |requested |sought )?(?:is|are|has been|have been) (?:attached|enclosed|(?:provided |set out |shown |detailed )?below)\b`)},
 	{name: "response:see-attached", kind: foi.KindResponse, weight: 75, pointer: true,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
 	{name: "response:response-below", kind: foi.KindResponse, weight: 45,

@@ -78,6 +78,28 @@ I can confirm that the information is held however the cost of retrieving it wou
 			kind: foi.KindRefusal, not: "confidence:scoped",
 		},
 		{
+			name: "a late answer's apology is not an extension",
+			body: `I write in connection with your request for information. I apologise that we have not been able to respond within the 20 working days. The information you requested is attached.`,
+			kind: foi.KindResponse, rule: "response:information-is-attached", not: "ack:due-date",
+		},
+		{
+			name: "a late answer that gives its figures is not an extension",
+			body: `We have now exceeded the 20 working days, for which we apologise. The number of officers is 234.`,
+			kind: foi.KindResponse, rule: "precedence:extension-reported",
+		},
+		{
+			name: "a late answer that answers each part is not an extension",
+			body: `We have been unable to respond within the 20 working days and apologise for this. Our response is set out below.
+Q1. 14
+Q2. 3`,
+			kind: foi.KindResponse, rule: "precedence:extension-reported",
+		},
+		{
+			name: "an acknowledgement still promises a reply within twenty working days",
+			body: `Your request was received on 4 May 2023. We will respond within 20 working days.`,
+			kind: foi.KindAcknowledgement, rule: "ack:due-date",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
