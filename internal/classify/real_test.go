@@ -31,7 +31,9 @@ import (
 // measured on its own; testdata/heldout4 is a second such collection.
 // Round 5 moves Northumbria and Police Scotland to the tuning set, with
 // their files of every held-out set, and measures testdata/heldout5, a
-// third collection made from them before they moved, on its own.
+// third collection made from them before they moved, on its own. Round 6
+// adds testdata/heldout6, a fourth collection from held-out forces,
+// measured on its own and in the held-out totals by producer.
 var tuningProducers = [][]string{
 	{"avon-and-somerset"},
 	{"british-transport-police"},
@@ -498,6 +500,12 @@ func TestRealReplies(t *testing.T) {
 	if len(fresh5) == 0 {
 		t.Fatal("no replies in testdata/heldout5")
 	}
+	// Round 6: a fourth collection from held-out forces, labelled before
+	// it was ever classified, measured as its own set and in the totals.
+	fresh6 := loadRealCases(t, "heldout6", true)
+	if len(fresh6) == 0 {
+		t.Fatal("no replies in testdata/heldout6")
+	}
 
 	// Producer groups must not straddle the split.
 	for _, g := range producerGroups {
@@ -535,6 +543,11 @@ func TestRealReplies(t *testing.T) {
 			t.Errorf("heldout4/%s: force %s is in the tuning set", c.name, c.force)
 		}
 	}
+	for _, c := range fresh6 {
+		if isTuningForce(c.force) {
+			t.Errorf("heldout6/%s: force %s is in the tuning set", c.name, c.force)
+		}
+	}
 	tuningReal := len(tuning)
 	tuning = append(tuning, loadOlderCases(t)...)
 
@@ -550,12 +563,14 @@ func TestRealReplies(t *testing.T) {
 		t.Logf("%s: %d replies, kinds strict %.1f%%, lenient %.1f%%, references %.1f%%, confidently wrong %d, to a person %.1f%%",
 			part.label, s.n, pct(s.strict, s.n), pct(s.lenient, s.n), pct(s.refs, s.n), s.confWrong, pct(s.toPerson, s.n))
 	}
-	allHeldOut := slices.Concat(heldOut, fresh3, fresh4)
+	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6)
 	t.Logf("all held-out sets, by producer (totals only):\n%s", byProducer(allHeldOut))
 	s3 := scoreReal(fresh3)
 	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
 	s4 := scoreReal(fresh4)
 	t.Logf("\n%s", s4.table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.n)))
+	s6 := scoreReal(fresh6)
+	t.Logf("\n%s", s6.table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.n)))
 	s5 := scoreReal(fresh5)
 	t.Logf("\n%s", s5.table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.n)))
 	lopo := leaveOneProducerOut(tuning)
