@@ -145,9 +145,10 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 			bad("unknown kind", err)
 			continue
 		}
-		force := fx.Header("force")
+		// A public body's reply names its authority instead of a force.
+		force := cmp.Or(fx.Header("force"), fx.Header("authority"))
 		if force == "" || fx.Header("source") == "" || fx.Header("reference") == "" {
-			bad("force, source and reference headers are required", nil)
+			bad("force (or authority), source and reference headers are required", nil)
 			continue
 		}
 		if !strings.HasPrefix(name, force+"-") {
