@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"hash/fnv"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -25,9 +27,10 @@ func publicTuning(authority string) bool {
 // held-out half (see testdata/public/README.md), so that a change which
 // loses ground on producers the rules were not written for fails.
 const (
-	floorPublicHeldOutLenient = 0
-	floorPublicHeldOutRefs    = 0
-	ceilPublicHeldOutWrong    = 100
+	floorPublicHeldOutLenient = 70 // first measured 74.2%
+	floorPublicHeldOutRefs    = 60 // first measured 61.3%
+	ceilPublicHeldOutWrong    = 3  // first measured 0 of 31
+	floorPublicTuningLenient  = 70 // first measured 58.3%
 )
 
 func TestPublicBodiesReplies(t *testing.T) {
@@ -56,6 +59,18 @@ func TestPublicBodiesReplies(t *testing.T) {
 			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
 				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
 		}
+	}
+	if show := os.Getenv("CLASSIFY_REAL_SHOW"); show != "" {
+		for _, c := range tuning {
+			if strings.Contains(c.name, show) {
+				for _, e := range c.got.Evidence {
+					t.Logf("%s: %s %s %d %s %q %s", c.name, e.Rule, e.Kind, e.Weight, e.Source, e.Phrase, e.Note)
+				}
+			}
+		}
+	}
+	if p := pct(st.lenient, st.n); p < floorPublicTuningLenient {
+		t.Errorf("public bodies, tuning kinds (lenient) %.1f%%, floor %d%%", p, floorPublicTuningLenient)
 	}
 	if p := pct(sh.lenient, sh.n); p < floorPublicHeldOutLenient {
 		t.Errorf("public bodies, held-out kinds (lenient) %.1f%%, floor %d%%", p, floorPublicHeldOutLenient)

@@ -112,10 +112,11 @@ func ForceSlugs() []string {
 
 // refLabelRe finds the labels forces put before their reference. Group 1
 // catches the requester's own reference ("Your ref:"), which is skipped.
-// A bare "Ref" or "Reference" counts only with a colon.
+// A bare "Ref" or "Reference" counts only with a colon. Welsh bodies write
+// the label in both languages ("Our ref / Ein cyf:").
 var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
-	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?` +
-	`|(?:freedom\s+of\s+information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
+	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?)?` +
+	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
@@ -124,7 +125,7 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
 // between numbers may be spaced ("398 - 24", "89- 26", Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI(?:A|SA)?\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
@@ -185,6 +186,7 @@ func findReferences(force, subject string, doc document) []refCandidate {
 	var all []refCandidate
 	all = append(all, labelled(force, doc.kept, SourceBody, 0)...)
 	all = append(all, labelled(force, subject, SourceSubject, 0)...)
+	all = append(all, subjectLead(subject)...)
 	all = append(all, logged(doc.kept, SourceBody, 0)...)
 	all = append(all, patterned(force, subject, SourceSubject, 0)...)
 	all = append(all, patterned(force, doc.kept, SourceBody, 0)...)
@@ -269,6 +271,29 @@ func fromFileNames(force string, names []string) []refCandidate {
 			source: SourceLetter, phrase: name})
 	}
 	return out
+}
+
+// subjectLeadRe is a subject that opens with the request's number: "FOI
+// 4538 / January 2023 / Incident Data", "FOI4719 / October 2024", "FOI
+// 2023 150 - Maternity services", "Response A1345264".
+var subjectLeadRe = lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:((?:FOI(?:A|SA)?|EIR)[ /_-]*\d[\dA-Z]*(?:[/._-][\dA-Z]+|[ ]\d+\b)*)|(?:response|reply|request|ref(?:erence)?)[ ]*[:#-]?[ ]*([A-Z]{0,3}\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*))(?:\s|$)`)
+
+// subjectLead finds a reference that opens the subject.
+func subjectLead(subject string) []refCandidate {
+	m := subjectLeadRe.FindStringSubmatchIndex(subject)
+	if m == nil {
+		return nil
+	}
+	a, b := m[2], m[3]
+	if a < 0 {
+		a, b = m[4], m[5]
+	}
+	v := subject[a:b]
+	if !plausibleRef(v) || isYear(strings.TrimLeft(v, "FOIASERfoiaser /_-")) {
+		return nil
+	}
+	return []refCandidate{{value: v, score: refSubjectLab, pos: a, rule: "subject-lead", source: SourceSubject,
+		phrase: subject[m[0]:m[1]]}}
 }
 
 // labelled finds references after a label in text.

@@ -177,7 +177,7 @@ var bodyRules = []rule{
 	{name: "clarification:please-clarify", kind: foi.KindClarification, weight: 85,
 		re: rx(`\b(?:could|can|would) you (?:please )?(?:clarify|confirm exactly|be more specific|specify (?:exactly )?(?:what|which))\b|\bplease (?:could you )?(?:clarify|confirm (?:exactly )?(?:what|which)|specify (?:exactly )?(?:what|which))\b`)},
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for) (?:some )?(?:further )?clarification\b`)},
+		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
 	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
@@ -188,6 +188,10 @@ var bodyRules = []rule{
 		re: rx(`\bplease (?:could you )?(?:define|specify) (?:the|what|which|exactly|whether)\b|\bin order to (?:identify and )?locate the information you (?:require|seek|want)\b|\bto enable [\w ]{2,40}? to (?:meet|process|answer|deal with) your request\b`)},
 	{name: "clarification:withdrawn", kind: foi.KindClarification, weight: 55,
 		re: rx(`\b(?:will be|be) treated as withdrawn\b|\bno longer wish to (?:proceed|pursue)\b`)},
+	// "Please could you advise how you wish to proceed?", "if you were to
+	// limit your request to ...": the letter waits on the requester.
+	{name: "clarification:how-to-proceed", kind: foi.KindClarification, weight: 60,
+		re: rx(`\b(?:please )?(?:could|can|would) you (?:please )?(?:advise|let (?:me|us) know|confirm) (?:how|whether|if) you (?:would like|wish|want) to (?:proceed|continue)\b|\bhow you (?:would like|wish|want) to proceed\?`)},
 	{name: "clarification:sought", kind: foi.KindClarification, weight: 70,
 		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
 	// Marker: the clarification has already been answered (see decide).
@@ -205,8 +209,12 @@ var bodyRules = []rule{
 		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
 	{name: "extension:unable-within", kind: foi.KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)`)},
+	// An apology for the delay opens late answers as often as extension
+	// notices, so it only supports.
+	{name: "extension:apology", kind: foi.KindExtension, weight: 40, hedgeable: true,
+		re: rx(`\bapologi[sz]e?s? for the (?:slow progress|delay)\b`)},
 	{name: "extension:late", kind: foi.KindExtension, weight: 70, hedgeable: true,
-		re: rx(`\bapologi[sz]e?s? for the (?:slow progress|delay)\b|\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
+		re: rx(`\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
 	{name: "extension:new-date", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
 
@@ -214,16 +222,16 @@ var bodyRules = []rule{
 	{name: "review:review-of-request", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:internal )?review of (?:your )?(?:freedom of information|foi|foia)(?: act)? request\b`)},
 	{name: "review:findings", kind: foi.KindInternalReview, weight: 90,
-		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:the|my|this|your) (?:internal )?review\b`)},
+		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:(?:the|my|this|your|an|a) )?(?:internal )?review\b`)},
 	{name: "review:decision", kind: foi.KindInternalReview, weight: 90,
-		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\binternal review \(?(?:ir\)? )?decision\b`)},
+		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\b(?:partially |partly )?uphold (?:your|the) complaint\b|\binternal review \(?(?:ir\)? )?decision\b`)},
 	{name: "review:conducted", kind: foi.KindInternalReview, weight: 85,
 		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b`)},
 	// "your request for an Internal Review", "I have carried out a review of
 	// how the initial request was processed", "Internal Review (IR)
 	// Decision", "review its handling".
 	{name: "review:asked", kind: foi.KindInternalReview, weight: 70, hedgeable: true,
-		re: rx(`\b(?:requesting|request(?:ed)? for|asked for|asking for) (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
+		re: rx(`\b(?:requesting|request(?:ed)? for|ask(?:s|ed|ing)? for) (?:an |a )?internal review\b|\bpurpose of (?:an |the |this )?internal review\b|\byou (?:have )?requested (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
 	{name: "review:requested", kind: foi.KindInternalReview, weight: 70,
 		re: rx(`\byou (?:have )?(?:requested|asked for|sought) a review of (?:the|our|my) (?:decision|response|handling|reply)\b|\bin accordance with section 20\(1\) of the freedom of information \(scotland\) act\b|\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
 
@@ -242,6 +250,11 @@ var bodyRules = []rule{
 		re: rx(`\bvexatious\b|\brepeated request\b`)},
 	{name: "refusal:exempt", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bexempt(?: from disclosure)? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`)},
+	// "This financial information has not been released as the exemption
+	// under section 33(1)(b) applies", "it should be withheld under the
+	// exception contained in Reg 12(4)(d) of the EIRs".
+	{name: "refusal:withheld-under", kind: foi.KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\b(?:has|have|is|are) not been (?:released|disclosed|provided) (?:as|because) (?:the )?(?:exemptions?|exceptions?)\b|\b(?:should|will|must) be withheld under (?:the )?(?:exemptions?|exceptions?|section|s\.? ?\d|reg)`)},
 	{name: "refusal:ncnd", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bneither (?:confirms?|confirming) nor (?:deny|denies|denying)\b|\bncnd\b`)},
 	// Dyfed-Powys and others: "we are withholding the whole of the requested
@@ -305,6 +318,10 @@ var bodyRules = []rule{
 	// information is provided below".
 	{name: "response:information-is-attached", kind: foi.KindResponse, weight: 85, pointer: true,
 		re: rx(`\b(?:the )?(?:requested )?(?:information|data|figures) (?:(?:that )?you (?:have )?requested |(?:that )?you (?:have )?asked for |requested |sought )?(?:is|are|has been|have been) (?:attached|enclosed|(?:provided |set out |shown |detailed )?below)\b`)},
+	// "Please find attached acknowledgement letter", "please find attached
+	// our acknowledgement for your request": the attachment acknowledges.
+	{name: "ack:attached-acknowledgement", kind: foi.KindAcknowledgement, weight: 85, pointer: true,
+		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:(?:our|an|the|your|a) )?(?:formal |written )?acknowledge?ment\b`)},
 	{name: "response:see-attached", kind: foi.KindResponse, weight: 75, pointer: true,
 		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
 	{name: "response:response-below", kind: foi.KindResponse, weight: 45,
@@ -390,7 +407,9 @@ var bodyRules = []rule{
 		// disclosed": held, and withheld.
 		veto: heldWithheld},
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
-		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`)},
+		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`),
+		// A telephone number in a letterhead is not a row of figures.
+		reject: rx(`^[ \t]*(?:tel(?:ephone)?|phone|fax|mobile|ffôn|ffacs|dx)\b`)},
 	{name: "response:heading", kind: foi.KindResponse, weight: 30,
 		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
@@ -421,7 +440,7 @@ var subjectRules = []rule{
 	{name: "subject:automatic-reply", kind: foi.KindAutoReply, weight: 60,
 		re: rx(`^(?:(?:re|fw|fwd): )*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|out of (?:the )?office|ooo)\b`)},
 	{name: "subject:internal-review", kind: foi.KindInternalReview, weight: 70,
-		re: rx(`^(?:(?:re|fw|fwd): )*(?:internal review|review of (?:freedom of information|foi))\b`)},
+		re: rx(`^(?:(?:re|fw|fwd): )*(?:internal review|review of (?:freedom of information|foi))\b|\b(?:foi|foia|foisa|eir|internal) review$`)},
 	{name: "subject:acknowledgement", kind: foi.KindAcknowledgement, weight: 50,
 		re: rx(`^(?:(?:re|fw|fwd): )*(?:\S+ ){0,6}acknowledge?ment\b`)},
 }

@@ -46,6 +46,9 @@ var (
 	// (Q, Question, Qs, Part, Point, Response, Answer) or a bare number
 	// with a dot or bracket, then the part numbers.
 	partHeadingRe = lazyre.New(`(?im)^[ \t]*(?:(?:q(?:uestions?|s)?|parts?|points?|response|answer)[ \t.]*(\d{1,2}[a-z]?(?:(?:[ \t]*[,&][ \t]*|[ \t]+and[ \t]+|[ \t]*-[ \t]*)\d{1,2}[a-z]?)*)(?:[ \t]+(?:response|answer))?[ \t]*[:.)-]?|(\d{1,2})[.)])[ \t]*`)
+	// statuteRe follows a bare number that opens a quoted provision of a
+	// statute, not a part of the request: "12.—(4)", "12.-(4)", "1.(1)".
+	statuteRe = lazyre.New(`^[ \t]*(?:[—–-][ \t]*)?\(\d`)
 	// responseStartRe marks where the answer begins after the request is
 	// restated.
 	responseStartRe = lazyre.New(ws(`(?im)^[ \t]*(?:in response|(?:our |the )?response|answers?|decision)\b|\b(?:response|answers?) (?:is |are )?(?:set out|provided|given) below\b|\bplease (?:find|see) (?:the |our )?(?:[\w&'-]+ ){0,3}(?:response|answers?) (?:set out )?below\b|\bbelow (?:is|are) your request and our response\b`))
@@ -116,6 +119,9 @@ func structure(text string) layout {
 		label = normaliseLabel(label)
 		if atoi(strings.TrimRight(label, "abcdefghijklmnopqrstuvwxyz")) > 30 {
 			continue // a section or a list, not a part of the request
+		}
+		if !labelled && statuteRe.MatchString(text[h[1]:min(len(text), h[1]+8)]) {
+			continue // a statute quoted ("12.—(4) For the purposes of ...")
 		}
 		end := len(text)
 		if i+1 < len(heads) {

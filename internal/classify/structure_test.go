@@ -100,6 +100,37 @@ Q2. 3`,
 			kind: foi.KindAcknowledgement, rule: "ack:due-date",
 		},
 		{
+			name: "an attached acknowledgement is an acknowledgement",
+			body: `Thank you for your Freedom of Information request. Please find attached acknowledgement letter.`,
+			kind: foi.KindAcknowledgement, rule: "ack:attached-acknowledgement",
+		},
+		{
+			name: "asking how the requester wishes to proceed is a clarification",
+			body: `We would like to request some clarification regarding your above referenced FOI request. It looks as though question one might go over the cost limit. Please could you advise how you wish to proceed?`,
+			kind: foi.KindClarification, rule: "clarification:how-to-proceed",
+		},
+		{
+			name: "a complaint upheld on review is a review outcome",
+			body: `You requested an internal review of your request due to the request not being met within the timescales. I have reviewed the circumstances and uphold your complaint in respect of the time taken to respond.`,
+			kind: foi.KindInternalReview, rule: "review:decision",
+		},
+		{
+			name: "a quoted statute is not a part of the request",
+			body: `Our response
+We believe it should be withheld under the exception contained in Reg 12(4)(d) of the EIRs. This states:
+12.—(4) For the purposes of paragraph (1)(a), a public authority may refuse to disclose information to the extent that—
+(d) the request relates to material which is still in the course of completion`,
+			kind: foi.KindRefusal, rule: "refusal:withheld-under", not: "structure:part-refused",
+		},
+		{
+			name: "a telephone number is not a row of figures",
+			body: `Paisley Campus
+Tel 0141 848 3000
+Our ref: F19/204
+This financial information has not been released as the exemption under section 33(1)(b) of the Act applies.`,
+			kind: foi.KindRefusal, rule: "refusal:withheld-under", not: "response:table-rows",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
