@@ -116,6 +116,7 @@ func ForceSlugs() []string {
 // the label in both languages ("Our ref / Ein cyf:").
 var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?)?` +
+	`|request\s+for\s+information` +
 	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
@@ -125,7 +126,7 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
 // between numbers may be spaced ("398 - 24", "89- 26", Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI(?:A|SA)?\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-]|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
@@ -187,6 +188,7 @@ func findReferences(force, subject string, doc document) []refCandidate {
 	all = append(all, labelled(force, doc.kept, SourceBody, 0)...)
 	all = append(all, labelled(force, subject, SourceSubject, 0)...)
 	all = append(all, subjectLead(subject)...)
+	all = append(all, bodyLead(doc.kept)...)
 	all = append(all, logged(doc.kept, SourceBody, 0)...)
 	all = append(all, patterned(force, subject, SourceSubject, 0)...)
 	all = append(all, patterned(force, doc.kept, SourceBody, 0)...)
@@ -294,6 +296,29 @@ func subjectLead(subject string) []refCandidate {
 	}
 	return []refCandidate{{value: v, score: refSubjectLab, pos: a, rule: "subject-lead", source: SourceSubject,
 		phrase: subject[m[0]:m[1]]}}
+}
+
+// bodyLead finds a reference that opens one of the first lines of a
+// letter, as a heading: "FOI 4024 2023/24", "EIR/202500446856 · FOI/EIR".
+func bodyLead(text string) []refCandidate {
+	var out []refCandidate
+	pos, seen := 0, 0
+	for line := range strings.Lines(text) {
+		start := pos
+		pos += len(line)
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		for _, c := range subjectLead(line) {
+			c.score, c.pos, c.rule, c.source = refDistinct, start+c.pos, "heading", SourceBody
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // labelled finds references after a label in text.
