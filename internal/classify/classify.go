@@ -330,7 +330,7 @@ func Classify(in *Input, opts *Options) Result {
 		// part, in wording no rule may know: a partial response. Small
 		// numbers suppressed inside a table ("<5", often under s.40) do not
 		// make an answer partial.
-		if res.Kind == foi.KindResponse && len(secs) > 0 && !onlyPublished(secs, scottish) && c.counted[foi.KindResponse]["response:suppressed"] == 0 {
+		if res.Kind == foi.KindResponse && withholds(secs, scottish) && c.counted[foi.KindResponse]["response:suppressed"] == 0 {
 			res.Kind = foi.KindPartialResponse
 			res.Confidence = math.Round(res.Confidence*mixedDiscount*100) / 100
 			c.add(Evidence{Rule: "precedence:exemption-cited", Kind: foi.KindPartialResponse, Source: SourceDecision,
@@ -791,6 +791,22 @@ func sectionsApply(k foi.Kind) bool {
 		return false
 	}
 	return true
+}
+
+// withholds reports whether secs cite a section that keeps information
+// back: not s.21 (s.25 in Scotland), published elsewhere, and not s.39,
+// which routes environmental information to the EIRs to be answered there.
+func withholds(secs []string, scottish bool) bool {
+	pub := "s21"
+	if scottish {
+		pub = "s25"
+	}
+	for _, s := range secs {
+		if s != pub && !strings.HasPrefix(s, pub+"(") && s != "s39" && !strings.HasPrefix(s, "s39(") {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyPublished reports whether secs cite only the exemption for

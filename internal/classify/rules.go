@@ -268,7 +268,10 @@ var bodyRules = []rule{
 	{name: "refusal:s21-accessible", kind: foi.KindRefusal, weight: 80, hedgeable: true, implies: "s21",
 		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
-		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`)},
+		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
+		// Section 39 (FOISA 39(2)) routes environmental information to
+		// the EIRs: the request is answered there, not refused.
+		veto: rx(`^9(?:\b| ?\()`)},
 	{name: "refusal:cannot-comply", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:cannot|can not|is unable to|are unable to|am unable to) comply with (?:your|this|the) request\b|\bregret to inform you that [^.]{0,60}?\b(?:cannot|unable)\b`)},
 	{name: "refusal:cannot-confirm-held", kind: foi.KindRefusal, weight: 80, hedgeable: true,
@@ -414,6 +417,10 @@ var bodyRules = []rule{
 		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
+	// "does hold part of the information you have requested", "pleased to
+	// provide the majority in the accompanying table".
+	{name: "partial:part-held", kind: foi.KindPartialResponse, weight: 85,
+		re: rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are
@@ -465,6 +472,10 @@ var (
 	exemptionWhereRe = rx(`\bexemption\s*$`)
 	ifHeldRe         = rx(`^ (?:held|any)\b`)
 	noneWhereRe      = rx(`\bno (?:incidences?|incidents?|cases?|occasions?|instances?|records?)\s*$`)
+	// indicativeRe: the match's own verb is indicative ("... which may
+	// undermine our systems, is exempt under section 24"): a modal
+	// earlier in the sentence belongs to another clause.
+	indicativeRe = rx(`\b(?:is|are)\s*$`)
 )
 
 // matchRules runs rules over text and adds their evidence to c.
@@ -559,6 +570,10 @@ func hedgeIn(text string, start, end int) string {
 			continue
 		}
 		if strings.EqualFold(w, "where") && exemptionWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		if modal := strings.ToLower(w); (modal == "may" || modal == "might" || modal == "could") &&
+			from+m[1] <= start && indicativeRe.MatchString(text[max(0, start-8):start]) {
 			continue
 		}
 		return w

@@ -131,6 +131,26 @@ This financial information has not been released as the exemption under section 
 			kind: foi.KindRefusal, rule: "refusal:withheld-under", not: "response:table-rows",
 		},
 		{
+			name: "a modal in another clause does not hedge an exemption",
+			body: `The disclosure of information which may undermine the integrity of our IT systems is exempt under Section 24. The disclosure of information which would make our Trust more vulnerable to crime is exempt under Section 31.`,
+			kind: foi.KindRefusal, rule: "refusal:exempt",
+		},
+		{
+			name: "an exemption that may apply is still hedged",
+			body: `Thank you for your request. We will respond within 20 working days. Some of the information may be exempt under section 40.`,
+			kind: foi.KindAcknowledgement,
+		},
+		{
+			name: "section 39 routes the request to the EIRs, it does not refuse it",
+			body: `We are applying the exemption at section 39(2) of the Freedom of Information (Scotland) Act 2002, so that we do not also have to deal with your request under FOISA. Please find the information attached.`,
+			kind: foi.KindResponse, not: "refusal:exemption-applies",
+		},
+		{
+			name: "holding part of the information is a partial answer",
+			body: `We can confirm that the Service does hold part of the information you have requested. Please see attached spreadsheet for question 1.`,
+			kind: foi.KindPartialResponse, rule: "partial:part-held",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
