@@ -809,6 +809,21 @@ func withholds(secs []string, scottish bool) bool {
 	return false
 }
 
+// wholeByLaw reports whether secs hold a ground that refuses a request
+// as a whole: the cost limit (s.12 of FOIA and of FOISA) or a vexatious or
+// repeated request (s.14). An exemption (s.31, s.40, ...) is applied to
+// the information it covers, so a refusal under one may leave other parts
+// answered in words no rule knows. On the tuning replies every refusal
+// acted on without a person was a cost refusal.
+func wholeByLaw(secs []string) bool {
+	for _, s := range secs {
+		if s == "s12" || s == "s14" || strings.HasPrefix(s, "s12(") || strings.HasPrefix(s, "s14(") {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyPublished reports whether secs cite only the exemption for
 // information accessible by other means: s.21 of FOIA, s.25 of FOISA.
 func onlyPublished(secs []string, scottish bool) bool {
@@ -905,6 +920,8 @@ func (r Result) NeedsPerson(hasData bool) (bool, string) {
 		return false, ""
 	case r.Kind == foi.KindRefusal && hasData:
 		return true, "a refusal that brings documents or figures may answer part of the request"
+	case r.Kind == foi.KindRefusal && !wholeByLaw(r.Sections):
+		return true, "a refusal under an exemption may withhold only part of the request"
 	case r.Kind == foi.KindOther && hasData:
 		return true, "no kind fits, and the reply brings documents or figures"
 	case r.Kind == foi.KindOther && r.Confidence < th:

@@ -208,7 +208,7 @@ func TestFixtureReferenceFunc(t *testing.T) {
 // A confident refusal moves its request on its own, unless the reply
 // brings figures besides its letters: a whole refusal gives none.
 func TestNeedsPersonRefusalWithData(t *testing.T) {
-	r := Result{Kind: foi.KindRefusal, Confidence: 0.99}
+	r := Result{Kind: foi.KindRefusal, Confidence: 0.99, Sections: []string{"s12(1)"}}
 	if need, why := r.NeedsPerson(false); need {
 		t.Errorf("a confident refusal without data waits for a person: %s", why)
 	}
@@ -217,5 +217,27 @@ func TestNeedsPersonRefusalWithData(t *testing.T) {
 	}
 	if need, _ := (Result{Kind: foi.KindAcknowledgement, Confidence: 0.9}).NeedsPerson(true); need {
 		t.Error("an acknowledgement with an attachment waits for a person")
+	}
+}
+
+// A refusal is acted on alone only on a ground that refuses the whole
+// request by law: the cost limit or a vexatious request. One under an
+// exemption may withhold a part only.
+func TestNeedsPersonRefusalGround(t *testing.T) {
+	for _, tc := range []struct {
+		secs   []string
+		person bool
+	}{
+		{[]string{"s12"}, false},
+		{[]string{"s12(2)"}, false},
+		{[]string{"s14(1)"}, false},
+		{[]string{"s31(1)"}, true},
+		{[]string{"s40(2)", "s30"}, true},
+		{nil, true},
+	} {
+		need, why := Result{Kind: foi.KindRefusal, Confidence: 0.99, Sections: tc.secs}.NeedsPerson(false)
+		if need != tc.person {
+			t.Errorf("refusal under %v: person %v (%q), want %v", tc.secs, need, why, tc.person)
+		}
 	}
 }
