@@ -683,10 +683,12 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	// A refusal or not-held letter that names the part it covers says
 	// nothing of the other parts: they may be answered in the same letter,
 	// out of the text that was read, or in another reply.
-	if (kind == foi.KindRefusal || kind == foi.KindNotHeld) && c.layout.negatives() > 0 && c.layout.whole == "" {
+	// So does one that answers a numbered part of the request: what it
+	// refuses may be the rest only.
+	if (kind == foi.KindRefusal || kind == foi.KindNotHeld) && c.layout.whole == "" && (c.layout.negatives() > 0 || len(c.layout.posParts) > 0) {
 		conf *= mixedDiscount
 		c.add(Evidence{Rule: "confidence:scoped", Source: SourceDecision, Phrase: string(kind),
-			Note: "the refusal names one part of the request and says nothing of the others: confidence lowered"})
+			Note: "the refusal names one part of the request, or another part is answered: confidence lowered"})
 	}
 	return kind, math.Round(conf*100) / 100
 }

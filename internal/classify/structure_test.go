@@ -73,6 +73,16 @@ I can confirm that the information is held however the cost of retrieving it wou
 			kind: foi.KindRefusal, rule: "confidence:scoped", person: true,
 		},
 		{
+			name: "a cost refusal of one question beside figures for the others waits for a person",
+			body: `1. The number of complaints about potholes.
+Compliance with this request would exceed the appropriate cost limit under Section 12 of the Freedom of Information Act 2000, which is £450 or 18 hours of officer time. We estimate we would need to check 1000 complaints.
+2. The number of claims paid.
+3. The amount paid.
+For questions 2 and 3, the information below relates to claims (as opposed to complaints):
+2022 – 765 claims, 176 accepted, £38,819 paid`,
+			rule: "confidence:scoped", person: true,
+		},
+		{
 			name: "a refusal of the whole request is not lowered",
 			body: `I am not obliged to supply the information you have requested. The cost of locating and retrieving it would exceed the appropriate limit, so Section 12(1) applies to the whole of your request and this is a refusal notice.`,
 			kind: foi.KindRefusal, not: "confidence:scoped",
