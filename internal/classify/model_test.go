@@ -11,16 +11,23 @@ import (
 var updateModel = flag.Bool("update-model", false, "rewrite model.txt from the tuning set")
 
 // tuningExamples are the words and labels of the tuning set's replies: the
-// tuning producers' files of testdata/real and the older fixtures. No
-// held-out reply is read.
+// tuning producers' files of testdata/real, the older fixtures and the
+// tuning half of the public bodies' replies. No held-out reply is read.
 func tuningExamples(t *testing.T) []modelExample {
 	t.Helper()
 	var out []modelExample
-	cases := append(loadRealCases(t, "real", false), loadOlderCases(t)...)
-	for _, c := range cases {
-		if !isTuningForce(c.force) {
-			continue
+	var cases []realCase
+	for _, c := range append(loadRealCases(t, "real", false), loadOlderCases(t)...) {
+		if isTuningForce(c.force) {
+			cases = append(cases, c)
 		}
+	}
+	for _, c := range loadRealCases(t, "public", true) {
+		if publicTuning(c.force) {
+			cases = append(cases, c)
+		}
+	}
+	for _, c := range cases {
 		subject := normaliseText(c.in.Subject)
 		out = append(out, modelExample{Kind: c.want, Words: modelWords(subject, prepare(c.in.Body).kept)})
 	}
