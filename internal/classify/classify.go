@@ -926,6 +926,8 @@ func (r Result) NeedsPerson(hasData bool) (bool, string) {
 		return true, "a refusal under an exemption may withhold only part of the request"
 	case r.Kind == foi.KindOther && hasData:
 		return true, "no kind fits, and the reply brings documents or figures"
+	case r.Kind == foi.KindOther && len(r.Sections) > 0:
+		return true, "the force points to information published elsewhere (s.21): someone must fetch it"
 	case r.Kind == foi.KindOther && r.Confidence < th:
 		return true, "no rule recognised the reply"
 	case r.Confidence < th:

@@ -241,3 +241,18 @@ func TestNeedsPersonRefusalGround(t *testing.T) {
 		}
 	}
 }
+
+// A force that points to information published elsewhere (s.21) has not
+// sent the figures: the reply waits for someone to fetch them.
+func TestNeedsPersonPublishedElsewhere(t *testing.T) {
+	res := Classify(&Input{Body: `The information you have requested is already published and is therefore exempt under Section 21 of the Freedom of Information Act, as it is reasonably accessible to you by other means. It can be found at https://www.police.uk/crime-statistics.`}, nil)
+	if res.Kind != foi.KindOther {
+		t.Fatalf("kind %s, want other (s.21 alone)", res.Kind)
+	}
+	if need, why := res.NeedsPerson(false); !need || !strings.Contains(why, "published elsewhere") {
+		t.Errorf("an s.21 pointer: person %v (%q), want a person to fetch the figures", need, why)
+	}
+	if need, _ := (Result{Kind: foi.KindOther, Confidence: 0.9}).NeedsPerson(false); need {
+		t.Error("a confident other without sections or data waits for a person")
+	}
+}
