@@ -232,6 +232,7 @@ func Classify(in *Input, opts *Options) Result {
 		matchRules(c, bodyRules, l.kept, SourceLetter)
 	}
 	c.letters = c.countedFrom(SourceLetter)
+	attached := len(letters)
 	matchRules(c, bodyRules, doc.kept, SourceBody)
 	// A reply forwarded to the desk (by a journalist it reached instead):
 	// when the forwarder's own words say nothing the rules know, the
@@ -298,7 +299,13 @@ func Classify(in *Input, opts *Options) Result {
 		c.add(ev)
 	}
 	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
-	if res.Kind == foi.KindOther && res.Confidence == noRuleConfidence {
+	switch {
+	case res.Kind == foi.KindOther && res.Confidence == noRuleConfidence:
+		proposeByWording(c, &res, subject, doc.kept)
+	case attached > 0 && !c.letters && c.onlyPointers():
+		// The body only points to letters that say nothing the rules
+		// know: what kind the letters are like is a better proposal than
+		// "response", and a person confirms it either way.
 		proposeByWording(c, &res, subject, doc.kept)
 	}
 
@@ -420,6 +427,32 @@ type collector struct {
 	// counted evidence of its own.
 	letters bool
 }
+
+// onlyPointers reports whether every counted item is a rule that only
+// points to an attachment, or the covering-note rule.
+func (c *collector) onlyPointers() bool {
+	n := 0
+	for _, rules := range c.counted {
+		for name := range rules {
+			if name != "response:covering-note" && !pointerRules[name] {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// pointerRules names the body rules that only point to an attachment.
+var pointerRules = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range bodyRules {
+		if r.pointer {
+			m[r.name] = true
+		}
+	}
+	return m
+}()
 
 // countedFrom reports whether evidence from src counts towards a kind.
 func (c *collector) countedFrom(src Source) bool {
@@ -584,7 +617,11 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		scores[k] = c.score(k)
 	}
 	if scores[foi.KindClarification] > 0 {
-		if m, ok := c.markers["clarification:received"]; ok {
+		m, ok := c.markers["clarification:received"]
+		if !ok {
+			m, ok = c.markers["clarification:recorded"]
+		}
+		if ok {
 			scores[foi.KindClarification] = 0
 			c.add(Evidence{Rule: "precedence:clarification-answered", Source: SourceDecision, Phrase: m.Phrase,
 				Note: "the clarification was already received: the letter records it, it does not ask for it"})

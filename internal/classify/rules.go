@@ -195,6 +195,11 @@ var bodyRules = []rule{
 	{name: "clarification:sought", kind: foi.KindClarification, weight: 70,
 		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
 	// Marker: the clarification has already been answered (see decide).
+	// Marker: a disclosure log that lays out the request, the
+	// clarification exchange and then the response, each under its
+	// heading (REQUEST / CLARIFICATION / RESPONSE).
+	{name: "clarification:recorded", kind: "",
+		re: rawRx(`(?is)(?:^|\n)[ \t]*clarifications?(?: received| sought| requested)?[ \t]*:?[ \t]*\n(?:[^\n]*\n){0,30}?[ \t]*(?:our |the )?response\b`)},
 	{name: "clarification:received", kind: "",
 		re: rx(`\bclarification (?:was |has been )?received\b|\byou (?:then |subsequently )?clarified\b|\bfollowing (?:your|receipt of your) clarification\b|\bwe (?:also )?sought clarity\b`)},
 
@@ -308,6 +313,12 @@ var bodyRules = []rule{
 	{name: "not-held:not-recorded", kind: foi.KindNotHeld, weight: 70, hedgeable: true,
 		re:   rx(`\b(?:we|force|constabulary|police|service) do(?:es)? not (?:record|collate|capture|retain) (?:this|that|such|the|any)\b|\bour answer,? on this occasion,? (?:must be|is) no information held\b`),
 		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+	// "The detainee's religion is not recorded on the custody system": a
+	// part not held, in the words of a system. Weaker than a statement of
+	// the whole: beside an answer it makes the answer partial.
+	{name: "not-held:not-on-system", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
+		re:   rx(`\b(?:is|are) not (?:recorded|captured|collated|held|logged) (?:on|in|within) (?:the|our|any) (?:[\w-]+ ){0,3}(?:systems?|database|records?)\b`),
+		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
@@ -420,7 +431,7 @@ var bodyRules = []rule{
 	// "does hold part of the information you have requested", "pleased to
 	// provide the majority in the accompanying table".
 	{name: "partial:part-held", kind: foi.KindPartialResponse, weight: 85,
-		re: rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
+		re: rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are

@@ -60,7 +60,7 @@ var (
 	numberRe = lazyre.New(`(?:^|[^\d/.-])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d/]|$)`)
 	// scopedNegRe: a refusal or not-held statement scoped inline to a
 	// numbered part ("for question 2 is not routinely collated").
-	scopedNegRe = lazyre.New(ws(`(?i)\b(?:for|in relation to|in respect of|with regards? to|regarding|at|to) (?:questions?|q|parts?|points?) ?(\d{1,2}[a-z]?)\b([^.\n]{0,140})`))
+	scopedNegRe = lazyre.New(ws(`(?i)\b(?:for|in relation to|in respect of|with regards? to|regarding|at|to) (?:questions?|q|parts?|points?|requests?(?: numbers?)?) ?(\d{1,2}[a-z]?)\b([^.\n]{0,140})`))
 	// scopedThisRe: scoped to a part without a number ("for this
 	// question", "this part of your request", "in relation to your request
 	// for emails ..., the following exemption applies").

@@ -161,6 +161,29 @@ This financial information has not been released as the exemption under section 
 			kind: foi.KindPartialResponse, rule: "partial:part-held",
 		},
 		{
+			name: "a clarification exchange recorded above the response is history",
+			body: `REQUEST
+Your policy on incident reports.
+CLARIFICATION
+Force: Please clarify what area of policing you require?
+Applicant: Incidents of trespass and criminal damage.
+RESPONSE
+We have consulted our Operational Support department, who have provided the information below.`,
+			kind: foi.KindResponse, rule: "precedence:clarification-answered",
+		},
+		{
+			name: "a part not recorded on a system beside figures is a partial answer",
+			body: `Please find the information below.
+Q1. Arrests by gender: 1,204 male, 311 female.
+Q2. The detainee's religion is not recorded on the custody system.`,
+			kind: foi.KindPartialResponse, rule: "not-held:not-on-system",
+		},
+		{
+			name: "some information held and provided, named requests refused, is partial",
+			body: `In respect of Section 1(1)(a) of the Act we can confirm that the Police Service does hold some information to which your request relates and this is being provided to you. We are providing a neither confirm nor deny response to requests 1, 2 and 3.`,
+			kind: foi.KindPartialResponse, rule: "partial:part-held",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
