@@ -233,6 +233,11 @@ func Classify(in *Input, opts *Options) Result {
 	}
 	c.letters = c.countedFrom(SourceLetter)
 	attached := len(letters)
+	c.attached = attached > 0
+	var headings []string // the letters' own texts, whose first lines may head them with a reference
+	for _, l := range letters {
+		headings = append(headings, l.kept)
+	}
 	matchRules(c, bodyRules, doc.kept, SourceBody)
 	// A reply forwarded to the desk (by a journalist it reached instead):
 	// when the forwarder's own words say nothing the rules know, the
@@ -269,7 +274,7 @@ func Classify(in *Input, opts *Options) Result {
 			Source: SourceHeader, Phrase: "Auto-Submitted", Note: "the message was marked as sent automatically"})
 	}
 
-	refs := findReferences(in.Force, subject, doc)
+	refs := findReferences(in.Force, subject, doc, headings...)
 	if len(refs) == 0 {
 		files := slices.Clone(in.Attachments)
 		for _, l := range in.Letters {
@@ -306,7 +311,7 @@ func Classify(in *Input, opts *Options) Result {
 		// The body only points to letters that say nothing the rules
 		// know: what kind the letters are like is a better proposal than
 		// "response", and a person confirms it either way.
-		proposeByWording(c, &res, subject, doc.kept)
+		proposeByWording(c, &res, subject, strings.Join(headings, "\n\n"))
 	}
 
 	if d, ev, ok := receivedDate(doc.kept); ok {
@@ -426,6 +431,9 @@ type collector struct {
 	// letters is set when an attached letter read with the body gave
 	// counted evidence of its own.
 	letters bool
+	// attached is set when the reply has letters read with it, whether or
+	// not they gave evidence.
+	attached bool
 }
 
 // onlyPointers reports whether every counted item is a rule that only

@@ -182,13 +182,21 @@ func Reference(forceSlug, subject, body string) (ref string, evidence Evidence, 
 }
 
 // findReferences returns the best-scoring distinct references, best first.
-func findReferences(force, subject string, doc document) []refCandidate {
+// headings are the texts of letters read with the body, whose first lines
+// may head them with a reference as the body's may.
+func findReferences(force, subject string, doc document, headings ...string) []refCandidate {
 	force = strings.ToLower(strings.TrimSpace(force))
 	var all []refCandidate
 	all = append(all, labelled(force, doc.kept, SourceBody, 0)...)
 	all = append(all, labelled(force, subject, SourceSubject, 0)...)
 	all = append(all, subjectLead(subject)...)
 	all = append(all, bodyLead(doc.kept)...)
+	for _, h := range headings {
+		for _, c := range bodyLead(h) {
+			c.pos = len(doc.kept) // after the body's own
+			all = append(all, c)
+		}
+	}
 	all = append(all, logged(doc.kept, SourceBody, 0)...)
 	all = append(all, patterned(force, subject, SourceSubject, 0)...)
 	all = append(all, patterned(force, doc.kept, SourceBody, 0)...)

@@ -222,11 +222,23 @@ func TestRenderingsKeepKind(t *testing.T) {
 		}
 	}
 	tuning = append(tuning, loadOlderCases(t)...)
+	// Public bodies' replies: other producers again; the tuning half's
+	// changes are named, the held-out ones counted.
+	var pubTuning, pubHeldOut []realCase
+	for _, dir := range []string{"public", "public2"} {
+		for _, c := range loadRealCases(t, dir, true) {
+			if dir == "public" && publicTuning(c.force) {
+				pubTuning = append(pubTuning, c)
+			} else {
+				pubHeldOut = append(pubHeldOut, c)
+			}
+		}
+	}
 	for _, rd := range renderings {
 		for _, set := range []struct {
 			name  string
 			cases []realCase
-		}{{"tuning", tuning}, {"held-out", heldOut}} {
+		}{{"tuning", tuning}, {"held-out", heldOut}, {"public bodies, tuning", pubTuning}, {"public bodies, held-out", pubHeldOut}} {
 			n, kinds, refs := 0, 0, 0
 			moves := map[string]int{} // held-out: counts only
 			for _, c := range set.cases {
@@ -237,7 +249,7 @@ func TestRenderingsKeepKind(t *testing.T) {
 				got := Classify(rd.render(c), nil)
 				if got.Kind != c.got.Kind {
 					kinds++
-					if set.name == "tuning" {
+					if strings.HasSuffix(set.name, "tuning") {
 						t.Logf("%s: %s: %s -> %s", rd.name, c.name, c.got.Kind, got.Kind)
 					} else {
 						moves[string(c.got.Kind)+" -> "+string(got.Kind)]++
@@ -245,7 +257,7 @@ func TestRenderingsKeepKind(t *testing.T) {
 				}
 				if got.Reference != c.got.Reference {
 					refs++
-					if set.name == "tuning" {
+					if strings.HasSuffix(set.name, "tuning") {
 						t.Logf("%s: %s: reference %q -> %q", rd.name, c.name, c.got.Reference, got.Reference)
 					}
 				}

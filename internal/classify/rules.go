@@ -471,6 +471,10 @@ var fromRules = []rule{
 		re: rx(`\b(?:no-?reply|do-?not-?reply)\b`)},
 }
 
+// pointerBesideLetter is the most a pointer to an attachment counts when
+// the letter attached says nothing the rules know.
+const pointerBesideLetter = 30
+
 // hedgeRe finds conditional wording in the sentence around a match.
 // "should" counts only as an inverted condition ("should the cost exceed"),
 // not in "it should be noted"; "if" not after a verb of finding out, where
@@ -518,8 +522,14 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 				}
 			}
 			e := Evidence{Rule: r.name, Kind: r.kind, Weight: r.weight, Source: src, Phrase: phrase(text[loc[0]:loc[1]])}
-			if r.pointer && c.letters && src == SourceBody {
+			switch {
+			case r.pointer && c.letters && src == SourceBody:
 				e.Weight, e.Note = 0, "points to the attached letter, which was read: not counted"
+			case r.pointer && c.attached && src == SourceBody:
+				// The letter says nothing the rules know: the pointer says
+				// where the answer is, not what it is, so it yields to
+				// anything else the reply says (its subject).
+				e.Weight, e.Note = min(e.Weight, pointerBesideLetter), "points to an attached letter the rules could not read: counts little"
 			}
 			if r.kind == "" {
 				c.mark(e)
