@@ -121,7 +121,7 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
-	`)\b\.?[ \t]*[:#]?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:[/|][ \t]+)?(?:\n[ \t]*){0,2}`)
+	`)\b\.?[ \t]*(?:[:#]|[–—-][ \t])?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:[/|][ \t]+)?(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
@@ -307,7 +307,9 @@ func subjectLead(subject string) []refCandidate {
 }
 
 // bodyLead finds a reference that opens one of the first lines of a
-// letter, as a heading: "FOI 4024 2023/24", "EIR/202500446856 · FOI/EIR".
+// letter, as a heading: "FOI 4024 2023/24", "EIR/202500446856 · FOI/EIR",
+// or that is a line on its own among the first eight: "ATISN 16387" (a
+// document exchange address, "DX 12345", is not one).
 func bodyLead(text string) []refCandidate {
 	var out []refCandidate
 	pos, seen := 0, 0
@@ -318,16 +320,25 @@ func bodyLead(text string) []refCandidate {
 		if line == "" {
 			continue
 		}
-		if seen++; seen > 3 {
+		if seen++; seen > 8 {
 			break
 		}
 		for _, c := range subjectLead(line) {
+			if seen > 3 {
+				break // a heading opens the letter
+			}
 			c.score, c.pos, c.rule, c.source = refDistinct, start+c.pos, "heading", SourceBody
 			out = append(out, c)
+		}
+		if loneRefRe.MatchString(line) && plausibleRef(line) && !strings.HasPrefix(line, "DX") {
+			out = append(out, refCandidate{value: line, score: refDistinct, pos: start, rule: "heading", source: SourceBody, phrase: line})
 		}
 	}
 	return out
 }
+
+// loneRefRe is a line that is a reference alone: capitals, then a number.
+var loneRefRe = lazyre.New(`^[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$`)
 
 // labelled finds references after a label in text.
 func labelled(force, text string, src Source, cut int) []refCandidate {
