@@ -106,27 +106,9 @@ func TestPublicBodiesReplies(t *testing.T) {
 			}
 		}
 	}
-	if p := pct(st.lenient, st.n); p < floorPublicTuningLenient {
-		t.Errorf("public bodies, tuning kinds (lenient) %.1f%%, floor %d%%", p, floorPublicTuningLenient)
-	}
-	if p := pct(s2.lenient, s2.n); p < floorPublic2Lenient {
-		t.Errorf("public bodies, second collection, kinds (lenient) %.1f%%, floor %d%%", p, floorPublic2Lenient)
-	}
-	if p := pct(s2.refs, s2.n); p < floorPublic2Refs {
-		t.Errorf("public bodies, second collection, references %.1f%%, floor %d%%", p, floorPublic2Refs)
-	}
-	if p := pct(s2.confWrong, s2.n); p > ceilPublic2Wrong {
-		t.Errorf("public bodies, second collection, confidently wrong %.1f%%, ceiling %d%%", p, ceilPublic2Wrong)
-	}
-	if p := pct(sh.lenient, sh.n); p < floorPublicHeldOutLenient {
-		t.Errorf("public bodies, held-out kinds (lenient) %.1f%%, floor %d%%", p, floorPublicHeldOutLenient)
-	}
-	if p := pct(sh.refs, sh.n); p < floorPublicHeldOutRefs {
-		t.Errorf("public bodies, held-out references %.1f%%, floor %d%%", p, floorPublicHeldOutRefs)
-	}
-	if p := pct(sh.confWrong, sh.n); p > ceilPublicHeldOutWrong {
-		t.Errorf("public bodies, held-out confidently wrong %.1f%%, ceiling %d%%", p, ceilPublicHeldOutWrong)
-	}
+	st.check(t, "public bodies, tuning", bounds{kinds: floorPublicTuningLenient, refs: -1, wrong: -1, person: -1})
+	s2.check(t, "public bodies, second collection,", bounds{kinds: floorPublic2Lenient, refs: floorPublic2Refs, wrong: ceilPublic2Wrong, person: -1})
+	sh.check(t, "public bodies, held-out", bounds{kinds: floorPublicHeldOutLenient, refs: floorPublicHeldOutRefs, wrong: ceilPublicHeldOutWrong, person: -1})
 }
 
 func authorities(cases []realCase) int {

@@ -653,18 +653,7 @@ func TestRealReplies(t *testing.T) {
 		}
 	}
 
-	if p := pct(sh.lenient, sh.n); p < floorHeldOutLenient {
-		t.Errorf("held-out kinds (lenient) %.1f%%, floor %d%%", p, floorHeldOutLenient)
-	}
-	if p := pct(sh.refs, sh.n); p < floorHeldOutRefs {
-		t.Errorf("held-out references %.1f%%, floor %d%%", p, floorHeldOutRefs)
-	}
-	if p := pct(sh.confWrong, sh.n); p > ceilHeldOutConfWrong {
-		t.Errorf("held-out confidently wrong %.1f%%, ceiling %d%%", p, ceilHeldOutConfWrong)
-	}
-	if p := pct(sh.toPerson, sh.n); p > ceilHeldOutToPerson {
-		t.Errorf("held-out sent to a person %.1f%%, ceiling %d%%", p, ceilHeldOutToPerson)
-	}
+	sh.check(t, "held-out", bounds{kinds: floorHeldOutLenient, refs: floorHeldOutRefs, wrong: ceilHeldOutConfWrong, person: ceilHeldOutToPerson})
 	if p := pct(s3.lenient, s3.n); p < floorFreshLenient {
 		t.Errorf("round-3 held-out kinds (lenient) %.1f%%, floor %d%%", p, floorFreshLenient)
 	}
@@ -677,7 +666,34 @@ func TestRealReplies(t *testing.T) {
 	if lopo.confWrong > ceilLOPOConfWrong {
 		t.Errorf("tuning, leave one producer out: confidently wrong %d, ceiling %d", lopo.confWrong, ceilLOPOConfWrong)
 	}
-	if p := pct(st.lenient, st.n); p < floorTuningLenient {
-		t.Errorf("tuning kinds (lenient) %.1f%%, floor %d%%", p, floorTuningLenient)
+	st.check(t, "tuning", bounds{kinds: floorTuningLenient, refs: -1, wrong: -1, person: -1})
+}
+
+// bounds are a set's floors (kinds right, references found) and ceilings
+// (confidently wrong, sent to a person), in percent; a negative one is not
+// checked.
+type bounds struct{ kinds, refs, wrong, person int }
+
+// check fails t when s falls outside b.
+func (s realScore) check(t testing.TB, label string, b bounds) {
+	t.Helper()
+	for _, c := range []struct {
+		what      string
+		got       float64
+		bound     int
+		isCeiling bool
+	}{
+		{"kinds (lenient)", pct(s.lenient, s.n), b.kinds, false},
+		{"references", pct(s.refs, s.n), b.refs, false},
+		{"confidently wrong", pct(s.confWrong, s.n), b.wrong, true},
+		{"sent to a person", pct(s.toPerson, s.n), b.person, true},
+	} {
+		switch {
+		case c.bound < 0:
+		case c.isCeiling && c.got > float64(c.bound):
+			t.Errorf("%s %s %.1f%%, ceiling %d%%", label, c.what, c.got, c.bound)
+		case !c.isCeiling && c.got < float64(c.bound):
+			t.Errorf("%s %s %.1f%%, floor %d%%", label, c.what, c.got, c.bound)
+		}
 	}
 }
