@@ -37,6 +37,11 @@ const (
 	floorPublic2Lenient = 60
 	floorPublic2Refs    = 85
 	ceilPublic2Wrong    = 2
+	// testdata/public3, first measured: kinds 67.4%, references 96.5%,
+	// confidently wrong 0 of 86.
+	floorPublic3Lenient = 60
+	floorPublic3Refs    = 90
+	ceilPublic3Wrong    = 2
 )
 
 func TestPublicBodiesReplies(t *testing.T) {
@@ -73,17 +78,31 @@ func TestPublicBodiesReplies(t *testing.T) {
 	if len(fresh) < 40 {
 		t.Fatalf("found %d replies in testdata/public2, want the collection's 40 or more", len(fresh))
 	}
-	for _, c := range fresh {
-		if slices.ContainsFunc(cases, func(o realCase) bool { return o.force == c.force }) {
-			t.Errorf("public2/%s: authority %s is in testdata/public too", c.name, c.force)
-		}
-		if isTuningForce(c.force) || producerOf(c.force) != c.force {
-			t.Errorf("public2/%s: %s is a police producer", c.name, c.force)
+	// testdata/public3: a third, of authorities in neither, held out whole.
+	fresh3 := loadRealCases(t, "public3", true)
+	if len(fresh3) < 40 {
+		t.Fatalf("found %d replies in testdata/public3, want the collection's 40 or more", len(fresh3))
+	}
+	seen := map[string]string{}
+	for _, set := range []struct {
+		dir   string
+		cases []realCase
+	}{{"public", cases}, {"public2", fresh}, {"public3", fresh3}} {
+		for _, c := range set.cases {
+			if d, ok := seen[c.force]; ok && d != set.dir {
+				t.Errorf("%s/%s: authority %s is in testdata/%s too", set.dir, c.name, c.force, d)
+			}
+			seen[c.force] = set.dir
+			if isTuningForce(c.force) || producerOf(c.force) != c.force {
+				t.Errorf("%s/%s: %s is a police producer", set.dir, c.name, c.force)
+			}
 		}
 	}
 	s2 := scoreReal(fresh)
 	t.Logf("\n%s", s2.table(fmt.Sprintf("public bodies, second collection, held out (%d authorities)", authorities(fresh))))
-	all := slices.Concat(heldOut, fresh)
+	s3 := scoreReal(fresh3)
+	t.Logf("\n%s", s3.table(fmt.Sprintf("public bodies, third collection, held out (%d authorities)", authorities(fresh3))))
+	all := slices.Concat(heldOut, fresh, fresh3)
 	sa := scoreReal(all)
 	t.Logf("public bodies, every held-out reply: %d replies of %d authorities, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
 		sa.n, authorities(all), sa.lenient, pct(sa.lenient, sa.n), sa.refs, pct(sa.refs, sa.n), sa.confWrong, pct(sa.confWrong, sa.n), sa.toPerson, pct(sa.toPerson, sa.n))
@@ -108,6 +127,7 @@ func TestPublicBodiesReplies(t *testing.T) {
 	}
 	st.check(t, "public bodies, tuning", bounds{kinds: floorPublicTuningLenient, refs: -1, wrong: -1, person: -1})
 	s2.check(t, "public bodies, second collection,", bounds{kinds: floorPublic2Lenient, refs: floorPublic2Refs, wrong: ceilPublic2Wrong, person: -1})
+	s3.check(t, "public bodies, third collection,", bounds{kinds: floorPublic3Lenient, refs: floorPublic3Refs, wrong: ceilPublic3Wrong, person: -1})
 	sh.check(t, "public bodies, held-out", bounds{kinds: floorPublicHeldOutLenient, refs: floorPublicHeldOutRefs, wrong: ceilPublicHeldOutWrong, person: -1})
 }
 
