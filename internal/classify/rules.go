@@ -103,6 +103,10 @@ const withholdingWords = `\b(?:withh\w*|exempt\w*|exceed\w*|refus\w*|unable\b|no
 // only for reading; every rule is tried.
 var bodyRules = []rule{
 	// --- Automatic replies from a person's mailbox (out of office). ---
+	// A mail server's report that a message could not be delivered: no
+	// reply from the force at all.
+	{name: "other:delivery-failed", kind: foi.KindOther, weight: 90,
+		re: rx(`\bdelivery status notification\b|\b(?:message|e-?mail) could not be delivered\b|\bdelivery (?:status ?: ?failed|has failed|to the following recipients? failed)\b|\bundeliverable:`)},
 	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
 	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
@@ -271,7 +275,7 @@ var bodyRules = []rule{
 	{name: "refusal:manual-search", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bwould (?:require|involve|necessitate|mean) (?:the |a )?(?:manual(?:ly)? (?:search(?:ing)?|review(?:ing)?|examin(?:ing|ation)|check(?:ing)?|read(?:ing)?|trawl)|manual (?:search|review|examination|trawl))\b|£ ?25 (?:per|an) hour\b`)},
 	{name: "refusal:s21-accessible", kind: foi.KindRefusal, weight: 80, hedgeable: true, implies: "s21",
-		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b`)},
+		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b|\b(?:requirement|required|obliged|duty) to publish the information (?:that )?you (?:have )?requested\b|\bthe information we can provide (?:will be|is) (?:from|in) our (?:disclosure log|publication scheme|website)\b|\b(?:please )?search (?:under|our|the) (?:subject|disclosure log)\b[^.]{0,60}?\bprevious (?:responses|requests)\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
 		// Section 39 (FOISA 39(2)) routes environmental information to
