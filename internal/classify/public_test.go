@@ -78,16 +78,27 @@ func TestPublicBodiesReplies(t *testing.T) {
 	if len(fresh) < 40 {
 		t.Fatalf("found %d replies in testdata/public2, want the collection's 40 or more", len(fresh))
 	}
-	// testdata/public3: a third, of authorities in neither, held out whole.
+	// testdata/public3 and public4: a third and a fourth, each of
+	// authorities in no other collection, held out whole.
 	fresh3 := loadRealCases(t, "public3", true)
 	if len(fresh3) < 40 {
 		t.Fatalf("found %d replies in testdata/public3, want the collection's 40 or more", len(fresh3))
+	}
+	fresh4 := loadRealCases(t, "public4", true)
+	if len(fresh4) < 40 {
+		t.Fatalf("found %d replies in testdata/public4, want the collection's 40 or more", len(fresh4))
+	}
+	// testdata/publictune: a collection made for tuning, every reply of it
+	// in the tuning set.
+	pubTune := loadRealCases(t, "publictune", true)
+	if len(pubTune) < 40 {
+		t.Fatalf("found %d replies in testdata/publictune, want the collection's 40 or more", len(pubTune))
 	}
 	seen := map[string]string{}
 	for _, set := range []struct {
 		dir   string
 		cases []realCase
-	}{{"public", cases}, {"public2", fresh}, {"public3", fresh3}} {
+	}{{"public", cases}, {"public2", fresh}, {"public3", fresh3}, {"public4", fresh4}, {"publictune", pubTune}} {
 		for _, c := range set.cases {
 			if d, ok := seen[c.force]; ok && d != set.dir {
 				t.Errorf("%s/%s: authority %s is in testdata/%s too", set.dir, c.name, c.force, d)
@@ -102,7 +113,18 @@ func TestPublicBodiesReplies(t *testing.T) {
 	t.Logf("\n%s", s2.table(fmt.Sprintf("public bodies, second collection, held out (%d authorities)", authorities(fresh))))
 	s3 := scoreReal(fresh3)
 	t.Logf("\n%s", s3.table(fmt.Sprintf("public bodies, third collection, held out (%d authorities)", authorities(fresh3))))
-	all := slices.Concat(heldOut, fresh, fresh3)
+	s4 := scoreReal(fresh4)
+	t.Logf("\n%s", s4.table(fmt.Sprintf("public bodies, fourth collection, held out (%d authorities)", authorities(fresh4))))
+	stt := scoreReal(pubTune)
+	t.Logf("\n%s", stt.table(fmt.Sprintf("public bodies, tuning collection (%d authorities)", authorities(pubTune))))
+	for _, c := range pubTune {
+		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
+			person, _ := c.got.NeedsPerson(false)
+			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
+				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
+		}
+	}
+	all := slices.Concat(heldOut, fresh, fresh3, fresh4)
 	sa := scoreReal(all)
 	t.Logf("public bodies, every held-out reply: %d replies of %d authorities, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
 		sa.n, authorities(all), sa.lenient, pct(sa.lenient, sa.n), sa.refs, pct(sa.refs, sa.n), sa.confWrong, pct(sa.confWrong, sa.n), sa.toPerson, pct(sa.toPerson, sa.n))
