@@ -11,8 +11,9 @@ import (
 var updateModel = flag.Bool("update-model", false, "rewrite model.txt from the tuning set")
 
 // tuningExamples are the words and labels of the tuning set's replies: the
-// tuning producers' files of testdata/real, the older fixtures and the
-// tuning half of the public bodies' replies. No held-out reply is read.
+// tuning producers' files of testdata/real, the older fixtures, the
+// tuning half of testdata/public and testdata/publictune. No held-out
+// reply is read.
 func tuningExamples(t *testing.T) []modelExample {
 	t.Helper()
 	var out []modelExample
@@ -27,6 +28,7 @@ func tuningExamples(t *testing.T) []modelExample {
 			cases = append(cases, c)
 		}
 	}
+	cases = append(cases, loadRealCases(t, "publictune", true)...)
 	for _, c := range cases {
 		subject := normaliseText(c.in.Subject)
 		out = append(out, modelExample{Kind: c.want, Words: modelWords(subject, prepare(c.in.Body).kept)})

@@ -347,15 +347,18 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		if m[2] >= 0 { // "Your ref"
 			continue
 		}
-		tok := refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)])
-		tok = strings.TrimRight(tok, "./-_")
+		raw := strings.TrimRight(refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)]), "./-_")
+		end := m[1] + len(raw)
+		// A reference wrapped across lines ("FOI\n000148/21") is one
+		// reference: white space inside it is one space.
+		tok := strings.Join(strings.Fields(raw), " ")
 		if !plausibleRef(tok) {
 			continue
 		}
 		if force != "kent" && isDate(tok) {
 			continue
 		}
-		if citesOther(text, m[1], m[1]+len(tok)) {
+		if citesOther(text, m[1], end) {
 			continue
 		}
 		score, rule := refLabel, "label"
@@ -366,7 +369,7 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 			score, rule = refLabelForce, "label:"+force
 		}
 		out = append(out, refCandidate{value: tok, score: score - cut, pos: m[0], rule: rule, source: src,
-			phrase: text[m[0] : m[1]+len(tok)]})
+			phrase: text[m[0]:end]})
 	}
 	return out
 }

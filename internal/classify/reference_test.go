@@ -48,6 +48,7 @@ func TestReference(t *testing.T) {
 		{"a reference on a line of its own", "", "", "Manylion\n22 June 2022\nDear\nATISN 16387\nThank you for your request.", "ATISN 16387"},
 		{"a document exchange is not a reference", "", "", "County Hall\nDX 12345\nDear Sir", ""},
 		{"a dash after the label", "", "", "Request for Information – ATISN 16048\nDear Sir", "ATISN 16048"},
+		{"a labelled reference wrapped across lines", "", "", "Our ref: FOI\n000148/21\nDear Sir", "FOI 000148/21"},
 		{"psni generations", "psni", "", "Our Reference: F-2023-00875", "F-2023-00875"},
 		{"psni request number", "psni", "", "Request Number: FOI/15521\nCategory: Crime", "FOI/15521"},
 		{"scotland", "police-scotland", "", "OFFICIAL\nOur Ref: IM-FOI-2021-0942\nYour Ref:", "IM-FOI-2021-0942"},

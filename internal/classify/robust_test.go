@@ -225,9 +225,9 @@ func TestRenderingsKeepKind(t *testing.T) {
 	// Public bodies' replies: other producers again; the tuning half's
 	// changes are named, the held-out ones counted.
 	var pubTuning, pubHeldOut []realCase
-	for _, dir := range []string{"public", "public2"} {
+	for _, dir := range []string{"public", "publictune", "public2", "public3", "public4"} {
 		for _, c := range loadRealCases(t, dir, true) {
-			if dir == "public" && publicTuning(c.force) {
+			if dir == "publictune" || dir == "public" && publicTuning(c.force) {
 				pubTuning = append(pubTuning, c)
 			} else {
 				pubHeldOut = append(pubHeldOut, c)

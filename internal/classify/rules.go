@@ -152,7 +152,7 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we|i) (?:will|shall) (?:aim|endeavour|try|seek) to (?:provide (?:you with )?a response|respond|reply)[^.]{0,60}?\bwithin\b`)},
 	// "We will respond within 20 working days", "I will reply by ...".
 	{name: "ack:will-respond", kind: foi.KindAcknowledgement, weight: 70, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:will|shall) (?:respond|reply|provide (?:you with )?(?:a|our) response)(?: to (?:you|your request))? (?:promptly|within|by|no later than)\b`)},
+		re: rx(`\b(?:we|i|the [\w-]+) (?:will|shall) (?:aim to |endeavour to |try to )?(?:respond|reply|provide (?:you with )?(?:a|our) response)(?: to (?:you|your request))? (?:promptly|within|by|no later than)\b`)},
 	{name: "ack:response-within", kind: foi.KindAcknowledgement, weight: 75,
 		re: rx(`\ba response (?:should|will) be (?:sent|provided|issued) (?:to you )?within\b`)},
 	{name: "ack:required-to-reply", kind: foi.KindAcknowledgement, weight: 60,
@@ -196,8 +196,10 @@ var bodyRules = []rule{
 	// limit your request to ...": the letter waits on the requester.
 	{name: "clarification:how-to-proceed", kind: foi.KindClarification, weight: 60,
 		re: rx(`\b(?:please )?(?:could|can|would) you (?:please )?(?:advise|let (?:me|us) know|confirm) (?:how|whether|if) you (?:would like|wish|want) to (?:proceed|continue)\b|\bhow you (?:would like|wish|want) to proceed\?`)},
+	// Not "subject to any clarification required": a condition.
 	{name: "clarification:sought", kind: foi.KindClarification, weight: 70,
-		re: rx(`\bclarification (?:is )?(?:sought|required|needed)\b`)},
+		re:     rx(`\b(?:any )?clarification (?:is )?(?:sought|required|needed)\b`),
+		reject: rx(`^any\b`)},
 	// Marker: the clarification has already been answered (see decide).
 	// Marker: a disclosure log that lays out the request, the
 	// clarification exchange and then the response, each under its
@@ -213,15 +215,19 @@ var bodyRules = []rule{
 	{name: "extension:public-interest-time", kind: foi.KindExtension, weight: 90, hedgeable: true,
 		re: rx(`\b(?:need|needs|require|requires|requiring|take|taking|allow|allows) (?:additional|further|more|extra) time to (?:consider|assess|conduct|complete|carry out)[^.]{0,40}?public interest\b`)},
 	{name: "extension:extend-deadline", kind: foi.KindExtension, weight: 85, hedgeable: true,
-		re: rx(`\bextend(?:ed|ing)? (?:the )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date) (?:has been|is being|will be|may be|is|can be) extended\b`)},
+		re: rx(`\bextend(?:ed|ing)? (?:the )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date)(?: for (?:response|responding|your request))? (?:has been|is being|will be|may be|is|can be|needs to be|will need to be) extended\b`)},
 	{name: "extension:s10-3", kind: foi.KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
 	{name: "extension:unable-within", kind: foi.KindExtension, weight: 75, hedgeable: true,
-		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)`)},
+		re: rx(`\b(?:we are|we will be|i am|i will be|we have been) (?:unable|not able|not in a position) to (?:respond|reply|provide (?:you with )?(?:a|the|our|your) (?:full )?response)(?: to your request)? within (?:the )?(?:20 working days|twenty working days|statutory|time)|\b(?:we|i) (?:will|shall) not be able to (?:provide (?:you with )?(?:a|the|our|your) (?:full )?response|respond)(?: to (?:you|your request))? (?:today|by the (?:due|deadline) date|on time|within)`)},
 	// An apology for the delay opens late answers as often as extension
 	// notices, so it only supports.
 	{name: "extension:apology", kind: foi.KindExtension, weight: 40, hedgeable: true,
-		re: rx(`\bapologi[sz]e?s? for the (?:slow progress|delay)\b`)},
+		re: rx(`\b(?:apolog(?:y|ies|i[sz]e[sd]?)|sorry) for the (?:slow progress|delay)\b`)},
+	// "We are working to get your response to you and will do so as soon
+	// as possible": an answer that is late, not yet sent.
+	{name: "extension:working-on-it", kind: foi.KindExtension, weight: 60, hedgeable: true,
+		re: rx(`\b(?:we are|we're|i am) (?:still )?working (?:on|to (?:get|complete|finali[sz]e|provide|send)) (?:you |your |the |our )(?:full |final )?(?:response|reply|answer)`)},
 	{name: "extension:late", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
 	{name: "extension:new-date", kind: foi.KindExtension, weight: 70, hedgeable: true,
@@ -230,7 +236,9 @@ var bodyRules = []rule{
 	// --- Internal review. ---
 	{name: "review:review-of-request", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:internal )?review of (?:your )?(?:freedom of information|foi|foia)(?: act)? request\b`)},
-	{name: "review:findings", kind: foi.KindInternalReview, weight: 90,
+	// Hedgeable: "if you are unhappy with the outcome of the internal
+	// review, you may complain to the Commissioner" is the rights notice.
+	{name: "review:findings", kind: foi.KindInternalReview, weight: 90, hedgeable: true,
 		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:(?:the|my|this|your|an|a) )?(?:internal )?review\b`)},
 	{name: "review:decision", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\b(?:partially |partly )?uphold (?:your|the) complaint\b|\binternal review \(?(?:ir\)? )?decision\b`)},
@@ -264,6 +272,11 @@ var bodyRules = []rule{
 	// exception contained in Reg 12(4)(d) of the EIRs".
 	{name: "refusal:withheld-under", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\b(?:has|have|is|are) not been (?:released|disclosed|provided) (?:as|because) (?:the )?(?:exemptions?|exceptions?)\b|\b(?:should|will|must) be withheld under (?:the )?(?:exemptions?|exceptions?|section|s\.? ?\d|reg)`)},
+	// "A request for information is not valid if it does not ... state the
+	// name of the applicant ... Accordingly, we are not obliged to respond
+	// to it": an invalid request, refused whole.
+	{name: "refusal:invalid-request", kind: foi.KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\b(?:it|this|your request) is not a valid (?:freedom of information |foi )?request\b|\bnot obliged to respond to (?:it|your request|this request)\b`)},
 	{name: "refusal:ncnd", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bneither (?:confirms?|confirming) nor (?:deny|denies|denying)\b|\bncnd\b`)},
 	// Dyfed-Powys and others: "we are withholding the whole of the requested
@@ -488,13 +501,15 @@ var (
 	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
 	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
 	// of compliance exceeds appropriate limit", is not a condition.
-	exemptionWhereRe = rx(`\bexemption\s*$`)
+	exemptionWhereRe = rx(`\bexemptions?\s*$`)
 	ifHeldRe         = rx(`^ (?:held|any)\b`)
 	noneWhereRe      = rx(`\bno (?:incidences?|incidents?|cases?|occasions?|instances?|records?)\s*$`)
 	// indicativeRe: the match's own verb is indicative ("... which may
 	// undermine our systems, is exempt under section 24"): a modal
 	// earlier in the sentence belongs to another clause.
-	indicativeRe = rx(`\b(?:is|are)\s*$`)
+	indicativeRe  = rx(`\b(?:is|are)\s*$`)
+	monthBeforeRe = rawRx(`\d(?:st|nd|rd|th)?\s*$`)
+	monthAfterRe  = rawRx(`^,?\s*\d`)
 )
 
 // matchRules runs rules over text and adds their evidence to c.
@@ -595,6 +610,10 @@ func hedgeIn(text string, start, end int) string {
 			continue
 		}
 		if strings.EqualFold(w, "where") && exemptionWhereRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		// "26 May 2016", "May 2016": the month, not the modal.
+		if w == "May" && (monthBeforeRe.MatchString(s[max(0, m[0]-4):m[0]]) || monthAfterRe.MatchString(s[m[1]:min(len(s), m[1]+6)])) {
 			continue
 		}
 		if modal := strings.ToLower(w); (modal == "may" || modal == "might" || modal == "could") &&

@@ -195,6 +195,36 @@ Delivery status : Failed. Message could not be delivered to domain <example.gov.
 			kind: foi.KindOther, rule: "refusal:s21-accessible", person: true,
 		},
 		{
+			name: "a rights notice about an internal review's outcome is not one",
+			body: `I am writing to let you know that the time limit for response needs to be extended. We will need to extend the response deadline by a further 14 working days because the information needs to be considered under one of the Act's exemptions where a public interest test applies. If you are unhappy with the outcome of the internal review, you may complain to the Information Commissioner.`,
+			kind: foi.KindExtension, not: "precedence:extension-reported",
+		},
+		{
+			name: "the month of May is not a condition",
+			body: `Reference: Internal Review 105795. 17th June 2016. FREEDOM OF INFORMATION ACT – OUTCOME OF INTERNAL REVIEW. Thank you for your recent request in which you ask for an Internal Review of FOI response 104637 sent to you on 26 May 2016.`,
+			kind: foi.KindInternalReview, rule: "review:findings",
+		},
+		{
+			name: "a late answer not yet sent is an extension",
+			body: `Please accept our sincere apologies for the delay in responding to your information request. We can assure you that we are working to get your response to you and will do so as soon as possible.`,
+			kind: foi.KindExtension, rule: "extension:working-on-it",
+		},
+		{
+			name: "no full response today is an extension",
+			body: `Unfortunately we will not be able to provide you with a full response today due to a delay in our internal processes. We will endeavour to provide a response by Friday 8 July at the latest.`,
+			kind: foi.KindExtension, rule: "extension:unable-within",
+		},
+		{
+			name: "an invalid request refused",
+			body: `A request for information is not valid if it does not state the name of the applicant. As your request uses a pseudonym, it is not a valid request. Accordingly, we are not obliged to respond to it.`,
+			kind: foi.KindRefusal, rule: "refusal:invalid-request",
+		},
+		{
+			name: "clarification that may be needed is a condition",
+			body: `Thank you for your Freedom of Information request. Subject to any clarification required, the University will aim to reply to your request within the statutory deadline of 20 working days.`,
+			kind: foi.KindAcknowledgement, rule: "ack:will-respond",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
