@@ -277,6 +277,10 @@ var bodyRules = []rule{
 	// to it": an invalid request, refused whole.
 	{name: "refusal:invalid-request", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\b(?:it|this|your request) is not a valid (?:freedom of information |foi )?request\b|\bnot obliged to respond to (?:it|your request|this request)\b`)},
+	// "The information that you have requested is being withheld in full
+	// under section 35(1)(a)".
+	{name: "refusal:withheld-in-full", kind: foi.KindRefusal, weight: 85, hedgeable: true,
+		re: rx(`\b(?:is being|has been|is|will be) withheld in (?:full|its entirety)\b|\bwithhold(?:ing)? (?:it|the information|this information|the requested information) in (?:full|its entirety)\b`)},
 	{name: "refusal:ncnd", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bneither (?:confirms?|confirming) nor (?:deny|denies|denying)\b|\bncnd\b`)},
 	// Dyfed-Powys and others: "we are withholding the whole of the requested
@@ -440,7 +444,7 @@ var bodyRules = []rule{
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
 		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`),
 		// A telephone number in a letterhead is not a row of figures.
-		reject: rx(`^[ \t]*(?:tel(?:ephone)?|phone|fax|mobile|ffôn|ffacs|dx)\b`)},
+		reject: rx(`^[ \t]*(?:tel(?:ephone)?|phone|fax|mobile|ffôn|ffacs|dx|[tfm] ?:)`)},
 	{name: "response:heading", kind: foi.KindResponse, weight: 30,
 		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
@@ -448,7 +452,11 @@ var bodyRules = []rule{
 	// "does hold part of the information you have requested", "pleased to
 	// provide the majority in the accompanying table".
 	{name: "partial:part-held", kind: foi.KindPartialResponse, weight: 85,
-		re: rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
+		// "... does hold some of the information that you have requested.
+		// However, ... the information is exempt under Section 12": held,
+		// and refused whole.
+		veto: heldWithheld,
+		re:   rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
 	// Phrase families for the part withheld after an answer: "we are

@@ -225,6 +225,17 @@ Delivery status : Failed. Message could not be delivered to domain <example.gov.
 			kind: foi.KindAcknowledgement, rule: "ack:will-respond",
 		},
 		{
+			name: "some information held, then refused whole on cost, is a refusal",
+			body: `I can confirm that the Agency does hold some of the information that you have requested. However, we have also determined that the information is exempt under Section 12 of the Freedom of Information Act and we cannot process your request any further.`,
+			kind: foi.KindRefusal, not: "partial:part-held",
+		},
+		{
+			name: "withheld in full is a refusal",
+			body: `I can confirm that the Agency holds information falling within the terms of your request. The information that you have requested is being withheld in full under section 35(1)(a) of the Act.
+T: 020 7276 8000`,
+			kind: foi.KindRefusal, rule: "refusal:withheld-in-full", not: "response:table-rows",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
