@@ -48,12 +48,18 @@ while read -r pkg; do
   if [ -n "${is_heavy[$pkg]:-}" ]; then heavy+=("$pkg"); else light+=("$pkg"); fi
 done < <(go list ./...)
 
+# The corpus measures, run without -race (see plain below).
+corpus_tests='^(TestRealCorpusF1|TestRealReplies|TestPublicBodiesReplies|TestRenderingsKeepKind|TestWordingModel|TestWordingModelPredicts)$'
+
 plain_log=$(mktemp)
 trap 'rm -f "$plain_log"' EXIT
 
 # The plain runs, in the background:
 #  - the real-document benchmark reads scanned pages by OCR: minutes under
 #    -race for nothing the race detector could find;
+#  - the reply classifier's corpus measures classify some 900 real replies,
+#    many of them under eleven renderings: single-threaded regular
+#    expressions, over fifteen minutes under -race and one without;
 #  - tests that measure memory, or that hit a data race inside go-imap on a
 #    dropped connection, skip themselves under -race;
 #  - the heavy packages;
@@ -64,6 +70,7 @@ trap 'rm -f "$plain_log"' EXIT
 plain() {
   local status=0
   go test -timeout 15m -run 'TestRealCorpusF1' ./internal/extract || status=1
+  go test -timeout 15m -run "$corpus_tests" ./internal/classify || status=1
   go test -timeout 10m -run 'TestXLSX100kBoundedMemory|TestSyncSurvivesConnectionDroppedMidFetch|TestCSV60MBMemory|TestProcessDocumentBigCSVMemory' \
     ./internal/extract ./internal/mail ./activities || status=1
   if [ ${#heavy[@]} -gt 0 ]; then
@@ -77,9 +84,9 @@ plain_pid=$!
 
 status=0
 if [ ${#light[@]} -gt 0 ]; then
-  go test -race -timeout 20m -skip 'TestRealCorpusF1' "${light[@]}" || status=1
+  go test -race -timeout 20m -skip "$corpus_tests" "${light[@]}" || status=1
 fi
 wait "$plain_pid" || status=1
-echo "--- without -race: ${heavy[*]:-} and the plain runs of internal/extract and internal/mail"
+echo "--- without -race: ${heavy[*]:-} and the plain runs of internal/extract, internal/classify and internal/mail"
 cat "$plain_log"
 exit $status
