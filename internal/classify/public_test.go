@@ -69,36 +69,18 @@ func TestPublicBodiesReplies(t *testing.T) {
 	t.Logf("\n%s\n%s", st.table(fmt.Sprintf("public bodies, tuning half (%d authorities)", authorities(tuning))),
 		sh.table(fmt.Sprintf("public bodies, held-out half (%d authorities)", authorities(heldOut))))
 	t.Logf("public bodies, held-out half, by authority (totals only):\n%s", byProducer(heldOut))
-	for _, c := range tuning {
-		person, _ := c.got.NeedsPerson(false)
-		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
-			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
-				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
-		}
-	}
+	logMisses(t, tuning)
 	// testdata/public2: a second collection, of authorities not in
 	// testdata/public, labelled before it was classified and held out
 	// whole.
-	fresh := loadRealCases(t, "public2", true)
-	if len(fresh) < 40 {
-		t.Fatalf("found %d replies in testdata/public2, want the collection's 40 or more", len(fresh))
-	}
+	fresh := loadCollection(t, "public2")
 	// testdata/public3 and public4: a third and a fourth, each of
 	// authorities in no other collection, held out whole.
-	fresh3 := loadRealCases(t, "public3", true)
-	if len(fresh3) < 40 {
-		t.Fatalf("found %d replies in testdata/public3, want the collection's 40 or more", len(fresh3))
-	}
-	fresh4 := loadRealCases(t, "public4", true)
-	if len(fresh4) < 40 {
-		t.Fatalf("found %d replies in testdata/public4, want the collection's 40 or more", len(fresh4))
-	}
+	fresh3 := loadCollection(t, "public3")
+	fresh4 := loadCollection(t, "public4")
 	// testdata/publictune: a collection made for tuning, every reply of it
 	// in the tuning set.
-	pubTune := loadRealCases(t, "publictune", true)
-	if len(pubTune) < 40 {
-		t.Fatalf("found %d replies in testdata/publictune, want the collection's 40 or more", len(pubTune))
-	}
+	pubTune := loadCollection(t, "publictune")
 	seen := map[string]string{}
 	for _, set := range []struct {
 		dir   string
@@ -122,13 +104,7 @@ func TestPublicBodiesReplies(t *testing.T) {
 	t.Logf("\n%s", s4.table(fmt.Sprintf("public bodies, fourth collection, held out (%d authorities)", authorities(fresh4))))
 	stt := scoreReal(pubTune)
 	t.Logf("\n%s", stt.table(fmt.Sprintf("public bodies, tuning collection (%d authorities)", authorities(pubTune))))
-	for _, c := range pubTune {
-		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
-			person, _ := c.got.NeedsPerson(false)
-			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
-				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
-		}
-	}
+	logMisses(t, pubTune)
 	all := slices.Concat(heldOut, fresh, fresh3, fresh4)
 	sa := scoreReal(all)
 	t.Logf("public bodies, every held-out reply: %d replies of %d authorities, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
@@ -158,6 +134,29 @@ func TestPublicBodiesReplies(t *testing.T) {
 	s4.check(t, "public bodies, fourth collection,", bounds{kinds: floorPublic4Lenient, refs: floorPublic4Refs, wrong: ceilPublic4Wrong, person: -1})
 	stt.check(t, "public bodies, tuning collection,", bounds{kinds: floorPublicTuningLenient, refs: -1, wrong: 0, person: -1})
 	sh.check(t, "public bodies, held-out", bounds{kinds: floorPublicHeldOutLenient, refs: floorPublicHeldOutRefs, wrong: ceilPublicHeldOutWrong, person: -1})
+}
+
+// loadCollection loads a collection of public bodies' replies, which has
+// 40 or more.
+func loadCollection(t *testing.T, dir string) []realCase {
+	t.Helper()
+	cases := loadRealCases(t, dir, true)
+	if len(cases) < 40 {
+		t.Fatalf("found %d replies in testdata/%s, want the collection's 40 or more", len(cases), dir)
+	}
+	return cases
+}
+
+// logMisses names the tuning replies whose kind or reference is wrong.
+func logMisses(t *testing.T, tuning []realCase) {
+	t.Helper()
+	for _, c := range tuning {
+		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
+			person, _ := c.got.NeedsPerson(false)
+			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
+				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
+		}
+	}
 }
 
 func authorities(cases []realCase) int {
