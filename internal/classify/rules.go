@@ -340,6 +340,12 @@ var bodyRules = []rule{
 	{name: "not-held:not-on-system", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\b(?:is|are) not (?:recorded|captured|collated|held|logged) (?:on|in|within) (?:the|our|any) (?:[\w-]+ ){0,3}(?:systems?|database|records?)\b`),
 		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+	// "We do not hold 'a list of funds' requested from organisations":
+	// something named is not held. Weaker than "we do not hold the
+	// information": beside an answer it makes the answer partial.
+	{name: "not-held:named-thing", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
+		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
+		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},

@@ -236,6 +236,15 @@ T: 020 7276 8000`,
 			kind: foi.KindRefusal, rule: "refusal:withheld-in-full", not: "response:table-rows",
 		},
 		{
+			name: "a named thing not held beside an answer is a partial answer",
+			body: `We are now in a position to respond to two more of your questions.
+1) The amounts awarded for 2012 projects.
+Please see the attached spreadsheet.
+2) A list of funds requested from organisations.
+We do not hold “a list of funds” requested from organisations.`,
+			kind: foi.KindPartialResponse, rule: "not-held:named-thing",
+		},
+		{
 			name: "held but withheld is a refusal, not disclosure",
 			body: `I can confirm that the force does hold the information you have requested. However, we are withholding the whole of the requested information as the cost of locating it would be too high.`,
 			kind: foi.KindRefusal, rule: "refusal:held-not-disclosed",
