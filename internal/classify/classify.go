@@ -232,11 +232,13 @@ func Classify(in *Input, opts *Options) Result {
 		matchRules(c, bodyRules, l.kept, SourceLetter)
 	}
 	c.letters = c.countedFrom(SourceLetter)
-	attached := len(letters)
-	c.attached = attached > 0
-	var headings []string // the letters' own texts, whose first lines may head them with a reference
+	c.attached = len(letters) > 0
+	// The letters' own texts: their first lines may head them with a
+	// reference, and the wording model reads them alone when they say
+	// nothing the rules know.
+	var letterTexts []string
 	for _, l := range letters {
-		headings = append(headings, l.kept)
+		letterTexts = append(letterTexts, l.kept)
 	}
 	matchRules(c, bodyRules, doc.kept, SourceBody)
 	// A reply forwarded to the desk (by a journalist it reached instead):
@@ -274,7 +276,7 @@ func Classify(in *Input, opts *Options) Result {
 			Source: SourceHeader, Phrase: "Auto-Submitted", Note: "the message was marked as sent automatically"})
 	}
 
-	refs := findReferences(in.Force, subject, doc, headings...)
+	refs := findReferences(in.Force, subject, doc, letterTexts...)
 	if len(refs) == 0 {
 		files := slices.Clone(in.Attachments)
 		for _, l := range in.Letters {
@@ -307,11 +309,11 @@ func Classify(in *Input, opts *Options) Result {
 	switch {
 	case res.Kind == foi.KindOther && res.Confidence == noRuleConfidence:
 		proposeByWording(c, &res, subject, doc.kept)
-	case attached > 0 && !c.letters && c.onlyPointers():
+	case c.attached && !c.letters && c.onlyPointers():
 		// The body only points to letters that say nothing the rules
 		// know: what kind the letters are like is a better proposal than
 		// "response", and a person confirms it either way.
-		proposeByWording(c, &res, subject, strings.Join(headings, "\n\n"))
+		proposeByWording(c, &res, subject, strings.Join(letterTexts, "\n\n"))
 	}
 
 	if d, ev, ok := receivedDate(doc.kept); ok {
@@ -844,12 +846,9 @@ func sectionsApply(k foi.Kind) bool {
 // back: not s.21 (s.25 in Scotland), published elsewhere, and not s.39,
 // which routes environmental information to the EIRs to be answered there.
 func withholds(secs []string, scottish bool) bool {
-	pub := "s21"
-	if scottish {
-		pub = "s25"
-	}
+	pub := publishedSection(scottish)
 	for _, s := range secs {
-		if s != pub && !strings.HasPrefix(s, pub+"(") && s != "s39" && !strings.HasPrefix(s, "s39(") {
+		if !isSection(s, pub) && !isSection(s, "s39") {
 			return true
 		}
 	}
@@ -864,7 +863,7 @@ func withholds(secs []string, scottish bool) bool {
 // acted on without a person was a cost refusal.
 func wholeByLaw(secs []string) bool {
 	for _, s := range secs {
-		if s == "s12" || s == "s14" || strings.HasPrefix(s, "s12(") || strings.HasPrefix(s, "s14(") {
+		if isSection(s, "s12") || isSection(s, "s14") {
 			return true
 		}
 	}
@@ -877,16 +876,28 @@ func onlyPublished(secs []string, scottish bool) bool {
 	if len(secs) == 0 {
 		return false
 	}
-	n := "s21"
-	if scottish {
-		n = "s25"
-	}
+	pub := publishedSection(scottish)
 	for _, s := range secs {
-		if s != n && !strings.HasPrefix(s, n+"(") {
+		if !isSection(s, pub) {
 			return false
 		}
 	}
 	return true
+}
+
+// publishedSection is the exemption for information accessible by other
+// means: s.21 of FOIA, s.25 of FOISA.
+func publishedSection(scottish bool) string {
+	if scottish {
+		return "s25"
+	}
+	return "s21"
+}
+
+// isSection reports whether the cited section s ("s12", "s12(1)") is
+// section n ("s12"), any subsection.
+func isSection(s, n string) bool {
+	return s == n || strings.HasPrefix(s, n+"(")
 }
 
 // phrase renders matched text for Evidence: white space runs become one

@@ -182,17 +182,17 @@ func Reference(forceSlug, subject, body string) (ref string, evidence Evidence, 
 }
 
 // findReferences returns the best-scoring distinct references, best first.
-// headings are the texts of letters read with the body, whose first lines
+// letters are the texts of letters read with the body, whose first lines
 // may head them with a reference as the body's may.
-func findReferences(force, subject string, doc document, headings ...string) []refCandidate {
+func findReferences(force, subject string, doc document, letters ...string) []refCandidate {
 	force = strings.ToLower(strings.TrimSpace(force))
 	var all []refCandidate
 	all = append(all, labelled(force, doc.kept, SourceBody, 0)...)
 	all = append(all, labelled(force, subject, SourceSubject, 0)...)
 	all = append(all, subjectLead(subject)...)
 	all = append(all, bodyLead(doc.kept)...)
-	for _, h := range headings {
-		for _, c := range bodyLead(h) {
+	for _, l := range letters {
+		for _, c := range bodyLead(l) {
 			c.pos = len(doc.kept) // after the body's own
 			all = append(all, c)
 		}
@@ -323,12 +323,11 @@ func bodyLead(text string) []refCandidate {
 		if seen++; seen > 8 {
 			break
 		}
-		for _, c := range subjectLead(line) {
-			if seen > 3 {
-				break // a heading opens the letter
+		if seen <= 3 { // a heading opens the letter
+			for _, c := range subjectLead(line) {
+				c.score, c.pos, c.rule, c.source = refDistinct, start+c.pos, "heading", SourceBody
+				out = append(out, c)
 			}
-			c.score, c.pos, c.rule, c.source = refDistinct, start+c.pos, "heading", SourceBody
-			out = append(out, c)
 		}
 		if loneRefRe.MatchString(line) && plausibleRef(line) && !strings.HasPrefix(line, "DX") {
 			out = append(out, refCandidate{value: line, score: refDistinct, pos: start, rule: "heading", source: SourceBody, phrase: line})

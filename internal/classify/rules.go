@@ -93,6 +93,11 @@ func (p *pattern) FindAllStringIndex(s string, n int) [][]int {
 // disclosed").
 var heldWithheld = rx(`^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?` + withholdingWords)
 
+// notRetrievable vetoes not-held wording followed, in the same sentence,
+// by "in a retrievable format", "centrally" and the like: that is the cost
+// limit's wording, not a statement that nothing is held.
+var notRetrievable = rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)
+
 // withholdingWords are the words that keep back information said to be
 // held: withholding, exempting, exceeding the cost limit, or saying it
 // cannot or will not be given.
@@ -333,19 +338,19 @@ var bodyRules = []rule{
 	// information": not held, in the words of the recording systems.
 	{name: "not-held:not-recorded", kind: foi.KindNotHeld, weight: 70, hedgeable: true,
 		re:   rx(`\b(?:we|force|constabulary|police|service) do(?:es)? not (?:record|collate|capture|retain) (?:this|that|such|the|any)\b|\bour answer,? on this occasion,? (?:must be|is) no information held\b`),
-		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+		veto: notRetrievable},
 	// "The detainee's religion is not recorded on the custody system": a
 	// part not held, in the words of a system. Weaker than a statement of
 	// the whole: beside an answer it makes the answer partial.
 	{name: "not-held:not-on-system", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\b(?:is|are) not (?:recorded|captured|collated|held|logged) (?:on|in|within) (?:the|our|any) (?:[\w-]+ ){0,3}(?:systems?|database|records?)\b`),
-		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+		veto: notRetrievable},
 	// "We do not hold 'a list of funds' requested from organisations":
 	// something named is not held. Weaker than "we do not hold the
 	// information": beside an answer it makes the answer partial.
 	{name: "not-held:named-thing", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
-		veto: rx(`^[^.]{0,60}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
