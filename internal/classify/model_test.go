@@ -23,12 +23,13 @@ func tuningExamples(t *testing.T) []modelExample {
 			cases = append(cases, c)
 		}
 	}
-	for _, c := range loadRealCases(t, "public", true) {
-		if publicTuning(c.force) {
-			cases = append(cases, c)
+	for _, dir := range []string{"public", "publictune"} {
+		for _, c := range loadRealCases(t, dir, true) {
+			if isPublicTuning(dir, c.force) {
+				cases = append(cases, c)
+			}
 		}
 	}
-	cases = append(cases, loadRealCases(t, "publictune", true)...)
 	for _, c := range cases {
 		subject := normaliseText(c.in.Subject)
 		out = append(out, modelExample{Kind: c.want, Words: modelWords(subject, prepare(c.in.Body).kept)})

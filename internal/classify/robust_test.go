@@ -227,7 +227,7 @@ func TestRenderingsKeepKind(t *testing.T) {
 	var pubTuning, pubHeldOut []realCase
 	for _, dir := range []string{"public", "publictune", "public2", "public3", "public4"} {
 		for _, c := range loadRealCases(t, dir, true) {
-			if dir == "publictune" || dir == "public" && publicTuning(c.force) {
+			if isPublicTuning(dir, c.force) {
 				pubTuning = append(pubTuning, c)
 			} else {
 				pubHeldOut = append(pubHeldOut, c)
