@@ -205,40 +205,31 @@ func TestFixtureReferenceFunc(t *testing.T) {
 	}
 }
 
-// A confident refusal moves its request on its own, unless the reply
-// brings figures besides its letters: a whole refusal gives none.
-func TestNeedsPersonRefusalWithData(t *testing.T) {
-	r := Result{Kind: foi.KindRefusal, Confidence: 0.99, Sections: []string{"s12(1)"}}
-	if need, why := r.NeedsPerson(false); need {
-		t.Errorf("a confident refusal without data waits for a person: %s", why)
-	}
-	if need, why := r.NeedsPerson(true); !need || !strings.Contains(why, "part of the request") {
-		t.Errorf("a refusal with figures: person %v (%q), want a person", need, why)
+// No refusal moves its request on its own, however confident: the reason
+// says what to look for. Figures beside the letters say it may answer a
+// part; an exemption may withhold a part only; a cost refusal may give
+// figures as advice.
+func TestNeedsPersonRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		secs    []string
+		hasData bool
+		why     string
+	}{
+		{[]string{"s12"}, false, "cost limit"},
+		{[]string{"s12(2)"}, false, "cost limit"},
+		{[]string{"s14(1)"}, false, "cost limit"},
+		{[]string{"s12(1)"}, true, "brings documents or figures"},
+		{[]string{"s31(1)"}, false, "under an exemption"},
+		{[]string{"s40(2)", "s30"}, false, "under an exemption"},
+		{nil, false, "under an exemption"},
+	} {
+		need, why := Result{Kind: foi.KindRefusal, Confidence: 0.99, Sections: tc.secs}.NeedsPerson(tc.hasData)
+		if !need || !strings.Contains(why, tc.why) {
+			t.Errorf("refusal under %v (data %v): person %v (%q), want a person (%q)", tc.secs, tc.hasData, need, why, tc.why)
+		}
 	}
 	if need, _ := (Result{Kind: foi.KindAcknowledgement, Confidence: 0.9}).NeedsPerson(true); need {
 		t.Error("an acknowledgement with an attachment waits for a person")
-	}
-}
-
-// A refusal is acted on alone only on a ground that refuses the whole
-// request by law: the cost limit or a vexatious request. One under an
-// exemption may withhold a part only.
-func TestNeedsPersonRefusalGround(t *testing.T) {
-	for _, tc := range []struct {
-		secs   []string
-		person bool
-	}{
-		{[]string{"s12"}, false},
-		{[]string{"s12(2)"}, false},
-		{[]string{"s14(1)"}, false},
-		{[]string{"s31(1)"}, true},
-		{[]string{"s40(2)", "s30"}, true},
-		{nil, true},
-	} {
-		need, why := Result{Kind: foi.KindRefusal, Confidence: 0.99, Sections: tc.secs}.NeedsPerson(false)
-		if need != tc.person {
-			t.Errorf("refusal under %v: person %v (%q), want %v", tc.secs, need, why, tc.person)
-		}
 	}
 }
 
@@ -252,7 +243,9 @@ func TestNeedsPersonPublishedElsewhere(t *testing.T) {
 	if need, why := res.NeedsPerson(false); !need || !strings.Contains(why, "published elsewhere") {
 		t.Errorf("an s.21 pointer: person %v (%q), want a person to fetch the figures", need, why)
 	}
-	if need, _ := (Result{Kind: foi.KindOther, Confidence: 0.9}).NeedsPerson(false); need {
-		t.Error("a confident other without sections or data waits for a person")
+	// No kind fits: however sure the rule that placed it there (a quoted
+	// delivery failure), a person says what the reply does.
+	if need, why := (Result{Kind: foi.KindOther, Confidence: 0.9}).NeedsPerson(false); !need || !strings.Contains(why, "no kind fits") {
+		t.Errorf("a confident other: person %v (%q), want a person", need, why)
 	}
 }
