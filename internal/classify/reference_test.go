@@ -39,6 +39,12 @@ func TestReference(t *testing.T) {
 		{"subject opening with a response number", "", "Response A1345264", "Please see below.", "A1345264"},
 		{"subject opening with a year is no reference", "", "FOI 2023 figures for stop and search", "Please see below.", ""},
 		{"Welsh bilingual label", "", "", "Our ref / Ein cyf: 2021-1083F\nDear Sir", "2021-1083F"},
+		// A disclosure log's fields: the label on one line, the value on the next.
+		{"disclosure-log FOI ID", "", "", "Public Health Funerals\n\nFOI ID: \n8186\nFOI Date: \nTuesday, 21 September 2021", "8186"},
+		{"disclosure-log request ID", "", "", "Request ID\n14259\nDate Received\nDate Resolved", "14259"},
+		{"FOI number", "", "", "FoI Number\n2022-790\nSubject\nFOIs", "2022-790"},
+		{"EIR number", "", "", "EIR No: 5521/24\nDear Sir", "5521/24"},
+		{"a request id that is a date is none", "", "", "Request ID\n21/09/2021\nDate Received", ""},
 		{"FOIA before the number", "", "", "Please quote reference number FOIA 227/01/17 in all future correspondence.", "FOIA 227/01/17"},
 		{"information request label", "", "", "Information Request FOI/2018/017\nDear Sir", "FOI/2018/017"},
 		{"letters and a space before the number", "", "", "Request for Information: ATISN 15980 – Location of coal tips", "ATISN 15980"},
