@@ -111,11 +111,18 @@ func ForceSlugs() []string {
 }
 
 // refLabelRe finds the labels forces put before their reference. Group 1
-// catches the requester's own reference ("Your ref:"), which is skipped.
+// catches the requester's own reference ("Your ref:"), which is skipped,
+// unless the label says the reference was given ("Your reference number
+// for the request is"): a requester's own reference is labelled, not
+// announced. Acknowledgements announce the reference they give ("has been
+// allocated reference 124-16").
 // A bare "Ref" or "Reference" counts only with a colon. Welsh bodies write
 // the label in both languages ("Our ref / Ein cyf:").
 var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
-	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?)?` +
+	`(?:allocated|assigned|given|issued\s+with)\s+(?:the\s+|a\s+)?(?:(?:unique|case|request)\s+)?ref(?:erence)?(?:\s+(?:no|number))?(?:\s+of)?` +
+	`|ref(?:erence)?(?:\s+(?:no|number))?\s+(?:for\s+(?:the|this|your)\s+(?:request|enquiry|application)\s+)?is` +
+	`|` +
+	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?|\s+is)?` +
 	`|request\s+for\s+information` +
 	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
@@ -344,7 +351,7 @@ var loneRefRe = lazyre.New(`^[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$
 func labelled(force, text string, src Source, cut int) []refCandidate {
 	var out []refCandidate
 	for _, m := range refLabelRe.FindAllStringSubmatchIndex(text, 16) {
-		if m[2] >= 0 { // "Your ref"
+		if m[2] >= 0 && !announced(text[m[0]:m[1]]) { // "Your ref"
 			continue
 		}
 		raw := strings.TrimRight(refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)]), "./-_")
@@ -372,6 +379,12 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 			phrase: text[m[0]:end]})
 	}
 	return out
+}
+
+// announced reports whether a label says a reference is given ("your
+// reference number is"), not whose it is.
+func announced(label string) bool {
+	return strings.HasSuffix(strings.ToLower(strings.TrimRight(label, " \t\n:")), " is")
 }
 
 // logged reads a list of references under "logged under the references

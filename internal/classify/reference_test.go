@@ -44,6 +44,11 @@ func TestReference(t *testing.T) {
 		{"disclosure-log request ID", "", "", "Request ID\n14259\nDate Received\nDate Resolved", "14259"},
 		{"FOI number", "", "", "FoI Number\n2022-790\nSubject\nFOIs", "2022-790"},
 		{"EIR number", "", "", "EIR No: 5521/24\nDear Sir", "5521/24"},
+		// An acknowledgement announces the reference it gives.
+		{"allocated reference", "", "", "Your request has been allocated reference 124-16.\nPlease quote it.", "124-16"},
+		{"your reference number is", "", "", "Your reference number for the request is FOI-19-3401.", "FOI-19-3401"},
+		{"our reference is", "", "", "Our reference is 2024/0815 and we will reply by 3 May.", "2024/0815"},
+		{"your ref label stays the requester's", "", "", "Your reference: AB/123/24\nThank you for your letter.", ""},
 		{"a request id that is a date is none", "", "", "Request ID\n21/09/2021\nDate Received", ""},
 		{"FOIA before the number", "", "", "Please quote reference number FOIA 227/01/17 in all future correspondence.", "FOIA 227/01/17"},
 		{"information request label", "", "", "Information Request FOI/2018/017\nDear Sir", "FOI/2018/017"},
