@@ -296,10 +296,20 @@ func fromFileNames(force string, names []string) []refCandidate {
 // 2023 150 - Maternity services", "Response A1345264".
 var subjectLeadRe = lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:((?:FOI(?:A|SA)?|EIR)[ /_-]*\d[\dA-Z]*(?:[/._-][\dA-Z]+|[ ]\d+\b)*)|(?:response|reply|request|ref(?:erence)?)[ ]*[:#-]?[ ]*([A-Z]{0,3}\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*))(?:\s|$)`)
 
-// subjectLead finds a reference that opens the subject.
+// subjectCodeRe is a case code anywhere in a subject: one to three
+// capitals and five to eight digits, "... in the last 3 years - (R016568)".
+var subjectCodeRe = lazyre.New(`(?:^|[\s(\[])([A-Z]{1,3}\d{5,8})(?:$|[\s)\],.;])`)
+
+// subjectLead finds a reference that opens the subject, or else a case
+// code elsewhere in it, which scores as a reference the letter shows
+// without a label.
 func subjectLead(subject string) []refCandidate {
 	m := subjectLeadRe.FindStringSubmatchIndex(subject)
 	if m == nil {
+		if m := subjectCodeRe.FindStringSubmatchIndex(subject); m != nil {
+			return []refCandidate{{value: subject[m[2]:m[3]], score: refDistinct, pos: m[2], rule: "subject-code",
+				source: SourceSubject, phrase: subject[m[2]:m[3]]}}
+		}
 		return nil
 	}
 	a, b := m[2], m[3]

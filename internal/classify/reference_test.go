@@ -44,6 +44,9 @@ func TestReference(t *testing.T) {
 		{"disclosure-log request ID", "", "", "Request ID\n14259\nDate Received\nDate Resolved", "14259"},
 		{"FOI number", "", "", "FoI Number\n2022-790\nSubject\nFOIs", "2022-790"},
 		{"EIR number", "", "", "EIR No: 5521/24\nDear Sir", "5521/24"},
+		{"case code in a subject", "", "Number of cases dropped in the last 3 years - (R016568) - August", "Please see below.", "R016568"},
+		{"our own token is no case code", "", "RE: Community resolutions [FOI cro-2025/durham]", "Please see below.", ""},
+		{"a short code is none", "", "RE: Stop and search on the M25 in 2023", "Please see below.", ""},
 		// An acknowledgement announces the reference it gives.
 		{"allocated reference", "", "", "Your request has been allocated reference 124-16.\nPlease quote it.", "124-16"},
 		{"your reference number is", "", "", "Your reference number for the request is FOI-19-3401.", "FOI-19-3401"},
