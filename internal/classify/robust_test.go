@@ -234,39 +234,44 @@ func TestRenderingsKeepKind(t *testing.T) {
 			}
 		}
 	}
+	// Each rendering reads every reply again: they run side by side, on
+	// the same read-only cases.
 	for _, rd := range renderings {
-		for _, set := range []struct {
-			name  string
-			cases []realCase
-		}{{"tuning", tuning}, {"held-out", heldOut}, {"public bodies, tuning", pubTuning}, {"public bodies, held-out", pubHeldOut}} {
-			n, kinds, refs := 0, 0, 0
-			moves := map[string]int{} // held-out: counts only
-			for _, c := range set.cases {
-				if rd.letter && (coveringOnly(c.got) || !decides(c.want)) {
-					continue // a covering note is not a letter; receipts are not sent as one
-				}
-				n++
-				got := Classify(rd.render(c), nil)
-				if got.Kind != c.got.Kind {
-					kinds++
-					if strings.HasSuffix(set.name, "tuning") {
-						t.Logf("%s: %s: %s -> %s", rd.name, c.name, c.got.Kind, got.Kind)
-					} else {
-						moves[string(c.got.Kind)+" -> "+string(got.Kind)]++
+		t.Run(rd.name, func(t *testing.T) {
+			t.Parallel()
+			for _, set := range []struct {
+				name  string
+				cases []realCase
+			}{{"tuning", tuning}, {"held-out", heldOut}, {"public bodies, tuning", pubTuning}, {"public bodies, held-out", pubHeldOut}} {
+				n, kinds, refs := 0, 0, 0
+				moves := map[string]int{} // held-out: counts only
+				for _, c := range set.cases {
+					if rd.letter && (coveringOnly(c.got) || !decides(c.want)) {
+						continue // a covering note is not a letter; receipts are not sent as one
+					}
+					n++
+					got := Classify(rd.render(c), nil)
+					if got.Kind != c.got.Kind {
+						kinds++
+						if strings.HasSuffix(set.name, "tuning") {
+							t.Logf("%s: %s: %s -> %s", rd.name, c.name, c.got.Kind, got.Kind)
+						} else {
+							moves[string(c.got.Kind)+" -> "+string(got.Kind)]++
+						}
+					}
+					if got.Reference != c.got.Reference {
+						refs++
+						if strings.HasSuffix(set.name, "tuning") {
+							t.Logf("%s: %s: reference %q -> %q", rd.name, c.name, c.got.Reference, got.Reference)
+						}
 					}
 				}
-				if got.Reference != c.got.Reference {
-					refs++
-					if strings.HasSuffix(set.name, "tuning") {
-						t.Logf("%s: %s: reference %q -> %q", rd.name, c.name, c.got.Reference, got.Reference)
-					}
+				t.Logf("%s, %s: of %d replies, %d change kind and %d change reference %v", rd.name, set.name, n, kinds, refs, moves)
+				if kinds > maxRenderingChanges || refs > maxRenderingChanges {
+					t.Errorf("%s, %s: %d replies change kind and %d reference, at most %d may", rd.name, set.name, kinds, refs, maxRenderingChanges)
 				}
 			}
-			t.Logf("%s, %s: of %d replies, %d change kind and %d change reference %v", rd.name, set.name, n, kinds, refs, moves)
-			if kinds > maxRenderingChanges || refs > maxRenderingChanges {
-				t.Errorf("%s, %s: %d replies change kind and %d reference, at most %d may", rd.name, set.name, kinds, refs, maxRenderingChanges)
-			}
-		}
+		})
 	}
 }
 
