@@ -124,6 +124,8 @@ func TestPublicBodiesReplies(t *testing.T) {
 	sa := scoreReal(all)
 	t.Logf("public bodies, every held-out reply: %d replies of %d authorities, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
 		sa.n, authorities(all), sa.lenient, pct(sa.lenient, sa.n), sa.refs, pct(sa.refs, sa.n), sa.confWrong, pct(sa.confWrong, sa.n), sa.toPerson, pct(sa.toPerson, sa.n))
+	t.Logf("public bodies, every held-out reply whose label is sure: %d, kinds (lenient) %d (%.1f%%); marked unsure: %d, kinds %d (%.1f%%)",
+		sa.n-sa.unsure, sa.lenient-sa.unsureRight, pct(sa.lenient-sa.unsureRight, sa.n-sa.unsure), sa.unsure, sa.unsureRight, pct(sa.unsureRight, sa.unsure))
 	// What the thresholds do, per kind given: totals only.
 	var cal strings.Builder
 	fmt.Fprintf(&cal, "  %-22s %6s | %s\n", "kind given", "thresh", "held-out: given right acted wrong-acted right-waiting")

@@ -109,6 +109,9 @@ type realCase struct {
 	in    *Input
 	// heldOut: read from testdata/heldout, where every file is held out.
 	heldOut bool
+	// unsure: the labeller's note says the label could be read another
+	// way ("unsure", naming the alternative).
+	unsure bool
 }
 
 // loadRealCases reads the labelled replies in testdata/<dir>. Of a
@@ -162,7 +165,8 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 		in := fx.Input()
 		in.Force = force
 		cases = append(cases, realCase{name: strings.TrimSuffix(name, ".txt"), force: force, want: k, ref: ref,
-			own: fx.Header("source") + " " + fx.Header("note"), got: Classify(in, nil), in: in, heldOut: heldOut})
+			own: fx.Header("source") + " " + fx.Header("note"), got: Classify(in, nil), in: in, heldOut: heldOut,
+			unsure: strings.Contains(strings.ToLower(fx.Header("note")), "unsure")})
 	}
 	return cases
 }
@@ -244,6 +248,7 @@ type realScore struct {
 	n, strict, lenient, refs int
 	confWrong, toPerson      int
 	rightToPerson            int
+	unsure, unsureRight      int                           // replies whose label is marked unsure, and of them right (lenient)
 	perKind                  map[foi.Kind][2]int           // right, total (strict)
 	confusion                map[foi.Kind]map[foi.Kind]int // want -> got, wrong ones only
 }
@@ -267,6 +272,12 @@ func scoreReal(cases []realCase) realScore {
 		right := sameMove(c.got.Kind, c.want)
 		if right {
 			s.lenient++
+		}
+		if c.unsure {
+			s.unsure++
+			if right {
+				s.unsureRight++
+			}
 		}
 		if refFound(c) {
 			s.refs++
@@ -299,6 +310,8 @@ func (s realScore) table(label string) string {
 	fmt.Fprintf(&b, "  references found    %3d  %5.1f%%\n", s.refs, pct(s.refs, s.n))
 	fmt.Fprintf(&b, "  confidently wrong   %3d  %5.1f%%\n", s.confWrong, pct(s.confWrong, s.n))
 	fmt.Fprintf(&b, "  sent to a person    %3d  %5.1f%%  (of them right: %d)\n", s.toPerson, pct(s.toPerson, s.n), s.rightToPerson)
+	fmt.Fprintf(&b, "  labels sure         %3d  kinds right %d (%.1f%%); marked unsure %d, right %d (%.1f%%)\n",
+		s.n-s.unsure, s.lenient-s.unsureRight, pct(s.lenient-s.unsureRight, s.n-s.unsure), s.unsure, s.unsureRight, pct(s.unsureRight, s.unsure))
 	for _, k := range precedence {
 		pk, ok := s.perKind[k]
 		if !ok {
