@@ -438,6 +438,16 @@ type collector struct {
 	attached bool
 }
 
+// firstMarker returns the first of the named markers that matched.
+func (c *collector) firstMarker(names ...string) (Evidence, bool) {
+	for _, n := range names {
+		if m, ok := c.markers[n]; ok {
+			return m, true
+		}
+	}
+	return Evidence{}, false
+}
+
 // onlyPointers reports whether every counted item is a rule that only
 // points to an attachment, or the covering-note rule.
 func (c *collector) onlyPointers() bool {
@@ -627,11 +637,7 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		scores[k] = c.score(k)
 	}
 	if scores[foi.KindClarification] > 0 {
-		m, ok := c.markers["clarification:received"]
-		if !ok {
-			m, ok = c.markers["clarification:recorded"]
-		}
-		if ok {
+		if m, ok := c.firstMarker("clarification:received", "clarification:recorded"); ok {
 			scores[foi.KindClarification] = 0
 			c.add(Evidence{Rule: "precedence:clarification-answered", Source: SourceDecision, Phrase: m.Phrase,
 				Note: "the clarification was already received: the letter records it, it does not ask for it"})

@@ -205,10 +205,11 @@ var bodyRules = []rule{
 	{name: "clarification:sought", kind: foi.KindClarification, weight: 70,
 		re:     rx(`\b(?:any )?clarification (?:is )?(?:sought|required|needed)\b`),
 		reject: rx(`^any\b`)},
-	// Marker: the clarification has already been answered (see decide).
-	// Marker: a disclosure log that lays out the request, the
+	// Markers: the clarification has already been answered (see
+	// decide). A disclosure log that lays out the request, the
 	// clarification exchange and then the response, each under its
-	// heading (REQUEST / CLARIFICATION / RESPONSE).
+	// heading (REQUEST / CLARIFICATION / RESPONSE), records one; so does a
+	// letter that says it was received.
 	{name: "clarification:recorded", kind: "",
 		re: rawRx(`(?is)(?:^|\n)[ \t]*clarifications?(?: received| sought| requested)?[ \t]*:?[ \t]*\n(?:[^\n]*\n){0,30}?[ \t]*(?:our |the )?response\b`)},
 	{name: "clarification:received", kind: "",
