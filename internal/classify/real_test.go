@@ -33,7 +33,8 @@ import (
 // their files of every held-out set, and measures testdata/heldout5, a
 // third collection made from them before they moved, on its own. Round 6
 // adds testdata/heldout6, a fourth collection from held-out forces,
-// measured on its own and in the held-out totals by producer.
+// measured on its own and in the held-out totals by producer; round 7
+// adds testdata/heldout7, a fifth, likewise.
 var tuningProducers = [][]string{
 	{"avon-and-somerset"},
 	{"british-transport-police"},
@@ -169,6 +170,15 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 			unsure: strings.Contains(strings.ToLower(fx.Header("note")), "unsure")})
 	}
 	return cases
+}
+
+// producers counts the producers of cases.
+func producers(cases []realCase) int {
+	m := map[string]bool{}
+	for _, c := range cases {
+		m[producerOf(c.force)] = true
+	}
+	return len(m)
 }
 
 // byProducer tabulates the lenient kind accuracy and references of cases
@@ -526,6 +536,11 @@ func TestRealReplies(t *testing.T) {
 	if len(fresh6) == 0 {
 		t.Fatal("no replies in testdata/heldout6")
 	}
+	// Round 7: a fifth, likewise.
+	fresh7 := loadRealCases(t, "heldout7", true)
+	if len(fresh7) == 0 {
+		t.Fatal("no replies in testdata/heldout7")
+	}
 
 	// Producer groups must not straddle the split.
 	for _, g := range producerGroups {
@@ -563,9 +578,11 @@ func TestRealReplies(t *testing.T) {
 			t.Errorf("heldout4/%s: force %s is in the tuning set", c.name, c.force)
 		}
 	}
-	for _, c := range fresh6 {
-		if isTuningForce(c.force) {
-			t.Errorf("heldout6/%s: force %s is in the tuning set", c.name, c.force)
+	for dir, set := range map[string][]realCase{"heldout6": fresh6, "heldout7": fresh7} {
+		for _, c := range set {
+			if isTuningForce(c.force) {
+				t.Errorf("%s/%s: force %s is in the tuning set", dir, c.name, c.force)
+			}
 		}
 	}
 	tuningReal := len(tuning)
@@ -583,7 +600,7 @@ func TestRealReplies(t *testing.T) {
 		t.Logf("%s: %d replies, kinds strict %.1f%%, lenient %.1f%%, references %.1f%%, confidently wrong %d, to a person %.1f%%",
 			part.label, s.n, pct(s.strict, s.n), pct(s.lenient, s.n), pct(s.refs, s.n), s.confWrong, pct(s.toPerson, s.n))
 	}
-	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6)
+	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6, fresh7)
 	t.Logf("all held-out sets, by producer (totals only):\n%s", byProducer(allHeldOut))
 	s3 := scoreReal(fresh3)
 	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
@@ -591,6 +608,11 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("\n%s", s4.table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.n)))
 	s6 := scoreReal(fresh6)
 	t.Logf("\n%s", s6.table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.n)))
+	s7 := scoreReal(fresh7)
+	t.Logf("\n%s", s7.table(fmt.Sprintf("held-out, round 7 (%d of testdata/heldout7)", s7.n)))
+	sa := scoreReal(allHeldOut)
+	t.Logf("all held-out police replies: %d of %d producers, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
+		sa.n, producers(allHeldOut), sa.lenient, pct(sa.lenient, sa.n), sa.refs, pct(sa.refs, sa.n), sa.confWrong, pct(sa.confWrong, sa.n), sa.toPerson, pct(sa.toPerson, sa.n))
 	s5 := scoreReal(fresh5)
 	t.Logf("\n%s", s5.table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.n)))
 	lopo := leaveOneProducerOut(tuning)
