@@ -62,19 +62,21 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 		letters   int
 		unread    int
 		uncertain bool
+		why       string // in the reason it waits for a person
 	}{
-		{"the covering line alone", nil, foi.KindResponse, "", 0, 0, true},
-		// A confident refusal moves the request on its own ...
-		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter}, foi.KindRefusal, "25/06/1234", 1, 0, false},
-		// ... unless figures come with it: it may answer a part.
+		{"the covering line alone", nil, foi.KindResponse, "", 0, 0, true, ""},
+		// A refusal waits for a person however sure: a cost refusal may
+		// give figures as advice ...
+		{"with its letter", map[string][]byte{"Response 25-06-1234.pdf": letter}, foi.KindRefusal, "25/06/1234", 1, 0, true, "cost limit"},
+		// ... and figures that come with one say it may answer a part.
 		{"with its letter and a spreadsheet", map[string][]byte{"Response 25-06-1234.pdf": letter, "figures.csv": []byte("a,b\n1,2\n")},
-			foi.KindRefusal, "25/06/1234", 1, 0, true},
+			foi.KindRefusal, "25/06/1234", 1, 0, true, "documents or figures"},
 		// A spreadsheet named after the request gives the reference the
 		// covering line does not.
 		{"the covering line and a named spreadsheet", map[string][]byte{"FOI 25-06-1234 figures.csv": []byte("a,b\n1,2\n")},
-			foi.KindResponse, "25-06-1234", 0, 0, true},
+			foi.KindResponse, "25-06-1234", 0, 0, true, ""},
 		// A damaged letter is named in the evidence, for the person.
-		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, 1, true},
+		{"with a letter that cannot be read", map[string][]byte{"Response.pdf": letter[:len(letter)/2]}, foi.KindResponse, "", 0, 1, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := mimeWithAttachments(cover, tc.atts)
@@ -91,8 +93,8 @@ func TestProcessInboundReadsTheAttachedLetter(t *testing.T) {
 			if r.Kind != tc.kind || r.Reference != tc.ref {
 				t.Errorf("kind %s, reference %q; want %s, %q", r.Kind, r.Reference, tc.kind, tc.ref)
 			}
-			if r.Uncertain != tc.uncertain {
-				t.Errorf("to a person: %v (%s), want %v", r.Uncertain, r.UncertainWhy, tc.uncertain)
+			if r.Uncertain != tc.uncertain || !strings.Contains(r.UncertainWhy, tc.why) {
+				t.Errorf("to a person: %v (%s), want %v (%q)", r.Uncertain, r.UncertainWhy, tc.uncertain, tc.why)
 			}
 			var read, unread int
 			must(t, dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*) FILTER (WHERE e->>'rule' = 'letter:read'),
