@@ -296,8 +296,9 @@ func fromFileNames(force string, names []string) []refCandidate {
 // 2023 150 - Maternity services", "Response A1345264".
 var subjectLeadRe = lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:((?:FOI(?:A|SA)?|EIR)[ /_-]*\d[\dA-Z]*(?:[/._-][\dA-Z]+|[ ]\d+\b)*)|(?:response|reply|request|ref(?:erence)?)[ ]*[:#-]?[ ]*([A-Z]{0,3}\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*))(?:\s|$)`)
 
-// subjectCodeRe is a case code anywhere in a subject: one to three
-// capitals and five to eight digits, "... in the last 3 years - (R016568)".
+// subjectCodeRe is a case code anywhere in a subject (or a letter's
+// heading line, see bodyLead): one to three capitals and five to eight
+// digits, "... in the last 3 years - (R016568)".
 var subjectCodeRe = lazyre.New(`(?:^|[\s(\[])([A-Z]{1,3}\d{5,8})(?:$|[\s)\],.;])`)
 
 // subjectLead finds a reference that opens the subject, or else a case
