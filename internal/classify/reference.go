@@ -93,10 +93,11 @@ var distinctive = []refPattern{
 	rp("durham", `\bDC/FOI ?\d{1,5}/\d{2}\b`, guardNone),
 	rp("foi-serial-year", `\bFOI ?\d{6,7}/\d{2}\b`, guardNone),
 	rp("warwickshire", `\bFOI-\d{1,4}-20\d{2}\b`, guardNone),
-	// Across forces, a number written after "FOI" or "RFI" is the force's
-	// reference: "FOI 2009-038", "FOI2025/01135", "FOI 531-25",
-	// "RFI2011000175".
-	rp("foi-prefix", `\b(?:FOI|RFI)[ -]?(?:\d{2,7}[/-]\d{2,6}|\d{5,})\b`, guardNone),
+	// Across forces, a number written after "FOI", "RFI" or "EIR" is the
+	// force's reference: "FOI 2009-038", "FOI2025/01135", "FOI 531-25",
+	// "RFI2011000175", "FOI/4538"; four digits only when they cannot be a
+	// year.
+	rp("foi-prefix", `\b(?:FOI|RFI|EIR)[ /_-]?(?:\d{2,7}[/-]\d{2,6}|\d{5,}|(?:1[0-8]|2[1-9]|[3-9]\d)\d{2})\b`, guardNone),
 }
 
 // ForceSlugs lists the force slugs with reference formats of their own; any
