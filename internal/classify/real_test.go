@@ -172,6 +172,17 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 	return cases
 }
 
+// loadRound loads a round's collection of held-out replies, which has
+// at least one.
+func loadRound(t *testing.T, dir string) []realCase {
+	t.Helper()
+	cases := loadRealCases(t, dir, true)
+	if len(cases) == 0 {
+		t.Fatalf("no replies in testdata/%s", dir)
+	}
+	return cases
+}
+
 // producers counts the producers of cases.
 func producers(cases []realCase) int {
 	m := map[string]bool{}
@@ -320,8 +331,7 @@ func (s realScore) table(label string) string {
 	fmt.Fprintf(&b, "  references found    %3d  %5.1f%%\n", s.refs, pct(s.refs, s.n))
 	fmt.Fprintf(&b, "  confidently wrong   %3d  %5.1f%%\n", s.confWrong, pct(s.confWrong, s.n))
 	fmt.Fprintf(&b, "  sent to a person    %3d  %5.1f%%  (of them right: %d)\n", s.toPerson, pct(s.toPerson, s.n), s.rightToPerson)
-	fmt.Fprintf(&b, "  labels sure         %3d  kinds right %d (%.1f%%); marked unsure %d, right %d (%.1f%%)\n",
-		s.n-s.unsure, s.lenient-s.unsureRight, pct(s.lenient-s.unsureRight, s.n-s.unsure), s.unsure, s.unsureRight, pct(s.unsureRight, s.unsure))
+	fmt.Fprintf(&b, "  labels sure         %3d  %s\n", s.n-s.unsure, s.byLabel())
 	for _, k := range precedence {
 		pk, ok := s.perKind[k]
 		if !ok {
@@ -336,6 +346,21 @@ func (s realScore) table(label string) string {
 		fmt.Fprintf(&b, "  %-22s %3d/%-3d %5.1f%%  %s\n", k, pk[0], pk[1], pct(pk[0], pk[1]), strings.Join(conf, ", "))
 	}
 	return b.String()
+}
+
+// byLabel gives kinds right (lenient) on sure labels and on labels marked
+// unsure.
+func (s realScore) byLabel() string {
+	sure, sureRight := s.n-s.unsure, s.lenient-s.unsureRight
+	return fmt.Sprintf("kinds right %d (%.1f%%); marked unsure %d, right %d (%.1f%%)",
+		sureRight, pct(sureRight, sure), s.unsure, s.unsureRight, pct(s.unsureRight, s.unsure))
+}
+
+// summary gives s's totals on one line.
+func (s realScore) summary() string {
+	return fmt.Sprintf("%d replies, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%); labels sure %d, %s",
+		s.n, s.lenient, pct(s.lenient, s.n), s.refs, pct(s.refs, s.n), s.confWrong, pct(s.confWrong, s.n), s.toPerson, pct(s.toPerson, s.n),
+		s.n-s.unsure, s.byLabel())
 }
 
 // loadOlderCases reads the older fixtures in testdata/replies as tuning
@@ -511,36 +536,21 @@ func TestRealReplies(t *testing.T) {
 	fresh := loadRealCases(t, "heldout", true)
 	// Round 3: a collection labelled before it was ever classified, from
 	// held-out forces only, measured as its own set.
-	fresh3 := loadRealCases(t, "heldout3", true)
-	if len(fresh3) == 0 {
-		t.Fatal("no replies in testdata/heldout3")
-	}
+	fresh3 := loadRound(t, "heldout3")
 	// Round 4: a second collection labelled before it was ever classified,
 	// from held-out forces only, measured as its own set.
-	fresh4 := loadRealCases(t, "heldout4", true)
-	if len(fresh4) == 0 {
-		t.Fatal("no replies in testdata/heldout4")
-	}
+	fresh4 := loadRound(t, "heldout4")
 	// Round 5: a third collection labelled before it was ever classified,
 	// from forces held out when it was made, whose producers (Northumbria,
 	// Police Scotland) joined the tuning set in the same round. It is kept
 	// unread and measured as new letters of tuning producers, apart from
 	// the held-out sets.
-	fresh5 := loadRealCases(t, "heldout5", true)
-	if len(fresh5) == 0 {
-		t.Fatal("no replies in testdata/heldout5")
-	}
+	fresh5 := loadRound(t, "heldout5")
 	// Round 6: a fourth collection from held-out forces, labelled before
 	// it was ever classified, measured as its own set and in the totals.
-	fresh6 := loadRealCases(t, "heldout6", true)
-	if len(fresh6) == 0 {
-		t.Fatal("no replies in testdata/heldout6")
-	}
+	fresh6 := loadRound(t, "heldout6")
 	// Round 7: a fifth, likewise.
-	fresh7 := loadRealCases(t, "heldout7", true)
-	if len(fresh7) == 0 {
-		t.Fatal("no replies in testdata/heldout7")
-	}
+	fresh7 := loadRound(t, "heldout7")
 
 	// Producer groups must not straddle the split.
 	for _, g := range producerGroups {
@@ -561,27 +571,15 @@ func TestRealReplies(t *testing.T) {
 			heldOutReal = append(heldOutReal, c)
 		}
 	}
-	for _, c := range fresh {
-		if isTuningForce(c.force) {
-			t.Errorf("heldout/%s: force %s is in the tuning set", c.name, c.force)
-			continue
-		}
-		heldOut = append(heldOut, c)
-	}
-	for _, c := range fresh3 {
-		if isTuningForce(c.force) {
-			t.Errorf("heldout3/%s: force %s is in the tuning set", c.name, c.force)
-		}
-	}
-	for _, c := range fresh4 {
-		if isTuningForce(c.force) {
-			t.Errorf("heldout4/%s: force %s is in the tuning set", c.name, c.force)
-		}
-	}
-	for dir, set := range map[string][]realCase{"heldout6": fresh6, "heldout7": fresh7} {
-		for _, c := range set {
+	for _, set := range []struct {
+		dir   string
+		cases []realCase
+	}{{"heldout", fresh}, {"heldout3", fresh3}, {"heldout4", fresh4}, {"heldout6", fresh6}, {"heldout7", fresh7}} {
+		for _, c := range set.cases {
 			if isTuningForce(c.force) {
-				t.Errorf("%s/%s: force %s is in the tuning set", dir, c.name, c.force)
+				t.Errorf("%s/%s: force %s is in the tuning set", set.dir, c.name, c.force)
+			} else if set.dir == "heldout" {
+				heldOut = append(heldOut, c)
 			}
 		}
 	}
@@ -610,9 +608,7 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("\n%s", s6.table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.n)))
 	s7 := scoreReal(fresh7)
 	t.Logf("\n%s", s7.table(fmt.Sprintf("held-out, round 7 (%d of testdata/heldout7)", s7.n)))
-	sa := scoreReal(allHeldOut)
-	t.Logf("all held-out police replies: %d of %d producers, kinds (lenient) %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%)",
-		sa.n, producers(allHeldOut), sa.lenient, pct(sa.lenient, sa.n), sa.refs, pct(sa.refs, sa.n), sa.confWrong, pct(sa.confWrong, sa.n), sa.toPerson, pct(sa.toPerson, sa.n))
+	t.Logf("all held-out police replies, of %d producers: %s", producers(allHeldOut), scoreReal(allHeldOut).summary())
 	s5 := scoreReal(fresh5)
 	t.Logf("\n%s", s5.table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.n)))
 	lopo := leaveOneProducerOut(tuning)

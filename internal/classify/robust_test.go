@@ -225,7 +225,7 @@ func TestRenderingsKeepKind(t *testing.T) {
 	// Public bodies' replies: other producers again; the tuning half's
 	// changes are named, the held-out ones counted.
 	var pubTuning, pubHeldOut []realCase
-	for _, dir := range []string{"public", "publictune", "public2", "public3", "public4", "public5", "public6"} {
+	for _, dir := range publicDirs() {
 		for _, c := range loadRealCases(t, dir, true) {
 			if isPublicTuning(dir, c.force) {
 				pubTuning = append(pubTuning, c)
