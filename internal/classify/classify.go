@@ -763,6 +763,11 @@ func byParts(c *collector, best foi.Kind) foi.Kind {
 		why, note = "structure:parts-answered", "one part of the request is refused or not held, another is answered"
 	case best == foi.KindResponse && c.counted[foi.KindResponse]["response:suppressed"] == 0:
 		why, note = "structure:part-refused", "an answer that refuses or does not hold a named part of the request"
+	case best == foi.KindRefusal && l.whole == "" && strings.Contains(strings.ToLower(l.negScoped), "part") && c.score(foi.KindResponse) >= partialFloor:
+		// "In respect of the part of your request for meeting notes, this
+		// information is exempt": naming the part refused says there is a
+		// rest, and the letter's disclosure wording says it is given.
+		why, note = "structure:part-refused", "a refusal of one part of the request, in a letter that discloses"
 	default:
 		return best
 	}

@@ -23,7 +23,7 @@ func tuningExamples(t *testing.T) []modelExample {
 			cases = append(cases, c)
 		}
 	}
-	for _, dir := range []string{"public", "publictune"} {
+	for _, dir := range append([]string{"public"}, tuningCollections...) {
 		for _, c := range loadRealCases(t, dir, true) {
 			if isPublicTuning(dir, c.force) {
 				cases = append(cases, c)

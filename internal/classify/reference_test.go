@@ -34,6 +34,8 @@ func TestReference(t *testing.T) {
 		{"essex FOI prefix", "essex",
 			"FOI 23526 - Stop and search", "Your request has been logged under the above reference.", "FOI 23526"},
 		{"subject opening with the number", "", "FOI 4538 / January 2023 / Incident Data", "Please see below.", "FOI 4538"},
+		{"please quote the reference", "", "", "Please quote ref. CAS-12345-X9Y8Z7 on all correspondence\nDear Sir", "CAS-12345-X9Y8Z7"},
+		{"underscores in a labelled reference", "", "", "Our Ref: FOI_07_2019\nDear Sir", "FOI_07_2019"},
 		{"subject opening with the number, no space", "", "FOI4719 / October 2024 / Alarms", "Please see below.", "FOI4719"},
 		{"subject opening with year and serial", "", "FOI 2023 150 - Maternity services", "Please see below.", "FOI 2023 150"},
 		{"subject opening with a response number", "", "Response A1345264", "Please see below.", "A1345264"},

@@ -37,6 +37,11 @@ type rule struct {
 	// attached our response"); when an attached letter is read, the
 	// letter speaks for itself and they do not count.
 	pointer bool
+	// notListed rules do not count on a line that is an item of a list:
+	// "2. Please clarify whether ...", "- Please specify the status per
+	// location" are the requester's questions restated above their
+	// answers; a body asking for clarification writes it as prose.
+	notListed bool
 }
 
 // A pattern is a rule's regular expression, compiled on first use with
@@ -150,7 +155,7 @@ var bodyRules = []rule{
 	{name: "ack:logged", kind: foi.KindAcknowledgement, weight: 85,
 		re: rx(`\blogged under the (?:above |following |below )?ref|\b(?:has|have) been (?:logged|registered)\b`)},
 	{name: "ack:being-considered", kind: foi.KindAcknowledgement, weight: 80,
-		re: rx(`\byour (?:request|application|e-?mail|questions?) (?:is being|are being|will (?:now )?be) (?:considered|allocated|processed|passed|forwarded|assigned)\b`)},
+		re: rx(`\byour (?:request|application|e-?mail|questions?) (?:is being|are being|will (?:now )?be) (?:considered|allocated|processed|passed|forwarded|assigned)\b|\byour (?:request|application|e-?mail|questions?) (?:has|have) been (?:allocated|passed|forwarded|assigned|sent) to (?:the|a|an) (?:relevant|appropriate)\b`)},
 	{name: "ack:will-receive-response", kind: foi.KindAcknowledgement, weight: 80,
 		re: rx(`\b(?:will|should|are entitled to) receive (?:a|your|our|the) (?:response|reply|answer)\b[^.]{0,120}?\b(?:within|no later than)\b`)},
 	{name: "ack:aim-to-respond", kind: foi.KindAcknowledgement, weight: 75,
@@ -171,7 +176,7 @@ var bodyRules = []rule{
 	// "You will receive a response in due course", "will respond in due
 	// course and in any case by ...".
 	{name: "ack:in-due-course", kind: foi.KindAcknowledgement, weight: 70,
-		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b`)},
+		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b`)},
 	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
 	// A reply due within twenty working days; not a late answer's
@@ -183,17 +188,17 @@ var bodyRules = []rule{
 		re: rx(`\bthank you for your (?:(?:foi|freedom of information) )?(?:request|enquiry|application|e-?mail)\b`)},
 
 	// --- Clarification. ---
-	{name: "clarification:please-clarify", kind: foi.KindClarification, weight: 85,
+	{name: "clarification:please-clarify", kind: foi.KindClarification, weight: 85, notListed: true,
 		re: rx(`\b(?:could|can|would) you (?:please )?(?:clarify|confirm exactly|be more specific|specify (?:exactly )?(?:what|which))\b|\bplease (?:could you )?(?:clarify|confirm (?:exactly )?(?:what|which)|specify (?:exactly )?(?:what|which))\b`)},
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
+		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
 	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
-		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:me|us|this office) (?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
+		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:(?:me|us|this office) )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
 	// "Please define the area", "please specify which"; "to enable
 	// Merseyside Police to meet your request could you please provide".
-	{name: "clarification:define", kind: foi.KindClarification, weight: 70, hedgeable: true,
+	{name: "clarification:define", kind: foi.KindClarification, weight: 70, hedgeable: true, notListed: true,
 		re: rx(`\bplease (?:could you )?(?:define|specify) (?:the|what|which|exactly|whether)\b|\bin order to (?:identify and )?locate the information you (?:require|seek|want)\b|\bto enable [\w ]{2,40}? to (?:meet|process|answer|deal with) your request\b`)},
 	{name: "clarification:withdrawn", kind: foi.KindClarification, weight: 55,
 		re: rx(`\b(?:will be|be) treated as withdrawn\b|\bno longer wish to (?:proceed|pursue)\b`)},
@@ -265,6 +270,15 @@ var bodyRules = []rule{
 		re: rx(`\b(?:is|are|being|been|was|were) (?:therefore )?refused (?:under|by virtue of|in accordance with|on the basis of|in reliance on)\b`)},
 	{name: "refusal:not-obliged", kind: foi.KindRefusal, weight: 90,
 		re: rx(`\b(?:i am|we are|is|are) not obliged to (?:supply|provide|disclose|comply)\b`)},
+	// "We are not in a position to release the price paid", "we are
+	// refusing to disclose the information under r.12(4)(b)", and the
+	// EIR's own ground, a request "manifestly unreasonable".
+	{name: "refusal:not-in-position", kind: foi.KindRefusal, weight: 75, hedgeable: true,
+		re: rx(`\bnot in a position to (?:release|provide|disclose|supply|share)\b`)},
+	{name: "refusal:refusing", kind: foi.KindRefusal, weight: 85, hedgeable: true,
+		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b`)},
+	{name: "refusal:manifestly-unreasonable", kind: foi.KindRefusal, weight: 80, hedgeable: true,
+		re: rx(`\bmanifestly unreasonable\b`)},
 	{name: "refusal:cost-exceeds", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s12",
 		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?(?:permitted |prescribed |statutory |set |given )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
 	{name: "refusal:engaged", kind: foi.KindRefusal, weight: 85, hedgeable: true,
@@ -311,9 +325,9 @@ var bodyRules = []rule{
 	{name: "refusal:remain-exempt", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:should|will|must) remain exempt\b`)},
 	{name: "refusal:withheld", kind: foi.KindRefusal, weight: 65, hedgeable: true,
-		re: rx(`\b(?:has|have) been withheld\b|\bis (?:therefore )?withheld\b`)},
+		re: rx(`\b(?:has|have) been withheld\b|\b(?:is|are) (?:therefore )?(?:being )?withheld\b`)},
 	{name: "refusal:unable-to-provide", kind: foi.KindRefusal, weight: 70, hedgeable: true,
-		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:the|this|that|any|your|further)\b`)},
+		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:you with )?(?:the|this|that|any|your|further|such|these|those|information)\b`)},
 	{name: "refusal:not-retrievable", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
 	// "I can confirm that Dyfed-Powys Police does hold the information you
@@ -353,12 +367,12 @@ var bodyRules = []rule{
 		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
 		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
+		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 
 	// --- Responses. ---
 	{name: "response:please-find-information", kind: foi.KindResponse, weight: 85,
-		re: rx(`\bplease find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
+		re: rx(`\bplease (?:now )?find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
 	{name: "response:able-to-disclose", kind: foi.KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
 	// "The information you requested is attached", "the requested
@@ -391,7 +405,7 @@ var bodyRules = []rule{
 	// "Please find attached.": the answer is in an attachment, which may
 	// still be a refusal, so the rule only supports.
 	{name: "response:attached", kind: foi.KindResponse, weight: 55, pointer: true,
-		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
+		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\b(?:we|i) (?:attach|enclose) (?:a|the|an|our|copies|a copy)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
 	{name: "response:figures-below", kind: foi.KindResponse, weight: 60,
@@ -425,11 +439,11 @@ var bodyRules = []rule{
 	{name: "response:table-provides", kind: foi.KindResponse, weight: 80,
 		re: rx(`\b(?:the|this) (?:following|attached|enclosed|below) (?:table|spreadsheet)s? (?:provides?|shows?|gives?|details?|sets? out|contains?|lists?)\b`)},
 	{name: "response:info-set-out", kind: foi.KindResponse, weight: 70,
-		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b`)},
+		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b|\bset out below (?:is|are) (?:our|the) (?:responses?|answers?|information)\b`)},
 	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
-		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b`)},
+		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
 	{name: "response:number-was", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
 	{name: "response:can-confirm", kind: foi.KindResponse, weight: 50,
@@ -470,7 +484,13 @@ var bodyRules = []rule{
 		veto: heldWithheld,
 		re:   rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b`)},
+		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:has|have) not been (?:provided|disclosed|released|supplied)\b`)},
+	// "Provisional Census figures have been redacted under Section 22A",
+	// "Where information has been redacted, the relevant exemption has
+	// been noted": what was released carries redactions. ("Where" here
+	// reports what was done; it is not a condition.)
+	{name: "partial:redacted", kind: foi.KindPartialResponse, weight: 80,
+		re: rx(`\b(?:has|have) been redacted (?:under|in accordance with|by virtue of|in reliance on)\b|\bwhere (?:any )?information has been redacted\b`)},
 	// Phrase families for the part withheld after an answer: "we are
 	// withholding some of the requested information", "exempting part of
 	// that information", "for anything else we would rely on", "holds
@@ -527,7 +547,11 @@ var (
 	// indicativeRe: the match's own verb is indicative ("... which may
 	// undermine our systems, is exempt under section 24"): a modal
 	// earlier in the sentence belongs to another clause.
-	indicativeRe  = rx(`\b(?:is|are)\s*$`)
+	indicativeRe = rx(`\b(?:is|are)\s*$`)
+	// listItemRe: a line opened as an item of a numbered or bulleted list.
+	listItemRe = rawRx(`^[ \t]*(?:\d{1,2}[.)]|[-•*–])[ \t]`)
+	// relativeRe opens a clause that explains what came before it.
+	relativeRe    = rx(`,\s*(?:whereby|which|as this|because)\b`)
 	monthBeforeRe = rawRx(`\d(?:st|nd|rd|th)?\s*$`)
 	monthAfterRe  = rawRx(`^,?\s*\d`)
 )
@@ -550,6 +574,9 @@ func matchRules(c *collector, rules []rule, text string, src Source) {
 				continue
 			}
 			if r.reject != nil && r.reject.MatchString(text[loc[0]:loc[1]]) {
+				continue
+			}
+			if r.notListed && listItemRe.MatchString(text[strings.LastIndexByte(text[:loc[0]], '\n')+1:loc[0]]) {
 				continue
 			}
 			if r.hedgeable {
@@ -634,6 +661,12 @@ func hedgeIn(text string, start, end int) string {
 		}
 		// "26 May 2016", "May 2016": the month, not the modal.
 		if w == "May" && (monthBeforeRe.MatchString(s[max(0, m[0]-4):m[0]]) || monthAfterRe.MatchString(s[m[1]:min(len(s), m[1]+6)])) {
+			continue
+		}
+		// "exempt under Section 22(1) ..., whereby information is exempt
+		// from release if ...": a condition in a clause that explains the
+		// law after the match does not condition the match.
+		if from+m[0] >= end && relativeRe.MatchString(text[end:from+m[0]]) {
 			continue
 		}
 		if modal := strings.ToLower(w); (modal == "may" || modal == "might" || modal == "could") &&

@@ -317,6 +317,82 @@ For 2017/18 the following table provides a breakdown by station.`},
 			kind:     foi.KindPartialResponse,
 			evidence: []string{"response:table-provides", "refusal:refusal-notice"},
 		},
+		{
+			name: "not in a position to release, for commercial interests",
+			in: Input{Body: `Dear Sir
+
+We are not in a position to release the unit prices paid under the contract, as this would harm the supplier's commercial interests (section 43(2) of the Freedom of Information Act 2000).`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:not-in-position"},
+		},
+		{
+			name: "an EIR request refused as manifestly unreasonable",
+			in: Input{Body: `Our response
+
+We confirm that we hold the information you have requested, however we are refusing to disclose it under regulation 12(4)(b) of the EIR, as the request is manifestly unreasonable.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:refusing", "refusal:manifestly-unreasonable"},
+		},
+		{
+			name:     "a condition in a clause explaining the exemption does not condition it",
+			in:       Input{Body: `The provisional figures are considered exempt under section 22(1) of the Act, whereby information is exempt if it is held with a view to future publication.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:exempt"},
+		},
+		{
+			name: "the requester's restated questions ask to clarify, above the answers",
+			in: Input{Body: `You asked:
+1. How many permits were issued in 2023?
+2. Please clarify whether permits are issued to contractors.
+
+Response
+1. 412 permits were issued in 2023.
+2. Permits are issued to contractors on request.`},
+			notKind: foi.KindClarification,
+		},
+		{
+			name: "a council that would require clarification",
+			in: Input{Body: `Dear Sir
+
+Further to your email regarding meetings held last year. Could you please provide further information about these meetings? The council holds many meetings and we would require clarification in order to find the ones you mean.`},
+			kind:     foi.KindClarification,
+			evidence: []string{"clarification:need-clarification", "clarification:provide-further"},
+		},
+		{
+			name: "a request forwarded to the department, a response in due course",
+			in: Input{Body: `Dear Sir
+
+I would now like to confirm that your request has been forwarded to the relevant department to action. A further response will be issued in due course.`},
+			kind: foi.KindAcknowledgement,
+		},
+		{
+			name:     "some of the information not provided, under the cost limit",
+			in:       Input{Body: `Please now find enclosed the information you requested. You will note that some of the information requested has not been provided: the Trust considers it exempt under section 12(1), above the appropriate limit.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:please-find-information", "partial:explicit"},
+		},
+		{
+			name:     "documents released with redactions",
+			in:       Input{Body: `Please see the attached documents. Where information has been redacted, the relevant exemption is noted in the table in Appendix A.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:redacted"},
+		},
+		{
+			name: "the part of the request refused, the rest attached",
+			in: Input{Body: `I can confirm that the Authority holds the information you have requested. I attach a PDF of the correspondence.
+
+In respect of the part of your request for meeting notes, this information is exempt from disclosure under section 43(2) of the Freedom of Information Act 2000.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"structure:part-refused"},
+		},
+		{
+			name: "no such policy",
+			in: Input{Body: `Dear Sir
+
+In response we would advise that there is no such policy within the Trust.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

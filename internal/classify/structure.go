@@ -64,7 +64,7 @@ var (
 	// scopedThisRe: scoped to a part without a number ("for this
 	// question", "this part of your request", "in relation to your request
 	// for emails ..., the following exemption applies").
-	scopedThisRe = lazyre.New(ws(`(?i)\b(?:for|to|in relation to|in respect of) (?:this|that|these|those) (?:parts?|questions?|aspects?|elements?)\b|\b(?:this|that|these|those) (?:parts?|questions?|aspects?|elements?) of (?:your|the|this) request\b|\bin relation (?:to )?your request for (?:[^.,\n]{3,100}?),? the following exemptions? appl(?:y|ies)\b`))
+	scopedThisRe = lazyre.New(ws(`(?i)\b(?:for|to|in relation to|in respect of) (?:this|that|these|those) (?:parts?|questions?|aspects?|elements?)\b|\b(?:this|that|these|those) (?:parts?|questions?|aspects?|elements?) of (?:your|the|this) request\b|\bin relation (?:to )?your request for (?:[^.,\n]{3,100}?),? the following exemptions? appl(?:y|ies)\b|\b(?:in respect of|in relation to|for|regarding) the parts? of (?:your|the) request\b`))
 	// wholeRe: the refusal covers everything asked.
 	wholeRe = lazyre.New(ws(`(?i)\bwhole (?:of )?(?:the |your |this )?(?:requested information|request)\b|\bentire(?:ty of)? (?:the |your |this )?request\b|\ball (?:parts|elements|questions) of (?:your|the|this) request\b`))
 )
