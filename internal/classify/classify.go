@@ -789,8 +789,8 @@ func byParts(c *collector, best foi.Kind) foi.Kind {
 // quoted in a refusal's reasoning ("there were 3,500 records to review").
 var (
 	figureRules = []string{"response:there-were", "response:number-was", "response:year-figures",
-		"response:figure-column", "response:table-rows"}
-	tableRules = []string{"response:year-figures", "response:figure-column", "response:table-rows"}
+		"response:figure-column", "response:table-rows", "response:numbered-figures"}
+	tableRules = []string{"response:year-figures", "response:figure-column", "response:table-rows", "response:numbered-figures"}
 )
 
 // figures is the strongest counted evidence of figures in the body; for a

@@ -176,11 +176,15 @@ var bodyRules = []rule{
 	// "You will receive a response in due course", "will respond in due
 	// course and in any case by ...".
 	{name: "ack:in-due-course", kind: foi.KindAcknowledgement, weight: 70,
-		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b`)},
+		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b|\b(?:has been|was|have been) (?:passed|forwarded|referred|sent) to [^.]{1,60}? who will (?:action|deal with|respond|reply|answer|process)\b`)},
 	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
 	// A reply due within twenty working days; not a late answer's
 	// apology that it was not sent within them.
+	// "Pending a specific response to your request, I enclose a sheet
+	// which summarises your rights": the answer is still to come.
+	{name: "ack:pending-response", kind: foi.KindAcknowledgement, weight: 60,
+		re: rx(`\bpending (?:a |the |our )?(?:specific |full |formal |substantive )?(?:response|reply|decision) to your request\b`)},
 	{name: "ack:due-date", kind: foi.KindAcknowledgement, weight: 50,
 		re:     rx(`\b(?:due|deadline) date (?:for (?:your|this|the) (?:request|response) )?(?:is|will be)\b|\b(?:response|reply) (?:is )?due (?:by|on)\b|\b(?:(?:not|unable to|failed to) (?:been )?(?:able to )?(?:respond|reply|answer)(?:ed)?(?: to (?:you|your request))? )?(?:within|by|in) (?:the )?(?:statutory )?(?:20|twenty) working days?\b`),
 		reject: rx(`^(?:not|unable|failed)\b`)},
@@ -190,6 +194,10 @@ var bodyRules = []rule{
 	// --- Clarification. ---
 	{name: "clarification:please-clarify", kind: foi.KindClarification, weight: 85, notListed: true,
 		re: rx(`\b(?:could|can|would) you (?:please )?(?:clarify|confirm exactly|be more specific|specify (?:exactly )?(?:what|which))\b|\bplease (?:could you )?(?:clarify|confirm (?:exactly )?(?:what|which)|specify (?:exactly )?(?:what|which))\b`)},
+	// "please confirm your full name as the request is not deemed valid
+	// until you do so": a request needs the requester's real name.
+	{name: "clarification:name", kind: foi.KindClarification, weight: 80,
+		re: rx(`\bplease (?:confirm|provide|give|supply) (?:us with )?your (?:full |real )?(?:name|first name and surname)\b|\b(?:request|application) is not (?:deemed |considered |treated as )?valid until\b`)},
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
 		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
@@ -261,7 +269,7 @@ var bodyRules = []rule{
 	{name: "review:asked", kind: foi.KindInternalReview, weight: 70, hedgeable: true,
 		re: rx(`\b(?:requesting|request(?:ed)? for|ask(?:s|ed|ing)? for) (?:an |a )?internal review\b|\bpurpose of (?:an |the |this )?internal review\b|\byou (?:have )?requested (?:an |a )?internal review\b|\binternal review (?:request|reference|outcome|response)\b|\b(?:carried out|conducted|completed|undertaken) (?:a|an|the) (?:internal )?review (?:of|into) (?:how|the handling|the (?:original|initial) (?:request|response|decision))\b`)},
 	{name: "review:requested", kind: foi.KindInternalReview, weight: 70,
-		re: rx(`\byou (?:have )?(?:requested|asked for|sought) a review of (?:the|our|my) (?:decision|response|handling|reply)\b|\bin accordance with section 20\(1\) of the freedom of information \(scotland\) act\b|\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b`)},
+		re: rx(`\byou (?:have )?(?:requested|asked for|sought) a review of (?:the|our|my) (?:decision|response|handling|reply)\b|\bin accordance with section 20\(1\) of the freedom of information \(scotland\) act\b|\byour (?:request|application|e-?mail|complaint) (?:for|requesting) (?:an )?internal review\b|\brequested [^.]{0,60}?review its handling\b|\bappointed to (?:independently )?review\b|\brequested a (?:formal )?review of the way in which\b|\brequest for (?:a )?review under the freedom of information\b`)},
 
 	// --- Refusals. ---
 	{name: "refusal:refusal-notice", kind: foi.KindRefusal, weight: 90,
@@ -312,7 +320,31 @@ var bodyRules = []rule{
 	{name: "refusal:manual-search", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bwould (?:require|involve|necessitate|mean) (?:the |a )?(?:manual(?:ly)? (?:search(?:ing)?|review(?:ing)?|examin(?:ing|ation)|check(?:ing)?|read(?:ing)?|trawl)|manual (?:search|review|examination|trawl))\b|£ ?25 (?:per|an) hour\b`)},
 	{name: "refusal:s21-accessible", kind: foi.KindRefusal, weight: 80, hedgeable: true, implies: "s21",
-		re: rx(`\b(?:readily|reasonably|already|publicly) (?:available|accessible) (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\binformation reasonably accessible by other means\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b|\b(?:requirement|required|obliged|duty) to publish the information (?:that )?you (?:have )?requested\b|\bthe information we can provide (?:will be|is) (?:from|in) our (?:disclosure log|publication scheme|website)\b|\b(?:please )?search (?:under|our|the) (?:subject|disclosure log)\b[^.]{0,60}?\bprevious (?:responses|requests)\b`)},
+		re: rx(`\b(?:readily|reasonably|already|publicly)['’"]? ['‘"]?(?:available|accessible)['’"]? (?:in the public domain|by other means|elsewhere|online|on (?:our|the) (?:website|disclosure log))\b|\b(?:responded|replied) to (?:a|an) (?:similar|identical|previous|earlier) (?:freedom of information |foi )?(?:\(foia?\) )?request,? a copy of which is (?:published|available)\b|\binformation reasonably accessible by other means\b|\b(?:is|are) (?:in )?the public domain and (?:is|are) (?:accessible|available)\b|\b(?:not required|not obliged) to provide information [^.]{0,60}?\b(?:already |otherwise )?reasonably accessible\b|\binformation (?:you (?:have )?requested |requested )?is (?:available|published) (?:on|at|via) the following (?:website|link|web ?page|address)\b|\b(?:requirement|required|obliged|duty) to publish the information (?:that )?you (?:have )?requested\b|\bthe information we can provide (?:will be|is) (?:from|in) our (?:disclosure log|publication scheme|website)\b|\b(?:please )?search (?:under|our|the) (?:subject|disclosure log)\b[^.]{0,60}?\bprevious (?:responses|requests)\b`)},
+	// "... and is therefore exempt in accordance with section 21(1)": the
+	// decision, however the letter hedges what the pages it points to
+	// answer ("your questions may be answered via the following").
+	{name: "refusal:s21-exempt", kind: foi.KindRefusal, weight: 80, implies: "s21",
+		re: rx(`\b(?:therefore|is|are) exempt (?:in accordance with|under|by virtue of) section 21\b`)},
+	// The section 17 notice a refusal must give, in the police template:
+	// "Section 17 of the Act requires X, when refusing to provide such
+	// information (because the information is exempt) to provide you the
+	// applicant with a notice", "Where exemptions are relied upon s17 of
+	// FOIA requires that we provide the applicant with a notice". Part of
+	// a request or all of it is refused; the letter may still give the
+	// rest, so the rule only supports.
+	{name: "refusal:s17-notice", kind: foi.KindRefusal, weight: 60,
+		re: rx(`\bwhen refusing to provide such information\b|\bwhere exemptions are relied (?:up)?on,? s(?:ection)? ?17\b`)},
+	// A public interest test weighed against disclosure: "Factors
+	// favouring non-disclosure", "Balance test", "Evidence of harm". An
+	// extension letter only says the test will be considered.
+	{name: "refusal:public-interest-test", kind: foi.KindRefusal, weight: 50,
+		re: rx(`\bfactors favouring (?:non-?disclosure|disclosure|confirmation or denial|neither confirming nor denying)\b|\bbalance test\b|\bevidence of harm\b`)},
+	// Essex and Kent: "the obligation of Section 1(1)(b) cannot be met as
+	// Essex Police does not hold all the information requested in a format
+	// that allows it to be retrieved within the time and cost limit".
+	{name: "refusal:duty-cannot-be-met", kind: foi.KindRefusal, weight: 80,
+		re: rx(`\bobligation (?:of|under|at) section 1 ?\(1\) ?\(b\) (?:of the act )?cannot be met\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
 		// Section 39 (FOISA 39(2)) routes environmental information to
@@ -327,7 +359,7 @@ var bodyRules = []rule{
 	{name: "refusal:withheld", kind: foi.KindRefusal, weight: 65, hedgeable: true,
 		re: rx(`\b(?:has|have) been withheld\b|\b(?:is|are) (?:therefore )?(?:being )?withheld\b`)},
 	{name: "refusal:unable-to-provide", kind: foi.KindRefusal, weight: 70, hedgeable: true,
-		re: rx(`\b(?:are|is|am|be) unable to (?:provide|supply|disclose|release) (?:you with )?(?:the|this|that|any|your|further|such|these|those|information)\b`)},
+		re: rx(`\b(?:are|is|am|be) (?:unable|not able) to (?:provide|supply|disclose|release) (?:you with )?(?:the|this|that|any|your|further|such|these|those|information)\b`)},
 	{name: "refusal:not-retrievable", kind: foi.KindRefusal, weight: 60, hedgeable: true, implies: "s12",
 		re: rx(`\bnot (?:(?:held|recorded|stored|kept|available) )?(?:in|within) (?:a|an) (?:readily |easily |reasonably )?(?:retrievable|searchable|accessible|extractable) (?:format|form|manner)\b|\bdoes not hold (?:this |the |that |any )?(?:information|data) in (?:a|an) (?:readily |easily )?retrievable (?:format|form)\b|\bnot (?:routinely|centrally) (?:collated|recorded|held)\b`)},
 	// "I can confirm that Dyfed-Powys Police does hold the information you
@@ -382,17 +414,17 @@ var bodyRules = []rule{
 	// "Please find attached acknowledgement letter", "please find attached
 	// our acknowledgement for your request": the attachment acknowledges.
 	{name: "ack:attached-acknowledgement", kind: foi.KindAcknowledgement, weight: 85, pointer: true,
-		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:(?:our|an|the|your|a) )?(?:formal |written )?acknowledge?ment\b`)},
+		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:(?:our|an|the|your|a) )?(?:formal |written )?acknowledge?ment\b|\b(?:a )?copy of (?:(?:our|an|the|your) )?acknowledge?ment(?: letter)? (?:is )?(?:attached|enclosed)\b`)},
 	{name: "response:see-attached", kind: foi.KindResponse, weight: 75, pointer: true,
-		re: rx(`\bplease see (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
+		re: rx(`\b(?:please see|(?:please )?refer to) (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
 	{name: "response:response-below", kind: foi.KindResponse, weight: 45,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
 	{name: "response:attached-response", kind: foi.KindResponse, weight: 80, pointer: true,
-		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b`)},
+		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:is )?(?:our|the) (?:response|reply|pdf|disclosure)\b|\bplease (?:find|see) (?:our|the) (?:response|reply)(?: to your [^.]{1,50}?)? (?:attached|enclosed)\b`)},
 	{name: "response:goodwill", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bgesture of goodwill\b|\b(?:continued|decided|chosen|been able) to (?:provide|disclose|release|supply) (?:some )?(?:of the )?(?:requested )?(?:information|figures|data)\b`)},
 	{name: "response:provided", kind: foi.KindResponse, weight: 80,
-		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b`)},
+		re: rx(`\b(?:i|we) have (?:now )?(?:supplied|provided|included|released|disclosed) (?:you with )?(?:the |some |this |that |all )?(?:relevant |requested )?(?:information|figures|data|statistics|numbers)\b|\b(?:figures|information|data) (?:has|have) been (?:provided|included|supplied|given) (?:below|at the end|in the (?:table|attached))|\b(?:can|are able to|is able to) (?:supply|provide) the following information\b|\b(?:can|am able to|are able to|is able to) (?:now )?provide (?:you with )?(?:the |some )?(?:information|figures|data)(?: (?:you )?requested)? (?:for|in relation to|in respect of|regarding) (?:questions?|parts?|points?|q) ?\d`)},
 	{name: "response:can-provide-number", kind: foi.KindResponse, weight: 75, hedgeable: true,
 		re: rx(`\b(?:can|am able to|are able to|is able to) (?:now )?provide (?:you with )?the (?:number|figures?|total|numbers)\b`)},
 	// Disclosure-log letters lay out the request and the answer: "Below is
@@ -405,7 +437,11 @@ var bodyRules = []rule{
 	// "Please find attached.": the answer is in an attachment, which may
 	// still be a refusal, so the rule only supports.
 	{name: "response:attached", kind: foi.KindResponse, weight: 55, pointer: true,
-		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\b(?:we|i) (?:attach|enclose) (?:a|the|an|our|copies|a copy)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`)},
+		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\b(?:we|i) (?:attach|enclose) (?:a|the|an|our|copies|a copy)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`),
+		// "Please find attached further details on FoI with a summary of
+		// our policy", "I enclose a sheet which summarises your rights":
+		// a leaflet, not the answer.
+		veto: rx(`^ ?(?:further details (?:on|of|about) (?:foi|freedom of information|the act)|(?:a |our |an )?(?:leaflet|information sheet|sheet which|sheet that|guidance note|summary of (?:our|your|the))|(?:a )?(?:copy|summary) of (?:our|the) (?:policy|procedures?|complaints?|appeals?))`)},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
 	{name: "response:figures-below", kind: foi.KindResponse, weight: 60,
@@ -415,12 +451,18 @@ var bodyRules = []rule{
 	{name: "response:all-retrieved", kind: foi.KindResponse, weight: 70,
 		re: rx(`\ball (?:the information |that )?(?:we|i) (?:have been|were|was|am|are) able to (?:retrieve|locate|find|obtain)\b`)},
 	// Figures in the body: two lines of "year – number" ("2012 – 80",
-	// "2021/22 – 6258"), or a column of bare numbers, one per line, as
-	// tables come out of web pages ("314 |").
+	// "2021/22 – 6258") or of a year and its columns ("2019/20 4 0"), or
+	// a column of bare numbers or sums, one per line, as tables come out
+	// of web pages ("314 |", "£512,030.50" with blank lines between).
 	{name: "response:year-figures", kind: foi.KindResponse, weight: 55,
-		re: rawRx(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)`)},
+		re: rawRx(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)|(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*\n[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*$)|(?i:^[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d[\d,]*|none|nil|zero|one|two|three)\b[^\n]{0,40}\n[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d|none|nil|zero|one|two|three)\b)`)},
+	// Numbered answers that are figures, three in a row: "10. 0", "11. 1
+	// withdrawn", "12. £1,250". Bare four-digit numbers are left out: a
+	// numbered list of years is a request's.
+	{name: "response:numbered-figures", kind: foi.KindResponse, weight: 50,
+		re: rawRx(`(?m)^[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}\n(?:[ \t]*\n)?[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}\n(?:[ \t]*\n)?[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}$`)},
 	{name: "response:figure-column", kind: foi.KindResponse, weight: 50,
-		re: rawRx(`(?m)^[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*\n[ \t]*\d[\d,.]*[ \t]*\|?[ \t]*$`)},
+		re: rawRx(`(?m)^[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*$`)},
 	// North Yorkshire, Durham: "I have today decided to disclose the located
 	// information to you (in full as follows)". Without "in full" the same
 	// template introduces exemptions too.
@@ -429,7 +471,7 @@ var bodyRules = []rule{
 	// The same template's refusal: "I have today decided not to disclose
 	// the located information to you".
 	{name: "refusal:decided-not-disclose", kind: foi.KindRefusal, weight: 80,
-		re: rx(`\bdecided (?:not to|to not) (?:disclose|release|provide) the (?:located |requested )?information\b`)},
+		re: rx(`\bdecided (?:not to|to not) (?:disclose|release|provide) the (?:located |requested )?information\b|\bdecided to exempt (?:the|this|all) (?:located |requested )?information\b`)},
 	{name: "response:disclose-in-full", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bdisclose the (?:located |requested )?information (?:to you )?in full\b|\binformation is (?:being )?disclosed in full\b`)},
 	// "the information requested is provided below", "the figures are set
@@ -443,11 +485,11 @@ var bodyRules = []rule{
 	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
-		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
+		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\bour response (?:to your request )?is as follows\b|\bplease find (?:this|these|it|them) below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
 	{name: "response:number-was", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
 	{name: "response:can-confirm", kind: foi.KindResponse, weight: 50,
-		re: rx(`\b(?:i|we) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
+		re: rx(`\b(?:i|we|the (?:[a-z]+ ){0,3}[a-z]+) can confirm that [^.\n]{0,60}?\b(?:\d[\d,]*|has|have|had|holds?|recorded|received|uses?|used)\b`),
 		// "I can confirm that the information you have requested is not
 		// held": a confirmation that nothing is held.
 		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?` + withholdingWords),
@@ -459,7 +501,7 @@ var bodyRules = []rule{
 	{name: "response:response-heading", kind: foi.KindResponse, weight: 30,
 		re: rx(`(?m)^\s*(?:response to your request|in response:)`)},
 	{name: "response:answers", kind: foi.KindResponse, weight: 60,
-		re: rx(`\bplease find (?:below|attached) (?:the )?answers? to your (?:questions?|request)\b|\b(?:answers|responses) to your questions? (?:are|is) (?:below|as follows|attached)\b`)},
+		re: rx(`\bplease find (?:below|attached) (?:the )?answers? to your (?:questions?|request)\b|\bplease see (?:the |our )?(?:responses?|answers?) to (?:each of )?your questions? below\b|\b(?:answers|responses) to your questions? (?:are|is) (?:below|as follows|attached)\b`)},
 	{name: "response:figures-caveat", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
 	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
@@ -537,7 +579,7 @@ const pointerBesideLetter = 30
 // not in "it should be noted"; "if" not after a verb of finding out, where
 // it means "whether" ("to determine if ... would exceed the limit").
 var (
-	hedgeRe     = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply)\b`)
+	hedgeRe     = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply|(?:have|has) the right to|in the (?:unlikely )?event (?:that|of))\b`)
 	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
 	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
 	// of compliance exceeds appropriate limit", is not a condition.

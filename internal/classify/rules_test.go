@@ -351,6 +351,222 @@ Response
 			notKind: foi.KindClarification,
 		},
 		{
+			name: "a pointer to the published answer to a similar request",
+			in: Input{Body: `Decision
+The force has recently responded to a similar Freedom of Information (FOIA) request, a copy of which is published on our website and available using the below link:
+UFO Sightings | North Yorkshire Police`},
+			kind:     foi.KindOther,
+			evidence: []string{"refusal:s21-accessible"},
+		},
+		{
+			name: "information 'reasonably accessible' elsewhere, in quotation marks",
+			in: Input{Body: `REASON FOR DECISION
+The information you have requested is 'reasonably accessible' elsewhere on the Transport for London site.`},
+			kind:     foi.KindOther,
+			evidence: []string{"refusal:s21-accessible"},
+		},
+		{
+			name: "exempt under section 21, though the letter hedges what the pages answer",
+			in: Input{Body: `Response
+Please see the following web pages as I believe that your questions may be answered via the following information and is therefore exempt in accordance with section 21 (1) of the Act: Previous Dog Handler Disclosure`},
+			kind:     foi.KindOther,
+			evidence: []string{"refusal:s21-exempt"},
+		},
+		{
+			name: "a decision to exempt the requested information",
+			in: Input{Body: `Decision
+I have decided to exempt the requested information pursuant to Section 31(a) Law Enforcement and Section 40(2) Personal Information of the Freedom of Information Act 2000. Please see exemption explanation below.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:decided-not-disclose"},
+		},
+		{
+			name: "the section 17 notice alone",
+			in: Input{Body: `Section 17 of the Freedom of Information Act 2000 requires the force, when refusing to provide such information (because the information is exempt) to provide you the applicant with a notice which:
+(a) states that fact,
+(b) specifies the exemption in question and
+(c) states (if that would not otherwise be apparent) why the exemption applies.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:s17-notice"},
+		},
+		{
+			name: "a public interest test weighed in a letter that attaches figures",
+			in: Input{Body: `Please find attached.
+
+Section 31(1)(a) Law Enforcement
+Factors favouring disclosure
+Disclosure would show how officers are deployed.
+Factors favouring non-disclosure
+Disclosure would show where resources are thin.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"refusal:public-interest-test"},
+		},
+		{
+			name:     "the duty to communicate cannot be met",
+			in:       Input{Body: `Having completed enquiries within the force in respect of Section 1(1)(a), the force does hold information relating to your request, however, the obligation of Section 1(1)(b) cannot be met as the force does not hold all the information requested in a format that allows it to be retrieved within the time limit.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:duty-cannot-be-met"},
+		},
+		{
+			name: "a cost refusal of one question, the figures for another given",
+			in: Input{Body: `With regard to question 1, to conduct these separate searches would exceed the appropriate limit (FOIA, s.12). This letter acts as a Refusal Notice for this part of the request.
+
+However, in accordance with Section 16 of the Act I have a duty to provide advice and assistance and can provide the information requested for question 2 as this was retrieved during our initial research. Please find this below.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:provided", "response:as-follows"},
+		},
+		{
+			name: "sums one per line with blank lines between, beside a part not held",
+			in: Input{Body: `Q3) We do not hold any information about pagers, as none are in use.
+
+Q5) Postage spend
+
+2018
+
+£512,030.50
+
+2019
+
+£466,364.52`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:figure-column"},
+		},
+		{
+			name: "a year and its columns on each line",
+			in: Input{Body: `Year Vehicles seized Of which e-scooters
+2018/19 4 0
+2019/20 4 0
+2020/21 43 12`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:year-figures"},
+		},
+		{
+			name: "pending a specific response, a sheet of rights enclosed",
+			in: Input{Body: `Thank you for your request for information received by the force on 13 February 2019. The Act provides that a public authority respond within 20 working days.
+
+Pending a specific response to your request, I enclose a sheet which summarises your rights.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:pending-response"},
+		},
+		{
+			name:     "an officer appointed to review the handling of a request",
+			in:       Input{Body: `On 14 November 2025 you contacted the council to raise your concerns, as you had not yet received a substantive response to your request. I have been appointed to independently review the council's handling of your request.`},
+			kind:     foi.KindInternalReview,
+			evidence: []string{"review:requested"},
+		},
+		{
+			name:     "a requested review of the way a request was dealt with",
+			in:       Input{Body: `Thank you for your email of 26 February 2013 in which you have requested a formal review of the way in which the Council dealt with your request for information received by the Council on 11 January.`},
+			kind:     foi.KindInternalReview,
+			evidence: []string{"review:requested"},
+		},
+		{
+			name: "the right to ask for a review, under an answer",
+			in: Input{Body: `Please find attached the figures you requested.
+
+I hope this information is helpful. Alternatively you have the right to ask for an internal review by making a formal request in writing to the FOI Officer.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"!review:asked"},
+		},
+		{
+			name: "what happens in the unlikely event of a late reply",
+			in: Input{Body: `Thank you for your email which was received on 22 September 2017. Your request will be answered as soon as possible and at the latest within 20 working days.
+
+In the unlikely event that we are not able to respond within 20 working days we will write to you to explain why.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"!extension:unable-within"},
+		},
+		{
+			name:     "FOISA: information in the public domain, section 25",
+			in:       Input{Body: `Under Section 25 (1) of the Freedom of Information (Scotland) Act, we must formally advise you, this information is the public domain and is accessible through the Public Health Scotland and National Records of Scotland websites.`},
+			kind:     foi.KindOther,
+			evidence: []string{"refusal:s21-accessible"},
+			sections: []string{"s25(1)"},
+		},
+		{
+			name:     "a request passed to the department that will answer it",
+			in:       Input{Body: `Thank you for your FOI request received on Monday 5th January 2015. Your request has been passed to the CHCP who will action it and respond to you direct.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:in-due-course"},
+		},
+		{
+			name:     "a copy of the acknowledgement letter attached",
+			in:       Input{Body: `Copy of acknowledgement letter attached.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:attached-acknowledgement"},
+		},
+		{
+			name: "a leaflet attached to an acknowledgement is not the answer",
+			in: Input{Body: `Thank you for your FOI request. Your request will be dealt with within 20 working days.
+
+Please find attached further details on FoI with a summary of our policy and procedures for your information.`},
+			kind: foi.KindAcknowledgement,
+		},
+		{
+			name: "answers that refer to an attached document, one part over the cost limit",
+			in: Input{Body: `Trust response:
+1. Refer to attached document.
+2. Refer to attached document.
+3. A manual search of individual patient records would be required. This would exceed the appropriate cost limit under section 12(1) of the Freedom of Information Act 2000.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:see-attached"},
+		},
+		{
+			name:     "our response, attached",
+			in:       Input{Body: `Dear Sir, Please see our response to your Freedom of Information request attached. Kind regards`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:attached-response"},
+		},
+		{
+			name:     "the responses to each question below",
+			in:       Input{Body: `Please see the responses to each of your questions below:`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:answers"},
+		},
+		{
+			name:     "our response to your request is as follows",
+			in:       Input{Body: `Further to your email received by the Trust on 10th October 2022, our response to your request is as follows:`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:as-follows"},
+		},
+		{
+			name:     "the authority, by name, can confirm a figure",
+			in:       Input{Body: `The RPA can confirm that the County Parish Holding number is 45/084/0082; it was closed in 1998.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:can-confirm"},
+		},
+		{
+			name:     "not able to provide the information",
+			in:       Input{Body: `We are not able to provide information on the number of staff members recorded to have had long Covid, as it is not available as a main absence reason.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:unable-to-provide"},
+		},
+		{
+			name:     "the requester's full name, before the request is valid",
+			in:       Input{Body: `In order to process your request please confirm your full name as the request is not deemed valid until you do so.`},
+			kind:     foi.KindClarification,
+			evidence: []string{"clarification:name"},
+		},
+		{
+			name: "numbered answers that are figures, two parts not held",
+			in: Input{Body: `Responded 21 November 2025:
+6. Around 750.
+7. Information Not Held
+8. We do not hold information on bins removed.
+10. 0
+11. 1 withdrawn
+12. 0`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"response:numbered-figures"},
+		},
+		{
+			name: "counts by year, in words",
+			in: Input{Body: `(a) 2014 - None.
+(b) 2015 - None.
+(c) 2016 - One (residential).`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:year-figures"},
+		},
+		{
 			name: "a council that would require clarification",
 			in: Input{Body: `Dear Sir
 

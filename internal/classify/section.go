@@ -104,6 +104,9 @@ func citedSections(text, force string, c *collector) ([]string, []Evidence) {
 		}
 		if sec, ok := impliedBy[e.Rule]; ok {
 			n := atoi(strings.TrimPrefix(sec, "s"))
+			if scottish && n == 21 {
+				n = 25 // information otherwise accessible is s.25 of FOISA
+			}
 			if _, seen := implied[n]; !seen {
 				implied[n] = e.Phrase
 			}
