@@ -549,6 +549,10 @@ const (
 	// partialFigures: a not-held letter giving figures at least this
 	// strong (a refusal: a table) is a partial response.
 	partialFigures = 50
+	// ackAnswering: acknowledgement evidence weaker than this ("within 20
+	// working days", "thank you for your request") does not make a letter
+	// that answers a part of the request an acknowledgement.
+	ackAnswering = 70
 	// extensionHistory: disclosure or not-held evidence at least this strong
 	// makes extension wording a report of an earlier extension.
 	extensionHistory = 85
@@ -706,6 +710,15 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	}
 	if kind == best {
 		kind = byParts(c, best)
+	}
+	if (kind == foi.KindAcknowledgement || kind == foi.KindAutoAcknowledgement) && len(c.layout.posParts) > 0 && top < ackAnswering {
+		// A receipt answers nothing: a letter whose layout answers a
+		// numbered part of the request, with no more than the due date
+		// and thanks for acknowledgement wording, is an answer.
+		kind = foi.KindResponse
+		c.add(Evidence{Rule: "structure:answers-parts", Kind: kind, Source: SourceDecision,
+			Phrase: strongestPhrase(c, foi.KindAcknowledgement, foi.KindAutoAcknowledgement),
+			Note:   "acknowledgement wording in a letter that answers a part of the request"})
 	}
 	if kind == foi.KindPartialResponse {
 		// Refusal and disclosure evidence agree on a partial response; the

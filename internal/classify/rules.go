@@ -494,6 +494,11 @@ var bodyRules = []rule{
 		// held": a confirmation that nothing is held.
 		veto:   rx(`^[^.\n]{0,60}?\b(?:not|no)\b|^[^.]{0,80}?[.,;]? ?\b(?:however|but)\b[^.]{0,60}?` + withholdingWords),
 		reject: rx(`\b(?:not|no)\b`)},
+	// "In response to your request, I can confirm that the Drainage
+	// Council is a non-departmental public body": the answer begins.
+	{name: "response:in-response-confirm", kind: foi.KindResponse, weight: 60,
+		re:   rx(`\bin (?:response|answer|reply) to your (?:request|questions?|e-?mail),? (?:i|we) (?:can|am able to|are able to|would like to) (?:confirm|advise|inform you|provide)\b`),
+		veto: rx(`^[^.\n]{0,100}?\b(?:not|no)\b|^[^.]{0,100}?\b(?:receipt|received|acknowledge)`)},
 	{name: "response:suppressed", kind: foi.KindResponse, weight: 40,
 		re: rx(`(?:^|\s)(?:<|&lt;) ?5\b|\bless than (?:5|five)\b|\bfewer than (?:5|five)\b`)},
 	{name: "response:located", kind: foi.KindResponse, weight: 70,

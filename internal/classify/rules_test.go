@@ -567,6 +567,26 @@ Please find attached further details on FoI with a summary of our policy and pro
 			evidence: []string{"response:year-figures"},
 		},
 		{
+			name: "a letter that explains the time limit, then answers the first question",
+			in: Input{Body: `Thank you for your request which I received on 9 June 2022. Public authorities are required to respond to requests within 20 working days.
+
+1. How many requests were extended in 2021?
+21`},
+			kind:     foi.KindResponse,
+			evidence: []string{"structure:answers-parts"},
+		},
+		{
+			name:     "in response to your request, a fact confirmed",
+			in:       Input{Body: `Thank you for your email of 13th March 2024. In response to your request, I can confirm that the Drainage Council is a non-departmental public body constituted under the Drainage Order 1973.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:in-response-confirm"},
+		},
+		{
+			name: "in response to your request, receipt confirmed",
+			in:   Input{Body: `In response to your request, I would like to confirm receipt of it on 13 March 2024. A reply is due by 11 April 2024.`},
+			kind: foi.KindAcknowledgement,
+		},
+		{
 			name: "a council that would require clarification",
 			in: Input{Body: `Dear Sir
 
