@@ -126,17 +126,20 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?|\s+is)?` +
 	`|request\s+for\s+information` +
 	`|please\s+quote\s+(?:our\s+|the\s+|this\s+)?ref(?:erence)?(?:\s+(?:no|number))?` +
-	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:\s+ref(?:erence)?)?(?:\s+(?:no|number))?` +
+	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:foia?|eir|foi/eir)\s+(?:no|number|num|id)|(?:request|case)\s+id` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
+	`|under\s+reference(?:\s+(?:no|number))?|request,?[ \t]+\(?reference(?:\s+(?:no|number))?` +
 	`)\b\.?[ \t]*(?:[:#]|[–—-][ \t])?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:[/|][ \t]+)?(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
-// Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"); a hyphen
-// between numbers may be spaced ("398 - 24", "89- 26", Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,4}[/.\-_]|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+// Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"), be up to six
+// letters long ("HWHCT-340") and be spaced from what follows ("HWHCT-
+// 228"); a hyphen between numbers may be spaced ("398 - 24", "89- 26",
+// Cleveland).
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
@@ -395,10 +398,15 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 }
 
 // announced reports whether a label says a reference is given ("your
-// reference number is"), not whose it is.
+// reference number is"), not whose it is, or names the reference of the
+// requester's request ("your information request (reference 64545569)",
+// "your FOI request, reference 201718/304"), which the authority gave.
 func announced(label string) bool {
-	return strings.HasSuffix(strings.ToLower(strings.TrimRight(label, " \t\n:")), " is")
+	l := strings.ToLower(strings.TrimRight(label, " \t\n:"))
+	return strings.HasSuffix(l, " is") || requestRefRe.MatchString(l)
 }
+
+var requestRefRe = lazyre.New(`request,?\s+\(?ref`)
 
 // logged reads a list of references under "logged under the references
 // shown below:".
