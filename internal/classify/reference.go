@@ -360,6 +360,10 @@ func bodyLead(text string) []refCandidate {
 	return out
 }
 
+// spacedRefRe is a reference whose numbers are spaced: an optional prefix
+// of capitals, then numbers joined by separators or spaces.
+var spacedRefRe = lazyre.New(`^(?:[A-Z]{1,6}[ \t]?[/.\-_]?[ \t]?){0,3}\d+(?:[ \t]*[/.\-_][ \t]*\d+|[ \t]+\d+){1,3}$`)
+
 // loneRefRe is a line that is a reference alone: capitals, then a number.
 var loneRefRe = lazyre.New(`^[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$`)
 
@@ -371,6 +375,15 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 			continue
 		}
 		raw := strings.TrimRight(refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)]), "./-_")
+		// A reference whose parts are spaced ("Our Ref: FOI 19 31", "Ref:
+		// FOI 21-22 08 |") is the whole rest of its line, when that is
+		// numbers alone after the prefix.
+		if rest, _, _ := strings.Cut(text[m[1]:min(len(text), m[1]+64)], "\n"); raw != "" && len(rest) > len(raw) {
+			if rest = strings.TrimRight(rest, " \t|."); strings.HasPrefix(rest, raw) && spacedRefRe.MatchString(rest) &&
+				!slices.ContainsFunc(strings.Fields(rest[len(raw):]), isDate) {
+				raw = rest
+			}
+		}
 		end := m[1] + len(raw)
 		// A reference wrapped across lines ("FOI\n000148/21") is one
 		// reference: white space inside it is one space.
