@@ -632,6 +632,9 @@ func proposeByWording(c *collector, res *Result, subject, kept string) {
 //     another part of the request, and an answer that refuses a named part,
 //     are partial responses, unless the refusal says it covers the whole
 //     request.
+//  8. An acknowledgement whose layout answers a numbered part of the
+//     request, on acknowledgement evidence below ackAnswering (the due
+//     date, thanks), is a response.
 //
 // A refusal resting on s.21 alone becomes other in Classify, once the cited
 // sections are known.

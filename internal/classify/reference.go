@@ -117,8 +117,10 @@ func ForceSlugs() []string {
 // for the request is"): a requester's own reference is labelled, not
 // announced. Acknowledgements announce the reference they give ("has been
 // allocated reference 124-16").
-// A bare "Ref" or "Reference" counts only with a colon. Welsh bodies write
-// the label in both languages ("Our ref / Ein cyf:").
+// A bare "Ref" or "Reference" counts only with a colon, or after the
+// request it numbers ("your FOI request, reference 201718/304", "under
+// reference F2021.08.4687"). Welsh bodies write the label in both
+// languages ("Our ref / Ein cyf:").
 var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`(?:allocated|assigned|given|issued\s+with)\s+(?:the\s+|a\s+)?(?:(?:unique|case|request)\s+)?ref(?:erence)?(?:\s+(?:no|number))?(?:\s+of)?` +
 	`|ref(?:erence)?(?:\s+(?:no|number))?\s+(?:for\s+(?:the|this|your)\s+(?:request|enquiry|application)\s+)?is` +
@@ -419,6 +421,7 @@ func announced(label string) bool {
 	return strings.HasSuffix(l, " is") || requestRefRe.MatchString(l)
 }
 
+// requestRefRe is a label that names the reference of a request.
 var requestRefRe = lazyre.New(`request,?\s+\(?ref`)
 
 // logged reads a list of references under "logged under the references
