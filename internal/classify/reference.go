@@ -77,6 +77,7 @@ var forcePatterns = map[string][]refPattern{
 	"durham":                     {rp("durham", `\bDC/FOI ?\d{1,5}/\d{2}\b`, guardNone)},
 	"south-wales":                {rp("south-wales", `\bFOI ?\d{3,4}/\d{2}\b`, guardNone)},
 	"northumbria":                {rp("northumbria", `\b\d{3,4}/\d{2}\b`, guardYears)},
+	"north-yorkshire":            {rp("north-yorkshire", `\b\d{3,4}\.20\d{2}-\d{2}\b`, guardNone)},
 	"british-transport-police":   {rp("british-transport-police", `\b\d{3,4}-\d{2}\b`, guardYears)},
 	"civil-nuclear-constabulary": {rp("civil-nuclear-constabulary", `\bFOI ?\d{4}-\d{3}\b`, guardNone)},
 }
@@ -95,9 +96,9 @@ var distinctive = []refPattern{
 	rp("warwickshire", `\bFOI-\d{1,4}-20\d{2}\b`, guardNone),
 	// Across forces, a number written after "FOI", "RFI" or "EIR" is the
 	// force's reference: "FOI 2009-038", "FOI2025/01135", "FOI 531-25",
-	// "RFI2011000175", "FOI/4538"; four digits only when they cannot be a
-	// year.
-	rp("foi-prefix", `\b(?:FOI|RFI|EIR)[ /_-]?(?:\d{2,7}[/-]\d{2,6}|\d{5,}|(?:1[0-8]|2[1-9]|[3-9]\d)\d{2})\b`, guardNone),
+	// "RFI2011000175", "FOI/4538", "FOI/EIR 25/26-392"; four digits only
+	// when they cannot be a year.
+	rp("foi-prefix", `\b(?:FOI/EIR|FOI|RFI|EIR)[ /_-]?(?:\d{2,7}[/-]\d{2,6}(?:-\d{1,6})?|\d{5,}|(?:1[0-8]|2[1-9]|[3-9]\d)\d{2})\b`, guardNone),
 }
 
 // ForceSlugs lists the force slugs with reference formats of their own; any
