@@ -34,7 +34,8 @@ import (
 // third collection made from them before they moved, on its own. Round 6
 // adds testdata/heldout6, a fourth collection from held-out forces,
 // measured on its own and in the held-out totals by producer; round 7
-// adds testdata/heldout7, a fifth, likewise.
+// adds testdata/heldout7, a fifth, likewise, and round 8 testdata/heldout8,
+// a sixth.
 var tuningProducers = [][]string{
 	{"avon-and-somerset"},
 	{"british-transport-police"},
@@ -551,6 +552,8 @@ func TestRealReplies(t *testing.T) {
 	fresh6 := loadRound(t, "heldout6")
 	// Round 7: a fifth, likewise.
 	fresh7 := loadRound(t, "heldout7")
+	// Round 8: a sixth, likewise.
+	fresh8 := loadRound(t, "heldout8")
 	// A tuning collection of tuning producers' letters (testdata/policetune),
 	// labelled before it was first classified; that first measure is in
 	// its README, and the collection is then tuned on like the rest.
@@ -583,7 +586,7 @@ func TestRealReplies(t *testing.T) {
 	for _, set := range []struct {
 		dir   string
 		cases []realCase
-	}{{"heldout", fresh}, {"heldout3", fresh3}, {"heldout4", fresh4}, {"heldout6", fresh6}, {"heldout7", fresh7}} {
+	}{{"heldout", fresh}, {"heldout3", fresh3}, {"heldout4", fresh4}, {"heldout6", fresh6}, {"heldout7", fresh7}, {"heldout8", fresh8}} {
 		for _, c := range set.cases {
 			if isTuningForce(c.force) {
 				t.Errorf("%s/%s: force %s is in the tuning set", set.dir, c.name, c.force)
@@ -609,7 +612,7 @@ func TestRealReplies(t *testing.T) {
 		t.Logf("%s: %d replies, kinds strict %.1f%%, lenient %.1f%%, references %.1f%%, confidently wrong %d, to a person %.1f%%",
 			part.label, s.n, pct(s.strict, s.n), pct(s.lenient, s.n), pct(s.refs, s.n), s.confWrong, pct(s.toPerson, s.n))
 	}
-	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6, fresh7)
+	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6, fresh7, fresh8)
 	t.Logf("all held-out sets, by producer (totals only):\n%s", byProducer(allHeldOut))
 	s3 := scoreReal(fresh3)
 	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
@@ -619,6 +622,8 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("\n%s", s6.table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.n)))
 	s7 := scoreReal(fresh7)
 	t.Logf("\n%s", s7.table(fmt.Sprintf("held-out, round 7 (%d of testdata/heldout7)", s7.n)))
+	s8 := scoreReal(fresh8)
+	t.Logf("\n%s", s8.table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.n)))
 	t.Logf("all held-out police replies, of %d producers: %s", producers(allHeldOut), scoreReal(allHeldOut).summary())
 	sp := scoreReal(policeTune)
 	t.Logf("\n%s", sp.table(fmt.Sprintf("tuning collection policetune (%d producers)", producers(policeTune))))
