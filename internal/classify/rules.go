@@ -455,7 +455,7 @@ var bodyRules = []rule{
 	// a column of bare numbers or sums, one per line, as tables come out
 	// of web pages ("314 |", "£512,030.50" with blank lines between).
 	{name: "response:year-figures", kind: foi.KindResponse, weight: 55,
-		re: rawRx(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)|(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*\n[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*$)|(?i:^[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d[\d,]*|none|nil|zero|one|two|three)\b[^\n]{0,40}\n[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d|none|nil|zero|one|two|three)\b)`)},
+		re: rawRx(`(?m)(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d[\d,]*[ \t]*(?:\n|$)[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*\d)|(?:(?:19|20)\d\d ?[–—-] ?\d[\d,]*, (?:19|20)\d\d ?[–—-] ?\d)|(?:^[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*\n[ \t]*(?:FY ?)?(?:19|20)\d\d(?:[/-]\d{2,4})?(?:[ \t]+£?\d[\d,.]*)+[ \t]*$)|(?i:^[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d[\d,]*|none|nil|zero|one|two|three)\b[^\n]{0,40}\n(?:[ \t]*\n)?[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:19|20)\d\d(?:[/-]\d{2,4})?[ \t]*[–—:-][ \t]*(?:\d|none|nil|zero|one|two|three)\b)`)},
 	// Numbered answers that are figures, three in a row: "10. 0", "11. 1
 	// withdrawn", "12. £1,250". Bare four-digit numbers are left out: a
 	// numbered list of years is a request's.

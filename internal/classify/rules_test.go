@@ -561,7 +561,9 @@ Please find attached further details on FoI with a summary of our policy and pro
 		{
 			name: "counts by year, in words",
 			in: Input{Body: `(a) 2014 - None.
+
 (b) 2015 - None.
+
 (c) 2016 - One (residential).`},
 			kind:     foi.KindResponse,
 			evidence: []string{"response:year-figures"},
