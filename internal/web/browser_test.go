@@ -63,9 +63,7 @@ func inBrowser(t *testing.T, timeout time.Duration, test func(b *tab)) {
 // browserAttempt runs test once, returning the error of a step if
 // Chromium died during it.
 func browserAttempt(t *testing.T, bin string, timeout time.Duration, test func(b *tab)) (died error) {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
-		chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 1000))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browsertest.Options(bin)...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
