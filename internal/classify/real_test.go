@@ -557,7 +557,10 @@ func TestRealReplies(t *testing.T) {
 	// A tuning collection of tuning producers' letters (testdata/policetune),
 	// labelled before it was first classified; that first measure is in
 	// its README, and the collection is then tuned on like the rest.
-	policeTune := loadRound(t, "policetune")
+	policeTune := loadRealCases(t, "policetune", false)
+	if len(policeTune) == 0 {
+		t.Fatal("no replies in testdata/policetune")
+	}
 	for _, c := range policeTune {
 		if !isTuningForce(c.force) {
 			t.Errorf("policetune/%s: force %s is held out", c.name, c.force)

@@ -377,11 +377,12 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		if m[2] >= 0 && !announced(text[m[0]:m[1]]) { // "Your ref"
 			continue
 		}
-		raw := strings.TrimRight(refTokenRe.FindString(text[m[1]:min(len(text), m[1]+64)]), "./-_")
+		after := text[m[1]:min(len(text), m[1]+64)]
+		raw := strings.TrimRight(refTokenRe.FindString(after), "./-_")
 		// A reference whose parts are spaced ("Our Ref: FOI 19 31", "Ref:
 		// FOI 21-22 08 |") is the whole rest of its line, when that is
 		// numbers alone after the prefix.
-		if rest, _, _ := strings.Cut(text[m[1]:min(len(text), m[1]+64)], "\n"); raw != "" && len(rest) > len(raw) {
+		if rest, _, _ := strings.Cut(after, "\n"); raw != "" && len(rest) > len(raw) {
 			if rest = strings.TrimRight(rest, " \t|."); strings.HasPrefix(rest, raw) && spacedRefRe.MatchString(rest) &&
 				!slices.ContainsFunc(strings.Fields(rest[len(raw):]), isDate) {
 				raw = rest
