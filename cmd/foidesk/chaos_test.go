@@ -400,13 +400,15 @@ wait:
 
 	// Every figure exactly once.
 	res := &demoResult{}
-	if err := compareTruth(ctx, desk.run, spec.Slug, year, sim.Truth(), res); err != nil {
+	if err := compareTruth(ctx, desk.run, spec.Slug, year, sim, res); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("chaos: ground truth: %d figures sent, %d loaded exactly once and right, %d duplicated, %d extra",
 		res.Truth, res.Found, res.Duplicates, res.Extra)
 	if !res.TruthOK {
-		t.Errorf("figures: missing %v, wrong %v, extra %d", res.Missing, res.Wrong, res.Extra)
+		t.Errorf("figures: missing %v, wrong %v, extra %d; simulated replies never delivered %d",
+			res.Missing, res.Wrong, res.Extra, res.Undelivered)
+		explainFigures(ctx, t, st, append(res.Missing, res.Wrong...))
 	}
 	if res.Truth < 500 {
 		t.Errorf("only %d figures sent: the forces did not answer with data", res.Truth)
@@ -639,5 +641,53 @@ func checkWorkflows(ctx context.Context, t *testing.T, tc client.Client) {
 	t.Logf("chaos: %d workflows closed, %d open besides the inbox %v", closed, len(open), open)
 	if len(open) > 0 {
 		t.Errorf("workflows still open after the campaign settled: %v", open)
+	}
+}
+
+// explainFigures logs, for each force with a figure missing or wrong, the
+// messages its request received and what became of their documents: what
+// a failed run needs to be understood after the fact.
+func explainFigures(ctx context.Context, t *testing.T, st *store.Store, problems []string) {
+	forces := map[string]bool{}
+	for _, p := range problems {
+		if f, _, ok := strings.Cut(p, "|"); ok {
+			forces[f] = true
+		}
+	}
+	for f := range forces {
+		rows, err := dbtest.SQL(t, st).Query(ctx, `SELECT i.id, coalesce(i.message_id, ''), i.stored_at, coalesce(i.kind, ''),
+				coalesce(rd.document_id, 0), coalesce(rd.inbound_id, 0), coalesce(rd.status, ''), coalesce(rd.filename, ''),
+				coalesce(rd.error, ''), coalesce(rd.updated_at, i.stored_at),
+				(SELECT count(*) FROM observations o WHERE o.request_id = r.id AND o.document_id = rd.document_id)
+			FROM requests r JOIN message_matches mm ON mm.request_id = r.id
+			JOIN inbound_messages i ON i.id = mm.inbound_id
+			LEFT JOIN request_documents rd ON rd.request_id = r.id AND rd.inbound_id = i.id
+			WHERE r.force_slug = $1 ORDER BY i.id, rd.document_id`, f)
+		if err != nil {
+			t.Logf("explain %s: %v", f, err)
+			continue
+		}
+		for rows.Next() {
+			var (
+				inbound, doc, docInbound, n int64
+				msgID, kind, status, name   string
+				errText                     string
+				stored, updated             time.Time
+			)
+			if err := rows.Scan(&inbound, &msgID, &stored, &kind, &doc, &docInbound, &status, &name, &errText, &updated, &n); err != nil {
+				t.Logf("explain %s: %v", f, err)
+				break
+			}
+			t.Logf("explain %s: message %d %s stored %s as %q; document %d (message %d) %q %s %q at %s, %d figures",
+				f, inbound, msgID, stored.Format(time.TimeOnly), kind, doc, docInbound, name, status, errText,
+				updated.Format(time.TimeOnly), n)
+		}
+		rows.Close()
+		var id string
+		if err := dbtest.SQL(t, st).QueryRow(ctx, `SELECT max(id)::text FROM requests WHERE force_slug = $1`, f).Scan(&id); err != nil {
+			t.Logf("explain %s: %v", f, err)
+			continue
+		}
+		t.Logf("explain %s: request %s, events and mail:\n%s", f, id, requestEvents(ctx, t, st, id))
 	}
 }

@@ -98,6 +98,9 @@ type demoResult struct {
 	CampaignDays int
 	ByState      map[foi.State]int
 	TruthOK      bool
+	// Undelivered counts the replies the mailbox never took: the truth
+	// cannot be checked then.
+	Undelivered int
 	// Replies the classifier was unsure of, which the desk read and gave
 	// their kind: as proposed, or corrected.
 	KindsConfirmed, KindsCorrected int
@@ -296,7 +299,7 @@ wait:
 	if err := demoHeadlines(ctx, a.stdout, run, spec.Slug, year, &sum); err != nil {
 		return nil, err
 	}
-	if err := compareTruth(ctx, run, spec.Slug, year, sim.Truth(), res); err != nil {
+	if err := compareTruth(ctx, run, spec.Slug, year, sim, res); err != nil {
 		return nil, err
 	}
 	printTruth(a.stdout, res)
@@ -525,8 +528,10 @@ func (o obs) String() string {
 
 // compareTruth checks every figure the simulator sent against the
 // observations: exactly one row each, with the value (or, for a suppressed
-// figure, a flag and no value).
-func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth []simulate.Figure, res *demoResult) error {
+// figure, a flag and no value). A reply the mailbox never took fails it.
+func compareTruth(ctx context.Context, run *devRun, slug string, year int, sim *simulate.Simulator, res *demoResult) error {
+	truth := sim.Truth()
+	res.Undelivered = sim.Undelivered()
 	figures, err := run.store.DemoFigures(ctx, slug, year)
 	if err != nil {
 		return err
@@ -558,7 +563,7 @@ func compareTruth(ctx context.Context, run *devRun, slug string, year int, truth
 	for range got {
 		res.Extra++
 	}
-	res.TruthOK = res.Truth > 0 && res.Found == res.Truth && res.Extra == 0
+	res.TruthOK = res.Truth > 0 && res.Found == res.Truth && res.Extra == 0 && res.Undelivered == 0
 	return nil
 }
 
@@ -569,6 +574,9 @@ func printTruth(w io.Writer, res *demoResult) {
 		return
 	}
 	fmt.Fprintf(w, ".\n  missing %d, wrong %d, duplicated %d, not sent but loaded %d\n", len(res.Missing), len(res.Wrong), res.Duplicates, res.Extra)
+	if res.Undelivered > 0 {
+		fmt.Fprintf(w, "  %d simulated replies never reached the mailbox (see the log)\n", res.Undelivered)
+	}
 	for i, m := range append(res.Missing, res.Wrong...) {
 		if i == 10 {
 			fmt.Fprintf(w, "  … and %d more\n", len(res.Missing)+len(res.Wrong)-10)

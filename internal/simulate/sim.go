@@ -100,9 +100,12 @@ type Simulator struct {
 	// delivered: Message-ID → when the reply reached the mailbox.
 	delivered map[string]time.Time
 	sends     int
-	log       *slog.Logger
-	wg        sync.WaitGroup
-	done      chan struct{}
+	// undelivered counts replies the mailbox refused every time.
+	undelivered int
+	retryAfter  time.Duration // the wait before a second delivery; the n-th waits n times it
+	log         *slog.Logger
+	wg          sync.WaitGroup
+	done        chan struct{}
 }
 
 // Start draws each force's behaviour and figures from the seed and starts
@@ -143,7 +146,7 @@ func Start(opts *Options) (*Simulator, error) {
 		behaviours = append(behaviours, OnTime)
 	}
 	r.Shuffle(len(behaviours), func(i, j int) { behaviours[i], behaviours[j] = behaviours[j], behaviours[i] })
-	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, done: make(chan struct{}), kinds: map[string]Kind{},
+	s := &Simulator{Forces: map[string]*Force{}, opts: o, log: o.Logger, retryAfter: time.Second, done: make(chan struct{}), kinds: map[string]Kind{},
 		delivered: map[string]time.Time{}}
 	dataForces := 0
 	for i, f := range o.Forces {
@@ -416,20 +419,17 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 			ContentType: "application/pdf", Data: pdfwrite.Letter(wrapText(e.Text, 90))}
 		e.Text = letter(KindCovering, f.Reference, camp(received), due)
 	}
+	data := f.Data
 	if k == KindCorrection {
-		f.mu.Lock()
-		f.Data = f.Data.corrected()
-		f.mu.Unlock()
-		s.mu.Lock()
-		s.truth = slices.DeleteFunc(s.truth, func(fig Figure) bool { return fig.Force == f.Slug })
-		s.mu.Unlock()
+		data = data.corrected()
 	}
-	if k == KindResponse || k == KindPartial || k == KindCorrection {
+	withData := k == KindResponse || k == KindPartial || k == KindCorrection
+	if withData {
 		name := f.Name
 		if f.Twin != "" {
 			name = "Regional collaboration" // the twins' shared file names neither force
 		}
-		att, body, err := Render(f.Data, f.Layout, name)
+		att, body, err := Render(data, f.Layout, name)
 		if err != nil {
 			return err
 		}
@@ -438,9 +438,6 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 			e.HTML = strings.Replace(body, "<p>Please find below the information you requested.</p>",
 				"<p>"+strings.ReplaceAll(strings.TrimSpace(e.Text), "\n\n", "</p><p>")+"</p>", 1)
 		}
-		s.mu.Lock()
-		s.truth = append(s.truth, f.Data.Figures...)
-		s.mu.Unlock()
 	}
 	s.mu.Lock()
 	s.kinds[e.MessageID] = k
@@ -449,13 +446,56 @@ func (s *Simulator) deliver(f *Force, k Kind, subject string) error {
 	if s.opts.Deliver != nil {
 		deliver = s.opts.Deliver
 	}
-	if err := deliver(e.raw()); err != nil {
+	// A mail server that cannot take a message now is tried again, as a
+	// sending server would; the truth is what reached the mailbox.
+	raw := e.raw()
+	var err error
+	for attempt := range deliverAttempts {
+		if attempt > 0 {
+			select {
+			case <-s.done:
+				return err
+			case <-time.After(time.Duration(attempt) * s.retryAfter):
+			}
+		}
+		if err = deliver(raw); err == nil {
+			break
+		}
+		s.log.Warn("simulated reply not delivered; trying again", slog.String("force", f.Slug),
+			slog.String("kind", string(k)), slog.Int("attempt", attempt+1), slog.Any("err", err))
+	}
+	if err != nil {
+		s.mu.Lock()
+		s.undelivered++
+		s.mu.Unlock()
 		return err
 	}
 	s.mu.Lock()
 	s.delivered[e.MessageID] = time.Now()
+	if withData {
+		// The figures a correction replaces are no longer the force's.
+		s.truth = slices.DeleteFunc(s.truth, func(fig Figure) bool { return fig.Force == f.Slug })
+		s.truth = append(s.truth, data.Figures...)
+	}
 	s.mu.Unlock()
+	if k == KindCorrection {
+		f.mu.Lock()
+		f.Data = data
+		f.mu.Unlock()
+	}
 	return nil
+}
+
+// deliverAttempts is how often a reply is offered to the mailbox before
+// the simulator gives up on it (and Undelivered counts it).
+const deliverAttempts = 5
+
+// Undelivered counts the replies the mailbox never took: a run with any
+// cannot be compared with the truth.
+func (s *Simulator) Undelivered() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.undelivered
 }
 
 func domainOf(addr string) string {

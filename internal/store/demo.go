@@ -22,11 +22,25 @@ var processingStatuses = texts([]foi.DocumentStatus{foi.DocPending, foi.DocExtra
 var unchasedPurposes = texts([]foi.Purpose{foi.PurposeRequest, foi.PurposeClarificationAnswer})
 
 // Backlog counts the work in hand: stored messages waiting to be
-// processed, documents being processed and replies waiting for the desk.
+// processed, matched replies their request has not yet recorded, documents
+// a request has taken in but not yet attached, documents being processed
+// and replies waiting for the desk. Each step of a reply's way hands over
+// to the next in the database before it is counted done, so a reply in
+// flight between two of them — the inbox has matched it and its request
+// is yet to hear, or a request has started its document's run and the run
+// is yet to begin — is never taken for none.
 func (s *Store) Backlog(ctx context.Context) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM inbound_messages WHERE status = 'stored') +
+			(SELECT count(*) FROM message_matches mm JOIN inbound_messages i ON i.id = mm.inbound_id
+				WHERE i.status = 'matched' AND NOT EXISTS (SELECT 1 FROM request_events e
+					WHERE e.request_id = mm.request_id AND e.detail->>'inbound_id' = i.id::text)) +
+			(SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
+				CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(e.detail->'documents')
+					WHEN 'array' THEN e.detail->'documents' ELSE '[]' END) d
+				WHERE r.state <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM request_documents rd
+					WHERE rd.request_id = e.request_id AND rd.document_id = (d->>'id')::bigint)) +
 			(SELECT count(*) FROM request_documents WHERE status = ANY($1)) +
 			(SELECT count(*) FROM reply_reviews WHERE status = 'open')`, processingStatuses).Scan(&n)
 	if err != nil {
