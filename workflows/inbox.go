@@ -148,6 +148,13 @@ const changeReopenOnLateReply = "reopen-on-late-reply"
 // ended before the reply reached it, instead of giving up on the reply.
 const changeReopenAgain = "reopen-again"
 
+// changeReopenWithReply gives a reopened run its reply with its start.
+// Signalled after the start, the reply could miss the run: a reopened run
+// ends a campaign day after its last action, and a worker lost between the
+// start and the signal (or a fast campaign clock) let it end first, which
+// sent the reply back to triage with its figures unread.
+const changeReopenWithReply = "reopen-with-reply"
+
 // changeUndeliveredToTriage puts a reply that could not be delivered to its
 // request, even by reopening it, back in triage for a person (the
 // ReturnToTriage activity), instead of only logging it.
@@ -222,10 +229,18 @@ func reopenWith(ctx workflow.Context, workflowID, reason string, rep Reply) erro
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		StaticSummary:         "reopened: " + MarkdownText(reason),
 	})
+	withReply := workflow.GetVersion(ctx, changeReopenWithReply, workflow.DefaultVersion, 1) != workflow.DefaultVersion
 	for attempt := 1; ; attempt++ {
-		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{Reopen: &Reopen{WorkflowID: workflowID, Reason: reason}})
+		reopen := &Reopen{WorkflowID: workflowID, Reason: reason}
+		if withReply {
+			reopen.Reply = &rep
+		}
+		child := workflow.ExecuteChildWorkflow(cctx, RequestWorkflow, RequestInput{Reopen: reopen})
 		err := child.GetChildWorkflowExecution().Get(ctx, nil)
 		if err == nil {
+			if withReply {
+				return nil // the run has the reply from its start
+			}
 			return child.SignalChildWorkflow(ctx, SignalReply, rep).Get(ctx, nil)
 		}
 		var already *temporal.ChildWorkflowExecutionAlreadyStartedError

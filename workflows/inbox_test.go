@@ -3,6 +3,8 @@ package workflows
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,7 +29,7 @@ type inboxHarness struct {
 	mu        sync.Mutex
 	signalled []string                      // request workflow IDs signalled a reply
 	returned  []activities.UndeliveredInput // ReturnToTriage calls
-	reopened  int                           // request runs started by the inbox
+	reopened  []*Reply                      // the reply each request run the inbox started was given
 }
 
 const durhamRequest = "request/cro/2025/durham"
@@ -47,10 +49,7 @@ func newInboxHarness(t *testing.T, pending map[int64]*activities.ProcessOutput, 
 			syncs++
 			switch syncs {
 			case 1:
-				var ids []int64
-				for id := range pending {
-					ids = append(ids, id)
-				}
+				ids := slices.Sorted(maps.Keys(pending))
 				return &activities.SyncOutput{Pending: ids}, nil
 			case 2:
 				return &activities.SyncOutput{}, nil
@@ -73,12 +72,13 @@ func newInboxHarness(t *testing.T, pending map[int64]*activities.ProcessOutput, 
 			}
 			return errors.New("unknown external workflow execution")
 		})
-	// A reopened run ends before the reply reaches it.
+	// A reopened run ends at once: a reply signalled after its start
+	// finds it ended.
 	h.env.OnWorkflow(RequestWorkflow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in RequestInput) (*RequestResult, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			h.reopened++
+			h.reopened = append(h.reopened, in.Reopen.Reply)
 			return &RequestResult{Force: "durham", State: foi.StateRefused}, nil
 		})
 	h.env.OnActivity(acts.ReturnToTriage, mock.Anything, mock.Anything).Return(
@@ -118,14 +118,36 @@ func responseFor(inboundID int64) *activities.ProcessOutput {
 			Subject: "RE: FOI request"}}}
 }
 
-// A reply whose request has no run, and whose reopened run ends before the
-// reply reaches it, is not only logged: the message goes back to triage,
-// named with its request and why it could not be delivered.
-func TestUndeliveredReplyGoesBackToTriage(t *testing.T) {
+// A reply whose request has no run reopens it, the reply given with the
+// start: the run has it even if it ends before any signal could reach it,
+// and nothing goes back to triage.
+func TestLateReplyReopensWithItsReply(t *testing.T) {
 	h := newInboxHarness(t, map[int64]*activities.ProcessOutput{41: responseFor(41)}, false)
 	st := h.run()
-	if h.reopened != 1 {
-		t.Errorf("request started %d times, want once (its run signalled as soon as started)", h.reopened)
+	if len(h.reopened) != 1 || h.reopened[0] == nil || h.reopened[0].InboundID != 41 || h.reopened[0].Kind != foi.KindResponse {
+		t.Fatalf("request runs started with replies %+v, want one, with message 41", h.reopened)
+	}
+	if len(h.returned) != 0 || st.Triage != 0 {
+		t.Errorf("ReturnToTriage calls = %+v, status %+v; want none in triage", h.returned, st)
+	}
+}
+
+// oldReopen makes the inbox reopen requests as runs recorded before the
+// reply went with the start did: start, then signal.
+func (h *inboxHarness) oldReopen() {
+	h.env.OnGetVersion(changeReopenWithReply, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+}
+
+// A reply that cannot be delivered even by reopening its request (here, by
+// a run recorded before the reply went with the start, which signalled a
+// run that had ended) is not only logged: the message goes back to
+// triage, named with its request and why it could not be delivered.
+func TestUndeliveredReplyGoesBackToTriage(t *testing.T) {
+	h := newInboxHarness(t, map[int64]*activities.ProcessOutput{41: responseFor(41)}, false)
+	h.oldReopen()
+	st := h.run()
+	if len(h.reopened) != 1 || h.reopened[0] != nil {
+		t.Errorf("request runs started with replies %+v, want one, signalled its reply", h.reopened)
 	}
 	if len(h.returned) != 1 {
 		t.Fatalf("ReturnToTriage calls = %+v, want one", h.returned)
@@ -147,8 +169,8 @@ func TestUndeliveredReplyGoesBackToTriage(t *testing.T) {
 func TestDeliveredReplyStaysMatched(t *testing.T) {
 	h := newInboxHarness(t, map[int64]*activities.ProcessOutput{42: responseFor(42)}, true)
 	st := h.run()
-	if len(h.signalled) != 1 || h.reopened != 0 || len(h.returned) != 0 {
-		t.Errorf("signalled %v, reopened %d, returned %+v; want one signal and nothing else", h.signalled, h.reopened, h.returned)
+	if len(h.signalled) != 1 || len(h.reopened) != 0 || len(h.returned) != 0 {
+		t.Errorf("signalled %v, reopened %d, returned %+v; want one signal and nothing else", h.signalled, len(h.reopened), h.returned)
 	}
 	if st.Triage != 0 {
 		t.Errorf("status = %+v, want none in triage", st)
@@ -156,9 +178,11 @@ func TestDeliveredReplyStaysMatched(t *testing.T) {
 }
 
 // A person assigns a message from triage to a request that cannot take it
-// either: the message goes back to triage, and the person is told so.
+// either (as above): the message goes back to triage, and the person is
+// told so.
 func TestAssignedReplyUndeliveredGoesBackToTriage(t *testing.T) {
 	h := newInboxHarness(t, nil, false)
+	h.oldReopen()
 	acts := &activities.Activities{}
 	assign := activities.AssignInput{InboundID: 43, RequestWorkflowID: durhamRequest, By: "ed"}
 	h.env.OnActivity(acts.AssignInbound, mock.Anything, assign).Return(responseFor(43), nil)

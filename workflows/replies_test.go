@@ -145,9 +145,21 @@ func TestCorrectingAConfidentKind(t *testing.T) {
 	}
 }
 
-// reopen runs a new run of a request from a snapshot; the reply comes with
-// the start, as the inbox's signal does.
+// reopen runs a new run of a request from a snapshot, as the inbox starts
+// one: the first reply comes with the start, any others as signals a
+// minute apart.
 func (h *harness) reopen(snap activities.RequestSnapshot, replies ...Reply) RequestResult {
+	h.t.Helper()
+	in := &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"}
+	if len(replies) > 0 {
+		in.Reply, replies = &replies[0], replies[1:]
+	}
+	return h.reopenSignalled(snap, in, replies...)
+}
+
+// reopenSignalled runs a new run of a request from a snapshot, started
+// with in, and signals it the replies a minute apart.
+func (h *harness) reopenSignalled(snap activities.RequestSnapshot, in *Reopen, replies ...Reply) RequestResult {
 	h.t.Helper()
 	acts := &activities.Activities{}
 	h.env.OnActivity(acts.LoadRequest, mock.Anything, snap.Target.WorkflowID).Return(&snap, nil)
@@ -157,7 +169,7 @@ func (h *harness) reopen(snap activities.RequestSnapshot, replies ...Reply) Requ
 		r := r
 		h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalReply, r) }, time.Duration(i+1)*time.Minute)
 	}
-	return h.run(RequestInput{Reopen: &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"}})
+	return h.run(RequestInput{Reopen: in})
 }
 
 func snapshot(t *testing.T, state foi.State) activities.RequestSnapshot {
@@ -194,6 +206,24 @@ func TestAnswerAfterClosedUnanswered(t *testing.T) {
 	}
 	if h.events[1].ChasersSent != 4 || h.events[1].ForceReference != "DC/FOI 1/25" {
 		t.Errorf("event %+v lost the request's chasers or reference", h.events[1])
+	}
+}
+
+// A run reopened by an inbox that signals the reply after the start (runs
+// recorded before the reply went with the start) takes it as the first.
+func TestReopenedRunTakesASignalledReply(t *testing.T) {
+	h := newHarness(t, "2025-08-01")
+	h.captureReviews()
+	snap := snapshot(t, foi.StateRegulator)
+	snap.Closed = true
+	h.docDone("2025-08-02", 41, "loaded")
+	res := h.reopenSignalled(snap, &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"},
+		Reply{InboundID: 50, Kind: foi.KindResponse, Documents: []activities.DocumentRef{{ID: 41, SHA256: "ee", Filename: "late.xlsx"}}})
+	if res.State != foi.StateDataLoaded {
+		t.Errorf("state = %s, want data_loaded", res.State)
+	}
+	if want := []string{"reopened", "response", "data_loaded"}; !equal(h.kinds(), want) {
+		t.Errorf("events = %v, want %v", h.kinds(), want)
 	}
 }
 

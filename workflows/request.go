@@ -56,6 +56,11 @@ type RequestInput struct {
 type Reopen struct {
 	WorkflowID string `json:"workflow_id"`
 	Reason     string `json:"reason,omitempty"`
+	// Reply is the reply that reopens the request, handled as soon as the
+	// run has read the request: given with the start, it cannot miss the
+	// run as a signal sent after the start could. Runs started before it
+	// was given were signalled the reply.
+	Reply *Reply `json:"reply,omitempty"`
 }
 
 // reopenLinger is how long a reopened run waits, in campaign time, for
@@ -158,6 +163,11 @@ func RequestWorkflow(ctx workflow.Context, in RequestInput) (*RequestResult, err
 	if in.Reopen != nil {
 		if err := r.reopen(ctx); err != nil {
 			return nil, err
+		}
+		if in.Reopen.Reply != nil {
+			if err := r.onReply(ctx, *in.Reopen.Reply); err != nil {
+				return nil, err
+			}
 		}
 	} else if err := r.sendRequest(ctx); err != nil {
 		if !refusedForGood(err) || workflow.GetVersion(ctx, changeHoldRefusedLetter, workflow.DefaultVersion, 1) == workflow.DefaultVersion {

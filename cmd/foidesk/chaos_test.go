@@ -575,19 +575,26 @@ func requestEvents(ctx context.Context, t *testing.T, st *store.Store, requestID
 // checkReplies: every reply in the mailbox stored once and processed.
 func checkReplies(ctx context.Context, t *testing.T, st *store.Store, n int) {
 	t.Helper()
-	var stored, distinct, waiting, failed int
+	var stored, distinct, waiting, failed, triage int
 	err := dbtest.SQL(t, st).QueryRow(ctx, `SELECT count(*), count(DISTINCT message_id),
-		count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'failed') FROM inbound_messages`).
-		Scan(&stored, &distinct, &waiting, &failed)
+		count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'failed'),
+		count(*) FILTER (WHERE status = 'triage') FROM inbound_messages`).
+		Scan(&stored, &distinct, &waiting, &failed, &triage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("chaos: %d replies delivered, %d stored (%d distinct Message-IDs), %d waiting, %d failed", n, stored, distinct, waiting, failed)
+	t.Logf("chaos: %d replies delivered, %d stored (%d distinct Message-IDs), %d waiting, %d failed, %d in triage",
+		n, stored, distinct, waiting, failed, triage)
 	if stored != n || distinct != stored {
 		t.Errorf("%d replies delivered, %d stored with %d distinct Message-IDs: want each once", n, stored, distinct)
 	}
 	if waiting != 0 || failed != 0 {
 		t.Errorf("%d replies not processed, %d failed", waiting, failed)
+	}
+	// Every simulated reply answers its request in the thread: one in
+	// triage is a reply the desk could not deliver to it.
+	if triage != 0 {
+		t.Errorf("%d replies in triage, want none", triage)
 	}
 }
 
