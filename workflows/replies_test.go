@@ -183,47 +183,41 @@ func snapshot(t *testing.T, state foi.State) activities.RequestSnapshot {
 
 // An answer after the request was closed unanswered reopens it: the
 // answer is recorded after the earlier events, its figures loaded, and the
-// request ends data_loaded without chasing anyone.
+// request ends data_loaded without chasing anyone. The answer comes with
+// the run's start, as the inbox gives it now, or as a signal after it, as
+// runs recorded before that were given it.
 func TestAnswerAfterClosedUnanswered(t *testing.T) {
-	h := newHarness(t, "2025-08-01")
-	h.captureReviews()
-	snap := snapshot(t, foi.StateRegulator)
-	snap.Closed = true
-	h.docDone("2025-08-02", 41, "loaded")
-	res := h.reopen(snap, Reply{InboundID: 50, Kind: foi.KindResponse,
-		Documents: []activities.DocumentRef{{ID: 41, SHA256: "ee", Filename: "late.xlsx"}}})
-	if res.State != foi.StateDataLoaded {
-		t.Errorf("state = %s, want data_loaded", res.State)
-	}
-	if len(h.sent) != 0 {
-		t.Errorf("sends = %v, want none from a reopened request", h.sends())
-	}
-	if want := []string{"reopened", "response", "data_loaded"}; !equal(h.kinds(), want) {
-		t.Errorf("events = %v, want %v", h.kinds(), want)
-	}
-	if h.events[0].Seq != 12 || h.events[2].Seq != 14 {
-		t.Errorf("seqs %d..%d, want 12..14 after the earlier run's events", h.events[0].Seq, h.events[2].Seq)
-	}
-	if h.events[1].ChasersSent != 4 || h.events[1].ForceReference != "DC/FOI 1/25" {
-		t.Errorf("event %+v lost the request's chasers or reference", h.events[1])
-	}
-}
-
-// A run reopened by an inbox that signals the reply after the start (runs
-// recorded before the reply went with the start) takes it as the first.
-func TestReopenedRunTakesASignalledReply(t *testing.T) {
-	h := newHarness(t, "2025-08-01")
-	h.captureReviews()
-	snap := snapshot(t, foi.StateRegulator)
-	snap.Closed = true
-	h.docDone("2025-08-02", 41, "loaded")
-	res := h.reopenSignalled(snap, &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"},
-		Reply{InboundID: 50, Kind: foi.KindResponse, Documents: []activities.DocumentRef{{ID: 41, SHA256: "ee", Filename: "late.xlsx"}}})
-	if res.State != foi.StateDataLoaded {
-		t.Errorf("state = %s, want data_loaded", res.State)
-	}
-	if want := []string{"reopened", "response", "data_loaded"}; !equal(h.kinds(), want) {
-		t.Errorf("events = %v, want %v", h.kinds(), want)
+	for _, signalled := range []bool{false, true} {
+		t.Run(map[bool]string{false: "with the start", true: "signalled"}[signalled], func(t *testing.T) {
+			h := newHarness(t, "2025-08-01")
+			h.captureReviews()
+			snap := snapshot(t, foi.StateRegulator)
+			snap.Closed = true
+			h.docDone("2025-08-02", 41, "loaded")
+			answer := Reply{InboundID: 50, Kind: foi.KindResponse,
+				Documents: []activities.DocumentRef{{ID: 41, SHA256: "ee", Filename: "late.xlsx"}}}
+			var res RequestResult
+			if signalled {
+				res = h.reopenSignalled(snap, &Reopen{WorkflowID: snap.Target.WorkflowID, Reason: "late reply"}, answer)
+			} else {
+				res = h.reopen(snap, answer)
+			}
+			if res.State != foi.StateDataLoaded {
+				t.Errorf("state = %s, want data_loaded", res.State)
+			}
+			if len(h.sent) != 0 {
+				t.Errorf("sends = %v, want none from a reopened request", h.sends())
+			}
+			if want := []string{"reopened", "response", "data_loaded"}; !equal(h.kinds(), want) {
+				t.Fatalf("events = %v, want %v", h.kinds(), want)
+			}
+			if h.events[0].Seq != 12 || h.events[2].Seq != 14 {
+				t.Errorf("seqs %d..%d, want 12..14 after the earlier run's events", h.events[0].Seq, h.events[2].Seq)
+			}
+			if h.events[1].ChasersSent != 4 || h.events[1].ForceReference != "DC/FOI 1/25" {
+				t.Errorf("event %+v lost the request's chasers or reference", h.events[1])
+			}
+		})
 	}
 }
 

@@ -41,29 +41,30 @@ func TestBacklogCountsRepliesInFlight(t *testing.T) {
 	exec(`INSERT INTO message_matches (inbound_id, request_id, method) VALUES ($1, $2, 'thread')`, inbound, rid)
 	backlog(1, "a matched reply its request has not recorded")
 
-	docs, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "b.csv", ContentType: "text/csv",
-		Data: []byte("c,d\n3,4\n"), Path: "b.csv"}})
-	if err != nil {
-		t.Fatal(err)
+	save := func(name, data string) int64 {
+		t.Helper()
+		ids, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: name, ContentType: "text/csv",
+			Data: []byte(data), Path: name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids[0]
 	}
+	second := save("b.csv", "c,d\n3,4\n")
 	exec(`INSERT INTO request_events (request_id, seq, kind, occurred_at, detail)
 		VALUES ($1, 1, 'response', now(), jsonb_build_object('inbound_id', $2::bigint, 'documents',
 			jsonb_build_array(jsonb_build_object('id', $3::bigint), jsonb_build_object('id', $4::bigint))))`,
-		rid, inbound, did, docs[0])
+		rid, inbound, did, second)
 	backlog(1, "recorded, with one of its two documents not yet attached")
 	exec(`INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id, status)
-		VALUES ($1, $2, $3, 'document/y', 'loaded')`, rid, docs[0], inbound)
+		VALUES ($1, $2, $3, 'document/y', 'loaded')`, rid, second, inbound)
 	backlog(0, "recorded, its documents attached and loaded")
 
 	// A request withdrawn records late replies without reading them.
-	late, err := st.SaveDocuments(ctx, inbound, []store.Document{{Filename: "c.csv", ContentType: "text/csv",
-		Data: []byte("e,f\n5,6\n"), Path: "c.csv"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	late := save("c.csv", "e,f\n5,6\n")
 	exec(`INSERT INTO request_events (request_id, seq, kind, occurred_at, detail)
 		VALUES ($1, 2, 'late_reply', now(), jsonb_build_object('inbound_id', $2::bigint, 'documents',
-			jsonb_build_array(jsonb_build_object('id', $3::bigint))))`, rid, inbound, late[0])
+			jsonb_build_array(jsonb_build_object('id', $3::bigint))))`, rid, inbound, late)
 	backlog(1, "a late reply's document not attached")
 	exec(`UPDATE requests SET state = 'withdrawn' WHERE id = $1`, rid)
 	backlog(0, "the same, its request withdrawn")
