@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,5 +54,32 @@ func TestEveryActivityHeartbeats(t *testing.T) {
 		case beats.Load() != after:
 			t.Errorf("heartbeats went on after the activity returned (%d → %d)", after, beats.Load())
 		}
+	}
+}
+
+// An attempt cut off by its worker stopping is retried, and reported as
+// benign; any other failure stands as it was.
+func TestCutOffByStop(t *testing.T) {
+	cause := errors.New("imap: end idle: context canceled")
+	if got := cutOffByStop(context.Background(), cause); got != cause {
+		t.Errorf("a failure of a running worker became %v", got)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := cutOffByStop(cancelled, cause); got != cause {
+		t.Errorf("a cancelled attempt (not a stopping worker) became %v", got)
+	}
+	stopping, stop := context.WithCancelCause(context.Background())
+	stop(worker.ErrWorkerShutdown)
+	inner, cancelInner := context.WithTimeout(stopping, time.Minute) // the SDK's deadline context
+	defer cancelInner()
+	got := cutOffByStop(inner, cause)
+	var app *temporal.ApplicationError
+	if !errors.As(got, &app) || app.Type() != ErrTypeWorkerStopping || app.NonRetryable() ||
+		app.Category() != temporal.ApplicationErrorCategoryBenign || !errors.Is(got, cause) {
+		t.Errorf("cut off by a stopping worker: %#v, want a benign, retryable %s error wrapping the cause", got, ErrTypeWorkerStopping)
+	}
+	if cutOffByStop(inner, nil) != nil {
+		t.Error("an attempt that succeeded as its worker stopped became a failure")
 	}
 }

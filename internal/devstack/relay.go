@@ -66,6 +66,19 @@ func relayRecord(h slog.Handler, line string) bool {
 	return true
 }
 
+// atLeast passes on to h the records of level min and above.
+type atLeast struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (a atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= a.min && a.h.Enabled(ctx, l)
+}
+func (a atLeast) Handle(ctx context.Context, r slog.Record) error { return a.h.Handle(ctx, r) }
+func (a atLeast) WithAttrs(as []slog.Attr) slog.Handler           { return atLeast{a.h.WithAttrs(as), a.min} }
+func (a atLeast) WithGroup(name string) slog.Handler              { return atLeast{a.h.WithGroup(name), a.min} }
+
 func objectKey(dec *json.Decoder) (string, error) {
 	tok, err := dec.Token()
 	if err != nil {

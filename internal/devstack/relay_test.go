@@ -75,6 +75,26 @@ func TestRelayLines(t *testing.T) {
 	}
 }
 
+// A stopping server's warnings (its services no longer reaching each
+// other) are expected and not passed on; its errors are.
+func TestRelayWhileStopping(t *testing.T) {
+	var log bytes.Buffer
+	r := newRelay(slog.New(slog.NewTextHandler(&log, nil)))
+	errw := r.stderr()
+	warn := `{"time":"2025-01-02T03:04:05Z","level":"WARN","msg":"network dial error","service":"client"}` + "\n"
+	errw.Write([]byte(warn))
+	if !strings.Contains(log.String(), "network dial error") {
+		t.Fatalf("a running server's warning not passed on:\n%s", log.String())
+	}
+	log.Reset()
+	r.setStopping()
+	errw.Write([]byte(warn))
+	errw.Write([]byte(`{"time":"2025-01-02T03:04:06Z","level":"ERROR","msg":"persistence failed"}` + "\n"))
+	if got := log.String(); strings.Contains(got, "network dial error") || !strings.Contains(got, "level=ERROR msg=\"persistence failed\"") {
+		t.Errorf("log while stopping:\n%s", got)
+	}
+}
+
 func TestTemporalBinary(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, temporalBinaryName)

@@ -257,7 +257,13 @@ func (r *relay) stdoutLine(line string) {
 }
 
 func (r *relay) stderrLine(line string) {
-	if relayRecord(r.log.Handler(), line) {
+	h := r.log.Handler()
+	if r.isStopping() {
+		// A server stopping warns of each of its services the others can
+		// no longer reach: expected, and not passed on. Its errors are.
+		h = atLeast{h, slog.LevelError}
+	}
+	if relayRecord(h, line) {
 		return
 	}
 	r.mu.Lock()
