@@ -391,6 +391,11 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 		WHERE r.force_slug = 'south-wales' AND e.kind = 'reopened'`); n != 1 {
 		t.Errorf("south-wales reopened %d times, want once", n)
 	}
+	// The inbox's history, reopening a request with its reply, and the
+	// reopened run's replay (and are kept for replay_test with
+	// UPDATE_HISTORIES=1).
+	replayAndKeep(ctx, t, s.client, foi.InboxWorkflowID("INBOX"), "inbox_INBOX_reopen-with-reply")
+	replayAndKeep(ctx, t, s.client, foi.RequestWorkflowID(slug, year, "south-wales"), "request_reopened-with-reply")
 
 	// The Met, acknowledged, sends only "Please find attached." and a CSV.
 	deliver(email{from: "foi@met.police.uk", subject: "RE: Freedom of Information request", messageID: "cover-1@met.police.uk",

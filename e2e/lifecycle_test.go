@@ -244,23 +244,31 @@ func TestCampaignChasesExactlyOnce(t *testing.T) {
 	for _, f := range forces[:3] { // one of each behaviour
 		ids = append(ids, foi.RequestWorkflowID(spec.Slug, year, f.Slug))
 	}
+	for _, id := range ids {
+		replayAndKeep(ctx, t, s.client, id, strings.ReplaceAll(id, "/", "_"))
+	}
+}
+
+// replayAndKeep replays the history of workflow id (so far, for one still
+// running) against today's workflow code; with UPDATE_HISTORIES=1 it keeps
+// it as workflows/testdata/histories/NAME.json for workflows/replay_test.go.
+func replayAndKeep(ctx context.Context, t *testing.T, c client.Client, id, name string) {
+	t.Helper()
+	h := history(ctx, t, c, id)
 	replayer := worker.NewWorkflowReplayer()
 	workflows.Register(replayer)
-	for _, id := range ids {
-		h := history(ctx, t, s.client, id)
-		if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
-			t.Errorf("replay %s: %v", id, err)
-		}
-		if os.Getenv("UPDATE_HISTORIES") != "" {
-			b, err := protojson.MarshalOptions{Indent: " "}.Marshal(h)
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := filepath.Join("..", "workflows", "testdata", "histories", strings.ReplaceAll(id, "/", "_")+".json")
-			if err := os.WriteFile(name, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
+		t.Errorf("replay %s: %v", id, err)
+	}
+	if os.Getenv("UPDATE_HISTORIES") == "" {
+		return
+	}
+	b, err := protojson.MarshalOptions{Indent: " "}.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", "histories", name+".json"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

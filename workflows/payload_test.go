@@ -73,34 +73,44 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 		t.Fatalf("no histories: %v", err)
 	}
 	activityIn := map[string]func() any{
-		"CreateCampaign": func() any { return &activities.CreateCampaignInput{} },
-		"PlanDeadlines":  func() any { return &activities.PlanInput{} },
-		"RecordEvent":    func() any { return &activities.RequestEvent{} },
-		"SendEmail":      func() any { return &activities.SendInput{} },
-		"SyncMailbox":    func() any { return &activities.SyncInput{} },
-		"ProcessInbound": func() any { return new(int64) },
-		"ReturnToTriage": func() any { return &activities.UndeliveredInput{} },
+		"CreateCampaign":     func() any { return &activities.CreateCampaignInput{} },
+		"PlanDeadlines":      func() any { return &activities.PlanInput{} },
+		"RecordEvent":        func() any { return &activities.RequestEvent{} },
+		"SendEmail":          func() any { return &activities.SendInput{} },
+		"SyncMailbox":        func() any { return &activities.SyncInput{} },
+		"ProcessInbound":     func() any { return new(int64) },
+		"ReturnToTriage":     func() any { return &activities.UndeliveredInput{} },
+		"AssignInbound":      func() any { return &activities.AssignInput{} },
+		"LoadRequest":        func() any { return new(string) },
+		"OpenReplyReview":    func() any { return &activities.ReplyReviewInput{} },
+		"ResolveReplyReview": func() any { return &activities.KindDecision{} },
 	}
 	activityOut := map[string]func() any{
-		"CreateCampaign": func() any { return &activities.CreateCampaignResult{} },
-		"PlanDeadlines":  func() any { return &activities.Plan{} },
-		"SendEmail":      func() any { return &activities.SendResult{} },
-		"SyncMailbox":    func() any { return &activities.SyncOutput{} },
-		"ProcessInbound": func() any { return &activities.ProcessOutput{} },
-		"ReturnToTriage": func() any { return new(bool) },
+		"CreateCampaign":     func() any { return &activities.CreateCampaignResult{} },
+		"PlanDeadlines":      func() any { return &activities.Plan{} },
+		"SendEmail":          func() any { return &activities.SendResult{} },
+		"SyncMailbox":        func() any { return &activities.SyncOutput{} },
+		"ProcessInbound":     func() any { return &activities.ProcessOutput{} },
+		"ReturnToTriage":     func() any { return new(bool) },
+		"AssignInbound":      func() any { return &activities.ProcessOutput{} },
+		"LoadRequest":        func() any { return &activities.RequestSnapshot{} },
+		"ResolveReplyReview": func() any { return new(foi.ReplyReviewStatus) },
 	}
 	signals := map[string]func() any{
 		SignalRequestState: func() any { return &RequestState{} },
 		SignalReply:        func() any { return &Reply{} },
+		SignalDocumentDone: func() any { return &DocumentDone{} },
 	}
 	workflowIn := map[string]func() any{
 		"CampaignWorkflow": func() any { return &CampaignInput{} },
 		"RequestWorkflow":  func() any { return &RequestInput{} },
 		"InboxWorkflow":    func() any { return &InboxInput{} },
+		"DocumentWorkflow": func() any { return &DocumentInput{} },
 	}
 	workflowOut := map[string]func() any{
 		"CampaignWorkflow": func() any { return &CampaignSummary{} },
 		"RequestWorkflow":  func() any { return &RequestResult{} },
+		"DocumentWorkflow": func() any { return &DocumentStatus{} },
 	}
 	checked := map[string]int{}
 	for _, f := range files {
@@ -126,7 +136,7 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 				t.Errorf("%s: %s: encode %T: %v", name, what, v, err)
 				return
 			}
-			if !bytes.Equal(got, p.Data) {
+			if !bytes.Equal(got, p.Data) && !sameJSON(got, p.Data) {
 				t.Errorf("%s: %s: %T encodes as\n%s\nrecorded\n%s", name, what, v, got, p.Data)
 			}
 			checked[reflect.TypeOf(v).Elem().String()]++
@@ -209,4 +219,15 @@ func TestRecordedPayloadsKeepTheirEncoding(t *testing.T) {
 		}
 	}
 	t.Logf("payloads checked: %v", checked)
+}
+
+// sameJSON reports whether two encodings hold the same data: a map's keys
+// (an event's detail) may come in another order than the struct they were
+// recorded from had its fields.
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
 }

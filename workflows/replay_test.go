@@ -8,10 +8,13 @@ import (
 )
 
 // TestReplayRecordedHistories replays histories recorded from real runs on
-// a Temporal server (e2e, UPDATE_HISTORIES=1; the inbox_* ones from staged
-// runs on the development server, a reply its request never took: before
-// and after undelivered-to-triage) against the current workflow code. A failure here means a change would break running workflows: guard
-// it with workflow.GetVersion instead.
+// a Temporal server against the current workflow code: the campaign's and
+// requests' from e2e's lifecycle test, the inbox reopening a request with
+// its reply and the run it reopened from e2e's inbox test (both with
+// UPDATE_HISTORIES=1), and the inbox_INBOX_undelivered-* ones from staged
+// runs on the development server, a reply its request never took, before
+// and after undelivered-to-triage. A failure here means a change would
+// break running workflows: guard it with workflow.GetVersion instead.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))
 	if err != nil {
