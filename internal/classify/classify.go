@@ -804,9 +804,8 @@ func byParts(c *collector, best foi.Kind) foi.Kind {
 // that introduces an answer. tableRules are the ones that cannot be a count
 // quoted in a refusal's reasoning ("there were 3,500 records to review").
 var (
-	figureRules = []string{"response:there-were", "response:number-was", "response:year-figures",
-		"response:figure-column", "response:table-rows", "response:numbered-figures"}
-	tableRules = []string{"response:year-figures", "response:figure-column", "response:table-rows", "response:numbered-figures"}
+	tableRules  = []string{"response:year-figures", "response:figure-column", "response:table-rows", "response:numbered-figures"}
+	figureRules = append([]string{"response:there-were", "response:number-was"}, tableRules...)
 )
 
 // figures is the strongest counted evidence of figures in the body; for a

@@ -460,9 +460,9 @@ var bodyRules = []rule{
 	// withdrawn", "12. £1,250". Bare four-digit numbers are left out: a
 	// numbered list of years is a request's.
 	{name: "response:numbered-figures", kind: foi.KindResponse, weight: 50,
-		re: rawRx(`(?m)^[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}\n(?:[ \t]*\n)?[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}\n(?:[ \t]*\n)?[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}$`)},
+		re: rawRx(`(?m)^[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}(?:\n(?:[ \t]*\n)?[ \t]*\d{1,2}[.)][ \t]+(?:£\d[\d,.]*|\d{1,3}(?:,\d{3})*(?:\.\d+)?%?)[^\n\d]{0,30}){2}$`)},
 	{name: "response:figure-column", kind: foi.KindResponse, weight: 50,
-		re: rawRx(`(?m)^[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*$`)},
+		re: rawRx(`(?m)^[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*(?:\n(?:[ \t]*\n)?[ \t]*£?\d[\d,.]*[ \t]*\|?[ \t]*){2}$`)},
 	// North Yorkshire, Durham: "I have today decided to disclose the located
 	// information to you (in full as follows)". Without "in full" the same
 	// template introduces exemptions too.
