@@ -391,9 +391,9 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 		WHERE r.force_slug = 'south-wales' AND e.kind = 'reopened'`); n != 1 {
 		t.Errorf("south-wales reopened %d times, want once", n)
 	}
-	// The inbox's history, reopening a request with its reply, and the
-	// reopened run's replay (and are kept for replay_test with
-	// UPDATE_HISTORIES=1).
+	// The inbox's history, which reopened the request with its reply, and
+	// the reopened run's replay against today's code (and are kept for
+	// workflows/replay_test.go with UPDATE_HISTORIES=1).
 	replayAndKeep(ctx, t, s.client, foi.InboxWorkflowID("INBOX"), "inbox_INBOX_reopen-with-reply")
 	replayAndKeep(ctx, t, s.client, foi.RequestWorkflowID(slug, year, "south-wales"), "request_reopened-with-reply")
 
