@@ -139,13 +139,15 @@ type ReplyReview struct {
 	CreatedAt    time.Time
 	ResolvedAt   *time.Time
 	// Joined for display.
-	WorkflowID     string
-	ForceSlug      string
-	Campaign       string // slug/year
-	Subject        string
-	From           string
-	ReceivedAt     time.Time
-	Classification json.RawMessage // the classifier's result, with its evidence
+	WorkflowID string
+	ForceSlug  string
+	Campaign   string // slug/year
+	Subject    string
+	From       string
+	ReceivedAt time.Time
+	// Classification is the classifier's result (classify.Result, with its
+	// evidence), as DecideInbound stored it; JSON null when there is none.
+	Classification json.RawMessage
 }
 
 // OpenReplyReview puts a reply in the queue of kinds to check; a repeat
@@ -170,7 +172,7 @@ func (s *Store) ResolveReplyReview(ctx context.Context, requestID, inboundID int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO reply_reviews (request_id, inbound_id, proposed_kind, confidence, reason)
 			SELECT $1, m.id, coalesce(m.kind, 'other'),
-				least(greatest(coalesce((m.classification->>'confidence')::real, 0), 0), 1), 'corrected by a person'
+				least(greatest(coalesce((m.classification->'result'->>'confidence')::real, 0), 0), 1), 'corrected by a person'
 			FROM inbound_messages m WHERE m.id = $2
 			ON CONFLICT (request_id, inbound_id) DO NOTHING`, requestID, inboundID)
 		if err != nil {
@@ -196,7 +198,7 @@ func (s *Store) ResolveReplyReview(ctx context.Context, requestID, inboundID int
 const replyReviewSelect = `SELECT rr.id, rr.request_id, rr.inbound_id, rr.proposed_kind, rr.confidence, rr.reason,
 		rr.status, coalesce(rr.kind, ''), coalesce(rr.resolved_by, ''), coalesce(rr.why, ''), rr.created_at, rr.resolved_at,
 		r.workflow_id, r.force_slug, c.slug || '/' || c.year, m.subject, m.from_addr,
-		coalesce(m.internal_date, m.stored_at), coalesce(m.classification, 'null')
+		coalesce(m.internal_date, m.stored_at), coalesce(m.classification->'result', 'null')
 	FROM reply_reviews rr JOIN requests r ON r.id = rr.request_id JOIN campaigns c ON c.id = r.campaign_id
 		JOIN inbound_messages m ON m.id = rr.inbound_id`
 

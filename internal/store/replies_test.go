@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -80,12 +82,22 @@ func TestReplyReviews(t *testing.T) {
 	st := dbtest.DB(t)
 	ctx := context.Background()
 	_, rid, _ := seedRequest(t, st)
-	var inbound int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr, kind, classification)
-		VALUES ('INBOX', 1, 2, sha256('y'::bytea), 'y', 'Re: FOI', 'foi@durham.police.uk', 'other', '{"kind":"other","confidence":0.1}')
-		RETURNING id`).Scan(&inbound); err != nil {
-		t.Fatal(err)
+	// Each message is classified as the inbox records it (DecideInbound),
+	// so the review reads the classification in the shape it is stored.
+	decided := func(uid int, raw, subject string, kind foi.Kind, result string) int64 {
+		t.Helper()
+		var id int64
+		if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr)
+			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea, $3, 'foi@durham.police.uk') RETURNING id`, uid, raw, subject).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DecideInbound(ctx, id, store.InboundDecision{Status: foi.InboundMatched, Kind: kind,
+			Classification: json.RawMessage(result)}); err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
+	inbound := decided(2, "y", "Re: FOI", foi.KindOther, `{"kind":"other","confidence":0.1,"alternative":"response"}`)
 	open := store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other", Confidence: 0.1, Reason: "no kind fits"}
 	for range 2 { // a repeat changes nothing
 		if err := st.OpenReplyReview(ctx, open); err != nil {
@@ -96,9 +108,15 @@ func TestReplyReviews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 1 || items[0].Subject != "Re: FOI" || items[0].ForceSlug != "durham" || items[0].Campaign != "cro/2025" ||
-		string(items[0].Classification) == "null" {
+	if len(items) != 1 || items[0].Subject != "Re: FOI" || items[0].ForceSlug != "durham" || items[0].Campaign != "cro/2025" {
 		t.Fatalf("open reviews = %+v", items)
+	}
+	var res struct {
+		Kind        foi.Kind `json:"kind"`
+		Alternative foi.Kind `json:"alternative"`
+	}
+	if err := json.Unmarshal(items[0].Classification, &res); err != nil || res.Kind != foi.KindOther || res.Alternative != foi.KindResponse {
+		t.Errorf("classification %s (%v): want the classifier's result", items[0].Classification, err)
 	}
 	r, err := st.ResolveReplyReview(ctx, rid, inbound, "response", "ed", "CSV attached")
 	if err != nil {
@@ -115,14 +133,14 @@ func TestReplyReviews(t *testing.T) {
 		t.Errorf("resolved = %+v, %v", done, err)
 	}
 	// A correction of a reply nobody was asked about is kept too.
-	var second int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, kind, classification)
-		VALUES ('INBOX', 1, 3, sha256('z'::bytea), 'z', 'response', '{"confidence":0.9}') RETURNING id`).Scan(&second); err != nil {
-		t.Fatal(err)
-	}
+	second := decided(3, "z", "", foi.KindResponse, `{"kind":"response","confidence":0.9}`)
 	r, err = st.ResolveReplyReview(ctx, rid, second, "response", "ed", "")
 	if err != nil || r.Status != foi.ReplyReviewConfirmed {
 		t.Errorf("confirming a confident reply: %+v, %v", r, err)
+	}
+	done, err = st.ReplyReviews(ctx, "resolved", 0)
+	if err != nil || len(done) != 2 || done[1].InboundID != second || math.Abs(done[1].Confidence-0.9) > 1e-6 {
+		t.Errorf("resolved = %+v, %v; want the confident reply kept with the classifier's confidence", done, err)
 	}
 	if _, err := st.ResolveReplyReview(ctx, rid, 999999, "response", "ed", ""); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown message: %v, want ErrNotFound", err)
