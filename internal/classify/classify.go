@@ -172,6 +172,12 @@ type Result struct {
 	// Confidence is a heuristic in [0,1]: the winning score scaled by its
 	// margin over the runner-up.
 	Confidence float64 `json:"confidence"`
+	// Alternative is the kind the reply most likely is if it is not Kind,
+	// for the person who confirms it to choose between two; empty when
+	// nothing points elsewhere. It is never Kind, nor a kind that moves a
+	// request as Kind does (an automatic acknowledgement for an
+	// acknowledgement). See alternative.
+	Alternative foi.Kind `json:"alternative,omitempty"`
 	// Truncated is set when the body was longer than Options.MaxScan.
 	Truncated bool `json:"truncated,omitempty"`
 	// Evidence explains the result: rule matches, the reference, dates,
@@ -352,6 +358,7 @@ func Classify(in *Input, opts *Options) Result {
 				Note:   "an answer that cites an exemption withholds part of the request"})
 		}
 	}
+	res.Alternative = alternative(c, res.Kind, func() []string { return modelWords(subject, doc.kept) })
 	res.Evidence = c.list
 	if res.Evidence == nil {
 		res.Evidence = []Evidence{}
@@ -760,6 +767,62 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 			Note: "the refusal names one part of the request, or another part is answered: confidence lowered"})
 	}
 	return kind, math.Round(conf*100) / 100
+}
+
+// alternative is the kind a reply of kind k most likely is if it is not
+// k: what a person choosing its kind should be offered beside k.
+//
+//   - Whole answers, whole refusals, not-held letters and partial answers
+//     are the kinds most often taken for one another, because one letter
+//     can say all of it: for a whole one, the alternative is a partial
+//     response; for a partial one, whichever of refusal, not held and
+//     response its wording pointed to most.
+//   - Otherwise, the kind with the strongest counted evidence after k's.
+//   - With no other evidence, the kind the wording model finds the
+//     reply's words most like, after k.
+//
+// Kinds that move a request alike (see sameMove in the tests: an
+// acknowledgement and an automatic one) are not offered for each other.
+func alternative(c *collector, k foi.Kind, words func() []string) foi.Kind {
+	switch k {
+	case foi.KindRefusal, foi.KindNotHeld, foi.KindResponse:
+		return foi.KindPartialResponse
+	case foi.KindPartialResponse:
+		alt := foi.KindRefusal
+		for _, x := range []foi.Kind{foi.KindNotHeld, foi.KindResponse} {
+			if c.score(x) > c.score(alt) {
+				alt = x
+			}
+		}
+		return alt
+	}
+	differs := func(x foi.Kind) bool { return x != k && !sameReceipt(x, k) }
+	best, top := foi.Kind(""), 0
+	for _, x := range precedence {
+		if s := c.score(x); s > top && differs(x) {
+			best, top = x, s
+		}
+	}
+	if best != "" {
+		return best
+	}
+	m, err := theModel()
+	if err != nil {
+		return ""
+	}
+	for _, r := range m.rank(words()) {
+		if differs(r.kind) {
+			return r.kind
+		}
+	}
+	return ""
+}
+
+// sameReceipt reports whether a and b are both acknowledgements of
+// receipt, automatic or not.
+func sameReceipt(a, b foi.Kind) bool {
+	ack := func(k foi.Kind) bool { return k == foi.KindAcknowledgement || k == foi.KindAutoAcknowledgement }
+	return ack(a) && ack(b)
 }
 
 // byParts applies the letter's structure (see structure.go) to the kind

@@ -249,3 +249,55 @@ func TestNeedsPersonPublishedElsewhere(t *testing.T) {
 		t.Errorf("a confident other: person %v (%q), want a person", need, why)
 	}
 }
+
+// The alternative is the kind a person choosing a reply's kind is offered
+// beside the classifier's: a partial response for a whole answer or
+// refusal, and for a partial response the whole kind its wording leaned
+// to.
+func TestAlternative(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		kind, alt  foi.Kind
+	}{
+		{"answer", "Please find below the information you requested.\n\n2021: 14\n2022: 17\n2023: 9\n",
+			foi.KindResponse, foi.KindPartialResponse},
+		{"cost refusal", "I estimate that the cost of complying with your request would exceed the appropriate limit. " +
+			"Section 12(1) of the Act therefore applies and we are not obliged to comply with your request.",
+			foi.KindRefusal, foi.KindPartialResponse},
+		{"refused in part", "Please find attached the information you requested. Some of the information is exempt " +
+			"under section 31(1)(a) of the Act and has been withheld, as explained below.",
+			foi.KindPartialResponse, foi.KindResponse},
+		{"cost refusal with figures", "I estimate that the cost of complying with your request would exceed the appropriate limit. " +
+			"Section 12(1) of the Act therefore applies and we are not obliged to comply with your request.\n\n" +
+			"However, as a gesture of goodwill, the figures below are those we could find within the limit.\n\n" +
+			"2021: 14\n2022: 17\n2023: 9\n",
+			foi.KindPartialResponse, foi.KindRefusal},
+	} {
+		res := Classify(&Input{Body: tc.body}, nil)
+		if res.Kind != tc.kind || res.Alternative != tc.alt {
+			t.Errorf("%s: kind %s, alternative %q; want %s, %s", tc.name, res.Kind, res.Alternative, tc.kind, tc.alt)
+		}
+	}
+}
+
+// Whatever the reply, the alternative is a choice: never the kind itself,
+// nor a kind that moves the request as it does.
+func TestAlternativeIsAnotherMove(t *testing.T) {
+	cases := slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadRealCases(t, "policetune", false))
+	with := 0
+	for _, c := range cases {
+		alt := c.got.Alternative
+		if alt == "" {
+			continue
+		}
+		with++
+		if !alt.Valid() || sameMove(alt, c.got.Kind) {
+			t.Errorf("%s: kind %s, alternative %s", c.name, c.got.Kind, alt)
+		}
+	}
+	// Nearly every reply has something to offer: the wording model ranks
+	// every kind when the rules point nowhere else.
+	if with < len(cases)*9/10 {
+		t.Errorf("%d of %d replies have an alternative, want nearly all", with, len(cases))
+	}
+}

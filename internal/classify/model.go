@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"math"
@@ -138,6 +139,22 @@ func kindIndex(kinds []foi.Kind, k foi.Kind) int {
 // presence or absence, smoothed); ok is false when too few of the words
 // are known to say.
 func (m *wordModel) predict(words []string) (k foi.Kind, p float64, ok bool) {
+	ranked := m.rank(words)
+	if len(ranked) == 0 {
+		return foi.KindOther, 0, false
+	}
+	return ranked[0].kind, ranked[0].p, true
+}
+
+// kindChance is one kind of a ranking and the model's probability of it.
+type kindChance struct {
+	kind foi.Kind
+	p    float64
+}
+
+// rank returns every kind of the model, the likeliest first, with its
+// probability; nil when too few of the words are known to say.
+func (m *wordModel) rank(words []string) []kindChance {
 	m.prepare()
 	score := slices.Clone(m.base)
 	known := 0
@@ -153,19 +170,21 @@ func (m *wordModel) predict(words []string) (k foi.Kind, p float64, ok bool) {
 		}
 	}
 	if known < 5 {
-		return foi.KindOther, 0, false
+		return nil
 	}
-	best := 0
-	for i := range score {
-		if score[i] > score[best] {
-			best = i
-		}
-	}
+	top := slices.Max(score)
 	sum := 0.0
 	for i := range score {
-		sum += math.Exp(score[i] - score[best])
+		sum += math.Exp(score[i] - top)
 	}
-	return m.kinds[best], 1 / sum, true
+	out := make([]kindChance, len(m.kinds))
+	for i, k := range m.kinds {
+		out[i] = kindChance{kind: k, p: math.Exp(score[i]-top) / sum}
+	}
+	// Stable, so that ties keep the model's order of kinds, as predict
+	// always did.
+	slices.SortStableFunc(out, func(a, b kindChance) int { return cmp.Compare(b.p, a.p) })
+	return out
 }
 
 // prob is the smoothed chance that a reply of kind i holds a word found in
