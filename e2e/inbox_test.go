@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -415,6 +416,13 @@ func lateAndUncertainReplies(t *testing.T, ctx context.Context, s *stack, slug s
 		}
 		return false
 	})
+	// The person deciding sees what the classifier saw: its result as
+	// the inbox stored it, with the evidence and a second kind to offer.
+	var res classify.Result
+	if err := json.Unmarshal(review.Classification, &res); err != nil || res.Kind != review.ProposedKind ||
+		len(res.Evidence) == 0 || res.Alternative == "" || res.Alternative == res.Kind {
+		t.Errorf("the covering email's review carries classification %s (%v): want the classifier's result", review.Classification, err)
+	}
 	waitFor("the covering email's figures loaded", func() bool {
 		return count(t, s, `SELECT count(*) FROM observations WHERE force_slug = 'metropolitan'`) == 2
 	})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -98,16 +99,27 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tSTATUS\tSUBJECT\tWHY")
+	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tOR\tSTATUS\tSUBJECT\tWHY")
 	for _, it := range items {
 		status := string(it.Status)
 		if it.Kind != "" {
 			status += " as " + string(it.Kind)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
-			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, status, clipLine(it.Subject, 60), it.Reason)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
+			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(string(alternativeKind(it)), "-"), status,
+			clipLine(it.Subject, 60), it.Reason)
 	}
 	return tw.Flush()
+}
+
+// alternativeKind is the kind the classifier offers beside the one it
+// proposed (classify.Result.Alternative); empty when it offers none.
+func alternativeKind(it store.ReplyReview) foi.Kind {
+	var res classify.Result
+	if json.Unmarshal(it.Classification, &res) != nil || !res.Alternative.Valid() || res.Alternative == it.ProposedKind {
+		return ""
+	}
+	return res.Alternative
 }
 
 func runInboxKind(ctx context.Context, a *app, args []string) error {

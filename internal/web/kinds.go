@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,11 +23,14 @@ import (
 type kindView struct {
 	store.ReplyReview
 	ForceName string
-	Evidence  []classify.Evidence // the evidence that counted
-	Preview   string
-	More      bool
-	Documents []triageDoc
-	Nonce     string
+	// Alternative is the kind the reply most likely is if it is not the
+	// one proposed (classify.Result.Alternative), offered as one button.
+	Alternative foi.Kind
+	Evidence    []classify.Evidence // the evidence that counted
+	Preview     string
+	More        bool
+	Documents   []triageDoc
+	Nonce       string
 }
 
 type kindsData struct {
@@ -56,6 +60,9 @@ func (s *server) showKinds(w http.ResponseWriter, r *http.Request, status int, f
 		v := kindView{ReplyReview: it, ForceName: forceName(it.ForceSlug), Nonce: nonce()}
 		var res classify.Result
 		if json.Unmarshal(it.Classification, &res) == nil {
+			if res.Alternative.Valid() && res.Alternative != it.ProposedKind {
+				v.Alternative = res.Alternative
+			}
 			for _, e := range res.Evidence {
 				if e.Source.Counts() && len(v.Evidence) < 12 {
 					v.Evidence = append(v.Evidence, e)
@@ -104,7 +111,10 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	if it.Status != foi.ReplyReviewOpen {
 		return fail(http.StatusConflict, fmt.Sprintf("already decided: %s as %s.", it.Status, it.Kind))
 	}
-	in := workflows.KindInput{InboundID: it.InboundID, Kind: foi.Kind(r.PostFormValue("kind")),
+	// "pick" is the button that names the alternative in one step; the
+	// form's own button sends the kind chosen in the list.
+	kind := cmp.Or(r.PostFormValue("pick"), r.PostFormValue("kind"))
+	in := workflows.KindInput{InboundID: it.InboundID, Kind: foi.Kind(kind),
 		By: strings.TrimSpace(r.PostFormValue("by")), Why: strings.TrimSpace(r.PostFormValue("why"))}
 	if u := userFrom(r.Context()); u != "" {
 		in.By = u

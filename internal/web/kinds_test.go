@@ -25,7 +25,7 @@ func TestRepliesToCheck(t *testing.T) {
 	var rid int64
 	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
 	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification =
-		'{"kind":"other","confidence":0.1,"evidence":[{"rule":"response:please-find-attached","kind":"response","source":"body","phrase":"Please find attached"}]}'
+		'{"result":{"kind":"other","confidence":0.1,"alternative":"response","evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}}'
 		WHERE id = $1`, inbound)
 	must(t, err)
 	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other",
@@ -41,8 +41,11 @@ func TestRepliesToCheck(t *testing.T) {
 	}
 
 	page := get(t, h, "/kinds", http.StatusOK)
-	for _, s := range []string{"Durham Constabulary", "no kind fits", "Please find attached", "figures.csv",
-		`<option value="other" selected>`, "1 reply waits", "&lt;script&gt;"} {
+	// The classifier's evidence is shown: "please-find-attached" is its
+	// rule, "Please find attached" also the reply's text.
+	for _, s := range []string{"Durham Constabulary", "no kind fits", "“Please find attached”", "figures.csv",
+		`<option value="other" selected>`, "1 reply waits", "&lt;script&gt;",
+		"it is most likely <strong>response</strong>", `name="pick" value="response"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("replies-to-check page lacks %q", s)
 		}
@@ -64,7 +67,10 @@ func TestRepliesToCheck(t *testing.T) {
 	if n := len(up.recorded()); n != 0 {
 		t.Fatalf("%d updates sent for refused forms", n)
 	}
-	form.Set("kind", "response")
+	// The alternative's button decides in one step, whatever the list
+	// shows.
+	form.Set("kind", "other")
+	form.Set("pick", "response")
 	form.Set("by", "Sam Reporter")
 	rec := post(t, h, path, form, cookies)
 	if rec.Code != http.StatusSeeOther {
