@@ -25,16 +25,20 @@ import (
 func kindCommands() []*command {
 	return []*command{
 		{name: "kinds", summary: "list replies whose kind waits for a person",
-			usage: "[--all] [--json] [--export DIR]",
+			usage: "[--all] [--evidence] [--json] [--export DIR]",
 			help: `A reply the classifier is unsure of (confidence below the threshold, or no
 kind fits a reply that brings documents or figures) does not move its
 request: its documents are read at once, and the request waits, without
 chasing, for a person to confirm or correct the kind with
-'foidesk inbox kind'. --all lists the decided ones too; --export DIR
+'foidesk inbox kind'. The OR column is the kind the reply most likely is
+if it is not the one proposed; --evidence prints, under each reply, the
+classifier's evidence that counted. --all lists the decided ones too;
+--export DIR
 writes every decided reply as a labelled example in the classifier's
 fixture format (internal/classify/testdata), for measuring it.`,
 			flags: func(fs *flag.FlagSet) {
 				fs.Bool("all", false, "list decided replies too")
+				fs.Bool("evidence", false, "print the classifier's evidence under each reply")
 				fs.Bool("json", false, "print JSON")
 				fs.String("export", "", "write decided replies as labelled examples into this directory")
 			},
@@ -98,6 +102,7 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(a.stdout, "no reply waits for a person")
 		return nil
 	}
+	evidence := a.flagBool("evidence")
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tOR\tSTATUS\tSUBJECT\tWHY")
 	for _, it := range items {
@@ -108,8 +113,38 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
 			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(string(alternativeKind(it)), "-"), status,
 			clipLine(it.Subject, 60), it.Reason)
+		if evidence {
+			for _, line := range evidenceLines(it) {
+				fmt.Fprintf(tw, "\t%s\n", line)
+			}
+		}
 	}
 	return tw.Flush()
+}
+
+// maxEvidenceLines bounds the evidence printed for one reply, as the
+// dashboard does.
+const maxEvidenceLines = 12
+
+// evidenceLines are the classifier's counted evidence for a reply, one
+// line each: the kind it points to (or the rule), where, and the phrase.
+func evidenceLines(it store.ReplyReview) []string {
+	var res classify.Result
+	if json.Unmarshal(it.Classification, &res) != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range res.Evidence {
+		if !e.Source.Counts() || len(out) == maxEvidenceLines {
+			continue
+		}
+		what := e.Rule
+		if e.Kind != "" {
+			what = strings.ReplaceAll(string(e.Kind), "_", " ")
+		}
+		out = append(out, fmt.Sprintf("  %s, %s: %q", what, e.Source, clipLine(e.Phrase, 100)))
+	}
+	return out
 }
 
 // alternativeKind is the kind the classifier offers beside the one it

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/foi"
@@ -25,5 +26,22 @@ func TestAlternativeKind(t *testing.T) {
 		if got := alternativeKind(it); got != tc.want {
 			t.Errorf("%s: alternative %q, want %q", tc.stored, got, tc.want)
 		}
+	}
+}
+
+// --evidence prints what counted for the classifier, not what it set
+// aside (a quoted earlier message).
+func TestEvidenceLines(t *testing.T) {
+	it := store.ReplyReview{ProposedKind: foi.KindRefusal, Classification: []byte(`{"kind":"refusal","evidence":[
+		{"rule":"refusal:cost","kind":"refusal","weight":90,"source":"body","phrase":"would exceed the appropriate limit"},
+		{"rule":"response:attached","kind":"response","weight":40,"source":"quoted","phrase":"please find attached"},
+		{"rule":"reference:labelled","source":"subject","phrase":"FOI 123/25"}]}`)}
+	got := strings.Join(evidenceLines(it), "\n")
+	want := "  refusal, body: \"would exceed the appropriate limit\"\n  reference:labelled, subject: \"FOI 123/25\""
+	if got != want {
+		t.Errorf("evidence lines:\n%s\nwant:\n%s", got, want)
+	}
+	if lines := evidenceLines(store.ReplyReview{Classification: []byte("null")}); len(lines) != 0 {
+		t.Errorf("no classification: %q", lines)
 	}
 }
