@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -30,8 +31,8 @@ func kindCommands() []*command {
 kind fits a reply that brings documents or figures) does not move its
 request: its documents are read at once, and the request waits, without
 chasing, for a person to confirm or correct the kind with
-'foidesk inbox kind'. The OR column is the kind the reply most likely is
-if it is not the one proposed; --evidence prints, under each reply, the
+'foidesk inbox kind'. The OR column lists the kinds the reply most likely
+is if it is not the one proposed, likeliest first; --evidence prints, under each reply, the
 classifier's evidence that counted. --all lists the decided ones too;
 --export DIR
 writes every decided reply as a labelled example in the classifier's
@@ -111,7 +112,7 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 			status += " as " + string(it.Kind)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
-			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(string(alternativeKind(it)), "-"), status,
+			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(strings.Join(alternativeKinds(it), ", "), "-"), status,
 			clipLine(it.Subject, 60), it.Reason)
 		if evidence {
 			for _, line := range evidenceLines(it) {
@@ -147,14 +148,20 @@ func evidenceLines(it store.ReplyReview) []string {
 	return out
 }
 
-// alternativeKind is the kind the classifier offers beside the one it
-// proposed (classify.Result.Alternative); empty when it offers none.
-func alternativeKind(it store.ReplyReview) foi.Kind {
+// alternativeKinds are the kinds the classifier offers beside the one it
+// proposed (classify.Result.Alternatives), likeliest first.
+func alternativeKinds(it store.ReplyReview) []string {
 	var res classify.Result
-	if json.Unmarshal(it.Classification, &res) != nil || !res.Alternative.Valid() || res.Alternative == it.ProposedKind {
-		return ""
+	if json.Unmarshal(it.Classification, &res) != nil {
+		return nil
 	}
-	return res.Alternative
+	var out []string
+	for _, k := range res.Alternatives {
+		if k.Valid() && k != it.ProposedKind && !slices.Contains(out, string(k)) {
+			out = append(out, string(k))
+		}
+	}
+	return out
 }
 
 func runInboxKind(ctx context.Context, a *app, args []string) error {

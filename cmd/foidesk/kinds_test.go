@@ -8,23 +8,22 @@ import (
 	"github.com/foidesk/foidesk/internal/store"
 )
 
-// The listing's OR column is the classifier's alternative, and only a
-// kind that is one and differs from the proposal.
-func TestAlternativeKind(t *testing.T) {
+// The listing's OR column is the classifier's alternatives, kinds only and
+// not the one proposed.
+func TestAlternativeKinds(t *testing.T) {
 	for _, tc := range []struct {
 		stored string
-		want   foi.Kind
+		want   string
 	}{
-		{`{"kind":"refusal","alternative":"partial_response"}`, foi.KindPartialResponse},
-		{`{"kind":"refusal","alternative":"refusal"}`, ""},
-		{`{"kind":"refusal","alternative":"planet"}`, ""},
+		{`{"kind":"refusal","alternatives":["partial_response","not_held"]}`, "partial_response, not_held"},
+		{`{"kind":"refusal","alternatives":["refusal","planet","partial_response","partial_response"]}`, "partial_response"},
 		{`{"kind":"refusal"}`, ""},
 		{`null`, ""},
 		{`not json`, ""},
 	} {
 		it := store.ReplyReview{ProposedKind: foi.KindRefusal, Classification: []byte(tc.stored)}
-		if got := alternativeKind(it); got != tc.want {
-			t.Errorf("%s: alternative %q, want %q", tc.stored, got, tc.want)
+		if got := strings.Join(alternativeKinds(it), ", "); got != tc.want {
+			t.Errorf("%s: alternatives %q, want %q", tc.stored, got, tc.want)
 		}
 	}
 }

@@ -250,10 +250,10 @@ func TestNeedsPersonPublishedElsewhere(t *testing.T) {
 	}
 }
 
-// The alternative is the kind a person choosing a reply's kind is offered
-// beside the classifier's: a partial response for a whole answer or
-// refusal, and for a partial response the whole kind its wording leaned
-// to.
+// The first alternative is the kind a person choosing a reply's kind is
+// offered next to the classifier's: a partial response for a whole answer
+// or refusal, and for a partial response the whole kind its wording
+// leaned to.
 func TestAlternative(t *testing.T) {
 	for _, tc := range []struct {
 		name, body string
@@ -274,30 +274,37 @@ func TestAlternative(t *testing.T) {
 			foi.KindPartialResponse, foi.KindRefusal},
 	} {
 		res := Classify(&Input{Body: tc.body}, nil)
-		if res.Kind != tc.kind || res.Alternative != tc.alt {
-			t.Errorf("%s: kind %s, alternative %q; want %s, %s", tc.name, res.Kind, res.Alternative, tc.kind, tc.alt)
+		if res.Kind != tc.kind || len(res.Alternatives) == 0 || res.Alternatives[0] != tc.alt {
+			t.Errorf("%s: kind %s, alternatives %q; want %s, then %s", tc.name, res.Kind, res.Alternatives, tc.kind, tc.alt)
 		}
 	}
 }
 
-// Whatever the reply, the alternative is a choice: never the kind itself,
-// nor a kind that moves the request as it does.
-func TestAlternativeIsAnotherMove(t *testing.T) {
+// Whatever the reply, each alternative is a choice: never the kind
+// itself, nor a kind that moves the request as it or an earlier
+// alternative does.
+func TestAlternativesAreOtherMoves(t *testing.T) {
 	cases := slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadRealCases(t, "policetune", false))
-	with := 0
+	full := 0
 	for _, c := range cases {
-		alt := c.got.Alternative
-		if alt == "" {
-			continue
+		alts := c.got.Alternatives
+		if len(alts) > maxAlternatives {
+			t.Errorf("%s: %d alternatives, at most %d", c.name, len(alts), maxAlternatives)
 		}
-		with++
-		if !alt.Valid() || sameMove(alt, c.got.Kind) {
-			t.Errorf("%s: kind %s, alternative %s", c.name, c.got.Kind, alt)
+		if len(alts) == maxAlternatives {
+			full++
+		}
+		seen := []foi.Kind{c.got.Kind}
+		for _, alt := range alts {
+			if !alt.Valid() || slices.ContainsFunc(seen, func(k foi.Kind) bool { return sameMove(k, alt) }) {
+				t.Errorf("%s: kind %s, alternatives %v", c.name, c.got.Kind, alts)
+			}
+			seen = append(seen, alt)
 		}
 	}
-	// Nearly every reply has something to offer: the wording model ranks
+	// Nearly every reply has a full set to offer: the wording model ranks
 	// every kind when the rules point nowhere else.
-	if with < len(cases)*9/10 {
-		t.Errorf("%d of %d replies have an alternative, want nearly all", with, len(cases))
+	if full < len(cases)*9/10 {
+		t.Errorf("%d of %d replies have %d alternatives, want nearly all", full, len(cases), maxAlternatives)
 	}
 }

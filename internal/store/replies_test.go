@@ -97,7 +97,7 @@ func TestReplyReviews(t *testing.T) {
 		}
 		return id
 	}
-	inbound := decided(2, "y", "Re: FOI", foi.KindOther, `{"kind":"other","confidence":0.1,"alternative":"response"}`)
+	inbound := decided(2, "y", "Re: FOI", foi.KindOther, `{"kind":"other","confidence":0.1,"alternatives":["response"]}`)
 	open := store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other", Confidence: 0.1, Reason: "no kind fits"}
 	for range 2 { // a repeat changes nothing
 		if err := st.OpenReplyReview(ctx, open); err != nil {
@@ -112,10 +112,10 @@ func TestReplyReviews(t *testing.T) {
 		t.Fatalf("open reviews = %+v", items)
 	}
 	var res struct {
-		Kind        foi.Kind `json:"kind"`
-		Alternative foi.Kind `json:"alternative"`
+		Kind         foi.Kind   `json:"kind"`
+		Alternatives []foi.Kind `json:"alternatives"`
 	}
-	if err := json.Unmarshal(items[0].Classification, &res); err != nil || res.Kind != foi.KindOther || res.Alternative != foi.KindResponse {
+	if err := json.Unmarshal(items[0].Classification, &res); err != nil || res.Kind != foi.KindOther || len(res.Alternatives) != 1 || res.Alternatives[0] != foi.KindResponse {
 		t.Errorf("classification %s (%v): want the classifier's result", items[0].Classification, err)
 	}
 	r, err := st.ResolveReplyReview(ctx, rid, inbound, "response", "ed", "CSV attached")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,14 +24,15 @@ import (
 type kindView struct {
 	store.ReplyReview
 	ForceName string
-	// Alternative is the kind the reply most likely is if it is not the
-	// one proposed (classify.Result.Alternative), offered as one button.
-	Alternative foi.Kind
-	Evidence    []classify.Evidence // the evidence that counted
-	Preview     string
-	More        bool
-	Documents   []triageDoc
-	Nonce       string
+	// Alternatives are the kinds the reply most likely is if it is not
+	// the one proposed (classify.Result.Alternatives), each offered as a
+	// button of its own.
+	Alternatives []foi.Kind
+	Evidence     []classify.Evidence // the evidence that counted
+	Preview      string
+	More         bool
+	Documents    []triageDoc
+	Nonce        string
 }
 
 type kindsData struct {
@@ -60,9 +62,7 @@ func (s *server) showKinds(w http.ResponseWriter, r *http.Request, status int, f
 		v := kindView{ReplyReview: it, ForceName: forceName(it.ForceSlug), Nonce: nonce()}
 		var res classify.Result
 		if json.Unmarshal(it.Classification, &res) == nil {
-			if res.Alternative.Valid() && res.Alternative != it.ProposedKind {
-				v.Alternative = res.Alternative
-			}
+			v.Alternatives = alternatives(res, it.ProposedKind)
 			for _, e := range res.Evidence {
 				if e.Source.Counts() && len(v.Evidence) < 12 {
 					v.Evidence = append(v.Evidence, e)
@@ -111,7 +111,7 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	if it.Status != foi.ReplyReviewOpen {
 		return fail(http.StatusConflict, fmt.Sprintf("already decided: %s as %s.", it.Status, it.Kind))
 	}
-	// "pick" is the button that names the alternative in one step; the
+	// "pick" is a button that names an alternative in one step; the
 	// form's own button sends the kind chosen in the list.
 	kind := cmp.Or(r.PostFormValue("pick"), r.PostFormValue("kind"))
 	in := workflows.KindInput{InboundID: it.InboundID, Kind: foi.Kind(kind),
@@ -139,6 +139,18 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	s.rememberDecider(w, r, in.By)
 	http.Redirect(w, r, "/kinds?done="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
+}
+
+// alternatives are the classifier's alternatives to the kind proposed, as
+// stored: kinds only, and not the proposed one.
+func alternatives(res classify.Result, proposed foi.Kind) []foi.Kind {
+	var out []foi.Kind
+	for _, k := range res.Alternatives {
+		if k.Valid() && k != proposed && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // forceName is a force's name from the registry, or its slug.

@@ -25,7 +25,7 @@ func TestRepliesToCheck(t *testing.T) {
 	var rid int64
 	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
 	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification =
-		'{"result":{"kind":"other","confidence":0.1,"alternative":"response","evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}}'
+		'{"result":{"kind":"other","confidence":0.1,"alternatives":["response","not_held"],"evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}}'
 		WHERE id = $1`, inbound)
 	must(t, err)
 	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other",
@@ -45,7 +45,8 @@ func TestRepliesToCheck(t *testing.T) {
 	// rule, "Please find attached" also the reply's text.
 	for _, s := range []string{"Durham Constabulary", "no kind fits", "“Please find attached”", "figures.csv",
 		`<option value="other" selected>`, "1 reply waits", "&lt;script&gt;",
-		"it is most likely <strong>response</strong>", `name="pick" value="response"`} {
+		"it is most likely <strong>response</strong>, or else <strong>not held</strong>.",
+		`name="pick" value="response"`, `name="pick" value="not_held"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("replies-to-check page lacks %q", s)
 		}
