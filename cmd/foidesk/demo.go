@@ -104,6 +104,9 @@ type demoResult struct {
 	// Replies the classifier was unsure of, which the desk read and gave
 	// their kind: as proposed, or corrected.
 	KindsConfirmed, KindsCorrected int
+	// KindsOffered: of the corrected, those given a kind the classifier
+	// offered as an alternative (one click on the replies-to-check page).
+	KindsOffered int
 	// Latency: from a reply's delivery to the mailbox to its figures.
 	Latency replyLatency
 	// Replies read with an attached letter or document: how many, and how
@@ -288,9 +291,9 @@ wait:
 	desk.wait()
 	res := &demoResult{Elapsed: elapsed, ByState: sum.ByState,
 		CampaignDays: int(sum.FinishedAt.Sub(sum.StartedAt).Hours() / 24)}
-	res.KindsConfirmed, res.KindsCorrected = desk.counts()
-	fmt.Fprintf(a.stdout, "\nThe desk read %d replies the classifier was unsure of: %d as proposed, %d corrected.\n",
-		res.KindsConfirmed+res.KindsCorrected, res.KindsConfirmed, res.KindsCorrected)
+	res.KindsConfirmed, res.KindsCorrected, res.KindsOffered = desk.counts()
+	fmt.Fprintf(a.stdout, "\nThe desk read %d replies the classifier was unsure of: %d as proposed, %d corrected (%d of them to a kind it offered).\n",
+		res.KindsConfirmed+res.KindsCorrected, res.KindsConfirmed, res.KindsCorrected, res.KindsOffered)
 	if res.Letters, res.LettersRight, err = lettersRead(ctx, run.store, sim); err != nil {
 		return nil, err
 	}
@@ -327,6 +330,7 @@ type demoDesk struct {
 	mu                   sync.Mutex
 	seen                 map[int64]bool
 	confirmed, corrected int
+	offered              int // corrected to one of the classifier's alternatives
 	wg                   sync.WaitGroup
 }
 
@@ -367,9 +371,13 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 			}
 			d.mu.Lock()
 			defer d.mu.Unlock()
-			if foi.Kind(k.Expect()) == it.ProposedKind {
+			switch {
+			case foi.Kind(k.Expect()) == it.ProposedKind:
 				d.confirmed++
-			} else {
+			case slices.Contains(alternativeKinds(it), k.Expect()):
+				d.corrected++
+				d.offered++
+			default:
 				d.corrected++
 			}
 		}()
@@ -434,10 +442,10 @@ func settle(ctx context.Context, run *devRun, desk *demoDesk) error {
 	return nil
 }
 
-func (d *demoDesk) counts() (confirmed, corrected int) {
+func (d *demoDesk) counts() (confirmed, corrected, offered int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.confirmed, d.corrected
+	return d.confirmed, d.corrected, d.offered
 }
 
 func answerClarification(ctx context.Context, log *slog.Logger, tc client.Client, slug string, year int, force string) error {

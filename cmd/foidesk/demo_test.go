@@ -56,6 +56,11 @@ func TestDemo(t *testing.T) {
 		res.ByState[foi.StateRefused] == 0 {
 		t.Errorf("final states %v: want 44 requests, some loaded, refused and at the regulator", res.ByState)
 	}
+	t.Logf("demo: the desk gave %d replies their kind: %d as proposed, %d corrected, %d of them to a kind offered",
+		res.KindsConfirmed+res.KindsCorrected, res.KindsConfirmed, res.KindsCorrected, res.KindsOffered)
+	if res.KindsOffered > res.KindsCorrected {
+		t.Errorf("%d corrected to a kind offered, of %d corrected", res.KindsOffered, res.KindsCorrected)
+	}
 	t.Logf("demo: %d replies read with an attached letter, %d as sent", res.Letters, res.LettersRight)
 	if res.Letters < 2 || res.LettersRight != res.Letters {
 		t.Errorf("%d replies read from an attached letter, %d of them as sent; want 2 or more, all as sent", res.Letters, res.LettersRight)

@@ -33,7 +33,8 @@ request: its documents are read at once, and the request waits, without
 chasing, for a person to confirm or correct the kind with
 'foidesk inbox kind'. The OR column lists the kinds the reply most likely
 is if it is not the one proposed, likeliest first; --evidence prints, under each reply, the
-classifier's evidence that counted. --all lists the decided ones too;
+classifier's evidence that counted. --all lists the decided ones too, and says how often the kind a person
+gave was the one proposed or one of those offered;
 --export DIR
 writes every decided reply as a labelled example in the classifier's
 fixture format (internal/classify/testdata), for measuring it.`,
@@ -120,7 +121,39 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if t := tallyDecided(items); t.decided > 0 {
+		fmt.Fprintf(a.stdout, "\n%d decided by a person: the kind proposed right for %d (%.0f%%), the right kind among those offered for %d (%.0f%%)\n",
+			t.decided, t.proposed, 100*float64(t.proposed)/float64(t.decided), t.offered, 100*float64(t.offered)/float64(t.decided))
+	}
+	return nil
+}
+
+// decidedTally measures the classifier on the desk's own decisions.
+type decidedTally struct {
+	decided  int // replies a person gave a kind
+	proposed int // of them, the kind proposed was the one given
+	offered  int // of them, the kind given was proposed or an alternative
+}
+
+func tallyDecided(items []store.ReplyReview) decidedTally {
+	var t decidedTally
+	for _, it := range items {
+		if it.Kind == "" {
+			continue
+		}
+		t.decided++
+		switch {
+		case it.Kind == it.ProposedKind:
+			t.proposed++
+			t.offered++
+		case slices.Contains(alternativeKinds(it), string(it.Kind)):
+			t.offered++
+		}
+	}
+	return t
 }
 
 // maxEvidenceLines bounds the evidence printed for one reply, as the
@@ -224,8 +257,12 @@ func exportLabelled(ctx context.Context, st *store.Store, dir string, items []st
 		fmt.Fprintf(&b, "source: foidesk inbound message %d\nforce: %s\nkind: %s\n", it.InboundID, it.ForceSlug,
 			strings.ReplaceAll(string(it.Kind), "_", "-"))
 		fmt.Fprintf(&b, "subject: %s\nfrom: %s\n", clipLine(msg.Subject, 500), clipLine(msg.From.String(), 200))
-		fmt.Fprintf(&b, "note: %s by %s (classifier said %s at %.2f)%s\n---\n", it.Status, it.ResolvedBy, it.ProposedKind,
-			it.Confidence, whyNote(it.Why))
+		offered := ""
+		if alts := alternativeKinds(it); len(alts) > 0 {
+			offered = ", or else " + strings.Join(alts, ", ")
+		}
+		fmt.Fprintf(&b, "note: %s by %s (classifier said %s at %.2f%s)%s\n---\n", it.Status, it.ResolvedBy, it.ProposedKind,
+			it.Confidence, offered, whyNote(it.Why))
 		b.WriteString(msg.Text)
 		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.txt", it.ForceSlug, it.InboundID, strings.ReplaceAll(string(it.Kind), "_", "-")))
 		if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {

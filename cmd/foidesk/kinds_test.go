@@ -44,3 +44,18 @@ func TestEvidenceLines(t *testing.T) {
 		t.Errorf("no classification: %q", lines)
 	}
 }
+
+// The desk's own decisions measure the classifier: the kind given against
+// the one proposed and those offered.
+func TestTallyDecided(t *testing.T) {
+	offered := []byte(`{"alternatives":["partial_response","not_held"]}`)
+	items := []store.ReplyReview{
+		{ProposedKind: foi.KindRefusal, Kind: foi.KindRefusal, Classification: offered},
+		{ProposedKind: foi.KindRefusal, Kind: foi.KindNotHeld, Classification: offered},
+		{ProposedKind: foi.KindRefusal, Kind: foi.KindResponse, Classification: offered},
+		{ProposedKind: foi.KindRefusal, Classification: offered}, // still open
+	}
+	if got, want := tallyDecided(items), (decidedTally{decided: 3, proposed: 1, offered: 2}); got != want {
+		t.Errorf("tally %+v, want %+v", got, want)
+	}
+}
