@@ -163,15 +163,8 @@ const maxEvidenceLines = 12
 // evidenceLines are the classifier's counted evidence for a reply, one
 // line each: the kind it points to (or the rule), where, and the phrase.
 func evidenceLines(it store.ReplyReview) []string {
-	var res classify.Result
-	if json.Unmarshal(it.Classification, &res) != nil {
-		return nil
-	}
 	var out []string
-	for _, e := range res.Evidence {
-		if !e.Source.Counts() || len(out) == maxEvidenceLines {
-			continue
-		}
+	for _, e := range storedResult(it).CountedEvidence(maxEvidenceLines) {
 		what := e.Rule
 		if e.Kind != "" {
 			what = strings.ReplaceAll(string(e.Kind), "_", " ")
@@ -184,17 +177,21 @@ func evidenceLines(it store.ReplyReview) []string {
 // alternativeKinds are the kinds the classifier offers beside the one it
 // proposed (classify.Result.Alternatives), likeliest first.
 func alternativeKinds(it store.ReplyReview) []string {
-	var res classify.Result
-	if json.Unmarshal(it.Classification, &res) != nil {
-		return nil
-	}
 	var out []string
-	for _, k := range res.Alternatives {
-		if k.Valid() && k != it.ProposedKind && !slices.Contains(out, string(k)) {
-			out = append(out, string(k))
-		}
+	for _, k := range storedResult(it).AlternativesTo(it.ProposedKind) {
+		out = append(out, string(k))
 	}
 	return out
+}
+
+// storedResult is a reply's classification as stored; the zero Result
+// when there is none or it cannot be read.
+func storedResult(it store.ReplyReview) classify.Result {
+	var res classify.Result
+	if json.Unmarshal(it.Classification, &res) != nil {
+		return classify.Result{}
+	}
+	return res
 }
 
 func runInboxKind(ctx context.Context, a *app, args []string) error {

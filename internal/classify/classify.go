@@ -770,6 +770,36 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	return kind, math.Round(conf*100) / 100
 }
 
+// AlternativesTo returns the alternatives to offer a person beside kind
+// k (the kind proposed, as recorded): those of r.Alternatives that are
+// kinds, other than k, each once. A stored result may be older than the
+// kinds it names, or the request's record may differ from it.
+func (r Result) AlternativesTo(k foi.Kind) []foi.Kind {
+	var out []foi.Kind
+	for _, a := range r.Alternatives {
+		if a.Valid() && a != k && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CountedEvidence returns at most n items of r's evidence that took part
+// in the decision (see Source.Counts), in order: what a person confirming
+// the kind is shown.
+func (r Result) CountedEvidence(n int) []Evidence {
+	var out []Evidence
+	for _, e := range r.Evidence {
+		if len(out) == n {
+			break
+		}
+		if e.Source.Counts() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // maxAlternatives is how many kinds are offered beside the one proposed.
 // On the held-out replies, the right kind is the one proposed for 70%,
 // one of it and the first alternative for 84% of police replies (81% of

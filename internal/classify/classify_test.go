@@ -308,3 +308,25 @@ func TestAlternativesAreOtherMoves(t *testing.T) {
 		t.Errorf("%d of %d replies have %d alternatives, want nearly all", full, len(cases), maxAlternatives)
 	}
 }
+
+// What a person is shown of a stored result: its alternatives that are
+// kinds other than the one recorded, and at most n items of the evidence
+// that counted.
+func TestResultShownToAPerson(t *testing.T) {
+	r := Result{Kind: foi.KindRefusal,
+		Alternatives: []foi.Kind{foi.KindPartialResponse, "planet", foi.KindRefusal, foi.KindPartialResponse, foi.KindNotHeld},
+		Evidence: []Evidence{
+			{Rule: "a", Source: SourceBody}, {Rule: "b", Source: SourceQuoted},
+			{Rule: "c", Source: SourceLetter}, {Rule: "d", Source: SourceBoilerplate}, {Rule: "e", Source: SourceSubject},
+		}}
+	if got, want := r.AlternativesTo(foi.KindRefusal), []foi.Kind{foi.KindPartialResponse, foi.KindNotHeld}; !slices.Equal(got, want) {
+		t.Errorf("alternatives to refusal %v, want %v", got, want)
+	}
+	var rules []string
+	for _, e := range r.CountedEvidence(2) {
+		rules = append(rules, e.Rule)
+	}
+	if got := strings.Join(rules, ","); got != "a,c" {
+		t.Errorf("counted evidence, at most 2: %s, want a,c", got)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,6 +43,9 @@ type kindsData struct {
 
 const maxKindItems = 100
 
+// maxKindEvidence bounds the evidence shown for one reply.
+const maxKindEvidence = 12
+
 func (s *server) kinds(w http.ResponseWriter, r *http.Request) error {
 	return s.showKinds(w, r, http.StatusOK, "", "")
 }
@@ -62,12 +64,8 @@ func (s *server) showKinds(w http.ResponseWriter, r *http.Request, status int, f
 		v := kindView{ReplyReview: it, ForceName: forceName(it.ForceSlug), Nonce: nonce()}
 		var res classify.Result
 		if json.Unmarshal(it.Classification, &res) == nil {
-			v.Alternatives = alternatives(res, it.ProposedKind)
-			for _, e := range res.Evidence {
-				if e.Source.Counts() && len(v.Evidence) < 12 {
-					v.Evidence = append(v.Evidence, e)
-				}
-			}
+			v.Alternatives = res.AlternativesTo(it.ProposedKind)
+			v.Evidence = res.CountedEvidence(maxKindEvidence)
 		}
 		tv := triageView{TriageItem: store.TriageItem{ID: it.InboundID}}
 		if err := s.preview(ctx, &tv); err != nil {
@@ -139,18 +137,6 @@ func (s *server) kindDecide(w http.ResponseWriter, r *http.Request) error {
 	s.rememberDecider(w, r, in.By)
 	http.Redirect(w, r, "/kinds?done="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
-}
-
-// alternatives are the classifier's alternatives to the kind proposed, as
-// stored: kinds only, and not the proposed one.
-func alternatives(res classify.Result, proposed foi.Kind) []foi.Kind {
-	var out []foi.Kind
-	for _, k := range res.Alternatives {
-		if k.Valid() && k != proposed && !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // forceName is a force's name from the registry, or its slug.
