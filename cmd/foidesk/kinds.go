@@ -31,11 +31,11 @@ func kindCommands() []*command {
 kind fits a reply that brings documents or figures) does not move its
 request: its documents are read at once, and the request waits, without
 chasing, for a person to confirm or correct the kind with
-'foidesk inbox kind'. The OR column lists the kinds the reply most likely
-is if it is not the one proposed, likeliest first; --evidence prints, under each reply, the
-classifier's evidence that counted. --all lists the decided ones too, and says how often the kind a person
-gave was the one proposed or one of those offered;
---export DIR
+'foidesk inbox kind'. The OR column lists the kinds the reply most
+likely is if it is not the one proposed, likeliest first. --evidence
+prints the classifier's evidence that counted under each reply. --all
+lists the decided ones too, and says how often the kind a person gave
+was the one proposed or one of those offered. --export DIR
 writes every decided reply as a labelled example in the classifier's
 fixture format (internal/classify/testdata), for measuring it.`,
 			flags: func(fs *flag.FlagSet) {

@@ -819,9 +819,8 @@ const maxAlternatives = 2
 //   - Then the kinds of the wording model, the kind the reply's words are
 //     most like first.
 //
-// A candidate that moves a request as k or an earlier one does (see
-// sameMove in the tests: an acknowledgement and an automatic one) is
-// skipped.
+// A candidate that moves a request as k or an earlier one does (an
+// acknowledgement and an automatic one) is skipped.
 func alternatives(c *collector, k foi.Kind, words func() []string) []foi.Kind {
 	var out []foi.Kind
 	offer := func(x foi.Kind) bool {
