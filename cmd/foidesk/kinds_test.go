@@ -1,12 +1,87 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/foidesk/foidesk/internal/dbtest"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/internal/store"
 )
+
+// foidesk inbox kinds against a real database: the replies waiting, each
+// with the kinds offered beside the one proposed and, with --evidence,
+// what the classifier saw; with --all, the desk's decisions measured.
+func TestInboxKindsCommand(t *testing.T) {
+	url := dbtest.URL(t)
+	st := dbtest.Open(t, url)
+	ctx := context.Background()
+	if err := st.UpsertForces(ctx, []store.Force{{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
+		Category: "territorial", Regime: "foia", FOIEmail: "foi@durham.police.uk", Domains: []string{"durham.police.uk"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: 2025, Title: "CRO", Spec: []byte(`{}`),
+		WorkflowID: "campaign/cro/2025"}, []store.NewRequest{{ForceSlug: "durham", WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := ids["durham"]
+	reply := func(uid int, kind foi.Kind, result string) int64 {
+		t.Helper()
+		var id int64
+		if err := dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr)
+			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea, 'RE: FOI 123/25', 'foi@durham.police.uk') RETURNING id`,
+			uid, fmt.Sprint("reply ", uid)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DecideInbound(ctx, id, store.InboundDecision{Status: foi.InboundMatched, Kind: kind,
+			Classification: json.RawMessage(result)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: id, ProposedKind: kind,
+			Confidence: 0.6, Reason: "a refusal may give figures"}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	reply(1, foi.KindRefusal, `{"kind":"refusal","confidence":0.6,"alternatives":["partial_response","not_held"],
+		"evidence":[{"rule":"refusal:cost","kind":"refusal","weight":90,"source":"body","phrase":"would exceed the appropriate limit"}]}`)
+	decided := reply(2, foi.KindResponse, `{"kind":"response","confidence":0.5,"alternatives":["partial_response","refusal"]}`)
+	if _, err := st.ResolveReplyReview(ctx, rid, decided, foi.KindPartialResponse, "ed", ""); err != nil {
+		t.Fatal(err)
+	}
+	kinds := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		a := &app{stdout: &out, stderr: &errb, getenv: func(k string) string {
+			if k == "DATABASE_URL" {
+				return url
+			}
+			return ""
+		}}
+		if code := run(ctx, append([]string{"inbox", "kinds"}, args...), a); code != 0 {
+			t.Fatalf("inbox kinds %v: exit %d: %s", args, code, errb.String())
+		}
+		return out.String()
+	}
+	out := kinds("--evidence")
+	for _, want := range []string{"partial_response, not_held", "refusal, body: \"would exceed the appropriate limit\""} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inbox kinds --evidence lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "partial_response, refusal") || strings.Contains(out, "decided by a person") {
+		t.Errorf("inbox kinds lists a decided reply:\n%s", out)
+	}
+	out = kinds("--all")
+	if !strings.Contains(out, "1 decided by a person: the kind proposed right for 0 (0%), the right kind among those offered for 1 (100%)") {
+		t.Errorf("inbox kinds --all does not measure the desk's decision:\n%s", out)
+	}
+}
 
 // The listing's OR column is the classifier's alternatives, kinds only and
 // not the one proposed.
