@@ -265,3 +265,50 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 }
+
+// On the replies-to-check page, Enter in the form sends the kind chosen
+// in the list (the one proposed, preselected); an alternative's button
+// sends that alternative.
+func TestBrowserKinds(t *testing.T) {
+	inBrowser(t, 60*time.Second, func(b *tab) {
+		fx := seed(t)
+		up := &updater{}
+		srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
+		defer srv.Close()
+		inbound, _ := waitingReply(t, fx, `{"kind":"refusal","confidence":0.6,"alternatives":["partial_response","not_held"],
+			"evidence":[{"rule":"refusal:cost-exceeds","kind":"refusal","weight":85,"source":"body","phrase":"would exceed the appropriate limit"}]}`)
+		sent := func(n int) workflows.KindInput {
+			t.Helper()
+			calls := up.recorded()
+			if len(calls) != n {
+				t.Fatalf("%d updates sent, want %d", len(calls), n)
+			}
+			in, ok := calls[n-1].Args[0].(workflows.KindInput)
+			if !ok || calls[n-1].UpdateName != workflows.UpdateConfirmKind || in.InboundID != inbound {
+				t.Fatalf("update sent: %+v", calls[n-1])
+			}
+			return in
+		}
+
+		b.run(chromedp.Navigate(srv.URL+"/kinds"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)))
+		b.shot("kinds")
+		if n := b.eval(`document.querySelectorAll("form.decide button.alternative").length`); n != 2 {
+			t.Errorf("%d alternative buttons, want 2", n)
+		}
+		b.run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
+			chromedp.SendKeys(chromedp.CSS(`form.decide input[name="why"]`), "read it\r"),
+			chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+		if in := sent(1); in.Kind != foi.KindRefusal || in.By != "Sam Reporter" || in.Why != "read it" {
+			t.Errorf("Enter sent %+v, want the proposed refusal", in)
+		}
+
+		// The decision is not recorded by the fake Temporal: the reply is
+		// still there, and its second alternative decides in one click.
+		b.run(chromedp.Navigate(srv.URL+"/kinds"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)),
+			chromedp.Click(chromedp.CSS(`form.decide button.alternative[value="not_held"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+		if in := sent(2); in.Kind != foi.KindNotHeld || in.By != "Sam Reporter" {
+			t.Errorf("the alternative's button sent %+v, want not held", in)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,17 +20,9 @@ func TestRepliesToCheck(t *testing.T) {
 	up := &updater{}
 	h := newHandler(t, fx.st, &Options{Temporal: up})
 	ctx := t.Context()
-	inbound := triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", "RE: your request <script>alert(1)</script>",
-		"Please find attached.", "")
+	inbound, rid := waitingReply(t, fx, `{"kind":"other","confidence":0.1,"alternatives":["response","not_held"],
+		"evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}`)
 	durham := foi.RequestWorkflowID(testSlug, testYear, "durham")
-	var rid int64
-	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`, durham).Scan(&rid))
-	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification =
-		'{"result":{"kind":"other","confidence":0.1,"alternatives":["response","not_held"],"evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}}'
-		WHERE id = $1`, inbound)
-	must(t, err)
-	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: rid, InboundID: inbound, ProposedKind: "other",
-		Confidence: 0.1, Reason: "no kind fits, and the reply brings documents or figures"}))
 	items, err := fx.st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	must(t, err)
 	if len(items) != 1 {
@@ -102,4 +95,28 @@ func TestRepliesToCheck(t *testing.T) {
 	if page := get(t, h, "/kinds", http.StatusOK); !strings.Contains(page, "No reply waits for a person") {
 		t.Error("a decided reply is still listed")
 	}
+}
+
+// waitingReply stores a reply from Durham, with a CSV, matched to Durham's
+// request and classified as result (a classify.Result in JSON), and puts
+// it in the queue of kinds to check as the request would: proposed as the
+// result's kind. It returns the message and the request.
+func waitingReply(t *testing.T, fx *fixture, result string) (inbound, requestID int64) {
+	t.Helper()
+	ctx := t.Context()
+	inbound = triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", "RE: your request <script>alert(1)</script>",
+		"Please find attached.", "")
+	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`,
+		foi.RequestWorkflowID(testSlug, testYear, "durham")).Scan(&requestID))
+	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification = jsonb_build_object('result', $2::jsonb)
+		WHERE id = $1`, inbound, result)
+	must(t, err)
+	var res struct {
+		Kind       foi.Kind `json:"kind"`
+		Confidence float64  `json:"confidence"`
+	}
+	must(t, json.Unmarshal([]byte(result), &res))
+	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: requestID, InboundID: inbound, ProposedKind: res.Kind,
+		Confidence: res.Confidence, Reason: "no kind fits, and the reply brings documents or figures"}))
+	return inbound, requestID
 }
