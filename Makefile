@@ -41,13 +41,16 @@ chaos:
 	FOIDESK_CHAOS=1 $(GO) test -count=1 -run '^TestChaos$$' -v -timeout 60m ./cmd/foidesk/
 
 # PNG screenshots of the dashboard's key pages (the board, a force's page,
-# the data, the review queue) from the demo's data, into docs/screenshots/.
+# the data, the review queue) from the demo's data, into docs/screenshots/;
+# the replies-to-check page from a reply waiting there (the demo's desk
+# leaves none waiting).
 # The same run works the force page's actions in Chromium against the real
 # worker (TestDeskInBrowser; FOIDESK_DEMO_BROWSER=1 runs it without
 # screenshots). About two minutes.
 screenshots:
 	scripts/deps.sh test
 	FOIDESK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestDeskInBrowser$$' -v -timeout 15m ./cmd/foidesk/
+	FOIDESK_WEB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowserKinds$$' -v ./internal/web/
 
 vet:
 	$(GO) vet ./...

@@ -445,8 +445,8 @@ func TestDeskInBrowser(t *testing.T) {
 		// all have loaded without one).
 		open("/review?status=all", "main")
 		shot("review")
-		open("/kinds", "main")
-		shot("kinds")
+		// The replies-to-check page is shot by internal/web's
+		// TestBrowserKinds: the demo's desk leaves no reply waiting there.
 	}
 }
 

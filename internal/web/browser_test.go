@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/foidesk/foidesk/activities"
 	"github.com/foidesk/foidesk/internal/browsertest"
+	"github.com/foidesk/foidesk/internal/classify"
 	"github.com/foidesk/foidesk/internal/foi"
 	"github.com/foidesk/foidesk/workflows"
 )
@@ -266,17 +268,28 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// On the replies-to-check page, Enter in the form sends the kind chosen
-// in the list (the one proposed, preselected); an alternative's button
-// sends that alternative.
+// On the replies-to-check page, a reply as the classifier read it: Enter
+// in the form sends the kind chosen in the list (the one proposed,
+// preselected); an alternative's button sends that alternative.
 func TestBrowserKinds(t *testing.T) {
 	inBrowser(t, 60*time.Second, func(b *tab) {
 		fx := seed(t)
 		up := &updater{}
 		srv := httptest.NewServer(newHandler(t, fx.st, &Options{Temporal: up}))
 		defer srv.Close()
-		inbound, _ := waitingReply(t, fx, `{"kind":"refusal","confidence":0.6,"alternatives":["partial_response","not_held"],
-			"evidence":[{"rule":"refusal:cost-exceeds","kind":"refusal","weight":85,"source":"body","phrase":"would exceed the appropriate limit"}]}`)
+		// The reply as the classifier reads it.
+		subject := "RE: Freedom of Information request FOI 1234/25"
+		body := "Dear Sir or Madam,\n\nI estimate that the cost of complying with your request would exceed the appropriate limit, " +
+			"and section 12(1) of the Act applies.\n\nHowever, the figures we could find within the limit are attached.\n\nFreedom of Information Unit"
+		res := classify.Classify(&classify.Input{Subject: subject, From: "foi@durham.police.uk", Body: body, Force: "durham",
+			Attachments: []string{"figures.csv"}}, nil)
+		_, why := res.NeedsPerson(true)
+		if len(res.Alternatives) != 2 {
+			t.Fatalf("the classifier offers %v beside %s, want two kinds", res.Alternatives, res.Kind)
+		}
+		result, err := json.Marshal(res)
+		must(t, err)
+		inbound, _ := waitingReply(t, fx, waiting{subject: subject, body: body, reason: why, result: string(result)})
 		sent := func(n int) workflows.KindInput {
 			t.Helper()
 			calls := up.recorded()
@@ -298,17 +311,18 @@ func TestBrowserKinds(t *testing.T) {
 		b.run(chromedp.SendKeys(chromedp.CSS(`form.decide input[name="by"]`), "Sam Reporter"),
 			chromedp.SendKeys(chromedp.CSS(`form.decide input[name="why"]`), "read it\r"),
 			chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
-		if in := sent(1); in.Kind != foi.KindRefusal || in.By != "Sam Reporter" || in.Why != "read it" {
-			t.Errorf("Enter sent %+v, want the proposed refusal", in)
+		if in := sent(1); in.Kind != res.Kind || in.By != "Sam Reporter" || in.Why != "read it" {
+			t.Errorf("Enter sent %+v, want the proposed %s", in, res.Kind)
 		}
 
 		// The decision is not recorded by the fake Temporal: the reply is
 		// still there, and its second alternative decides in one click.
+		second := res.Alternatives[1]
 		b.run(chromedp.Navigate(srv.URL+"/kinds"), chromedp.WaitVisible(chromedp.CSS(`form.decide`)),
-			chromedp.Click(chromedp.CSS(`form.decide button.alternative[value="not_held"]`)),
+			chromedp.Click(chromedp.CSS(`form.decide button.alternative[value="`+string(second)+`"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
-		if in := sent(2); in.Kind != foi.KindNotHeld || in.By != "Sam Reporter" {
-			t.Errorf("the alternative's button sent %+v, want not held", in)
+		if in := sent(2); in.Kind != second || in.By != "Sam Reporter" {
+			t.Errorf("the second alternative's button sent %+v, want %s", in, second)
 		}
 	})
 }

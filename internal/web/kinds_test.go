@@ -20,8 +20,10 @@ func TestRepliesToCheck(t *testing.T) {
 	up := &updater{}
 	h := newHandler(t, fx.st, &Options{Temporal: up})
 	ctx := t.Context()
-	inbound, rid := waitingReply(t, fx, `{"kind":"other","confidence":0.1,"alternatives":["response","not_held"],
-		"evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}`)
+	inbound, rid := waitingReply(t, fx, waiting{subject: "RE: your request <script>alert(1)</script>", body: "Please find attached.",
+		reason: "no kind fits, and the reply brings documents or figures",
+		result: `{"kind":"other","confidence":0.1,"alternatives":["response","not_held"],
+			"evidence":[{"rule":"response:please-find-attached","kind":"response","weight":40,"source":"body","phrase":"Please find attached"}]}`})
 	durham := foi.RequestWorkflowID(testSlug, testYear, "durham")
 	items, err := fx.st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	must(t, err)
@@ -97,26 +99,30 @@ func TestRepliesToCheck(t *testing.T) {
 	}
 }
 
-// waitingReply stores a reply from Durham, with a CSV, matched to Durham's
-// request and classified as result (a classify.Result in JSON), and puts
-// it in the queue of kinds to check as the request would: proposed as the
-// result's kind. It returns the message and the request.
-func waitingReply(t *testing.T, fx *fixture, result string) (inbound, requestID int64) {
+// waiting is a reply from Durham whose kind waits for a person: its
+// subject and text, the classifier's result (a classify.Result in JSON)
+// and why it waits.
+type waiting struct{ subject, body, result, reason string }
+
+// waitingReply stores w, with a CSV, matched to Durham's request and
+// classified as w.result, and puts it in the queue of kinds to check as
+// the request would: proposed as the result's kind. It returns the
+// message and the request.
+func waitingReply(t *testing.T, fx *fixture, w waiting) (inbound, requestID int64) {
 	t.Helper()
 	ctx := t.Context()
-	inbound = triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", "RE: your request <script>alert(1)</script>",
-		"Please find attached.", "")
+	inbound = triaged(t, fx.st, 9101, "FOI <foi@durham.police.uk>", w.subject, w.body, "")
 	must(t, dbtest.SQL(t, fx.st).QueryRow(ctx, `SELECT id FROM requests WHERE workflow_id = $1`,
 		foi.RequestWorkflowID(testSlug, testYear, "durham")).Scan(&requestID))
 	_, err := dbtest.SQL(t, fx.st).Exec(ctx, `UPDATE inbound_messages SET classification = jsonb_build_object('result', $2::jsonb)
-		WHERE id = $1`, inbound, result)
+		WHERE id = $1`, inbound, w.result)
 	must(t, err)
 	var res struct {
 		Kind       foi.Kind `json:"kind"`
 		Confidence float64  `json:"confidence"`
 	}
-	must(t, json.Unmarshal([]byte(result), &res))
+	must(t, json.Unmarshal([]byte(w.result), &res))
 	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: requestID, InboundID: inbound, ProposedKind: res.Kind,
-		Confidence: res.Confidence, Reason: "no kind fits, and the reply brings documents or figures"}))
+		Confidence: res.Confidence, Reason: w.reason}))
 	return inbound, requestID
 }
