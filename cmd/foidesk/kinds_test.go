@@ -20,16 +20,7 @@ func TestInboxKindsCommand(t *testing.T) {
 	url := dbtest.URL(t)
 	st := dbtest.Open(t, url)
 	ctx := context.Background()
-	if err := st.UpsertForces(ctx, []store.Force{{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
-		Category: "territorial", Regime: "foia", FOIEmail: "foi@durham.police.uk", Domains: []string{"durham.police.uk"}}}); err != nil {
-		t.Fatal(err)
-	}
-	_, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: 2025, Title: "CRO", Spec: []byte(`{}`),
-		WorkflowID: "campaign/cro/2025"}, []store.NewRequest{{ForceSlug: "durham", WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rid := ids["durham"]
+	_, rid := dbtest.DurhamRequest(t, st)
 	reply := func(uid int, kind foi.Kind, result string) int64 {
 		t.Helper()
 		var id int64

@@ -16,15 +16,7 @@ import (
 func seedRequest(t testing.TB, st *store.Store) (campaignID, requestID, documentID int64) {
 	t.Helper()
 	ctx := context.Background()
-	if err := st.UpsertForces(ctx, []store.Force{{Slug: "durham", Name: "Durham Constabulary", ShortName: "Durham",
-		Category: "territorial", Regime: "foia", FOIEmail: "foi@durham.police.uk", Domains: []string{"durham.police.uk"}}}); err != nil {
-		t.Fatal(err)
-	}
-	cid, ids, err := st.CreateCampaign(ctx, store.Campaign{Slug: "cro", Year: 2025, Title: "CRO", Spec: []byte(`{}`),
-		WorkflowID: "campaign/cro/2025"}, []store.NewRequest{{ForceSlug: "durham", WorkflowID: "request/cro/2025/durham", Token: "cro-2025/durham"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cid, rid := dbtest.DurhamRequest(t, st)
 	var inbound int64
 	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
 		VALUES ('INBOX', 1, 1, sha256('x'::bytea), 'x') RETURNING id`).Scan(&inbound); err != nil {
@@ -40,10 +32,10 @@ func seedRequest(t testing.TB, st *store.Store) (campaignID, requestID, document
 		t.Fatalf("same bytes stored as document %v (first %d), err %v", again, docs[0], err)
 	}
 	if _, err := st.Pool().Exec(ctx, `INSERT INTO request_documents (request_id, document_id, inbound_id, workflow_id)
-		VALUES ($1, $2, $3, 'document/x')`, ids["durham"], docs[0], inbound); err != nil {
+		VALUES ($1, $2, $3, 'document/x')`, rid, docs[0], inbound); err != nil {
 		t.Fatal(err)
 	}
-	return cid, ids["durham"], docs[0]
+	return cid, rid, docs[0]
 }
 
 func obs(row, col int, nat string, v *float64, flag string) store.Observation {
