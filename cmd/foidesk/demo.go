@@ -374,7 +374,7 @@ func (d *demoDesk) checkKinds(ctx context.Context) {
 			switch {
 			case foi.Kind(k.Expect()) == it.ProposedKind:
 				d.confirmed++
-			case slices.Contains(alternativeKinds(it), k.Expect()):
+			case slices.Contains(alternativeKinds(it), foi.Kind(k.Expect())):
 				d.corrected++
 				d.offered++
 			default:

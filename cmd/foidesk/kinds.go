@@ -105,6 +105,7 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	evidence := a.flagBool("evidence")
+	var tally decidedTally
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRECEIVED\tFORCE\tCAMPAIGN\tPROPOSED\tCONF\tOR\tSTATUS\tSUBJECT\tWHY")
 	for _, it := range items {
@@ -112,19 +113,22 @@ func runInboxKinds(ctx context.Context, a *app, args []string) error {
 		if it.Kind != "" {
 			status += " as " + string(it.Kind)
 		}
+		res := storedResult(it)
+		alts := res.AlternativesTo(it.ProposedKind)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", it.ID, it.ReceivedAt.Format("2006-01-02 15:04"),
-			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(strings.Join(alternativeKinds(it), ", "), "-"), status,
+			it.ForceSlug, it.Campaign, it.ProposedKind, it.Confidence, cmp.Or(kindList(alts), "-"), status,
 			clipLine(it.Subject, 60), it.Reason)
 		if evidence {
-			for _, line := range evidenceLines(it) {
+			for _, line := range evidenceLines(res) {
 				fmt.Fprintf(tw, "\t%s\n", line)
 			}
 		}
+		tally.add(it, alts)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if t := tallyDecided(items); t.decided > 0 {
+	if t := tally; t.decided > 0 {
 		fmt.Fprintf(a.stdout, "\n%d decided by a person: the kind proposed right for %d (%.0f%%), the right kind among those offered for %d (%.0f%%)\n",
 			t.decided, t.proposed, 100*float64(t.proposed)/float64(t.decided), t.offered, 100*float64(t.offered)/float64(t.decided))
 	}
@@ -138,33 +142,31 @@ type decidedTally struct {
 	offered  int // of them, the kind given was proposed or an alternative
 }
 
-func tallyDecided(items []store.ReplyReview) decidedTally {
-	var t decidedTally
-	for _, it := range items {
-		if it.Kind == "" {
-			continue
-		}
-		t.decided++
-		switch {
-		case it.Kind == it.ProposedKind:
-			t.proposed++
-			t.offered++
-		case slices.Contains(alternativeKinds(it), string(it.Kind)):
-			t.offered++
-		}
+// add counts it, whose classifier offered alts beside the kind proposed,
+// if a person has given it a kind.
+func (t *decidedTally) add(it store.ReplyReview, alts []foi.Kind) {
+	if it.Kind == "" {
+		return
 	}
-	return t
+	t.decided++
+	switch {
+	case it.Kind == it.ProposedKind:
+		t.proposed++
+		t.offered++
+	case slices.Contains(alts, it.Kind):
+		t.offered++
+	}
 }
 
 // maxEvidenceLines bounds the evidence printed for one reply, as the
 // dashboard does.
 const maxEvidenceLines = 12
 
-// evidenceLines are the classifier's counted evidence for a reply, one
-// line each: the kind it points to (or the rule), where, and the phrase.
-func evidenceLines(it store.ReplyReview) []string {
+// evidenceLines are a classification's counted evidence, one line each:
+// the kind it points to (or the rule), where, and the phrase.
+func evidenceLines(res classify.Result) []string {
 	var out []string
-	for _, e := range storedResult(it).CountedEvidence(maxEvidenceLines) {
+	for _, e := range res.CountedEvidence(maxEvidenceLines) {
 		what := e.Rule
 		if e.Kind != "" {
 			what = strings.ReplaceAll(string(e.Kind), "_", " ")
@@ -176,12 +178,17 @@ func evidenceLines(it store.ReplyReview) []string {
 
 // alternativeKinds are the kinds the classifier offers beside the one it
 // proposed (classify.Result.Alternatives), likeliest first.
-func alternativeKinds(it store.ReplyReview) []string {
-	var out []string
-	for _, k := range storedResult(it).AlternativesTo(it.ProposedKind) {
-		out = append(out, string(k))
+func alternativeKinds(it store.ReplyReview) []foi.Kind {
+	return storedResult(it).AlternativesTo(it.ProposedKind)
+}
+
+// kindList writes kinds as "partial_response, not_held".
+func kindList(kinds []foi.Kind) string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
 	}
-	return out
+	return strings.Join(s, ", ")
 }
 
 // storedResult is a reply's classification as stored; the zero Result
@@ -256,7 +263,7 @@ func exportLabelled(ctx context.Context, st *store.Store, dir string, items []st
 		fmt.Fprintf(&b, "subject: %s\nfrom: %s\n", clipLine(msg.Subject, 500), clipLine(msg.From.String(), 200))
 		offered := ""
 		if alts := alternativeKinds(it); len(alts) > 0 {
-			offered = ", or else " + strings.Join(alts, ", ")
+			offered = ", or else " + kindList(alts)
 		}
 		fmt.Fprintf(&b, "note: %s by %s (classifier said %s at %.2f%s)%s\n---\n", it.Status, it.ResolvedBy, it.ProposedKind,
 			it.Confidence, offered, whyNote(it.Why))

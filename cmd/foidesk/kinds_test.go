@@ -88,7 +88,7 @@ func TestAlternativeKinds(t *testing.T) {
 		{`not json`, ""},
 	} {
 		it := store.ReplyReview{ProposedKind: foi.KindRefusal, Classification: []byte(tc.stored)}
-		if got := strings.Join(alternativeKinds(it), ", "); got != tc.want {
+		if got := kindList(alternativeKinds(it)); got != tc.want {
 			t.Errorf("%s: alternatives %q, want %q", tc.stored, got, tc.want)
 		}
 	}
@@ -101,12 +101,12 @@ func TestEvidenceLines(t *testing.T) {
 		{"rule":"refusal:cost","kind":"refusal","weight":90,"source":"body","phrase":"would exceed the appropriate limit"},
 		{"rule":"response:attached","kind":"response","weight":40,"source":"quoted","phrase":"please find attached"},
 		{"rule":"reference:labelled","source":"subject","phrase":"FOI 123/25"}]}`)}
-	got := strings.Join(evidenceLines(it), "\n")
+	got := strings.Join(evidenceLines(storedResult(it)), "\n")
 	want := "  refusal, body: \"would exceed the appropriate limit\"\n  reference:labelled, subject: \"FOI 123/25\""
 	if got != want {
 		t.Errorf("evidence lines:\n%s\nwant:\n%s", got, want)
 	}
-	if lines := evidenceLines(store.ReplyReview{Classification: []byte("null")}); len(lines) != 0 {
+	if lines := evidenceLines(storedResult(store.ReplyReview{Classification: []byte("null")})); len(lines) != 0 {
 		t.Errorf("no classification: %q", lines)
 	}
 }
@@ -121,7 +121,11 @@ func TestTallyDecided(t *testing.T) {
 		{ProposedKind: foi.KindRefusal, Kind: foi.KindResponse, Classification: offered},
 		{ProposedKind: foi.KindRefusal, Classification: offered}, // still open
 	}
-	if got, want := tallyDecided(items), (decidedTally{decided: 3, proposed: 1, offered: 2}); got != want {
+	var got decidedTally
+	for _, it := range items {
+		got.add(it, alternativeKinds(it))
+	}
+	if want := (decidedTally{decided: 3, proposed: 1, offered: 2}); got != want {
 		t.Errorf("tally %+v, want %+v", got, want)
 	}
 }
