@@ -830,13 +830,17 @@ func alternatives(c *collector, k foi.Kind, words func() []string) []foi.Kind {
 		out = append(out, x)
 		return len(out) < maxAlternatives
 	}
+	scores := make(map[foi.Kind]int, len(precedence))
+	for _, x := range precedence {
+		scores[x] = c.score(x)
+	}
 	switch k {
 	case foi.KindRefusal, foi.KindNotHeld, foi.KindResponse:
 		offer(foi.KindPartialResponse)
 	case foi.KindPartialResponse:
 		alt := foi.KindRefusal
 		for _, x := range []foi.Kind{foi.KindNotHeld, foi.KindResponse} {
-			if c.score(x) > c.score(alt) {
+			if scores[x] > scores[alt] {
 				alt = x
 			}
 		}
@@ -844,9 +848,9 @@ func alternatives(c *collector, k foi.Kind, words func() []string) []foi.Kind {
 	}
 	byScore := slices.Clone(precedence)
 	// Stable: equal scores keep the order of precedence.
-	slices.SortStableFunc(byScore, func(a, b foi.Kind) int { return cmp.Compare(c.score(b), c.score(a)) })
+	slices.SortStableFunc(byScore, func(a, b foi.Kind) int { return cmp.Compare(scores[b], scores[a]) })
 	for _, x := range byScore {
-		if c.score(x) == 0 || !offer(x) {
+		if scores[x] == 0 || !offer(x) {
 			break
 		}
 	}
