@@ -150,8 +150,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:do not|please don't) reply to this (?:e-?mail|message)\b|\bthis (?:mailbox|inbox|e-?mail address) is not monitored\b`)},
 
 	// --- Acknowledgements of one request. ---
+	// "Your request will now be considered in accordance with the Freedom
+	// of Information Act", "We will deal with your request in line with the
+	// Act".
 	{name: "ack:will-be-considered", kind: foi.KindAcknowledgement, weight: 85,
-		re: rx(`\b(?:will|shall) (?:now )?be (?:considered|processed|dealt with|handled) in accordance with the (?:freedom of information|foi)`)},
+		re: rx(`\b(?:will|shall) (?:now )?be (?:considered|processed|dealt with|handled) in accordance with the (?:freedom of information|foi)|\b(?:we|i) (?:will|shall) (?:now )?(?:deal with|consider|process|handle) your (?:request|application) (?:in line with|in accordance with|under) the (?:act|freedom of information|foi)\b`)},
 	{name: "ack:logged", kind: foi.KindAcknowledgement, weight: 85,
 		re: rx(`\blogged under the (?:above |following |below )?ref|\b(?:has|have) been (?:logged|registered)\b`)},
 	{name: "ack:being-considered", kind: foi.KindAcknowledgement, weight: 80,
@@ -174,9 +177,10 @@ var bodyRules = []rule{
 	{name: "ack:dealt-with-as", kind: foi.KindAcknowledgement, weight: 75,
 		re: rx(`\b(?:is being|will be|has been) (?:dealt with|treated|handled|processed) as a (?:freedom of information |foi )?request\b`)},
 	// "You will receive a response in due course", "will respond in due
-	// course and in any case by ...".
+	// course and in any case by ...", "We will respond as soon as we can",
+	// "your email ... which is receiving attention".
 	{name: "ack:in-due-course", kind: foi.KindAcknowledgement, weight: 70,
-		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable))\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b|\b(?:has been|was|have been) (?:passed|forwarded|referred|sent) to [^.]{1,60}? who will (?:action|deal with|respond|reply|answer|process)\b`)},
+		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable|we can))\b|\b(?:is|are) (?:now )?receiving (?:our |my )?attention\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b|\b(?:has been|was|have been) (?:passed|forwarded|referred|sent) to [^.]{1,60}? who will (?:action|deal with|respond|reply|answer|process)\b`)},
 	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
 	// A reply due within twenty working days; not a late answer's
@@ -202,8 +206,10 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
+	// "Can I ask at the outset that you elaborate a little on the detail
+	// of the request? Upon receipt of further information I will ...".
 	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
-		re: rx(`\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:(?:me|us|this office) )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
+		re: rx(`\b(?:could|can|would) (?:you|i ask(?: [\w ]{1,20}?)? that you) (?:please )?(?:elaborate|expand)(?: a little| further| slightly)? on\b|\b(?:up)?on receipt of (?:the |this |that |such |your )?(?:further information|clarification)\b|\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:(?:me|us|this office) )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
 	// "Please define the area", "please specify which"; "to enable
 	// Merseyside Police to meet your request could you please provide".
 	{name: "clarification:define", kind: foi.KindClarification, weight: 70, hedgeable: true, notListed: true,
@@ -516,8 +522,9 @@ var bodyRules = []rule{
 		veto: heldWithheld},
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
 		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`),
-		// A telephone number in a letterhead is not a row of figures.
-		reject: rx(`^[ \t]*(?:tel(?:ephone)?|phone|fax|mobile|ffôn|ffacs|dx|[tfm] ?:)`)},
+		// A telephone number in a letterhead or signature is not a row of
+		// figures, however it is labelled ("• Office: 0300 303 3344").
+		reject: rx(`^[ \t]*(?:tel(?:ephone)?|phone|fax|mobile|ffôn|ffacs|dx|[tfm] ?:)|(?:^|[^\d,])0\d{2,4}[ \t]\d{3,4}[ \t]\d{3,4}[ \t]*$`)},
 	{name: "response:heading", kind: foi.KindResponse, weight: 30,
 		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,

@@ -72,6 +72,42 @@ Refusal Notice in name only.`},
 			evidence: []string{"!refusal:refused-under", "strip:quoted:original-message"},
 		},
 		{
+			// The signature's telephone number is not a row of figures.
+			name: "acknowledgement in the active voice, with a labelled telephone number",
+			in: Input{Body: `Dear Sir or Madam
+
+Thank you for your request, made under the Freedom of Information Act 2000. We will deal with your request in line with the Act.
+
+We may not be able to respond within the statutory time. We will respond as soon as we can.
+
+Information Team
+• Office: 0300 303 3344
+• Head Office, 1 High Street, Coventry, CV1 3BH`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:will-be-considered", "ack:in-due-course"},
+		},
+		{
+			name: "an e-mail receiving attention",
+			in: Input{Body: `Dear Sir/Madam
+
+Thank you for your email to the Directorate, which is receiving attention.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:in-due-course"},
+		},
+		{
+			// It acknowledges receipt, but waits on the requester first.
+			name: "receipt acknowledged, then asked to elaborate",
+			in: Input{Body: `Dear Sir,
+
+I acknowledge receipt of your email of 7th August.
+
+Can I ask at the outset that you elaborate a little on the detail of the request?
+
+Upon receipt of further information I will be happy to formally acknowledge your application and will respond more fully to you in due course.`},
+			kind:     foi.KindClarification,
+			evidence: []string{"clarification:provide-further"},
+		},
+		{
 			name: "acknowledgement explaining that time may be extended",
 			in: Input{Body: `Thank you for your request for information, received 3 March 2025.
 
@@ -707,5 +743,26 @@ func TestKinds(t *testing.T) {
 	}
 	if foi.Kind("refusal-s12").Valid() {
 		t.Error("fixture spelling accepted as a kind")
+	}
+}
+
+// A telephone number in a signature, however it is labelled, is not a row
+// of a table; three figures in a row still are.
+func TestTelephoneIsNotATableRow(t *testing.T) {
+	rows := func(body string) bool {
+		for _, e := range Classify(&Input{Body: body}, nil).Evidence {
+			if e.Rule == "response:table-rows" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, line := range []string{"• Office: 0300 303 3344", "Council: 0300 013 2233", "Switchboard 0191 375 2596"} {
+		if rows("Thank you for your email.\n\nFOI Team\n" + line) {
+			t.Errorf("%q was counted as a row of figures", line)
+		}
+	}
+	if !rows("The figures are:\n\nBurglary 120 135 142\nRobbery 12 15 9") {
+		t.Error("a row of three figures was not counted")
 	}
 }
