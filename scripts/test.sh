@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# foidesk's test run: formatting, vet, then every package's tests against
-# real PostgreSQL, Temporal and IMAP servers.
+# foidesk's test run: formatting, vet, workflowcheck and staticcheck, then
+# every package's tests against real PostgreSQL, Temporal and IMAP servers.
 #
 # Temporal's development server is its own binary (foidesk-temporal, built
 # here once, as make build does): tests start it as a child process, so no
@@ -27,6 +27,11 @@ go vet ./...
 # the tools module's pinned version.
 (cd tools && go build -o ../bin/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck)
 bin/workflowcheck ./workflows/...
+
+# Static checks beyond vet (unused code, dead stores, suspicious calls),
+# from the same pinned module.
+(cd tools && go build -o ../bin/staticcheck honnef.co/go/tools/cmd/staticcheck)
+bin/staticcheck ./...
 
 go build -o bin/foidesk-temporal ./cmd/foidesk-temporal
 export FOIDESK_TEMPORAL_BIN="$PWD/bin/foidesk-temporal"

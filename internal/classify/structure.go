@@ -247,8 +247,12 @@ func hasFigure(s string) bool {
 	return false
 }
 
+// listMarkRe is a list marker before an answer: "-", "•", "a.", "(b)".
+var listMarkRe = lazyre.New(`(?i)^[ \t]*(?:[-•*][ \t]*|\(?[a-z][.)][ \t]*)*`)
+
+// yesNo reports whether s, after any list marker, opens with a yes or no.
 func yesNo(s string) bool {
-	f := strings.ToLower(strings.TrimLeft(s, " \t-•*a.b.c)(") + " ")
+	f := strings.ToLower(s[len(listMarkRe.FindString(s)):] + " ")
 	return strings.HasPrefix(f, "yes") || strings.HasPrefix(f, "no ") || strings.HasPrefix(f, "no.") || strings.HasPrefix(f, "no,")
 }
 

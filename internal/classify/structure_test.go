@@ -291,3 +291,23 @@ Regards`,
 		})
 	}
 }
+
+func TestYesNo(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Yes, 12 officers":    true,
+		"No.":                 true,
+		"a. No, none":         true,
+		"(b) Yes":             true,
+		"• no, not recorded":  true,
+		"- Yes":               true,
+		"Nothing is recorded": false,
+		"above all, yes":      false, // a word that opens with a, b or c is not a marker
+		"clearly not":         false,
+		"None":                false,
+		"ayes and noes":       false, // a, b and c are markers only before "." or ")"
+	} {
+		if got := yesNo(s); got != want {
+			t.Errorf("yesNo(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -148,7 +148,7 @@ func (sc *csvScanner) next() bool {
 	}
 	sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
 	sc.recLine = sc.line
-	fieldLine := sc.line // line the current field starts on
+	var fieldLine int // line the current field starts on
 	cur := sc.line
 	for {
 		fieldLine = cur
@@ -193,7 +193,9 @@ func (sc *csvScanner) next() bool {
 				if nl {
 					sc.buf = append(sc.buf, '\n')
 				}
-				line, nl, ok = sc.readLine()
+				// The end of the input reads as an empty last line, handled
+				// below.
+				line, nl, _ = sc.readLine()
 				if len(line) > 0 || nl {
 					cur++
 				}

@@ -389,7 +389,6 @@ type gcell struct {
 type grow struct {
 	row    int // 0-based source row
 	hidden bool
-	width  int32 // fields of the source record (CSV)
 	cells  []gcell
 }
 

@@ -276,19 +276,6 @@ func independentSides(region []*aline, firstBody int, x0, x1 float64) bool {
 	return false
 }
 
-// crossesBand reports whether a chunk of the lines reaches into the band
-// x0..x1.
-func crossesBand(lines []*aline, x0, x1 float64) bool {
-	for _, l := range lines {
-		for _, c := range l.chunks {
-			if c.x0 < x1 && c.x1 > x0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 type colKind int
 
 const (

@@ -221,8 +221,8 @@ func gridTable(p *pdf.Page, hs, vs []seg, words, sideways []*word, vocab map[str
 	}
 	pad := cellPadding(xs, in)
 	// Rows without inner rulings but several aligned text lines are split.
-	virtual := map[int]bool{} // indexes into ys of added boundaries
-	ys, virtual = splitRowsByText(ys, xs, in, 2*pad, vocab)
+	// virtual: indexes into ys of added boundaries.
+	ys, virtual := splitRowsByText(ys, xs, in, 2*pad, vocab)
 	ys, virtual = splitRowsByGaps(ys, xs, in, virtual)
 
 	R, C := len(ys)-1, len(xs)-1
@@ -640,12 +640,6 @@ func proseWrapped(ls [][]*word, left, inner float64) bool {
 
 func hasLetter(s string) bool {
 	return strings.IndexFunc(s, unicode.IsLetter) >= 0
-}
-
-// dropEmpty removes rows and columns that hold no text of their own (empty,
-// or only the continuation of a span already kept).
-func dropEmpty(owner [][]int, texts []string) [][]int {
-	return dropEmptyOwnerCols(dropEmptyRows(owner, texts), texts)
 }
 
 // dropEmptyRows removes the rows that hold no text of their own.

@@ -258,14 +258,6 @@ type timelineEntry struct {
 
 type keyValue struct{ Key, Value string }
 
-func (s *server) timeline(ctx context.Context, c *campaignRow, requestID int64) ([]timelineEntry, error) {
-	tl, err := s.st.RequestTimeline(ctx, requestID)
-	if err != nil {
-		return nil, err
-	}
-	return buildTimeline(c, tl.Events, tl.Outbound, tl.Inbound), nil
-}
-
 // buildTimeline merges events and emails. An event that names an email (a
 // send's message_id, a reply's inbound_id) carries it; emails no event
 // names stand on their own at their time on the campaign's clock.
