@@ -134,7 +134,7 @@ func TestPublicBodiesReplies(t *testing.T) {
 	}
 	logMisses(t, pubTune)
 	sa := scoreReal(all)
-	t.Logf("public bodies, every held-out reply, of %d authorities: %s", authorities(all), sa.summary())
+	t.Logf("public bodies, every held-out reply, of %d authorities: %s; %s", authorities(all), sa.summary(), intervals(all))
 	if p := pct(sa.firstTwo, sa.n); p < floorPublicHeldOutFirstTwo {
 		t.Errorf("public bodies, every held-out reply: kind or first alternative right %.1f%%, floor %d%%", p, floorPublicHeldOutFirstTwo)
 	}

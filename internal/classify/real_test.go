@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -376,6 +377,52 @@ func (s realScore) summary() string {
 		s.n-s.unsure, s.byLabel())
 }
 
+// producerInterval is a 95% interval for the share (in per cent) of cases
+// right, from resampling whole producers: a percentile bootstrap of 2,000
+// draws with a fixed seed. One producer's letters come from the same
+// templates and are right or wrong together, so they are not independent
+// draws, and a binomial interval over replies would be too narrow.
+func producerInterval(cases []realCase, right func(realCase) bool) (lo, hi float64) {
+	byProducer := map[string][2]int{} // right, replies
+	for _, c := range cases {
+		p := producerOf(c.force)
+		v := byProducer[p]
+		v[1]++
+		if right(c) {
+			v[0]++
+		}
+		byProducer[p] = v
+	}
+	if len(byProducer) == 0 {
+		return 0, 0
+	}
+	var groups [][2]int
+	for _, p := range slices.Sorted(maps.Keys(byProducer)) {
+		groups = append(groups, byProducer[p])
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const draws = 2000
+	shares := make([]float64, draws)
+	for i := range shares {
+		r, n := 0, 0
+		for range groups {
+			g := groups[rng.IntN(len(groups))]
+			r, n = r+g[0], n+g[1]
+		}
+		shares[i] = pct(r, n)
+	}
+	slices.Sort(shares)
+	return shares[draws*25/1000], shares[draws*975/1000-1]
+}
+
+// intervals gives the producer-resampled 95% intervals of the kinds right
+// (lenient) and the references found among cases.
+func intervals(cases []realCase) string {
+	klo, khi := producerInterval(cases, func(c realCase) bool { return sameMove(c.got.Kind, c.want) })
+	rlo, rhi := producerInterval(cases, refFound)
+	return fmt.Sprintf("95%% intervals, resampling producers: kinds %.1f–%.1f%%, references %.1f–%.1f%%", klo, khi, rlo, rhi)
+}
+
 // loadOlderCases reads the older fixtures in testdata/replies as tuning
 // cases, with the kind and reference of fixtureWants.
 func loadOlderCases(t testing.TB) []realCase {
@@ -645,7 +692,7 @@ func TestRealReplies(t *testing.T) {
 	s8 := scoreReal(fresh8)
 	t.Logf("\n%s", s8.table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.n)))
 	sa := scoreReal(allHeldOut)
-	t.Logf("all held-out police replies, of %d producers: %s", producers(allHeldOut), sa.summary())
+	t.Logf("all held-out police replies, of %d producers: %s; %s", producers(allHeldOut), sa.summary(), intervals(allHeldOut))
 	sp := scoreReal(policeTune)
 	t.Logf("\n%s", sp.table(fmt.Sprintf("tuning collection policetune (%d producers)", producers(policeTune))))
 	s5 := scoreReal(fresh5)
@@ -777,5 +824,32 @@ func (s realScore) check(t testing.TB, label string, b bounds) {
 		case !c.isCeiling && c.got < float64(c.bound):
 			t.Errorf("%s %s %.1f%%, floor %d%%", label, c.what, c.got, c.bound)
 		}
+	}
+}
+
+// The producer interval is a point when every producer scores the same,
+// and wide when half the producers are always right and half never.
+func TestProducerInterval(t *testing.T) {
+	var cases []realCase
+	for i := range 20 {
+		for range 3 {
+			cases = append(cases, realCase{force: fmt.Sprintf("force-%02d", i), want: foi.KindResponse, got: Result{Kind: foi.KindResponse}})
+		}
+	}
+	right := func(c realCase) bool { return sameMove(c.got.Kind, c.want) }
+	if lo, hi := producerInterval(cases, right); lo != 100 || hi != 100 {
+		t.Errorf("all right: interval %.1f–%.1f, want 100–100", lo, hi)
+	}
+	for i := range cases {
+		if cases[i].force < "force-10" {
+			cases[i].got.Kind = foi.KindRefusal
+		}
+	}
+	lo, hi := producerInterval(cases, right)
+	if !(lo < 40 && hi > 60 && lo >= 0 && hi <= 100) {
+		t.Errorf("half the producers right: interval %.1f–%.1f, want one around 50 and wider than 40–60", lo, hi)
+	}
+	if lo2, hi2 := producerInterval(cases, right); lo2 != lo || hi2 != hi {
+		t.Errorf("the interval is not reproducible: %.1f–%.1f, then %.1f–%.1f", lo, hi, lo2, hi2)
 	}
 }
