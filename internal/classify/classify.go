@@ -603,12 +603,17 @@ func proposeByWording(c *collector, res *Result, subject, kept string) {
 	if err != nil {
 		return
 	}
-	k, p, ok := m.predict(modelWords(subject, kept))
+	words := modelWords(subject, kept)
+	k, _, ok := m.predict(words)
 	if !ok {
 		return
 	}
 	res.Kind, res.Confidence = k, modelConfidence
-	c.add(Evidence{Rule: "model:wording", Kind: k, Source: SourceDecision, Phrase: fmt.Sprintf("p=%.2f", p),
+	phrase := "the wording as a whole"
+	if t := m.telling(words, k, 3); len(t) > 0 {
+		phrase = "“" + strings.Join(t, "”, “") + "”"
+	}
+	c.add(Evidence{Rule: "model:wording", Kind: k, Source: SourceDecision, Phrase: phrase,
 		Note: "no rule matched; the words are most like the tuning replies of this kind, for a person to confirm"})
 }
 

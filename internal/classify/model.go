@@ -187,6 +187,55 @@ func (m *wordModel) rank(words []string) []kindChance {
 	return out
 }
 
+// telling returns up to n of words that most set kind k apart: those whose
+// presence the model finds likeliest in replies of k against the other
+// kinds' average, and at least twice as likely. It shows a person why the
+// model proposed k; the model's own probability, which naive Bayes
+// overstates, is not shown.
+func (m *wordModel) telling(words []string, k foi.Kind, n int) []string {
+	i := kindIndex(m.kinds, k)
+	if i < 0 {
+		return nil
+	}
+	type lift struct {
+		word string
+		by   float64
+	}
+	var ls []lift
+	for _, w := range words {
+		c, found := m.counts[w]
+		if !found {
+			continue
+		}
+		others := 0.0
+		for j := range m.kinds {
+			if j != i {
+				others += m.prob(c[j], j)
+			}
+		}
+		others /= float64(len(m.kinds) - 1)
+		if by := m.prob(c[i], i) / others; by >= 2 {
+			ls = append(ls, lift{strings.ReplaceAll(w, "_", " "), by})
+		}
+	}
+	slices.SortStableFunc(ls, func(a, b lift) int { return cmp.Compare(b.by, a.by) })
+	// A word already shown within a pair ("thank" and "thank you"), or a
+	// pair holding a word shown, adds nothing.
+	overlaps := func(a, b string) bool {
+		return slices.Contains(strings.Fields(a), b) || slices.Contains(strings.Fields(b), a)
+	}
+	var out []string
+	for _, l := range ls {
+		if len(out) == n {
+			break
+		}
+		if !slices.ContainsFunc(out, func(o string) bool { return overlaps(o, l.word) }) {
+			out = append(out, l.word)
+		}
+	}
+	return out
+}
+
 // prob is the smoothed chance that a reply of kind i holds a word found in
 // n of them.
 func (m *wordModel) prob(n float64, i int) float64 { return (n + 0.5) / (m.docs[i] + 1) }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/foidesk/foidesk/internal/foi"
@@ -119,5 +120,36 @@ func TestToAForce(t *testing.T) {
 		if got := toAForce(body); got != want {
 			t.Errorf("toAForce(%q) = %v, want %v", body, got, want)
 		}
+	}
+}
+
+// The words shown for a kind the model proposes are the reply's own, each
+// at least twice as likely in that kind's replies, and none repeats
+// another.
+func TestWordingModelTelling(t *testing.T) {
+	m, err := theModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := modelWords("", "Thank you for your request. Please find attached the figures for the years requested, extracted from our systems.")
+	got := m.telling(words, foi.KindResponse, 3)
+	if len(got) == 0 {
+		t.Fatal("no telling words for a response's wording")
+	}
+	for i, w := range got {
+		if !slices.Contains(words, strings.ReplaceAll(w, " ", "_")) {
+			t.Errorf("%q is not a word of the reply", w)
+		}
+		for _, o := range got[:i] {
+			if slices.Contains(strings.Fields(o), w) || slices.Contains(strings.Fields(w), o) {
+				t.Errorf("%q repeats %q", w, o)
+			}
+		}
+	}
+	if slices.Contains(got, "the") || slices.Contains(got, "you") {
+		t.Errorf("common words shown as telling: %q", got)
+	}
+	if got := m.telling(words, foi.Kind("nonsense"), 3); got != nil {
+		t.Errorf("a kind the model does not know: %q", got)
 	}
 }
