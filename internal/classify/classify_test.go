@@ -284,7 +284,7 @@ func TestAlternative(t *testing.T) {
 // itself, nor a kind that moves the request as it or an earlier
 // alternative does.
 func TestAlternativesAreOtherMoves(t *testing.T) {
-	cases := slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadRealCases(t, "policetune", false))
+	cases := slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadPoliceTuning(t))
 	full := 0
 	for _, c := range cases {
 		alts := c.got.Alternatives

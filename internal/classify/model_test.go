@@ -14,13 +14,13 @@ var updateModel = flag.Bool("update-model", false, "rewrite model.txt from the t
 
 // tuningExamples are the words and labels of the tuning set's replies: the
 // tuning producers' files of testdata/real, the older fixtures, the
-// tuning half of testdata/public, testdata/policetune and the public
+// tuning half of testdata/public, the policetune collections and the public
 // tuning collections (tuningCollections). No held-out reply is read.
 func tuningExamples(t *testing.T) []modelExample {
 	t.Helper()
 	var out []modelExample
 	var cases []realCase
-	for _, c := range slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadRealCases(t, "policetune", false)) {
+	for _, c := range slices.Concat(loadRealCases(t, "real", false), loadOlderCases(t), loadPoliceTuning(t)) {
 		if isTuningForce(c.force) {
 			cases = append(cases, c)
 		}

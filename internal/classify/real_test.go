@@ -174,6 +174,21 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 	return cases
 }
 
+// policeTuningDirs are the collections of tuning producers' letters made
+// after the corpus of testdata/real, each labelled before it was first
+// classified (that first measure is in its README) and tuned on since.
+var policeTuningDirs = []string{"policetune", "policetune2"}
+
+// loadPoliceTuning reads every collection of policeTuningDirs.
+func loadPoliceTuning(t testing.TB) []realCase {
+	t.Helper()
+	var cases []realCase
+	for _, dir := range policeTuningDirs {
+		cases = append(cases, loadRealCases(t, dir, false)...)
+	}
+	return cases
+}
+
 // loadRound loads a round's collection of held-out replies, which has
 // at least one.
 func loadRound(t *testing.T, dir string) []realCase {
@@ -618,16 +633,17 @@ func TestRealReplies(t *testing.T) {
 	fresh7 := loadRound(t, "heldout7")
 	// Round 8: a sixth, likewise.
 	fresh8 := loadRound(t, "heldout8")
-	// A tuning collection of tuning producers' letters (testdata/policetune),
-	// labelled before it was first classified; that first measure is in
-	// its README, and the collection is then tuned on like the rest.
-	policeTune := loadRealCases(t, "policetune", false)
-	if len(policeTune) == 0 {
-		t.Fatal("no replies in testdata/policetune")
-	}
-	for _, c := range policeTune {
-		if !isTuningForce(c.force) {
-			t.Errorf("policetune/%s: force %s is held out", c.name, c.force)
+	// The tuning collections of tuning producers' letters (policeTuningDirs).
+	policeTune := loadPoliceTuning(t)
+	for _, dir := range policeTuningDirs {
+		cases := loadRealCases(t, dir, false)
+		if len(cases) == 0 {
+			t.Fatalf("no replies in testdata/%s", dir)
+		}
+		for _, c := range cases {
+			if !isTuningForce(c.force) {
+				t.Errorf("%s/%s: force %s is held out", dir, c.name, c.force)
+			}
 		}
 	}
 
@@ -669,7 +685,7 @@ func TestRealReplies(t *testing.T) {
 
 	st, sh := scoreReal(tuning), scoreReal(heldOut)
 	sr, sf := scoreReal(heldOutReal), scoreReal(heldOut[len(heldOutReal):])
-	t.Logf("\n%s\n%s", st.table(fmt.Sprintf("tuning (%d of testdata/real, %d of testdata/replies, %d of testdata/policetune)", tuningReal, tuningOlder, len(policeTune))),
+	t.Logf("\n%s\n%s", st.table(fmt.Sprintf("tuning (%d of testdata/real, %d of testdata/replies, %d of the policetune collections)", tuningReal, tuningOlder, len(policeTune))),
 		sh.table(fmt.Sprintf("held-out (%d of testdata/real, %d of testdata/heldout)", sr.n, sf.n)))
 	for _, part := range []struct {
 		label string
@@ -693,8 +709,11 @@ func TestRealReplies(t *testing.T) {
 	t.Logf("\n%s", s8.table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.n)))
 	sa := scoreReal(allHeldOut)
 	t.Logf("all held-out police replies, of %d producers: %s; %s", producers(allHeldOut), sa.summary(), intervals(allHeldOut))
-	sp := scoreReal(policeTune)
-	t.Logf("\n%s", sp.table(fmt.Sprintf("tuning collection policetune (%d producers)", producers(policeTune))))
+	for _, dir := range policeTuningDirs {
+		cases := loadRealCases(t, dir, false)
+		sp := scoreReal(cases)
+		t.Logf("\n%s", sp.table(fmt.Sprintf("tuning collection %s (%d producers)", dir, producers(cases))))
+	}
 	s5 := scoreReal(fresh5)
 	t.Logf("\n%s", s5.table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.n)))
 	lopo := leaveOneProducerOut(tuning)

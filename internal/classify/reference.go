@@ -129,8 +129,8 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?|\s+is)?` +
 	`|request\s+for\s+information` +
 	`|please\s+quote\s+(?:our\s+|the\s+|this\s+)?ref(?:erence)?(?:\s+(?:no|number))?` +
-	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?)\s+request(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
-	`|(?:foia?|request|case)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
+	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?|(?:foi\s*/\s*)?eir)\s+request(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
+	`|(?:foia?|request|case|(?:foi\s*/\s*)?eir)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:foia?|eir|foi/eir)\s+(?:no|number|num|id)|(?:request|case)\s+id` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
@@ -140,9 +140,10 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"), be up to six
 // letters long ("HWHCT-340") and be spaced from what follows ("HWHCT-
-// 228"); a hyphen between numbers may be spaced ("398 - 24", "89- 26",
+// 228"); up to eight letters may run into the number ("IGTFOISA9553");
+// a hyphen between numbers may be spaced ("398 - 24", "89- 26",
 // Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,4}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,8}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.

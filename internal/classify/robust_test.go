@@ -2,6 +2,7 @@ package classify
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -212,8 +213,8 @@ const maxRenderingChanges = 2
 
 func TestRenderingsKeepKind(t *testing.T) {
 	var tuning, heldOut []realCase
-	for _, dir := range []string{"real", "policetune", "heldout", "heldout3", "heldout4", "heldout6", "heldout7", "heldout8"} {
-		for _, c := range loadRealCases(t, dir, dir != "real" && dir != "policetune") {
+	for _, dir := range slices.Concat([]string{"real"}, policeTuningDirs, []string{"heldout", "heldout3", "heldout4", "heldout6", "heldout7", "heldout8"}) {
+		for _, c := range loadRealCases(t, dir, dir != "real" && !slices.Contains(policeTuningDirs, dir)) {
 			if isTuningForce(c.force) {
 				tuning = append(tuning, c)
 			} else {

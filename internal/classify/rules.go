@@ -202,10 +202,13 @@ var bodyRules = []rule{
 	// until you do so": a request needs the requester's real name.
 	{name: "clarification:name", kind: foi.KindClarification, weight: 80,
 		re: rx(`\bplease (?:confirm|provide|give|supply) (?:us with )?your (?:full |real )?(?:name|first name and surname)\b|\b(?:request|application) is not (?:deemed |considered |treated as )?valid until\b`)},
+	// "we do need you to clarify your request", "Can we ask that you
+	// clarify", "We have been asked to seek a clarification".
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b`)},
+		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b|\b(?:we|i) (?:do |would )?need you to (?:clarify|confirm|specify)\b|\b(?:can|could|may) (?:we|i) ask (?:that )?you (?:to )?(?:clarify|confirm|specify)\b|\bto seek (?:a |some |further )?clarification\b`)},
+	// "Your request is on hold pending receipt of your clarification".
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
-		re: rx(`\buntil (?:we (?:have )?receive[d]? )?(?:your|this|the|such) clarification\b`)},
+		re: rx(`\b(?:until|pending) (?:we (?:have )?receive[d]? |(?:the )?receipt of )?(?:your|this|the|such) clarification\b|\b(?:is|are|will be|has been|remains) (?:placed |put )?on hold (?:until|pending) (?:we|you|your|the|receipt)\b`)},
 	// "Can I ask at the outset that you elaborate a little on the detail
 	// of the request? Upon receipt of further information I will ...".
 	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
@@ -293,6 +296,11 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b`)},
 	{name: "refusal:manifestly-unreasonable", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bmanifestly unreasonable\b`)},
+	// The EIR's exceptions, as the FOIA's exemptions: "would ... engage
+	// regulation 12(4)(b)", "a public authority is excepted from
+	// complying", "Regulation 12(5)(e) applies".
+	{name: "refusal:eir-exception", kind: foi.KindRefusal, weight: 75, hedgeable: true,
+		re: rx(`\b(?:engages?|engaged|engaging|rel(?:y|ies|ying) (?:up)?on|appl(?:y|ying)) (?:the exceptions? (?:at|under|in) )?regulations? 12 ?\( ?[45] ?\)|\bis excepted from (?:complying|disclos(?:ing|ure))\b|\bregulation 12 ?\( ?[45] ?\) ?\( ?[a-g] ?\)[^.\n]{0,40}? (?:applies|is engaged)\b`)},
 	{name: "refusal:cost-exceeds", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s12",
 		re: rx(`\bexceed(?:s|ed|ing)? (?:the )?(?:permitted |prescribed |statutory |set |given )?["'‘“]?(?:appropriate|cost|costs|statutory cost|fees? limit|time and cost|18 ?hours?|£ ?450)\b`)},
 	{name: "refusal:engaged", kind: foi.KindRefusal, weight: 85, hedgeable: true,
@@ -405,7 +413,7 @@ var bodyRules = []rule{
 		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
 		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:is )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
+		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
 
 	// --- Responses. ---
@@ -529,16 +537,17 @@ var bodyRules = []rule{
 		re: rawRx(`(?im)^[ \t]*(?:our )?(?:response|answer)[ \t]*(?::|$)`)},
 	{name: "response:legal-preamble", kind: foi.KindResponse, weight: 30,
 		re: rx(`\bprovides public access to information held by public authorities\b|\bpublic authorities have an obligation to confirm or deny\b`)},
-	// "does hold part of the information you have requested", "pleased to
-	// provide the majority in the accompanying table".
+	// "does hold part of the information you have requested", "Essex
+	// Police holds some of the information", "pleased to provide the
+	// majority in the accompanying table".
 	{name: "partial:part-held", kind: foi.KindPartialResponse, weight: 85,
 		// "... does hold some of the information that you have requested.
 		// However, ... the information is exempt under Section 12": held,
 		// and refused whole.
 		veto: heldWithheld,
-		re:   rx(`\b(?:do(?:es)?|we) hold (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
+		re:   rx(`\b(?:(?:do(?:es)?|we) hold|holds) (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:has|have) not been (?:provided|disclosed|released|supplied)\b`)},
+		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:has|have) not been (?:provided|disclosed|released|supplied)\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:is|was) not (?:centrally )?(?:recorded|held|retrievable|available)\b`)},
 	// "Provisional Census figures have been redacted under Section 22A",
 	// "Where information has been redacted, the relevant exemption has
 	// been noted": what was released carries redactions. ("Where" here

@@ -108,6 +108,85 @@ Upon receipt of further information I will be happy to formally acknowledge your
 			evidence: []string{"clarification:provide-further"},
 		},
 		{
+			name: "a clarification that opens like an acknowledgement",
+			in: Input{Body: `Dear Sir
+
+Thank you for your request for information about the above. Your request was received on 29/9/2016 and I am dealing with it under the terms of the Freedom of Information Act 2000.
+
+We always aim to respond as quickly as possible, but we do need you to clarify your request before we will be able to process it.
+
+Your request is on hold pending receipt of your clarification.`},
+			kind:     foi.KindClarification,
+			evidence: []string{"clarification:need-clarification", "clarification:until-clarified"},
+		},
+		{
+			name: "an EIR request refused under regulation 12(4)(b)",
+			in: Input{Body: `Dear Sir
+
+Thank you for your request of 21 March 2023.
+
+It is the Council's view that to comply with your request would absorb enough of its staff's time to engage regulation 12(4)(b) of the Environmental Information Regulations 2004. Regulation 12(4)(b) provides that a public authority is excepted from complying with a request for information if it would place a substantial and unreasonable burden on its resources.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:eir-exception"},
+		},
+		{
+			name: "no information relevant to the request is held",
+			in: Input{Body: `Police Use of Spit Hoods
+
+- Does your force use spit hoods?
+
+The Constabulary does not use spit hoods.
+
+No information relevant to your request is held.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
+		{
+			// Unnumbered questions, each answered under "Response:".
+			name: "one answer given and one exempt, neither numbered",
+			in: Input{Body: `Thank you for your request for information received on 16 January 2013.
+
+Question: Does your university carry out animal experiments?
+Response: Yes, the university does use animals in research.
+
+Question: How many animals were used in experiments in 2012?
+
+Response:
+We are collating this information for our annual return, and it will be published on our website. This information is therefore exempt from disclosure under section 22 of the Freedom of Information Act, as it is intended for future publication.`},
+			kind: foi.KindPartialResponse,
+		},
+		{
+			// Sending one part to another body answers nothing.
+			name: "one part sent to another body, the other refused",
+			in: Input{Body: `RESPONSE
+We consulted with our Digital services unit who have provided the following information regarding your request.
+Question 1
+The funding request was prepared on behalf of the NPCC. Under S16 our duty to advise and assist you may wish to submit this part of your request to NPCC using the link provided below.
+Question 2
+Your request for this information has now been considered and I am not obliged to supply the information you have requested.
+In relation to your request, the following exemption applies:
+Section 14(1) – Vexatious`},
+			kind: foi.KindRefusal,
+		},
+		{
+			name: "some of the requested information not centrally recorded",
+			in: Input{Body: `Please find the Warwickshire Police response set out below.
+
+Response: Please be advised that some of the requested information is not centrally recorded and is therefore not held in a readily retrievable format. With regard to Qc, it would be necessary to manually review each and every investigation.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:explicit"},
+		},
+		{
+			name: "a force that holds some of the information",
+			in: Input{Body: `FOI Duty
+First Duty – Essex Police holds some of the information relating to your request
+Second Duty – See below
+Exemption - Section 12(1)
+Reasoning – In respect of Question 4, Essex Police are unable to report on the financial data required.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:part-held"},
+		},
+		{
 			name: "acknowledgement explaining that time may be extended",
 			in: Input{Body: `Thank you for your request for information, received 3 March 2025.
 

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/foidesk/foidesk/internal/foi"
@@ -65,6 +66,8 @@ var (
 	// question", "this part of your request", "in relation to your request
 	// for emails ..., the following exemption applies").
 	scopedThisRe = lazyre.New(ws(`(?i)\b(?:for|to|in relation to|in respect of) (?:this|that|these|those) (?:parts?|questions?|aspects?|elements?)\b|\b(?:this|that|these|those) (?:parts?|questions?|aspects?|elements?) of (?:your|the|this) request\b|\bin relation (?:to )?your request for (?:[^.,\n]{3,100}?),? the following exemptions? appl(?:y|ies)\b|\b(?:in respect of|in relation to|for|regarding) the parts? of (?:your|the) request\b`))
+	// redirectRe: the requester is sent to another body for a part.
+	redirectRe = lazyre.New(ws(`(?i)\byou (?:may|might) (?:wish|like|want) to (?:submit|send|direct|redirect|address|make|contact|approach|write)\b|\b(?:should|could|would need to) be (?:directed|redirected|addressed|submitted|sent) to\b|\bplease (?:direct|redirect|address|submit|send) (?:this|that|your) (?:part of your )?(?:request|question|enquiry) to\b`))
 	// wholeRe: the refusal covers everything asked.
 	wholeRe = lazyre.New(ws(`(?i)\bwhole (?:of )?(?:the |your |this )?(?:requested information|request)\b|\bentire(?:ty of)? (?:the |your |this )?request\b|\ball (?:parts|elements|questions) of (?:your|the|this) request\b`))
 )
@@ -161,6 +164,11 @@ func structure(text string) layout {
 			l.negParts[label] = phrase(first)
 			continue
 		}
+		// A part the letter sends elsewhere ("you may wish to submit this
+		// part of your request to the NPCC") is not answered.
+		if redirectRe.MatchString(block) {
+			continue
+		}
 		answerLabel := strings.Contains(heading, "response") || strings.Contains(heading, "answer")
 		switch {
 		case (qa || start >= 0 && h[0] >= start) && (len(strings.Fields(block)) >= 8 || hasFigure(block) || yesNo(block)):
@@ -170,6 +178,9 @@ func structure(text string) layout {
 		case labelled && start >= 0 && h[0] >= start && len(strings.Fields(block)) >= 4:
 			l.posParts[label] = phrase(first)
 		}
+	}
+	if len(l.negParts)+len(l.posParts) == 0 {
+		l.unnumbered(text)
 	}
 	for _, m := range scopedNegRe.Regexp().FindAllStringSubmatchIndex(text, 16) {
 		label := normaliseLabel(text[m[2]:m[3]])
@@ -189,6 +200,36 @@ func structure(text string) layout {
 		}
 	}
 	return l
+}
+
+// answerLineRe opens an answer that carries no part number: "Response:",
+// "Answer:" at the start of a line.
+var answerLineRe = lazyre.New(`(?im)^[ \t]*(?:response|answer)[ \t]*:[ \t]*`)
+
+// unnumbered reads a letter that repeats each question and answers it
+// under "Response:" without numbering either: two answers or more are
+// its parts, labelled in order ("r1", "r2"). One "Response:" heading is
+// where a letter's answer begins, not a part.
+func (l *layout) unnumbered(text string) {
+	locs := answerLineRe.Regexp().FindAllStringIndex(text, 32)
+	if len(locs) < 2 {
+		return
+	}
+	for i, loc := range locs {
+		end := len(text)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		block := strings.TrimSpace(text[loc[1]:min(end, loc[1]+600)])
+		label := "r" + strconv.Itoa(i+1)
+		switch {
+		case block == "":
+		case negativeRe.MatchString(block):
+			l.negParts[label] = phrase(firstLine(block))
+		case len(strings.Fields(block)) >= 4 || hasFigure(block) || yesNo(block):
+			l.posParts[label] = phrase(firstLine(block))
+		}
+	}
 }
 
 // evidence reports the layout found, for the record; it does not count.
