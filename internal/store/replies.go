@@ -252,3 +252,24 @@ func (s *Store) ReplyReviewByID(ctx context.Context, id int64) (*ReplyReview, er
 	}
 	return &r, nil
 }
+
+// Waiting counts the work that waits for a person, as the dashboard's
+// every page shows it: replies whose kind a person is to confirm, messages
+// in triage (unmatched or failed), and tables in the review queue.
+type Waiting struct {
+	Kinds, Triage, Review int
+}
+
+// Waiting counts what waits for a person now.
+func (s *Store) Waiting(ctx context.Context) (Waiting, error) {
+	var w Waiting
+	err := s.pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM reply_reviews WHERE status = 'open'),
+			(SELECT count(*) FROM inbound_messages WHERE status = ANY($1)),
+			(SELECT count(*) FROM review_items WHERE status = 'open')`, triagedStatuses).
+		Scan(&w.Kinds, &w.Triage, &w.Review)
+	if err != nil {
+		return Waiting{}, fmt.Errorf("store: waiting: %w", err)
+	}
+	return w, nil
+}

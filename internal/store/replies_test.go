@@ -104,6 +104,13 @@ func TestReplyReviews(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	waiting := func(want store.Waiting) {
+		t.Helper()
+		if w, err := st.Waiting(ctx); err != nil || w != want {
+			t.Errorf("waiting = %+v, %v; want %+v", w, err, want)
+		}
+	}
+	waiting(store.Waiting{Kinds: 1})
 	items, err := st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +135,7 @@ func TestReplyReviews(t *testing.T) {
 	if items, _ := st.ReplyReviews(ctx, string(foi.ReplyReviewOpen), 0); len(items) != 0 {
 		t.Errorf("%d still open", len(items))
 	}
+	waiting(store.Waiting{})
 	done, err := st.ReplyReviews(ctx, "resolved", 0)
 	if err != nil || len(done) != 1 || done[0].Kind != "response" || done[0].ResolvedBy != "ed" || done[0].Why != "CSV attached" {
 		t.Errorf("resolved = %+v, %v", done, err)
@@ -148,4 +156,15 @@ func TestReplyReviews(t *testing.T) {
 	if _, err := st.ReplyReviews(ctx, "bogus", 0); err == nil {
 		t.Error("unknown status accepted")
 	}
+	// A message nobody's request claims waits in triage, and is counted
+	// there until it is decided.
+	var lost int64
+	if err := st.Pool().QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw)
+		VALUES ('INBOX', 1, 9, sha256('w'::bytea), 'w'::bytea) RETURNING id`).Scan(&lost); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecideInbound(ctx, lost, store.InboundDecision{Status: foi.InboundTriage, TriageReason: "no request matched"}); err != nil {
+		t.Fatal(err)
+	}
+	waiting(store.Waiting{Triage: 1})
 }

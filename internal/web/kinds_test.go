@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,4 +127,55 @@ func waitingReply(t *testing.T, fx *fixture, w waiting) (inbound, requestID int6
 	must(t, fx.st.OpenReplyReview(ctx, store.ReplyReview{RequestID: requestID, InboundID: inbound, ProposedKind: res.Kind,
 		Confidence: res.Confidence, Reason: w.reason}))
 	return inbound, requestID
+}
+
+// The menu of every page counts the work waiting for a person: a reply
+// whose kind waits holds its request still, so it must not wait unseen.
+func TestWaitingWorkInMenu(t *testing.T) {
+	fx := seed(t)
+	h := newHandler(t, fx.st, nil)
+	counted := regexp.MustCompile(`title="(tables waiting for review|messages waiting in triage|replies whose kind waits for you)">(\d+)<`)
+	menu := func(path string) map[string]int {
+		t.Helper()
+		body := get(t, h, path, http.StatusOK)
+		i := strings.Index(body, "<nav>")
+		j := strings.Index(body[max(i, 0):], "</nav>")
+		if i < 0 || j < 0 {
+			t.Fatalf("%s: no menu", path)
+		}
+		out := map[string]int{}
+		for _, m := range counted.FindAllStringSubmatch(body[i:i+j], -1) {
+			n, _ := strconv.Atoi(m[2])
+			out[m[1]] = n
+		}
+		return out
+	}
+	want := func(w store.Waiting) map[string]int {
+		out := map[string]int{}
+		for title, n := range map[string]int{"tables waiting for review": w.Review, "messages waiting in triage": w.Triage,
+			"replies whose kind waits for you": w.Kinds} {
+			if n > 0 { // nothing waiting shows no count
+				out[title] = n
+			}
+		}
+		return out
+	}
+	before, err := fx.st.Waiting(t.Context())
+	must(t, err)
+	if got := menu("/"); !maps.Equal(got, want(before)) {
+		t.Errorf("menu counts %v, want %v", got, want(before))
+	}
+	waitingReply(t, fx, waiting{subject: "RE: your request", body: "Please find attached.", reason: "no kind fits",
+		result: `{"kind":"other","confidence":0.1}`})
+	after, err := fx.st.Waiting(t.Context())
+	must(t, err)
+	t.Logf("waiting before %+v, after %+v", before, after)
+	if after.Kinds != before.Kinds+1 {
+		t.Fatalf("waiting %+v after a reply was put to a person, %+v before", after, before)
+	}
+	for _, path := range []string{"/", boardPath, "/kinds", "/triage"} {
+		if got := menu(path); !maps.Equal(got, want(after)) {
+			t.Errorf("%s: menu counts %v, want %v", path, got, want(after))
+		}
+	}
 }

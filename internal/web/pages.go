@@ -17,6 +17,7 @@ import (
 	"github.com/foidesk/foidesk/internal/calendar"
 	"github.com/foidesk/foidesk/internal/dataset"
 	"github.com/foidesk/foidesk/internal/foi"
+	"github.com/foidesk/foidesk/internal/store"
 )
 
 // page is what every template gets.
@@ -31,6 +32,10 @@ type page struct {
 	// Mailboxes whose last sync failed: every page says so, since a
 	// failing inbox means replies are not coming in.
 	Mailboxes []mailboxAlert
+	// Waiting is the work waiting for a person, counted in the menu of
+	// every page: a request whose reply waits for its kind is neither
+	// moved nor chased until someone looks.
+	Waiting store.Waiting
 }
 
 // mailboxAlert is a failing mailbox in the page's banner.
@@ -65,6 +70,16 @@ func (s *server) failingMailboxes(ctx context.Context) []mailboxAlert {
 		out = append(out, a)
 	}
 	return out
+}
+
+// waiting counts the work waiting for a person. An error is logged and
+// shows no counts: the page matters more than its menu.
+func (s *server) waiting(ctx context.Context) store.Waiting {
+	w, err := s.st.Waiting(ctx)
+	if err != nil {
+		s.log.Warn("dashboard: waiting work", slog.Any("err", err))
+	}
+	return w
 }
 
 type crumb struct{ Label, Href string }
@@ -175,6 +190,7 @@ func formatValueHuman(v *float64) string {
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	p.CSRF = s.auth.csrfToken(w, r)
 	p.Mailboxes = s.failingMailboxes(r.Context())
+	p.Waiting = s.waiting(r.Context())
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("dashboard: render "+name, "err", err)
