@@ -33,7 +33,7 @@ func isPublicTuning(dir, authority string) bool {
 
 // tuningCollections are the collections of public bodies' replies made for
 // tuning: every reply of them is in the tuning set.
-var tuningCollections = []string{"publictune", "publictune2", "publictune3", "publictune4"}
+var tuningCollections = []string{"publictune", "publictune2", "publictune3", "publictune4", "publictune5"}
 
 // Floors for the public bodies' replies, below the first measure of the
 // held-out half (see testdata/public/README.md), so that a change which
@@ -69,6 +69,10 @@ var heldOutCollections = []struct {
 	// Chosen to lean to decisions. Kinds 62.0%, references 78.0%,
 	// confidently wrong 0 of 50.
 	{"public6", "sixth", bounds{kinds: 55, refs: 70, wrong: 1, person: -1}},
+	// NHS bodies, universities and national bodies, collected while the
+	// rules learnt from publictune4 and publictune5, and first measured
+	// after: kinds 80.0%, references 94.3%, confidently wrong 0 of 35.
+	{"public7", "seventh", bounds{kinds: 70, refs: 85, wrong: 1, person: -1}},
 }
 
 // publicDirs lists every collection of public bodies' replies: the split

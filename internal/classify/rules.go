@@ -117,6 +117,10 @@ var bodyRules = []rule{
 	// reply from the force at all.
 	{name: "other:delivery-failed", kind: foi.KindOther, weight: 90,
 		re: rx(`\bdelivery status notification\b|\b(?:message|e-?mail) could not be delivered\b|\bdelivery (?:status ?: ?failed|has failed|to the following recipients? failed)\b|\bundeliverable:`)},
+	// A request sent to the wrong body, or passed on to the one that holds
+	// the information: the request is not answered here.
+	{name: "other:wrong-body", kind: foi.KindOther, weight: 70,
+		re: rx(`\b(?:made|sent|addressed|directed) to the wrong (?:agency|authority|body|organi[sz]ation|council|department|public authority|force)\b|\b(?:we|i) have (?:transferred|forwarded|passed|referred) your (?:request|enquiry) to (?:the )?[\w ]{2,60}? (?:who|which) (?:hold|holds|is responsible|are responsible)\b`)},
 	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
 	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
@@ -205,7 +209,7 @@ var bodyRules = []rule{
 	// "we do need you to clarify your request", "Can we ask that you
 	// clarify", "We have been asked to seek a clarification".
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b|\b(?:we|i) (?:do |would )?need you to (?:clarify|confirm|specify)\b|\b(?:can|could|may) (?:we|i) ask (?:that )?you (?:to )?(?:clarify|confirm|specify)\b|\bto seek (?:a |some |further )?clarification\b`)},
+		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b|\b(?:we|i) (?:do |would )?need you to (?:clarify|confirm|specify)\b|\b(?:can|could|may) (?:we|i) ask (?:that )?you (?:to )?(?:clarify|confirm|specify)\b|\bto seek (?:a |some |further )?clarification\b|\b(?:writing|write) to ask you to (?:clarify|confirm|specify)\b|\bgrateful if you (?:would|could) (?:clarify|specify)\b`)},
 	// "Your request is on hold pending receipt of your clarification".
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
 		re: rx(`\b(?:until|pending) (?:we (?:have )?receive[d]? |(?:the )?receipt of )?(?:your|this|the|such) clarification\b|\b(?:is|are|will be|has been|remains) (?:placed |put )?on hold (?:until|pending) (?:we|you|your|the|receipt)\b`)},
@@ -339,7 +343,7 @@ var bodyRules = []rule{
 	// decision, however the letter hedges what the pages it points to
 	// answer ("your questions may be answered via the following").
 	{name: "refusal:s21-exempt", kind: foi.KindRefusal, weight: 80, implies: "s21",
-		re: rx(`\b(?:therefore|is|are) exempt (?:in accordance with|under|by virtue of) section 21\b`)},
+		re: rx(`\b(?:therefore|is|are) exempt (?:from disclosure )?(?:in accordance with|under|by virtue of) (?:the provisions of )?section 21\b|\binformation accessible to the applicant by other means\b`)},
 	// The section 17 notice a refusal must give, in the police template:
 	// "Section 17 of the Act requires X, when refusing to provide such
 	// information (because the information is exempt) to provide you the
@@ -404,7 +408,7 @@ var bodyRules = []rule{
 	// part not held, in the words of a system. Weaker than a statement of
 	// the whole: beside an answer it makes the answer partial.
 	{name: "not-held:not-on-system", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
-		re:   rx(`\b(?:is|are) not (?:recorded|captured|collated|held|logged) (?:on|in|within) (?:the|our|any) (?:[\w-]+ ){0,3}(?:systems?|database|records?)\b`),
+		re:   rx(`\b(?:is|are) not (?:recorded|captured|collated|held|logged) (?:on|in|within) (?:(?:the|our|any|its) )?(?:[\w-]+ ){0,3}(?:systems?|database|records?)\b`),
 		veto: notRetrievable},
 	// "We do not hold 'a list of funds' requested from organisations":
 	// something named is not held. Weaker than "we do not hold the
@@ -413,12 +417,18 @@ var bodyRules = []rule{
 		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
 		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re:   rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
-		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|in (?:a|the) (?:format|form))`)},
+		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
+		// "We do not hold the information requested electronically and
+		// obtaining it would involve a manual trawl": a cost refusal.
+		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|electronically|in (?:a|the) (?:format|form))`)},
 
 	// --- Responses. ---
 	{name: "response:please-find-information", kind: foi.KindResponse, weight: 85,
 		re: rx(`\bplease (?:now )?find (?:attached |enclosed |below )?(?:the |our )?(?:[\w-]+ ){0,2}(?:information|data|figures|statistics|spreadsheet|table|results|documents?)\b`)},
+	// "Further to your email of 15 December, we are now in a position to
+	// respond": the answer follows.
+	{name: "response:now-responding", kind: foi.KindResponse, weight: 50,
+		re: rx(`\b(?:we are|i am) now (?:in a position|able) to (?:respond|reply|provide (?:you with )?(?:a|our|the) response)\b`)},
 	{name: "response:able-to-disclose", kind: foi.KindResponse, weight: 85, hedgeable: true,
 		re: rx(`\b(?:i|we) (?:am|are) (?:able|pleased|happy) to (?:disclose|provide|release|supply)\b|\b(?:i|we) (?:can|will) (?:now )?(?:disclose|release)\b`)},
 	// "The information you requested is attached", "the requested
@@ -524,7 +534,7 @@ var bodyRules = []rule{
 	{name: "response:figures-caveat", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
 	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
-		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b`),
+		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b|\b(?:we|i) confirm that (?:the )?[\w ]{2,40}? holds the information\b|\bwhich is as (?:below|follows)\b`),
 		// "... is held by Northumbria Police however cannot be
 		// disclosed": held, and withheld.
 		veto: heldWithheld},

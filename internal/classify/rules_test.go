@@ -187,6 +187,82 @@ Reasoning – In respect of Question 4, Essex Police are unable to report on the
 			evidence: []string{"partial:part-held"},
 		},
 		{
+			name: "a clarification asked for in the first person",
+			in: Input{Body: `Dear Sir
+
+Freedom of Information Act 2000
+
+I am writing to ask you to clarify your request. We need further details from you in order to identify and locate the information. Therefore I should be grateful if you would clarify your request in more detail.
+
+I will not be able to take this matter further without this extra information from you.`},
+			kind:     foi.KindClarification,
+			evidence: []string{"clarification:need-clarification"},
+		},
+		{
+			name: "a request made to the wrong body",
+			in: Input{Body: `Information request:
+
+[Not disclosed as not relevant to the Service]
+
+Response:
+
+Applicant advised that the request has been made to the wrong agency. Advice given.`},
+			kind:     foi.KindOther,
+			evidence: []string{"other:wrong-body"},
+		},
+		{
+			name: "not recorded on the Authority's systems",
+			in: Input{Body: `Information request:
+
+Details of the driver of a vehicle seen at an incident.
+
+Response:
+
+This information is not recorded on Authority systems.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-on-system"},
+		},
+		{
+			// Not held electronically, and a manual trawl would cost too
+			// much: a cost refusal.
+			name: "not held electronically, a manual trawl over the limit",
+			in: Input{Body: `Request for Information: Cost Limit
+
+We do not hold the information requested electronically and obtaining the information would involve a manual trawl of case files. To obtain figures for a 12 month period would exceed the 2.5 days worth of work or £450 in accordance with the appropriate fees limit.`},
+			kind: foi.KindRefusal,
+		},
+		{
+			name: "the information is held, and as below",
+			in: Input{Body: `Dear Sir
+
+We refer to your request dated 10/10/2016.
+
+We confirm that the Council holds the information, which we believe satisfies your request, and which is as below.
+
+29 Aug: meeting with the two councils; briefing on the scoping exercise for the transport assessment.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:information-held"},
+		},
+		{
+			name: "published information, exempt under section 21",
+			in: Input{Body: `Further to your request for information relating to business rates accounts I can tell you the following.
+
+We intend to publish on our website information relating to business rates accounts, twice yearly.
+
+Under the FOI Act the information is exempt from disclosure under the provisions of section 21 (information accessible to the applicant by other means).`},
+			kind: foi.KindOther,
+		},
+		{
+			name: "now in a position to respond",
+			in: Input{Body: `Dear Sir,
+
+Further to your email of 15 December, we are now in a position to respond.
+
+The council has 14 allotment sites, with 312 plots in all.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:now-responding"},
+		},
+		{
 			name: "acknowledgement explaining that time may be extended",
 			in: Input{Body: `Thank you for your request for information, received 3 March 2025.
 
