@@ -343,7 +343,7 @@ var bodyRules = []rule{
 	// decision, however the letter hedges what the pages it points to
 	// answer ("your questions may be answered via the following").
 	{name: "refusal:s21-exempt", kind: foi.KindRefusal, weight: 80, implies: "s21",
-		re: rx(`\b(?:therefore|is|are) exempt (?:from disclosure )?(?:in accordance with|under|by virtue of) (?:the provisions of )?section 21\b|\binformation accessible to the applicant by other means\b`)},
+		re: rx(`\b(?:therefore|is|are) exempt (?:from disclosure )?(?:in accordance with|under|by virtue of) (?:the provisions of )?section 21\b|\binformation accessible to the applicant by other means\b|\bregulation 6 ?\( ?1 ?\) ?\( ?b ?\)`)},
 	// The section 17 notice a refusal must give, in the police template:
 	// "Section 17 of the Act requires X, when refusing to provide such
 	// information (because the information is exempt) to provide you the
@@ -416,6 +416,11 @@ var bodyRules = []rule{
 	{name: "not-held:named-thing", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\b(?:we|i|the (?:council|trust|force|department|authority|service|commission)) do(?:es)? not hold ['"‘“]?(?:a|an|any) [\w-]+`),
 		veto: notRetrievable},
+	// One row of an answer not held among rows of figures ("2019 – Not
+	// Held in line with our retention schedule", "2020 - 207"); with them,
+	// a partial response.
+	{name: "not-held:row", kind: foi.KindNotHeld, weight: 55,
+		re: rawRx(`(?im)^[ \t]*(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|q(?:uestion)? ?\d{1,2}[a-z]?)[ \t]*[–—:-][ \t]*(?:information )?not (?:held|recorded)\b`)},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		// "We do not hold the information requested electronically and

@@ -253,6 +253,31 @@ Under the FOI Act the information is exempt from disclosure under the provisions
 			kind: foi.KindOther,
 		},
 		{
+			name: "one year not held among years of figures",
+			in: Input{Body: `Dear Sir,
+
+Thank you for your recent request for information. Please see the answers to your questions below:
+
+(i) On how many occasions did the university fail to respond within 20 working days?
+
+2019 – Not Held in line with our retention schedule
+2020 - 207
+2021 - 211
+2022 - 225`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"not-held:row"},
+		},
+		{
+			name: "publicly available under the EIR's regulation 6(1)(b)",
+			in: Input{Body: `Dear Sir
+
+I am responding to your request for information, which has been considered under the Environmental Information Regulations 2004.
+
+I confirm that the Council holds the information you have requested. However, we consider that Regulation 6(1)(b) of the EIR applies, as the information is already publicly available on the planning portal.`},
+			kind:     foi.KindOther,
+			evidence: []string{"refusal:s21-exempt"},
+		},
+		{
 			name: "now in a position to respond",
 			in: Input{Body: `Dear Sir,
 
