@@ -312,7 +312,11 @@ var bodyRules = []rule{
 	{name: "refusal:vexatious", kind: foi.KindRefusal, weight: 85, hedgeable: true, implies: "s14",
 		re: rx(`\bvexatious\b|\brepeated request\b`)},
 	{name: "refusal:exempt", kind: foi.KindRefusal, weight: 80, hedgeable: true,
-		re: rx(`\bexempt(?: from disclosure)? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`)},
+		re: rx(`\bexempt(?: from (?:disclosure|release))? (?:by virtue of|under|in accordance with) (?:"|')?(?:section|s\.? ?\d)`),
+		// "... is not held and is therefore exempt from release under
+		// Section 17 of FOISA": FOISA's section 17 is the notice that
+		// information is not held, not an exemption.
+		veto: rx(`^ ?17\b`)},
 	// "This financial information has not been released as the exemption
 	// under section 33(1)(b) applies", "it should be withheld under the
 	// exception contained in Reg 12(4)(d) of the EIRs".
@@ -343,7 +347,7 @@ var bodyRules = []rule{
 	// decision, however the letter hedges what the pages it points to
 	// answer ("your questions may be answered via the following").
 	{name: "refusal:s21-exempt", kind: foi.KindRefusal, weight: 80, implies: "s21",
-		re: rx(`\b(?:therefore|is|are) exempt (?:from disclosure )?(?:in accordance with|under|by virtue of) (?:the provisions of )?section 21\b|\binformation accessible to the applicant by other means\b|\bregulation 6 ?\( ?1 ?\) ?\( ?b ?\)`)},
+		re: rx(`\b(?:therefore|is|are) exempt (?:from disclosure )?(?:in accordance with|under|by virtue of) (?:the provisions of )?section 21\b|\binformation accessible to (?:the )?applicant by other means\b|\bregulation 6 ?\( ?1 ?\) ?\( ?b ?\)`)},
 	// The section 17 notice a refusal must give, in the police template:
 	// "Section 17 of the Act requires X, when refusing to provide such
 	// information (because the information is exempt) to provide you the
@@ -364,7 +368,7 @@ var bodyRules = []rule{
 	{name: "refusal:duty-cannot-be-met", kind: foi.KindRefusal, weight: 80,
 		re: rx(`\bobligation (?:of|under|at) section 1 ?\(1\) ?\(b\) (?:of the act )?cannot be met\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
-		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
+		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\bthe exemptions? (?:under|at|in) s(?:ection)?\.? ?\d{1,2}\b[^.]{0,80}? appl(?:y|ies)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
 		// Section 39 (FOISA 39(2)) routes environmental information to
 		// the EIRs: the request is answered there, not refused.
 		veto: rx(`^9(?:\b| ?\()`)},
@@ -422,7 +426,7 @@ var bodyRules = []rule{
 	{name: "not-held:row", kind: foi.KindNotHeld, weight: 55,
 		re: rawRx(`(?im)^[ \t]*(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|q(?:uestion)? ?\d{1,2}[a-z]?)[ \t]*[–—:-][ \t]*(?:information )?not (?:held|recorded)\b`)},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
+		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		// "We do not hold the information requested electronically and
 		// obtaining it would involve a manual trawl": a cost refusal.
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|electronically|in (?:a|the) (?:format|form))`)},

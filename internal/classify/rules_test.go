@@ -278,6 +278,54 @@ I confirm that the Council holds the information you have requested. However, we
 			evidence: []string{"refusal:s21-exempt"},
 		},
 		{
+			name: "an exemption under a section, applied in the body's own words",
+			in: Input{Body: `Dear Sir,
+
+Thank you for the email in which you requested information about the newspapers available at our stations.
+
+We have considered the request carefully and consider that the exemption under S43 (2) of the Freedom of Information Act 2000 (FOIA) applies, as disclosure would be likely to prejudice the commercial interests of the contractor.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:exemption-applies"},
+		},
+		{
+			name: "exempt from release under a section",
+			in: Input{Body: `Dear Sir,
+
+We hold figures on the profitability of image sales, but their release would be commercially damaging. We have concluded, therefore, that the information is exempt from release under section 43(2) of the Freedom of Information Act (commercial interests).`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:exempt"},
+		},
+		{
+			// FOISA's section 17 is the notice that information is not
+			// held, not an exemption.
+			name: "not held, and so 'exempt' under FOISA's section 17",
+			in: Input{Body: `Thank you for your information request. Your request has been handled under the Freedom of Information (Scotland) Act 2002.
+
+Data for the academic years 2008-09 to 2011-12 is not held and is therefore exempt from release under Section 17 of FOISA.
+
+In response to your Qs1-2, please see the table below.`},
+			notKind: foi.KindRefusal,
+		},
+		{
+			name: "numbered answers, one of them not held",
+			in: Input{Body: `In response to your numbered questions I would reply as follows from the information available to us;
+
+1. 13/14 - 27
+14/15 - 36.
+
+2. Nexus does not have this information which is a private arrangement between the operator and individual bus companies.
+
+3. The cost falls to the operator.`},
+			kind: foi.KindPartialResponse,
+		},
+		{
+			name: "section 21 applies, in a dash",
+			in: Input{Body: `Further to your request, I confirm that the Council has now considered your request under the Freedom of Information Act 2000.
+
+We have carefully considered your query, and we find Section 21 – Information accessible to applicant by other means – of the FOI Act applies.`},
+			kind: foi.KindOther,
+		},
+		{
 			name: "now in a position to respond",
 			in: Input{Body: `Dear Sir,
 
