@@ -821,6 +821,11 @@ const (
 	// mail server refused for good when no rung is left, as after one
 	// sent; before, such a request never ended.
 	changeCloseAfterRefusedRung = "close-after-refused-rung"
+	// changeResendOnce sends a refused letter again once however many
+	// resends were admitted while it was refused: one admitted before an
+	// earlier one ran (a desk retrying an update the first of which had
+	// not yet answered) is recorded as not needed, not sent again.
+	changeResendOnce = "resend-once"
 )
 
 // refusedForGood reports whether a send failed because the mail server
@@ -1184,6 +1189,10 @@ func (r *request) sendComplaint(ctx workflow.Context, c *ComplaintInput) error {
 // resendLetter sends a refused request letter again, to the corrected
 // address if the desk gave one. Refused again, the request waits again.
 func (r *request) resendLetter(ctx workflow.Context, in *ResendInput) error {
+	if !r.letterRefused && workflow.GetVersion(ctx, changeResendOnce, workflow.DefaultVersion, 1) == 1 {
+		return r.record(ctx, "note", r.state, "request letter already sent again: the resend by "+in.By+" was not needed",
+			map[string]any{"by": in.By})
+	}
 	detail := map[string]any{"by": in.By, "from": r.in.Target.Force.Email}
 	if in.To != "" {
 		r.in.Target.Force.Email = in.To

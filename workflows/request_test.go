@@ -404,6 +404,34 @@ func TestScottishHolidayScotlandAgainstEngland(t *testing.T) {
 	}
 }
 
+// Two resends admitted while the letter is refused (a desk retrying an
+// update whose first call had not answered) send it once: the second finds
+// it sent and is recorded as not needed.
+func TestResendAdmittedTwiceSendsOnce(t *testing.T) {
+	h := newHarness(t, "2025-03-03")
+	h.refuseTo["foi@durham.police.uk"] = true
+	fixed := ResendInput{To: "foi@durham.pnn.police.uk", By: "Sam", Reason: "new address"}
+	h.update("2025-03-10", UpdateResendRequest, fixed, false)
+	h.update("2025-03-10", UpdateResendRequest, fixed, false)
+	h.reply("2025-03-20", Reply{Kind: foi.KindResponse})
+	res := h.run(requestInput(englishForce()))
+	if res.State != foi.StateAnswered {
+		t.Errorf("result = %+v, want answered", res)
+	}
+	if want := []string{"request 2025-03-10"}; !equal(h.sends(), want) {
+		t.Errorf("sends = %v, want %v: the letter once", h.sends(), want)
+	}
+	notNeeded := 0
+	for _, e := range h.events {
+		if e.Kind == "note" && strings.Contains(fmt.Sprint(e.Detail["note"]), "not needed") {
+			notNeeded++
+		}
+	}
+	if notNeeded != 1 {
+		t.Errorf("%d notes of a resend not needed, want 1", notNeeded)
+	}
+}
+
 func TestWithdraw(t *testing.T) {
 	h := newHarness(t, "2025-03-03")
 	h.update("2025-03-12", UpdateWithdraw, WithdrawInput{Reason: "duplicate request", By: "desk"}, false)
