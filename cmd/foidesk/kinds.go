@@ -158,15 +158,11 @@ func (t *decidedTally) add(it store.ReplyReview, alts []foi.Kind) {
 	}
 }
 
-// maxEvidenceLines bounds the evidence printed for one reply, as the
-// dashboard does.
-const maxEvidenceLines = 12
-
 // evidenceLines are a classification's counted evidence, one line each:
 // the kind it points to (or the rule), where, and the phrase.
 func evidenceLines(res classify.Result) []string {
 	var out []string
-	for _, e := range res.CountedEvidence(maxEvidenceLines) {
+	for _, e := range res.CountedEvidence(classify.ShownEvidence) {
 		what := e.Rule
 		if e.Kind != "" {
 			what = strings.ReplaceAll(string(e.Kind), "_", " ")

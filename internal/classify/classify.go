@@ -789,6 +789,10 @@ func (r Result) AlternativesTo(k foi.Kind) []foi.Kind {
 	return out
 }
 
+// ShownEvidence is how many items of counted evidence a person confirming
+// a reply's kind is shown, on the dashboard and on the command line.
+const ShownEvidence = 12
+
 // CountedEvidence returns at most n items of r's evidence that took part
 // in the decision (see Source.Counts), in order: what a person confirming
 // the kind is shown.
@@ -806,9 +810,9 @@ func (r Result) CountedEvidence(n int) []Evidence {
 }
 
 // maxAlternatives is how many kinds are offered beside the one proposed.
-// On the held-out replies, the right kind is the one proposed for 70%,
-// one of it and the first alternative for 84% of police replies (81% of
-// public bodies'), and one of the three for 94% (86%).
+// How often the right kind is among those offered, on the held-out
+// replies, is in testdata/real/README.md ("What is measured") and printed
+// by TestRealReplies and TestPublicBodiesReplies.
 const maxAlternatives = 2
 
 // alternatives are the kinds a reply of kind k most likely is if it is

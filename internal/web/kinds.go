@@ -43,9 +43,6 @@ type kindsData struct {
 
 const maxKindItems = 100
 
-// maxKindEvidence bounds the evidence shown for one reply.
-const maxKindEvidence = 12
-
 func (s *server) kinds(w http.ResponseWriter, r *http.Request) error {
 	return s.showKinds(w, r, http.StatusOK, "", "")
 }
@@ -65,7 +62,7 @@ func (s *server) showKinds(w http.ResponseWriter, r *http.Request, status int, f
 		var res classify.Result
 		if json.Unmarshal(it.Classification, &res) == nil {
 			v.Alternatives = res.AlternativesTo(it.ProposedKind)
-			v.Evidence = res.CountedEvidence(maxKindEvidence)
+			v.Evidence = res.CountedEvidence(classify.ShownEvidence)
 		}
 		tv := triageView{TriageItem: store.TriageItem{ID: it.InboundID}}
 		if err := s.preview(ctx, &tv); err != nil {
