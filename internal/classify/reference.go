@@ -120,22 +120,24 @@ func ForceSlugs() []string {
 // allocated reference 124-16").
 // A bare "Ref" or "Reference" counts only with a colon, or after the
 // request it numbers ("your FOI request, reference 201718/304", "under
-// reference F2021.08.4687"). Welsh bodies write the label in both
-// languages ("Our ref / Ein cyf:").
-var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
+// reference F2021.08.4687"), or in brackets with the reference alone
+// ("(ref 1585)"). A request's label may open a bracket that holds the
+// reference alone ("your FOI enquiry (22736)"); see labelled. Welsh
+// bodies write the label in both languages ("Our ref / Ein cyf:").
+var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?(?:\b(?:(?:` +
 	`(?:allocated|assigned|given|issued\s+with)\s+(?:the\s+|a\s+)?(?:(?:unique|case|request)\s+)?ref(?:erence)?(?:\s+(?:no|number))?(?:\s+of)?` +
 	`|ref(?:erence)?(?:\s+(?:no|number))?\s+(?:for\s+(?:the|this|your)\s+(?:request|enquiry|application)\s+)?is` +
 	`|` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?|\s+is)?` +
 	`|request\s+for\s+information` +
 	`|please\s+quote\s+(?:our\s+|the\s+|this\s+)?ref(?:erence)?(?:\s+(?:no|number))?` +
-	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?|(?:foi\s*/\s*)?eir)\s+request(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
+	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?|(?:foi\s*/\s*)?eir)\s+(?:request|enquiry)(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case|(?:foi\s*/\s*)?eir)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
 	`|(?:foia?|eir|foi/eir)\s+(?:no|number|num|id)|(?:request|case)\s+id` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
 	`|under\s+reference(?:\s+(?:no|number))?|request,?[ \t]+\(?reference(?:\s+(?:no|number))?` +
-	`)\b\.?[ \t]*(?:[:#]|[–—-][ \t])?|ref(?:erence)?\b\.?[ \t]*:)[ \t]*(?:[/|][ \t]+)?(?:\n[ \t]*){0,2}`)
+	`)\b\.?[ \t]*(?:[:#]|[–—-][ \t])?|ref(?:erence)?\b\.?[ \t]*:)|\(ref(?:erence)?\.?[ \t]+)[ \t]*(?:[/|][ \t]+|\()?(?:\n[ \t]*){0,2}`)
 
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"), be up to six
@@ -143,7 +145,7 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?\b(?:(?:` +
 // 228"); up to eight letters may run into the number ("IGTFOISA9553");
 // a hyphen between numbers may be spaced ("398 - 24", "89- 26",
 // Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,8}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[ \t]?[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,8}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
@@ -302,13 +304,16 @@ func fromFileNames(force string, names []string) []refCandidate {
 
 // subjectLeadRe is a subject that opens with the request's number: "FOI
 // 4538 / January 2023 / Incident Data", "FOI4719 / October 2024", "FOI
-// 2023 150 - Maternity services", "Response A1345264".
-var subjectLeadRe = lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:((?:FOI(?:A|SA)?|EIR)[ /_-]*\d[\dA-Z]*(?:[/._-][\dA-Z]+|[ ]\d+\b)*)|(?:response|reply|request|ref(?:erence)?)[ ]*[:#-]?[ ]*([A-Z]{0,3}\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*))(?:\s|$)`)
+// 2023 150 - Maternity services", "Response A1345264", "20140242 – NDA
+// response 2" (a number alone, of six digits or more, before a dash).
+var subjectLeadRe = lazyre.New(`(?i)^(?:(?:re|fw|fwd|aw):\s*)*(?:((?:FOI(?:A|SA)?|EIR)[ /_-]*\d[\dA-Z]*(?:[/._-][\dA-Z]+|[ ]\d+\b)*)|(?:response|reply|request|ref(?:erence)?)[ ]*[:#-]?[ ]*([A-Z]{0,3}\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*)|(\d{6,12})[ ]+[–—-])(?:\s|$)`)
 
 // subjectCodeRe is a case code anywhere in a subject (or a letter's
 // heading line, see bodyLead): one to three capitals and five to eight
-// digits, "... in the last 3 years - (R016568)".
-var subjectCodeRe = lazyre.New(`(?:^|[\s(\[])([A-Z]{1,3}\d{5,8})(?:$|[\s)\],.;])`)
+// digits, "... in the last 3 years - (R016568)", or a word of capitals
+// spaced from them, "Complaint in respect of ATISN 16332" (a document
+// exchange address, "DX 12345", is not one).
+var subjectCodeRe = lazyre.New(`(?:^|[\s(\[])([A-Z]{1,3}\d{5,8}|[A-Z]{2,6} \d{5,8})(?:$|[\s)\],.;])`)
 
 // subjectLead finds a reference that opens the subject, or else a case
 // code elsewhere in it, which scores as a reference the letter shows
@@ -316,15 +321,15 @@ var subjectCodeRe = lazyre.New(`(?:^|[\s(\[])([A-Z]{1,3}\d{5,8})(?:$|[\s)\],.;])
 func subjectLead(subject string) []refCandidate {
 	m := subjectLeadRe.FindStringSubmatchIndex(subject)
 	if m == nil {
-		if m := subjectCodeRe.FindStringSubmatchIndex(subject); m != nil {
+		if m := subjectCodeRe.FindStringSubmatchIndex(subject); m != nil && !strings.HasPrefix(subject[m[2]:], "DX ") {
 			return []refCandidate{{value: subject[m[2]:m[3]], score: refDistinct, pos: m[2], rule: "subject-code",
 				source: SourceSubject, phrase: subject[m[2]:m[3]]}}
 		}
 		return nil
 	}
 	a, b := m[2], m[3]
-	if a < 0 {
-		a, b = m[4], m[5]
+	for i := 4; a < 0; i += 2 {
+		a, b = m[i], m[i+1]
 	}
 	v := subject[a:b]
 	if !plausibleRef(v) || isYear(strings.TrimLeft(v, "FOIASERfoiaser /_-")) {
@@ -369,7 +374,7 @@ func bodyLead(text string) []refCandidate {
 var spacedRefRe = lazyre.New(`^(?:[A-Z]{1,6}[ \t]?[/.\-_]?[ \t]?){0,3}\d+(?:[ \t]*[/.\-_][ \t]*\d+|[ \t]+\d+){1,3}$`)
 
 // loneRefRe is a line that is a reference alone: capitals, then a number.
-var loneRefRe = lazyre.New(`^[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$`)
+var loneRefRe = lazyre.New(`^(?:[A-Z]{2,6}/){0,3}[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$`)
 
 // labelled finds references after a label in text.
 func labelled(force, text string, src Source, cut int) []refCandidate {
@@ -378,7 +383,16 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		if m[2] >= 0 && !announced(text[m[0]:m[1]]) { // "Your ref"
 			continue
 		}
-		after := text[m[1]:min(len(text), m[1]+64)]
+		label, start := text[m[0]:m[1]], m[1]
+		if strings.HasSuffix(strings.TrimRight(label, " \t"), "\n") {
+			// A reference that opens the line after its label may be set
+			// off by a dash ("REF NO\n-FOIS5762").
+			start += len(text[start:]) - len(strings.TrimLeft(text[start:], "-–—"))
+		}
+		// A label in brackets ("(ref 1585)", "FOI enquiry (22736)")
+		// holds the reference alone: the bracket closes after it.
+		bracketed := strings.HasPrefix(label, "(") || strings.HasSuffix(strings.TrimRight(label, " \t"), "(")
+		after := text[start:min(len(text), start+64)]
 		raw := strings.TrimRight(refTokenRe.FindString(after), "./-_")
 		// A reference whose parts are spaced ("Our Ref: FOI 19 31", "Ref:
 		// FOI 21-22 08 |") is the whole rest of its line, when that is
@@ -389,7 +403,7 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 				raw = rest
 			}
 		}
-		end := m[1] + len(raw)
+		end := start + len(raw)
 		// A reference wrapped across lines ("FOI\n000148/21") is one
 		// reference: white space inside it is one space.
 		tok := strings.Join(strings.Fields(raw), " ")
@@ -399,7 +413,10 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		if force != "kent" && isDate(tok) {
 			continue
 		}
-		if citesOther(text, m[1], end) {
+		if bracketed && (isYear(tok) || isYears(tok) || !strings.HasPrefix(strings.TrimLeft(text[end:], " \t"), ")")) {
+			continue
+		}
+		if citesOther(text, start, end) {
 			continue
 		}
 		score, rule := refLabel, "label"
@@ -425,7 +442,7 @@ func announced(label string) bool {
 }
 
 // requestRefRe is a label that names the reference of a request.
-var requestRefRe = lazyre.New(`request,?\s+\(?ref`)
+var requestRefRe = lazyre.New(`(?:request|enquiry),?\s+(?:\(|ref)`)
 
 // logged reads a list of references under "logged under the references
 // shown below:".
