@@ -226,6 +226,8 @@ func (l *layout) unnumbered(text string) {
 		case block == "":
 		case negativeRe.MatchString(block):
 			l.negParts[label] = phrase(firstLine(block))
+		case redirectRe.MatchString(block):
+			// Sent to another body, as in the numbered reader: not answered.
 		case len(strings.Fields(block)) >= 4 || hasFigure(block) || yesNo(block):
 			l.posParts[label] = phrase(firstLine(block))
 		}

@@ -28,6 +28,17 @@ Q2 response: This was dealt with by our Legal Services Department and signed off
 			kind: foi.KindPartialResponse, rule: "structure:parts-answered",
 		},
 		{
+			name: "unnumbered answers: one not held, one sent to another body",
+			body: `Please see our response below.
+
+What was spent on the scheme in 2023?
+Response: The Council does not hold this information.
+
+How many complaints did the police receive about it?
+Response: You may wish to submit this part of your request to the police, who would hold that information.`,
+			kind: foi.KindNotHeld, not: "structure:parts-answered",
+		},
+		{
 			name: "a figure for question 1, question 2 over the cost limit",
 			body: `I am not obliged to supply the information you have requested. Section 12 applies.
 We were advised that for question 1 there are currently 2,109 subjects in the community. The data for question 2 is not routinely collated and retrieving it would exceed the appropriate limit.`,
