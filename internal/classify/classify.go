@@ -593,6 +593,10 @@ func toAForce(kept string) bool {
 // noRuleConfidence is the confidence of "other" when no rule matched.
 const noRuleConfidence = 0.1
 
+// structureConfidence is the confidence of a kind read from the letter's
+// layout alone, when no rule's wording matched (see decide).
+const structureConfidence = 0.3
+
 // proposeByWording gives a reply no rule matched the kind the wording
 // model finds it most like, at a confidence that sends it to a person.
 func proposeByWording(c *collector, res *Result, subject, kept string) {
@@ -689,6 +693,19 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 		}
 	}
 	if top == 0 {
+		if len(c.layout.posParts) > 0 {
+			// No wording a rule knows, but the letter answers parts of
+			// the request under their questions: it answers, in its own
+			// words. A person confirms it (answers always wait).
+			kind := foi.KindResponse
+			if c.layout.negatives() > 0 {
+				kind = foi.KindPartialResponse
+			}
+			c.add(Evidence{Rule: "structure:answers-without-wording", Kind: kind, Source: SourceDecision,
+				Phrase: phrase(c.layout.posParts[sortedKeys(c.layout.posParts)[0]]),
+				Note:   "no rule's wording matched, but the letter answers parts of the request"})
+			return kind, structureConfidence
+		}
 		return foi.KindOther, noRuleConfidence
 	}
 	kind := best

@@ -117,10 +117,11 @@ var bodyRules = []rule{
 	// reply from the force at all.
 	{name: "other:delivery-failed", kind: foi.KindOther, weight: 90,
 		re: rx(`\bdelivery status notification\b|\b(?:message|e-?mail) could not be delivered\b|\bdelivery (?:status ?: ?failed|has failed|to the following recipients? failed)\b|\bundeliverable:`)},
-	// A request sent to the wrong body, or passed on to the one that holds
-	// the information: the request is not answered here.
+	// A request sent to the wrong body, or to a body the Act does not
+	// cover, or passed on to the one that holds the information: the
+	// request is not answered here.
 	{name: "other:wrong-body", kind: foi.KindOther, weight: 70,
-		re: rx(`\b(?:made|sent|addressed|directed) to the wrong (?:agency|authority|body|organi[sz]ation|council|department|public authority|force)\b|\b(?:we|i) have (?:transferred|forwarded|passed|referred) your (?:request|enquiry) to (?:the )?[\w ]{2,60}? (?:who|which) (?:hold|holds|is responsible|are responsible)\b`)},
+		re: rx(`\b(?:made|sent|addressed|directed|contacted|written to|e-?mailed) (?:to )?the wrong (?:agency|authority|body|organi[sz]ation|council|department|public authority|force)\b|\b(?:is|are) (?:exempt from the requirements of|not subject to|not covered by) the (?:foi(?:a|sa)?|freedom of information)\b|\b(?:we|i) have (?:transferred|forwarded|passed|referred) your (?:request|enquiry) to (?:the )?[\w ]{2,60}? (?:who|which) (?:hold|holds|is responsible|are responsible)\b`)},
 	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
 	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
@@ -128,7 +129,7 @@ var bodyRules = []rule{
 	{name: "ooo:email-access", kind: foi.KindAutoReply, weight: 85,
 		re: rx(`\b(?:limited|no|intermittent|restricted) access to (?:my )?e-?mails?\b`)},
 	{name: "ooo:address-retired", kind: foi.KindAutoReply, weight: 85,
-		re: rx(`\b(?:e-?mail address|mailbox|in ?box)(?: of \S+| \S+)? is no longer (?:in use|monitored|active)\b|\byour e-?mail has (?:been|automatically been) (?:forwarded|redirected) to\b`)},
+		re: rx(`\b(?:e-?mail address|e-?mail account|mailbox|in ?box)(?: of \S+| \S+)? is no longer (?:in use|monitored|active|maintained)\b|\byour e-?mail has (?:been|automatically been) (?:forwarded|redirected) to\b`)},
 	// An office closed for a holiday: "The Force Information Unit is now
 	// closed until Tuesday 26th April", "your emails will not be read
 	// during this time".
@@ -262,6 +263,10 @@ var bodyRules = []rule{
 		re: rx(`\b(?:we are|we're|i am) (?:still )?working (?:on|to (?:get|complete|finali[sz]e|provide|send)) (?:you |your |the |our )(?:full |final )?(?:response|reply|answer)`)},
 	{name: "extension:late", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:we|i) have (?:now )?exceeded the (?:20|twenty)[- ](?:working[- ])?days?\b|\bstill working (?:on|to identify|to locate|to collate)\b`)},
+	// "Your request remains under consideration. I will respond to you as
+	// soon as possible": a holding reply, after the time a receipt is sent.
+	{name: "extension:under-consideration", kind: foi.KindExtension, weight: 80, hedgeable: true,
+		re: rx(`\b(?:remains|is still|are still|is currently still) (?:under consideration|being considered)\b`)},
 	{name: "extension:new-date", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
 
@@ -367,6 +372,13 @@ var bodyRules = []rule{
 	// that allows it to be retrieved within the time and cost limit".
 	{name: "refusal:duty-cannot-be-met", kind: foi.KindRefusal, weight: 80,
 		re: rx(`\bobligation (?:of|under|at) section 1 ?\(1\) ?\(b\) (?:of the act )?cannot be met\b`)},
+	// "Under Section 40 of the FOI Act 2000, I am not able to provide
+	// details of our current contractor": an exemption in the writer's
+	// words (sections 22 to 44: not the cost limit, nor s.21's published
+	// information). It often names one detail withheld: beside an answer
+	// it makes the answer partial, as not-held:named-part does.
+	{name: "refusal:under-section-unable", kind: foi.KindRefusal, weight: 55, hedgeable: true,
+		re: rx(`\b(?:under|by virtue of|in accordance with) (?:section|s\.?) ?(?:2[2-9]|3\d|4[0-4])\b[^.]{0,60}?\b(?:(?:i|we) (?:am|are) (?:not able|unable)|(?:i|we) (?:cannot|can ?not)) (?:to )?(?:provide|disclose|release|supply|share|give)\b`)},
 	{name: "refusal:exemption-applies", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\b(?:following )?exemptions? (?:applies|apply|has been applied|have been applied|is applicable)\b|\bthe exemptions? (?:under|at|in) s(?:ection)?\.? ?\d{1,2}\b[^.]{0,80}? appl(?:y|ies)\b|\b(?:applying|relying on|rely on|relied upon|relying upon) (?:an |the )?exemptions? (?:at|under|of|in) (?:section|s\.?) ?\d|\bplease see below for the following exemptions?\b|\bthe exemptions? applicable to\b|\bsection \d{1,2}(?: ?\(\d\))?(?: of the (?:act|foia))? (?:being|has been|have been|is being) applied\b`),
 		// Section 39 (FOISA 39(2)) routes environmental information to
@@ -425,6 +437,13 @@ var bodyRules = []rule{
 	// a partial response.
 	{name: "not-held:row", kind: foi.KindNotHeld, weight: 55,
 		re: rawRx(`(?im)^[ \t]*(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|q(?:uestion)? ?\d{1,2}[a-z]?)[ \t]*[–—:-][ \t]*(?:information )?not (?:held|recorded)\b`)},
+	// "Information regarding the number of meals thrown away is not
+	// held", "No data is held on the expenditure": a named part not held.
+	// Weaker than a statement of the whole: beside an answer it makes the
+	// answer partial.
+	{name: "not-held:named-part", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
+		re:   rx(`\binformation (?:regarding|about|on|relating to|in relation to|in respect of) [^.\n]{1,80}? (?:is|was) not held\b|\bno (?:data|information|records?) (?:is|are|was|were) held (?:on|for|about|regarding|in relation to|in respect of)\b`),
+		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
 		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
 		// "We do not hold the information requested electronically and
@@ -518,7 +537,7 @@ var bodyRules = []rule{
 	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
-		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\bour response (?:to your request )?is as follows\b|\bplease find (?:this|these|it|them) below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
+		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\b(?:is|are) (?:detailed|shown) (?:as follows|in the (?:table|tables|spreadsheet) below)\b|\bplease (?:see|find) (?:the |my |our )?(?:information|answers?|responses?|replies|figures)(?: (?:you )?(?:have )?requested)?(?: \(?in (?:red|blue|green|bold|italics)\)?)? below\b|\bplease (?:see|find) below (?:\(?in (?:red|blue|green|bold|italics)\)? )?(?:the |our |my )?(?:information|answers?|responses?|figures)\b|\bthe answers (?:are|have been (?:added|written|given)) (?:below|in red|in blue|next to (?:the|each|your) questions?)\b|\bour response (?:to your request )?is as follows\b|\bplease find (?:this|these|it|them) below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
 	{name: "response:number-was", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
 	{name: "response:can-confirm", kind: foi.KindResponse, weight: 50,

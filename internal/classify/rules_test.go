@@ -199,6 +199,94 @@ I will not be able to take this matter further without this extra information fr
 			evidence: []string{"clarification:need-clarification"},
 		},
 		{
+			name: "a covering line for answers written into the request",
+			in: Input{Body: `Good morning,
+
+Please see the answers in red below to the questions you have asked.
+
+Kind regards
+Finance Director`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:as-follows"},
+		},
+		{
+			name: "answers next to the questions",
+			in: Input{Body: `Hi,
+The answers are below next to the questions.
+Regards
+School Business Manager`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:as-follows"},
+		},
+		{
+			name: "information you requested, below",
+			in: Input{Body: `Dear [requester]
+Please find below (in red) the information you requested.
+Many thanks.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:as-follows"},
+		},
+		{
+			name: "a request that remains under consideration",
+			in: Input{Body: `Dear [requester],
+
+I refer to your Freedom of Information request, received on 9 December 2018, for the minutes of the board.
+
+Your request remains under consideration. I will respond to you as soon as possible.
+
+Yours sincerely`},
+			kind:     foi.KindExtension,
+			evidence: []string{"extension:under-consideration"},
+		},
+		{
+			name: "a body the Act does not cover",
+			in: Input{Body: `Dear [requester],
+I think you may have contacted the wrong organisation. The Board is an independent board and is exempt from the requirements of the FOI Act 2000.
+You may want to send a new request to the Council.`},
+			kind:     foi.KindOther,
+			evidence: []string{"other:wrong-body"},
+		},
+		{
+			name: "an account no longer maintained",
+			in: Input{Body: `This email account is no longer maintained. If you require a response please use the contact form on our website.`},
+			kind:     foi.KindAutoReply,
+			evidence: []string{"ooo:address-retired"},
+		},
+		{
+			name: "answers under each question, and no rule's wording",
+			in: Input{Body: `Dear [requester],
+We write on behalf of the Trust.
+1. Is the work done by in-house teams or contracted out?
+It is contracted out to a local firm of gardeners, as it has been for some years.
+2. Who manages the contractors?
+The Site Manager manages the day to day work of all contractors on the site.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"structure:answers-without-wording"},
+		},
+		{
+			name: "an exemption in the writer's words, beside answers",
+			in: Input{Body: `Dear [requester],
+Please see my response below to your request:
+1. The works are contracted out, but under Section 40 of the FOI Act 2000, I am not able to provide details of our current contractor.
+2. The Assistant Headteacher is responsible for managing the contractors.
+4. The budget for 2018/19 is £5,720.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"refusal:under-section-unable"},
+		},
+		{
+			name: "a named part not held, beside figures",
+			in: Input{Body: `Response
+
+Information regarding the number of meals thrown away is not held, but the average percentage of food waste is detailed as follows:
+
+2012 4.67% 0.56% 0.12%
+2013 4.16% 0.31% 0.08%
+
+Total expenditure on food is detailed in the table below.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"not-held:named-part"},
+		},
+		{
 			name: "a request made to the wrong body",
 			in: Input{Body: `Information request:
 
