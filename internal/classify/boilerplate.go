@@ -118,6 +118,8 @@ var blockRules = []blockRule{
 	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
 		re: lazyre.New(`(?i)^\W*you (?:have|also have) the right to (?:require|request|ask|complain|appeal)\b`)},
 	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
+		re: lazyre.New(`(?i)^\W*(?:a\s+|any\s+)?requests?\s+for\s+(?:an?\s+)?(?:internal\s+)?review\s+(?:should|must|can|may)\s+be\s+(?:made|submitted|sent|addressed|received|lodged)\b`)},
+	{name: "review-rights", source: SourceBoilerplate, extent: toParagraph,
 		re: lazyre.New(`(?i)^\W*(?:information commissioner'?s office\b.*wycliffe house|wycliffe house, water lane)`)},
 
 	// E-mail disclaimers (Kent/Essex joint text, Merseyside, WMP, ...).

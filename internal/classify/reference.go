@@ -142,10 +142,12 @@ var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?(?:\b(?:(?:` +
 // refTokenRe reads the reference that follows a label.
 // Prefixes of letters may be chained ("TL/ICU/DC/FOI/72/10"), be up to six
 // letters long ("HWHCT-340") and be spaced from what follows ("HWHCT-
-// 228"); up to eight letters may run into the number ("IGTFOISA9553");
+// 228"), or spaced before a separator that opens the number ("FOI
+// -18/1890941"); up to eight letters may run into the number
+// ("IGTFOISA9553");
 // a hyphen between numbers may be spaced ("398 - 24", "89- 26",
 // Cleveland).
-var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[ \t]?[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}[A-Z]{0,8}\d[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
+var refTokenRe = lazyre.New(`(?i)^(?:[A-Z]{1,6}[/.\-_][ \t]?|FOI(?:A|SA)?\s|(?-i:[A-Z]{3,6})\s){0,5}(?:[A-Z]{1,6}[ \t][/\-][ \t]?\d|[A-Z]{0,8}\d)[0-9A-Z]*(?:[/._\-][0-9A-Z]+|[ \t]?-[ \t]?\d+\b){0,4}`)
 
 // essexLoggedRe introduces the list of references a split request was
 // logged under; the references follow one a line.
@@ -384,10 +386,10 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 			continue
 		}
 		label, start := text[m[0]:m[1]], m[1]
-		if strings.HasSuffix(strings.TrimRight(label, " \t"), "\n") {
-			// A reference that opens the line after its label may be set
-			// off by a dash ("REF NO\n-FOIS5762").
-			start += len(text[start:]) - len(strings.TrimLeft(text[start:], "-–—"))
+		// A reference may be set off from its label by a dash that
+		// touches it ("REF NO\n-FOIS5762", "REF NO -FOIS5762").
+		if rest := strings.TrimLeft(text[start:], "-–—"); len(rest) < len(text[start:]) && rest != "" && isAlnum(rest[0]) {
+			start += len(text[start:]) - len(rest)
 		}
 		// A label in brackets ("(ref 1585)", "FOI enquiry (22736)")
 		// holds the reference alone: the bracket closes after it.
@@ -538,6 +540,11 @@ var (
 func citesOther(text string, start, end int) bool {
 	return refersAfterRe.MatchString(text[end:min(len(text), end+12)]) ||
 		otherReqRe.MatchString(text[max(0, start-80):start])
+}
+
+// isAlnum reports whether b is an ASCII letter or digit.
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z'
 }
 
 // plausibleRef: at least three digits, at most 40 bytes.

@@ -165,14 +165,16 @@ func isLetters(w string) bool {
 
 // unwrapParagraphs joins the lines of each sentence into one, as HTML
 // renderings give them: a line of 50 characters or more that does not end
-// a sentence is joined to the next non-blank line. Short lines (headings,
-// list items, table rows) and lines ending a sentence stay as they are.
+// a sentence is joined to the next non-blank line, unless that line opens
+// an item of a list ("6. This information is exempt"), which an HTML
+// rendering keeps on a line of its own. Short lines (headings, list items,
+// table rows) and lines ending a sentence stay as they are.
 func unwrapParagraphs(s string) string {
 	lines := strings.Split(s, "\n")
 	var out []string
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		for len(l) >= 50 && i+1 < len(lines) && len(strings.TrimSpace(lines[i+1])) > 0 &&
+		for len(l) >= 50 && i+1 < len(lines) && len(strings.TrimSpace(lines[i+1])) > 0 && !listItemRe.MatchString(lines[i+1]) &&
 			!strings.ContainsAny(strings.TrimSpace(l)[len(strings.TrimSpace(l))-1:], ".:;?!") {
 			i++
 			l = strings.TrimRight(l, " ") + " " + strings.TrimLeft(lines[i], " ")

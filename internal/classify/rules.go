@@ -186,6 +186,11 @@ var bodyRules = []rule{
 	// "your email ... which is receiving attention".
 	{name: "ack:in-due-course", kind: foi.KindAcknowledgement, weight: 70,
 		re: rx(`\b(?:will|shall) (?:receive (?:a|our|the) (?:response|reply)|respond|reply|be in touch|contact you)(?: to you)? (?:in due course|as soon as (?:possible|practicable|we can))\b|\b(?:is|are) (?:now )?receiving (?:our |my )?attention\b|\bendeavour to (?:process|deal with|respond to|answer) your request as soon as (?:possible|practicable)\b|\ba (?:further |full )?response will be (?:issued|sent|provided)(?: to you)? in due course\b|\b(?:has been|was|have been) (?:passed|forwarded|referred|sent) to [^.]{1,60}? who will (?:action|deal with|respond|reply|answer|process)\b`)},
+	// "Your email has been received and a response is being co-ordinated",
+	// "an initial investigation is currently taking place", "the deadline
+	// for your request is 5 October 2015".
+	{name: "ack:being-prepared", kind: foi.KindAcknowledgement, weight: 70,
+		re: rx(`\b(?:has|have) been received and (?:a |our |the )?(?:response|reply) is (?:being|now being) (?:co-?ordinated|prepared|processed|considered)\b|\ban initial (?:investigation|search|assessment) is (?:currently |now )?(?:taking place|under ?way|being (?:carried out|undertaken))\b|\bthe deadline for (?:your|this) request is\b`)},
 	{name: "ack:received-on", kind: foi.KindAcknowledgement, weight: 55,
 		re: rx(`\b(?:we|i) (?:have )?received your (?:request|e-?mail|application|freedom of information)\b|\byour (?:request|application|e-?mail)(?: for information)? (?:was|has been) received (?:on|by)\b`)},
 	// A reply due within twenty working days; not a late answer's
@@ -324,9 +329,10 @@ var bodyRules = []rule{
 		veto: rx(`^ ?17\b`)},
 	// "This financial information has not been released as the exemption
 	// under section 33(1)(b) applies", "it should be withheld under the
-	// exception contained in Reg 12(4)(d) of the EIRs".
+	// exception contained in Reg 12(4)(d) of the EIRs", "we are withholding
+	// the information we hold under section 22".
 	{name: "refusal:withheld-under", kind: foi.KindRefusal, weight: 80, hedgeable: true,
-		re: rx(`\b(?:has|have|is|are) not been (?:released|disclosed|provided) (?:as|because) (?:the )?(?:exemptions?|exceptions?)\b|\b(?:should|will|must) be withheld under (?:the )?(?:exemptions?|exceptions?|section|s\.? ?\d|reg)`)},
+		re: rx(`\b(?:has|have|is|are) not been (?:released|disclosed|provided) (?:as|because) (?:the )?(?:exemptions?|exceptions?)\b|\b(?:should|will|must) be withheld under (?:the )?(?:exemptions?|exceptions?|section|s\.? ?\d|reg)|\b(?:we are|i am|we have|i have) (?:withholding|withheld) (?:the |this |that |all (?:the |of the )?)?(?:information|data|documents?|records?|reports?)(?: (?:we|that we|which we) hold| requested)? under (?:the )?(?:exemptions? (?:at|in) )?(?:section|s\.? ?\d|reg)`)},
 	// "A request for information is not valid if it does not ... state the
 	// name of the applicant ... Accordingly, we are not obliged to respond
 	// to it": an invalid request, refused whole.
@@ -444,8 +450,13 @@ var bodyRules = []rule{
 	{name: "not-held:named-part", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\binformation (?:regarding|about|on|relating to|in relation to|in respect of) [^.\n]{1,80}? (?:is|was) not held\b|\bno (?:data|information|records?) (?:is|are|was|were) held (?:on|for|about|regarding|in relation to|in respect of)\b`),
 		veto: notRetrievable},
+	// "I can confirm that SYFR does not hold any national reference
+	// material": whoever the body is called.
+	{name: "not-held:confirm-not-hold", kind: foi.KindNotHeld, weight: 75, hedgeable: true,
+		re:   rx(`\bconfirm that (?:the )?[\w&'’ -]{1,60}? do(?:es)? not hold\b`),
+		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?information\b`),
+		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?(?:information|documentation|documents|records|notes|data)\b|\bno such (?:notes|records|minutes|documents?|reports?) (?:were|was|have been|has been) (?:taken|made|kept|created|produced|written)\b`),
 		// "We do not hold the information requested electronically and
 		// obtaining it would involve a manual trawl": a cost refusal.
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|electronically|in (?:a|the) (?:format|form))`)},
@@ -538,6 +549,9 @@ var bodyRules = []rule{
 		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
 		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\b(?:is|are) (?:detailed|shown) (?:as follows|in the (?:table|tables|spreadsheet) below)\b|\bplease (?:see|find) (?:the |my |our )?(?:information|answers?|responses?|replies|figures)(?: (?:you )?(?:have )?requested)?(?: \(?in (?:red|blue|green|bold|italics)\)?)? below\b|\bplease (?:see|find) below (?:\(?in (?:red|blue|green|bold|italics)\)? )?(?:the |our |my )?(?:information|answers?|responses?|figures)\b|\bthe answers (?:are|have been (?:added|written|given)) (?:below|in red|in blue|next to (?:the|each|your) questions?)\b|\bour response (?:to your request )?is as follows\b|\bplease find (?:this|these|it|them) below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
+	// "therefore this is a nil return": the answer is none.
+	{name: "response:nil-return", kind: foi.KindResponse, weight: 60,
+		re: rx(`\b(?:is|as) a nil return\b|\bnil return (?:is|has been) (?:made|given|provided)\b`)},
 	{name: "response:number-was", kind: foi.KindResponse, weight: 55,
 		re: rx(`\b(?:the )?(?:total )?number of [^.\n]{1,80}? (?:is|was|were|are|totals?|stands at) \d[\d,]*\b`)},
 	{name: "response:can-confirm", kind: foi.KindResponse, weight: 50,
@@ -562,10 +576,14 @@ var bodyRules = []rule{
 	{name: "response:figures-caveat", kind: foi.KindResponse, weight: 55,
 		re: rx(`\bevery effort is made to ensure that the figures\b|\b(?:these|the) (?:data|figures) should be (?:interpreted|treated|used) with caution\b|\bfigures provided (?:therefore )?are our best interpretation\b`)},
 	{name: "response:information-held", kind: foi.KindResponse, weight: 50,
-		re: rx(`\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b|\b(?:we|i) confirm that (?:the )?[\w ]{2,40}? holds the information\b|\bwhich is as (?:below|follows)\b`),
+		re: rx(`(?:\bwhether\b[^.]{0,60}?)?\bholds (?:the )?information (?:relevant to|you have requested)\b|\bconfirm that (?:the )?information (?:you have requested )?is held\b|\b(?:we|i) confirm that (?:the )?[\w ]{2,40}? holds the information\b|\bwhich is as (?:below|follows)\b`),
 		// "... is held by Northumbria Police however cannot be
 		// disclosed": held, and withheld.
-		veto: heldWithheld},
+		veto: heldWithheld,
+		// "An initial investigation is taking place into whether the Trust
+		// holds the information you have requested": not yet known. The
+		// pattern takes "whether" in so that the match can be rejected.
+		reject: rx(`^whether\b`)},
 	{name: "response:table-rows", kind: foi.KindResponse, weight: 35,
 		re: rawRx(`(?m)^[^\n\d]{0,40}\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*[ \t]+\d+(?:,\d{3})*(?:[ \t]|$)`),
 		// A telephone number in a letterhead or signature is not a row of

@@ -287,6 +287,64 @@ Total expenditure on food is detailed in the table below.`},
 			evidence: []string{"not-held:named-part"},
 		},
 		{
+			name: "whether the body holds the information is still to be found",
+			in: Input{Body: `Thank you for your request to access information in accordance with the Freedom of Information Act 2000.
+
+This was received by the Trust on 28 March 2018 and the Trust has 20 working days in which to respond. An initial investigation is currently taking place into whether the Trust holds the information you have requested and, if so, whether it can be released.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:being-prepared"},
+		},
+		{
+			name:    "checking whether the body holds the information",
+			in:      Input{Body: `We are now checking whether the Council holds the information you have requested.`},
+			notKind: foi.KindResponse,
+		},
+		{
+			name: "received, and a response being co-ordinated",
+			in: Input{Body: `Thank you for your recent email which has been received and a response is being co-ordinated. The Act allows 20 working days for the Trust to respond and the deadline for your request is 5 October 2015.
+
+The Trust has a statutory duty to provide advice and assistance to applicants.`},
+			kind:     foi.KindAcknowledgement,
+			evidence: []string{"ack:being-prepared"},
+		},
+		{
+			name: "a nil return, with the review procedure after it",
+			in: Input{Body: `Dear [requester],
+
+The Trust has not recovered any monies from overseas visitors, therefore this is a nil return.
+
+Review Procedure
+
+A request for an internal review should be submitted within 40 working days of the day this response was sent.`},
+			kind:     foi.KindResponse,
+			evidence: []string{"response:nil-return"},
+		},
+		{
+			name: "information held and withheld under an exemption",
+			in: Input{Body: `The Agency holds this information. However, we are withholding the information we hold under section 22 of the FOI Act.
+
+Section 22 sets out that information is exempt if it is intended for future publication.`},
+			kind:     foi.KindRefusal,
+			evidence: []string{"refusal:withheld-under"},
+		},
+		{
+			name: "no documents held, no notes taken",
+			in: Input{Body: `I refer to your e-mail dated 2 November 2012.
+
+The individuals who may have been in a position to take notes at those meetings have clearly stated that no such notes were taken. Our HR director has confirmed that she holds no documentation that falls within your request.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
+		{
+			name: "a body, by its initials, does not hold it",
+			in: Input{Body: `Freedom of Information Request Reference No: FOIA 2060
+
+I can confirm that SYFR does not hold any national reference or training materials regarding forcible entry.`},
+			kind:     foi.KindNotHeld,
+			ref:      "FOIA 2060",
+			evidence: []string{"not-held:confirm-not-hold"},
+		},
+		{
 			name: "a request made to the wrong body",
 			in: Input{Body: `Information request:
 
