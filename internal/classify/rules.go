@@ -285,7 +285,7 @@ var bodyRules = []rule{
 	{name: "review:decision", kind: foi.KindInternalReview, weight: 90,
 		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\b(?:partially |partly )?uphold (?:your|the) complaint\b|\binternal review \(?(?:ir\)? )?decision\b`)},
 	{name: "review:conducted", kind: foi.KindInternalReview, weight: 85,
-		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b`)},
+		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b|\b(?:i|we) have (?:now )?reviewed the handling of (?:your|the) (?:freedom of information |foi |foia |eir |information )?request\b`)},
 	// "your request for an Internal Review", "I have carried out a review of
 	// how the initial request was processed", "Internal Review (IR)
 	// Decision", "review its handling".
@@ -456,7 +456,7 @@ var bodyRules = []rule{
 		re:   rx(`\bconfirm that (?:the )?[\w&'’ -]{1,60}? do(?:es)? not hold\b`),
 		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?(?:information|documentation|documents|records|notes|data)\b|\bno such (?:notes|records|minutes|documents?|reports?) (?:were|was|have been|has been) (?:taken|made|kept|created|produced|written)\b`),
+		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?(?:information|documentation|documents|records|notes|data)\b|\b(?:we|i) hold none\b|\bno such (?:notes|records|minutes|documents?|reports?) (?:were|was|have been|has been) (?:taken|made|kept|created|produced|written)\b`),
 		// "We do not hold the information requested electronically and
 		// obtaining it would involve a manual trawl": a cost refusal.
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|electronically|in (?:a|the) (?:format|form))`)},
@@ -669,6 +669,8 @@ var (
 	indicativeRe = rx(`\b(?:is|are)\s*$`)
 	// listItemRe: a line opened as an item of a numbered or bulleted list.
 	listItemRe = rawRx(`^[ \t]*(?:\d{1,2}[.)]|[-•*–])[ \t]`)
+	// asideRe: a modal in an aside to the reader ("you may be aware").
+	asideRe = rx(`^(?:may|might) (?:be aware|know|recall|remember)\b`)
 	// relativeRe opens a clause that explains what came before it.
 	relativeRe    = rx(`,\s*(?:whereby|which|as this|because)\b`)
 	monthBeforeRe = rawRx(`\d(?:st|nd|rd|th)?\s*$`)
@@ -790,6 +792,11 @@ func hedgeIn(text string, start, end int) string {
 		}
 		if modal := strings.ToLower(w); (modal == "may" || modal == "might" || modal == "could") &&
 			from+m[1] <= start && indicativeRe.MatchString(text[max(0, start-8):start]) {
+			continue
+		}
+		// "As you may be aware, ...", "as you may know": an aside to the
+		// reader, not a condition.
+		if asideRe.MatchString(s[m[0]:min(len(s), m[1]+12)]) {
 			continue
 		}
 		return w

@@ -345,6 +345,22 @@ I can confirm that SYFR does not hold any national reference or training materia
 			evidence: []string{"not-held:confirm-not-hold"},
 		},
 		{
+			name: "the handling of a request reviewed",
+			in: Input{Body: `Dear [requester],
+
+I have reviewed the handling of your FoI request about arbitration panels, and I have concluded that the request was misunderstood.`},
+			kind:     foi.KindInternalReview,
+			evidence: []string{"review:conducted"},
+		},
+		{
+			name: "none held that is relevant",
+			in: Input{Body: `We have considered your request in line with the Freedom of Information Act 2000.
+
+As you may be aware, the Act entitles a right to recorded information, and we hold none that is directly relevant to your questions.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
+		{
 			name: "a request made to the wrong body",
 			in: Input{Body: `Information request:
 
