@@ -252,7 +252,9 @@ func Classify(in *Input, opts *Options) Result {
 	// when the forwarder's own words say nothing the rules know, the
 	// message forwarded is read as the reply, not set aside as a quoted
 	// one, and joins the counted text as a letter does.
+	forwarded := false
 	if i, text, ok := forwardedMessage(doc); ok && !c.countedFrom(SourceBody) {
+		forwarded = true
 		fwd := prepare(text)
 		c.add(Evidence{Rule: "forwarded:read", Source: SourceForwarded, Phrase: phrase(doc.stripped[i].trigger),
 			Note: "the message forwarded is read as the reply: the forwarder's own words say nothing of it"})
@@ -265,9 +267,17 @@ func Classify(in *Input, opts *Options) Result {
 		doc.stripped = slices.Delete(doc.stripped, i, i+1)
 		letters = append([]document{fwd}, letters...)
 	}
+	// What the wording model reads: the counted text, but of a forwarded
+	// reply only the reply, not the forwarder's note ("FYI - this came to
+	// me"), whose words are no force's.
+	ownKept := len(doc.kept)
 	for _, l := range letters {
 		doc.kept += "\n\n" + l.kept
 		doc.stripped = append(doc.stripped, l.stripped...)
+	}
+	wording := doc.kept
+	if forwarded {
+		wording = doc.kept[ownKept:]
 	}
 	ignored := 0
 	for _, s := range doc.stripped {
@@ -315,7 +325,7 @@ func Classify(in *Input, opts *Options) Result {
 	res.Kind, res.Confidence = decide(c, in.AutoReply || subjectAuto(c), res.Reference != "")
 	switch {
 	case res.Kind == foi.KindOther && res.Confidence == noRuleConfidence:
-		proposeByWording(c, &res, subject, doc.kept)
+		proposeByWording(c, &res, subject, wording)
 	case c.attached && !c.letters && c.onlyPointers():
 		// The body only points to letters that say nothing the rules
 		// know: what kind the letters are like is a better proposal than
@@ -669,12 +679,13 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 	}
 	if scores[foi.KindExtension] > 0 {
 		k, s := strongerThan(scores, extensionHistory, foi.KindResponse, foi.KindNotHeld)
-		if s == 0 && (figures(c, foi.KindResponse) >= partialFigures || len(c.layout.posParts) >= 2) {
+		answers := s == 0 && (figures(c, foi.KindResponse) >= partialFigures || len(c.layout.posParts) >= 2)
+		if answers {
 			// A late letter that gives figures, or answers the parts of
 			// the request, answers, whatever it says of the time it took.
 			k, s = foi.KindResponse, scores[foi.KindResponse]
 		}
-		if s > 0 {
+		if s > 0 || answers {
 			scores[foi.KindExtension] = 0
 			c.add(Evidence{Rule: "precedence:extension-reported", Source: SourceDecision,
 				Phrase: strongestPhrase(c, k),

@@ -62,9 +62,18 @@ func theModel() (*wordModel, error) {
 }
 
 // modelWords are the distinct words and word pairs of a reply's subject
-// and counted text, lower-cased; numbers and one- and two-letter words
-// are left out.
+// and counted text, lower-cased; numbers, one- and two-letter words and
+// the header lines of forwarded mail are left out.
 func modelWords(subject, kept string) []string {
+	var body strings.Builder
+	for line := range strings.Lines(kept) {
+		// "From: ...", "Sent: Mon, 2 Mar 2026": a forwarded message's
+		// header is the mail's, not the reply's wording.
+		if !forwardHeaderRe.MatchString(line) {
+			body.WriteString(line)
+		}
+	}
+	kept = body.String()
 	seen := map[string]bool{}
 	var out []string
 	add := func(w string) {

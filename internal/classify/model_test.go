@@ -153,3 +153,41 @@ func TestWordingModelTelling(t *testing.T) {
 		t.Errorf("a kind the model does not know: %q", got)
 	}
 }
+
+// TestModelWordsSkipMailHeaders: the header of a forwarded message is
+// not the reply's wording, so forwarding a reply does not change what the
+// wording model reads.
+func TestModelWordsSkipMailHeaders(t *testing.T) {
+	body := "Thank you for your request. Any queries, please contact us."
+	fwd := "---------- Forwarded message ---------\nFrom: FOI Unit <foi@example.org>\nDate: Mon, 2 Mar 2026 at 10:00\nSubject: RE: request\nTo: <desk@example.org>\n\n" + body
+	got, want := modelWords("", fwd), modelWords("", "---------- Forwarded message ---------\n\n"+body)
+	if !slices.Equal(got, want) {
+		t.Errorf("modelWords with a forwarded header = %v, want %v", got, want)
+	}
+	if slices.Contains(got, "mar") || slices.Contains(got, "unit") {
+		t.Errorf("header words read: %v", got)
+	}
+}
+
+// TestForwardedReplyWording: a reply forwarded to the desk is proposed
+// the kind its own words are like, whatever the forwarder wrote above it
+// (a Cheshire East receipt that no rule reads, under the forwarding note
+// of the robustness test's rendering).
+func TestForwardedReplyWording(t *testing.T) {
+	for _, c := range loadRealCases(t, "publictune4", false) {
+		if c.name != "cheshire-east-council-02-response" {
+			continue
+		}
+		in := *c.in
+		in.Body = forward(in.Body)
+		fwd := Classify(&in, nil)
+		if fwd.Kind != c.got.Kind {
+			t.Errorf("forwarded: %s, read directly: %s", fwd.Kind, c.got.Kind)
+		}
+		if !slices.ContainsFunc(fwd.Evidence, func(e Evidence) bool { return e.Rule == "forwarded:read" }) {
+			t.Errorf("the forwarded message was not read as the reply: %+v", fwd.Evidence)
+		}
+		return
+	}
+	t.Fatal("publictune4/cheshire-east-council-02-response not found")
+}

@@ -33,7 +33,7 @@ func isPublicTuning(dir, authority string) bool {
 
 // tuningCollections are the collections of public bodies' replies made for
 // tuning: every reply of them is in the tuning set.
-var tuningCollections = []string{"publictune", "publictune2", "publictune3", "publictune4", "publictune5", "publictune6", "publictune7", "publictune8", "publictune9", "publictune10"}
+var tuningCollections = []string{"publictune", "publictune2", "publictune3", "publictune4", "publictune5", "publictune6", "publictune7", "publictune8", "publictune9", "publictune10", "publictune11", "publictune12"}
 
 // Floors for the public bodies' replies, below the first measure of the
 // held-out half (see testdata/public/README.md), so that a change which

@@ -177,7 +177,7 @@ func loadRealCases(t testing.TB, dir string, heldOut bool) []realCase {
 // policeTuningDirs are the collections of tuning producers' letters made
 // after the corpus of testdata/real, each labelled before it was first
 // classified (that first measure is in its README) and tuned on since.
-var policeTuningDirs = []string{"policetune", "policetune2"}
+var policeTuningDirs = []string{"policetune", "policetune2", "policetune3"}
 
 // loadPoliceTuning reads every collection of policeTuningDirs.
 func loadPoliceTuning(t testing.TB) []realCase {

@@ -361,6 +361,44 @@ As you may be aware, the Act entitles a right to recorded information, and we ho
 			evidence: []string{"not-held:not-held"},
 		},
 		{
+			name:     "no records kept",
+			in:       Input{Body: `Under section 1(1)(a) of the Act I can confirm that the University does not keep records of the number of trees cut down.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
+		{
+			name: "not held, nor accessible to the body",
+			in: Input{Body: `Thank you for your email. The Organisation does not hold or have access to this information, relating to hospitals.
+
+This is held by the relevant Trusts.`},
+			kind:     foi.KindNotHeld,
+			evidence: []string{"not-held:not-held"},
+		},
+		{
+			name: "a late letter that answers the parts, in no rule's words",
+			in: Input{Body: `Our Ref: FOI 827
+
+Dear [requester],
+
+I apologise for the delay in responding to your request, which was due to an administrative error.
+
+1. Who is the current provider of your access control system?
+Access control systems are purchased and managed in-house by our own staff.
+2. How many doors does this cover?
+A total of 35 doors across the two sites that we occupy.`},
+			kind:     foi.KindResponse,
+			ref:      "FOI 827",
+			evidence: []string{"precedence:extension-reported", "structure:answers-without-wording"},
+		},
+		{
+			name: "documents disclosed with details redacted",
+			in: Input{Body: `Please find attached the minutes of the working group meetings from 2020.
+
+The minutes have had the names of officers redacted, in line with exception 13 of the Environmental Information Regulations.`},
+			kind:     foi.KindPartialResponse,
+			evidence: []string{"partial:redacted"},
+		},
+		{
 			name: "a request made to the wrong body",
 			in: Input{Body: `Information request:
 
@@ -1154,5 +1192,17 @@ func TestTelephoneIsNotATableRow(t *testing.T) {
 	}
 	if !rows("The figures are:\n\nBurglary 120 135 142\nRobbery 12 15 9") {
 		t.Error("a row of three figures was not counted")
+	}
+}
+
+// TestRuleNamesUnique: evidence names its rule, so no two rules share a
+// name; a second rule of a name is an alternative of the first.
+func TestRuleNamesUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range bodyRules {
+		if seen[r.name] {
+			t.Errorf("rule %s is defined twice", r.name)
+		}
+		seen[r.name] = true
 	}
 }
