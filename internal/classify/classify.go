@@ -637,10 +637,11 @@ func proposeByWording(c *collector, res *Result, subject, kept string) {
 //     clarified") is history recorded in a later letter, not a request for
 //     clarification: clarification evidence is discounted.
 //  2. A letter that discloses the information or says it is not held
-//     (evidence >= 85) answers the request: extension wording in it reports
-//     an earlier extension and is discounted. Refusal wording does not
-//     discount an extension, since public-interest extension letters name
-//     the exemption they are weighing.
+//     (evidence >= 85), or that gives figures or answers two parts of the
+//     request, answers it: extension wording in it reports an earlier
+//     extension and is discounted. Refusal wording does not discount an
+//     extension, since public-interest extension letters name the
+//     exemption they are weighing.
 //  3. The highest score wins (see collector.score); ties go to the kind
 //     listed first in Kinds. Hedged wording ("may be extended", "if the cost
 //     would exceed") never counts, so an acknowledgement that explains the
@@ -653,7 +654,9 @@ func proposeByWording(c *collector, res *Result, subject, kept string) {
 //     "Automatic reply" subject) without a reference of its own is an
 //     automatic acknowledgement; an automatic acknowledgement that does carry
 //     a force reference is an acknowledgement of that request.
-//  6. With no counted evidence the kind is other.
+//  6. With no counted evidence the kind is other, unless the letter's
+//     layout answers parts of the request (see structure.go): then it is
+//     a response, or a partial response if a part is refused or not held.
 //  7. When none of the above changed the kind, the letter's structure
 //     decides (see byParts): a refusal or not-held letter that answers
 //     another part of the request, and an answer that refuses a named part,
