@@ -611,7 +611,7 @@ var bodyRules = []rule{
 	// redacted": what was released carries redactions. ("Where" here
 	// reports what was done; it is not a condition.)
 	{name: "partial:redacted", kind: foi.KindPartialResponse, weight: 80,
-		re: rx(`\b(?:has|have) been redacted\b|\bwhere (?:any )?information has been redacted\b|\bhave had [^.]{1,80}? redacted\b|\bredactions? (?:has|have) been (?:made|applied)\b|\b(?:is|are) also redacted\b`)},
+		re: rx(`\b(?:has|have) been redacted\b|\bhave had [^.]{1,80}? redacted\b|\bredactions? (?:has|have) been (?:made|applied)\b|\b(?:is|are) also redacted\b`)},
 	// Phrase families for the part withheld after an answer: "we are
 	// withholding some of the requested information", "exempting part of
 	// that information", "for anything else we would rely on", "holds
