@@ -716,7 +716,7 @@ func decide(c *collector, auto, hasRef bool) (foi.Kind, float64) {
 				kind = foi.KindPartialResponse
 			}
 			c.add(Evidence{Rule: "structure:answers-without-wording", Kind: kind, Source: SourceDecision,
-				Phrase: phrase(c.layout.posParts[sortedKeys(c.layout.posParts)[0]]),
+				Phrase: c.layout.posParts[sortedKeys(c.layout.posParts)[0]], // a phrase already
 				Note:   "no rule's wording matched, but the letter answers parts of the request"})
 			return kind, structureConfidence
 		}

@@ -387,10 +387,9 @@ func labelled(force, text string, src Source, cut int) []refCandidate {
 		}
 		label, start := text[m[0]:m[1]], m[1]
 		// A reference may be set off from its label by a dash that
-		// touches it ("REF NO\n-FOIS5762", "REF NO -FOIS5762").
-		if rest := strings.TrimLeft(text[start:], "-–—"); len(rest) < len(text[start:]) && rest != "" && isAlnum(rest[0]) {
-			start += len(text[start:]) - len(rest)
-		}
+		// touches it ("REF NO\n-FOIS5762", "REF NO -FOIS5762"); no
+		// reference opens with one (refTokenRe), so it is skipped.
+		start += len(text[start:]) - len(strings.TrimLeft(text[start:], "-–—"))
 		// A label in brackets ("(ref 1585)", "FOI enquiry (22736)")
 		// holds the reference alone: the bracket closes after it.
 		bracketed := strings.HasPrefix(label, "(") || strings.HasSuffix(strings.TrimRight(label, " \t"), "(")
@@ -540,11 +539,6 @@ var (
 func citesOther(text string, start, end int) bool {
 	return refersAfterRe.MatchString(text[end:min(len(text), end+12)]) ||
 		otherReqRe.MatchString(text[max(0, start-80):start])
-}
-
-// isAlnum reports whether b is an ASCII letter or digit.
-func isAlnum(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z'
 }
 
 // plausibleRef: at least three digits, at most 40 bytes.
