@@ -372,8 +372,10 @@ func bodyLead(text string) []refCandidate {
 }
 
 // spacedRefRe is a reference whose numbers are spaced: an optional prefix
-// of capitals, then numbers joined by separators or spaces.
-var spacedRefRe = lazyre.New(`^(?:[A-Z]{1,6}[ \t]?[/.\-_]?[ \t]?){0,3}\d+(?:[ \t]*[/.\-_][ \t]*\d+|[ \t]+\d+){1,3}$`)
+// of words that open with a capital ("GSA FoI 18/19 391"), then numbers
+// joined by separators or spaces, or by a colon before a serial ("NGFOI
+// 09/10: 221").
+var spacedRefRe = lazyre.New(`^(?:[A-Z][A-Za-z]{0,5}[ \t]?[/.\-_]?[ \t]?){0,3}\d+(?:[ \t]*[/.\-_][ \t]*\d+|:?[ \t]+\d+){1,3}$`)
 
 // loneRefRe is a line that is a reference alone: capitals, then a number.
 var loneRefRe = lazyre.New(`^(?:[A-Z]{2,6}/){0,3}[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*(?:[/._-][\dA-Z]+)*$`)
