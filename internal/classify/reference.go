@@ -116,7 +116,8 @@ func ForceSlugs() []string {
 // catches the requester's own reference ("Your ref:"), which is skipped,
 // unless the label says the reference was given ("Your reference number
 // for the request is"): a requester's own reference is labelled, not
-// announced. Acknowledgements announce the reference they give ("has been
+// announced. "Your" before a label that names the request and not a
+// reference ("Your information request - F19/10046/SJ") is kept. Acknowledgements announce the reference they give ("has been
 // allocated reference 124-16").
 // A bare "Ref" or "Reference" counts only with a colon, or after the
 // request it numbers ("your FOI request, reference 201718/304", "under
@@ -126,14 +127,14 @@ func ForceSlugs() []string {
 // bodies write the label in both languages ("Our ref / Ein cyf:").
 var refLabelRe = lazyre.New(`(?i)(your\s+|requester'?s\s+)?(?:\b(?:(?:` +
 	`(?:allocated|assigned|given|issued\s+with)\s+(?:the\s+|a\s+)?(?:(?:unique|case|request)\s+)?ref(?:erence)?(?:\s+(?:no|number))?(?:\s+of)?` +
-	`|ref(?:erence)?(?:\s+(?:no|number))?\s+(?:for\s+(?:the|this|your)\s+(?:request|enquiry|application)\s+)?is` +
+	`|ref(?:erence)?(?:\s+(?:no|number))?\s+(?:(?:for|of)\s+(?:the|this|your)\s+(?:request|enquiry|application)\s+)?is` +
 	`|` +
 	`our\s+ref(?:erence)?(?:\s+(?:no|number|num))?(?:\s*/\s*ein\s+cyf(?:eirnod)?|\s+is)?` +
-	`|request\s+for\s+information` +
-	`|please\s+quote\s+(?:our\s+|the\s+|this\s+)?ref(?:erence)?(?:\s+(?:no|number))?` +
+	`|request\s+for\s+information(?:,?\s+ref(?:erence)?\.?(?:\s+(?:no|number))?)?` +
+	`|(?:please\s+quote|quoting)\s+(?:our\s+|the\s+|this\s+|your\s+)?ref(?:erence)?(?:\s+(?:no|number))?` +
 	`|(?:(?:freedom\s+of\s+)?information|right\s+to\s+know|foia?|(?:foi\s*/\s*)?eir)\s+(?:request|enquiry)(?:,?\s+\(?ref(?:erence)?)?(?:\s+(?:no|number))?` +
 	`|(?:foia?|request|case|(?:foi\s*/\s*)?eir)\s+ref(?:erence)?(?:\s+(?:no|number))?` +
-	`|(?:request|case|reference|ref)\s+(?:no|number|num)` +
+	`|(?:request|case|reference|ref\.?)\s+(?:no|number|num)` +
 	`|(?:foia?|eir|foi/eir)\s+(?:no|number|num|id)|(?:request|case)\s+id` +
 	`|(?:logged|recorded|registered)\s+under\s+(?:the\s+)?(?:above\s+|following\s+|below\s+)?reference(?:\s+(?:no|number))?` +
 	`|under\s+reference(?:\s+(?:no|number))?|request,?[ \t]+\(?reference(?:\s+(?:no|number))?` +
@@ -384,7 +385,10 @@ var loneRefRe = lazyre.New(`^(?:[A-Z]{2,6}/){0,3}[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*
 func labelled(force, text string, src Source, cut int) []refCandidate {
 	var out []refCandidate
 	for _, m := range refLabelRe.FindAllStringSubmatchIndex(text, 16) {
-		if m[2] >= 0 && !announced(text[m[0]:m[1]]) { // "Your ref"
+		// "Your ref:" is the requester's own reference; "Your information
+		// request - F19/10046/SJ" names the requester's request by the
+		// body's number for it.
+		if m[2] >= 0 && strings.Contains(strings.ToLower(text[m[0]:m[1]]), "ref") && !announced(text[m[0]:m[1]]) {
 			continue
 		}
 		label, start := text[m[0]:m[1]], m[1]
@@ -445,7 +449,7 @@ func announced(label string) bool {
 }
 
 // requestRefRe is a label that names the reference of a request.
-var requestRefRe = lazyre.New(`(?:request|enquiry),?\s+(?:\(|ref)`)
+var requestRefRe = lazyre.New(`(?:request|enquiry)(?:\s+for\s+information)?,?\s+(?:\(|ref)`)
 
 // logged reads a list of references under "logged under the references
 // shown below:".

@@ -121,7 +121,13 @@ var bodyRules = []rule{
 	// cover, or passed on to the one that holds the information: the
 	// request is not answered here.
 	{name: "other:wrong-body", kind: foi.KindOther, weight: 70,
-		re: rx(`\b(?:made|sent|addressed|directed|contacted|written to|e-?mailed) (?:to )?the wrong (?:agency|authority|body|organi[sz]ation|council|department|public authority|force)\b|\b(?:is|are) (?:exempt from the requirements of|not subject to|not covered by) the (?:foi(?:a|sa)?|freedom of information)\b|\b(?:we|i) have (?:transferred|forwarded|passed|referred) your (?:request|enquiry) to (?:the )?[\w ]{2,60}? (?:who|which) (?:hold|holds|is responsible|are responsible)\b`)},
+		re: rx(`\b(?:made|sent|addressed|directed|contacted|written to|e-?mailed) (?:to )?the wrong (?:agency|authority|body|organi[sz]ation|council|department|public authority|force)\b|\b(?:is|are) (?:exempt from the requirements of|not subject to|not covered by) the (?:foi(?:a|sa)?|freedom of information)\b|\b(?:we|i) have (?:transferred|forwarded|passed|referred) your (?:request|enquiry) to (?:the )?[\w ]{2,60}? (?:who|which) (?:hold|holds|is responsible|are responsible)\b|\bdoes not (?:come|fall) (?:under|within) the (?:responsibility|remit) of\b`)},
+	// "Please re-submit your request via the website", "you will need to
+	// make a formal FOI request ... using the online form": the request
+	// was not made where the body takes requests, and waits on the
+	// requester.
+	{name: "other:use-form", kind: foi.KindOther, weight: 70,
+		re: rx(`\b(?:please )?re-?submit your (?:foi |freedom of information )?request\b|\b(?:you will need to|please) (?:make|submit) (?:a|your) (?:formal |new )?(?:foi |freedom of information )?request (?:[^.]{0,40}?)(?:online form|web form|our website)\b`)},
 	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
 	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
@@ -215,14 +221,16 @@ var bodyRules = []rule{
 	// "we do need you to clarify your request", "Can we ask that you
 	// clarify", "We have been asked to seek a clarification".
 	{name: "clarification:need-clarification", kind: foi.KindClarification, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b|\b(?:we|i) (?:do |would )?need you to (?:clarify|confirm|specify)\b|\b(?:can|could|may) (?:we|i) ask (?:that )?you (?:to )?(?:clarify|confirm|specify)\b|\bto seek (?:a |some |further )?clarification\b|\b(?:writing|write) to ask you to (?:clarify|confirm|specify)\b|\bgrateful if you (?:would|could) (?:clarify|specify)\b`)},
+		re: rx(`\b(?:we|i) (?:would )?(?:need|require|would be grateful for|request|must ask for|would like to (?:request|ask for|seek)) (?:some )?(?:further )?clarification\b|\b(?:we|i) (?:do |would )?need you to (?:clarify|confirm|specify)\b|\b(?:can|could|may) (?:we|i) ask (?:that )?you (?:to )?(?:clarify|confirm|specify)\b|\bto seek (?:a |some |further )?clarification\b|\b(?:writing|write) to ask you to (?:clarify|confirm|specify)\b|\bgrateful if you (?:would|could) (?:clarify|specify)\b|\bseeking (?:a |some |further |the (?:following|below) )?clarification\b`)},
 	// "Your request is on hold pending receipt of your clarification".
 	{name: "clarification:until-clarified", kind: foi.KindClarification, weight: 80, hedgeable: true,
-		re: rx(`\b(?:until|pending) (?:we (?:have )?receive[d]? |(?:the )?receipt of )?(?:your|this|the|such) clarification\b|\b(?:is|are|will be|has been|remains) (?:placed |put )?on hold (?:until|pending) (?:we|you|your|the|receipt)\b`)},
+		re: rx(`\b(?:until|pending) (?:we (?:have )?receive[d]? |(?:the )?receipt of )?(?:your|this|the|such) clarification\b|\b(?:is|are|will be|has been|remains) (?:placed |put )?on hold (?:until|pending) (?:we|you|your|the|receipt)\b`),
+		// "put on hold until receipt of the payment": a fee notice.
+		veto: rx(`^[^.]{0,20}?\b(?:payment|fee)s?\b`)},
 	// "Can I ask at the outset that you elaborate a little on the detail
 	// of the request? Upon receipt of further information I will ...".
 	{name: "clarification:provide-further", kind: foi.KindClarification, weight: 85,
-		re: rx(`\b(?:could|can|would) (?:you|i ask(?: [\w ]{1,20}?)? that you) (?:please )?(?:elaborate|expand)(?: a little| further| slightly)? on\b|\b(?:up)?on receipt of (?:the |this |that |such |your )?(?:further information|clarification)\b|\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:(?:me|us|this office) )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details)\b`)},
+		re: rx(`\b(?:could|can|would) (?:you|i ask(?: [\w ]{1,20}?)? that you) (?:please )?(?:elaborate|expand)(?: a little| further| slightly)? on\b|\b(?:up)?on receipt of (?:the |this |that |such |your )?(?:further information|clarification)\b|\bclarify what you mean\b|\b(?:could|would|can) you (?:please )?(?:provide|give|send) (?:(?:me|us|this office) )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details?)\b|\b(?:appreciate|grateful) (?:it )?if you (?:could|would) (?:please )?(?:let (?:me|us) know (?:what|which|whether|exactly)|provide (?:me |us )?(?:with )?(?:some )?(?:further|more|additional) (?:information|details?))\b|\b(?:will|does) not (?:commence|start|begin) until (?:we (?:are (?:supplied|provided) with|receive|have received)|(?:the )?receipt of) (?:the |your |this )?(?:further information|further details|clarification)\b`)},
 	// "Please define the area", "please specify which"; "to enable
 	// Merseyside Police to meet your request could you please provide".
 	{name: "clarification:define", kind: foi.KindClarification, weight: 70, hedgeable: true, notListed: true,
@@ -253,7 +261,7 @@ var bodyRules = []rule{
 	{name: "extension:public-interest-time", kind: foi.KindExtension, weight: 90, hedgeable: true,
 		re: rx(`\b(?:need|needs|require|requires|requiring|take|taking|allow|allows) (?:additional|further|more|extra) time to (?:consider|assess|conduct|complete|carry out)[^.]{0,40}?public interest\b`)},
 	{name: "extension:extend-deadline", kind: foi.KindExtension, weight: 85, hedgeable: true,
-		re: rx(`\bextend(?:ed|ing)? (?:the )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date)(?: for (?:response|responding|your request))? (?:has been|is being|will be|may be|is|can be|needs to be|will need to be) extended\b`)},
+		re: rx(`\bextend(?:ed|ing)? (?:the |our |your )?(?:response )?(?:deadline|time ?(?:limit|scale|frame|period)|time for (?:response|responding)|response (?:date|time|deadline|period)|(?:20 working days? |statutory )?(?:period|timescale|time-scale))\b|\b(?:deadline|time ?(?:limit|scale|frame|period)|time-scale|response date|due date)(?: for (?:response|responding|your request))? (?:has been|is being|will be|may be|is|can be|needs to be|will need to be) extended\b`)},
 	{name: "extension:s10-3", kind: foi.KindExtension, weight: 75, hedgeable: true,
 		re: rx(`\b(?:section|s\.?) ?10 ?\(3\)`)},
 	{name: "extension:unable-within", kind: foi.KindExtension, weight: 75, hedgeable: true,
@@ -272,6 +280,12 @@ var bodyRules = []rule{
 	// soon as possible": a holding reply, after the time a receipt is sent.
 	{name: "extension:under-consideration", kind: foi.KindExtension, weight: 80, hedgeable: true,
 		re: rx(`\b(?:remains|is still|are still|is currently still) (?:under consideration|being considered)\b`)},
+	// "The date that the response is due for your request, FOI2021/06900,
+	// has been changed to 27th May", "we are writing to seek your
+	// agreement to an extension of up to 7 working days", "there will be a
+	// small delay in providing you with a complete response".
+	{name: "extension:date-moved", kind: foi.KindExtension, weight: 80, hedgeable: true,
+		re: rx(`\b(?:due date|deadline|date (?:that |on which )?(?:the |your |a )?response is due)\b[^.]{0,60}? (?:has|have) (?:now )?been (?:changed|revised|moved|put back|pushed back|extended)\b|\b(?:grant(?:ing)?|agree(?:ment)? to|seek(?:ing)?|request(?:ing)?) (?:an?|the|a short|a further) extension\b|\ban extension (?:of|to) (?:up to |a further |an additional )?(?:\d{1,2}|one|two|three|five|ten|twenty) (?:further |additional |more )?(?:working |calendar )?days?\b|\bthere (?:will|is going to) be a (?:short |small |slight |brief |further )?delay in (?:providing|sending|issuing|responding|our response)\b`)},
 	{name: "extension:new-date", kind: foi.KindExtension, weight: 70, hedgeable: true,
 		re: rx(`\b(?:revised|new|extended) (?:response |due |target )?(?:date|deadline|time-?scale)\b`)},
 
@@ -283,7 +297,7 @@ var bodyRules = []rule{
 	{name: "review:findings", kind: foi.KindInternalReview, weight: 90, hedgeable: true,
 		re: rx(`\b(?:findings|outcome|result|conclusion)s? of (?:(?:the|my|this|your|an|a) )?(?:internal )?review\b`)},
 	{name: "review:decision", kind: foi.KindInternalReview, weight: 90,
-		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\b(?:partially |partly )?uphold (?:your|the) complaint\b|\binternal review \(?(?:ir\)? )?decision\b`)},
+		re: rx(`\b(?:original )?decision (?:is |has been |was |should be )?(?:upheld|overturned|partially upheld)\b|\b(?:i|we) (?:believe|find|consider|conclude|have concluded) (?:that )?the original (?:response|decision|reply) was (?:incorrect|correct|wrong|right)\b|\b(?:i|we) (?:have decided to )?(?:uphold|overturn) the (?:original )?decision\b|\b(?:partially |partly )?uphold (?:your|the) complaint\b|\binternal review \(?(?:ir\)? )?decision\b`)},
 	{name: "review:conducted", kind: foi.KindInternalReview, weight: 85,
 		re: rx(`\b(?:i|we) have (?:now )?(?:conducted|completed|carried out|undertaken) (?:a|an|the) (?:internal )?review\b|\b(?:i|we) have (?:now )?reviewed the handling of (?:your|the) (?:freedom of information |foi |foia |eir |information )?request\b`)},
 	// "your request for an Internal Review", "I have carried out a review of
@@ -307,7 +321,7 @@ var bodyRules = []rule{
 	{name: "refusal:not-in-position", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\bnot in a position to (?:release|provide|disclose|supply|share)\b`)},
 	{name: "refusal:refusing", kind: foi.KindRefusal, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b`)},
+		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b|\b(?:request|it) (?:was|has been|is) refused in full\b|\b(?:we are|i am|the [\w]+ is) (?:therefore )?entitled to refuse\b`)},
 	{name: "refusal:manifestly-unreasonable", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bmanifestly unreasonable\b`)},
 	// The EIR's exceptions, as the FOIA's exemptions: "would ... engage
@@ -450,13 +464,18 @@ var bodyRules = []rule{
 	{name: "not-held:named-part", kind: foi.KindNotHeld, weight: 55, hedgeable: true,
 		re:   rx(`\binformation (?:regarding|about|on|relating to|in relation to|in respect of) [^.\n]{1,80}? (?:is|was) not held\b|\bno (?:data|information|records?) (?:is|are|was|were) held (?:on|for|about|regarding|in relation to|in respect of)\b`),
 		veto: notRetrievable},
+	// "LFR don't keep a record of why an appliance would be off the run":
+	// one thing asked is not recorded. It only supports: beside an answer
+	// it makes the answer partial.
+	{name: "not-held:no-record-of", kind: foi.KindNotHeld, weight: 50, hedgeable: true,
+		re: rx(`\b(?:do not|don't|does not|doesn't) (?:keep|hold|maintain) (?:a )?records? of (?:why|how|what|when|where|which|who)\b`)},
 	// "I can confirm that SYFR does not hold any national reference
 	// material": whoever the body is called.
 	{name: "not-held:confirm-not-hold", kind: foi.KindNotHeld, weight: 75, hedgeable: true,
 		re:   rx(`\bconfirm that (?:the )?[\w&'’ -]{1,60}? do(?:es)? not hold\b`),
 		veto: notRetrievable},
 	{name: "not-held:not-held", kind: foi.KindNotHeld, weight: 85, hedgeable: true,
-		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\b(?:does|do) not (?:yet |currently )?hold(?: or have access to)? (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not (?:keep|maintain) (?:any )?records? (?:of|on)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?(?:information|documentation|documents|records|notes|data)\b|\b(?:we|i) hold none\b|\bno such (?:notes|records|minutes|documents?|reports?) (?:were|was|have been|has been) (?:taken|made|kept|created|produced|written)\b`),
+		re: rx(`\b(?:information|data)(?: (?:you have |you )?requested| you seek| sought)? is not held\b|\bno records? (?:of (?:these|this|that|them|such) )?(?:is|are|was|were) held\b|\bthere (?:is|are) no such (?:policy|policies|documents?|records?|information|data|reports?|agreements?|contracts?|guidance|procedures?)\b|\bthere (?:is|are|were) no (?:minutes|records?|documents?|information|data|reports?) (?:available|held|recorded)\b|\b(?:does|do) not (?:yet |currently )?hold(?: or have access to)? (?:any |the |this |that )?(?:recorded )?(?:information|data)\b|\b(?:does|do) not (?:keep|maintain) (?:any )?records? (?:of|on)\b|\b(?:does|do) not have (?:this|the|that|any|such) (?:information|data)\b|\bno (?:recorded )?information (?:(?:relevant|relating|pertaining) to (?:your|this|the) request |(?:in relation to|in respect of|regarding|about|on|within the scope of) (?:your|this|the) request )?(?:is |was )?held\b|\bnotice that (?:the )?information is not held\b|\bholds? no (?:recorded )?(?:information|documentation|documents|records|notes|data)\b|\b(?:we|i) hold none\b|\bno such (?:notes|records|minutes|documents?|reports?) (?:were|was|have been|has been) (?:taken|made|kept|created|produced|written)\b`),
 		// "We do not hold the information requested electronically and
 		// obtaining it would involve a manual trawl": a cost refusal.
 		veto: rx(`^[^.]{0,40}?(?:retrievable|centrally|electronically|in (?:a|the) (?:format|form))`)},
@@ -475,11 +494,16 @@ var bodyRules = []rule{
 	{name: "response:information-is-attached", kind: foi.KindResponse, weight: 85, pointer: true,
 		re: rx(`\b(?:the )?(?:requested )?(?:information|data|figures) (?:(?:that )?you (?:have )?requested |(?:that )?you (?:have )?asked for |requested |sought )?(?:is|are|has been|have been) (?:attached|enclosed|(?:provided |set out |shown |detailed )?below)\b`)},
 	// "Please find attached acknowledgement letter", "please find attached
-	// our acknowledgement for your request": the attachment acknowledges.
+	// our acknowledgement for your request", "Please see attached, an
+	// acknowledgement letter", "please see the attached letter in
+	// acknowledgement": the attachment acknowledges.
 	{name: "ack:attached-acknowledgement", kind: foi.KindAcknowledgement, weight: 85, pointer: true,
-		re: rx(`\bplease (?:find|see) (?:attached|enclosed) (?:(?:our|an|the|your|a) )?(?:formal |written )?acknowledge?ment\b|\b(?:a )?copy of (?:(?:our|an|the|your) )?acknowledge?ment(?: letter)? (?:is )?(?:attached|enclosed)\b`)},
+		re: rx(`\bplease (?:find|see) (?:the )?(?:attached|enclosed),? (?:(?:our|an|the|your|a) )?(?:formal |written )?(?:acknowledge?ment|letter (?:in|of) acknowledge?ment)\b|\b(?:a )?copy of (?:(?:our|an|the|your) )?acknowledge?ment(?: letter)? (?:is )?(?:attached|enclosed)\b`)},
 	{name: "response:see-attached", kind: foi.KindResponse, weight: 75, pointer: true,
-		re: rx(`\b(?:please see|(?:please )?refer to) (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`)},
+		re: rx(`\b(?:please see|(?:please )?refer to) (?:the )?(?:attached|enclosed) (?:table|spreadsheet|document|information|data|file|response|figures)\b`),
+		// "Please see the attached information sheet for details of your
+		// right to appeal": a leaflet, not the answer.
+		veto: notTheAnswer},
 	{name: "response:response-below", kind: foi.KindResponse, weight: 45,
 		re: rx(`\bplease find (?:the |our )?(?:[\w&'-]+ ){0,4}response(?: to your request)? (?:set out )?below\b`)},
 	{name: "response:attached-response", kind: foi.KindResponse, weight: 80, pointer: true,
@@ -500,11 +524,11 @@ var bodyRules = []rule{
 	// "Please find attached.": the answer is in an attachment, which may
 	// still be a refusal, so the rule only supports.
 	{name: "response:attached", kind: foi.KindResponse, weight: 55, pointer: true,
-		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\b(?:we|i) (?:attach|enclose) (?:a|the|an|our|copies|a copy)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`),
+		re: rx(`\b(?:we|i) have (?:now )?(?:attached|enclosed) (?:a|the|an|our)\b|\b(?:we|i|and) (?:now )?(?:attach|enclose) (?:a|the|an|our|copies|a copy)\b|\bplease (?:find|see) (?:the )?(?:attached|enclosed)\b`),
 		// "Please find attached further details on FoI with a summary of
 		// our policy", "I enclose a sheet which summarises your rights":
 		// a leaflet, not the answer.
-		veto: rx(`^ ?(?:further details (?:on|of|about) (?:foi|freedom of information|the act)|(?:a |our |an )?(?:leaflet|information sheet|sheet which|sheet that|guidance note|summary of (?:our|your|the))|(?:a )?(?:copy|summary) of (?:our|the) (?:policy|procedures?|complaints?|appeals?))`)},
+		veto: notTheAnswer},
 	// "Below are the figures", "the below figures relate only to",
 	// "Below is the headcount".
 	{name: "response:figures-below", kind: foi.KindResponse, weight: 60,
@@ -546,7 +570,7 @@ var bodyRules = []rule{
 	{name: "response:info-set-out", kind: foi.KindResponse, weight: 70,
 		re: rx(`\b(?:information|figures|data|details|answers?|numbers)(?: (?:you (?:have )?requested|requested|sought))? (?:is|are|can be|has been|have been) (?:provided|given|set out|shown|detailed|listed|supplied|included) (?:below|above|overleaf|in (?:the|a) (?:attached|enclosed|following|below) (?:table|spreadsheet|document))\b|\b(?:i|we) have (?:set out|detailed|listed|tabulated) (?:below|the (?:information|figures|data|answers?))\b|\bset out below (?:is|are) (?:our|the) (?:responses?|answers?|information)\b`)},
 	{name: "response:there-were", kind: foi.KindResponse, weight: 55,
-		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?\d[\d,]*\b`)},
+		re: rx(`\bthere (?:were|are|was|is|have been) (?:currently )?(?:a total of )?(?:approximately |around |about |roughly )?\d[\d,]*\b`)},
 	{name: "response:as-follows", kind: foi.KindResponse, weight: 60,
 		re: rx(`\b(?:information|figures|data|answers?|results?|details) (?:you (?:have )?requested |requested )?(?:is|are|was|were) as follows\b|\bplease see (?:the )?(?:table |figures |information |answers? |response )?below\b|\bplease see below\b|\b(?:is|are) (?:detailed|shown) (?:as follows|in the (?:table|tables|spreadsheet) below)\b|\bplease (?:see|find) (?:the |my |our )?(?:information|answers?|responses?|replies|figures)(?: (?:you )?(?:have )?requested)?(?: \(?in (?:red|blue|green|bold|italics)\)?)? below\b|\bplease (?:see|find) below (?:\(?in (?:red|blue|green|bold|italics)\)? )?(?:the |our |my )?(?:information|answers?|responses?|figures)\b|\bthe answers (?:are|have been (?:added|written|given)) (?:below|in red|in blue|next to (?:the|each|your) questions?)\b|\bour response (?:to your request )?is as follows\b|\bplease find (?:this|these|it|them) below\b|\b(?:i|we) (?:can|am able to|are able to) (?:now )?respond as follows\b`)},
 	// "therefore this is a nil return": the answer is none.
@@ -603,7 +627,7 @@ var bodyRules = []rule{
 		veto: heldWithheld,
 		re:   rx(`\b(?:(?:do(?:es)?|we) hold|holds) (?:only )?(?:part|some) of the (?:requested )?information\b|\b(?:do(?:es)?|we) hold (?:only )?some information (?:to which|relevant to|relating to|in relation to)\b|\bonly (?:able|possible) to provide (?:the )?(?:information|data|figures) (?:from|since|for the period)\b|\b(?:provide|disclose|release|supply) the majority of (?:the|this|that) (?:requested )?information\b|\b(?:pleased|able) to (?:provide|disclose|release|supply) the majority\b`)},
 	{name: "partial:explicit", kind: foi.KindPartialResponse, weight: 85, hedgeable: true,
-		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:has|have) not been (?:provided|disclosed|released|supplied)\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:is|was) not (?:centrally )?(?:recorded|held|retrievable|available)\b`)},
+		re: rx(`\b(?:disclose|provide|release|supply) (?:you with )?some of the (?:requested )?information\b|\b(?:cannot|can not|will not|could not|is not|are not) (?:be )?(?:disclosed|provided|released) in full\b|\bsome of the information (?:requested|you (?:have )?requested|(?:held )?within the scope of (?:your|the|this) request)(?: by you)? is,? (?:however,? )?(?:considered (?:to be )?)?exempt\b|\b(?:we|i) have (?:enclosed|attached|provided|included|disclosed|released) (?:you with )?(?:some|most|part) of the (?:requested )?information\b|\b(?:for|in respect of|in relation to) the remainder of (?:the|your|this) request\b|\bdoes not affect (?:our|the force's|the) (?:legal )?right to rely\b|\b(?:some|part) of the (?:requested )?(?:information|data) (?:is|has been|have been) (?:withheld|exempt|redacted)\b|\bsome (?:[\w-]+ ){0,3}(?:data|information|details) (?:has|have) been (?:withheld|redacted|removed)\b|\b(?:we|i) have redacted\b|\b(?:partially|partly) (?:disclosed|withheld|exempt|refused|complied)\b|\bpartial (?:disclosure|refusal)\b|\bsome (?:of the )?(?:requested )?information (?:is|has been) (?:withheld|exempt|redacted)\b|\bdisclosed in part\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:has|have) not been (?:provided|disclosed|released|supplied)\b|\bsome of the (?:requested )?information (?:(?:you )?(?:have )?requested )?(?:is|was) not (?:centrally )?(?:recorded|held|retrievable|available)\b`)},
 	// "Provisional Census figures have been redacted under Section 22A",
 	// "Where information has been redacted, the relevant exemption has
 	// been noted", "the minutes have had the details of officers
@@ -649,6 +673,12 @@ var fromRules = []rule{
 		re: rx(`\b(?:no-?reply|do-?not-?reply)\b`)},
 }
 
+// notTheAnswer follows "attached" or "enclosed" when what is attached is
+// not the answer: "an update on your request", an acknowledgement, a
+// leaflet or information sheet on the requester's rights, "further details
+// on FoI with a summary of our policy".
+var notTheAnswer = rx(`^,? ?(?:an update\b|(?:an? |our |the )?(?:acknowledge?ment|letter (?:in|of) acknowledge?ment)\b|further details (?:on|of|about) (?:foi|freedom of information|the act)|(?:a |our |an )?(?:leaflet|information sheet|sheet which|sheet that|guidance note|summary of (?:our|your|the))|(?:a )?(?:copy|summary) of (?:our|the) (?:policy|procedures?|complaints?|appeals?)|sheet\b)`)
+
 // pointerBesideLetter is the most a pointer to an attachment counts when
 // the letter attached says nothing the rules know.
 const pointerBesideLetter = 30
@@ -658,7 +688,10 @@ const pointerBesideLetter = 30
 // not in "it should be noted"; "if" not after a verb of finding out, where
 // it means "whether" ("to determine if ... would exceed the limit").
 var (
-	hedgeRe     = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply|(?:have|has) the right to|in the (?:unlikely )?event (?:that|of))\b`)
+	hedgeRe = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply|(?:have|has) the right to|in the (?:unlikely )?event (?:that|of))\b`)
+	// politeIfRe: "if" after thanks to come ("I would be grateful if you
+	// could consider granting an extension") asks, it does not condition.
+	politeIfRe  = rx(`\b(?:grateful|appreciate(?: it)?|obliged)(?: if you)?\s*$`)
 	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
 	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
 	// of compliance exceeds appropriate limit", is not a condition.
@@ -769,6 +802,10 @@ func hedgeIn(text string, start, end int) string {
 	for _, m := range hedgeRe.FindAllStringIndex(s, 8) {
 		w := s[m[0]:m[1]]
 		if strings.EqualFold(w, "if") && ifWhetherRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			continue
+		}
+		// "grateful if you could": a request, not a condition.
+		if politeIfRe.MatchString(s[max(0, m[0]-32):m[0]]) {
 			continue
 		}
 		// "if held", "if any": the information, not the rule, is in doubt.

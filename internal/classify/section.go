@@ -177,12 +177,16 @@ func subOf(text string, i, j int) int {
 }
 
 // otherAct reports whether the text after a section number names an Act
-// other than FOIA or FOISA.
+// other than FOIA or FOISA, in full or abbreviated ("the FOI Act", "the
+// FOI(S) Act").
 func otherAct(after string) bool {
 	m := otherActRe.FindStringSubmatch(after)
 	if m == nil {
 		return false
 	}
 	name := strings.ToLower(strings.TrimSpace(m[1]))
-	return name != "" && !strings.Contains(name, "freedom of information")
+	return name != "" && !strings.Contains(name, "freedom of information") && !foiActRe.MatchString(name)
 }
+
+// foiActRe is the name of the Act abbreviated.
+var foiActRe = lazyre.New(`^(?:foi|foia|foisa|foi ?\(s\)|foi ?\(scotland\))$`)

@@ -54,7 +54,7 @@ var (
 	// restated.
 	responseStartRe = lazyre.New(ws(`(?im)^[ \t]*(?:in response|(?:our |the )?response|answers?|decision)\b|\b(?:response|answers?) (?:is |are )?(?:set out|provided|given) below\b|\bplease (?:find|see) (?:the |our )?(?:[\w&'-]+ ){0,3}(?:response|answers?) (?:set out )?below\b|\bbelow (?:is|are) your request and our response\b`))
 	// negativeRe is wording that refuses or says not held.
-	negativeRe = lazyre.New(ws(`(?i)\bnot held\b|\bno (?:recorded )?information (?:is )?held\b|\bdo(?:es)? not hold\b|\bdo(?:es)? not have (?:this|the|that|any|such) (?:information|data)\b|\bexempt(?:ion|ions|ed)?\b|\bwithh(?:o|e)ld(?:ing)?\b|\bneither confirm\b|\bncnd\b|\bnot routinely\b|\bexceed(?:s|ed)? (?:the )?(?:appropriate|cost|18)|\bmanual(?:ly)? search|\bunable to (?:provide|supply|disclose|release)\b|\b(?:would|will|can|could) not (?:be )?(?:provide|disclose|release)d?\b|\bcannot be (?:provided|disclosed|released)\b|\bnot (?:be )?disclosed\b|\brefus(?:e|ed|al)\b`))
+	negativeRe = lazyre.New(ws(`(?i)\bnot held\b|\bno (?:recorded )?information (?:is )?held\b|\bdo(?:es)? not hold\b|\bdo(?:es)? not have (?:this|the|that|any|such) (?:information|data)\b|\bexempt(?:ion|ions|ed)?\b|\bwithh(?:o|e)ld(?:ing)?\b|\bneither confirm\b|\bncnd\b|\bnot routinely\b|\bexceed(?:s|ed)? (?:the )?(?:appropriate|cost|18)|\bmanual(?:ly)? search|\bunable to (?:provide|supply|disclose|release)\b|\b(?:would|will|can|could) not (?:be )?(?:provide|disclose|release)d?\b|\bcannot be (?:provided|disclosed|released)\b|\bnot possible to (?:provide|supply|disclose|disaggregate|separate|identify|extract|break (?:this |it )?down)\b|\bnot (?:be )?disclosed\b|\brefus(?:e|ed|al)\b`))
 	// questionStartRe: a restated question, not an answer.
 	questionStartRe = lazyre.New(`(?i)^(?:please|can you|could you|would you|how many|how much|what|which|who|when|where|why|do you|does|did|have you|has|is there|are there|i would|i wish|i am|provide|list|copies|a copy|details of|any )`)
 	// numberRe: a figure that is not a year.
@@ -311,7 +311,7 @@ func coveringNote(text string) (Evidence, bool) {
 		return Evidence{}, false
 	}
 	loc := coveringRe.FindStringIndex(text)
-	if loc == nil {
+	if loc == nil || notTheAnswer.MatchString(text[loc[1]:min(len(text), loc[1]+120)]) {
 		return Evidence{}, false
 	}
 	return Evidence{Rule: "response:covering-note", Kind: foi.KindResponse, Weight: 40, Source: SourceBody,

@@ -20,6 +20,14 @@ func TestStructure(t *testing.T) {
 		person bool
 	}{
 		{
+			name: "an answer that cannot be broken down, beside figures",
+			body: `Q.1 How many play areas did the council manage in each year?
+A.1 16
+Q.2 How much was spent on play areas in each year?
+A.2 Play areas are kept by teams that look after all our grounds. It is not possible to disaggregate the money spent on play areas alone.`,
+			kind: foi.KindPartialResponse, rule: "structure:answers-without-wording",
+		},
+		{
 			name: "one part not held, another answered under part headings",
 			body: `Please find our response set out below.
 
