@@ -117,8 +117,9 @@ func ForceSlugs() []string {
 // unless the label says the reference was given ("Your reference number
 // for the request is"): a requester's own reference is labelled, not
 // announced. "Your" before a label that names the request and not a
-// reference ("Your information request - F19/10046/SJ") is kept. Acknowledgements announce the reference they give ("has been
-// allocated reference 124-16").
+// reference ("Your information request - F19/10046/SJ") is kept.
+// Acknowledgements announce the reference they give ("has been allocated
+// reference 124-16").
 // A bare "Ref" or "Reference" counts only with a colon, or after the
 // request it numbers ("your FOI request, reference 201718/304", "under
 // reference F2021.08.4687"), or in brackets with the reference alone

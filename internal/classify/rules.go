@@ -127,7 +127,7 @@ var bodyRules = []rule{
 	// was not made where the body takes requests, and waits on the
 	// requester.
 	{name: "other:use-form", kind: foi.KindOther, weight: 70,
-		re: rx(`\b(?:please )?re-?submit your (?:foi |freedom of information )?request\b|\b(?:you will need to|please) (?:make|submit) (?:a|your) (?:formal |new )?(?:foi |freedom of information )?request (?:[^.]{0,40}?)(?:online form|web form|our website)\b`)},
+		re: rx(`\b(?:please )?re-?submit your (?:foi |freedom of information )?request\b|\b(?:you will need to|please) (?:make|submit) (?:a|your) (?:formal |new )?(?:foi |freedom of information )?request [^.]{0,40}?(?:online form|web form|our website)\b`)},
 	{name: "ooo:out-of-office", kind: foi.KindAutoReply, weight: 95,
 		re: rx(`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|away from (?:the |my )?(?:office|desk)|not in the office|working away)\b`)},
 	{name: "ooo:return", kind: foi.KindAutoReply, weight: 90,
@@ -321,7 +321,7 @@ var bodyRules = []rule{
 	{name: "refusal:not-in-position", kind: foi.KindRefusal, weight: 75, hedgeable: true,
 		re: rx(`\bnot in a position to (?:release|provide|disclose|supply|share)\b`)},
 	{name: "refusal:refusing", kind: foi.KindRefusal, weight: 85, hedgeable: true,
-		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b|\b(?:request|it) (?:was|has been|is) refused in full\b|\b(?:we are|i am|the [\w]+ is) (?:therefore )?entitled to refuse\b`)},
+		re: rx(`\b(?:we are|i am|is|are) (?:therefore )?refusing (?:to (?:disclose|release|provide|supply)|(?:your|this|the) request)\b|\b(?:request|it) (?:was|has been|is) refused in full\b|\b(?:we are|i am|the \w+ is) (?:therefore )?entitled to refuse\b`)},
 	{name: "refusal:manifestly-unreasonable", kind: foi.KindRefusal, weight: 80, hedgeable: true,
 		re: rx(`\bmanifestly unreasonable\b`)},
 	// The EIR's exceptions, as the FOIA's exemptions: "would ... engage
@@ -689,8 +689,9 @@ const pointerBesideLetter = 30
 // it means "whether" ("to determine if ... would exceed the limit").
 var (
 	hedgeRe = rx(`\b(?:if|where|unless|may|might|could|should (?:the|it|we|this|your|any|that)|in such cases|in some circumstances|can apply|(?:have|has) the right to|in the (?:unlikely )?event (?:that|of))\b`)
-	// politeIfRe: "if" after thanks to come ("I would be grateful if you
-	// could consider granting an extension") asks, it does not condition.
+	// politeIfRe: "if" and a modal after words of thanks ("I would be
+	// grateful if you could consider granting an extension") ask; they set
+	// no condition.
 	politeIfRe  = rx(`\b(?:grateful|appreciate(?: it)?|obliged)(?: if you)?\s*$`)
 	ifWhetherRe = rx(`\b(?:determine|establish|ascertain|check|see|identify|confirm|know|assess|find out|verify)\s*$`)
 	// exemptionWhereRe: "where" in the title of s.12, "Exemption where cost
