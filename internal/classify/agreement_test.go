@@ -265,6 +265,9 @@ func TestSecondLabels(t *testing.T) {
 	}
 	loaded := map[string]map[string]realCase{}
 	firsts := make([]realCase, 0, len(seconds))
+	// hf, hs: the replies still held out; pf, ps: of them, the police ones.
+	var hf, pf []realCase
+	var hs, ps []secondLabel
 	for _, s := range seconds {
 		dir, file, ok := strings.Cut(s.path, "/")
 		if !ok || strings.Contains(file, "/") {
@@ -283,24 +286,19 @@ func TestSecondLabels(t *testing.T) {
 		// Every reply was held out when it was labelled a second time;
 		// those of a collection tuned on since count for the labellers'
 		// agreement, not for the classifier's.
-		if !heldOutReply(dir, c.force) && !slices.Contains(movedToTuning, dir) {
+		held := heldOutReply(dir, c.force)
+		if !held && !slices.Contains(movedToTuning, dir) {
 			t.Fatalf("second/labels.tsv: %s is not held out", s.path)
 		}
 		firsts = append(firsts, c)
+		if held {
+			hf, hs = append(hf, c), append(hs, s)
+			if !strings.HasPrefix(s.path, "public") {
+				pf, ps = append(pf, c), append(ps, s)
+			}
+		}
 	}
 	t.Log("every reply labelled twice (the classifier's figures include collections tuned on since):\n" + measureAgreement(firsts, seconds).report())
-	var hf, pf []realCase
-	var hs, ps []secondLabel
-	for i, s := range seconds {
-		dir, _, _ := strings.Cut(s.path, "/")
-		if !heldOutReply(dir, firsts[i].force) {
-			continue
-		}
-		hf, hs = append(hf, firsts[i]), append(hs, s)
-		if !strings.HasPrefix(s.path, "public") {
-			pf, ps = append(pf, firsts[i]), append(ps, s)
-		}
-	}
 	a := measureAgreement(hf, hs)
 	t.Log("held-out replies only:\n" + a.report())
 	t.Log("police forces only:\n" + measureAgreement(pf, ps).report())

@@ -386,13 +386,13 @@ var loneRefRe = lazyre.New(`^(?:[A-Z]{2,6}/){0,3}[A-Z]{2,6}[ /_-]?\d{3,}[\dA-Z]*
 func labelled(force, text string, src Source, cut int) []refCandidate {
 	var out []refCandidate
 	for _, m := range refLabelRe.FindAllStringSubmatchIndex(text, 16) {
+		label, start := text[m[0]:m[1]], m[1]
 		// "Your ref:" is the requester's own reference; "Your information
 		// request - F19/10046/SJ" names the requester's request by the
 		// body's number for it.
-		if m[2] >= 0 && strings.Contains(strings.ToLower(text[m[0]:m[1]]), "ref") && !announced(text[m[0]:m[1]]) {
+		if m[2] >= 0 && strings.Contains(strings.ToLower(label), "ref") && !announced(label) {
 			continue
 		}
-		label, start := text[m[0]:m[1]], m[1]
 		// A reference may be set off from its label by a dash that
 		// touches it ("REF NO\n-FOIS5762", "REF NO -FOIS5762"); no
 		// reference opens with one (refTokenRe), so it is skipped.
