@@ -122,7 +122,7 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (*CampaignSummary,
 				res = RequestResult{Force: slug, State: states[slug].State}
 			}
 			results[slug] = &res
-			states[slug].State = res.State
+			states[slug].State, states[slug].Closed = res.State, res.Unanswered
 		})
 	}
 	for len(results) < len(created.Targets) {

@@ -84,6 +84,9 @@ type RequestState struct {
 	// Label is the request's status in words (foi.Condition.Label):
 	// "closed unanswered — complaint drafted".
 	Label string `json:"label,omitempty"`
+	// Closed is set once the request was closed without an answer
+	// (foi.Condition.Closed); a reply that reopens it clears it.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // TimelineEntry is one line of a request's history.

@@ -1374,7 +1374,7 @@ func (r *request) tellCampaign(ctx workflow.Context, kind string, at time.Time) 
 	}
 	st := RequestState{
 		Force: r.in.Target.Force.Slug, ForceName: r.in.Target.Force.Name, State: r.state, Due: r.due(),
-		ChasersSent: r.chasersSent, LastEvent: kind, LastEventAt: at, Label: r.stateWords(),
+		ChasersSent: r.chasersSent, LastEvent: kind, LastEventAt: at, Label: r.stateWords(), Closed: r.closed,
 	}
 	if r.plan != nil {
 		st.WorkingDays = r.plan.WorkingDays

@@ -367,7 +367,7 @@ func applyReopened(st *workflows.CampaignStatus, fresh []*workflows.RequestStatu
 		if !(foi.Condition{State: rs.State, Closed: rs.Closed}).Finished() {
 			st.Finished--
 		}
-		cur.State, cur.Due, cur.ChasersSent, cur.Label = rs.State, rs.Due, rs.ChasersSent, rs.Label
+		cur.State, cur.Due, cur.ChasersSent, cur.Label, cur.Closed = rs.State, rs.Due, rs.ChasersSent, rs.Label, rs.Closed
 		cur.LastEvent, cur.LastEventAt = last.Kind, last.At
 		if rs.Today.After(st.Today) {
 			st.Today = rs.Today

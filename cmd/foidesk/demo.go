@@ -284,12 +284,16 @@ wait:
 	if st, err := campaignStatus(ctx, tc, spec.Slug, year); err == nil {
 		last = st
 	}
-	if last != nil {
-		fmt.Fprintln(a.stdout)
-		printBoard(a, last)
+	if last == nil {
+		return nil, errors.New("demo: the campaign's status could not be read at its end")
 	}
+	fmt.Fprintln(a.stdout)
+	printBoard(a, last)
 	desk.wait()
-	res := &demoResult{Elapsed: elapsed, ByState: sum.ByState,
+	// The board's states, not the campaign run's summary: a force that
+	// wrote after the run ended (a late answer, a correction) has moved
+	// its request on since.
+	res := &demoResult{Elapsed: elapsed, ByState: last.ByState,
 		CampaignDays: int(sum.FinishedAt.Sub(sum.StartedAt).Hours() / 24)}
 	res.KindsConfirmed, res.KindsCorrected, res.KindsOffered = desk.counts()
 	fmt.Fprintf(a.stdout, "\nThe desk read %d replies the classifier was unsure of: %d as proposed, %d corrected (%d of them to a kind it offered).\n",
@@ -299,7 +303,7 @@ wait:
 	}
 	fmt.Fprintf(a.stdout, "%d replies were read with an attached letter or document (PDF, Word, text); %d of them came out as sent.\n",
 		res.Letters, res.LettersRight)
-	if err := demoHeadlines(ctx, a.stdout, run, spec.Slug, year, &sum); err != nil {
+	if err := demoHeadlines(ctx, a.stdout, run, spec.Slug, year, last); err != nil {
 		return nil, err
 	}
 	if err := compareTruth(ctx, run, spec.Slug, year, sim, res); err != nil {
@@ -478,7 +482,9 @@ func progressLine(ctx context.Context, run *devRun, st *workflows.CampaignStatus
 		n(foi.StateRefused, foi.StateNotHeld), p.Observations, p.OpenReviews, st.Finished, st.Total)
 }
 
-func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, year int, sum *workflows.CampaignSummary) error {
+// demoHeadlines prints the campaign's figures from PostgreSQL and its
+// forces' outcomes as the board shows them at the end (st).
+func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, year int, st *workflows.CampaignStatus) error {
 	data, err := dataset.Load(ctx, run.store, slug, year)
 	if err != nil {
 		return err
@@ -506,10 +512,16 @@ func demoHeadlines(ctx context.Context, w io.Writer, run *devRun, slug string, y
 		}
 		tw.Flush()
 	}
-	by := func(s foi.State) int { return sum.ByState[s] }
+	by := func(s foi.State) int { return st.ByState[s] }
+	silent := 0
+	for _, r := range st.Requests {
+		if r.Closed && !r.State.Final() {
+			silent++
+		}
+	}
 	fmt.Fprintf(w, "\n  forces answering: %d (with data loaded: %d); refusing: %d; not held: %d; silent to the end: %d\n",
 		by(foi.StateAnswered)+by(foi.StatePartiallyAnswered)+by(foi.StateDataLoaded), by(foi.StateDataLoaded),
-		by(foi.StateRefused), by(foi.StateNotHeld), len(sum.Unanswered))
+		by(foi.StateRefused), by(foi.StateNotHeld), silent)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,6 +69,25 @@ func TestDemo(t *testing.T) {
 	t.Logf("demo: reply to figures: %s", res.Latency)
 	if l := res.Latency; l.N < 20 || l.Loaded50 <= 0 || l.Loaded50 > l.Loaded95 || l.Loaded95 > l.LoadedMax || l.Stored50 > l.Loaded50 {
 		t.Errorf("reply latency %+v: want 20 or more replies timed, stored before loaded, quantiles in order", l)
+	}
+	// The headline counts are the board's, as printed above them: forces
+	// that wrote after the campaign run ended have moved their requests on.
+	m := regexp.MustCompile(`forces answering: \d+ \(with data loaded: (\d+)\); refusing: \d+; not held: \d+; silent to the end: (\d+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Errorf("output lacks the forces' outcomes:\n%s", out.String())
+	} else {
+		loaded, silent := 0, 0
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.Contains(l, "answered, figures loaded") {
+				loaded++
+			}
+			if strings.Contains(l, "closed unanswered") {
+				silent++
+			}
+		}
+		if m[1] != strconv.Itoa(loaded) || m[2] != strconv.Itoa(silent) {
+			t.Errorf("headline says %s loaded and %s silent; the board shows %d and %d:\n%s", m[1], m[2], loaded, silent, out.String())
+		}
 	}
 	for _, want := range []string{"Ground truth:", "All present and correct", "by offence group", "— complaint ", "Reply to figures:"} {
 		if !strings.Contains(out.String(), want) {
