@@ -214,3 +214,59 @@ func TestForceSlug(t *testing.T) {
 		}
 	}
 }
+
+// classify --measure on a directory of labelled replies: the kinds right
+// and wrong, the references found of those labelled, and files that are
+// not labelled replies named and left out.
+func TestClassifyMeasure(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Right: a refusal under s.12, its reference labelled and found.
+	write("kent-1.txt", "force: kent\nkind: refusal\nreference: FOI 123/25\nsubject: FOI 123/25\n---\n"+
+		"Your request for information has now been considered. We estimate that the cost of complying with your request "+
+		"would exceed the appropriate limit, so section 12(1) of the Freedom of Information Act applies and this letter "+
+		"serves as a refusal notice.\n")
+	// Labelled an answer, but its words are a refusal's: wrong, and its
+	// reference is not labelled.
+	write("durham-1.txt", "force: durham\nkind: response\nnote: unsure, may be a refusal\n---\n"+
+		"We estimate that the cost of complying with your request would exceed the appropriate limit, so section 12(1) "+
+		"of the Freedom of Information Act applies and this letter serves as a refusal notice.\n")
+	write("notes.txt", "a file that is not a labelled reply\n")
+	write("essex-1.txt", "force: essex\nkind: thank-you\n---\nThank you.\n")
+
+	code, stdout, stderr := runCLI(t, "classify", "--measure", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		", 2 forces: 2 replies",
+		"kinds lenient         1   50.0%",
+		"references found      1  100.0%  (of the 1 replies whose reference is labelled)",
+		"labels sure           1  kinds right 1 (100.0%); marked unsure 1, right 0 (0.0%)",
+		"response                 0/1     0.0%  refusal 1",
+		"refusal                  1/1   100.0%",
+		"95% intervals, resampling producers",
+		"2 of 4 files left out",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, want := range []string{"notes.txt: left out: not in the fixture format", "essex-1.txt: left out"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	if code, _, stderr := runCLI(t, "classify", "--measure", t.TempDir()); code == 0 || !strings.Contains(stderr, "no labelled replies") {
+		t.Errorf("an empty directory: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "classify", "--measure", filepath.Join(dir, "kent-1.txt")); code == 0 || !strings.Contains(stderr, "is a file") {
+		t.Errorf("a file for a directory: exit %d, %s", code, stderr)
+	}
+}

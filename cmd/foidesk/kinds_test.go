@@ -26,7 +26,9 @@ func TestInboxKindsCommand(t *testing.T) {
 		var id int64
 		if err := dbtest.SQL(t, st).QueryRow(ctx, `INSERT INTO inbound_messages (mailbox, uid_validity, uid, sha256, raw, subject, from_addr)
 			VALUES ('INBOX', 1, $1, sha256($2::bytea), $2::bytea, 'RE: FOI 123/25', 'foi@durham.police.uk') RETURNING id`,
-			uid, fmt.Sprint("reply ", uid)).Scan(&id); err != nil {
+			uid, fmt.Sprintf("From: Durham Constabulary <foi@durham.police.uk>\r\nSubject: RE: FOI 123/25\r\n\r\n"+
+				"We estimate that the cost of complying with your request would exceed the appropriate limit, so "+
+				"section 12(1) of the Freedom of Information Act applies. (%d)\r\n", uid)).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.DecideInbound(ctx, id, store.InboundDecision{Status: foi.InboundMatched, Kind: kind,
@@ -71,6 +73,23 @@ func TestInboxKindsCommand(t *testing.T) {
 	out = kinds("--all")
 	if !strings.Contains(out, "1 decided by a person: the kind proposed right for 0 (0%), the right kind among those offered for 1 (100%)") {
 		t.Errorf("inbox kinds --all does not measure the desk's decision:\n%s", out)
+	}
+
+	// The decided reply, exported as a labelled example, is one the
+	// classifier can be measured on: labelled with the desk's kind, not
+	// the one proposed.
+	dir := t.TempDir()
+	if out := kinds("--export", dir); !strings.Contains(out, "1 labelled replies written") {
+		t.Fatalf("inbox kinds --export: %s", out)
+	}
+	code, stdout, stderr := runCLI(t, "classify", "--measure", dir)
+	if code != 0 {
+		t.Fatalf("classify --measure on the export: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{", 1 forces: 1 replies", "partial_response         0/1     0.0%  refusal 1", "references found      -"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("classify --measure on the export lacks %q:\n%s", want, stdout)
+		}
 	}
 }
 

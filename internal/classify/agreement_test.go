@@ -135,7 +135,7 @@ func measureAgreement(firsts []realCase, seconds []secondLabel) agreement {
 		if c.want == s.kind {
 			a.agree++
 		}
-		same := sameMove(c.want, s.kind)
+		same := SameMove(c.want, s.kind)
 		if same {
 			a.agreeLenient++
 		} else {
@@ -145,7 +145,7 @@ func measureAgreement(firsts []realCase, seconds []secondLabel) agreement {
 			a.bothSure++
 			if same {
 				a.bothSureAgree++
-				if sameMove(c.got.Kind, c.want) {
+				if SameMove(c.got.Kind, c.want) {
 					a.bothSureRight++
 				}
 			}
@@ -169,20 +169,20 @@ func measureAgreement(firsts []realCase, seconds []secondLabel) agreement {
 			}
 		}
 		got := c.got.Kind
-		if sameMove(got, c.want) {
+		if SameMove(got, c.want) {
 			a.byFirst++
 		}
-		if sameMove(got, s.kind) {
+		if SameMove(got, s.kind) {
 			a.bySecond++
 		}
-		if sameMove(got, c.want) || sameMove(got, s.kind) || s.unsure && sameMove(got, s.alt) {
+		if SameMove(got, c.want) || SameMove(got, s.kind) || s.unsure && SameMove(got, s.alt) {
 			a.eitherRight++
 		}
 		if same {
 			a.onAgreed++
 			person, _ := c.got.NeedsPerson(false)
 			switch {
-			case sameMove(got, c.want):
+			case SameMove(got, c.want):
 				a.onAgreedRight++
 			case !person:
 				a.onAgreedWrong++

@@ -296,7 +296,7 @@ func TestAlternativesAreOtherMoves(t *testing.T) {
 		}
 		seen := []foi.Kind{c.got.Kind}
 		for _, alt := range alts {
-			if !alt.Valid() || slices.ContainsFunc(seen, func(k foi.Kind) bool { return sameMove(k, alt) }) {
+			if !alt.Valid() || slices.ContainsFunc(seen, func(k foi.Kind) bool { return SameMove(k, alt) }) {
 				t.Errorf("%s: kind %s, alternatives %v", c.name, c.got.Kind, alts)
 			}
 			seen = append(seen, alt)

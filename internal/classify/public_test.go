@@ -110,8 +110,8 @@ func TestPublicBodiesReplies(t *testing.T) {
 		}
 	}
 	st, sh := scoreReal(tuning), scoreReal(heldOut)
-	t.Logf("\n%s\n%s", st.table(fmt.Sprintf("public bodies, tuning half (%d authorities)", authorities(tuning))),
-		sh.table(fmt.Sprintf("public bodies, held-out half (%d authorities)", authorities(heldOut))))
+	t.Logf("\n%s\n%s", st.Table(fmt.Sprintf("public bodies, tuning half (%d authorities)", authorities(tuning))),
+		sh.Table(fmt.Sprintf("public bodies, held-out half (%d authorities)", authorities(heldOut))))
 	t.Logf("public bodies, held-out half, by authority (totals only):\n%s", byProducer(heldOut))
 	logMisses(t, tuning)
 	// No authority is in two collections, and none is a police producer.
@@ -133,7 +133,7 @@ func TestPublicBodiesReplies(t *testing.T) {
 		tc := loadCollection(t, dir, 5)
 		checkAuthorities(dir, tc)
 		st := scoreReal(tc)
-		t.Logf("\n%s", st.table(fmt.Sprintf("public bodies, tuning collection %s (%d authorities)", dir, authorities(tc))))
+		t.Logf("\n%s", st.Table(fmt.Sprintf("public bodies, tuning collection %s (%d authorities)", dir, authorities(tc))))
 		st.check(t, "public bodies, tuning collection "+dir+",", bounds{kinds: floorPublicTuningLenient, refs: -1, wrong: 0, person: -1})
 		pubTune = append(pubTune, tc...)
 	}
@@ -143,17 +143,17 @@ func TestPublicBodiesReplies(t *testing.T) {
 		checkAuthorities(hc.dir, fresh)
 		s := scoreReal(fresh)
 		label := fmt.Sprintf("public bodies, %s collection, held out", hc.ordinal)
-		t.Logf("\n%s", s.table(fmt.Sprintf("%s (%d authorities)", label, authorities(fresh))))
+		t.Logf("\n%s", s.Table(fmt.Sprintf("%s (%d authorities)", label, authorities(fresh))))
 		s.check(t, label+",", hc.floors)
 		all = append(all, fresh...)
 	}
 	logMisses(t, pubTune)
 	sa := scoreReal(all)
-	t.Logf("public bodies, every held-out reply, of %d authorities: %s; %s", authorities(all), sa.summary(), intervals(all))
-	if p := pct(sa.firstTwo, sa.n); p < floorPublicHeldOutFirstTwo {
+	t.Logf("public bodies, every held-out reply, of %d authorities: %s; %s", authorities(all), sa.Summary(), intervals(all))
+	if p := pct(sa.FirstTwo, sa.N); p < floorPublicHeldOutFirstTwo {
 		t.Errorf("public bodies, every held-out reply: kind or first alternative right %.1f%%, floor %d%%", p, floorPublicHeldOutFirstTwo)
 	}
-	if p := pct(sa.offered, sa.n); p < floorPublicHeldOutOffered {
+	if p := pct(sa.Offered, sa.N); p < floorPublicHeldOutOffered {
 		t.Errorf("public bodies, every held-out reply: right kind offered %.1f%%, floor %d%%", p, floorPublicHeldOutOffered)
 	}
 	// What the thresholds do, per kind given: totals only.
@@ -194,7 +194,7 @@ func loadCollection(t *testing.T, dir string, min int) []realCase {
 func logMisses(t *testing.T, tuning []realCase) {
 	t.Helper()
 	for _, c := range tuning {
-		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
+		if !SameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
 			person, _ := c.got.NeedsPerson(false)
 			t.Logf("public tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q",
 				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)

@@ -3,9 +3,7 @@ package classify
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -209,48 +207,6 @@ func producers(cases []realCase) int {
 	return len(m)
 }
 
-// byProducer tabulates the lenient kind accuracy and references of cases
-// per producer, largest first: totals only, so it may be printed for
-// held-out sets.
-func byProducer(cases []realCase) string {
-	type tally struct {
-		name           string
-		n, right, refs int
-	}
-	m := map[string]*tally{}
-	for _, c := range cases {
-		p := producerOf(c.force)
-		if m[p] == nil {
-			m[p] = &tally{name: p}
-		}
-		m[p].n++
-		if sameMove(c.got.Kind, c.want) {
-			m[p].right++
-		}
-		if refFound(c) {
-			m[p].refs++
-		}
-	}
-	ts := slices.Collect(maps.Values(m))
-	slices.SortFunc(ts, func(a, b *tally) int { return cmp.Or(b.n-a.n, strings.Compare(a.name, b.name)) })
-	var b strings.Builder
-	all := tally{}
-	for _, x := range ts {
-		fmt.Fprintf(&b, "  %-28s %3d replies  kinds %3d %5.1f%%  references %3d %5.1f%%\n", x.name, x.n, x.right, pct(x.right, x.n), x.refs, pct(x.refs, x.n))
-		all.n, all.right, all.refs = all.n+x.n, all.right+x.right, all.refs+x.refs
-	}
-	fmt.Fprintf(&b, "  %-28s %3d replies  kinds %3d %5.1f%%  references %3d %5.1f%%", "all", all.n, all.right, pct(all.right, all.n), all.refs, pct(all.refs, all.n))
-	return b.String()
-}
-
-// sameMove reports whether two kinds move a request the same way: an
-// acknowledgement and an automatic acknowledgement both only confirm
-// receipt.
-func sameMove(a, b foi.Kind) bool {
-	ack := func(k foi.Kind) bool { return k == foi.KindAcknowledgement || k == foi.KindAutoAcknowledgement }
-	return a == b || ack(a) && ack(b)
-}
-
 // refFound reports whether the reference found for c is right. With an
 // expected reference, it must be among the references found (compared with
 // NormaliseReference). With "reference: none", finding nothing is right, and
@@ -271,172 +227,34 @@ func refFound(c realCase) bool {
 		}
 		return true
 	}
-	for _, want := range strings.Split(c.ref, " | ") {
-		for _, f := range found {
-			if NormaliseReference(f) == NormaliseReference(want) {
-				return true
-			}
-		}
-	}
-	return false
+	return ReferenceFound(c.got, strings.Split(c.ref, " | "))
 }
 
-// realScore is the measure of one side of the split.
-type realScore struct {
-	n, strict, lenient, refs int
-	firstTwo, offered        int // right in the kind or its first alternative, or in any kind offered (lenient)
-	confWrong, toPerson      int
-	rightToPerson            int
-	unsure, unsureRight      int                           // replies whose label is marked unsure, and of them right (lenient)
-	perKind                  map[foi.Kind][2]int           // right, total (strict)
-	confusion                map[foi.Kind]map[foi.Kind]int // want -> got, wrong ones only
+// labelled is c as the measure reads it: its reference is always labelled
+// (refFound says how a "reference: none" is read).
+func (c realCase) labelled() Labelled {
+	return Labelled{Name: c.name, Producer: producerOf(c.force), Want: c.want, Got: c.got, Unsure: c.unsure,
+		RefLabelled: true, RefRight: refFound(c)}
 }
 
-func scoreReal(cases []realCase) realScore {
-	s := realScore{perKind: map[foi.Kind][2]int{}, confusion: map[foi.Kind]map[foi.Kind]int{}}
-	for _, c := range cases {
-		s.n++
-		pk := s.perKind[c.want]
-		pk[1]++
-		if c.got.Kind == c.want {
-			s.strict++
-			pk[0]++
-		} else {
-			if s.confusion[c.want] == nil {
-				s.confusion[c.want] = map[foi.Kind]int{}
-			}
-			s.confusion[c.want][c.got.Kind]++
-		}
-		s.perKind[c.want] = pk
-		right := sameMove(c.got.Kind, c.want)
-		if right {
-			s.lenient++
-		}
-		for i, k := range append([]foi.Kind{c.got.Kind}, c.got.Alternatives...) {
-			if sameMove(k, c.want) {
-				if i < 2 {
-					s.firstTwo++
-				}
-				s.offered++
-				break
-			}
-		}
-		if c.unsure {
-			s.unsure++
-			if right {
-				s.unsureRight++
-			}
-		}
-		if refFound(c) {
-			s.refs++
-		}
-		person, _ := c.got.NeedsPerson(false)
-		if person {
-			s.toPerson++
-			if right {
-				s.rightToPerson++
-			}
-		} else if !right {
-			s.confWrong++
-		}
+func labelledAll(cases []realCase) []Labelled {
+	out := make([]Labelled, len(cases))
+	for i, c := range cases {
+		out[i] = c.labelled()
 	}
-	return s
+	return out
 }
 
-func pct(a, n int) float64 {
-	if n == 0 {
-		return 0
-	}
-	return 100 * float64(a) / float64(n)
-}
-
-func (s realScore) table(label string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d replies\n", label, s.n)
-	fmt.Fprintf(&b, "  kinds strict        %3d  %5.1f%%\n", s.strict, pct(s.strict, s.n))
-	fmt.Fprintf(&b, "  kinds lenient       %3d  %5.1f%%  (acknowledgement = auto-acknowledgement)\n", s.lenient, pct(s.lenient, s.n))
-	fmt.Fprintf(&b, "  kind or first alt.  %3d  %5.1f%%  (the two kinds a person is offered first)\n", s.firstTwo, pct(s.firstTwo, s.n))
-	fmt.Fprintf(&b, "  any kind offered    %3d  %5.1f%%  (the kind and its %d alternatives)\n", s.offered, pct(s.offered, s.n), maxAlternatives)
-	fmt.Fprintf(&b, "  references found    %3d  %5.1f%%\n", s.refs, pct(s.refs, s.n))
-	fmt.Fprintf(&b, "  confidently wrong   %3d  %5.1f%%\n", s.confWrong, pct(s.confWrong, s.n))
-	fmt.Fprintf(&b, "  sent to a person    %3d  %5.1f%%  (of them right: %d)\n", s.toPerson, pct(s.toPerson, s.n), s.rightToPerson)
-	fmt.Fprintf(&b, "  labels sure         %3d  %s\n", s.n-s.unsure, s.byLabel())
-	for _, k := range precedence {
-		pk, ok := s.perKind[k]
-		if !ok {
-			continue
-		}
-		var conf []string
-		for _, g := range precedence {
-			if n := s.confusion[k][g]; n > 0 {
-				conf = append(conf, fmt.Sprintf("%s %d", g, n))
-			}
-		}
-		fmt.Fprintf(&b, "  %-22s %3d/%-3d %5.1f%%  %s\n", k, pk[0], pk[1], pct(pk[0], pk[1]), strings.Join(conf, ", "))
-	}
-	return b.String()
-}
-
-// byLabel gives kinds right (lenient) on sure labels and on labels marked
-// unsure.
-func (s realScore) byLabel() string {
-	sure, sureRight := s.n-s.unsure, s.lenient-s.unsureRight
-	return fmt.Sprintf("kinds right %d (%.1f%%); marked unsure %d, right %d (%.1f%%)",
-		sureRight, pct(sureRight, sure), s.unsure, s.unsureRight, pct(s.unsureRight, s.unsure))
-}
-
-// summary gives s's totals on one line.
-func (s realScore) summary() string {
-	return fmt.Sprintf("%d replies, kinds (lenient) %d (%.1f%%), kind or first alternative %d (%.1f%%), any kind offered %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%); labels sure %d, %s",
-		s.n, s.lenient, pct(s.lenient, s.n), s.firstTwo, pct(s.firstTwo, s.n), s.offered, pct(s.offered, s.n), s.refs, pct(s.refs, s.n), s.confWrong, pct(s.confWrong, s.n), s.toPerson, pct(s.toPerson, s.n),
-		s.n-s.unsure, s.byLabel())
-}
-
-// producerInterval is a 95% interval for the share (in per cent) of cases
-// right, from resampling whole producers: a percentile bootstrap of 2,000
-// draws with a fixed seed. One producer's letters come from the same
-// templates and are right or wrong together, so they are not independent
-// draws, and a binomial interval over replies would be too narrow.
-func producerInterval(cases []realCase, right func(realCase) bool) (lo, hi float64) {
-	byProducer := map[string][2]int{} // right, replies
-	for _, c := range cases {
-		p := producerOf(c.force)
-		v := byProducer[p]
-		v[1]++
-		if right(c) {
-			v[0]++
-		}
-		byProducer[p] = v
-	}
-	if len(byProducer) == 0 {
-		return 0, 0
-	}
-	var groups [][2]int
-	for _, p := range slices.Sorted(maps.Keys(byProducer)) {
-		groups = append(groups, byProducer[p])
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	const draws = 2000
-	shares := make([]float64, draws)
-	for i := range shares {
-		r, n := 0, 0
-		for range groups {
-			g := groups[rng.IntN(len(groups))]
-			r, n = r+g[0], n+g[1]
-		}
-		shares[i] = pct(r, n)
-	}
-	slices.Sort(shares)
-	return shares[draws*25/1000], shares[draws*975/1000-1]
-}
+func scoreReal(cases []realCase) Score { return Measure(labelledAll(cases)) }
 
 // intervals gives the producer-resampled 95% intervals of the kinds right
 // (lenient) and the references found among cases.
-func intervals(cases []realCase) string {
-	klo, khi := producerInterval(cases, func(c realCase) bool { return sameMove(c.got.Kind, c.want) })
-	rlo, rhi := producerInterval(cases, refFound)
-	return fmt.Sprintf("95%% intervals, resampling producers: kinds %.1f–%.1f%%, references %.1f–%.1f%%", klo, khi, rlo, rhi)
-}
+func intervals(cases []realCase) string { return Intervals(labelledAll(cases)) }
+
+// byProducer tabulates the lenient kind accuracy and references of cases
+// per producer, largest first: totals only, so it may be printed for
+// held-out sets.
+func byProducer(cases []realCase) string { return ByProducer(labelledAll(cases)) }
 
 // loadOlderCases reads the older fixtures in testdata/replies as tuning
 // cases, with the kind and reference of fixtureWants.
@@ -483,7 +301,7 @@ func calibrate(cases []realCase) map[foi.Kind]*kindCalibration {
 			m[k] = kc
 		}
 		kc.given++
-		right := sameMove(c.got.Kind, c.want)
+		right := SameMove(c.got.Kind, c.want)
 		if right {
 			kc.right++
 		} else {
@@ -573,7 +391,7 @@ func leaveOneProducerOut(cases []realCase) lopoScore {
 		s.producers++
 		for _, c := range left {
 			s.n++
-			right := sameMove(c.got.Kind, c.want)
+			right := SameMove(c.got.Kind, c.want)
 			th := alwaysPerson
 			if kc := cal[c.got.Kind]; kc != nil && kc.right > 0 {
 				th = max(kc.lowestSafe(), minConfident)
@@ -685,37 +503,37 @@ func TestRealReplies(t *testing.T) {
 
 	st, sh := scoreReal(tuning), scoreReal(heldOut)
 	sr, sf := scoreReal(heldOutReal), scoreReal(heldOut[len(heldOutReal):])
-	t.Logf("\n%s\n%s", st.table(fmt.Sprintf("tuning (%d of testdata/real, %d of testdata/replies, %d of the policetune collections)", tuningReal, tuningOlder, len(policeTune))),
-		sh.table(fmt.Sprintf("held-out (%d of testdata/real, %d of testdata/heldout)", sr.n, sf.n)))
+	t.Logf("\n%s\n%s", st.Table(fmt.Sprintf("tuning (%d of testdata/real, %d of testdata/replies, %d of the policetune collections)", tuningReal, tuningOlder, len(policeTune))),
+		sh.Table(fmt.Sprintf("held-out (%d of testdata/real, %d of testdata/heldout)", sr.N, sf.N)))
 	for _, part := range []struct {
 		label string
-		s     realScore
+		s     Score
 	}{{"held-out, testdata/real", sr}, {"held-out, testdata/heldout", sf}} {
 		s := part.s
 		t.Logf("%s: %d replies, kinds strict %.1f%%, lenient %.1f%%, references %.1f%%, confidently wrong %d, to a person %.1f%%",
-			part.label, s.n, pct(s.strict, s.n), pct(s.lenient, s.n), pct(s.refs, s.n), s.confWrong, pct(s.toPerson, s.n))
+			part.label, s.N, pct(s.Strict, s.N), pct(s.Lenient, s.N), pct(s.Refs, s.N), s.ConfWrong, pct(s.ToPerson, s.N))
 	}
 	allHeldOut := slices.Concat(heldOut, fresh3, fresh4, fresh6, fresh7, fresh8)
 	t.Logf("all held-out sets, by producer (totals only):\n%s", byProducer(allHeldOut))
 	s3 := scoreReal(fresh3)
-	t.Logf("\n%s", s3.table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.n)))
+	t.Logf("\n%s", s3.Table(fmt.Sprintf("held-out, round 3 (%d of testdata/heldout3)", s3.N)))
 	s4 := scoreReal(fresh4)
-	t.Logf("\n%s", s4.table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.n)))
+	t.Logf("\n%s", s4.Table(fmt.Sprintf("held-out, round 4 (%d of testdata/heldout4)", s4.N)))
 	s6 := scoreReal(fresh6)
-	t.Logf("\n%s", s6.table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.n)))
+	t.Logf("\n%s", s6.Table(fmt.Sprintf("held-out, round 6 (%d of testdata/heldout6)", s6.N)))
 	s7 := scoreReal(fresh7)
-	t.Logf("\n%s", s7.table(fmt.Sprintf("held-out, round 7 (%d of testdata/heldout7)", s7.n)))
+	t.Logf("\n%s", s7.Table(fmt.Sprintf("held-out, round 7 (%d of testdata/heldout7)", s7.N)))
 	s8 := scoreReal(fresh8)
-	t.Logf("\n%s", s8.table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.n)))
+	t.Logf("\n%s", s8.Table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.N)))
 	sa := scoreReal(allHeldOut)
-	t.Logf("all held-out police replies, of %d producers: %s; %s", producers(allHeldOut), sa.summary(), intervals(allHeldOut))
+	t.Logf("all held-out police replies, of %d producers: %s; %s", producers(allHeldOut), sa.Summary(), intervals(allHeldOut))
 	for _, dir := range policeTuningDirs {
 		cases := loadRealCases(t, dir, false)
 		sp := scoreReal(cases)
-		t.Logf("\n%s", sp.table(fmt.Sprintf("tuning collection %s (%d producers)", dir, producers(cases))))
+		t.Logf("\n%s", sp.Table(fmt.Sprintf("tuning collection %s (%d producers)", dir, producers(cases))))
 	}
 	s5 := scoreReal(fresh5)
-	t.Logf("\n%s", s5.table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.n)))
+	t.Logf("\n%s", s5.Table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.N)))
 	lopo := leaveOneProducerOut(tuning)
 	t.Logf("tuning, leave one producer out (thresholds chosen on the other producers): %d replies, %d producers, "+
 		"confidently wrong %d (%.1f%%), acted on %d, of them right %d; with the thresholds in force: confidently wrong %d",
@@ -725,7 +543,7 @@ func TestRealReplies(t *testing.T) {
 	}
 	for _, c := range tuning {
 		person, _ := c.got.NeedsPerson(false)
-		if !sameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
+		if !SameMove(c.got.Kind, c.want) || c.got.Kind != c.want || !refFound(c) {
 			t.Logf("tuning miss %-45s want %-20s got %-20s conf %.2f person %-5v ref %q want %q %v",
 				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref, c.got.Sections)
 		}
@@ -767,7 +585,7 @@ func TestRealReplies(t *testing.T) {
 					continue
 				}
 				mark := ""
-				if !sameMove(c.got.Kind, c.want) {
+				if !SameMove(c.got.Kind, c.want) {
 					mark = "x"
 				}
 				cs = append(cs, fmt.Sprintf("%.2f%s", c.got.Confidence, mark))
@@ -796,19 +614,19 @@ func TestRealReplies(t *testing.T) {
 	}
 
 	sh.check(t, "held-out", bounds{kinds: floorHeldOutLenient, refs: floorHeldOutRefs, wrong: ceilHeldOutConfWrong, person: ceilHeldOutToPerson})
-	if p := pct(s3.lenient, s3.n); p < floorFreshLenient {
+	if p := pct(s3.Lenient, s3.N); p < floorFreshLenient {
 		t.Errorf("round-3 held-out kinds (lenient) %.1f%%, floor %d%%", p, floorFreshLenient)
 	}
-	if p := pct(s3.refs, s3.n); p < floorFreshRefs {
+	if p := pct(s3.Refs, s3.N); p < floorFreshRefs {
 		t.Errorf("round-3 held-out references %.1f%%, floor %d%%", p, floorFreshRefs)
 	}
-	if s3.confWrong > ceilFreshConfWrong {
-		t.Errorf("round-3 held-out confidently wrong %d, ceiling %d", s3.confWrong, ceilFreshConfWrong)
+	if s3.ConfWrong > ceilFreshConfWrong {
+		t.Errorf("round-3 held-out confidently wrong %d, ceiling %d", s3.ConfWrong, ceilFreshConfWrong)
 	}
-	if p := pct(sa.firstTwo, sa.n); p < floorHeldOutFirstTwo {
+	if p := pct(sa.FirstTwo, sa.N); p < floorHeldOutFirstTwo {
 		t.Errorf("all held-out police replies: kind or first alternative right %.1f%%, floor %d%%", p, floorHeldOutFirstTwo)
 	}
-	if p := pct(sa.offered, sa.n); p < floorHeldOutOffered {
+	if p := pct(sa.Offered, sa.N); p < floorHeldOutOffered {
 		t.Errorf("all held-out police replies: right kind offered %.1f%%, floor %d%%", p, floorHeldOutOffered)
 	}
 	if lopo.confWrong > ceilLOPOConfWrong {
@@ -823,7 +641,7 @@ func TestRealReplies(t *testing.T) {
 type bounds struct{ kinds, refs, wrong, person int }
 
 // check fails t when s falls outside b.
-func (s realScore) check(t testing.TB, label string, b bounds) {
+func (s Score) check(t testing.TB, label string, b bounds) {
 	t.Helper()
 	for _, c := range []struct {
 		what      string
@@ -831,10 +649,10 @@ func (s realScore) check(t testing.TB, label string, b bounds) {
 		bound     int
 		isCeiling bool
 	}{
-		{"kinds (lenient)", pct(s.lenient, s.n), b.kinds, false},
-		{"references", pct(s.refs, s.n), b.refs, false},
-		{"confidently wrong", pct(s.confWrong, s.n), b.wrong, true},
-		{"sent to a person", pct(s.toPerson, s.n), b.person, true},
+		{"kinds (lenient)", pct(s.Lenient, s.N), b.kinds, false},
+		{"references", pct(s.Refs, s.N), b.refs, false},
+		{"confidently wrong", pct(s.ConfWrong, s.N), b.wrong, true},
+		{"sent to a person", pct(s.ToPerson, s.N), b.person, true},
 	} {
 		switch {
 		case c.bound < 0:
@@ -855,8 +673,9 @@ func TestProducerInterval(t *testing.T) {
 			cases = append(cases, realCase{force: fmt.Sprintf("force-%02d", i), want: foi.KindResponse, got: Result{Kind: foi.KindResponse}})
 		}
 	}
-	right := func(c realCase) bool { return sameMove(c.got.Kind, c.want) }
-	if lo, hi := producerInterval(cases, right); lo != 100 || hi != 100 {
+	producer := func(c realCase) string { return producerOf(c.force) }
+	right := func(c realCase) (bool, bool) { return SameMove(c.got.Kind, c.want), true }
+	if lo, hi := ProducerInterval(cases, producer, right); lo != 100 || hi != 100 {
 		t.Errorf("all right: interval %.1f–%.1f, want 100–100", lo, hi)
 	}
 	for i := range cases {
@@ -864,11 +683,11 @@ func TestProducerInterval(t *testing.T) {
 			cases[i].got.Kind = foi.KindRefusal
 		}
 	}
-	lo, hi := producerInterval(cases, right)
+	lo, hi := ProducerInterval(cases, producer, right)
 	if !(lo < 40 && hi > 60 && lo >= 0 && hi <= 100) {
 		t.Errorf("half the producers right: interval %.1f–%.1f, want one around 50 and wider than 40–60", lo, hi)
 	}
-	if lo2, hi2 := producerInterval(cases, right); lo2 != lo || hi2 != hi {
+	if lo2, hi2 := ProducerInterval(cases, producer, right); lo2 != lo || hi2 != hi {
 		t.Errorf("the interval is not reproducible: %.1f–%.1f, then %.1f–%.1f", lo, hi, lo2, hi2)
 	}
 }
