@@ -40,6 +40,17 @@ func SameMove(a, b foi.Kind) bool {
 	return a == b || ack(a) && ack(b)
 }
 
+// SameHandling reports whether two kinds are handled alike: kinds that
+// move a request the same way (SameMove), and the decisions on a request
+// (an answer, a partial answer, a refusal, information not held), which
+// all wait for a person and whose documents are read whatever the kind.
+func SameHandling(a, b foi.Kind) bool {
+	decision := func(k foi.Kind) bool {
+		return k == foi.KindResponse || k == foi.KindPartialResponse || k == foi.KindRefusal || k == foi.KindNotHeld
+	}
+	return SameMove(a, b) || decision(a) && decision(b)
+}
+
 // ReferenceFound reports whether r found one of want (compared with
 // NormaliseReference); with want empty, whether it found none.
 func ReferenceFound(r Result, want []string) bool {
@@ -63,6 +74,8 @@ func ReferenceFound(r Result, want []string) bool {
 // right are counted leniently (SameMove) unless named strict.
 type Score struct {
 	N, Strict, Lenient int
+	// Handled: given a kind handled as the right one is (SameHandling).
+	Handled int
 	// FirstTwo: the right kind is the classifier's or its first
 	// alternative, the two a person is offered first; Offered: it is
 	// among every kind offered.
@@ -98,6 +111,9 @@ func Measure(cases []Labelled) Score {
 		right := SameMove(c.Got.Kind, c.Want)
 		if right {
 			s.Lenient++
+		}
+		if SameHandling(c.Got.Kind, c.Want) {
+			s.Handled++
 		}
 		for i, k := range append([]foi.Kind{c.Got.Kind}, c.Got.Alternatives...) {
 			if SameMove(k, c.Want) {
@@ -146,6 +162,7 @@ func (s Score) Table(label string) string {
 	fmt.Fprintf(&b, "%s: %d replies\n", label, s.N)
 	fmt.Fprintf(&b, "  kinds strict        %3d  %5.1f%%\n", s.Strict, pct(s.Strict, s.N))
 	fmt.Fprintf(&b, "  kinds lenient       %3d  %5.1f%%  (acknowledgement = auto-acknowledgement)\n", s.Lenient, pct(s.Lenient, s.N))
+	fmt.Fprintf(&b, "  handled alike       %3d  %5.1f%%  (answer, partial answer, refusal and not held as one: all wait for a person)\n", s.Handled, pct(s.Handled, s.N))
 	fmt.Fprintf(&b, "  kind or first alt.  %3d  %5.1f%%  (the two kinds a person is offered first)\n", s.FirstTwo, pct(s.FirstTwo, s.N))
 	fmt.Fprintf(&b, "  any kind offered    %3d  %5.1f%%  (the kind and its %d alternatives)\n", s.Offered, pct(s.Offered, s.N), maxAlternatives)
 	switch s.RefsLabelled {
@@ -185,8 +202,8 @@ func (s Score) byLabel() string {
 
 // Summary gives s's totals on one line.
 func (s Score) Summary() string {
-	return fmt.Sprintf("%d replies, kinds (lenient) %d (%.1f%%), kind or first alternative %d (%.1f%%), any kind offered %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%); labels sure %d, %s",
-		s.N, s.Lenient, pct(s.Lenient, s.N), s.FirstTwo, pct(s.FirstTwo, s.N), s.Offered, pct(s.Offered, s.N), s.Refs, pct(s.Refs, s.RefsLabelled), s.ConfWrong, pct(s.ConfWrong, s.N), s.ToPerson, pct(s.ToPerson, s.N),
+	return fmt.Sprintf("%d replies, kinds (lenient) %d (%.1f%%), handled alike %d (%.1f%%), kind or first alternative %d (%.1f%%), any kind offered %d (%.1f%%), references %d (%.1f%%), confidently wrong %d (%.1f%%), to a person %d (%.1f%%); labels sure %d, %s",
+		s.N, s.Lenient, pct(s.Lenient, s.N), s.Handled, pct(s.Handled, s.N), s.FirstTwo, pct(s.FirstTwo, s.N), s.Offered, pct(s.Offered, s.N), s.Refs, pct(s.Refs, s.RefsLabelled), s.ConfWrong, pct(s.ConfWrong, s.N), s.ToPerson, pct(s.ToPerson, s.N),
 		s.N-s.Unsure, s.byLabel())
 }
 
@@ -234,16 +251,18 @@ func ProducerInterval[T any](cases []T, producer func(T) string, right func(T) (
 }
 
 // Intervals gives the producer-resampled 95% intervals of the kinds right
-// (lenient) and the references found among cases.
+// (lenient), the kinds handled alike and, where labelled, the references
+// found among cases.
 func Intervals(cases []Labelled) string {
 	producer := func(c Labelled) string { return c.Producer }
 	klo, khi := ProducerInterval(cases, producer, func(c Labelled) (bool, bool) { return SameMove(c.Got.Kind, c.Want), true })
-	refs := func(c Labelled) (bool, bool) { return c.RefRight, c.RefLabelled }
-	if !slices.ContainsFunc(cases, func(c Labelled) bool { return c.RefLabelled }) {
-		return fmt.Sprintf("95%% interval, resampling producers: kinds %.1f–%.1f%%", klo, khi)
+	hlo, hhi := ProducerInterval(cases, producer, func(c Labelled) (bool, bool) { return SameHandling(c.Got.Kind, c.Want), true })
+	out := fmt.Sprintf("95%% intervals, resampling producers: kinds %.1f–%.1f%%, handled alike %.1f–%.1f%%", klo, khi, hlo, hhi)
+	if slices.ContainsFunc(cases, func(c Labelled) bool { return c.RefLabelled }) {
+		rlo, rhi := ProducerInterval(cases, producer, func(c Labelled) (bool, bool) { return c.RefRight, c.RefLabelled })
+		out += fmt.Sprintf(", references %.1f–%.1f%%", rlo, rhi)
 	}
-	rlo, rhi := ProducerInterval(cases, producer, refs)
-	return fmt.Sprintf("95%% intervals, resampling producers: kinds %.1f–%.1f%%, references %.1f–%.1f%%", klo, khi, rlo, rhi)
+	return out
 }
 
 // ByProducer tabulates kinds right (lenient) and references found per

@@ -47,8 +47,27 @@ func TestMeasureReferencesLabelled(t *testing.T) {
 		}
 	}
 	s := Measure([]Labelled{right, wrong})
-	if s.N != 2 || s.Lenient != 1 || s.Refs != 1 || s.RefsLabelled != 1 || s.PerKind[foi.KindResponse] != [2]int{0, 1} ||
+	if s.N != 2 || s.Lenient != 1 || s.Handled != 2 || s.Refs != 1 || s.RefsLabelled != 1 || s.PerKind[foi.KindResponse] != [2]int{0, 1} ||
 		s.Confusion[foi.KindResponse][foi.KindRefusal] != 1 {
 		t.Errorf("measure %+v", s)
+	}
+}
+
+func TestSameHandling(t *testing.T) {
+	for _, tc := range []struct {
+		a, b foi.Kind
+		same bool
+	}{
+		{foi.KindRefusal, foi.KindPartialResponse, true},
+		{foi.KindNotHeld, foi.KindResponse, true},
+		{foi.KindAutoAcknowledgement, foi.KindAcknowledgement, true},
+		{foi.KindAcknowledgement, foi.KindResponse, false},
+		{foi.KindExtension, foi.KindRefusal, false},
+		{foi.KindOther, foi.KindResponse, false},
+		{foi.KindClarification, foi.KindClarification, true},
+	} {
+		if got := SameHandling(tc.a, tc.b); got != tc.same {
+			t.Errorf("SameHandling(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
 	}
 }
