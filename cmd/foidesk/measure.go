@@ -41,7 +41,7 @@ func runMeasure(ctx context.Context, a *app, dir string) error {
 		return fmt.Errorf("no labelled replies in %s: want .txt files in the fixture format with kind: and force: headers (foidesk inbox kinds --export writes them)", dir)
 	}
 	s := classify.Measure(cases)
-	fmt.Fprint(a.stdout, s.Table(fmt.Sprintf("%s, %d forces", dir, countProducers(cases))))
+	fmt.Fprint(a.stdout, s.Table(fmt.Sprintf("%s, %d forces", dir, s.Producers)))
 	fmt.Fprintf(a.stdout, "  %s\n\nby force:\n%s\n", classify.Intervals(cases), classify.ByProducer(cases))
 	if left := len(names) - len(cases); left > 0 {
 		fmt.Fprintf(a.stdout, "\n%d of %d files left out (named on stderr)\n", left, len(names))
@@ -84,12 +84,4 @@ func measureOne(name string) (classify.Labelled, error) {
 		c.RefLabelled, c.RefRight = true, classify.ReferenceFound(c.Got, refs)
 	}
 	return c, nil
-}
-
-func countProducers(cases []classify.Labelled) int {
-	seen := map[string]bool{}
-	for _, c := range cases {
-		seen[c.Producer] = true
-	}
-	return len(seen)
 }

@@ -74,6 +74,7 @@ func ReferenceFound(r Result, want []string) bool {
 // right are counted leniently (SameMove) unless named strict.
 type Score struct {
 	N, Strict, Lenient int
+	Producers          int // distinct producers of the replies
 	// Handled: given a kind handled as the right one is (SameHandling).
 	Handled int
 	// FirstTwo: the right kind is the classifier's or its first
@@ -94,8 +95,10 @@ type Score struct {
 // Measure scores the classifier on cases.
 func Measure(cases []Labelled) Score {
 	s := Score{PerKind: map[foi.Kind][2]int{}, Confusion: map[foi.Kind]map[foi.Kind]int{}}
+	producers := map[string]bool{}
 	for _, c := range cases {
 		s.N++
+		producers[c.Producer] = true
 		pk := s.PerKind[c.Want]
 		pk[1]++
 		if c.Got.Kind == c.Want {
@@ -145,6 +148,7 @@ func Measure(cases []Labelled) Score {
 			s.ConfWrong++
 		}
 	}
+	s.Producers = len(producers)
 	return s
 }
 
@@ -268,46 +272,27 @@ func Intervals(cases []Labelled) string {
 // ByProducer tabulates kinds right (lenient) and references found per
 // producer, most replies first, then a line for all.
 func ByProducer(cases []Labelled) string {
-	type tally struct {
-		name                    string
-		n, right, refs, refsLab int
-	}
-	m := map[string]*tally{}
+	groups := map[string][]Labelled{}
 	for _, c := range cases {
-		if m[c.Producer] == nil {
-			m[c.Producer] = &tally{name: c.Producer}
-		}
-		x := m[c.Producer]
-		x.n++
-		if SameMove(c.Got.Kind, c.Want) {
-			x.right++
-		}
-		if c.RefLabelled {
-			x.refsLab++
-			if c.RefRight {
-				x.refs++
-			}
-		}
+		groups[c.Producer] = append(groups[c.Producer], c)
 	}
-	ts := slices.Collect(maps.Values(m))
-	slices.SortFunc(ts, func(a, b *tally) int { return cmp.Or(b.n-a.n, strings.Compare(a.name, b.name)) })
+	names := slices.Collect(maps.Keys(groups))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(len(groups[b])-len(groups[a]), strings.Compare(a, b)) })
 	width := 28
-	for _, x := range ts {
-		width = max(width, len(x.name))
+	for _, p := range names {
+		width = max(width, len(p))
 	}
 	var b strings.Builder
-	all := tally{name: "all"}
-	line := func(x tally) {
-		fmt.Fprintf(&b, "  %-*s %3d replies  kinds %3d %5.1f%%", width, x.name, x.n, x.right, pct(x.right, x.n))
-		if x.refsLab > 0 {
-			fmt.Fprintf(&b, "  references %3d %5.1f%%", x.refs, pct(x.refs, x.refsLab))
+	line := func(name string, s Score) {
+		fmt.Fprintf(&b, "  %-*s %3d replies  kinds %3d %5.1f%%", width, name, s.N, s.Lenient, pct(s.Lenient, s.N))
+		if s.RefsLabelled > 0 {
+			fmt.Fprintf(&b, "  references %3d %5.1f%%", s.Refs, pct(s.Refs, s.RefsLabelled))
 		}
 	}
-	for _, x := range ts {
-		line(*x)
+	for _, p := range names {
+		line(p, Measure(groups[p]))
 		b.WriteByte('\n')
-		all.n, all.right, all.refs, all.refsLab = all.n+x.n, all.right+x.right, all.refs+x.refs, all.refsLab+x.refsLab
 	}
-	line(all)
+	line("all", Measure(cases))
 	return b.String()
 }

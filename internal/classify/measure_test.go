@@ -47,7 +47,7 @@ func TestMeasureReferencesLabelled(t *testing.T) {
 		}
 	}
 	s := Measure([]Labelled{right, wrong})
-	if s.N != 2 || s.Lenient != 1 || s.Handled != 2 || s.Refs != 1 || s.RefsLabelled != 1 || s.PerKind[foi.KindResponse] != [2]int{0, 1} ||
+	if s.N != 2 || s.Producers != 2 || s.Lenient != 1 || s.Handled != 2 || s.Refs != 1 || s.RefsLabelled != 1 || s.PerKind[foi.KindResponse] != [2]int{0, 1} ||
 		s.Confusion[foi.KindResponse][foi.KindRefusal] != 1 {
 		t.Errorf("measure %+v", s)
 	}

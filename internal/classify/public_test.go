@@ -110,8 +110,8 @@ func TestPublicBodiesReplies(t *testing.T) {
 		}
 	}
 	st, sh := scoreReal(tuning), scoreReal(heldOut)
-	t.Logf("\n%s\n%s", st.Table(fmt.Sprintf("public bodies, tuning half (%d authorities)", authorities(tuning))),
-		sh.Table(fmt.Sprintf("public bodies, held-out half (%d authorities)", authorities(heldOut))))
+	t.Logf("\n%s\n%s", st.Table(fmt.Sprintf("public bodies, tuning half (%d authorities)", st.Producers)),
+		sh.Table(fmt.Sprintf("public bodies, held-out half (%d authorities)", sh.Producers)))
 	t.Logf("public bodies, held-out half, by authority (totals only):\n%s", byProducer(heldOut))
 	logMisses(t, tuning)
 	// No authority is in two collections, and none is a police producer.
@@ -133,7 +133,7 @@ func TestPublicBodiesReplies(t *testing.T) {
 		tc := loadCollection(t, dir, 5)
 		checkAuthorities(dir, tc)
 		st := scoreReal(tc)
-		t.Logf("\n%s", st.Table(fmt.Sprintf("public bodies, tuning collection %s (%d authorities)", dir, authorities(tc))))
+		t.Logf("\n%s", st.Table(fmt.Sprintf("public bodies, tuning collection %s (%d authorities)", dir, st.Producers)))
 		st.check(t, "public bodies, tuning collection "+dir+",", bounds{kinds: floorPublicTuningLenient, refs: -1, wrong: 0, person: -1})
 		pubTune = append(pubTune, tc...)
 	}
@@ -143,13 +143,13 @@ func TestPublicBodiesReplies(t *testing.T) {
 		checkAuthorities(hc.dir, fresh)
 		s := scoreReal(fresh)
 		label := fmt.Sprintf("public bodies, %s collection, held out", hc.ordinal)
-		t.Logf("\n%s", s.Table(fmt.Sprintf("%s (%d authorities)", label, authorities(fresh))))
+		t.Logf("\n%s", s.Table(fmt.Sprintf("%s (%d authorities)", label, s.Producers)))
 		s.check(t, label+",", hc.floors)
 		all = append(all, fresh...)
 	}
 	logMisses(t, pubTune)
 	sa := scoreReal(all)
-	t.Logf("public bodies, every held-out reply, of %d authorities: %s; %s", authorities(all), sa.Summary(), intervals(all))
+	t.Logf("public bodies, every held-out reply, of %d authorities: %s; %s", sa.Producers, sa.Summary(), intervals(all))
 	if p := pct(sa.FirstTwo, sa.N); p < floorPublicHeldOutFirstTwo {
 		t.Errorf("public bodies, every held-out reply: kind or first alternative right %.1f%%, floor %d%%", p, floorPublicHeldOutFirstTwo)
 	}
@@ -200,12 +200,4 @@ func logMisses(t *testing.T, tuning []realCase) {
 				c.name, c.want, c.got.Kind, c.got.Confidence, person, c.got.Reference, c.ref)
 		}
 	}
-}
-
-func authorities(cases []realCase) int {
-	m := map[string]bool{}
-	for _, c := range cases {
-		m[c.force] = true
-	}
-	return len(m)
 }

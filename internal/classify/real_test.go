@@ -198,15 +198,6 @@ func loadRound(t *testing.T, dir string) []realCase {
 	return cases
 }
 
-// producers counts the producers of cases.
-func producers(cases []realCase) int {
-	m := map[string]bool{}
-	for _, c := range cases {
-		m[producerOf(c.force)] = true
-	}
-	return len(m)
-}
-
 // refFound reports whether the reference found for c is right. With an
 // expected reference, it must be among the references found (compared with
 // NormaliseReference). With "reference: none", finding nothing is right, and
@@ -526,11 +517,11 @@ func TestRealReplies(t *testing.T) {
 	s8 := scoreReal(fresh8)
 	t.Logf("\n%s", s8.Table(fmt.Sprintf("held-out, round 8 (%d of testdata/heldout8)", s8.N)))
 	sa := scoreReal(allHeldOut)
-	t.Logf("all held-out police replies, of %d producers: %s; %s", producers(allHeldOut), sa.Summary(), intervals(allHeldOut))
+	t.Logf("all held-out police replies, of %d producers: %s; %s", sa.Producers, sa.Summary(), intervals(allHeldOut))
 	for _, dir := range policeTuningDirs {
 		cases := loadRealCases(t, dir, false)
 		sp := scoreReal(cases)
-		t.Logf("\n%s", sp.Table(fmt.Sprintf("tuning collection %s (%d producers)", dir, producers(cases))))
+		t.Logf("\n%s", sp.Table(fmt.Sprintf("tuning collection %s (%d producers)", dir, sp.Producers)))
 	}
 	s5 := scoreReal(fresh5)
 	t.Logf("\n%s", s5.Table(fmt.Sprintf("new letters of tuning producers, round 5 (%d of testdata/heldout5, unread)", s5.N)))
